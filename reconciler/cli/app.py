@@ -1,0 +1,41 @@
+"""The ``reconciler`` command group; each command lives in its own module and registers here."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler import __version__
+from reconciler.cli.common import debug_option
+
+__all__ = ["cli", "main"]
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="reconciler")
+@debug_option
+def cli() -> None:
+    """Notion databases managed like infrastructure.
+
+    YAML manifests describe what Notion databases hold; `plan` shows the difference from the live
+    workspace and `apply` makes it so, asking before anything that can lose data.
+
+    \b
+    Exit codes: 0 ok (no changes with --detailed-exitcode), 1 error, 2 changes present
+    (--detailed-exitcode), 3 blocked by a gate, 4 stale plan.
+    """
+
+
+def _register() -> None:
+    """Attach every command module's command to the group."""
+    from reconciler.cli import commands
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register()
+    cli(prog_name="reconciler")

@@ -1,0 +1,79 @@
+"""What every command shares: --debug, error reporting with exit codes, colour decisions."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from reconciler import logs
+from reconciler.errors import ReconcilerError
+
+__all__ = ["debug_option", "reports_errors", "use_colour"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def use_colour(stream: Any = None) -> bool:
+    """Colours only on a TTY, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    out = stream if stream is not None else sys.stdout
+    return bool(getattr(out, "isatty", lambda: False)())
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    root = ctx.find_root()
+    root.meta["debug"] = bool(root.meta.get("debug")) or value
+    logs.configure(debug=root.meta["debug"])
+    return value
+
+
+debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show tracebacks and debug logs (the token stays hidden).",
+)
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn our errors into one clear message and their exit code; anything else into exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().meta.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except ReconcilerError as exc:
+            if debug:
+                click.echo(logs.redact(traceback.format_exc()), err=True)
+            click.echo(logs.redact(f"Error: {exc}"), err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last resort: one message, never a traceback
+            if debug:
+                click.echo(logs.redact(traceback.format_exc()), err=True)
+            click.echo(
+                logs.redact(f"Error: unexpected {type(exc).__name__}: {exc}")
+                + "\n  hint: this is a bug in notion-reconciler; rerun with --debug and report"
+                " the traceback",
+                err=True,
+            )
+            ctx.exit(1)
+        raise AssertionError("unreachable")  # ctx.exit raises
+
+    return wrapper

@@ -1,0 +1,264 @@
+"""Shared value types: source locations, desired state (manifests) and live state (Notion).
+
+Both states hold *canonical* property values (see ``reconciler.properties``), plain JSON values
+of one fixed shape per property type, so the differ compares like with like and never sees YAML
+or Notion JSON. Everything here is frozen; canonical values are never mutated after creation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeAlias
+
+from reconciler.config import Settings
+
+__all__ = [
+    "ALL_TYPES",
+    "JSON",
+    "KEY_TYPES",
+    "READ_ONLY_TYPES",
+    "WRITABLE_TYPES",
+    "DesiredDatabase",
+    "DesiredRow",
+    "DesiredState",
+    "LiveDatabase",
+    "LiveProperty",
+    "LiveRow",
+    "LiveState",
+    "LiveUser",
+    "PropertySpec",
+    "RowKey",
+    "SourceLocation",
+    "canonical_json",
+    "content_hash",
+]
+
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
+"""A JSON value; canonical property values and configs are JSON values of a fixed shape."""
+
+RowKey: TypeAlias = str
+"""A row's identity inside its database: the key property's value as text."""
+
+WRITABLE_TYPES = frozenset(
+    {
+        "title",
+        "rich_text",
+        "number",
+        "select",
+        "multi_select",
+        "status",
+        "date",
+        "people",
+        "files",
+        "checkbox",
+        "url",
+        "email",
+        "phone_number",
+        "relation",
+        "place",
+        "verification",
+    }
+)
+"""Property types whose values a manifest row may set."""
+
+READ_ONLY_TYPES = frozenset(
+    {
+        "formula",
+        "rollup",
+        "unique_id",
+        "created_time",
+        "created_by",
+        "last_edited_time",
+        "last_edited_by",
+        "button",
+    }
+)
+"""Property types Notion computes; declared in a schema, never given row values."""
+
+ALL_TYPES = WRITABLE_TYPES | READ_ONLY_TYPES
+
+KEY_TYPES = frozenset({"title", "rich_text", "number", "url", "email", "phone_number"})
+"""Types whose value can identify a row (writable, single-valued, text-like or number)."""
+
+
+def canonical_json(value: object) -> str:
+    """Serialise deterministically (sorted keys, no spaces, UTF-8 kept) for hashing and files."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(values: Mapping[str, JSON]) -> str:
+    """sha256 of a row's canonical values: equal hashes mean equal content, no diff needed."""
+    return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """Where something was written: file (relative to the repository), 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# --- desired state ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """A property as a manifest declares it, its configuration in canonical form."""
+
+    name: str
+    type: str
+    config: Mapping[str, JSON] = field(default_factory=dict)
+    renamed_from: str | None = None
+    sensitive: bool = False
+    prune_options: bool = False
+    location: SourceLocation | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether rows may set this property (read-only types are computed by Notion)."""
+        return self.type in WRITABLE_TYPES
+
+
+@dataclass(frozen=True)
+class DesiredRow:
+    """One row of a manifest: its key and the canonical value of every managed writable property.
+
+    ``values`` holds every declared writable, non-ignored property; one a row leaves out holds
+    that type's empty canonical value (a manifest row owns all of its declared fields).
+    """
+
+    key: RowKey
+    values: Mapping[str, JSON]
+    location: SourceLocation
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.values)
+
+
+@dataclass(frozen=True)
+class DesiredDatabase:
+    """A database as one manifest document describes it."""
+
+    handle: str
+    title: str
+    key: str
+    properties: tuple[PropertySpec, ...]
+    rows: tuple[DesiredRow, ...]
+    location: SourceLocation
+    id: str | None = None
+    data_source: str | None = None
+    parent: str | None = None
+    prune: bool = False
+    prune_properties: bool = False
+    protect: bool = False
+    allow_empty: bool = False
+    ignore: tuple[str, ...] = ()
+
+    def property_named(self, name: str) -> PropertySpec | None:
+        """The declared property of that name, if any."""
+        for spec in self.properties:
+            if spec.name == name:
+                return spec
+        return None
+
+    @property
+    def managed_properties(self) -> tuple[PropertySpec, ...]:
+        """Declared properties that are not ignored."""
+        return tuple(p for p in self.properties if p.name not in self.ignore)
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    """Everything the manifests ask for, plus the repository's settings."""
+
+    databases: tuple[DesiredDatabase, ...]
+    settings: Settings
+    root: Path
+
+    def database(self, handle: str) -> DesiredDatabase | None:
+        for db in self.databases:
+            if db.handle == handle:
+                return db
+        return None
+
+
+# --- live state ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveUser:
+    """A workspace member or bot, as the users list shows it."""
+
+    id: str
+    name: str | None
+    email: str | None
+    type: str  # "person" | "bot"
+
+
+@dataclass(frozen=True)
+class LiveProperty:
+    """A property of a live data source: its Notion id, name, type and canonical configuration."""
+
+    id: str
+    name: str
+    type: str
+    config: Mapping[str, JSON] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """A page of a live data source with the canonical values of the managed properties.
+
+    Relation values hold page ids until the differ maps them to target keys; people hold user ids.
+    """
+
+    page_id: str
+    key: RowKey | None
+    values: Mapping[str, JSON]
+    url: str
+    in_trash: bool = False
+    created_time: str = ""
+    last_edited_time: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.values)
+
+
+@dataclass(frozen=True)
+class LiveDatabase:
+    """A managed database as read from Notion (``database_id`` None: not found, to be created)."""
+
+    handle: str
+    database_id: str | None
+    data_source_id: str | None
+    title: str
+    properties: tuple[LiveProperty, ...]
+    rows: tuple[LiveRow, ...]
+    url: str | None = None
+    complete: bool = True
+    incomplete_reasons: tuple[str, ...] = ()
+
+    def property_named(self, name: str) -> LiveProperty | None:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        return None
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What Notion holds for the managed databases, and the users for people values."""
+
+    databases: Mapping[str, LiveDatabase]
+    users: tuple[LiveUser, ...] = ()

@@ -1,0 +1,105 @@
+"""Settings, the Secret type and the endpoint checks of reconciler.config."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from reconciler.config import (
+    DEFAULT_BASE_URL,
+    Secret,
+    Settings,
+    resolve_base_url,
+    resolve_token,
+)
+from reconciler.errors import ConfigError
+
+
+def test_secret_never_shows_itself_in_str_repr_or_format() -> None:
+    """The token is masked everywhere it could be printed."""
+    secret = Secret("secret_abcdefghijklmnop")
+    shown = [str(secret), repr(secret), f"{secret}", f"{secret!r}", str([secret])]
+    assert all("abcdefghijklmnop" not in text for text in shown)
+    assert secret.reveal() == "secret_abcdefghijklmnop"
+
+
+def test_secret_refuses_to_be_pickled() -> None:
+    """Pickling would write the token somewhere; it is refused."""
+    with pytest.raises(TypeError):
+        pickle.dumps(Secret("secret_x"))
+
+
+def test_token_comes_from_environment_or_file(tmp_path: Path) -> None:
+    """NOTION_TOKEN wins; NOTION_TOKEN_FILE is read and stripped."""
+    assert resolve_token({"NOTION_TOKEN": " ntn_1 "}).reveal() == "ntn_1"
+    token_file = tmp_path / "token"
+    token_file.write_text("ntn_2\n", encoding="utf-8")
+    assert resolve_token({"NOTION_TOKEN_FILE": str(token_file)}).reveal() == "ntn_2"
+
+
+def test_missing_token_says_how_to_set_one() -> None:
+    """No token: a ConfigError that names NOTION_TOKEN and --local."""
+    with pytest.raises(ConfigError) as info:
+        resolve_token({})
+    assert "NOTION_TOKEN" in str(info.value)
+    assert "--local" in str(info.value)
+
+
+def test_unreadable_token_file_is_a_clear_error(tmp_path: Path) -> None:
+    """A token file that does not exist is named in the error."""
+    with pytest.raises(ConfigError, match="cannot be read"):
+        resolve_token({"NOTION_TOKEN_FILE": str(tmp_path / "missing")})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", DEFAULT_BASE_URL),
+        ("https://api.notion.com", "https://api.notion.com"),
+        ("https://proxy.example.com:8443/", "https://proxy.example.com:8443"),
+        ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
+        ("http://localhost:8787", "http://localhost:8787"),
+        ("http://[::1]:8787", "http://[::1]:8787"),
+    ],
+)
+def test_base_url_accepts_https_and_loopback_http(raw: str, expected: str) -> None:
+    """https anywhere and http on loopback are accepted, normalised to an origin."""
+    assert resolve_base_url({"NOTION_BASE_URL": raw}) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://example.com",
+        "http://10.0.0.1:8787",
+        "file:///etc/passwd",
+        "ftp://127.0.0.1:9/",
+        "https://api.notion.com/v1",
+        "https://user:pw@api.notion.com",
+        "not a url",
+    ],
+)
+def test_base_url_refuses_anything_else(raw: str) -> None:
+    """Plain http off loopback, other schemes and paths are refused with a hint."""
+    with pytest.raises(ConfigError) as info:
+        resolve_base_url({"NOTION_BASE_URL": raw})
+    assert info.value.hint
+
+
+def test_settings_defaults_match_the_design() -> None:
+    """Defaults: 3 rps, burst 10, 30% of 10+ rows, 25 deletes, version 2025-09-03."""
+    settings = Settings.from_mapping({})
+    assert settings.rate_limit.rps == 3.0
+    assert settings.rate_limit.burst == 10
+    assert settings.gates.max_delete_fraction == 0.3
+    assert settings.gates.min_rows_for_fraction == 10
+    assert settings.gates.max_deletes == 25
+    assert settings.notion_version == "2025-09-03"
+
+
+def test_settings_refuse_an_unknown_notion_version() -> None:
+    """Only the versions the reconciler speaks are accepted."""
+    with pytest.raises(ConfigError, match="not supported"):
+        Settings.from_mapping({"notion_version": "2022-06-28"})

@@ -29,13 +29,16 @@ def cli() -> None:
 
 def _register() -> None:
     """Attach every command module's command to the group."""
-    from reconciler.cli import commands
+    from reconciler.cli.commands import discover
 
-    for command in commands.ALL:
-        cli.add_command(command)
+    for command in discover():
+        if command.name not in cli.commands:
+            cli.add_command(command)
 
 
 def main() -> None:
     """Console-script entry point."""
-    _register()
     cli(prog_name="reconciler")
+
+
+_register()

@@ -1,0 +1,225 @@
+"""The plan's types: what a change is, how it is classed and ordered, and the plan itself.
+
+Computed by ``reconciler.plan.differ``, saved by ``reconciler.plan.planfile``, read by renderers,
+gates and the applier; none of them changes it. A change is ``{action, before, after}``:
+
+    action           before                                   after
+    ---------------  ---------------------------------------  ------------------------------------
+    create_database  None                                     {"title", "parent"}
+    update_database  {"title"}                                {"title"}
+    add_property     None                                     {"type", "config"}
+    update_property  {"type", "config"} as live               {"type", "config"} as desired
+    rename_property  {"name": old}                            {"name": new}
+    change_type      {"type", "config"}                       {"type", "config"}
+    remove_options   {"options": [names removed]}             {"options": []}
+    remove_property  {"type", "config"}                       None
+    create_row       None                                     canonical values to write, except
+                                                              relations to rows this apply creates
+    update_row       canonical values of changed properties   their new canonical values
+    restore_row      {"in_trash": true} + changed values      {"in_trash": false} + values to write
+    link_row         relation values now                      relation values to write
+    trash_row        the row's canonical values               None
+
+Fields that explain a change to a human (``note``, ``diffs``) never steer the applier, which acts on
+``action``, ``page_id`` and ``after`` alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reconciler.model import JSON
+
+__all__ = [
+    "PHASES",
+    "Action",
+    "Change",
+    "ChangeClass",
+    "DatabasePlan",
+    "Estimate",
+    "FieldDiff",
+    "GuardNote",
+    "Plan",
+    "PlannedProperty",
+]
+
+PLAN_FORMAT = 1
+
+
+class ChangeClass(enum.StrEnum):
+    """How much a change can lose: safe changes apply freely, the others need approval."""
+
+    SAFE = "safe"
+    LOSSY = "lossy"
+    DESTRUCTIVE = "destructive"
+
+
+class Action(enum.StrEnum):
+    """What a change does; the order of the members is not the apply order (see PHASES)."""
+
+    CREATE_DATABASE = "create_database"
+    UPDATE_DATABASE = "update_database"
+    ADD_PROPERTY = "add_property"
+    UPDATE_PROPERTY = "update_property"
+    RENAME_PROPERTY = "rename_property"
+    CHANGE_TYPE = "change_type"
+    CREATE_ROW = "create_row"
+    RESTORE_ROW = "restore_row"
+    UPDATE_ROW = "update_row"
+    LINK_ROW = "link_row"
+    TRASH_ROW = "trash_row"
+    REMOVE_OPTIONS = "remove_options"
+    REMOVE_PROPERTY = "remove_property"
+
+
+PHASES: Mapping[Action, int] = {
+    Action.CREATE_DATABASE: 0,
+    Action.UPDATE_DATABASE: 0,
+    Action.RENAME_PROPERTY: 1,
+    Action.ADD_PROPERTY: 1,
+    Action.UPDATE_PROPERTY: 1,
+    Action.CHANGE_TYPE: 1,
+    Action.CREATE_ROW: 2,
+    Action.RESTORE_ROW: 2,
+    Action.UPDATE_ROW: 3,
+    Action.LINK_ROW: 4,
+    Action.TRASH_ROW: 5,
+    Action.REMOVE_OPTIONS: 6,
+    Action.REMOVE_PROPERTY: 6,
+}
+"""Apply order: databases, schema additions, row creates without relations, updates, relation
+links (so rows can point at rows created in the same apply, cycles included), trashes, schema
+removals. Every change of a phase, in every database, comes before any change of the next."""
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One field that changes: ``path`` is the property name (and sub-path), values canonical."""
+
+    path: str
+    old: JSON
+    new: JSON
+
+
+@dataclass(frozen=True)
+class Change:
+    """One operation of the plan, with its class and what it touches (see the module table)."""
+
+    action: Action
+    database: str
+    target: str
+    change_class: ChangeClass
+    before: Mapping[str, JSON] | None = None
+    after: Mapping[str, JSON] | None = None
+    diffs: tuple[FieldDiff, ...] = ()
+    page_id: str | None = None
+    live_hash: str | None = None
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable identity inside a plan (journal entries and approvals refer to it)."""
+        return f"{self.database}/{self.action.value}/{self.target}"
+
+    @property
+    def phase(self) -> int:
+        return PHASES[self.action]
+
+
+@dataclass(frozen=True)
+class PlannedProperty:
+    """A managed property as the plan knows it: enough to encode values and to render them."""
+
+    name: str
+    type: str
+    config: Mapping[str, JSON] = field(default_factory=dict)
+    id: str | None = None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class GuardNote:
+    """Deletes a guard withheld, and why (incomplete read, empty manifest, duplicate keys)."""
+
+    kind: str
+    message: str
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatabasePlan:
+    """The changes to one database, in apply order, with what was left alone and why."""
+
+    handle: str
+    title: str
+    key: str
+    properties: tuple[PlannedProperty, ...]
+    changes: tuple[Change, ...]
+    database_id: str | None = None
+    data_source_id: str | None = None
+    parent: str | None = None
+    url: str | None = None
+    protect: bool = False
+    live_rows: int = 0
+    managed_rows: int = 0
+    unmanaged_rows: int = 0
+    unmanaged_properties: tuple[str, ...] = ()
+    ignored_properties: tuple[str, ...] = ()
+    complete: bool = True
+    incomplete_reasons: tuple[str, ...] = ()
+    guards: tuple[GuardNote, ...] = ()
+
+    def property_named(self, name: str) -> PlannedProperty | None:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        return None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """API requests the apply will make and the time they take at the configured rate."""
+
+    requests: int
+    seconds: float
+    rps: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A frozen, deterministic plan: the same inputs give the same plan and the same checksum."""
+
+    databases: tuple[DatabasePlan, ...]
+    estimate: Estimate
+    checksum: str
+    notion_version: str = "2025-09-03"
+    skipped_databases: tuple[str, ...] = ()
+    format: int = PLAN_FORMAT
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """Every change in apply order: phase first, then database order, then plan order."""
+        indexed = [
+            (change.phase, db_index, change_index, change)
+            for db_index, db in enumerate(self.databases)
+            for change_index, change in enumerate(db.changes)
+        ]
+        return tuple(item[3] for item in sorted(indexed, key=lambda item: item[:3]))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(db.changes for db in self.databases)
+
+    def counts(self) -> dict[ChangeClass, int]:
+        """How many changes of each class (every class present, zero included)."""
+        counted = Counter(change.change_class for db in self.databases for change in db.changes)
+        return {cls: counted.get(cls, 0) for cls in ChangeClass}
+
+    def database(self, handle: str) -> DatabasePlan | None:
+        for db in self.databases:
+            if db.handle == handle:
+                return db
+        return None

@@ -1,0 +1,189 @@
+"""The gateway: the one seam between the reconciler and Notion (differ reads, applier writes).
+
+``Gateway`` is a Protocol so that plan and apply tests can run against a fake; ``NotionGateway``
+(``reconciler.notion.notion_gateway``) implements it over ``notion_client``. Everything that
+crosses the seam is a canonical value (``reconciler.model``) or one of the frozen results below;
+no Notion JSON comes back out, and Notion JSON goes in only as the property payloads the applier
+builds with the codecs.
+
+Reading
+    ``read_state(desired)`` reads every managed database concurrently within one rate limiter:
+    it locates each database (``id`` may be a database id or a data source id; a database with
+    several data sources needs ``data_source:``; without ``id`` the database is found by title
+    among the ``child_database`` blocks of ``parent``: none gives ``database_id=None``, "to be
+    created"; two are a ``PlanError``), decodes its schema and reads every row with
+    ``filter_properties`` limited to the managed properties. Past the query cap (10,000 rows) it
+    continues in created_time windows and marks the database incomplete (``complete=False`` with
+    ``incomplete_reasons``) only when more rows than the cap share one created_time minute.
+    Relation and people lists longer than 25 are completed through the property item endpoint.
+    Rows in the trash appear (``in_trash=True``) only when the manifest asks for their key and no
+    live row has it: the gateway looks those keys up in the trash (one query per 100 such keys)
+    so the plan can restore instead of creating a duplicate.
+
+    ``LiveRow.values`` holds, under the *live* property name, the canonical value of every
+    writable property the manifest manages (declared, not ignored, matched by name or by
+    ``renamed_from``); relations as ``[{"page_id": ...}]``, people as user ids. ``LiveRow.key`` is
+    the key property's ``key_text``. Read-only and undeclared properties are not read at all.
+
+    ``read_rows(desired, live, page_ids)`` re-reads just those rows for the stale-plan check
+    (``LiveRow.content_hash``): one GET per page when that is cheaper than querying the whole data
+    source, else one query; a page that no longer exists is absent from the result.
+
+Writing
+    Payloads are built by the applier: ``properties`` maps a property name or id to the request
+    object Notion takes (``{"Estimate": {"number": 3}}``, schema: ``{"Due": {"date": {}}}``).
+    Every write is retried on transient failures; the ones that are not idempotent are made so:
+
+    - ``create_row`` never sends a create twice for one key. When the outcome of a create is
+      unknown (timeout, dropped connection, 409, 5xx, 529: anything that may follow a performed
+      write) the row is looked up by its key *before* any retry, and a found page is the result
+      (``WrittenPage.recovered``). Definite refusals (400/401/403/404) are not retried; 429 is
+      retried without a look-up because Notion rate-limits before it processes a request.
+    - ``create_database`` likewise looks for the database by title under the parent first.
+    - ``update_data_source``: key existing properties by *id* (ids survive renames, so a resent
+      rename is harmless) and new ones by name; ``None`` removes. Before resending after an
+      unknown outcome or a 409 the schema is re-read and removals already done are dropped.
+    - ``update_row`` and ``set_row_trashed`` set absolute values, so resending is harmless; a 409
+      re-reads the page (it must still exist) before the retry.
+
+Errors (``reconciler.errors``): 401 → ``NotionAuthError``; 403/404 → ``NotionAccessError`` saying
+how to share the database with the integration; 400 → ``NotionValidationError`` with Notion's
+message and the database, row key and property it concerns; retries exhausted →
+``NotionUnavailableError``; a response without the fields we rely on →
+``UnexpectedResponseError`` naming the endpoint and field. None of them ever carries the token.
+
+Every method is thread-safe: the applier may write from several threads, and all requests share
+one rate limiter and one ``RequestStats`` account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveProperty,
+    LiveRow,
+    LiveState,
+    LiveUser,
+    RowKey,
+)
+from reconciler.notion.stats import RequestStats
+
+__all__ = ["CreatedDatabase", "Gateway", "RequestStats", "WrittenPage"]
+
+
+@dataclass(frozen=True)
+class CreatedDatabase:
+    """A database the gateway created (or found after an unknown outcome: ``recovered``)."""
+
+    database_id: str
+    data_source_id: str
+    properties: tuple[LiveProperty, ...]
+    url: str | None = None
+    recovered: bool = False
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    """A row after a create, update, trash or restore.
+
+    ``recovered`` is True when a create's outcome was unknown and the row was found by its key
+    instead of being sent again.
+    """
+
+    page_id: str
+    url: str
+    in_trash: bool
+    last_edited_time: str
+    recovered: bool = False
+
+
+@runtime_checkable
+class Gateway(Protocol):
+    """Everything the differ and the applier may ask of Notion."""
+
+    @property
+    def requests_per_second(self) -> float:
+        """The configured request rate, for the plan's time estimate."""
+        ...
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read_me(self) -> LiveUser:
+        """The integration's own bot user (checks the token; used by ``doctor``)."""
+        ...
+
+    def read_users(self) -> tuple[LiveUser, ...]:
+        """Every user of the workspace (people and bots), for mapping e-mails to user ids."""
+        ...
+
+    def read_state(
+        self, desired: DesiredState, handles: Collection[str] | None = None
+    ) -> LiveState:
+        """The live state of the managed databases (all, or only ``handles``) and the users."""
+        ...
+
+    def read_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
+    ) -> Mapping[str, LiveRow]:
+        """The current content of these rows of ``live`` (by page id); absent if gone."""
+        ...
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def create_database(
+        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+    ) -> CreatedDatabase:
+        """Create a database with one data source of this initial schema under a page."""
+        ...
+
+    def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
+        """Set the database's title (plain text)."""
+        ...
+
+    def update_data_source(
+        self, data_source_id: str, properties: Mapping[str, JSON], *, database: str
+    ) -> tuple[LiveProperty, ...]:
+        """Add, rename, update (``{id: {...}}``) or remove (``{id: None}``); the new schema."""
+        ...
+
+    def create_row(
+        self,
+        data_source_id: str,
+        properties: Mapping[str, JSON],
+        key_property: str,
+        key_type: str,
+        key: RowKey,
+        *,
+        database: str,
+    ) -> WrittenPage:
+        """Create a row, at most once per key (see the module docstring)."""
+        ...
+
+    def update_row(
+        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        """Set these property values of a row."""
+        ...
+
+    def set_row_trashed(
+        self, page_id: str, in_trash: bool, *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        """Move a row to the trash (``True``) or restore it from there (``False``)."""
+        ...
+
+    # --- accounting --------------------------------------------------------------------------
+
+    def stats(self) -> RequestStats:
+        """A snapshot of the requests made so far."""
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP connections the gateway opened (an injected client stays open)."""
+        ...

@@ -1,5 +1,26 @@
-"""Property codecs: each Notion property type between manifest, canonical and API JSON forms."""
+"""Property codecs: each Notion property type between manifest, canonical and API JSON forms.
 
-from reconciler.properties.base import PropertyCodec, References, ValueProblem
+``codec_for(type_name)`` gives the codec of a type; ``docs/properties.md`` lists every type's
+manifest form, canonical form and comparison.
+"""
 
-__all__ = ["PropertyCodec", "References", "ValueProblem"]
+from reconciler.properties.base import (
+    COMMON_DECLARATION_KEYS,
+    ConfigChange,
+    PropertyCodec,
+    ReadOnlyCodec,
+    References,
+    ValueProblem,
+)
+from reconciler.properties.registry import ALL_CODECS, codec_for
+
+__all__ = [
+    "ALL_CODECS",
+    "COMMON_DECLARATION_KEYS",
+    "ConfigChange",
+    "PropertyCodec",
+    "ReadOnlyCodec",
+    "References",
+    "ValueProblem",
+    "codec_for",
+]

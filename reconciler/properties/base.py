@@ -10,17 +10,47 @@ Three forms of every value:
 People and relations need context to compare: a manifest names people by e-mail and relations by
 target key, Notion answers with user and page ids. ``References`` supplies the mapping, and the
 ``resolve_desired`` / ``resolve_live`` steps bring both sides to the same canonical value.
+
+Values flow like this (``refs`` is a ``References``, e.g. ``WorkspaceReferences``)::
+
+    manifest value ──from_manifest──▶ canonical ──resolve_desired(refs)──▶ comparable
+    Notion property ─from_response──▶ canonical ──resolve_live(refs)─────▶ comparable
+    comparable ──to_request(refs)──▶ payload under ``<type>`` in a page create/update
+
+Schema configuration (one property of a data source) flows the same way::
+
+    manifest declaration ──parse_config──────────────▶ canonical config (desired)
+    data source property ──config_from_response(refs)▶ canonical config (live, option ids kept)
+    config_changes(desired, live, refs)        → ConfigChange items; empty: nothing to do
+    config_to_request(desired, refs)           → ``<type>`` body creating the property
+    config_update_request(desired, live, refs) → ``<type>`` body updating it in place
+
+Live configurations may carry more than desired ones (option ids, status groups, a dual
+relation's synced property): ``config_changes`` compares what the manifest states and leaves the
+rest alone, so an unset detail never shows as a change.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from reconciler.model import JSON
 
-__all__ = ["PropertyCodec", "References", "ValueProblem"]
+__all__ = [
+    "COMMON_DECLARATION_KEYS",
+    "ConfigChange",
+    "PropertyCodec",
+    "References",
+    "ValueProblem",
+]
+
+COMMON_DECLARATION_KEYS = frozenset(
+    {"type", "renamed_from", "sensitive", "prune_options", "description"}
+)
+"""Declaration keys every property may carry; ``parse_config`` skips them (the loader owns them)."""
 
 
 class ValueProblem(Exception):
@@ -35,6 +65,13 @@ class ValueProblem(Exception):
         self.message = message
         self.hint = hint
         self.path = path
+
+    def at(self, *prefix: str | int) -> ValueProblem:
+        """The same problem located under ``prefix`` (an enclosing list index or key)."""
+        return ValueProblem(self.message, hint=self.hint, path=(*prefix, *self.path))
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class References(Protocol):
@@ -58,6 +95,25 @@ class References(Protocol):
     def handle_for_data_source(self, data_source_id: str) -> str | None:
         """The handle of the managed database with this data source, if managed."""
 
+    def property_name(self, data_source_id: str, property_id: str) -> str | None:
+        """The name of the property with this id in that data source's live schema."""
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """One difference between a desired and a live property configuration.
+
+    ``path`` names the part inside the configuration (``("format",)``, ``("options", "Done",
+    "color")``); ``old`` is the live value (None: absent), ``new`` the desired one (None:
+    removed). ``lossy`` marks changes that lose data when applied (removing an option that rows
+    may use, turning a dual relation into a single one).
+    """
+
+    path: tuple[str | int, ...]
+    old: JSON
+    new: JSON
+    lossy: bool = False
+
 
 class PropertyCodec(ABC):
     """Converts one property type's values and configuration between the three forms."""
@@ -68,19 +124,68 @@ class PropertyCodec(ABC):
     empty: ClassVar[JSON] = None
     """Canonical value of an unset property of this type."""
 
+    config_keys: ClassVar[frozenset[str]] = frozenset()
+    """Declaration keys (besides ``COMMON_DECLARATION_KEYS``) that ``parse_config`` accepts."""
+    item_per_element: ClassVar[bool] = False
+    """Whether the page property endpoint pages this type's value one element per item."""
+
     # --- schema (data source property configuration) --------------------------------------
 
-    @abstractmethod
     def parse_config(self, raw: Mapping[str, object]) -> dict[str, JSON]:
-        """Canonical configuration from a manifest property declaration (without ``type``)."""
+        """Canonical configuration from a manifest property declaration (``type`` may be there).
 
-    @abstractmethod
+        Raises ValueProblem (``path`` = the key) for an unknown key or a bad setting.
+        """
+        for key in raw:
+            if key not in self.config_keys and key not in COMMON_DECLARATION_KEYS:
+                allowed = ", ".join(sorted(self.config_keys)) or "none"
+                raise ValueProblem(
+                    f"a {self.type_name} property has no setting {key!r}",
+                    hint=f"settings of {self.type_name}: {allowed}",
+                    path=(str(key),),
+                )
+        return self._parse_settings(raw)
+
+    def _parse_settings(self, raw: Mapping[str, object]) -> dict[str, JSON]:
+        """Type-specific part of ``parse_config``; keys are already known to be allowed."""
+        return {}
+
     def config_to_request(self, config: Mapping[str, JSON], refs: References) -> dict[str, JSON]:
-        """The ``<type>: {...}`` body that creates or updates this property in a data source."""
+        """The ``<type>: {...}`` body that creates this property in a data source."""
+        return {}
 
-    @abstractmethod
     def config_from_response(self, prop: Mapping[str, JSON], refs: References) -> dict[str, JSON]:
         """Canonical configuration from a data source property object ``{id, name, type, ...}``."""
+        return {}
+
+    def config_changes(
+        self,
+        desired: Mapping[str, JSON],
+        live: Mapping[str, JSON],
+        refs: References,
+        *,
+        prune_options: bool = False,
+    ) -> tuple[ConfigChange, ...]:
+        """What differs between the desired and the live configuration (empty: equal).
+
+        The default compares every key the desired configuration holds.
+        """
+        return tuple(
+            ConfigChange((key,), live.get(key), value)
+            for key, value in desired.items()
+            if live.get(key) != value
+        )
+
+    def config_update_request(
+        self,
+        desired: Mapping[str, JSON],
+        live: Mapping[str, JSON],
+        refs: References,
+        *,
+        prune_options: bool = False,
+    ) -> dict[str, JSON]:
+        """The ``<type>`` body of a data source update that brings ``live`` to ``desired``."""
+        return self.config_to_request(desired, refs)
 
     # --- values ----------------------------------------------------------------------------
 
@@ -104,10 +209,53 @@ class PropertyCodec(ABC):
         """Bring a live canonical value to the form manifest values take (page ids to keys)."""
         return value
 
+    def is_partial(self, prop: Mapping[str, JSON]) -> bool:
+        """Whether a page response holds only the first references of this value.
+
+        Page objects list at most 25 relation ids, people or mentions; when this is true the
+        reader fetches the whole value through the page property endpoint and decodes it with
+        ``from_property_items``.
+        """
+        return False
+
+    def from_property_items(
+        self, items: Sequence[Mapping[str, JSON]], config: Mapping[str, JSON]
+    ) -> JSON:
+        """Canonical value from the ``results`` of ``GET /v1/pages/{id}/properties/{prop}``.
+
+        List-valued types get one item per element; other types one item holding the value.
+        """
+        if self.item_per_element:
+            elements: list[JSON] = [item.get(self.type_name) for item in items]
+            return self.from_response({"type": self.type_name, self.type_name: elements}, config)
+        if len(items) != 1:
+            raise ValueProblem(
+                f"a {self.type_name} property item list must hold exactly one item, "
+                f"got {len(items)}"
+            )
+        return self.from_response(items[0], config)
+
     def key_text(self, value: JSON) -> str | None:
         """The row key this value gives when the property is the key (None: empty)."""
         raise ValueProblem(f"a {self.type_name} property cannot be a row key")
 
-    def display(self, value: JSON) -> str:
+    def display(self, value: JSON, refs: References | None = None) -> str:
         """One line for humans (plans, comments); never the raw JSON of a rich structure."""
         return "" if value is None else str(value)
+
+
+class ReadOnlyCodec(PropertyCodec):
+    """A type Notion computes: decoded for display and comparison, never written."""
+
+    writable: ClassVar[bool] = False
+
+    def from_manifest(self, value: object, config: Mapping[str, JSON]) -> JSON:
+        raise ValueProblem(
+            f"a {self.type_name} property is computed by Notion and cannot be given a value",
+            hint="remove the value from the row; declare the property under `properties` only",
+        )
+
+    def to_request(self, value: JSON, config: Mapping[str, JSON], refs: References) -> JSON:
+        raise ValueProblem(
+            f"a {self.type_name} property is computed by Notion and is never written"
+        )

@@ -1,0 +1,164 @@
+"""Dates at Notion's precision: the date codec and the instant canonicalisation others reuse.
+
+Canonical forms (one exact format each, so equal meanings are equal strings):
+
+- a date without time: ``"YYYY-MM-DD"``;
+- a datetime: UTC, truncated to the minute, ``"YYYY-MM-DDTHH:MMZ"`` (``"2026-12-01T09:00Z"``);
+- a date property value: ``None`` or ``{"start": <date or datetime>, "end": <same or None>}``.
+
+Notion stores datetimes at minute precision and answers with an offset and ``time_zone: null``,
+so ``2026-12-01T10:00:30+01:00`` written and read back is ``"2026-12-01T09:00Z"`` both ways. A
+manifest ``time_zone`` (IANA name) places a naive datetime and is then dropped, as Notion does;
+naive datetimes without one are UTC. Used by the date, verification, formula, rollup, timestamp
+and rich-text (date mention) codecs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reconciler.model import JSON
+from reconciler.properties.base import PropertyCodec, References, ValueProblem
+from reconciler.properties.checks import check_mapping_keys, describe_kind, optional_str
+
+__all__ = [
+    "DateCodec",
+    "canonical_instant",
+    "date_from_manifest",
+    "date_from_response",
+    "date_to_request",
+    "display_date",
+    "instant_to_request",
+]
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_KEYS = frozenset({"start", "end", "time_zone"})
+
+
+def _zone(name: str | None, path: tuple[str | int, ...]) -> dt.tzinfo:
+    if name is None:
+        return dt.UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueProblem(
+            f"{name!r} is not a time zone",
+            hint="use an IANA name such as Europe/Berlin, America/New_York or UTC",
+            path=path,
+        ) from error
+
+
+def _minute_utc(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    utc = moment.astimezone(dt.UTC)
+    return f"{utc.date().isoformat()}T{utc.hour:02d}:{utc.minute:02d}Z"
+
+
+def canonical_instant(
+    value: object, *, time_zone: str | None = None, path: tuple[str | int, ...] = ()
+) -> str:
+    """The canonical text of a date or datetime given as ISO text or a Python date/datetime."""
+    zone = _zone(time_zone, ("time_zone",))
+    if isinstance(value, dt.datetime):
+        return _minute_utc(value, zone)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueProblem(
+            f"a date must be ISO text such as 2026-12-01 or 2026-12-01T09:00, "
+            f"not {describe_kind(value)}",
+            path=path,
+        )
+    text = value.strip()
+    try:
+        if _DATE_ONLY.match(text):
+            return dt.date.fromisoformat(text).isoformat()
+        return _minute_utc(dt.datetime.fromisoformat(text), zone)
+    except ValueError as error:
+        raise ValueProblem(
+            f"{value!r} is not an ISO date or datetime",
+            hint="write 2026-12-01, 2026-12-01T09:00 or 2026-12-01T09:00+02:00",
+            path=path,
+        ) from error
+
+
+def instant_to_request(canonical: str) -> str:
+    """The text Notion is sent for a canonical instant (datetimes with seconds and ``Z``)."""
+    if canonical.endswith("Z"):
+        return canonical[:-1] + ":00Z"
+    return canonical
+
+
+def date_from_manifest(value: object) -> JSON:
+    """Canonical date value from ISO text, a YAML date/datetime or ``{start, end, time_zone}``."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, Mapping):
+        return {"start": canonical_instant(value), "end": None}
+    check_mapping_keys(value, "a date", _DATE_KEYS, required=frozenset({"start"}))
+    zone = optional_str(value.get("time_zone"), "the time zone", path=("time_zone",))
+    _zone(zone, ("time_zone",))
+    start = canonical_instant(value["start"], time_zone=zone, path=("start",))
+    end_value = value.get("end")
+    end = None
+    if end_value is not None and end_value != "":
+        end = canonical_instant(end_value, time_zone=zone, path=("end",))
+        if len(end) == len(start) and end < start:
+            raise ValueProblem(
+                f"the date ends ({end}) before it starts ({start})",
+                hint="swap start and end",
+                path=("end",),
+            )
+    return {"start": start, "end": end}
+
+
+def date_from_response(body: object) -> JSON:
+    """Canonical date value from Notion's ``{start, end, time_zone}`` (or null)."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("start"), str):
+        return None
+    zone = body.get("time_zone") if isinstance(body.get("time_zone"), str) else None
+    start = canonical_instant(body["start"], time_zone=zone)
+    end_text = body.get("end")
+    end = canonical_instant(end_text, time_zone=zone) if isinstance(end_text, str) else None
+    return {"start": start, "end": end}
+
+
+def date_to_request(value: JSON) -> JSON:
+    """The ``{start, end}`` Notion is sent for a canonical date value (None clears it)."""
+    if not isinstance(value, dict) or not isinstance(value.get("start"), str):
+        return None
+    end = value.get("end")
+    return {
+        "start": instant_to_request(str(value["start"])),
+        "end": instant_to_request(end) if isinstance(end, str) else None,
+    }
+
+
+def display_date(value: JSON) -> str:
+    """``2026-12-01`` or ``2026-12-01T09:00Z → 2026-12-01T11:00Z``."""
+    if not isinstance(value, dict) or not isinstance(value.get("start"), str):
+        return ""
+    end = value.get("end")
+    return f"{value['start']} → {end}" if isinstance(end, str) else str(value["start"])
+
+
+class DateCodec(PropertyCodec):
+    """date: a day or a minute, optionally with an end."""
+
+    type_name = "date"
+
+    def from_manifest(self, value: object, config: Mapping[str, JSON]) -> JSON:
+        return date_from_manifest(value)
+
+    def to_request(self, value: JSON, config: Mapping[str, JSON], refs: References) -> JSON:
+        return date_to_request(value)
+
+    def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
+        return date_from_response(prop.get("date"))
+
+    def display(self, value: JSON, refs: References | None = None) -> str:
+        return display_date(value)

@@ -1,0 +1,38 @@
+"""The codec registry: one codec per Notion property type, found by type name."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.model import KEY_TYPES, READ_ONLY_TYPES, WRITABLE_TYPES
+from reconciler.properties import ALL_CODECS, ValueProblem, codec_for
+
+
+def test_codec_for_returns_the_codec_of_that_type() -> None:
+    """Each codec answers to its own type name."""
+    expected = "rich_text"
+    assert expected == codec_for("rich_text").type_name
+
+
+def test_unknown_type_is_a_value_problem_listing_known_types() -> None:
+    """A typo in a declaration gets the list of real types as its hint."""
+    with pytest.raises(ValueProblem) as caught:
+        codec_for("richtext")
+    expected = "'richtext' is not a Notion property type"
+    assert expected == caught.value.message
+    assert "rich_text" in caught.value.hint
+
+
+def test_writable_flags_match_the_model() -> None:
+    """Codecs registered as writable are exactly the model's WRITABLE_TYPES."""
+    writable = {name for name, codec in ALL_CODECS.items() if codec.writable}
+    expected = WRITABLE_TYPES & set(ALL_CODECS)
+    assert expected == writable
+    assert not READ_ONLY_TYPES & writable
+
+
+def test_key_flags_match_the_model() -> None:
+    """Only the model's KEY_TYPES can be row keys."""
+    keys = {name for name, codec in ALL_CODECS.items() if codec.can_be_key}
+    expected = KEY_TYPES
+    assert expected == keys

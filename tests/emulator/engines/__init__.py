@@ -1,0 +1,1 @@
+"""Tests of the emulator's pure engines: formulas, filters and sorts, rollups."""

@@ -12,6 +12,7 @@ from reconciler.properties.base import (
     References,
     ValueProblem,
 )
+from reconciler.properties.references import WorkspaceReferences
 from reconciler.properties.registry import ALL_CODECS, codec_for
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "ReadOnlyCodec",
     "References",
     "ValueProblem",
+    "WorkspaceReferences",
     "codec_for",
 ]

@@ -128,14 +128,17 @@ def date_from_response(body: object) -> JSON:
 
 
 def date_to_request(value: JSON) -> JSON:
-    """The ``{start, end}`` Notion is sent for a canonical date value (None clears it)."""
+    """The ``{start, end?}`` Notion is sent for a canonical date value (None clears it).
+
+    Notion replaces the whole date, so leaving ``end`` out clears an end it held.
+    """
     if not isinstance(value, dict) or not isinstance(value.get("start"), str):
         return None
+    payload: dict[str, JSON] = {"start": instant_to_request(str(value["start"]))}
     end = value.get("end")
-    return {
-        "start": instant_to_request(str(value["start"])),
-        "end": instant_to_request(end) if isinstance(end, str) else None,
-    }
+    if isinstance(end, str):
+        payload["end"] = instant_to_request(end)
+    return payload
 
 
 def display_date(value: JSON) -> str:

@@ -10,9 +10,13 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from reconciler.properties.base import PropertyCodec, ValueProblem
+from reconciler.properties.computed import FormulaCodec, RollupCodec
 from reconciler.properties.dates import DateCodec
+from reconciler.properties.files import FilesCodec
 from reconciler.properties.options import MultiSelectCodec, SelectCodec, StatusCodec
 from reconciler.properties.people import CreatedByCodec, LastEditedByCodec, PeopleCodec
+from reconciler.properties.place import PlaceCodec
+from reconciler.properties.relation import RelationCodec
 from reconciler.properties.simple import (
     CheckboxCodec,
     EmailCodec,
@@ -27,6 +31,7 @@ from reconciler.properties.stamps import (
     UniqueIdCodec,
 )
 from reconciler.properties.text import RichTextCodec, TitleCodec
+from reconciler.properties.verification import VerificationCodec
 
 __all__ = ["ALL_CODECS", "codec_for"]
 
@@ -42,10 +47,16 @@ ALL_CODECS: Mapping[str, PropertyCodec] = MappingProxyType(
             StatusCodec(),
             DateCodec(),
             PeopleCodec(),
+            FilesCodec(),
             CheckboxCodec(),
             UrlCodec(),
             EmailCodec(),
             PhoneNumberCodec(),
+            RelationCodec(),
+            PlaceCodec(),
+            VerificationCodec(),
+            FormulaCodec(),
+            RollupCodec(),
             CreatedTimeCodec(),
             CreatedByCodec(),
             LastEditedTimeCodec(),

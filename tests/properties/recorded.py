@@ -45,7 +45,7 @@ class SentValue:
 @cache
 def interactions() -> tuple[Interaction, ...]:
     """Every recorded interaction, file by file, in recorded order."""
-    found = []
+    found: list[Interaction] = []
     for file in sorted(RECORDINGS.rglob("*.json")):
         data = json.loads(file.read_text(encoding="utf-8"))
         found.extend(

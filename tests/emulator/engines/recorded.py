@@ -119,3 +119,41 @@ def value_examples() -> list[ValueExample]:
                             )
                         )
     return examples
+
+
+@dataclass(frozen=True)
+class QueryExample:
+    """A recorded data source query with the schema and the pages known when it was sent."""
+
+    source: str
+    index: int
+    body: dict[str, Any]
+    schema: dict[str, Any]
+    pages: list[dict[str, Any]]  # in the order the recording first showed them
+    result_ids: list[str]
+
+
+def query_examples() -> list[QueryExample]:
+    """Every recorded full-page query whose every result had been seen before it was sent."""
+    examples = []
+    for source, interactions in _recordings():
+        schemas: dict[str, dict[str, Any]] = {}
+        pages: dict[str, dict[str, Any]] = {}
+        for index, interaction in enumerate(interactions):
+            body = interaction["request_body"] or {}
+            response = interaction["response_body"]
+            if interaction["path"].endswith("/query") and body.get("page_size", 100) == 100:
+                data_source = interaction["path"].split("/")[3]
+                known = [
+                    p for p in pages.values() if p["parent"].get("data_source_id") == data_source
+                ]
+                ids = [r["id"] for r in response["results"]]
+                if data_source in schemas and set(ids) <= {p["id"] for p in known}:
+                    examples.append(
+                        QueryExample(source, index, body, schemas[data_source], known, ids)
+                    )
+            for data_source in _objects(response, "data_source"):
+                schemas[data_source["id"]] = data_source["properties"]
+            for page in _objects(response, "page"):
+                pages[page["id"]] = page
+    return examples

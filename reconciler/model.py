@@ -121,6 +121,8 @@ class PropertySpec:
     sensitive: bool = False
     prune_options: bool = False
     location: SourceLocation | None = None
+    description: str | None = None
+    """The property's description in Notion (None: not managed)."""
 
     @property
     def writable(self) -> bool:

@@ -1,0 +1,95 @@
+"""CSV cells to manifest values: how a text cell is read for each property type.
+
+A CSV file has only text, so the header's property types decide what a cell means before the
+codec sees it (the codec then checks it exactly as it checks a YAML value):
+
+- an empty cell leaves the property unset (its empty value);
+- number: ``3``, ``-2.5``, ``1e3`` are numbers; other text goes to the codec, which refuses it;
+- checkbox: ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``x`` (any case);
+- multi_select, people, relation, files: items separated by ``;`` (``\\;`` for a literal
+  semicolon), each trimmed: ``design; docs``;
+- date: ``2026-12-01``, ``2026-12-01T09:00+02:00``, or a range ``start/end``;
+- place, verification: a JSON object, e.g. ``{"lat": 52.52, "lon": 13.40}``; verification
+  also takes ``verified`` or ``unverified``;
+- every other type (title, rich_text, select, status, url, email, phone_number): the text.
+
+Called by the rows_from reader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Final
+
+__all__ = ["LIST_SEPARATOR", "cell_value"]
+
+LIST_SEPARATOR: Final = ";"
+_SPLIT = re.compile(r"(?<!\\);")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
+_CHECKBOX: Final = {
+    "true": True, "yes": True, "1": True, "x": True,
+    "false": False, "no": False, "0": False,
+}  # fmt: skip
+
+
+def _number(text: str) -> object:
+    if not _NUMBER.match(text):
+        return text
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _checkbox(text: str) -> object:
+    return _CHECKBOX.get(text.lower(), text)
+
+
+def _items(text: str) -> object:
+    parts = (part.strip().replace("\\;", ";") for part in _SPLIT.split(text))
+    return [part for part in parts if part]
+
+
+def _date(text: str) -> object:
+    if "/" in text:
+        start, _, end = text.partition("/")
+        return {"start": start.strip(), "end": end.strip() or None}
+    return text
+
+
+def _json_object(text: str) -> object:
+    if text.startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text  # the codec refuses the text with its own message
+    return text
+
+
+def _verification(text: str) -> object:
+    if text.lower() in ("verified", "unverified"):
+        return {"state": text.lower()}
+    return _json_object(text)
+
+
+_READERS: Final[dict[str, Callable[[str], object]]] = {
+    "number": _number,
+    "checkbox": _checkbox,
+    "multi_select": _items,
+    "people": _items,
+    "relation": _items,
+    "files": _items,
+    "date": _date,
+    "place": _json_object,
+    "verification": _verification,
+}
+
+
+def cell_value(type_name: str, text: str) -> object:
+    """The manifest value a CSV cell stands for; None for an empty cell."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if type_name in ("title", "rich_text"):
+        return text  # spaces inside text are the author's
+    reader = _READERS.get(type_name)
+    return reader(stripped) if reader is not None else stripped

@@ -1,0 +1,200 @@
+"""A manifest's ``properties`` to ``PropertySpec`` values, through each type's codec.
+
+``declare_properties`` parses every declaration (shorthand ``Name: type`` or a mapping with
+``type`` and settings) with ``codec.parse_config`` and checks what spans properties: exactly one
+title property, and a key property that is declared, not ignored and of a key type. Called by the
+database builder after the document passed the schema check.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reconciler.errors import Problem
+from reconciler.manifest.located import YamlDocument
+from reconciler.model import PropertySpec
+from reconciler.properties import (
+    ALL_CODECS,
+    COMMON_DECLARATION_KEYS,
+    PropertyCodec,
+    ValueProblem,
+    codec_for,
+)
+
+__all__ = ["Declarations", "declare_properties", "did_you_mean"]
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """The declared properties of one database, their codecs and its key property."""
+
+    specs: tuple[PropertySpec, ...]
+    codecs: Mapping[str, PropertyCodec]
+    key: str | None
+    ignore: frozenset[str]
+
+    def spec(self, name: str) -> PropertySpec | None:
+        for spec in self.specs:
+            if spec.name == name:
+                return spec
+        return None
+
+
+def did_you_mean(name: str, choices: list[str]) -> str:
+    """`` (did you mean 'X'?)`` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _settings(name: str, type_name: str, declaration: Mapping[str, object]) -> dict[str, object]:
+    """The declaration's type-specific settings, in the form the codec's parse_config reads."""
+    settings = {k: v for k, v in declaration.items() if k not in COMMON_DECLARATION_KEYS}
+    if type_name == "relation":
+        # Manifests say `dual: true` (or name the synced property); the codec's configuration
+        # spells the relation kind as Notion does.
+        dual = settings.pop("dual", False) is True or "synced_property" in settings
+        if dual:
+            settings["type"] = "dual_property"
+    return settings
+
+
+def _declare(
+    document: YamlDocument, name: str, raw: object, problems: list[Problem]
+) -> tuple[PropertySpec, PropertyCodec] | None:
+    path = ("properties", name)
+    declaration: Mapping[str, object] = {"type": raw} if isinstance(raw, str) else dict(raw)  # type: ignore[call-overload]
+    type_name = str(declaration["type"])
+    codec = codec_for(type_name)
+    try:
+        config = codec.parse_config(_settings(name, type_name, declaration))
+    except ValueProblem as problem:
+        inner = ("dual",) if problem.path[:1] == ("type",) else problem.path
+        problems.append(document.problem((*path, *inner), problem.message, problem.hint))
+        return None
+    description = declaration.get("description")
+    renamed_from = declaration.get("renamed_from")
+    spec = PropertySpec(
+        name=name,
+        type=type_name,
+        config=config,
+        renamed_from=str(renamed_from) if renamed_from is not None else None,
+        sensitive=declaration.get("sensitive") is True,
+        prune_options=declaration.get("prune_options") is True,
+        description=str(description) if description is not None else None,
+        location=document.location(path, at_key=True),
+    )
+    return spec, codec
+
+
+def declare_properties(document: YamlDocument, problems: list[Problem]) -> Declarations | None:
+    """The document's declarations; None (problems added) when any of them is unusable."""
+    data = document.data
+    assert isinstance(data, dict)
+    raw_properties: Mapping[str, object] = data["properties"]
+    ignore = frozenset(str(name) for name in data.get("ignore", ()))
+    specs: list[PropertySpec] = []
+    codecs: dict[str, PropertyCodec] = {}
+    usable = True
+    for name, raw in raw_properties.items():
+        declared = _declare(document, name, raw, problems)
+        if declared is None:
+            usable = False
+            continue
+        specs.append(declared[0])
+        codecs[name] = declared[1]
+    key = _key_property(
+        document,
+        specs,
+        codecs=codecs,
+        ignore=ignore,
+        problems=problems,
+        written=set(raw_properties),
+    )
+    if not usable:
+        return None
+    return Declarations(tuple(specs), codecs, key, ignore)
+
+
+def _key_property(
+    document: YamlDocument,
+    specs: list[PropertySpec],
+    *,
+    codecs: Mapping[str, PropertyCodec],
+    ignore: frozenset[str],
+    problems: list[Problem],
+    written: set[str],
+) -> str | None:
+    """The key property's name after checking the title property and the key's type."""
+    titles = [spec for spec in specs if spec.type == "title"]
+    problems.extend(
+        document.problem(
+            ("properties", extra.name),
+            f"a second title property {extra.name!r} (the first is {titles[0].name!r})",
+            "a Notion database has exactly one title property; make this one rich_text",
+            at_key=True,
+        )
+        for extra in titles[1:]
+    )
+    data = document.data
+    assert isinstance(data, dict)
+    if not titles:
+        problems.append(
+            document.problem(
+                ("properties",),
+                "no title property is declared",
+                "every Notion database has exactly one title property: declare it, "
+                "e.g. `Name: title`",
+                at_key=True,
+            )
+        )
+    explicit = data.get("key")
+    name = str(explicit) if explicit is not None else (titles[0].name if titles else None)
+    if name is None or (name in written and name not in codecs):
+        return None  # the key's own declaration is broken and already reported
+    checked = _check_key(
+        document, name, specs=specs, codecs=codecs, ignore=ignore, problems=problems
+    )
+    return name if checked else None
+
+
+def _check_key(
+    document: YamlDocument,
+    name: str,
+    *,
+    specs: list[PropertySpec],
+    codecs: Mapping[str, PropertyCodec],
+    ignore: frozenset[str],
+    problems: list[Problem],
+) -> bool:
+    spec = next((s for s in specs if s.name == name), None)
+    declared = [s.name for s in specs]
+    if spec is None:
+        problems.append(
+            document.problem(
+                ("key",),
+                f"the key property {name!r} is not declared{did_you_mean(name, declared)}",
+                "declare it under `properties`, or name a declared property as `key`",
+            )
+        )
+        return False
+    if not codecs[name].can_be_key:
+        problems.append(
+            document.problem(
+                ("key",),
+                f"the key property {name!r} is a {spec.type} property, which cannot identify rows",
+                "key types: " + ", ".join(sorted(t for t, c in ALL_CODECS.items() if c.can_be_key)),
+            )
+        )
+        return False
+    if name in ignore:
+        problems.append(
+            document.problem(
+                ("key",),
+                f"the key property {name!r} is ignored",
+                "remove it from `ignore`: rows are matched by their key",
+            )
+        )
+        return False
+    return True

@@ -1,0 +1,179 @@
+"""Manifest rows to ``DesiredRow`` values: canonical values through the codecs, keys, duplicates.
+
+``build_rows`` takes the rows of one database (inline ``rows`` and those read from ``rows_from``
+files, each with the document and path it came from) and gives every row the canonical value of
+every declared, writable, non-ignored property (``codec.empty`` for those the row leaves out), in
+manifest order. Every value problem points inside the value (``ValueProblem.path``). Called by the
+database builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reconciler.errors import Problem
+from reconciler.manifest.declarations import Declarations, did_you_mean
+from reconciler.manifest.located import DataPath, YamlDocument
+from reconciler.model import JSON, DesiredRow, RowKey, SourceLocation
+from reconciler.properties import ValueProblem
+
+__all__ = ["BuiltRow", "RowSource", "build_rows"]
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """Where a row was written: its document and its path in it."""
+
+    document: YamlDocument
+    path: DataPath
+
+
+@dataclass(frozen=True)
+class BuiltRow:
+    """A desired row with where it came from (for cross-database checks of its values)."""
+
+    row: DesiredRow
+    source: RowSource
+
+
+def build_rows(
+    handle: str,
+    sources: Sequence[RowSource],
+    declarations: Declarations,
+    problems: list[Problem],
+) -> list[BuiltRow]:
+    """The valid rows in order; problems for invalid values, missing and duplicate keys."""
+    managed = [
+        spec
+        for spec in declarations.specs
+        if spec.writable and spec.name not in declarations.ignore
+    ]
+    declared = [spec.name for spec in declarations.specs]
+    first_seen: dict[RowKey, SourceLocation] = {}
+    built: list[BuiltRow] = []
+    for source in sources:
+        raw = source.document.data
+        for part in source.path:
+            raw = raw[part]  # type: ignore[index]
+        if not isinstance(raw, Mapping):
+            continue  # reported by the schema check or the rows_from reader
+        values = _row_values(source, raw, declarations, declared, problems)
+        if values is None:
+            continue
+        canonical = {
+            spec.name: values.get(spec.name, declarations.codecs[spec.name].empty)
+            for spec in managed
+        }
+        row = _keyed_row(
+            handle,
+            source,
+            canonical,
+            declarations=declarations,
+            first_seen=first_seen,
+            problems=problems,
+        )
+        if row is not None:
+            built.append(BuiltRow(row, source))
+    return built
+
+
+def _row_values(
+    source: RowSource,
+    raw: Mapping[str, object],
+    declarations: Declarations,
+    declared: list[str],
+    problems: list[Problem],
+) -> dict[str, JSON] | None:
+    """The canonical values the row sets; None when any of them is wrong (problems added)."""
+    document, path = source.document, source.path
+    values: dict[str, JSON] = {}
+    valid = True
+    for name, value in raw.items():
+        value_path = (*path, name)
+        codec = declarations.codecs.get(name)
+        if codec is None:
+            valid = False
+            problems.append(
+                document.problem(
+                    value_path,
+                    f"{_row_name(path)} sets {name!r}, which is not declared"
+                    + did_you_mean(name, declared),
+                    "declare it under `properties`, or remove it from the row",
+                    at_key=True,
+                )
+            )
+            continue
+        if name in declarations.ignore:
+            valid = False
+            problems.append(
+                document.problem(
+                    value_path,
+                    f"{_row_name(path)} sets {name!r}, which is listed under `ignore`",
+                    "ignored properties are never written: remove the value or the ignore entry",
+                    at_key=True,
+                )
+            )
+            continue
+        spec = declarations.spec(name)
+        assert spec is not None
+        try:
+            values[name] = codec.from_manifest(value, spec.config)
+        except ValueProblem as problem:
+            valid = False
+            if not document.is_tainted((*value_path, *problem.path)):
+                problems.append(
+                    document.problem(
+                        (*value_path, *problem.path),
+                        f"{name}: {problem.message}",
+                        problem.hint,
+                    )
+                )
+    return values if valid else None
+
+
+def _keyed_row(
+    handle: str,
+    source: RowSource,
+    values: dict[str, JSON],
+    *,
+    declarations: Declarations,
+    first_seen: dict[RowKey, SourceLocation],
+    problems: list[Problem],
+) -> DesiredRow | None:
+    key_name = declarations.key
+    if key_name is None:
+        return None  # no usable key property: reported with the declarations
+    document, path = source.document, source.path
+    try:
+        key = declarations.codecs[key_name].key_text(values[key_name])
+    except ValueProblem as problem:
+        problems.append(document.problem(path, problem.message, problem.hint))
+        return None
+    location = document.location(path)
+    if key is None:
+        problems.append(
+            document.problem(
+                path,
+                f"{_row_name(path)} has no key: its {key_name!r} is empty",
+                f"give every row a {key_name!r}: it identifies the row in Notion",
+            )
+        )
+        return None
+    first = first_seen.get(key)
+    if first is not None:
+        problems.append(
+            document.problem(
+                (*path, key_name),
+                f"duplicate row key {key!r} in database {handle!r} (first at {first})",
+                "keys identify rows: each row of a database needs its own",
+            )
+        )
+        return None
+    first_seen[key] = location
+    return DesiredRow(key=key, values=values, location=location)
+
+
+def _row_name(path: DataPath) -> str:
+    index = path[-1] if path else 0
+    return f"row {int(index) + 1}" if isinstance(index, int) else "the row"

@@ -1,0 +1,290 @@
+"""``rows_from``: rows kept in CSV, YAML or JSON files next to a manifest.
+
+Paths are relative to the manifest's folder and must stay inside the repository once symbolic
+links are resolved. A CSV file's header names properties and each cell is read for its property's
+type (``reconciler.manifest.cells``); a YAML or JSON file holds a list of row mappings. Every row
+comes back with the document and path it came from, so value problems point at the data file's
+line. ``${VAR}`` is not expanded in data files. Called by the database builder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+
+from reconciler.errors import Problem
+from reconciler.manifest.cells import cell_value
+from reconciler.manifest.declarations import Declarations, did_you_mean
+from reconciler.manifest.located import DataPath, Marks, YamlDocument
+from reconciler.manifest.rows import RowSource
+from reconciler.manifest.source import FileProblem, SourceFile, read_source
+from reconciler.manifest.yaml_reader import read_documents
+
+__all__ = ["data_file_paths", "read_rows_from"]
+
+_SUFFIXES = (".csv", ".yaml", ".yml", ".json")
+
+
+def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
+    data = manifest.data
+    raw = data.get("rows_from") if isinstance(data, Mapping) else None
+    if isinstance(raw, str):
+        return [(("rows_from",), raw)]
+    if isinstance(raw, list):
+        return [(("rows_from", i), item) for i, item in enumerate(raw) if isinstance(item, str)]
+    return []
+
+
+def data_file_paths(manifest: YamlDocument) -> list[Path]:
+    """The resolved paths of the data files a manifest names (to skip them as manifests)."""
+    base = manifest.source.path.parent
+    return [(base / entry).resolve() for _, entry in _entries(manifest)]
+
+
+def read_rows_from(
+    manifest: YamlDocument, declarations: Declarations, root: Path, problems: list[Problem]
+) -> list[RowSource]:
+    """The rows of every file named by the manifest's ``rows_from``, in order."""
+    rows: list[RowSource] = []
+    for path, entry in _entries(manifest):
+        source = _open(manifest, path, entry, root, problems)
+        if source is None:
+            continue
+        if source.path.suffix.lower() == ".csv":
+            document = _csv_document(source, declarations, problems)
+            rows.extend(RowSource(document, (i,)) for i in range(len(document.data)))  # type: ignore[arg-type]
+        else:
+            rows.extend(_structured_rows(source, problems))
+    return rows
+
+
+def _open(
+    manifest: YamlDocument, path: DataPath, entry: str, root: Path, problems: list[Problem]
+) -> SourceFile | None:
+    display = os.path.normpath(PurePath(manifest.source.display).parent / entry)
+    target = (manifest.source.path.parent / entry).resolve()
+    if not target.is_relative_to(root.resolve()):
+        problems.append(
+            manifest.problem(
+                path,
+                f"rows_from {entry!r} is outside the repository ({root})",
+                "keep data files inside the repository; links that lead outside are refused",
+            )
+        )
+        return None
+    if target.suffix.lower() not in _SUFFIXES:
+        problems.append(
+            manifest.problem(path, f"rows_from {entry!r} is not a .csv, .yaml, .yml or .json file")
+        )
+        return None
+    try:
+        return read_source(target, display, root)
+    except FileProblem as failure:
+        problem = failure.problem
+        if problem.line:
+            problems.append(problem)
+        else:
+            problems.append(
+                manifest.problem(path, f"rows_from {entry!r}: {problem.message}", problem.hint)
+            )
+        return None
+
+
+def _field_columns(line: str) -> list[int]:
+    """1-based columns where the fields of a one-line CSV record start."""
+    columns, quoted = [1], False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            columns.append(index + 2)
+    return columns
+
+
+def _csv_document(
+    source: SourceFile, declarations: Declarations, problems: list[Problem]
+) -> YamlDocument:
+    """The CSV's rows as a document of row mappings (cells read for their property types)."""
+    lines = source.text.split("\n")
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    rows: list[object] = []
+    marks = Marks()
+    header: list[tuple[str, int]] | None = None
+    end = 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not cells:
+                continue
+            columns = _field_columns(lines[start - 1]) if start == end else []
+            if header is None:
+                header = _header(
+                    source, cells, columns, start, declarations=declarations, problems=problems
+                )
+                continue
+            row = _csv_row(
+                source,
+                cells,
+                columns,
+                start,
+                header=header,
+                declarations=declarations,
+                problems=problems,
+            )
+            if row is not None:
+                marks.values[(len(rows),)] = (start, 1)
+                for name, column in row[1].items():
+                    marks.values[(len(rows), name)] = (start, column)
+                rows.append(row[0])
+    except csv.Error as error:
+        problems.append(
+            Problem(
+                source.display,
+                reader.line_num,
+                1,
+                f"malformed CSV: {error}",
+                'quote cells holding commas, quotes or line breaks: "a, b"',
+            )
+        )
+    return YamlDocument(source, rows, marks)
+
+
+def _header(
+    source: SourceFile,
+    cells: list[str],
+    columns: list[int],
+    line: int,
+    *,
+    declarations: Declarations,
+    problems: list[Problem],
+) -> list[tuple[str, int]]:
+    """(property name, column) of each header cell; '' for a column to skip."""
+    declared = [spec.name for spec in declarations.specs]
+    header: list[tuple[str, int]] = []
+    for index, cell in enumerate(cells):
+        name = cell.strip()
+        column = columns[index] if index < len(columns) else 1
+        message = ""
+        if not name:
+            message = f"column {index + 1} of the header has no name"
+        elif name in (seen[0] for seen in header):
+            message = f"the header names {name!r} twice"
+        elif declarations.spec(name) is None:
+            message = f"the header names {name!r}, which is not declared" + did_you_mean(
+                name, declared
+            )
+        if message:
+            problems.append(
+                Problem(
+                    source.display,
+                    line,
+                    column,
+                    message,
+                    "the header names declared properties, one per column",
+                )
+            )
+            name = ""
+        header.append((name, column))
+    return header
+
+
+def _csv_row(
+    source: SourceFile,
+    cells: list[str],
+    columns: list[int],
+    line: int,
+    *,
+    header: list[tuple[str, int]],
+    declarations: Declarations,
+    problems: list[Problem],
+) -> tuple[dict[str, object], dict[str, int]] | None:
+    if len(cells) != len(header):
+        problems.append(
+            Problem(
+                source.display,
+                line,
+                1,
+                f"this CSV record has {len(cells)} cells; the header has {len(header)}",
+                'quote cells that contain commas: "a, b"',
+            )
+        )
+        return None
+    row: dict[str, object] = {}
+    where: dict[str, int] = {}
+    for index, ((name, _), cell) in enumerate(zip(header, cells, strict=True)):
+        spec = declarations.spec(name) if name else None
+        value = cell_value(spec.type, cell) if spec is not None else None
+        if spec is not None and value is not None:
+            row[name] = value
+            where[name] = columns[index] if index < len(columns) else 1
+    return row, where
+
+
+def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:
+    """Rows of a YAML or JSON data file: one document holding a list of row mappings."""
+    document = (
+        _json_document(source, problems)
+        if source.path.suffix.lower() == ".json"
+        else (_yaml_document(source, problems))
+    )
+    if document is None:
+        return []
+    if not isinstance(document.data, list):
+        problems.append(
+            document.problem((), "a rows_from file holds a list of rows", "write - {Name: ...}")
+        )
+        return []
+    rows: list[RowSource] = []
+    for index, row in enumerate(document.data):
+        if isinstance(row, dict):
+            rows.append(RowSource(document, (index,)))
+        else:
+            problems.append(
+                document.problem(
+                    (index,), f"row {index + 1} must be a mapping of property names to values"
+                )
+            )
+    return rows
+
+
+def _yaml_document(source: SourceFile, problems: list[Problem]) -> YamlDocument | None:
+    result = read_documents(source, None)
+    problems.extend(result.problems)
+    if not result.complete:
+        return None
+    if len(result.documents) > 1:
+        problems.append(result.documents[1].problem((), "a rows_from file holds one YAML document"))
+        return None
+    return result.documents[0] if result.documents else None
+
+
+def _json_document(source: SourceFile, problems: list[Problem]) -> YamlDocument | None:
+    try:
+        data = json.loads(source.text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        problems.append(
+            Problem(source.display, error.lineno, error.colno, f"malformed JSON: {error.msg}")
+        )
+        return None
+    except ValueError as error:
+        problems.append(Problem(source.display, 1, 1, f"malformed JSON: {error}"))
+        return None
+    # JSON is YAML, so the YAML reader gives the lines; JSON that libyaml refuses (surrogate
+    # escapes) keeps its data and points at the file's first line.
+    located = read_documents(source, None)
+    if located.complete and len(located.documents) == 1 and located.documents[0].data == data:
+        return located.documents[0]
+    return YamlDocument(source, data, Marks())
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result

@@ -1,0 +1,189 @@
+"""JSON Schema checks of manifests and reconciler.yaml, with problems at the offending line.
+
+The schemas live in ``schemas/`` at the repository root and ship inside the package as
+``reconciler/schemas`` (a link in a checkout, package data when installed). ``check`` validates
+one document and turns each jsonschema error into a ``Problem``: an unknown field names the
+fields allowed there and suggests the closest one, a wrong type says what was expected and what
+came, each at the line of the key or value concerned. Called by the loader.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Final, Literal
+
+import jsonschema  # type: ignore[import-untyped]
+
+from reconciler.errors import Problem
+from reconciler.manifest.located import DataPath, YamlDocument, describe_path
+from reconciler.properties.checks import describe_kind
+
+__all__ = ["SchemaName", "check", "load_schema"]
+
+SchemaName = Literal["manifest", "config"]
+
+_TYPE_WORDS: Final = {
+    "string": "text",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "null",
+}
+
+
+@functools.cache
+def load_schema(name: SchemaName) -> Mapping[str, object]:
+    """The parsed schema ``schemas/<name>.schema.json`` shipped with the package."""
+    text = (
+        resources.files("reconciler")
+        .joinpath("schemas", f"{name}.schema.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, object] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _validator(name: SchemaName) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema(name))
+
+
+def check(document: YamlDocument, name: SchemaName) -> list[Problem]:
+    """Every schema violation of the document, located; empty when the document is valid."""
+    problems: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
+    for error in _validator(name).iter_errors(document.data):
+        for problem in _problems(document, error):
+            signature = (problem.line, problem.column, problem.message)
+            if signature not in seen:
+                seen.add(signature)
+                problems.append(problem)
+    return problems
+
+
+def _problems(document: YamlDocument, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path: DataPath = tuple(error.absolute_path)
+    if document.is_tainted(path):
+        return
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    keyword = error.validator
+    if keyword == "additionalProperties":
+        yield from _unknown_fields(document, path, error.instance, schema)
+    elif keyword == "required":
+        yield from _missing_fields(document, path, error.instance, schema, error.validator_value)
+    elif keyword == "type":
+        expected = error.validator_value
+        names = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
+        yield document.problem(
+            path,
+            f"{_subject(path)} must be {words}, not {describe_kind(error.instance)}",
+            _hint(schema),
+        )
+    elif keyword == "enum":
+        yield _not_allowed(document, path, error.instance, error.validator_value, schema)
+    elif keyword == "pattern":
+        title = str(schema.get("title", "value")).lower()
+        yield document.problem(
+            path, f"{error.instance!r} is not a valid {title} ({_subject(path)})", _hint(schema)
+        )
+    elif keyword == "minLength" and error.validator_value == 1:
+        yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
+    elif keyword == "anyOf":
+        yield document.problem(path, f"{_subject(path)} is not valid here", _hint(schema))
+    elif keyword == "minProperties" and error.validator_value == 1:
+        yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
+    else:
+        yield document.problem(path, f"{_subject(path)}: {error.message}", _hint(schema))
+
+
+def _unknown_fields(
+    document: YamlDocument, path: DataPath, instance: object, schema: Mapping[str, object]
+) -> Iterator[Problem]:
+    allowed_schemas = schema.get("properties")
+    allowed = sorted(allowed_schemas) if isinstance(allowed_schemas, Mapping) else []
+    if not isinstance(instance, Mapping):
+        return
+    for field in instance:
+        if field in allowed:
+            continue
+        close = difflib.get_close_matches(str(field), allowed, n=1, cutoff=0.6)
+        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        yield document.problem(
+            (*path, field),
+            f"unknown field {field!r} {_where(path, instance)}{suggestion}",
+            "fields allowed here: " + ", ".join(allowed),
+            at_key=True,
+        )
+
+
+def _missing_fields(
+    document: YamlDocument,
+    path: DataPath,
+    instance: object,
+    schema: Mapping[str, object],
+    required: object,
+) -> Iterator[Problem]:
+    if not isinstance(instance, Mapping) or not isinstance(required, list):
+        return
+    fields = schema.get("properties")
+    for field in required:
+        if field in instance:
+            continue
+        field_schema = fields.get(field, {}) if isinstance(fields, Mapping) else {}
+        yield document.problem(
+            path,
+            f"missing field {field!r} {_where(path, instance)}",
+            _hint(field_schema) if isinstance(field_schema, Mapping) else "",
+        )
+
+
+def _not_allowed(
+    document: YamlDocument,
+    path: DataPath,
+    instance: object,
+    choices: object,
+    schema: Mapping[str, object],
+) -> Problem:
+    names = [str(choice) for choice in choices] if isinstance(choices, list) else []
+    title = str(schema.get("title", "value")).lower()
+    close = difflib.get_close_matches(str(instance), names, n=1, cutoff=0.6)
+    suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = "one of: " + ", ".join(names) if len(names) <= 30 else _hint(schema)
+    return document.problem(
+        path, f"{instance!r} is not a known {title} ({_subject(path)}){suggestion}", hint
+    )
+
+
+def _where(path: DataPath, instance: Mapping[object, object]) -> str:
+    if not path:
+        return "in the manifest"
+    if len(path) == 2 and path[0] == "properties":
+        kind = instance.get("type")
+        return f"in property {path[1]!r}" + (f" (a {kind} property)" if kind else "")
+    if len(path) == 4 and path[0] == "properties" and path[2] == "options":
+        return f"in option {int(path[3]) + 1} of property {path[1]!r}"
+    return f"at {describe_path(path)}"
+
+
+def _subject(path: DataPath) -> str:
+    if not path:
+        return "a manifest document"
+    if len(path) == 2 and path[0] == "properties":
+        return f"property {path[1]!r}"
+    if len(path) == 2 and path[0] == "rows" and isinstance(path[1], int):
+        return f"row {path[1] + 1}"
+    if len(path) == 1 and isinstance(path[0], str):
+        return path[0]
+    return describe_path(path)
+
+
+def _hint(schema: Mapping[str, object]) -> str:
+    description = schema.get("description")
+    return str(description) if description else ""

@@ -1,0 +1,424 @@
+"""Safe YAML reading with marks: one file's text to ``YamlDocument`` values, or problems.
+
+Builds plain data straight from the parser's events (libyaml when present), never through
+PyYAML's constructors, so that:
+
+- only plain data exists: a ``!!python/...`` or any other unknown tag is a problem at its line;
+- a duplicate mapping key is a problem (PyYAML would silently keep the last one);
+- nesting deeper than ``MAX_DEPTH`` and aliases expanding to more than ``MAX_ALIAS_NODES`` nodes
+  stop the file at once (sizes are counted, never expanded, so a "billion laughs" file fails in
+  microseconds), and a recursive alias is refused;
+- scalars follow the YAML 1.2 core schema (``reconciler.manifest.scalars``) and mapping keys are
+  always text; ``${VAR}`` references are expanded when ``environ`` is given;
+- ``<<`` merge keys work (explicit keys win), as they do in PyYAML.
+
+Called by the loader (manifests, reconciler.yaml) and the rows_from reader (YAML data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+
+from reconciler.errors import Problem
+from reconciler.manifest.envvars import VariableProblem, expand
+from reconciler.manifest.limits import MAX_ALIAS_NODES, MAX_DEPTH
+from reconciler.manifest.located import DataPath, Marks, YamlDocument
+from reconciler.manifest.scalars import (
+    SUPPORTED_SCALAR_TAGS,
+    TagProblem,
+    resolve_plain,
+    resolve_tagged,
+)
+from reconciler.manifest.source import SourceFile, line_and_column
+
+__all__ = ["ReadResult", "read_documents"]
+
+try:  # libyaml parses about fifteen times faster; PyYAML's own parser is the fallback
+    _Parser: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+_CORE = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = {"map": _CORE + "map", "seq": _CORE + "seq"}
+_MERGE = "<<"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The documents read from one file, the problems found, and whether reading finished."""
+
+    documents: tuple[YamlDocument, ...]
+    problems: tuple[Problem, ...]
+    complete: bool
+
+
+class _Stop(Exception):
+    """Reading this file cannot go on (syntax error, a limit reached)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class _Frame:
+    """A mapping or list being built."""
+
+    kind: Literal["map", "seq"]
+    path: DataPath
+    value: dict[str, object] | list[object]
+    anchor: str | None
+    mark: tuple[int, int]
+    size: int = 1
+    key: str | None = None
+    skip_value: bool = False
+    complex_key: bool = False
+    merges: list[dict[str, object]] = field(default_factory=list)
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    assert mark is not None  # parsers always mark their events
+    return (mark.line + 1, mark.column + 1)
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+def _tag_problem_hint() -> str:
+    return "remove the tag: manifests hold plain data only (text, numbers, booleans, lists, maps)"
+
+
+class _DocumentBuilder:
+    """Turns the events of one document into data and marks; reports into ``problems``."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        environ: Mapping[str, str] | None,
+        problems: list[Problem],
+        alias_budget: list[int],
+    ) -> None:
+        self.source = source
+        self.environ = environ
+        self.problems = problems
+        self.alias_budget = alias_budget
+        self.marks = Marks()
+        self.tainted: set[DataPath] = set()
+        self.anchors: dict[str, tuple[object, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: object = None
+        self.has_root = False
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _problem(self, mark: tuple[int, int], message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.source.display, mark[0], mark[1], message, hint))
+
+    def _child_path(self) -> DataPath:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.kind == "seq":
+            assert isinstance(top.value, list)
+            return (*top.path, len(top.value))
+        assert top.key is not None
+        return (*top.path, top.key)
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].kind == "map" and self.stack[-1].key is None
+
+    def _text(self, text: str, path: DataPath, mark: tuple[int, int]) -> tuple[str, bool]:
+        """The text with variables expanded, and whether that worked."""
+        if self.environ is None:
+            return text, True
+        try:
+            return expand(text, self.environ), True
+        except VariableProblem as problem:
+            self._problem(mark, problem.message, problem.hint)
+            self.tainted.add(path)
+            return text, False
+
+    # --- events ----------------------------------------------------------------------------
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        mark = _mark(event)
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is None:
+            path: DataPath = ()
+        elif top.kind == "seq":
+            path = (*top.path, len(top.value))
+        elif top.key is None:
+            self._key(event, mark)
+            return
+        else:
+            path = (*top.path, top.key)
+        self.marks.values[path] = mark
+        text = event.value
+        if event.tag is None and not event.style and "${" not in text:  # the common case
+            value = resolve_plain(text) if event.implicit[0] else text
+        else:
+            value = self._scalar_value(event, path, mark)
+        if event.anchor is not None or top is None:
+            self._finish(value, 1, event.anchor)
+        elif top.kind == "seq":
+            top.size += 1
+            top.value.append(value)  # type: ignore[union-attr]
+        elif top.skip_value or top.key == _MERGE:
+            self._finish(value, 1, None)
+        else:
+            top.size += 1
+            top.value[top.key] = value  # type: ignore[call-overload,index]
+            top.key = None
+
+    def _scalar_value(
+        self, event: yaml.ScalarEvent, path: DataPath, mark: tuple[int, int]
+    ) -> object:
+        tag = event.tag
+        if tag not in (None, "!") and tag not in SUPPORTED_SCALAR_TAGS:
+            self._problem(mark, f"unsupported YAML tag {_tag_name(tag)}", _tag_problem_hint())
+            self.tainted.add(path)
+            return None
+        text, expanded = self._text(event.value, path, mark)
+        if not expanded:
+            return text
+        if tag is None and not event.style and event.implicit[0]:
+            return resolve_plain(text)
+        if tag in (None, "!"):
+            return text
+        try:
+            return resolve_tagged(tag, text)
+        except TagProblem as problem:
+            self._problem(mark, str(problem), "remove the tag or fix the value")
+            self.tainted.add(path)
+            return None
+
+    def _key(self, event: yaml.ScalarEvent, mark: tuple[int, int]) -> None:
+        top = self.stack[-1]
+        tag = event.tag
+        text = event.value
+        if tag is None and text != _MERGE and "${" not in text:  # the common case
+            path = (*top.path, text)
+            if text not in top.value and path not in self.marks.keys:
+                self.marks.keys[path] = mark
+                top.key = text
+                return
+        if tag not in (None, "!", _CORE + "str") and tag not in SUPPORTED_SCALAR_TAGS:
+            self._problem(mark, f"unsupported YAML tag {_tag_name(tag)}", _tag_problem_hint())
+        if tag is None and not event.style and event.value == _MERGE:
+            self._set_key(top, _MERGE, mark)
+            return
+        path = (*top.path, event.value)
+        key, _ = self._text(event.value, path, mark)
+        self._set_key(top, key, mark)
+
+    def _set_key(self, top: _Frame, key: str, mark: tuple[int, int]) -> None:
+        assert isinstance(top.value, dict)
+        path = (*top.path, key)
+        first = self.marks.keys.get(path)
+        if key in top.value or (key == _MERGE and top.merges) or first is not None:
+            where = f" (first written at line {first[0]})" if first else ""
+            self._problem(
+                mark,
+                f"duplicate key {key!r}{where}",
+                "a mapping holds each key once; YAML would silently keep only the last one",
+            )
+            top.skip_value = True
+        else:
+            self.marks.keys[path] = mark
+        top.key = key
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        mark = _mark(event)
+        if self._expecting_key():
+            self._problem(mark, "an alias cannot be a mapping key", "write the key as text")
+            self.stack[-1].key = ""
+            self.stack[-1].skip_value = True
+            return
+        path = self._child_path()
+        self.marks.values[path] = mark
+        anchor = event.anchor
+        if anchor not in self.anchors:
+            self._problem(
+                mark,
+                f"alias *{anchor} refers to no anchor defined before it",
+                f"define &{anchor} earlier in this document (an alias cannot refer to the "
+                "mapping or list it is inside)",
+            )
+            self.tainted.add(path)
+            self._finish(None, 1, None)
+            return
+        value, size = self.anchors[anchor]
+        self.alias_budget[0] -= size
+        if self.alias_budget[0] < 0:
+            raise _Stop(
+                Problem(
+                    self.source.display,
+                    mark[0],
+                    mark[1],
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes in this file",
+                    "this looks like an alias bomb; write the data out or use fewer aliases",
+                )
+            )
+        self._finish(value, size, None)
+
+    def start(self, event: yaml.CollectionStartEvent, kind: Literal["map", "seq"]) -> None:
+        mark = _mark(event)
+        if self._expecting_key():
+            self._problem(mark, "a mapping key must be plain text, not a mapping or list")
+            top = self.stack[-1]
+            top.key, top.skip_value, top.complex_key = "", True, True
+            path: DataPath = (*top.path, "")
+        else:
+            path = self._child_path()
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Stop(
+                Problem(
+                    self.source.display,
+                    mark[0],
+                    mark[1],
+                    f"the data is nested more than {MAX_DEPTH} levels deep",
+                    "a manifest needs only a few levels; flatten this structure",
+                )
+            )
+        self.marks.values[path] = mark
+        if event.tag not in (None, "!", _COLLECTION_TAGS[kind]):
+            self._problem(mark, f"unsupported YAML tag {_tag_name(event.tag)}", _tag_problem_hint())
+            self.tainted.add(path)
+        container: dict[str, object] | list[object] = {} if kind == "map" else []
+        self.stack.append(_Frame(kind, path, container, event.anchor, mark))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if frame.merges:
+            assert isinstance(frame.value, dict)
+            merge_mark = self.marks.keys.get((*frame.path, _MERGE), frame.mark)
+            for merged in frame.merges:
+                for key, value in merged.items():
+                    if key not in frame.value:
+                        frame.value[key] = value
+                        self.marks.values.setdefault((*frame.path, key), merge_mark)
+        self._finish(frame.value, frame.size, frame.anchor)
+
+    def _finish(self, value: object, size: int, anchor: str | None) -> None:
+        """Hand a complete value to its parent (or make it the root); remember its anchor."""
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.root, self.has_root = value, True
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        key, top.key = top.key, None
+        assert key is not None
+        if top.complex_key:  # that was the refused key: skip the value that follows too
+            top.key, top.complex_key = "", False
+        elif top.skip_value:
+            top.skip_value = False
+        elif key == _MERGE:
+            self._merge(top, value)
+        else:
+            top.value[key] = value
+
+    def _merge(self, top: _Frame, value: object) -> None:
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(source, dict) for source in sources):
+            line, column = self.marks.keys.get((*top.path, _MERGE), top.mark)
+            self._problem(
+                (line, column),
+                "a << merge key takes a mapping or a list of mappings",
+                "write <<: *defaults where &defaults names a mapping",
+            )
+            return
+        top.merges.extend(source for source in sources if isinstance(source, dict))
+
+    def document(self) -> YamlDocument | None:
+        """The finished document, or None when it is empty."""
+        if not self.has_root or self.root is None:
+            return None
+        return YamlDocument(self.source, self.root, self.marks, self.tainted)
+
+
+def _syntax_problem(source: SourceFile, error: yaml.YAMLError) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = line_and_column(source.text, min(error.position, len(source.text)))
+        return Problem(
+            source.display,
+            line,
+            column,
+            f"the file contains a character YAML does not allow ({error.reason})",
+            "remove control characters; save the file as UTF-8 text",
+        )
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        message = f"YAML syntax error: {error.problem or error.context}"
+        if error.context and error.problem:
+            message += f" ({error.context})"
+        index = mark.index if mark is not None else -1
+        found = source.text[index] if 0 <= index < len(source.text) else ""
+        return Problem(source.display, line, column, message, _syntax_hint(message, found))
+    return Problem(source.display, 0, 0, f"YAML syntax error: {error}", _syntax_hint("", ""))
+
+
+def _syntax_hint(message: str, found: str) -> str:
+    if found == "\t" or "'\\t'" in message:
+        return "indent with spaces; YAML does not allow tabs for indentation"
+    if "mapping values are not allowed" in message:
+        return "quote a value that contains ': ', e.g. title: \"Docs: the plan\""
+    return "check indentation, brackets and quotes near this line"
+
+
+def read_documents(source: SourceFile, environ: Mapping[str, str] | None) -> ReadResult:
+    """Every non-empty document of the file; ``environ`` None leaves ``${...}`` untouched."""
+    problems: list[Problem] = []
+    documents: list[YamlDocument] = []
+    alias_budget = [MAX_ALIAS_NODES]
+    parser = _Parser(source.text)
+    builder: _DocumentBuilder | None = None
+    handlers = _handlers()
+    try:
+        event = parser.get_event()
+        while event is not None and not isinstance(event, yaml.StreamEndEvent):
+            handler = handlers.get(type(event)) if builder is not None else None
+            if handler is not None:
+                assert builder is not None
+                handler(builder, event)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                builder = _DocumentBuilder(source, environ, problems, alias_budget)
+            elif isinstance(event, yaml.DocumentEndEvent) and builder is not None:
+                document = builder.document()
+                if document is not None:
+                    documents.append(document)
+                builder = None
+            event = parser.get_event()
+    except yaml.YAMLError as error:
+        problems.append(_syntax_problem(source, error))
+        return ReadResult(tuple(documents), tuple(problems), complete=False)
+    except _Stop as stop:
+        problems.append(stop.problem)
+        return ReadResult(tuple(documents), tuple(problems), complete=False)
+    finally:
+        parser.dispose()
+    return ReadResult(tuple(documents), tuple(problems), complete=True)
+
+
+def _handlers() -> dict[type, Callable[[_DocumentBuilder, Any], None]]:
+    """The builder method for each kind of event inside a document."""
+    return {
+        yaml.ScalarEvent: _DocumentBuilder.scalar,
+        yaml.AliasEvent: _DocumentBuilder.alias,
+        yaml.MappingStartEvent: lambda builder, event: builder.start(event, "map"),
+        yaml.SequenceStartEvent: lambda builder, event: builder.start(event, "seq"),
+        yaml.MappingEndEvent: lambda builder, _event: builder.end(),
+        yaml.SequenceEndEvent: lambda builder, _event: builder.end(),
+    }

@@ -52,6 +52,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from reconciler.emulator.formula import add_months, parse_instant, plain_text
+
 __all__ = [
     "FilterError",
     "compile_filter",
@@ -140,22 +142,6 @@ def _payload(value: Mapping[str, object] | None) -> object:
 # Reading values out of property payloads
 
 
-def _plain_text(items: object) -> str:
-    if isinstance(items, str):
-        return items
-    if not isinstance(items, list):
-        return ""
-    parts = []
-    for item in items:
-        if isinstance(item, Mapping):
-            text = item.get("plain_text")
-            if not isinstance(text, str):
-                content = item.get("text")
-                text = content.get("content") if isinstance(content, Mapping) else ""
-            parts.append(text if isinstance(text, str) else "")
-    return "".join(parts)
-
-
 def _number(payload: object) -> float | None:
     if isinstance(payload, Mapping):  # unique_id
         payload = payload.get("number")
@@ -197,10 +183,7 @@ class _Moment:
 
 
 def _parse_moment(text: str) -> _Moment:
-    if len(text) == 10:
-        return _Moment(datetime.fromisoformat(text).replace(tzinfo=UTC), date_only=True)
-    moment = datetime.fromisoformat(text)
-    return _Moment(moment if moment.tzinfo else moment.replace(tzinfo=UTC), date_only=False)
+    return _Moment(parse_instant(text), date_only=len(text) == 10)
 
 
 def _moment(payload: object) -> _Moment | None:
@@ -406,21 +389,13 @@ _DATE_PERIODS = ("this_week", "past_week", "past_month", "past_year", "next_week
 _DATE_KEYS = (*_DATE_COMPARISONS, *_DATE_PERIODS, "is_empty", "is_not_empty")
 
 
-def _add_months(day: date, months: int) -> date:
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return day.replace(year=year, month=month, day=min(day.day, (following - timedelta(1)).day))
-
-
 def _target_moment(path: str, raw: object, today: date) -> _Moment:
     if raw in _RELATIVE_DAYS or raw in _RELATIVE_MONTHS:
         assert isinstance(raw, str)
         if raw in _RELATIVE_DAYS:
             day = today + timedelta(days=_RELATIVE_DAYS[raw])
         else:
-            day = _add_months(today, _RELATIVE_MONTHS[raw])
+            day = add_months(today, _RELATIVE_MONTHS[raw])
         return _Moment(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True)
     if isinstance(raw, str):
         try:
@@ -436,11 +411,11 @@ def _period(key: str, today: date) -> tuple[date, date]:
         return monday, monday + timedelta(days=6)
     spans = {
         "past_week": (today - timedelta(days=7), today),
-        "past_month": (_add_months(today, -1), today),
-        "past_year": (_add_months(today, -12), today),
+        "past_month": (add_months(today, -1), today),
+        "past_year": (add_months(today, -12), today),
         "next_week": (today, today + timedelta(days=7)),
-        "next_month": (today, _add_months(today, 1)),
-        "next_year": (today, _add_months(today, 12)),
+        "next_month": (today, add_months(today, 1)),
+        "next_year": (today, add_months(today, 12)),
     }
     return spans[key]
 
@@ -519,7 +494,7 @@ _INTERNAL_TYPE_NAMES = {"rich_text": "text"}
 def _read(kind: str, payload: object) -> object:
     """The value a condition on a property of this type looks at."""
     if kind in _TEXT_TYPES:
-        return _plain_text(payload)
+        return plain_text(payload)
     if kind in ("number", "unique_id"):
         return _number(payload)
     if kind == "checkbox":
@@ -828,7 +803,7 @@ def _text_key(text: str) -> tuple[str, str] | None:
 def _value_sort_key(kind: str, payload: object, ranks: Mapping[str, int]) -> _Comparable | None:
     """A comparable key for one value of a property type, None when the value is empty."""
     if kind in _TEXT_TYPES:
-        return _text_key(_plain_text(payload))
+        return _text_key(plain_text(payload))
     if kind in ("number", "unique_id"):
         return _number(payload)
     if kind == "checkbox":
@@ -864,7 +839,7 @@ def _computed_sort_key(payload: object) -> _Comparable | None:
     kind = str(payload.get("type"))
     inner = payload.get(kind)
     if kind == "array" and isinstance(inner, list):
-        texts = [_plain_text(_payload(i)) if isinstance(i, Mapping) else "" for i in inner]
+        texts = [plain_text(_payload(i)) if isinstance(i, Mapping) else "" for i in inner]
         return _text_key(",".join(texts))
     key: _Comparable | None
     if kind == "date":

@@ -51,7 +51,7 @@ import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 from urllib.parse import unquote
 
 __all__ = [
@@ -67,8 +67,13 @@ __all__ = [
     "StoredReference",
     "TextLiteral",
     "UnaryOperation",
+    "add_months",
     "evaluate",
     "parse",
+    "parse_date",
+    "parse_instant",
+    "plain_text",
+    "property_value",
     "referenced_properties",
     "rewrite",
     "unparse",
@@ -545,7 +550,9 @@ def rewrite(
 
 
 # --------------------------------------------------------------------------------------------
-# Values
+# Values (plain_text, parse_instant and add_months are shared with filters.py and rollup.py)
+
+_Day = TypeVar("_Day", bound=date)
 
 
 @dataclass(frozen=True)
@@ -571,13 +578,18 @@ def _date_text(moment: datetime, has_time: bool) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-def parse_date(text: str) -> DateValue:
-    """An ISO date (``2024-11-25``) or date-time (``...T14:08:00.000+00:00``, ``...Z``)."""
+def parse_instant(text: str) -> datetime:
+    """An aware datetime from an ISO date or date-time; a date or a missing offset means UTC."""
     if len(text) == 10:
         day = date.fromisoformat(text)
-        return DateValue(datetime(day.year, day.month, day.day, tzinfo=UTC), has_time=False)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
     moment = datetime.fromisoformat(text)
-    return DateValue(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_date(text: str) -> DateValue:
+    """An ISO date (``2024-11-25``) or date-time (``...T14:08:00.000+00:00``, ``...Z``)."""
+    return DateValue(parse_instant(text), has_time=len(text) != 10)
 
 
 def _date_object(payload: object) -> DateValue | None:
@@ -590,7 +602,10 @@ def _date_object(payload: object) -> DateValue | None:
     return start
 
 
-def _plain_text(items: object) -> str:
+def plain_text(items: object) -> str:
+    """The plain text of a rich text array (a plain string is returned as it is)."""
+    if isinstance(items, str):
+        return items
     if not isinstance(items, list):
         return ""
     parts = []
@@ -617,7 +632,7 @@ def property_value(value: Mapping[str, object]) -> Value:
     payload = value.get(kind) if isinstance(kind, str) else None
     match kind:
         case "title" | "rich_text":
-            return _plain_text(payload)
+            return plain_text(payload)
         case "number":
             return payload if isinstance(payload, int | float) else None
         case "checkbox":
@@ -914,19 +929,20 @@ def _unit(value: Value) -> str:
     return unit
 
 
-def _add_months(moment: datetime, months: int) -> datetime:
-    total = moment.year * 12 + moment.month - 1 + months
+def add_months(day: _Day, months: int) -> _Day:
+    """A date or datetime moved by whole months, the day clamped to the month's last day."""
+    total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
     last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 def _shift(moment: datetime, amount: float, unit: str) -> datetime:
     if unit in _FIXED_UNITS:
         return moment + _FIXED_UNITS[unit] * amount
     months = int(amount) * (12 if unit == "years" else 3 if unit == "quarters" else 1)
-    return _add_months(moment, months)
+    return add_months(moment, months)
 
 
 def _date_add(value: Value, amount: Value, unit: Value, sign: int) -> Value:
@@ -942,9 +958,9 @@ def _date_add(value: Value, amount: Value, unit: Value, sign: int) -> Value:
 def _months_between(later: datetime, earlier: datetime) -> int:
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     # Moment.js counts only whole months: the day and time of day must have been reached.
-    if months > 0 and _add_months(earlier, months) > later:
+    if months > 0 and add_months(earlier, months) > later:
         months -= 1
-    elif months < 0 and _add_months(earlier, months) < later:
+    elif months < 0 and add_months(earlier, months) < later:
         months += 1
     return months
 

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+
+from reconciler.emulator.formula import parse_instant, plain_text
 
 __all__ = ["ROLLUP_FUNCTIONS", "RollupError", "compute"]
 
@@ -66,20 +67,13 @@ def _without_id(value: PropertyValue) -> dict[str, object]:
     return {key: item for key, item in value.items() if key != "id"}
 
 
-def _plain_text(items: object) -> str:
-    if not isinstance(items, list):
-        return ""
-    texts = (item.get("plain_text") for item in items if isinstance(item, Mapping))
-    return "".join(text for text in texts if isinstance(text, str))
-
-
 def _is_empty(value: PropertyValue) -> bool:
     kind = value.get("type")
     payload = _payload(value)
     if kind == "checkbox":
         return False
     if kind in ("title", "rich_text"):
-        return _plain_text(payload) == ""
+        return plain_text(payload) == ""
     if kind in ("formula", "rollup") and isinstance(payload, Mapping):
         inner = _payload(payload)
         return inner is None or inner in ("", [])
@@ -102,11 +96,6 @@ def _checked(value: PropertyValue) -> bool | None:
     return payload if isinstance(payload, bool) else None
 
 
-def _instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _date_texts(value: PropertyValue) -> list[str]:
     """The date strings a value contributes: a range gives its start and its end."""
     kind = value.get("type")
@@ -123,7 +112,7 @@ def _date_texts(value: PropertyValue) -> list[str]:
 def _date_text(text: str) -> str:
     if len(text) == 10:
         return text
-    return _instant(text).isoformat(timespec="milliseconds")
+    return parse_instant(text).isoformat(timespec="milliseconds")
 
 
 def _date_payload(start: str | None, end: str | None = None) -> dict[str, object] | None:
@@ -145,7 +134,7 @@ def _identity(atom: Mapping[str, object]) -> object:
     kind = atom.get("type")
     payload = _payload(atom)
     if kind in ("title", "rich_text"):
-        return (kind, _plain_text(payload))
+        return (kind, plain_text(payload))
     if isinstance(payload, list) and payload and isinstance(payload[0], Mapping):
         item = payload[0]
         return (
@@ -217,19 +206,13 @@ def _dates(values: Sequence[PropertyValue], function: str) -> dict[str, object] 
     texts = [text for value in values for text in _date_texts(value)]
     if not texts:
         return None
-    earliest = min(texts, key=_instant_of)
-    latest = max(texts, key=_instant_of)
+    earliest = min(texts, key=parse_instant)
+    latest = max(texts, key=parse_instant)
     if function == "earliest_date":
         return _date_payload(earliest)
     if function == "latest_date":
         return _date_payload(latest)
     return _date_payload(earliest, latest)
-
-
-def _instant_of(text: str) -> datetime:
-    if len(text) == 10:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
-    return _instant(text)
 
 
 def compute(

@@ -9,8 +9,9 @@ maps keys back to page ids through ``References.page_for_key``.
 
 Configuration: ``{"database": handle or data source id, "type": "single_property" |
 "dual_property", "synced_property": name or None}``; the live data source id is mapped to the
-handle of a managed database through ``References.handle_for_data_source``. Registered in
-``registry``.
+handle of a managed database through ``References.handle_for_data_source``. A manifest writes
+the kind as ``relation_type`` (``type`` already says ``relation``); giving ``synced_property``
+implies ``dual_property``. Registered in ``registry``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,9 @@ class RelationCodec(PropertyCodec):
     type_name = "relation"
     empty: ClassVar[JSON] = []
     item_per_element: ClassVar[bool] = True
-    config_keys: ClassVar[frozenset[str]] = frozenset({"database", "type", "synced_property"})
+    config_keys: ClassVar[frozenset[str]] = frozenset(
+        {"database", "relation_type", "synced_property"}
+    )
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -103,14 +106,18 @@ class RelationCodec(PropertyCodec):
         database = database.strip()
         if looks_like_notion_id(database):
             database = normalise_id(database, "a data source id", path=("database",))
-        kind = expect_str(raw.get("type", "single_property"), "the relation type", path=("type",))
+        synced = optional_str(
+            raw.get("synced_property"), "the synced property", path=("synced_property",)
+        )
+        default = "dual_property" if synced is not None else "single_property"
+        kind = raw.get("relation_type", default)
+        kind = expect_str(kind, "the relation type", path=("relation_type",))
         if kind not in RELATION_KINDS:
             raise ValueProblem(
                 f"{kind!r} is not a relation type",
                 hint="single_property (one-way) or dual_property (with a property in the target)",
-                path=("type",),
+                path=("relation_type",),
             )
-        synced = optional_str(raw.get("synced_property"), "the synced property")
         if synced is not None and kind != "dual_property":
             raise ValueProblem(
                 "`synced_property` only applies to a dual_property relation",

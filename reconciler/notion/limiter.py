@@ -1,0 +1,139 @@
+"""The rate limiter every request of one token passes through, shared by all threads.
+
+A token bucket in its GCRA form (a "theoretical arrival time" that advances by 1/rate per
+request): each caller reserves the next free slot under a lock and sleeps outside it, so waiting
+threads leave in order and never busy-wait. After a 429 the rate is cut (multiplicative
+decrease, floored) and every caller waits out ``Retry-After``; the rate then climbs back
+linearly to the configured one within ``recovery_seconds``. ``RedisTokenBucket``
+(``reconciler.notion.redis_limiter``) applies the same algorithm to a bucket that several
+processes share. The API client calls ``acquire`` before every attempt and ``penalize`` on 429.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+__all__ = ["AdaptiveRate", "RateLimiter", "TokenBucket", "bucket_burst"]
+
+
+class RateLimiter(Protocol):
+    """Paces requests; thread-safe."""
+
+    def acquire(self) -> float:
+        """Block until one request may be sent; the seconds spent waiting."""
+        ...
+
+    def penalize(self, retry_after: float | None) -> None:
+        """A 429 came back: slow down, and let nobody send before ``retry_after`` seconds."""
+        ...
+
+    @property
+    def rate(self) -> float:
+        """The current rate in requests per second (lower than configured after a 429)."""
+        ...
+
+
+def bucket_burst(configured_burst: int) -> int:
+    """The burst our bucket allows: half of Notion's, the rest kept as headroom.
+
+    Requests reach Notion some time after they leave the bucket, and not always in the order
+    they left it; a bucket exactly as large as Notion's would then meet 429s in steady state.
+    The headroom absorbs that jitter (at 3 requests/s, half a burst of 10 is 1.7 s of it) and
+    costs only the first instant requests, never the sustained rate.
+    """
+    return max(1, configured_burst // 2)
+
+
+class AdaptiveRate:
+    """The rate after 429s: cut by ``decrease`` (not below ``floor`` x configured), then recovering.
+
+    Recovery adds ``configured / recovery_seconds`` per second, so even from the floor the rate
+    is back to the configured one within ``recovery_seconds``.
+
+    Not thread-safe by itself; the bucket that owns it holds its lock around every call.
+    """
+
+    def __init__(
+        self,
+        rps: float,
+        *,
+        decrease: float = 0.5,
+        floor: float = 0.1,
+        recovery_seconds: float = 30.0,
+    ) -> None:
+        if rps <= 0:
+            raise ValueError("a rate limit needs a positive number of requests per second")
+        self.configured = rps
+        self.current = rps
+        self._decrease = decrease
+        self._floor = rps * floor
+        self._recovery_per_second = rps / recovery_seconds if recovery_seconds > 0 else rps * 1e9
+        self._stamp: float | None = None
+
+    def at(self, now: float) -> float:
+        """The rate at ``now``, having recovered linearly since the last update."""
+        if self._stamp is not None and self.current < self.configured:
+            elapsed = max(0.0, now - self._stamp)
+            self.current = min(self.configured, self.current + elapsed * self._recovery_per_second)
+        self._stamp = now
+        return self.current
+
+    def cut(self, now: float) -> float:
+        """Apply one 429: the new, lower rate."""
+        self.current = max(self._floor, self.at(now) * self._decrease)
+        return self.current
+
+
+class TokenBucket:
+    """A process-local token bucket with adaptive rate (see the module docstring)."""
+
+    def __init__(
+        self,
+        rps: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        decrease: float = 0.5,
+        floor: float = 0.1,
+        recovery_seconds: float = 30.0,
+    ) -> None:
+        if burst < 1:
+            raise ValueError("a token bucket needs a burst of at least 1")
+        self._rate = AdaptiveRate(
+            rps, decrease=decrease, floor=floor, recovery_seconds=recovery_seconds
+        )
+        self._burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tat = clock()  # theoretical arrival time of the next request
+
+    @property
+    def rate(self) -> float:
+        with self._lock:
+            return self._rate.at(self._clock())
+
+    def acquire(self) -> float:
+        with self._lock:
+            now = self._clock()
+            interval = 1.0 / self._rate.at(now)
+            tolerance = (self._burst - 1) * interval
+            tat = max(self._tat, now)
+            wait = max(0.0, tat - tolerance - now)
+            self._tat = tat + interval
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def penalize(self, retry_after: float | None) -> None:
+        with self._lock:
+            now = self._clock()
+            interval = 1.0 / self._rate.cut(now)
+            pause = max(retry_after or 0.0, interval)
+            # Nobody may leave before now + pause, and then only one per interval (no burst).
+            tolerance = (self._burst - 1) * interval
+            self._tat = max(self._tat, now + pause + tolerance)

@@ -1,0 +1,111 @@
+"""The process-local token bucket: burst, steady rate, slowing down after 429 and recovering."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from reconciler.notion.limiter import AdaptiveRate, TokenBucket, bucket_burst
+
+
+class FakeTime:
+    """A clock that only moves when the bucket sleeps (or the test says so)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += seconds
+
+    def frozen_sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+
+
+def test_burst_passes_without_waiting_then_requests_are_spaced_by_the_rate() -> None:
+    """A full bucket lets `burst` requests through at once; the next ones wait 1/rate each."""
+    time = FakeTime()
+    bucket = TokenBucket(4.0, 3, clock=time.clock, sleep=time.frozen_sleep)
+    waits = [bucket.acquire() for _ in range(6)]
+    assert waits == [0.0, 0.0, 0.0, 0.25, 0.5, 0.75]
+
+
+def test_sustained_rate_equals_the_configured_rate() -> None:
+    """100 requests after the burst take exactly 100/rate seconds of (simulated) time."""
+    time = FakeTime()
+    bucket = TokenBucket(3.0, 5, clock=time.clock, sleep=time.sleep)
+    for _ in range(5):
+        bucket.acquire()
+    start = time.now
+    for _ in range(100):
+        bucket.acquire()
+    assert pytest.approx(100 / 3.0) == time.now - start
+
+
+def test_threads_sharing_a_bucket_get_distinct_slots() -> None:
+    """Eight threads reserving 40 slots together get the same schedule one thread would."""
+    time = FakeTime()
+    bucket = TokenBucket(10.0, 4, clock=time.clock, sleep=time.frozen_sleep)
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(5):
+            wait = bucket.acquire()
+            with lock:
+                waits.append(wait)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = [0.0] * 4 + [round(0.1 * k, 6) for k in range(1, 37)]
+    assert expected == sorted(round(w, 6) for w in waits)
+
+
+def test_a_429_halves_the_rate_and_holds_everyone_for_retry_after() -> None:
+    """After penalize(2.0) nobody leaves for 2 s, then requests go at half the rate."""
+    time = FakeTime()
+    bucket = TokenBucket(4.0, 1, clock=time.clock, sleep=time.frozen_sleep, recovery_seconds=0)
+    bucket.acquire()
+    bucket.penalize(2.0)
+    assert bucket.acquire() == 2.0
+    assert bucket.acquire() == 2.5
+
+
+def test_rate_recovers_linearly_to_the_configured_rate() -> None:
+    """Halved by a 429, the rate climbs back by rate/recovery_seconds a second, then stays."""
+    rate = AdaptiveRate(4.0, recovery_seconds=10.0)
+    assert rate.cut(0.0) == 2.0
+    assert pytest.approx(3.0) == rate.at(2.5)
+    assert rate.at(20.0) == 4.0
+
+
+def test_repeated_429s_never_push_the_rate_below_its_floor() -> None:
+    """Ten 429s in a row leave the rate at the floor (a tenth of the configured rate)."""
+    rate = AdaptiveRate(3.0, floor=0.1, recovery_seconds=30.0)
+    for _ in range(10):
+        rate.cut(0.0)
+    assert pytest.approx(0.3) == rate.current
+
+
+def test_bucket_keeps_half_of_notions_burst_as_headroom() -> None:
+    """Our burst is half the configured one (at least 1), leaving room for network jitter."""
+    assert (bucket_burst(10), bucket_burst(1), bucket_burst(2)) == (5, 1, 1)
+
+
+def test_bucket_refuses_a_nonsensical_configuration() -> None:
+    """A zero rate or burst is a programming error, reported at once."""
+    with pytest.raises(ValueError, match="positive"):
+        TokenBucket(0.0, 10)
+    with pytest.raises(ValueError, match="burst"):
+        TokenBucket(3.0, 0)

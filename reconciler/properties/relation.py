@@ -9,9 +9,9 @@ maps keys back to page ids through ``References.page_for_key``.
 
 Configuration: ``{"database": handle or data source id, "type": "single_property" |
 "dual_property", "synced_property": name or None}``; the live data source id is mapped to the
-handle of a managed database through ``References.handle_for_data_source``. A manifest writes
-the kind as ``relation_type`` (``type`` already says ``relation``); giving ``synced_property``
-implies ``dual_property``. Registered in ``registry``.
+handle of a managed database through ``References.handle_for_data_source``. A manifest asks for
+a two-way relation with ``dual: true`` (``type`` already says ``relation``); naming the
+``synced_property`` implies it. Registered in ``registry``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from reconciler.properties.checks import (
     MAX_LIST_ITEMS,
     check_mapping_keys,
     describe_kind,
+    expect_bool,
     expect_list,
     expect_str,
     list_items,
@@ -90,9 +91,7 @@ class RelationCodec(PropertyCodec):
     type_name = "relation"
     empty: ClassVar[JSON] = []
     item_per_element: ClassVar[bool] = True
-    config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"database", "relation_type", "synced_property"}
-    )
+    config_keys: ClassVar[frozenset[str]] = frozenset({"database", "dual", "synced_property"})
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -109,20 +108,16 @@ class RelationCodec(PropertyCodec):
         synced = optional_str(
             raw.get("synced_property"), "the synced property", path=("synced_property",)
         )
-        default = "dual_property" if synced is not None else "single_property"
-        kind = raw.get("relation_type", default)
-        kind = expect_str(kind, "the relation type", path=("relation_type",))
-        if kind not in RELATION_KINDS:
+        dual = expect_bool(raw.get("dual", synced is not None), "`dual`", path=("dual",))
+        if raw.get("type") in RELATION_KINDS:
+            dual = raw["type"] == "dual_property"  # the kind spelt as Notion does
+        if synced is not None and not dual:
             raise ValueProblem(
-                f"{kind!r} is not a relation type",
-                hint="single_property (one-way) or dual_property (with a property in the target)",
-                path=("relation_type",),
-            )
-        if synced is not None and kind != "dual_property":
-            raise ValueProblem(
-                "`synced_property` only applies to a dual_property relation",
+                "`synced_property` names the back property of a two-way relation",
+                hint="drop `dual: false` or `synced_property`",
                 path=("synced_property",),
             )
+        kind = "dual_property" if dual else "single_property"
         return {"database": database, "type": kind, "synced_property": synced}
 
     def _data_source(self, config: Mapping[str, JSON], refs: References) -> str:

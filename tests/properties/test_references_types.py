@@ -161,7 +161,7 @@ def test_relation_config_defaults_to_single_property() -> None:
 def test_relation_config_request_names_the_data_source() -> None:
     """The handle is sent as its data source id."""
     config = RELATION.parse_config(
-        {"database": "projects", "relation_type": "dual_property", "synced_property": "Tasks"}
+        {"database": "projects", "dual": True, "synced_property": "Tasks"}
     )
     expected = {
         "data_source_id": TASKS_SOURCE,
@@ -193,7 +193,7 @@ def test_live_relation_config_maps_the_data_source_to_its_handle() -> None:
 
 def test_an_unstated_synced_property_is_no_change() -> None:
     """Notion names the back property itself; a manifest that does not care sees no diff."""
-    desired = RELATION.parse_config({"database": "projects", "relation_type": "dual_property"})
+    desired = RELATION.parse_config({"database": "projects", "dual": True})
     live = {"database": "projects", "type": "dual_property", "synced_property": "Related to X"}
     assert not RELATION.config_changes(desired, live, _refs())
 
@@ -226,18 +226,23 @@ def test_a_synced_property_implies_a_dual_relation() -> None:
 
 
 def test_a_synced_property_on_a_single_relation_is_refused() -> None:
-    """single_property has no back property to name."""
+    """A one-way relation has no back property to name."""
     with pytest.raises(ValueProblem) as caught:
-        RELATION.parse_config(
-            {"database": "projects", "relation_type": "single_property", "synced_property": "T"}
-        )
+        RELATION.parse_config({"database": "projects", "dual": False, "synced_property": "T"})
     expected = ("synced_property",)
     assert expected == caught.value.path
 
 
-def test_the_relation_kind_is_declared_as_relation_type() -> None:
-    """`type` is the property type; the kind goes under relation_type and is checked."""
+def test_dual_must_be_a_boolean() -> None:
+    """`dual: yes please` is refused at `dual`."""
     with pytest.raises(ValueProblem) as caught:
-        RELATION.parse_config({"type": "relation", "database": "projects", "relation_type": "two"})
-    expected = ("relation_type",)
+        RELATION.parse_config({"type": "relation", "database": "projects", "dual": "yes please"})
+    expected = ("dual",)
     assert expected == caught.value.path
+
+
+def test_the_kind_may_be_spelt_as_notion_does() -> None:
+    """A loader may pass Notion's own `type: dual_property` for the relation kind."""
+    config = RELATION.parse_config({"database": "projects", "type": "dual_property"})
+    expected = "dual_property"
+    assert expected == config["type"]

@@ -252,13 +252,17 @@ def _read_string(source: str, start: int) -> _Token:
 # Parser (recursive descent, one function per precedence level)
 
 _COMPARISONS = frozenset({"==", "!=", "<", ">", "<=", ">="})
-_WORD_OPERATORS = {"&&": "and", "||": "or"}
+# Limits that keep every recursive walk far from Python's recursion limit; Notion's own
+# limits are not known. The recorded formulas nest 30 parentheses and 25 tree levels deep.
+_MAX_NESTING = 60  # parentheses, calls and lists inside one another; runs of prefix operators
+_MAX_DEPTH = 150  # levels of the syntax tree (long operator chains nest on the left)
 
 
 class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
+        self.nesting = 0
 
     @property
     def current(self) -> _Token:
@@ -287,10 +291,19 @@ class _Parser:
     def parse(self) -> Expression:
         if self.at("end"):
             raise FormulaError("the formula is empty", 0)
-        expression = self.logical("or", self.logical_and)
+        expression = self.expression()
         if not self.at("end"):
             raise FormulaError(f"unexpected {self._describe(self.current)}", self.current.position)
         return expression
+
+    def expression(self) -> Expression:
+        self.nesting += 1
+        if self.nesting > _MAX_NESTING:
+            raise FormulaError("the formula is nested too deeply", self.current.position)
+        try:
+            return self.logical("or", self.logical_and)
+        finally:
+            self.nesting -= 1
 
     def logical(self, word: str, operand: Callable[[], Expression]) -> Expression:
         symbol = "||" if word == "or" else "&&"
@@ -325,16 +338,23 @@ class _Parser:
         return left
 
     def unary(self) -> Expression:
-        if self.at("operator", "-"):
+        operators: list[str] = []
+        while True:
+            if self.at("operator", "-"):
+                operators.append("-")
+            elif self.at("operator", "!") or (
+                self.at("name", "not") and not self._next_is("punct", "(")
+            ):
+                operators.append("not")
+            else:
+                break
+            if len(operators) > _MAX_NESTING:
+                raise FormulaError("too many prefix operators in a row", self.current.position)
             self.advance()
-            return UnaryOperation("-", self.unary())
-        if self.at("operator", "!"):
-            self.advance()
-            return UnaryOperation("not", self.unary())
-        if self.at("name", "not") and not self._next_is("punct", "("):
-            self.advance()
-            return UnaryOperation("not", self.unary())
-        return self.power()
+        operand = self.power()
+        for operator in reversed(operators):
+            operand = UnaryOperation(operator, operand)
+        return operand
 
     def _next_is(self, kind: str, text: str) -> bool:
         token = self.tokens[self.index + 1]
@@ -369,10 +389,10 @@ class _Parser:
     def sequence(self, closing: str) -> tuple[Expression, ...]:
         items: list[Expression] = []
         if not self.at("punct", closing):
-            items.append(self.logical("or", self.logical_and))
+            items.append(self.expression())
             while self.at("punct", ","):
                 self.advance()
-                items.append(self.logical("or", self.logical_and))
+                items.append(self.expression())
         self.expect("punct", closing)
         return tuple(items)
 
@@ -388,7 +408,7 @@ class _Parser:
             assert isinstance(token.value, tuple)
             return StoredReference(*token.value)
         if token.kind == "punct" and token.text == "(":
-            inner = self.logical("or", self.logical_and)
+            inner = self.expression()
             self.expect("punct", ")")
             return inner
         if token.kind == "punct" and token.text == "[":
@@ -431,7 +451,35 @@ def _call(name: str, arguments: tuple[Expression, ...], method: bool, position: 
 
 def parse(expression: str) -> Expression:
     """Parse a formula; raises :class:`FormulaError` when Notion would refuse it."""
-    return _Parser(expression).parse()
+    try:
+        tree = _Parser(expression).parse()
+    except RecursionError:  # a backstop: the nesting limit should always come first
+        raise FormulaError("the formula is nested too deeply") from None
+    if _depth(tree) > _MAX_DEPTH:
+        raise FormulaError("the formula is nested too deeply")
+    return tree
+
+
+def _children(node: Expression) -> tuple[Expression, ...]:
+    match node:
+        case ListLiteral(items=children) | FunctionCall(arguments=children):
+            return children
+        case UnaryOperation(operand=operand):
+            return (operand,)
+        case BinaryOperation(left=left, right=right):
+            return (left, right)
+        case _:
+            return ()
+
+
+def _depth(tree: Expression) -> int:
+    deepest = 0
+    pending = [(tree, 1)]
+    while pending:  # iterative: the tree may be deeper than the recursion limit allows
+        node, level = pending.pop()
+        deepest = max(deepest, level)
+        pending.extend((child, level + 1) for child in _children(node))
+    return deepest
 
 
 # --------------------------------------------------------------------------------------------
@@ -498,18 +546,11 @@ def _quote(text: str) -> str:
 
 
 def _walk(expression: Expression) -> Iterator[Expression]:
-    yield expression
-    match expression:
-        case ListLiteral(items=children) | FunctionCall(arguments=children):
-            for child in children:
-                yield from _walk(child)
-        case UnaryOperation(operand=operand):
-            yield from _walk(operand)
-        case BinaryOperation(left=left, right=right):
-            yield from _walk(left)
-            yield from _walk(right)
-        case _:
-            return
+    pending = [expression]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(_children(node))
 
 
 def referenced_properties(expression: str | Expression) -> set[str]:
@@ -1106,8 +1147,13 @@ def _date_end(value: Value) -> Value:
 @dataclass(frozen=True)
 class _Signature:
     arity: tuple[int, int | None]
-    result: str  # number, string, boolean, date, list, or "branches" (the type of if/ifs)
+    # number, string, boolean, date, list; "branches": the type of the branches (if, ifs) or of
+    # the first argument (slice); "element": the type of the items of the list argument (at).
+    result: str
     implementation: Callable[..., Value] | None = None  # None: evaluated lazily (if, ifs, ...)
+
+
+_MAX_TEXT = 100_000  # no formula result needs more; repeat() and padStart() could ask for GBs
 
 
 def _numbers(values: Sequence[Value]) -> list[float]:
@@ -1118,7 +1164,7 @@ def _numbers(values: Sequence[Value]) -> list[float]:
 def _round(value: Value, places: Value = 0) -> Value:
     if value is None:
         return None
-    factor = 10 ** int(_number(places, "round"))
+    factor = 10 ** max(-15, min(15, int(_number(places, "round"))))
     return _clean_number(math.floor(_number(value, "round") * factor + 0.5) / factor)
 
 
@@ -1213,9 +1259,15 @@ def _unique(value: Value) -> Value:
     return tuple(seen)
 
 
+def _sort_key(item: Value) -> tuple[str, float | str]:
+    if item is None or isinstance(item, tuple):
+        return (_type_name(item), _text(item))
+    key = _comparable(item)
+    return (_type_name(item), key if isinstance(key, str | int | float) else _text(item))
+
+
 def _sort(value: Value) -> Value:
-    items = _list(value)
-    return tuple(sorted(items, key=lambda item: (_type_name(item), _comparable(item) or 0)))
+    return tuple(sorted(_list(value), key=_sort_key))
 
 
 def _split(text: Value, separator: Value = ",") -> Value:
@@ -1223,9 +1275,24 @@ def _split(text: Value, separator: Value = ",") -> Value:
     return tuple(parts)
 
 
+def _size(value: Value, what: str) -> int:
+    size = int(_number(value, what))
+    if size > _MAX_TEXT:
+        raise FormulaError(f"{what} would make text longer than {_MAX_TEXT} characters")
+    return size
+
+
+def _repeat(value: Value, count: Value) -> Value:
+    text = _text(value)
+    times = _size(count, "repeat")
+    if len(text) * times > _MAX_TEXT:
+        raise FormulaError(f"repeat would make text longer than {_MAX_TEXT} characters")
+    return text * times
+
+
 def _pad(value: Value, length: Value, filler: Value, at_start: bool) -> Value:
     text = _text(value)
-    width = int(_number(length, "pad"))
+    width = _size(length, "pad")
     fill = _text(filler) or " "
     missing = max(0, width - len(text))
     padding = (fill * (missing // len(fill) + 1))[:missing]
@@ -1264,7 +1331,7 @@ _FUNCTIONS: dict[str, _Signature] = {
     "ifs": _Signature((3, None), "branches"),
     "and": _Signature((1, None), "boolean"),
     "or": _Signature((1, None), "boolean"),
-    "empty": _Signature((0, 1), "boolean"),
+    "empty": _Signature((1, 1), "boolean"),
     "equal": _Signature((2, 2), "boolean", _operator_function("==")),
     "unequal": _Signature((2, 2), "boolean", _operator_function("!=")),
     "larger": _Signature((2, 2), "boolean", _operator_function(">")),
@@ -1318,16 +1385,16 @@ _FUNCTIONS: dict[str, _Signature] = {
     "slice": _Signature((2, 3), "branches", _slice),
     "substring": _Signature((2, 3), "string", _slice),
     "split": _Signature((1, 2), "list", _split),
-    "repeat": _Signature((2, 2), "string", lambda t, n: _text(t) * int(_number(n, "repeat"))),
+    "repeat": _Signature((2, 2), "string", _repeat),
     "padStart": _Signature((2, 3), "string", lambda v, n, f=" ": _pad(v, n, f, True)),
     "padEnd": _Signature((2, 3), "string", lambda v, n, f=" ": _pad(v, n, f, False)),
     "style": _Signature((1, None), "string", lambda t, *_: _text(t)),
     "unstyle": _Signature((1, 2), "string", lambda t, *_: _text(t)),
     "link": _Signature((2, 2), "string", lambda t, _url: _text(t)),
     # lists
-    "at": _Signature((2, 2), "branches", _at),
-    "first": _Signature((1, 1), "branches", lambda v: _at(v, 0)),
-    "last": _Signature((1, 1), "branches", lambda v: _at(v, -1)),
+    "at": _Signature((2, 2), "element", _at),
+    "first": _Signature((1, 1), "element", lambda v: _at(v, 0)),
+    "last": _Signature((1, 1), "element", lambda v: _at(v, -1)),
     "reverse": _Signature((1, 1), "list", lambda v: tuple(reversed(_list(v)))),
     "sort": _Signature((1, 1), "list", _sort),
     "unique": _Signature((1, 1), "list", _unique),
@@ -1442,7 +1509,7 @@ def _lazy_function(name: str, arguments: tuple[Expression, ...], page: _Page) ->
     if name == "or":
         return any(_truthy(_evaluate(argument, page)) for argument in arguments)
     if name == "empty":
-        return not arguments or _is_empty(_evaluate(arguments[0], page))
+        return _is_empty(_evaluate(arguments[0], page))
     minute = page.now.astimezone(UTC).replace(second=0, microsecond=0)
     if name == "now":
         return DateValue(minute)
@@ -1498,6 +1565,10 @@ def _result_type(node: Expression, page: _Page) -> str:
 
 def _call_result_type(name: str, arguments: tuple[Expression, ...], page: _Page) -> str:
     result = _FUNCTIONS[name].result
+    if result == "element":
+        items = arguments[0]
+        first = items.items[:1] if isinstance(items, ListLiteral) else ()
+        return _result_type(first[0], page) if first else "string"
     if result != "branches":
         return "string" if result == "list" else result
     if name == "if":
@@ -1539,7 +1610,7 @@ def evaluate(
         if strict:
             raise
         return {"type": "string", "string": None}
-    except (RecursionError, OverflowError, ValueError) as error:
+    except (RecursionError, ArithmeticError, ValueError) as error:
         if strict:
             raise FormulaError(f"evaluation failed: {error}") from None
         return {"type": "string", "string": None}

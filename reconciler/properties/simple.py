@@ -52,7 +52,12 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def canonical_number(value: int | float) -> int | float:
-    """``3.0`` → ``3``, ``-0.0`` → ``0``; other floats unchanged."""
+    """``3.0`` → ``3``, ``-0.0`` → ``0``; past 2**53, where a double is no longer exact, float.
+
+    One JSON text per number, whichever of Python and Notion's JavaScript printed it.
+    """
+    if abs(value) > _MAX_EXACT_INT:
+        return float(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -99,10 +104,9 @@ class NumberCodec(PropertyCodec):
             raise ValueProblem(f"a number must be a number, not {describe_kind(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueProblem(f"a number must be finite, not {value}")
-        if isinstance(value, int) and abs(value) > _MAX_EXACT_INT:
+        if isinstance(value, int) and abs(value) > _MAX_EXACT_INT and int(float(value)) != value:
             raise ValueProblem(
-                f"{value} is too large: Notion keeps numbers as 64-bit floats, exact only "
-                f"up to {_MAX_EXACT_INT}",
+                f"{value} cannot be kept exactly: Notion stores numbers as 64-bit floats",
                 hint="store it as text (rich_text) if every digit matters",
             )
         return canonical_number(value)

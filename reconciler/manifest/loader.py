@@ -121,9 +121,9 @@ def _build_all(
                 continue
             declared[handle] = document
         found = schema.check(document, "manifest")
-        if found:
-            problems.extend(found)
-            continue
+        problems.extend(found)
+        if found or document.tainted:
+            continue  # built from placeholders, it would only report consequences
         database = build_database(document, root, problems)
         if database is not None:
             built[database.database.handle] = database

@@ -126,7 +126,7 @@ def _row_values(
                     document.problem(
                         (*value_path, *problem.path),
                         f"{name}: {problem.message}",
-                        problem.hint,
+                        problem.hint or f"write a {spec.type} value (see docs/properties.md)",
                     )
                 )
     return values if valid else None

@@ -267,11 +267,19 @@ def _json_document(source: SourceFile, problems: list[Problem]) -> YamlDocument 
         data = json.loads(source.text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         problems.append(
-            Problem(source.display, error.lineno, error.colno, f"malformed JSON: {error.msg}")
+            Problem(
+                source.display,
+                error.lineno,
+                error.colno,
+                f"malformed JSON: {error.msg}",
+                "JSON has no trailing commas or comments; strings take double quotes",
+            )
         )
         return None
     except ValueError as error:
-        problems.append(Problem(source.display, 1, 1, f"malformed JSON: {error}"))
+        problems.append(
+            Problem(source.display, 1, 1, f"malformed JSON: {error}", "write each key once")
+        )
         return None
     # JSON is YAML, so the YAML reader gives the lines; JSON that libyaml refuses (surrogate
     # escapes) keeps its data and points at the file's first line.

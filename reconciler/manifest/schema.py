@@ -89,14 +89,17 @@ def _problems(document: YamlDocument, error: jsonschema.ValidationError) -> Iter
     elif keyword == "enum":
         yield _not_allowed(document, path, error.instance, error.validator_value, schema)
     elif keyword == "pattern":
-        title = str(schema.get("title", "value")).lower()
         yield document.problem(
-            path, f"{error.instance!r} is not a valid {title} ({_subject(path)})", _hint(schema)
+            path,
+            f"{error.instance!r} is not a valid {_noun(schema)} ({_subject(path)})",
+            _hint(schema),
         )
     elif keyword == "minLength" and error.validator_value == 1:
         yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
-    elif keyword == "anyOf":
-        yield document.problem(path, f"{_subject(path)} is not valid here", _hint(schema))
+    elif keyword == "anyOf" and error.context:
+        # the branch whose type fits says what is wrong; "not a list" would only distract
+        fitting = [e for e in error.context if e.validator != "type"] or list(error.context)
+        yield from _problems(document, jsonschema.exceptions.best_match(fitting))
     elif keyword == "minProperties" and error.validator_value == 1:
         yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
     else:
@@ -152,7 +155,7 @@ def _not_allowed(
     schema: Mapping[str, object],
 ) -> Problem:
     names = [str(choice) for choice in choices] if isinstance(choices, list) else []
-    title = str(schema.get("title", "value")).lower()
+    title = _noun(schema)
     close = difflib.get_close_matches(str(instance), names, n=1, cutoff=0.6)
     suggestion = f" (did you mean {close[0]!r}?)" if close else ""
     hint = "one of: " + ", ".join(names) if len(names) <= 30 else _hint(schema)
@@ -182,6 +185,14 @@ def _subject(path: DataPath) -> str:
     if len(path) == 1 and isinstance(path[0], str):
         return path[0]
     return describe_path(path)
+
+
+def _noun(schema: Mapping[str, object]) -> str:
+    """The schema's title as a noun inside a sentence: "Database handle" → "database handle"."""
+    words = str(schema.get("title", "value")).split(" ")
+    if words[0] != "Notion":
+        words[0] = words[0].lower()
+    return " ".join(words)
 
 
 def _hint(schema: Mapping[str, object]) -> str:

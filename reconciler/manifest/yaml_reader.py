@@ -238,6 +238,7 @@ class _DocumentBuilder:
         mark = _mark(event)
         if self._expecting_key():
             self._problem(mark, "an alias cannot be a mapping key", "write the key as text")
+            self.tainted.add(self.stack[-1].path)
             self.stack[-1].key = ""
             self.stack[-1].skip_value = True
             return
@@ -245,12 +246,13 @@ class _DocumentBuilder:
         self.marks.values[path] = mark
         anchor = event.anchor
         if anchor not in self.anchors:
-            self._problem(
-                mark,
-                f"alias *{anchor} refers to no anchor defined before it",
-                f"define &{anchor} earlier in this document (an alias cannot refer to the "
-                "mapping or list it is inside)",
-            )
+            if any(frame.anchor == anchor for frame in self.stack):
+                message = f"alias *{anchor} refers to the mapping or list it is inside"
+                hint = "a structure cannot contain itself; write the data out"
+            else:
+                message = f"alias *{anchor} refers to no anchor defined before it"
+                hint = f"define &{anchor} earlier in this document"
+            self._problem(mark, message, hint)
             self.tainted.add(path)
             self._finish(None, 1, None)
             return
@@ -271,9 +273,14 @@ class _DocumentBuilder:
     def start(self, event: yaml.CollectionStartEvent, kind: Literal["map", "seq"]) -> None:
         mark = _mark(event)
         if self._expecting_key():
-            self._problem(mark, "a mapping key must be plain text, not a mapping or list")
+            self._problem(
+                mark,
+                "a mapping key must be plain text, not a mapping or list",
+                "write the key as text, e.g. Name: title",
+            )
             top = self.stack[-1]
             top.key, top.skip_value, top.complex_key = "", True, True
+            self.tainted.add(top.path)  # the mapping lost an entry: its checks would mislead
             path: DataPath = (*top.path, "")
         else:
             path = self._child_path()

@@ -1,0 +1,1 @@
+"""Tests of reconciler.manifest: loading, checking and building manifests."""

@@ -1,0 +1,43 @@
+"""CSV cells read for their property types before the codecs check them."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.manifest.cells import cell_value
+
+
+@pytest.mark.parametrize(
+    ("type_name", "text", "expected"),
+    [
+        ("number", "3", 3),
+        ("number", "-2.5", -2.5),
+        ("number", "1e3", 1000.0),
+        ("number", "three", "three"),
+        ("checkbox", "Yes", True),
+        ("checkbox", "x", True),
+        ("checkbox", "FALSE", False),
+        ("checkbox", "0", False),
+        ("multi_select", "design; docs", ["design", "docs"]),
+        ("people", "ada@example.com;grace@example.com", ["ada@example.com", "grace@example.com"]),
+        ("relation", "a\\;b;c", ["a;b", "c"]),
+        ("files", "https://example.com/a.pdf", ["https://example.com/a.pdf"]),
+        ("date", "2026-12-01", "2026-12-01"),
+        ("date", "2026-12-01/2026-12-05", {"start": "2026-12-01", "end": "2026-12-05"}),
+        ("place", '{"lat": 52.5, "lon": 13.4}', {"lat": 52.5, "lon": 13.4}),
+        ("verification", "Verified", {"state": "verified"}),
+        ("select", " Todo ", "Todo"),
+        ("title", " Write docs", " Write docs"),
+    ],
+)
+def test_a_cell_becomes_the_value_its_type_takes(
+    type_name: str, text: str, expected: object
+) -> None:
+    """Numbers, booleans, lists (;-separated), ranges and JSON objects are read from text."""
+    assert expected == cell_value(type_name, text)
+
+
+@pytest.mark.parametrize("type_name", ["number", "title", "multi_select", "checkbox"])
+def test_an_empty_cell_leaves_the_property_unset(type_name: str) -> None:
+    """Blank cells (spaces only too) mean "not set"."""
+    assert cell_value(type_name, "  ") is None

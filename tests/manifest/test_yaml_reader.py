@@ -1,0 +1,142 @@
+"""Safe YAML reading: plain data only, YAML 1.2 scalars, marks, duplicates, limits, variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reconciler.manifest.located import YamlDocument
+from reconciler.manifest.source import SourceFile
+from reconciler.manifest.yaml_reader import ReadResult, read_documents
+
+
+def _read(text: str, environ: dict[str, str] | None = None) -> ReadResult:
+    return read_documents(SourceFile(Path("m.yaml"), "m.yaml", "m.yaml", text), environ)
+
+
+def _data(text: str, environ: dict[str, str] | None = None) -> object:
+    result = _read(text, environ)
+    assert result.problems == ()
+    assert len(result.documents) == 1
+    return result.documents[0].data
+
+
+def _messages(text: str, environ: dict[str, str] | None = None) -> list[tuple[int, int, str]]:
+    return [(p.line, p.column, p.message) for p in _read(text, environ).problems]
+
+
+def test_plain_scalars_follow_the_yaml_1_2_core_schema() -> None:
+    """yes/no/on stay text, 12:30 is not 750, dates stay ISO text, numbers and null resolve."""
+    text = "[yes, no, on, off, 12:30, 2026-12-01, 3, -2.5, 1e3, 0x1F, 0o17, ~, null, true, False]"
+    expected = ["yes", "no", "on", "off", "12:30", "2026-12-01", 3, -2.5, 1000.0, 31, 15,
+                None, None, True, False]  # fmt: skip
+    assert expected == _data(text)
+
+
+def test_quoted_and_block_scalars_stay_text() -> None:
+    """Quoting keeps digits and words as text."""
+    assert _data("a: '3'\nb: \"true\"\nc: |\n  line\n") == {"a": "3", "b": "true", "c": "line\n"}
+
+
+def test_mapping_keys_are_always_text() -> None:
+    """A key written as a number or boolean keeps its spelling (property names are text)."""
+    assert _data("2026: year\nNo: answer\ntrue: 1\n") == {"2026": "year", "No": "answer", "true": 1}
+
+
+def test_explicit_core_tags_convert_their_text() -> None:
+    """!!str, !!int and !!float say what a scalar is."""
+    assert _data("a: !!str 3\nb: !!int '7'\nc: !!float 1\n") == {"a": "3", "b": 7, "c": 1.0}
+
+
+def test_a_tag_that_does_not_fit_its_text_is_a_problem() -> None:
+    """!!int abc cannot be an integer."""
+    assert _messages("a: !!int abc\n") == [(1, 4, "!!int 'abc' is not a valid int")]
+
+
+def test_merge_keys_merge_mappings_and_explicit_keys_win() -> None:
+    """`<<: *defaults` copies missing keys; keys written in the mapping take precedence."""
+    text = "defaults: &d {Status: Todo, Estimate: 1}\nrow:\n  Estimate: 3\n  <<: *d\n"
+    assert _data(text)["row"] == {"Estimate": 3, "Status": "Todo"}  # type: ignore[index]
+
+
+def test_several_documents_are_read_and_empty_ones_skipped() -> None:
+    """`---` separates documents; an empty document (a leading ---) is not one."""
+    result = _read("---\n---\na: 1\n---\nb: 2\n")
+    assert [d.data for d in result.documents] == [{"a": 1}, {"b": 2}]
+
+
+def test_marks_are_one_based_lines_and_columns_of_keys_and_values() -> None:
+    """A value's mark is where it starts; a key's mark is where the key starts."""
+    document: YamlDocument = _read("rows:\n  - Name: Write docs\n").documents[0]
+    assert document.marks.value_mark(("rows", 0, "Name")) == (2, 11)
+    assert document.marks.key_mark(("rows", 0, "Name")) == (2, 5)
+    assert document.marks.value_mark(("rows", 0, "Unknown")) == (2, 5)
+
+
+def test_duplicate_keys_are_reported_at_the_second_one() -> None:
+    """PyYAML would keep the last value silently; here it is a problem naming the first line."""
+    assert _messages("a: 1\nb: 2\na: 3\n") == [
+        (3, 1, "duplicate key 'a' (first written at line 1)")
+    ]
+
+
+def test_python_tags_are_refused_with_their_location() -> None:
+    """No object is ever constructed from a tag."""
+    text = "a: !!python/object/apply:os.system ['true']\n"
+    assert _messages(text) == [(1, 4, "unsupported YAML tag !!python/object/apply:os.system")]
+
+
+def test_an_alias_bomb_stops_reading_the_file() -> None:
+    """Sizes are counted, not expanded: a billion-node file fails at once."""
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for index in range(1, 9):
+        name, previous = chr(97 + index), chr(96 + index)
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    result = _read("\n".join(levels) + "\n")
+    assert not result.complete
+    assert [p.message for p in result.problems] == [
+        "aliases expand to more than 200,000 nodes in this file"
+    ]
+
+
+def test_aliases_within_the_budget_share_their_data() -> None:
+    """Anchors and aliases work as YAML defines them."""
+    assert _data("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_nesting_deeper_than_the_limit_stops_reading() -> None:
+    """Deeply nested data fails with a clear problem instead of exhausting the stack."""
+    result = _read("a: " + "[" * 100 + "]" * 100 + "\n")
+    assert [p.message for p in result.problems] == ["the data is nested more than 64 levels deep"]
+
+
+def test_variables_expand_in_values_and_keys() -> None:
+    """${VAR} and ${VAR:-default} read the environment given."""
+    text = "${KEY}: ${VALUE}\nother: ${MISSING:-fallback}\n"
+    assert _data(text, {"KEY": "Name", "VALUE": "Docs"}) == {"Name": "Docs", "other": "fallback"}
+
+
+def test_an_expanded_plain_scalar_takes_its_type_and_a_quoted_one_stays_text() -> None:
+    """Unquoted ${N:-3} is the number 3; quoted, it is the text "3"."""
+    assert _data("a: ${N:-3}\nb: '${N:-3}'\n", {}) == {"a": 3, "b": "3"}
+
+
+def test_an_unset_variable_without_default_is_a_problem_and_taints_its_value() -> None:
+    """The problem names the variable; later checks of that value stay quiet."""
+    result = _read("id: ${TASKS_ID}\n", {})
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (1, 5, "environment variable TASKS_ID is not set")
+    ]
+    assert result.documents[0].is_tainted(("id",))
+
+
+def test_data_files_read_without_environment_keep_references() -> None:
+    """With no environment (rows_from data), ${...} is just text."""
+    assert _data("a: ${HOME}\n", None) == {"a": "${HOME}"}
+
+
+def test_syntax_errors_stop_the_file_but_keep_earlier_documents() -> None:
+    """A broken second document leaves the first one readable."""
+    result = _read("a: 1\n---\nb: c: d\n")
+    assert [d.data for d in result.documents] == [{"a": 1}]
+    assert not result.complete
+    assert [p.line for p in result.problems] == [3]

@@ -1,1 +1,26 @@
-"""emulator."""
+"""A faithful local Notion API: WSGI app, SQLite store, limits and faults, admin API, TCP server.
+
+Used by every test, the ``--local`` workspace, benchmarks and demos. It imports nothing from the
+rest of ``reconciler``: it is an independent implementation of Notion's behaviour, so it catches
+the reconciler's mistakes instead of sharing them.
+
+::
+
+    emu = Emulator(store=":memory:", tokens={"secret_abc": "My integration"})
+    client = httpx.Client(transport=httpx.WSGITransport(app=emu))   # in-process
+    with emu.serve() as server:                                      # over TCP
+        server.url
+"""
+
+from reconciler.emulator.app import DEFAULT_INTEGRATION, DEFAULT_TOKEN, Emulator
+from reconciler.emulator.identity import ROOT_PAGE_ID, WORKSPACE_ID
+from reconciler.emulator.server import EmulatorServer
+
+__all__ = [
+    "DEFAULT_INTEGRATION",
+    "DEFAULT_TOKEN",
+    "ROOT_PAGE_ID",
+    "WORKSPACE_ID",
+    "Emulator",
+    "EmulatorServer",
+]

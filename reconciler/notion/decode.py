@@ -1,0 +1,171 @@
+"""From checked Notion responses to the live model: users, schemas, row layouts and rows.
+
+Values and configurations go through the property codecs (``reconciler.properties``); a codec
+that cannot read what Notion sent becomes an ``UnexpectedResponseError`` naming the endpoint,
+the page and the property. Used by the reader and the writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from reconciler.errors import UnexpectedResponseError
+from reconciler.model import JSON, DesiredDatabase, LiveProperty, LiveRow, LiveUser, PropertySpec
+from reconciler.notion.shapes import Body
+from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
+
+__all__ = [
+    "RowLayout",
+    "decode_row",
+    "decode_schema",
+    "decode_user",
+    "key_filter",
+    "rich_title",
+    "same_id",
+]
+
+FetchItems = Callable[[str, LiveProperty], Sequence[Mapping[str, JSON]]]
+"""Fetches every property item of (page id, property) through the page property endpoint."""
+
+
+def same_id(a: str, b: str) -> bool:
+    """Whether two Notion ids are equal, dashed or not, in any case."""
+    return a.replace("-", "").lower() == b.replace("-", "").lower()
+
+
+def rich_title(text: str) -> list[JSON]:
+    """A plain-text title as Notion's rich-text request (runs of at most 2,000 characters)."""
+    chunks = [text[i : i + 2000] for i in range(0, len(text), 2000)]
+    return [{"type": "text", "text": {"content": chunk}} for chunk in chunks]
+
+
+def decode_user(user: Body) -> LiveUser:
+    kind = user.optional_text("type") or "person"
+    person = user.optional_child("person") if kind == "person" else None
+    return LiveUser(
+        id=user.text("id"),
+        name=user.optional_text("name"),
+        email=person.optional_text("email") if person is not None else None,
+        type=kind,
+    )
+
+
+def decode_schema(data_source: Body, refs: References) -> tuple[LiveProperty, ...]:
+    """The live properties of a data source, each configuration in canonical form."""
+    out = []
+    for name, prop in data_source.child("properties").entries():
+        kind = prop.text("type")
+        config: Mapping[str, JSON] = {}
+        codec = ALL_CODECS.get(kind)
+        if codec is not None:
+            try:
+                config = codec.config_from_response(prop.raw, refs)
+            except ValueProblem as problem:
+                raise _unreadable(prop, f"property {name!r}", problem) from None
+        out.append(LiveProperty(id=prop.text("id"), name=name, type=kind, config=config))
+    return tuple(sorted(out, key=lambda p: p.name))
+
+
+def _unreadable(where: Body, what: str, problem: ValueProblem) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        f"unexpected response from {where.endpoint}: {what} at {where.path}: {problem.message}",
+        hint="the Notion API answered in a shape this version of the reconciler cannot read;"
+        " run with --debug and report it",
+    )
+
+
+def _live_for(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty | None:
+    found = live.get(spec.name)
+    if found is None and spec.renamed_from:
+        found = live.get(spec.renamed_from)
+    return found
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Which live properties a database's rows are read for, and which one is the key."""
+
+    managed: tuple[LiveProperty, ...]
+    key: LiveProperty | None
+
+    @classmethod
+    def of(cls, desired: DesiredDatabase, properties: Sequence[LiveProperty]) -> RowLayout:
+        """The managed writable properties (by name or ``renamed_from``) that exist live."""
+        live = {p.name: p for p in properties}
+        managed: dict[str, LiveProperty] = {}
+        for spec in desired.managed_properties:
+            prop = _live_for(spec, live)
+            if spec.writable and prop is not None and _readable(prop):
+                managed[prop.id] = prop
+        key_spec = desired.property_named(desired.key)
+        key = _live_for(key_spec, live) if key_spec is not None else live.get(desired.key)
+        if key is not None and not (_readable(key) and codec_for(key.type).can_be_key):
+            key = None
+        return cls(managed=tuple(managed.values()), key=key)
+
+    @property
+    def filter_properties(self) -> list[str]:
+        """Property ids to ask for: the managed ones and the key (never empty: all otherwise)."""
+        ids = [p.id for p in self.managed]
+        if self.key is not None and self.key.id not in ids:
+            ids.append(self.key.id)
+        return ids or ["title"]
+
+
+def _readable(prop: LiveProperty) -> bool:
+    codec = ALL_CODECS.get(prop.type)
+    return codec is not None and codec.writable
+
+
+def _property_of(properties: Body, prop: LiveProperty) -> Body:
+    """A page's value of ``prop``: pages key values by name; fall back to the property id."""
+    if not properties.has(prop.name):
+        for name, body in properties.entries():
+            if body.has("id") and unquote(body.text("id")) == unquote(prop.id):
+                return properties.child(name)
+    return properties.child(prop.name)
+
+
+def decode_value(prop: LiveProperty, page: Body, properties: Body, fetch: FetchItems) -> JSON:
+    """The canonical value of one property of a page, completed past 25 references."""
+    body = _property_of(properties, prop)
+    codec = codec_for(prop.type)
+    try:
+        if codec.is_partial(body.raw):
+            return codec.from_property_items(fetch(page.text("id"), prop), prop.config)
+        return codec.from_response(body.raw, prop.config)
+    except ValueProblem as problem:
+        raise _unreadable(body, f"property {prop.name!r}", problem) from None
+
+
+def decode_row(page: Body, layout: RowLayout, fetch: FetchItems) -> LiveRow:
+    """A page as a live row: the canonical values of the managed properties, and its key."""
+    properties = page.child("properties")
+    values = {prop.name: decode_value(prop, page, properties, fetch) for prop in layout.managed}
+    key: str | None = None
+    if layout.key is not None:
+        if layout.key.name in values:
+            key_value = values[layout.key.name]
+        else:
+            key_value = decode_value(layout.key, page, properties, fetch)
+        key = codec_for(layout.key.type).key_text(key_value)
+    return LiveRow(
+        page_id=page.text("id"),
+        key=key,
+        values=values,
+        url=page.text("url"),
+        in_trash=page.in_trash(),
+        created_time=page.text("created_time"),
+        last_edited_time=page.text("last_edited_time"),
+    )
+
+
+def key_filter(key_property: str, key_type: str, key: str) -> dict[str, JSON]:
+    """The query filter matching rows whose key property equals ``key``."""
+    if key_type == "number":
+        number = float(key)
+        value: JSON = int(number) if number.is_integer() else number
+        return {"property": key_property, "number": {"equals": value}}
+    return {"property": key_property, key_type: {"equals": key}}

@@ -1,0 +1,218 @@
+"""``NotionGateway``: the ``Gateway`` over notion-client, and how to build one from the settings.
+
+The CLI builds it with ``NotionGateway.from_settings(settings, token, base_url)``, or with
+``http_client=`` an ``httpx.Client`` whose transport is the embedded emulator (``--local``).
+A rate of 0 requests per second turns the client-side limiter off (useful against a local
+emulator without a limit); a ``rate_limit.redis_url`` shares the limiter between processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Mapping
+
+import httpx
+
+from reconciler.config import (
+    DEFAULT_BASE_URL,
+    SUPPORTED_NOTION_VERSIONS,
+    RateLimitSettings,
+    Secret,
+    Settings,
+    resolve_base_url,
+)
+from reconciler.errors import ConfigError
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveProperty,
+    LiveRow,
+    LiveState,
+    LiveUser,
+    RowKey,
+)
+from reconciler.notion.api import NotionApi
+from reconciler.notion.gateway import CreatedDatabase, WrittenPage
+from reconciler.notion.limiter import RateLimiter, TokenBucket, bucket_burst
+from reconciler.notion.reader import LiveReader
+from reconciler.notion.redis_limiter import RedisTokenBucket
+from reconciler.notion.retry import RetryPolicy
+from reconciler.notion.stats import RequestAccounting, RequestStats
+from reconciler.notion.writer import LiveWriter
+from reconciler.properties.references import WorkspaceReferences
+
+__all__ = ["NotionGateway", "Unlimited", "limiter_for"]
+
+
+class Unlimited:
+    """A ``RateLimiter`` that never waits (rate 0: no client-side limit)."""
+
+    rate = float("inf")
+
+    def acquire(self) -> float:
+        return 0.0
+
+    def penalize(self, retry_after: float | None) -> None:
+        """Nothing to slow down; the retry policy still honours Retry-After."""
+
+
+def limiter_for(rate_limit: RateLimitSettings, base_url: str, token: Secret) -> RateLimiter:
+    """The limiter the settings ask for: none, local, or shared through Redis."""
+    if rate_limit.rps <= 0:
+        return Unlimited()
+    burst = bucket_burst(rate_limit.burst)
+    if rate_limit.redis_url:
+        return RedisTokenBucket.from_url(
+            rate_limit.redis_url, base_url, token, rate_limit.rps, burst
+        )
+    return TokenBucket(rate_limit.rps, burst)
+
+
+class NotionGateway:
+    """The ``Gateway`` implementation (see ``reconciler.notion.gateway`` for the contract)."""
+
+    def __init__(
+        self,
+        token: Secret,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        notion_version: str = "2025-09-03",
+        rate_limit: RateLimitSettings | None = None,
+        retry: RetryPolicy | None = None,
+        http_client: httpx.Client | None = None,
+        concurrency: int = 4,
+        timeout_seconds: float = 60.0,
+        query_cap: int = 10_000,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not isinstance(token, Secret) or not token:
+            raise ConfigError(
+                "the gateway needs the Notion token as a non-empty Secret",
+                hint="resolve it with reconciler.config.resolve_token()",
+            )
+        if notion_version not in SUPPORTED_NOTION_VERSIONS:
+            raise ConfigError(
+                f"Notion-Version {notion_version!r} is not supported",
+                hint="use one of " + ", ".join(SUPPORTED_NOTION_VERSIONS),
+            )
+        base_url = resolve_base_url({"NOTION_BASE_URL": base_url})
+        rate_limit = rate_limit or RateLimitSettings()
+        self._rps = rate_limit.rps
+        self._accounting = RequestAccounting()
+        self._api = NotionApi(
+            token,
+            base_url=base_url,
+            notion_version=notion_version,
+            limiter=limiter or limiter_for(rate_limit, base_url, token),
+            policy=retry or RetryPolicy(),
+            accounting=self._accounting,
+            http_client=http_client,
+            timeout_seconds=timeout_seconds,
+            sleep=sleep,
+        )
+        self._reader = LiveReader(self._api, concurrency=concurrency, query_cap=query_cap)
+        self._writer = LiveWriter(self._api, self._reader, WorkspaceReferences())
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        token: Secret,
+        base_url: str,
+        *,
+        http_client: httpx.Client | None = None,
+        concurrency: int = 4,
+    ) -> NotionGateway:
+        """The gateway reconciler.yaml describes (version, rate limit, optional Redis)."""
+        return cls(
+            token,
+            base_url=base_url,
+            notion_version=settings.notion_version,
+            rate_limit=settings.rate_limit,
+            http_client=http_client,
+            concurrency=concurrency,
+        )
+
+    def __repr__(self) -> str:
+        return f"NotionGateway({self._api.base_url!r}, version={self._api.notion_version!r})"
+
+    def __enter__(self) -> NotionGateway:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def requests_per_second(self) -> float:
+        return self._rps
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read_me(self) -> LiveUser:
+        return self._reader.read_me()
+
+    def read_users(self) -> tuple[LiveUser, ...]:
+        return self._reader.read_users()
+
+    def read_state(
+        self, desired: DesiredState, handles: Collection[str] | None = None
+    ) -> LiveState:
+        state = self._reader.read_state(desired, handles)
+        for handle, database in state.databases.items():
+            self._writer.know(handle, database)
+        return state
+
+    def read_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
+    ) -> Mapping[str, LiveRow]:
+        return self._reader.read_rows(desired, live, page_ids)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def create_database(
+        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+    ) -> CreatedDatabase:
+        return self._writer.create_database(handle, parent_page_id, title, properties)
+
+    def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
+        self._writer.update_database_title(database_id, title, database=database)
+
+    def update_data_source(
+        self, data_source_id: str, properties: Mapping[str, JSON], *, database: str
+    ) -> tuple[LiveProperty, ...]:
+        return self._writer.update_data_source(data_source_id, properties, database=database)
+
+    def create_row(
+        self,
+        data_source_id: str,
+        properties: Mapping[str, JSON],
+        key_property: str,
+        key_type: str,
+        key: RowKey,
+        *,
+        database: str,
+    ) -> WrittenPage:
+        return self._writer.create_row(
+            data_source_id, properties, key_property, key_type, key, database=database
+        )
+
+    def update_row(
+        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        return self._writer.update_row(page_id, properties, database=database, row_key=row_key)
+
+    def set_row_trashed(
+        self, page_id: str, in_trash: bool, *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        return self._writer.set_row_trashed(page_id, in_trash, database=database, row_key=row_key)
+
+    # --- accounting --------------------------------------------------------------------------
+
+    def stats(self) -> RequestStats:
+        return self._accounting.snapshot()
+
+    def close(self) -> None:
+        self._api.close()

@@ -1,0 +1,470 @@
+"""The live reader: users, and every managed database located, its schema and all of its rows.
+
+Request costs (n = rows, c = the query cap, 10,000 on Notion):
+
+- locating: a database id costs 1 GET, a data source id 3 (the database GET fails first), a
+  database found by title 1 GET per 100 blocks under the parent plus 1; the schema 1 GET;
+- rows: ceil(n/100) queries when n <= c; past the cap each created_time window re-reads the rows
+  of the minute it starts in, so roughly ceil(n/100) plus one query per window;
+- plus one GET per 100 items of every relation, people or text list longer than 25;
+- trash: only keys the manifest has and no live row has are looked for in the trash, up to 100
+  keys per query (none when every desired key is live, as in a steady state).
+
+Used by ``NotionGateway``; ``read_state`` reads the databases concurrently, all within the one
+rate limiter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import structlog
+
+from reconciler.errors import NotionAccessError, NotionValidationError, PlanError
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveProperty,
+    LiveRow,
+    LiveState,
+    LiveUser,
+)
+from reconciler.notion import endpoints
+from reconciler.notion.api import NotionApi, Send
+from reconciler.notion.decode import (
+    RowLayout,
+    decode_row,
+    decode_schema,
+    decode_user,
+    key_filter,
+    same_id,
+)
+from reconciler.notion.failures import Subject
+from reconciler.notion.shapes import Body
+from reconciler.properties.references import WorkspaceReferences
+
+__all__ = ["LiveReader", "Location"]
+
+log = structlog.get_logger(__name__)
+
+PAGE_SIZE = 100
+KEYS_PER_TRASH_QUERY = 100
+_BY_CREATED_TIME: list[JSON] = [{"timestamp": "created_time", "direction": "ascending"}]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a managed database lives (``database_id`` None: not found, to be created)."""
+
+    database_id: str | None
+    data_source_id: str | None
+    title: str
+    url: str | None = None
+    schema: Body | None = None
+
+
+@dataclass
+class _Window:
+    """One created_time window of a query: what it read and whether the cap cut it short."""
+
+    count: int = 0
+    first_created: str | None = None
+    last_created: str | None = None
+    capped: bool = False
+
+
+@dataclass
+class RowsRead:
+    """Rows of one data source by page id, in created_time order, and whether that is all."""
+
+    rows: dict[str, LiveRow] = field(default_factory=dict)
+    incomplete_reasons: list[str] = field(default_factory=list)
+
+
+def _run_all(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``fn`` over ``items`` in the pool; the first failure cancels what has not started."""
+    futures: list[Future[R]] = [pool.submit(fn, item) for item in items]
+    try:
+        return [future.result() for future in futures]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+class LiveReader:
+    """Reads users and managed databases through one ``NotionApi``."""
+
+    def __init__(self, api: NotionApi, *, concurrency: int = 4, query_cap: int = 10_000) -> None:
+        self._api = api
+        self._concurrency = max(1, concurrency)
+        self._query_cap = query_cap
+
+    # --- users -------------------------------------------------------------------------------
+
+    def read_me(self) -> LiveUser:
+        body = self._api.request(endpoints.USERS_ME, lambda c: c.users.me(), Subject("the bot"))
+        return decode_user(body)
+
+    def read_users(self) -> tuple[LiveUser, ...]:
+        subject = Subject("the users list")
+        pages = self._paginate(
+            endpoints.USERS,
+            lambda cursor: lambda c: c.users.list(start_cursor=cursor, page_size=PAGE_SIZE),
+            subject,
+        )
+        return tuple(decode_user(user) for page in pages for user in page.items("results"))
+
+    # --- state -------------------------------------------------------------------------------
+
+    def read_state(
+        self, desired: DesiredState, handles: Collection[str] | None = None
+    ) -> LiveState:
+        chosen = [d for d in desired.databases if handles is None or d.handle in handles]
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="notion-read") as pool:
+            users = pool.submit(self.read_users)
+            locations = _run_all(pool, self.locate, chosen)
+            refs = WorkspaceReferences(users.result())
+            for database, location in zip(chosen, locations, strict=True):
+                if location.data_source_id is not None and location.schema is not None:
+                    refs.add_data_source(database.handle, location.data_source_id)
+                    refs.add_schema(
+                        location.data_source_id,
+                        {
+                            p.text("id"): name
+                            for name, p in location.schema.child("properties").entries()
+                        },
+                    )
+            schemas = [
+                decode_schema(loc.schema, refs) if loc.schema is not None else ()
+                for loc in locations
+            ]
+            live = _run_all(
+                pool,
+                lambda job: self._read_database(*job),
+                list(zip(chosen, locations, schemas, strict=True)),
+            )
+        return LiveState(databases={db.handle: db for db in live}, users=users.result())
+
+    def _read_database(
+        self, desired: DesiredDatabase, location: Location, schema: tuple[LiveProperty, ...]
+    ) -> LiveDatabase:
+        if location.database_id is None or location.data_source_id is None:
+            return LiveDatabase(desired.handle, None, None, location.title, (), ())
+        layout = RowLayout.of(desired, schema)
+        subject = Subject("the rows", database=desired.handle)
+        read = self.query_all(location.data_source_id, layout, subject)
+        live_keys = {row.key for row in read.rows.values() if row.key is not None}
+        missing = sorted({row.key for row in desired.rows} - live_keys)
+        if missing and layout.key is not None:
+            for row in self.find_by_key(location.data_source_id, layout, missing, subject, True):
+                if row.in_trash and row.page_id not in read.rows:
+                    read.rows[row.page_id] = row
+        log.debug(
+            "read database", database=desired.handle, rows=len(read.rows), trash_keys=len(missing)
+        )
+        return LiveDatabase(
+            handle=desired.handle,
+            database_id=location.database_id,
+            data_source_id=location.data_source_id,
+            title=location.title,
+            properties=schema,
+            rows=tuple(read.rows.values()),
+            url=location.url,
+            complete=not read.incomplete_reasons,
+            incomplete_reasons=tuple(read.incomplete_reasons),
+        )
+
+    # --- locating ----------------------------------------------------------------------------
+
+    def locate(self, desired: DesiredDatabase) -> Location:
+        """Find the database and data source a manifest means, with the data source's schema."""
+        if desired.id:
+            return self._locate_by_id(desired, desired.id)
+        if not desired.parent:
+            raise PlanError(
+                f"{desired.location}: database {desired.handle!r} has neither `id` nor `parent`",
+                hint="set `id:` to the database id, or `parent:` to the page that holds it",
+            )
+        return self._locate_by_title(desired, desired.parent)
+
+    def _locate_by_id(self, desired: DesiredDatabase, given_id: str) -> Location:
+        database = self._retrieve_database(given_id, desired, probe=True)
+        if database is not None:
+            source_id = self._choose_data_source(database, desired)
+            source = self.retrieve_data_source(source_id, desired.handle)
+        else:
+            # Not a database id: a data source id, whose parent is the database.
+            source = self.retrieve_data_source(given_id, desired.handle)
+            wanted = desired.data_source
+            if wanted and not _names_source(wanted, source.text("id"), source.plain_text("title")):
+                raise PlanError(
+                    f"{desired.location}: `id` {given_id} is a data source, and `data_source:`"
+                    f" {wanted!r} names another",
+                    hint="remove `data_source:` or set `id:` to the database id",
+                )
+            parent_id = source.child("parent").text("database_id")
+            found = self._retrieve_database(parent_id, desired, probe=False)
+            assert found is not None
+            database = found
+        if database.in_trash():
+            raise PlanError(
+                f"{desired.location}: database {desired.handle!r} ({database.text('id')}) is in"
+                " the Notion trash",
+                hint="restore it in Notion (Trash → Restore), or remove `id:` to create a new one",
+            )
+        return Location(
+            database_id=database.text("id"),
+            data_source_id=source.text("id"),
+            title=database.plain_text("title"),
+            url=database.optional_text("url"),
+            schema=source,
+        )
+
+    def _retrieve_database(
+        self, database_id: str, desired: DesiredDatabase, *, probe: bool
+    ) -> Body | None:
+        subject = Subject(f"database {database_id}", database=desired.handle)
+        try:
+            return self._api.request(
+                endpoints.RETRIEVE_DATABASE,
+                lambda c: c.databases.retrieve(database_id),
+                subject,
+            )
+        except (NotionAccessError, NotionValidationError) as error:
+            if probe and error.status in (400, 404):
+                return None
+            raise
+
+    def retrieve_data_source(self, data_source_id: str, handle: str | None) -> Body:
+        return self._api.request(
+            endpoints.RETRIEVE_DATA_SOURCE,
+            lambda c: c.data_sources.retrieve(data_source_id),
+            Subject(f"data source {data_source_id}", database=handle),
+        )
+
+    def _choose_data_source(self, database: Body, desired: DesiredDatabase) -> str:
+        sources = database.items("data_sources")
+        described = ", ".join(f"{s.text('name')!r} ({s.text('id')})" for s in sources)
+        wanted = desired.data_source
+        if wanted:
+            for source in sources:
+                if _names_source(wanted, source.text("id"), source.text("name")):
+                    return source.text("id")
+            raise PlanError(
+                f"{desired.location}: database {desired.handle!r} has no data source"
+                f" {wanted!r}; it has {described or 'none'}",
+                hint="set `data_source:` to one of those names or ids",
+            )
+        if len(sources) == 1:
+            return sources[0].text("id")
+        raise PlanError(
+            f"{desired.location}: database {desired.handle!r} has {len(sources)} data sources"
+            f" ({described or 'none'}); say which one the manifest manages",
+            hint="add `data_source: <name or id>` to the manifest",
+        )
+
+    def _locate_by_title(self, desired: DesiredDatabase, parent: str) -> Location:
+        subject = Subject(f"page {parent} (the `parent` of the manifest)", database=desired.handle)
+        matches = self.child_databases(parent, desired.title, subject)
+        if len(matches) > 1:
+            raise PlanError(
+                f"{desired.location}: {len(matches)} databases titled {desired.title!r} under"
+                f" page {parent}: {', '.join(matches)}",
+                hint="pin the one to manage with `id:` in the manifest",
+            )
+        if not matches:
+            return Location(database_id=None, data_source_id=None, title=desired.title)
+        return self._locate_by_id(desired, matches[0])
+
+    def child_databases(self, parent: str, title: str, subject: Subject) -> list[str]:
+        """Ids of the databases titled ``title`` among the child blocks of page ``parent``."""
+        pages = self._paginate(
+            endpoints.BLOCK_CHILDREN,
+            lambda cursor: (
+                lambda c: c.blocks.children.list(parent, start_cursor=cursor, page_size=PAGE_SIZE)
+            ),
+            subject,
+        )
+        return [
+            block.text("id")
+            for page in pages
+            for block in page.items("results")
+            if block.optional_text("type") == "child_database"
+            and block.child("child_database").text("title") == title
+        ]
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def query_all(self, data_source_id: str, layout: RowLayout, subject: Subject) -> RowsRead:
+        """Every row, in created_time windows past the query cap, each exactly once."""
+        read = RowsRead()
+        start: str | None = None
+        while True:
+            window = self._query_window(data_source_id, layout, start, read.rows, subject)
+            if not window.capped:
+                return read
+            if window.first_created == window.last_created or window.last_created is None:
+                read.incomplete_reasons.append(
+                    f"more than {window.count} rows were created in the minute"
+                    f" {window.last_created}; Notion's query cap hides the rest of them, so"
+                    " rows may be missing from this read"
+                )
+                return read
+            start = window.last_created
+
+    def _query_window(
+        self,
+        data_source_id: str,
+        layout: RowLayout,
+        start: str | None,
+        rows: dict[str, LiveRow],
+        subject: Subject,
+    ) -> _Window:
+        window = _Window()
+        window_filter: dict[str, JSON] | None = None
+        if start is not None:
+            window_filter = {"timestamp": "created_time", "created_time": {"on_or_after": start}}
+        last: Body | None = None
+        for page in self._query_pages(data_source_id, layout, subject, window_filter, False):
+            last = page
+            for result in page.items("results"):
+                if result.optional_text("object") not in (None, "page"):
+                    continue
+                created = result.text("created_time")
+                window.count += 1
+                window.first_created = window.first_created or created
+                window.last_created = created
+                page_id = result.text("id")
+                if page_id not in rows:
+                    rows[page_id] = decode_row(result, layout, self.fetch_items)
+        window.capped = last is not None and self._capped(last, window.count)
+        return window
+
+    def _capped(self, last: Body, count: int) -> bool:
+        status = last.optional_child("request_status")
+        if status is not None:
+            return status.optional_text("type") == "incomplete"
+        # Without Notion's marker, a window that reached the cap exactly is taken as cut.
+        return 0 < self._query_cap <= count
+
+    def _query_pages(
+        self,
+        data_source_id: str,
+        layout: RowLayout,
+        subject: Subject,
+        query_filter: Mapping[str, JSON] | None,
+        in_trash: bool,
+    ) -> Iterator[Body]:
+        def query(cursor: str | None) -> Send:
+            body: dict[str, object] = {
+                "sorts": _BY_CREATED_TIME,
+                "page_size": PAGE_SIZE,
+                "filter_properties": layout.filter_properties,
+                "start_cursor": cursor,
+            }
+            if query_filter is not None:
+                body["filter"] = query_filter
+            if in_trash:
+                body["in_trash"] = True
+            return lambda c: c.data_sources.query(data_source_id, **body)
+
+        return self._paginate(endpoints.QUERY_DATA_SOURCE, query, subject)
+
+    def find_by_key(
+        self,
+        data_source_id: str,
+        layout: RowLayout,
+        keys: Sequence[str],
+        subject: Subject,
+        in_trash: bool,
+    ) -> list[LiveRow]:
+        """Rows whose key is one of ``keys`` (in the trash or not), up to 100 keys a query."""
+        key = layout.key
+        if key is None or not keys:
+            return []
+        found: list[LiveRow] = []
+        for start in range(0, len(keys), KEYS_PER_TRASH_QUERY):
+            chunk = keys[start : start + KEYS_PER_TRASH_QUERY]
+            leaves: list[JSON] = [key_filter(key.id, key.type, k) for k in chunk]
+            query_filter: Mapping[str, JSON] = {"or": leaves}
+            wanted = set(chunk)
+            for page in self._query_pages(data_source_id, layout, subject, query_filter, in_trash):
+                for result in page.items("results"):
+                    row = decode_row(result, layout, self.fetch_items)
+                    if row.key in wanted:
+                        found.append(row)
+        return found
+
+    def fetch_items(self, page_id: str, prop: LiveProperty) -> list[Mapping[str, JSON]]:
+        """Every item of a list property through the page property endpoint (past 25)."""
+        subject = Subject(f"property {prop.name!r} of page {page_id}")
+        pages = self._paginate(
+            endpoints.RETRIEVE_PAGE_PROPERTY,
+            lambda cursor: (
+                lambda c: c.pages.properties.retrieve(
+                    page_id, prop.id, start_cursor=cursor, page_size=PAGE_SIZE
+                )
+            ),
+            subject,
+        )
+        return [item.raw for page in pages for item in page.items("results")]
+
+    def read_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
+    ) -> dict[str, LiveRow]:
+        """Current content of these rows: per-page GETs, or one query when that is cheaper."""
+        layout = RowLayout.of(desired, live.properties)
+        wanted = list(dict.fromkeys(page_ids))
+        found: dict[str, LiveRow] = {}
+        query_cost = max(1, math.ceil(len(live.rows) / PAGE_SIZE))
+        if live.data_source_id is not None and len(wanted) > query_cost:
+            subject = Subject("the rows", database=desired.handle)
+            everything = self.query_all(live.data_source_id, layout, subject).rows
+            found = {pid: everything[pid] for pid in wanted if pid in everything}
+        for page_id in wanted:
+            if page_id not in found:
+                row = self._retrieve_row(page_id, layout, desired.handle)
+                if row is not None:
+                    found[page_id] = row
+        return found
+
+    def _retrieve_row(self, page_id: str, layout: RowLayout, handle: str) -> LiveRow | None:
+        try:
+            page = self._api.request(
+                endpoints.RETRIEVE_PAGE,
+                lambda c: c.pages.retrieve(page_id, filter_properties=layout.filter_properties),
+                Subject(f"page {page_id}", database=handle),
+            )
+        except NotionAccessError as error:
+            if error.status == 404:
+                return None
+            raise
+        return decode_row(page, layout, self.fetch_items)
+
+    # --- pagination --------------------------------------------------------------------------
+
+    def _paginate(
+        self, endpoint: str, send_at: Callable[[str | None], Send], subject: Subject
+    ) -> Iterator[Body]:
+        """Each page of a paginated list, following ``next_cursor`` while ``has_more``."""
+        cursor: str | None = None
+        while True:
+            page = self._api.request(endpoint, send_at(cursor), subject)
+            yield page
+            cursor = page.optional_text("next_cursor")
+            if not page.flag("has_more", default=False) or not cursor:
+                return
+
+
+def _names_source(wanted: str, source_id: str, source_name: str) -> bool:
+    return wanted == source_name or same_id(wanted, source_id)

@@ -1,0 +1,220 @@
+"""The writer: every change the applier makes, each safe to retry (see ``gateway`` for the rules).
+
+Creates are the writes that are not idempotent by themselves. ``create_row`` settles a create
+whose outcome is unknown by querying the row's key before any resend, and ``create_database``
+by looking for the title under the parent page, so nothing is created twice. Schema updates
+re-read the schema before a resend and drop removals already done. Used by ``NotionGateway``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import structlog
+
+from reconciler.errors import NotionAccessError
+from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
+from reconciler.notion import endpoints
+from reconciler.notion.api import NotionApi
+from reconciler.notion.decode import RowLayout, decode_schema, rich_title, same_id
+from reconciler.notion.failures import Failure, Subject
+from reconciler.notion.gateway import CreatedDatabase, WrittenPage
+from reconciler.notion.reader import LiveReader
+from reconciler.notion.shapes import Body
+from reconciler.properties.references import WorkspaceReferences
+
+__all__ = ["LiveWriter"]
+
+log = structlog.get_logger(__name__)
+
+
+def _written(page: Body, *, recovered: bool = False) -> WrittenPage:
+    return WrittenPage(
+        page_id=page.text("id"),
+        url=page.text("url"),
+        in_trash=page.in_trash(),
+        last_edited_time=page.text("last_edited_time"),
+        recovered=recovered,
+    )
+
+
+class LiveWriter:
+    """Sends the applier's writes through one ``NotionApi``; reads back through ``LiveReader``."""
+
+    def __init__(self, api: NotionApi, reader: LiveReader, refs: WorkspaceReferences) -> None:
+        self._api = api
+        self._reader = reader
+        self._refs = refs
+
+    def know(self, handle: str, database: LiveDatabase) -> None:
+        """Remember a read database's data source and schema (for decoding later schemas)."""
+        if database.data_source_id is not None:
+            self._refs.add_data_source(handle, database.data_source_id)
+            self._refs.add_schema(
+                database.data_source_id, {p.id: p.name for p in database.properties}
+            )
+
+    # --- databases and schemas ---------------------------------------------------------------
+
+    def create_database(
+        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+    ) -> CreatedDatabase:
+        subject = Subject(f"new database {title!r}", database=handle)
+        lookup = Subject(f"page {parent_page_id} (looking for {title!r})", database=handle)
+        recovered = False
+
+        def settle_by_title(_failure: Failure) -> Body | None:
+            nonlocal recovered
+            found = self._reader.child_databases(parent_page_id, title, lookup)
+            if not found:
+                return None
+            log.warning("database create outcome unknown; found it by title", database=handle)
+            recovered = True
+            return self._api.request(
+                endpoints.RETRIEVE_DATABASE, lambda c: c.databases.retrieve(found[0]), subject
+            )
+
+        database = self._api.request(
+            endpoints.CREATE_DATABASE,
+            lambda c: c.databases.create(
+                parent={"type": "page_id", "page_id": parent_page_id},
+                title=rich_title(title),
+                initial_data_source={"properties": dict(properties)},
+            ),
+            subject,
+            before_resend=settle_by_title,
+        )
+        sources = database.items("data_sources")
+        if not sources:
+            raise NotionAccessError(
+                f"the new database {title!r} ({database.text('id')}) has no data source",
+                hint="check the database in Notion; the integration may lack access to it",
+            )
+        source = self._reader.retrieve_data_source(sources[0].text("id"), handle)
+        self._refs.add_data_source(handle, source.text("id"))
+        return CreatedDatabase(
+            database_id=database.text("id"),
+            data_source_id=source.text("id"),
+            properties=self._schema(source),
+            url=database.optional_text("url"),
+            recovered=recovered,
+        )
+
+    def _schema(self, source: Body) -> tuple[LiveProperty, ...]:
+        self._refs.add_schema(
+            source.text("id"),
+            {p.text("id"): name for name, p in source.child("properties").entries()},
+        )
+        return decode_schema(source, self._refs)
+
+    def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
+        self._api.request(
+            endpoints.UPDATE_DATABASE,
+            lambda c: c.databases.update(database_id, title=rich_title(title)),
+            Subject(f"the title of database {database_id}", database=database),
+        )
+
+    def update_data_source(
+        self, data_source_id: str, properties: Mapping[str, JSON], *, database: str
+    ) -> tuple[LiveProperty, ...]:
+        payload = dict(properties)
+        subject = Subject(
+            f"the schema of data source {data_source_id}",
+            database=database,
+            properties=tuple(properties),
+        )
+
+        def drop_done_removals(_failure: Failure) -> Body | None:
+            # Removing a property that is already gone is refused; everything else may be resent.
+            live = self._reader.retrieve_data_source(data_source_id, database)
+            present = [(name, p.text("id")) for name, p in live.child("properties").entries()]
+            for key in [k for k, v in payload.items() if v is None]:
+                if not any(key == name or same_id(key, pid) for name, pid in present):
+                    del payload[key]
+            return live if not payload else None
+
+        source = self._api.request(
+            endpoints.UPDATE_DATA_SOURCE,
+            lambda c: c.data_sources.update(data_source_id, properties=dict(payload)),
+            subject,
+            before_resend=drop_done_removals,
+        )
+        return self._schema(source)
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def create_row(
+        self,
+        data_source_id: str,
+        properties: Mapping[str, JSON],
+        key_property: str,
+        key_type: str,
+        key: RowKey,
+        *,
+        database: str,
+    ) -> WrittenPage:
+        subject = Subject("a new row", database=database, row_key=key, properties=tuple(properties))
+        # The key property may be named by name or id: the layout matches either.
+        layout = RowLayout(
+            managed=(), key=LiveProperty(id=key_property, name=key_property, type=key_type)
+        )
+
+        def settle_by_key(failure: Failure) -> WrittenPage | None:
+            found = self._reader.find_by_key(data_source_id, layout, [key], subject, False)
+            alive = [row for row in found if not row.in_trash and row.key == key]
+            if not alive:
+                return None
+            log.warning(
+                "row create outcome unknown; found the row by its key",
+                database=database,
+                outcome=failure.outcome,
+                matches=len(alive),
+            )
+            row = alive[0]
+            return WrittenPage(row.page_id, row.url, False, row.last_edited_time, recovered=True)
+
+        def create() -> WrittenPage:
+            return _written(
+                self._api.attempt(
+                    endpoints.CREATE_PAGE,
+                    lambda c: c.pages.create(
+                        parent={"type": "data_source_id", "data_source_id": data_source_id},
+                        properties=dict(properties),
+                    ),
+                )
+            )
+
+        return self._api.settle(endpoints.CREATE_PAGE, create, subject, settle_by_key)
+
+    def update_row(
+        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        subject = Subject(
+            f"row page {page_id}", database=database, row_key=row_key, properties=tuple(properties)
+        )
+        return self._patch_page(page_id, {"properties": dict(properties)}, subject)
+
+    def set_row_trashed(
+        self, page_id: str, in_trash: bool, *, database: str, row_key: RowKey
+    ) -> WrittenPage:
+        subject = Subject(f"row page {page_id}", database=database, row_key=row_key)
+        return self._patch_page(page_id, {"in_trash": in_trash}, subject)
+
+    def _patch_page(self, page_id: str, body: Mapping[str, JSON], subject: Subject) -> WrittenPage:
+        def reread_on_conflict(failure: Failure) -> Body | None:
+            if failure.conflict:
+                # The page must still be there; a 404 here ends the write with a clear error.
+                self._api.request(
+                    endpoints.RETRIEVE_PAGE,
+                    lambda c: c.pages.retrieve(page_id, filter_properties=["title"]),
+                    subject,
+                )
+            return None  # absolute values: resending is harmless
+
+        page = self._api.request(
+            endpoints.UPDATE_PAGE,
+            lambda c: c.pages.update(page_id, **body),
+            subject,
+            before_resend=reread_on_conflict,
+        )
+        return _written(page)

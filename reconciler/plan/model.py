@@ -5,7 +5,9 @@ gates and the applier; none of them changes it. A change is ``{action, before, a
 
     action           before                                   after
     ---------------  ---------------------------------------  ------------------------------------
-    create_database  None                                     {"title", "parent"}
+    create_database  None                                     {"title", "parent", "properties":
+                                                              {name: {"type", "config"}}} (the
+                                                              initial schema)
     update_database  {"title"}                                {"title"}
     add_property     None                                     {"type", "config"}
     update_property  {"type", "config"} as live               {"type", "config"} as desired
@@ -21,7 +23,14 @@ gates and the applier; none of them changes it. A change is ``{action, before, a
     trash_row        the row's canonical values               None
 
 Fields that explain a change to a human (``note``, ``diffs``) never steer the applier, which acts on
-``action``, ``page_id`` and ``after`` alone.
+``action``, ``page_id`` and ``after`` alone. Row values are canonical and *resolved*: people as user
+ids (``Plan.users`` labels them for display), relations as target keys, or ``{"page_id"}`` for pages
+that are not managed rows. A ``link_row`` or ``create_row`` of a row this apply creates has no
+``page_id``; the applier finds it by ``target`` (the key) once the row exists.
+
+Inside a phase, ``Change.order`` orders schema changes that depend on each other (relations before
+the rollups and formulas that use them, across databases too); ``Change.stage`` = (phase, order) is
+the unit the applier batches schema updates of one data source by.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ from reconciler.model import JSON
 
 __all__ = [
     "PHASES",
+    "PLAN_FORMAT",
+    "SCHEMA_ORDER",
     "Action",
     "Change",
     "ChangeClass",
@@ -94,6 +105,11 @@ PHASES: Mapping[Action, int] = {
 links (so rows can point at rows created in the same apply, cycles included), trashes, schema
 removals. Every change of a phase, in every database, comes before any change of the next."""
 
+SCHEMA_ORDER: Mapping[str, int] = {"relation": 1, "rollup": 2, "formula": 2}
+"""``Change.order`` of a schema addition or update by the property's type (0 for the others):
+relations exist before the rollups over them, and formulas come after every property they may
+name."""
+
 
 @dataclass(frozen=True)
 class FieldDiff:
@@ -118,6 +134,8 @@ class Change:
     page_id: str | None = None
     live_hash: str | None = None
     note: str = ""
+    order: int = 0
+    """Sub-order inside the phase (see ``SCHEMA_ORDER``); 0 for row changes."""
 
     @property
     def id(self) -> str:
@@ -127,6 +145,11 @@ class Change:
     @property
     def phase(self) -> int:
         return PHASES[self.action]
+
+    @property
+    def stage(self) -> tuple[int, int]:
+        """(phase, order): every change of a stage comes before any change of a later one."""
+        return (PHASES[self.action], self.order)
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,8 @@ class GuardNote:
     kind: str
     message: str
     urls: tuple[str, ...] = ()
+    withheld: int = 0
+    """How many changes the guard kept out of the plan."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +193,8 @@ class DatabasePlan:
     unmanaged_rows: int = 0
     unmanaged_properties: tuple[str, ...] = ()
     ignored_properties: tuple[str, ...] = ()
+    unmanaged_options: tuple[str, ...] = ()
+    """Live options the manifest does not declare, as ``"Property: Option"`` (left alone)."""
     complete: bool = True
     incomplete_reasons: tuple[str, ...] = ()
     guards: tuple[GuardNote, ...] = ()
@@ -177,6 +204,21 @@ class DatabasePlan:
             if prop.name == name:
                 return prop
         return None
+
+    @property
+    def sensitive_properties(self) -> frozenset[str]:
+        """Names of the properties whose values are shown masked."""
+        return frozenset(prop.name for prop in self.properties if prop.sensitive)
+
+    @property
+    def is_new(self) -> bool:
+        """Whether the plan creates this database."""
+        return any(change.action is Action.CREATE_DATABASE for change in self.changes)
+
+    def counts(self) -> dict[ChangeClass, int]:
+        """How many changes of each class (every class present, zero included)."""
+        counted = Counter(change.change_class for change in self.changes)
+        return {cls: counted.get(cls, 0) for cls in ChangeClass}
 
 
 @dataclass(frozen=True)
@@ -198,16 +240,20 @@ class Plan:
     notion_version: str = "2025-09-03"
     skipped_databases: tuple[str, ...] = ()
     format: int = PLAN_FORMAT
+    users: Mapping[str, str] = field(default_factory=dict)
+    """How to show the users that people values name: user id → e-mail (or name)."""
+    read: Mapping[str, JSON] | None = field(default=None, compare=False)
+    """Requests the live read made (``RequestStats.to_json()``); not part of the checksum."""
 
     @property
     def changes(self) -> tuple[Change, ...]:
-        """Every change in apply order: phase first, then database order, then plan order."""
+        """Every change in apply order: stage (phase, order), then database, then plan order."""
         indexed = [
-            (change.phase, db_index, change_index, change)
+            (change.phase, change.order, db_index, change_index, change)
             for db_index, db in enumerate(self.databases)
             for change_index, change in enumerate(db.changes)
         ]
-        return tuple(item[3] for item in sorted(indexed, key=lambda item: item[:3]))
+        return tuple(item[4] for item in sorted(indexed, key=lambda item: item[:4]))
 
     @property
     def is_empty(self) -> bool:

@@ -159,7 +159,15 @@ def normalise_id(text: str, what: str, *, path: tuple[str | int, ...] = ()) -> s
             f"{what} must be a Notion id (32 hex digits, dashes optional), not {text!r}",
             path=path,
         )
-    return str(uuid.UUID(text.strip()))
+    parsed = uuid.UUID(text.strip())
+    if parsed.variant != uuid.RFC_4122:
+        # Notion refuses these too ("should be a valid uuid"): the id was mistyped.
+        raise ValueProblem(
+            f"{what} {text!r} is not a valid id: its 17th hex digit must be 8, 9, a or b",
+            hint="copy the id again from the page's URL or from Notion's API",
+            path=path,
+        )
+    return str(parsed)
 
 
 def check_url(text: str, what: str, *, path: tuple[str | int, ...] = ()) -> str:

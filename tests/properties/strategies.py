@@ -109,12 +109,12 @@ files = st.lists(
     ),
     max_size=5,
 )
-relations = st.lists(
-    st.sampled_from(sorted(TARGET_ROWS))
-    | st.sampled_from(sorted(TARGET_ROWS.values())).map(lambda i: {"page_id": i})
-    | st.uuids().map(lambda u: {"page_id": str(u)}),
-    max_size=8,
+_rows = st.sampled_from(sorted(TARGET_ROWS)) | st.sampled_from(sorted(TARGET_ROWS.values())).map(
+    lambda i: {"page_id": i}
 )
+relations = st.lists(_rows | st.uuids(version=4).map(lambda u: {"page_id": str(u)}), max_size=8)
+existing_relations = st.lists(_rows, max_size=8)
+"""Relations to pages that exist (the emulator refuses others, as Notion does)."""
 places = st.none() | st.fixed_dictionaries(
     {"lat": st.floats(-90, 90), "lon": st.floats(-180, 180)},
     optional={

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
 from reconciler.properties import ValueProblem, codec_for
 
-CONFIGS: dict[str, dict[str, object]] = {
+CONFIGS: dict[str, dict[str, Any]] = {
     "relation": {"database": "projects", "type": "single_property", "synced_property": None},
     "select": {"options": []},
     "multi_select": {"options": []},
@@ -38,6 +39,7 @@ CONFIGS: dict[str, dict[str, object]] = {
         ("relation", 42.5, ()),
         ("relation", ["website", {"id": "x"}], (1, "id")),
         ("relation", [{"page_id": "not-an-id"}], (0, "page_id")),
+        ("relation", [{"page_id": "12345678-1234-1234-1234-123456789abc"}], (0, "page_id")),
         ("place", [52.5, 13.4], ()),
         ("verification", 1, ()),
     ],
@@ -55,9 +57,9 @@ def test_a_value_of_the_wrong_kind_is_located(
 @pytest.mark.parametrize(
     ("type_name", "value"),
     [
-        ("people", [str(uuid.UUID(int=i)) for i in range(101)]),
+        ("people", [str(uuid.UUID(int=i, version=4)) for i in range(101)]),
         ("files", [f"https://example.com/{i}.pdf" for i in range(101)]),
-        ("relation", [{"page_id": str(uuid.UUID(int=i))} for i in range(101)]),
+        ("relation", [{"page_id": str(uuid.UUID(int=i, version=4))} for i in range(101)]),
         ("multi_select", [f"tag{i}" for i in range(101)]),
         ("rich_text", [{"text": "x", "bold": i % 2 == 0} for i in range(101)]),
     ],
@@ -72,8 +74,8 @@ def test_more_than_100_items_is_refused_with_the_limit(type_name: str, value: ob
 @pytest.mark.parametrize(
     ("type_name", "value"),
     [
-        ("people", [str(uuid.UUID(int=i)) for i in range(100)]),
-        ("relation", [{"page_id": str(uuid.UUID(int=i))} for i in range(100)]),
+        ("people", [str(uuid.UUID(int=i, version=4)) for i in range(100)]),
+        ("relation", [{"page_id": str(uuid.UUID(int=i, version=4))} for i in range(100)]),
         ("multi_select", [f"tag{i}" for i in range(100)]),
     ],
 )

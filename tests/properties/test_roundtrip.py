@@ -28,7 +28,7 @@ def _desired(type_name: str, value: Any) -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize("type_name", sorted(WRITABLE))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_a_written_value_reads_back_equal(type_name: str, data: st.DataObject) -> None:
     """Whatever Notion normalises on the way, the value read back equals the one written."""
@@ -38,27 +38,15 @@ def test_a_written_value_reads_back_equal(type_name: str, data: st.DataObject) -
     live = codec.resolve_live(
         codec.from_response(echo.answer(type_name, payload), config), config, REFS
     )
-    assert desired == live
+    assert canonical_json(desired) == canonical_json(live)
 
 
 @pytest.mark.parametrize("type_name", sorted(WRITABLE))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_a_canonical_value_is_its_own_manifest_form(type_name: str, data: st.DataObject) -> None:
-    """Canonical values (plan files, exports) load back unchanged."""
+    """Canonical values (plan files, exports) load back unchanged, to the same JSON text."""
     codec = codec_for(type_name)
     config = codec.parse_config(WRITABLE[type_name][0])
     canonical = codec.from_manifest(data.draw(WRITABLE[type_name][1]), config)
-    assert canonical == codec.from_manifest(canonical, config)
-
-
-@pytest.mark.parametrize("type_name", sorted(WRITABLE))
-@settings(max_examples=30, deadline=None)
-@given(data=st.data())
-def test_canonical_values_serialise_deterministically(type_name: str, data: st.DataObject) -> None:
-    """The canonical JSON text of a value does not depend on how it was written."""
-    codec = codec_for(type_name)
-    config = codec.parse_config(WRITABLE[type_name][0])
-    canonical = codec.from_manifest(data.draw(WRITABLE[type_name][1]), config)
-    text = canonical_json(canonical)
-    assert text == canonical_json(codec.from_manifest(canonical, config))
+    assert canonical_json(canonical) == canonical_json(codec.from_manifest(canonical, config))

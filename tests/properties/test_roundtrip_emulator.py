@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from notion_client import Client
 
 from reconciler.emulator import ROOT_PAGE_ID, Emulator
+from reconciler.model import canonical_json
 from reconciler.properties import codec_for
 from tests.conftest import INTEGRATION, TOKEN, in_process_client
 from tests.properties.strategies import (
@@ -97,4 +98,4 @@ def test_a_value_written_to_the_emulator_reads_back_equal(
     answered: Any = client.pages.retrieve(page_id=page["id"])
     prop = answered["properties"][type_name]
     live = codec.resolve_live(codec.from_response(prop, config), config, REFS)
-    assert desired == live
+    assert canonical_json(desired) == canonical_json(live)

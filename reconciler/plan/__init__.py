@@ -1,1 +1,52 @@
-"""plan."""
+"""The plan: what changes, in which order, how much it can lose; made, saved and read back.
+
+``make_plan(desired, live)`` (``differ``) computes the frozen ``Plan`` (``model``); ``write_plan`` /
+``load_plan`` (``planfile``) save it and read it back checked; ``masked`` (``masking``) hides
+sensitive values for renderers. Used by the CLI, the renderers and the applier.
+"""
+
+from reconciler.plan.differ import make_plan, selected_handles
+from reconciler.plan.masking import SENSITIVE, masked
+from reconciler.plan.model import (
+    PHASES,
+    PLAN_FORMAT,
+    SCHEMA_ORDER,
+    Action,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    Estimate,
+    FieldDiff,
+    GuardNote,
+    Plan,
+    PlannedProperty,
+)
+from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
+from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
+
+__all__ = [
+    "PHASES",
+    "PLAN_FORMAT",
+    "SCHEMA_ORDER",
+    "SENSITIVE",
+    "Action",
+    "Change",
+    "ChangeClass",
+    "DatabasePlan",
+    "Estimate",
+    "FieldDiff",
+    "GuardNote",
+    "Plan",
+    "PlannedProperty",
+    "checksum",
+    "dump_plan",
+    "load_plan",
+    "make_plan",
+    "masked",
+    "parse_plan",
+    "plan_from_json",
+    "plan_schema",
+    "plan_to_json",
+    "selected_handles",
+    "write_plan",
+]

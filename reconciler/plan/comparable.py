@@ -1,0 +1,92 @@
+"""Both sides of a row brought to one comparable form, keyed by the manifest's property names.
+
+Desired values go through each codec's ``resolve_desired`` (e-mails to user ids), live values
+through ``resolve_live`` (page ids of managed rows to their keys); live values are read under the
+live property name, which differs from the manifest's for a property renamed with
+``renamed_from``. Two rows are equal exactly when their comparable hashes are. Used by the row
+differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reconciler.errors import PlanError
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredRow,
+    LiveDatabase,
+    LiveRow,
+    PropertySpec,
+    content_hash,
+)
+from reconciler.properties import References, ValueProblem, codec_for
+
+__all__ = ["Comparable", "RowLayout", "is_cleared"]
+
+
+def is_cleared(old: JSON, new: JSON) -> bool:
+    """Whether a change empties a value that was set (a lossy update; unticking is not)."""
+    empty: tuple[JSON, ...] = (None, "", [], {})
+    if isinstance(old, bool) or isinstance(new, bool):
+        return False
+    return new in empty and old not in empty
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """A row's comparable values (manifest names) and their hash."""
+
+    values: Mapping[str, JSON]
+    hash: str
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """The managed writable properties of one database and their live names (when live)."""
+
+    handle: str
+    specs: tuple[PropertySpec, ...]
+    live_names: Mapping[str, str]
+    """Manifest name → live name, for properties that exist live with the declared type."""
+
+    @classmethod
+    def of(cls, desired: DesiredDatabase, live: LiveDatabase) -> RowLayout:
+        by_name = {prop.name: prop for prop in live.properties}
+        names: dict[str, str] = {}
+        specs = tuple(spec for spec in desired.managed_properties if spec.writable)
+        for spec in specs:
+            prop = by_name.get(spec.name)
+            if prop is None and spec.renamed_from:
+                prop = by_name.get(spec.renamed_from)
+            # After a type change Notion converts the values its own way: the plan writes them all.
+            if prop is not None and prop.type == spec.type:
+                names[spec.name] = prop.name
+        return cls(desired.handle, specs, names)
+
+    def desired(self, row: DesiredRow, refs: References) -> Comparable:
+        """The manifest row resolved (e-mails to ids); a value that cannot be is a PlanError."""
+        values: dict[str, JSON] = {}
+        for spec in self.specs:
+            value = row.values.get(spec.name, codec_for(spec.type).empty)
+            try:
+                values[spec.name] = codec_for(spec.type).resolve_desired(value, spec.config, refs)
+            except ValueProblem as problem:
+                raise PlanError(
+                    f"{row.location}: database {self.handle!r}, row {row.key!r}, property"
+                    f" {spec.name!r}: {problem.message}",
+                    hint=problem.hint or None,
+                ) from None
+        return Comparable(values, content_hash(values))
+
+    def live(self, row: LiveRow, refs: References) -> Comparable:
+        """The live row resolved (page ids of managed rows to keys), under manifest names."""
+        values: dict[str, JSON] = {}
+        for spec in self.specs:
+            codec = codec_for(spec.type)
+            live_name = self.live_names.get(spec.name)
+            value = row.values.get(live_name, codec.empty) if live_name else codec.empty
+            values[spec.name] = codec.resolve_live(value, spec.config, refs)
+        return Comparable(values, content_hash(values))

@@ -1,0 +1,132 @@
+"""The differ: desired state + live state → a frozen, deterministic, checksummed ``Plan``.
+
+``make_plan`` is called by the ``plan`` and ``apply`` commands with the state the manifests ask
+for and the state the gateway read. Per planned database, in the manifests' dependency order: the
+schema (``schema``), the rows (``rows``), then the guards (``guards``); then the estimate and the
+checksum over the whole content. The same inputs always give the same plan, byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping
+
+from reconciler.errors import PlanError
+from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
+from reconciler.plan.comparable import RowLayout
+from reconciler.plan.estimate import estimate
+from reconciler.plan.guards import guard
+from reconciler.plan.index import RowIndex
+from reconciler.plan.model import Change, DatabasePlan, Plan
+from reconciler.plan.rows import row_changes
+from reconciler.plan.schema import existing_database_schema, new_database_schema
+from reconciler.plan.serialise import checksum
+from reconciler.properties import References, WorkspaceReferences
+
+__all__ = ["make_plan", "selected_handles"]
+
+
+def selected_handles(desired: DesiredState, databases: Collection[str] | None) -> list[str]:
+    """The handles to plan, in dependency order; an unknown handle is a PlanError."""
+    known = [db.handle for db in desired.databases]
+    if not databases:
+        return known
+    unknown = sorted(set(databases) - set(known))
+    if unknown:
+        raise PlanError(
+            f"--database {', '.join(unknown)}: no manifest declares "
+            f"{'this database' if len(unknown) == 1 else 'these databases'}",
+            hint=f"databases of these manifests: {', '.join(known) or 'none'}",
+        )
+    return [handle for handle in known if handle in databases]
+
+
+def make_plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    databases: Collection[str] | None = None,
+    requests_per_second: float = 3.0,
+    read: Mapping[str, JSON] | None = None,
+) -> Plan:
+    """The plan that brings the live databases (all, or ``databases``) to the manifests."""
+    planned = selected_handles(desired, databases)
+    missing = [handle for handle in planned if handle not in live.databases]
+    if missing:
+        raise PlanError(
+            f"the live read holds no state for {', '.join(missing)}",
+            hint="this is a bug in notion-reconciler; rerun with --debug and report it",
+        )
+    refs = WorkspaceReferences.from_live(live)
+    index = RowIndex.build(desired, live, planned)
+    plans = tuple(
+        _database_plan(db, live.databases[db.handle], refs, index)
+        for db in desired.databases
+        if db.handle in planned
+    )
+    draft = Plan(
+        databases=plans,
+        estimate=estimate(plans, requests_per_second),
+        checksum="",
+        notion_version=desired.settings.notion_version,
+        skipped_databases=tuple(db.handle for db in desired.databases if db.handle not in planned),
+        users=_user_labels(plans, refs),
+        read=read,
+    )
+    return dataclasses.replace(draft, checksum=checksum(draft))
+
+
+def _in_apply_order(changes: Iterable[Change]) -> tuple[Change, ...]:
+    """Stable sort by stage: schema and row changes interleave only as the phases say."""
+    indexed = list(enumerate(changes))
+    return tuple(c for _, c in sorted(indexed, key=lambda item: (item[1].stage, item[0])))
+
+
+def _database_plan(
+    desired: DesiredDatabase, live: LiveDatabase, refs: References, index: RowIndex
+) -> DatabasePlan:
+    if index.created(desired.handle):
+        schema = new_database_schema(desired, index)
+    else:
+        schema = existing_database_schema(desired, live, refs, index)
+    rows = row_changes(desired, RowLayout.of(desired, live), refs, index)
+    match = index.match(desired.handle)
+    guarded = guard(desired, live, match, [*schema.changes, *rows.changes])
+    return DatabasePlan(
+        handle=desired.handle,
+        title=desired.title,
+        key=desired.key,
+        properties=schema.properties,
+        changes=_in_apply_order(guarded.changes),
+        database_id=live.database_id,
+        data_source_id=live.data_source_id,
+        parent=desired.parent,
+        url=live.url,
+        protect=desired.protect,
+        live_rows=match.live_count,
+        managed_rows=rows.managed_rows,
+        unmanaged_rows=rows.unmanaged_rows,
+        unmanaged_properties=schema.unmanaged_properties,
+        ignored_properties=tuple(desired.ignore),
+        unmanaged_options=schema.unmanaged_options,
+        complete=live.complete,
+        incomplete_reasons=tuple(live.incomplete_reasons),
+        guards=guarded.notes,
+    )
+
+
+def _user_labels(plans: Iterable[DatabasePlan], refs: References) -> dict[str, str]:
+    """user id → label for every user a people value of the plan names (sorted)."""
+    ids: set[str] = set()
+    for db in plans:
+        people = {p.name for p in db.properties if p.type == "people"}
+        for change in db.changes:
+            values: list[JSON] = []
+            for side in (change.before, change.after):
+                values.extend(v for k, v in (side or {}).items() if k in people)
+            for diff in change.diffs:
+                if diff.path in people:
+                    values.extend((diff.old, diff.new))
+            ids.update(str(i) for v in values if isinstance(v, list) for i in v)
+    labels = {user_id: refs.user_label(user_id) for user_id in sorted(ids)}
+    return {user_id: label for user_id, label in labels.items() if label != user_id}

@@ -1,0 +1,58 @@
+"""Values of properties marked ``sensitive: true``, masked for every rendering of a plan.
+
+``masked(plan)`` gives the same plan (checksum included) with every value of a sensitive
+property replaced by ``SENSITIVE`` in row changes' before/after and diffs. Renderers (text,
+markdown, JSON) call it before showing anything; the plan file keeps the real values, because
+apply writes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from reconciler.model import JSON
+from reconciler.plan.model import Action, Change, DatabasePlan, FieldDiff, Plan
+
+__all__ = ["SENSITIVE", "masked"]
+
+SENSITIVE = "(sensitive)"
+_ROW_ACTIONS = frozenset(
+    {Action.CREATE_ROW, Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW, Action.TRASH_ROW}
+)
+
+
+def _values(values: Mapping[str, JSON] | None, hidden: frozenset[str]) -> Mapping[str, JSON] | None:
+    if values is None:
+        return None
+    return {name: SENSITIVE if name in hidden else value for name, value in values.items()}
+
+
+def _diff(diff: FieldDiff, hidden: frozenset[str]) -> FieldDiff:
+    name = diff.path.split(".", 1)[0]
+    if diff.path not in hidden and name not in hidden:
+        return diff
+    return FieldDiff(diff.path, SENSITIVE, SENSITIVE)
+
+
+def _change(change: Change, hidden: frozenset[str]) -> Change:
+    if change.action not in _ROW_ACTIONS:
+        return change
+    return dataclasses.replace(
+        change,
+        before=_values(change.before, hidden),
+        after=_values(change.after, hidden),
+        diffs=tuple(_diff(diff, hidden) for diff in change.diffs),
+    )
+
+
+def _database(db: DatabasePlan) -> DatabasePlan:
+    hidden = db.sensitive_properties
+    if not hidden:
+        return db
+    return dataclasses.replace(db, changes=tuple(_change(c, hidden) for c in db.changes))
+
+
+def masked(plan: Plan) -> Plan:
+    """The plan with sensitive values masked (for display only: it cannot be applied)."""
+    return dataclasses.replace(plan, databases=tuple(_database(db) for db in plan.databases))

@@ -1,0 +1,124 @@
+"""The plan file: ``plan -o plan.json`` writes it; ``show`` and ``apply plan.json`` read it back.
+
+A plan file is the JSON document of ``serialise.plan_to_json`` (``schemas/plan.schema.json``)
+with the real values: apply writes them, so it holds sensitive values as the manifests do (keep
+it where the manifests may be). Reading checks, in this order: JSON, the format version (a newer
+one is refused), the masking flag (a ``--format json`` rendering is for people, not for apply),
+the schema, and the checksum over the content: a file modified after it was written is refused
+with ``PlanFileError``. The result equals the plan that was written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+import jsonschema  # type: ignore[import-untyped]
+
+from reconciler.errors import PlanFileError
+from reconciler.model import JSON
+from reconciler.plan.model import PLAN_FORMAT, Plan
+from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
+
+__all__ = ["dump_plan", "load_plan", "parse_plan", "plan_schema", "write_plan"]
+
+_HINT = "make the plan again: reconciler plan -o plan.json"
+
+
+@functools.cache
+def plan_schema() -> Mapping[str, object]:
+    """The parsed ``schemas/plan.schema.json`` shipped with the package."""
+    text = resources.files("reconciler").joinpath("schemas", "plan.schema.json").read_text("utf-8")
+    schema: dict[str, object] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(plan_schema())
+
+
+def dump_plan(plan: Plan) -> str:
+    """The plan file's text: indented, sorted keys, UTF-8, a final newline; stable byte for byte."""
+    return json.dumps(plan_to_json(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write the plan file atomically (a reader never sees half a plan)."""
+    text = dump_plan(plan)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        Path(temporary).replace(path)
+    except OSError as error:
+        raise PlanFileError(
+            f"cannot write the plan file {path}: {error.strerror}",
+            hint="choose a writable path with -o",
+        ) from None
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and check a plan file (see the module docstring for what is refused)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PlanFileError(
+            f"cannot read the plan file {path}: {error.strerror}", hint=_HINT
+        ) from None
+    except UnicodeDecodeError:
+        raise PlanFileError(f"{path} is not a plan file (not UTF-8 text)", hint=_HINT) from None
+    return parse_plan(text, str(path))
+
+
+def parse_plan(text: str, source: str = "the plan") -> Plan:
+    """The plan a plan file's text holds, checked like ``load_plan`` does."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanFileError(
+            f"{source} is not a plan file: invalid JSON at line {error.lineno}, column"
+            f" {error.colno} ({error.msg})",
+            hint=_HINT,
+        ) from None
+    if not isinstance(document, dict):
+        raise PlanFileError(f"{source} is not a plan file: not a JSON object", hint=_HINT)
+    _check_format(document, source)
+    if document.get("masked") is True:
+        raise PlanFileError(
+            f"{source} is a rendering with sensitive values masked (--format json), not a plan"
+            " file that can be applied",
+            hint="write the plan file with: reconciler plan -o plan.json",
+        )
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(part) for part in first.absolute_path) or "the top level"
+        raise PlanFileError(
+            f"{source} does not follow the plan schema at {where}: {first.message}"
+            f" ({len(errors)} problem{'s' if len(errors) > 1 else ''})",
+            hint=_HINT,
+        )
+    plan = plan_from_json(document)
+    if checksum(plan) != plan.checksum:
+        raise PlanFileError(
+            f"{source} was modified after it was written: its content does not match its"
+            f" checksum {plan.checksum}",
+            hint=f"never edit a plan file; {_HINT}",
+        )
+    return plan
+
+
+def _check_format(document: Mapping[str, JSON], source: str) -> None:
+    version = document.get("format")
+    if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_FORMAT:
+        raise PlanFileError(
+            f"{source} has plan format {version}; this reconciler reads format {PLAN_FORMAT}",
+            hint="upgrade notion-reconciler, or make the plan with this version",
+        )

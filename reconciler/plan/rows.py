@@ -1,0 +1,229 @@
+"""Row changes of one database: create, update, restore, link and trash, matched by key.
+
+Called by the differ for every planned database, after the schema. Rows whose comparable hashes
+are equal are skipped; the others are compared with DeepDiff, whose report becomes ``FieldDiff``
+items here and goes no further. Relation values that name rows this apply creates or restores go
+into a ``link_row`` change (applied after every create); the rest go straight into the create or
+update. Rows whose key several live rows share are left alone (the guards say so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from deepdiff import DeepDiff
+
+from reconciler.errors import PlanError
+from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow
+from reconciler.plan.comparable import Comparable, RowLayout, is_cleared
+from reconciler.plan.index import RowIndex, RowMatch, relation_target
+from reconciler.plan.model import Action, Change, ChangeClass, FieldDiff
+from reconciler.properties import References, codec_for
+
+__all__ = ["RowsPlan", "row_changes"]
+
+
+@dataclass(frozen=True)
+class RowsPlan:
+    """The row changes of one database (before guards) and what was left alone."""
+
+    changes: tuple[Change, ...]
+    managed_rows: int
+    unmanaged_rows: int
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What one database's row diff needs to know."""
+
+    desired: DesiredDatabase
+    layout: RowLayout
+    refs: References
+    index: RowIndex
+
+    @property
+    def handle(self) -> str:
+        return self.desired.handle
+
+    def link_properties(self, values: Mapping[str, JSON]) -> set[str]:
+        """Relation properties whose value names a row this apply creates or restores."""
+        linked: set[str] = set()
+        for spec in self.layout.specs:
+            target = relation_target(spec.config) if spec.type == "relation" else None
+            value = values.get(spec.name)
+            if target is None or not isinstance(value, list):
+                continue
+            if any(isinstance(t, str) and self.index.pending(target, t) for t in value):
+                linked.add(spec.name)
+        return linked
+
+    def check_relations(self, row: DesiredRow, values: Mapping[str, JSON]) -> None:
+        """Every relation key names a row that exists after the apply, or a PlanError."""
+        for spec in self.layout.specs:
+            target = relation_target(spec.config) if spec.type == "relation" else None
+            value = values.get(spec.name)
+            if target is None or not isinstance(value, list):
+                continue
+            for item in value:
+                if isinstance(item, str) and not self.index.will_exist(target, item):
+                    raise PlanError(
+                        f"{row.location}: database {self.handle!r}, row {row.key!r}, property"
+                        f" {spec.name!r}: no row of {target!r} has the key {item!r}",
+                        hint=f"add a row with the key {item!r} to the {target!r} manifest or"
+                        f" fix the key; when {target!r} is left out with --database, plan it"
+                        " too",
+                    )
+
+
+def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[FieldDiff]:
+    """The properties that differ, in declaration order, as FieldDiffs (DeepDiff stays here)."""
+    report = DeepDiff(dict(have.values), dict(want.values), ignore_numeric_type_changes=True)
+    changed = {str(key) for key in report.affected_root_keys}
+    return [
+        FieldDiff(name, have.values.get(name), want.values.get(name))
+        for name in order
+        if name in changed
+    ]
+
+
+def _class_of(diffs: Iterable[FieldDiff]) -> ChangeClass:
+    lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
+    return ChangeClass.LOSSY if lossy else ChangeClass.SAFE
+
+
+def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -> Change | None:
+    if not diffs:
+        return None
+    return Change(
+        Action.LINK_ROW,
+        rows.handle,
+        key,
+        _class_of(diffs),
+        before={diff.path: diff.old for diff in diffs},
+        after={diff.path: diff.new for diff in diffs},
+        diffs=tuple(diffs),
+        page_id=live.page_id if live is not None else None,
+        live_hash=live.content_hash if live is not None else None,
+        note="relations to rows this apply creates",
+    )
+
+
+def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
+    linked = rows.link_properties(want.values)
+    empties = {spec.name: codec_for(spec.type).empty for spec in rows.layout.specs}
+    written = {
+        name: value
+        for name, value in want.values.items()
+        if name not in linked and value != empties.get(name)
+    }
+    changes = [Change(Action.CREATE_ROW, rows.handle, row.key, ChangeClass.SAFE, after=written)]
+    links = [FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked)]
+    link = _link(rows, row.key, links, None)
+    return changes + ([link] if link else [])
+
+
+def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
+    have = rows.layout.live(live, rows.refs)
+    if have.hash == want.hash:
+        return []
+    names = [spec.name for spec in rows.layout.specs]
+    diffs = _diffs(have, want, names)
+    linked = rows.link_properties(want.values)
+    direct = [diff for diff in diffs if diff.path not in linked]
+    changes: list[Change] = []
+    if direct:
+        changes.append(
+            Change(
+                Action.UPDATE_ROW,
+                rows.handle,
+                row.key,
+                _class_of(direct),
+                before={diff.path: diff.old for diff in direct},
+                after={diff.path: diff.new for diff in direct},
+                diffs=tuple(direct),
+                page_id=live.page_id,
+                live_hash=live.content_hash,
+            )
+        )
+    link = _link(rows, row.key, [diff for diff in diffs if diff.path in linked], live)
+    return changes + ([link] if link else [])
+
+
+def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
+    have = rows.layout.live(trashed, rows.refs)
+    names = [spec.name for spec in rows.layout.specs]
+    diffs = _diffs(have, want, names) if have.hash != want.hash else []
+    linked = rows.link_properties(want.values)
+    direct = [diff for diff in diffs if diff.path not in linked]
+    before: dict[str, JSON] = {"in_trash": True}
+    before.update({diff.path: diff.old for diff in direct})
+    after: dict[str, JSON] = {"in_trash": False}
+    after.update({diff.path: diff.new for diff in direct})
+    restore = Change(
+        Action.RESTORE_ROW,
+        rows.handle,
+        row.key,
+        _class_of(direct),
+        before=before,
+        after=after,
+        diffs=tuple(direct),
+        page_id=trashed.page_id,
+        live_hash=trashed.content_hash,
+        note="the row is in the Notion trash; its key is back in the manifest",
+    )
+    link = _link(rows, row.key, [diff for diff in diffs if diff.path in linked], trashed)
+    return [restore] + ([link] if link else [])
+
+
+def _trash(rows: _Rows, live: LiveRow) -> Change:
+    values = rows.layout.live(live, rows.refs).values
+    return Change(
+        Action.TRASH_ROW,
+        rows.handle,
+        live.key if live.key is not None else live.page_id,
+        ChangeClass.DESTRUCTIVE,
+        before=dict(values),
+        page_id=live.page_id,
+        live_hash=live.content_hash,
+        note="" if live.key is not None else "a row without a key",
+    )
+
+
+def _leftovers(match: RowMatch, wanted: set[str]) -> list[LiveRow]:
+    """Live rows that no manifest row claims, in a stable order (key, then page id)."""
+    rows = [row for key, row in match.by_key.items() if key not in wanted]
+    for key, shared in match.duplicates.items():
+        if key not in wanted:
+            rows.extend(shared)
+    rows.extend(match.keyless)
+    return sorted(rows, key=lambda row: (row.key is None, row.key or "", row.page_id))
+
+
+def row_changes(
+    desired: DesiredDatabase, layout: RowLayout, refs: References, index: RowIndex
+) -> RowsPlan:
+    """Every row change of one database, in manifest order, then the trashes."""
+    rows = _Rows(desired, layout, refs, index)
+    match = index.match(desired.handle)
+    changes: list[Change] = []
+    managed = 0
+    for row in desired.rows:
+        if row.key in match.duplicates:
+            managed += len(match.duplicates[row.key])
+            continue
+        want = layout.desired(row, refs)
+        rows.check_relations(row, want.values)
+        live = match.by_key.get(row.key)
+        if live is not None:
+            managed += 1
+            changes.extend(_update(rows, row, want, live))
+        elif row.key in match.trashed:
+            changes.extend(_restore(rows, row, want, match.trashed[row.key]))
+        else:
+            changes.extend(_create(rows, row, want))
+    leftovers = _leftovers(match, {row.key for row in desired.rows})
+    if desired.prune:
+        changes.extend(_trash(rows, live) for live in leftovers)
+        return RowsPlan(tuple(changes), managed + len(leftovers), 0)
+    return RowsPlan(tuple(changes), managed, len(leftovers))

@@ -1,0 +1,273 @@
+"""Schema changes of one database: create it, or add, rename, update, retype and remove properties.
+
+Called by the differ for every planned database. A database to be created gets one
+``create_database`` holding every declared property that depends on nothing being created
+(relations to databases this apply creates, itself included, and rollups and formulas wait), then
+``add_property`` for the rest. An existing database is compared property by property through the
+codecs' ``config_changes``; option removals become ``remove_options`` (lossy, after the row
+changes); undeclared live properties are removed only with ``prune_properties`` and undeclared
+options only with ``prune_options``: otherwise they are left alone and listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reconciler.errors import PlanError
+from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
+from reconciler.plan.index import RowIndex, relation_target
+from reconciler.plan.model import (
+    SCHEMA_ORDER,
+    Action,
+    Change,
+    ChangeClass,
+    FieldDiff,
+    PlannedProperty,
+)
+from reconciler.properties import ConfigChange, References, codec_for
+from reconciler.properties.options import option_names
+
+__all__ = ["SchemaPlan", "existing_database_schema", "new_database_schema"]
+
+_DEFERRED_TYPES = frozenset({"rollup", "formula"})
+_OPTION_TYPES = frozenset({"select", "multi_select", "status"})
+
+
+@dataclass(frozen=True)
+class SchemaPlan:
+    """The schema changes of one database and what the schema leaves alone."""
+
+    changes: tuple[Change, ...]
+    properties: tuple[PlannedProperty, ...]
+    unmanaged_properties: tuple[str, ...] = ()
+    unmanaged_options: tuple[str, ...] = ()
+
+
+def _shape(spec: PropertySpec) -> dict[str, JSON]:
+    return {"type": spec.type, "config": dict(spec.config)}
+
+
+def _live_shape(prop: LiveProperty) -> dict[str, JSON]:
+    return {"type": prop.type, "config": dict(prop.config)}
+
+
+def _add(handle: str, spec: PropertySpec) -> Change:
+    return Change(
+        Action.ADD_PROPERTY,
+        handle,
+        spec.name,
+        ChangeClass.SAFE,
+        after=_shape(spec),
+        order=SCHEMA_ORDER.get(spec.type, 0),
+    )
+
+
+def _check_relation_target(desired: DesiredDatabase, spec: PropertySpec, index: RowIndex) -> None:
+    target = relation_target(spec.config) if spec.type == "relation" else None
+    if target is not None and not index.database_exists(target):
+        raise PlanError(
+            f"{spec.location or desired.location}: database {desired.handle!r}, property"
+            f" {spec.name!r} relates to {target!r}, which does not exist in Notion and is not"
+            " part of this plan",
+            hint=f"plan {target!r} too (drop --database, or add --database {target}), or"
+            " apply it first",
+        )
+
+
+def new_database_schema(desired: DesiredDatabase, index: RowIndex) -> SchemaPlan:
+    """``create_database`` with the initial schema, then ``add_property`` for what must wait."""
+    if not desired.parent:
+        raise PlanError(
+            f"{desired.location}: database {desired.handle!r} was not found and has no `parent`"
+            " page to be created in",
+            hint="set `parent:` to a page shared with the integration, or `id:` to adopt one",
+        )
+    initial: dict[str, JSON] = {}
+    later: list[Change] = []
+    for spec in desired.managed_properties:
+        _check_relation_target(desired, spec, index)
+        target = relation_target(spec.config) if spec.type == "relation" else None
+        waits = spec.type in _DEFERRED_TYPES or (
+            target is not None and (target == desired.handle or index.created(target))
+        )
+        if waits:
+            later.append(_add(desired.handle, spec))
+        else:
+            initial[spec.name] = _shape(spec)
+    create = Change(
+        Action.CREATE_DATABASE,
+        desired.handle,
+        desired.handle,
+        ChangeClass.SAFE,
+        after={"title": desired.title, "parent": desired.parent, "properties": initial},
+    )
+    properties = tuple(_planned(spec, None) for spec in desired.managed_properties)
+    return SchemaPlan((create, *later), properties)
+
+
+def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
+    return PlannedProperty(
+        name=spec.name,
+        type=spec.type,
+        config=spec.config,
+        id=prop.id if prop is not None else None,
+        sensitive=spec.sensitive,
+    )
+
+
+def _find(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty | None:
+    found = live.get(spec.name)
+    if found is None and spec.renamed_from:
+        found = live.get(spec.renamed_from)
+    return found
+
+
+def existing_database_schema(
+    desired: DesiredDatabase, live: LiveDatabase, refs: References, index: RowIndex
+) -> SchemaPlan:
+    """Changes that bring the live schema to the declared one, touching nothing undeclared."""
+    by_name = {prop.name: prop for prop in live.properties}
+    changes: list[Change] = []
+    if live.title != desired.title:
+        changes.append(
+            Change(
+                Action.UPDATE_DATABASE,
+                desired.handle,
+                desired.handle,
+                ChangeClass.SAFE,
+                before={"title": live.title},
+                after={"title": desired.title},
+                diffs=(FieldDiff("title", live.title, desired.title),),
+            )
+        )
+    claimed: set[str] = set()
+    unmanaged_options: list[str] = []
+    properties: list[PlannedProperty] = []
+    for spec in desired.managed_properties:
+        prop = _find(spec, by_name)
+        properties.append(_planned(spec, prop))
+        if prop is None:
+            _check_new_property(desired, spec, live, index)
+            changes.append(_add(desired.handle, spec))
+            continue
+        claimed.add(prop.name)
+        changes.extend(_property_changes(desired, spec, prop, refs))
+        unmanaged_options.extend(_undeclared_options(spec, prop))
+    undeclared = [
+        prop
+        for prop in live.properties
+        if prop.name not in claimed and prop.name not in desired.ignore
+    ]
+    kept: list[str] = [prop.name for prop in undeclared]
+    if desired.prune_properties:
+        removable = [prop for prop in undeclared if prop.type != "title"]
+        changes.extend(_remove(desired.handle, prop) for prop in removable)
+        kept = [prop.name for prop in undeclared if prop.type == "title"]
+    return SchemaPlan(tuple(changes), tuple(properties), tuple(kept), tuple(unmanaged_options))
+
+
+def _check_new_property(
+    desired: DesiredDatabase, spec: PropertySpec, live: LiveDatabase, index: RowIndex
+) -> None:
+    title = next((prop for prop in live.properties if prop.type == "title"), None)
+    if spec.type == "title" and title is not None:
+        raise PlanError(
+            f"{spec.location or desired.location}: database {desired.handle!r} declares the"
+            f" title property {spec.name!r}, but its title property is {title.name!r}",
+            hint=f"rename it: add `renamed_from: {title.name}` to {spec.name!r}, or use the"
+            f" name {title.name!r}",
+        )
+    _check_relation_target(desired, spec, index)
+
+
+def _property_changes(
+    desired: DesiredDatabase, spec: PropertySpec, prop: LiveProperty, refs: References
+) -> Iterable[Change]:
+    handle = desired.handle
+    if prop.name != spec.name:
+        yield Change(
+            Action.RENAME_PROPERTY,
+            handle,
+            spec.name,
+            ChangeClass.SAFE,
+            before={"name": prop.name},
+            after={"name": spec.name},
+            diffs=(FieldDiff(f"{spec.name}.name", prop.name, spec.name),),
+        )
+    if prop.type != spec.type:
+        if "title" in (prop.type, spec.type):
+            raise PlanError(
+                f"{spec.location or desired.location}: database {handle!r}, property"
+                f" {spec.name!r} is a {prop.type} property in Notion; a title property's type"
+                " never changes, nor does another property become the title",
+                hint=f"declare {spec.name!r} as {prop.type}",
+            )
+        yield Change(
+            Action.CHANGE_TYPE,
+            handle,
+            spec.name,
+            ChangeClass.LOSSY,
+            before=_live_shape(prop),
+            after=_shape(spec),
+            diffs=(FieldDiff(f"{spec.name}.type", prop.type, spec.type),),
+            note=f"Notion converts the values of {spec.name!r} from {prop.type} to {spec.type}",
+            order=SCHEMA_ORDER.get(spec.type, 0),
+        )
+        return
+    found = codec_for(spec.type).config_changes(
+        spec.config, prop.config, refs, prune_options=spec.prune_options
+    )
+    removed = [c for c in found if _removes_option(c)]
+    updated = [c for c in found if not _removes_option(c)]
+    if updated:
+        yield Change(
+            Action.UPDATE_PROPERTY,
+            handle,
+            spec.name,
+            ChangeClass.LOSSY if any(c.lossy for c in updated) else ChangeClass.SAFE,
+            before=_live_shape(prop),
+            after=_shape(spec),
+            diffs=tuple(_field_diff(spec.name, c) for c in updated),
+            order=SCHEMA_ORDER.get(spec.type, 0),
+        )
+    if removed:
+        names: list[JSON] = [str(c.path[1]) for c in removed]
+        yield Change(
+            Action.REMOVE_OPTIONS,
+            handle,
+            spec.name,
+            ChangeClass.LOSSY,
+            before={"options": names},
+            after={"options": []},
+            diffs=tuple(_field_diff(spec.name, c) for c in removed),
+            note="rows using these options lose them",
+        )
+
+
+def _removes_option(change: ConfigChange) -> bool:
+    return change.lossy and change.path[:1] == ("options",) and change.new is None
+
+
+def _field_diff(name: str, change: ConfigChange) -> FieldDiff:
+    path = ".".join(str(part) for part in (name, *change.path))
+    return FieldDiff(path, change.old, change.new)
+
+
+def _undeclared_options(spec: PropertySpec, prop: LiveProperty) -> list[str]:
+    if spec.type not in _OPTION_TYPES or prop.type != spec.type or spec.prune_options:
+        return []
+    declared = set(option_names(spec.config))
+    return [f"{spec.name}: {name}" for name in option_names(prop.config) if name not in declared]
+
+
+def _remove(handle: str, prop: LiveProperty) -> Change:
+    return Change(
+        Action.REMOVE_PROPERTY,
+        handle,
+        prop.name,
+        ChangeClass.DESTRUCTIVE,
+        before=_live_shape(prop),
+        note="every value of this property is lost",
+        order=0 if prop.type in _DEFERRED_TYPES else 1,
+    )

@@ -1,0 +1,220 @@
+"""The plan as JSON (``schemas/plan.schema.json``) and back, and the checksum over its content.
+
+``plan_to_json`` gives the document the plan file and ``--format json`` hold; ``plan_from_json``
+rebuilds an equal ``Plan`` from a document already checked against the schema (``planfile``
+does that). ``checksum`` is the sha256 of the canonical JSON of everything but the checksum, the
+masking flag and the ``read`` section: databases, changes (with the content hash of every live
+row they touch), guards, estimate, users and versions. Called by the differ, the plan file and
+the JSON renderer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import cast
+
+from reconciler.model import JSON, canonical_json
+from reconciler.plan.model import (
+    Action,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    Estimate,
+    FieldDiff,
+    GuardNote,
+    Plan,
+    PlannedProperty,
+)
+
+__all__ = ["checksum", "content_of", "plan_from_json", "plan_to_json"]
+
+_NOT_CONTENT = ("checksum", "masked", "read")
+
+
+def _change(change: Change) -> dict[str, JSON]:
+    return {
+        "id": change.id,
+        "action": change.action.value,
+        "database": change.database,
+        "target": change.target,
+        "class": change.change_class.value,
+        "phase": change.phase,
+        "order": change.order,
+        "before": dict(change.before) if change.before is not None else None,
+        "after": dict(change.after) if change.after is not None else None,
+        "diffs": [{"path": d.path, "old": d.old, "new": d.new} for d in change.diffs],
+        "page_id": change.page_id,
+        "live_hash": change.live_hash,
+        "note": change.note,
+    }
+
+
+def _database(db: DatabasePlan) -> dict[str, JSON]:
+    return {
+        "handle": db.handle,
+        "title": db.title,
+        "key": db.key,
+        "database_id": db.database_id,
+        "data_source_id": db.data_source_id,
+        "parent": db.parent,
+        "url": db.url,
+        "protect": db.protect,
+        "complete": db.complete,
+        "incomplete_reasons": list(db.incomplete_reasons),
+        "live_rows": db.live_rows,
+        "managed_rows": db.managed_rows,
+        "unmanaged_rows": db.unmanaged_rows,
+        "unmanaged_properties": list(db.unmanaged_properties),
+        "unmanaged_options": list(db.unmanaged_options),
+        "ignored_properties": list(db.ignored_properties),
+        "properties": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "config": dict(p.config),
+                "id": p.id,
+                "sensitive": p.sensitive,
+            }
+            for p in db.properties
+        ],
+        "guards": [
+            {"kind": g.kind, "message": g.message, "urls": list(g.urls), "withheld": g.withheld}
+            for g in db.guards
+        ],
+        "summary": {cls.value: n for cls, n in db.counts().items()},
+        "changes": [_change(change) for change in db.changes],
+    }
+
+
+def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
+    """The whole plan document; ``read`` only when the plan carries request accounting."""
+    counts = plan.counts()
+    document: dict[str, JSON] = {
+        "format": plan.format,
+        "notion_version": plan.notion_version,
+        "checksum": plan.checksum,
+        "masked": masked,
+        "summary": {**{cls.value: n for cls, n in counts.items()}, "total": sum(counts.values())},
+        "estimate": {
+            "requests": plan.estimate.requests,
+            "seconds": plan.estimate.seconds,
+            "rps": plan.estimate.rps,
+        },
+        "skipped_databases": list(plan.skipped_databases),
+        "users": dict(plan.users),
+        "databases": [_database(db) for db in plan.databases],
+    }
+    if plan.read is not None:
+        document["read"] = dict(plan.read)
+    return document
+
+
+def content_of(document: Mapping[str, JSON]) -> dict[str, JSON]:
+    """What the checksum covers: the document without checksum, masking flag and ``read``."""
+    return {key: value for key, value in document.items() if key not in _NOT_CONTENT}
+
+
+def checksum(plan: Plan) -> str:
+    """sha256 of the canonical JSON of the plan's content (the stored checksum left out)."""
+    text = canonical_json(content_of(plan_to_json(plan)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- back from JSON (a document the schema accepted) ----------------------------------------
+
+
+def _obj(value: JSON) -> dict[str, JSON]:
+    return cast("dict[str, JSON]", value)
+
+
+def _items(value: JSON) -> list[dict[str, JSON]]:
+    return cast("list[dict[str, JSON]]", value)
+
+
+def _strings(value: JSON) -> tuple[str, ...]:
+    return tuple(str(item) for item in cast("list[JSON]", value))
+
+
+def _optional(value: JSON) -> str | None:
+    return None if value is None else str(value)
+
+
+def _change_from(raw: dict[str, JSON]) -> Change:
+    before, after = raw.get("before"), raw.get("after")
+    return Change(
+        action=Action(str(raw["action"])),
+        database=str(raw["database"]),
+        target=str(raw["target"]),
+        change_class=ChangeClass(str(raw["class"])),
+        before=_obj(before) if before is not None else None,
+        after=_obj(after) if after is not None else None,
+        diffs=tuple(
+            FieldDiff(str(d["path"]), d.get("old"), d.get("new")) for d in _items(raw["diffs"])
+        ),
+        page_id=_optional(raw.get("page_id")),
+        live_hash=_optional(raw.get("live_hash")),
+        note=str(raw.get("note", "")),
+        order=int(cast("int", raw.get("order", 0))),
+    )
+
+
+def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
+    return DatabasePlan(
+        handle=str(raw["handle"]),
+        title=str(raw["title"]),
+        key=str(raw["key"]),
+        properties=tuple(
+            PlannedProperty(
+                name=str(p["name"]),
+                type=str(p["type"]),
+                config=_obj(p["config"]),
+                id=_optional(p.get("id")),
+                sensitive=bool(p.get("sensitive", False)),
+            )
+            for p in _items(raw["properties"])
+        ),
+        changes=tuple(_change_from(c) for c in _items(raw["changes"])),
+        database_id=_optional(raw.get("database_id")),
+        data_source_id=_optional(raw.get("data_source_id")),
+        parent=_optional(raw.get("parent")),
+        url=_optional(raw.get("url")),
+        protect=bool(raw.get("protect", False)),
+        live_rows=int(cast("int", raw["live_rows"])),
+        managed_rows=int(cast("int", raw["managed_rows"])),
+        unmanaged_rows=int(cast("int", raw["unmanaged_rows"])),
+        unmanaged_properties=_strings(raw["unmanaged_properties"]),
+        ignored_properties=_strings(raw["ignored_properties"]),
+        unmanaged_options=_strings(raw["unmanaged_options"]),
+        complete=bool(raw["complete"]),
+        incomplete_reasons=_strings(raw["incomplete_reasons"]),
+        guards=tuple(
+            GuardNote(
+                kind=str(g["kind"]),
+                message=str(g["message"]),
+                urls=_strings(g["urls"]),
+                withheld=int(cast("int", g.get("withheld", 0))),
+            )
+            for g in _items(raw["guards"])
+        ),
+    )
+
+
+def plan_from_json(document: Mapping[str, JSON]) -> Plan:
+    """The plan a schema-valid document describes (its checksum as stored, not checked)."""
+    estimate = _obj(document["estimate"])
+    read = document.get("read")
+    return Plan(
+        databases=tuple(_database_from(db) for db in _items(document["databases"])),
+        estimate=Estimate(
+            requests=int(cast("int", estimate["requests"])),
+            seconds=float(cast("float", estimate["seconds"])),
+            rps=float(cast("float", estimate["rps"])),
+        ),
+        checksum=str(document["checksum"]),
+        notion_version=str(document["notion_version"]),
+        skipped_databases=_strings(document["skipped_databases"]),
+        format=int(cast("int", document["format"])),
+        users={str(k): str(v) for k, v in _obj(document["users"]).items()},
+        read=_obj(read) if read is not None else None,
+    )

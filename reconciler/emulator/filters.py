@@ -49,6 +49,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import unquote
 
@@ -182,6 +183,7 @@ class _Moment:
         return self.instant.astimezone(UTC).date()
 
 
+@lru_cache(maxsize=8192)  # timestamps have minute precision: rows share few distinct values
 def _parse_moment(text: str) -> _Moment:
     return _Moment(parse_instant(text), date_only=len(text) == 10)
 

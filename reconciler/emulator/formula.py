@@ -508,6 +508,9 @@ def unparse(expression: Expression) -> str:
             inner = unparse(operand)
             if isinstance(operand, BinaryOperation):
                 inner = f"({inner})"
+            elif operator == "not" and inner.startswith("("):
+                # "not (x).f()" would read as the call not(x) followed by .f()
+                inner = f"({inner})"
             return f"-{inner}" if operator == "-" else f"not {inner}"
         case BinaryOperation(operator=operator, left=left, right=right):
             left_text = _operand_text(left, operator, is_left=True)

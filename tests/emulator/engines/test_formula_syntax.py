@@ -135,6 +135,8 @@ def test_operators_bind_as_in_notion(source: str, expected: str):
         ("(1 + 2).format()", "(1 + 2).format()"),
         ("(-1).abs()", "(-1).abs()"),
         ('prop("Tags").length()', 'prop("Tags").length()'),
+        ("not (-1).abs()", "(not -1).abs()"),
+        ("not ((-1).abs())", "not ((-1).abs())"),
         ("1.50", "1.5"),
         ("1e3", "1000"),
         ("2.5e-7", "2.5e-07"),
@@ -144,7 +146,8 @@ def test_operators_bind_as_in_notion(source: str, expected: str):
     ids=[
         "redundant-parens-in-argument", "parens-around-literal", "parens-around-call",
         "argument-spacing", "list-spacing", "method-on-binary", "method-on-negation",
-        "method-on-prop", "trailing-zero", "exponent-integral", "exponent-small",
+        "method-on-prop", "not-call-then-method", "not-of-method-on-parenthesized",
+        "trailing-zero", "exponent-integral", "exponent-small",
         "escapes", "bang-as-not",
     ],
 )  # fmt: skip

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -31,7 +32,7 @@ from notion_client import Client
 
 from reconciler.emulator import ROOT_PAGE_ID, Emulator, EmulatorServer
 
-__all__ = ["INTEGRATION", "ROOT_PAGE_ID", "TOKEN", "in_process_client"]
+__all__ = ["INTEGRATION", "ROOT_PAGE_ID", "TOKEN", "in_process_client", "tcp_client"]
 
 TOKEN = "secret_reconciler_tests"
 INTEGRATION = "Reconciler Tests"
@@ -41,10 +42,12 @@ INTEGRATION = "Reconciler Tests"
 _CLIENT_LOGGER = logging.getLogger("tests.notion_client")
 
 
-def in_process_client(
-    emulator: Emulator, version: str = "2025-09-03", token: str = TOKEN
-) -> Client:
-    """A notion-client Client whose requests go straight into the emulator (no socket)."""
+def in_process_client(emulator: Emulator, version: str = "2025-09-03", token: str = TOKEN) -> Any:
+    """A notion-client Client whose requests go straight into the emulator (no socket).
+
+    Typed ``Any``: notion-client types every method as "a result or an awaitable of one", and
+    these clients are synchronous.
+    """
     transport = httpx.Client(transport=httpx.WSGITransport(app=emulator))
     return Client(
         auth=token,
@@ -66,13 +69,13 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def notion(emulator: Emulator) -> Client:
+def notion(emulator: Emulator) -> Any:
     """notion-client bound in-process to the emulator at Notion-Version 2025-09-03."""
     return in_process_client(emulator)
 
 
 @pytest.fixture
-def notion_2026(emulator: Emulator) -> Client:
+def notion_2026(emulator: Emulator) -> Any:
     """notion-client bound in-process to the emulator at Notion-Version 2026-03-11."""
     return in_process_client(emulator, "2026-03-11")
 
@@ -84,7 +87,12 @@ def emulator_server(emulator: Emulator) -> Iterator[EmulatorServer]:
         yield server
 
 
+def tcp_client(url: str, token: str = TOKEN) -> Any:
+    """A notion-client Client for an emulator served at ``url`` (retry off; typed as above)."""
+    return Client(auth=token, base_url=url, retry=False, logger=_CLIENT_LOGGER)
+
+
 @pytest.fixture
-def tcp_notion(emulator_server: EmulatorServer) -> Client:
+def tcp_notion(emulator_server: EmulatorServer) -> Any:
     """notion-client talking to the emulator over TCP (retry off)."""
-    return Client(auth=TOKEN, base_url=emulator_server.url, retry=False, logger=_CLIENT_LOGGER)
+    return tcp_client(emulator_server.url)

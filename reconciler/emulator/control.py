@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,8 @@ class Controls:
     faults: list[Fault] = field(default_factory=list)
     seed: int | None = None
     limits: Limits = field(default_factory=Limits)
+    ticker: Callable[[], float] = time.monotonic
+    """Seconds on a monotonic clock (tests replace it to measure rates without waiting)."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -158,7 +160,7 @@ class Controls:
             limit = self.rate_limit
             if limit is None:
                 return None
-            now = time.monotonic()
+            now = self.ticker()
             bucket = self._buckets.setdefault(token, _Bucket(float(limit.burst), now))
             bucket.tokens = min(
                 float(limit.burst), bucket.tokens + (now - bucket.stamp) * limit.rps

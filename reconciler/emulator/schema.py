@@ -193,10 +193,13 @@ def build_schema(
         data_source.body["properties"][pid] = {
             "name": definition.name or name,
             "description": definition.description,
-            "type": definition.type,
+            "type": None,
             "config": {},
         }
         pending.append((pid, f"{path}.{name}", definition))
+    # Relations before the rollups that read them, formulas last (they may name anything).
+    phase = {"relation": 1, "rollup": 2, "formula": 3}
+    pending.sort(key=lambda item: phase.get(item[2].type, 0))
     for pid, where, definition in pending:
         _install(data_source, pid, definition, where, host)
     return data_source.body["properties"]  # type: ignore[no-any-return]
@@ -233,8 +236,8 @@ def _install(
 ) -> None:
     """Give a property its type and validated config (may touch other data sources)."""
     prop = data_source.body["properties"][pid]
-    old = dict(prop) if prop.get("config") or prop["type"] != definition.type else None
-    previous_type = prop["type"]
+    old = dict(prop)
+    previous_type = prop["type"]  # None for a property being created
     prop["type"] = definition.type
     builder = _CONFIG_BUILDERS.get(definition.type)
     place = _Place(data_source, pid, host)
@@ -247,7 +250,7 @@ def _install(
         data_source.body.setdefault("counters", {}).setdefault(pid, 0)
         if previous_type != "unique_id":
             host.assign_unique_ids(data_source, pid)
-    if old is not None and previous_type != definition.type:
+    if previous_type is not None and previous_type != definition.type:
         host.convert_values(data_source, pid, old)
 
 
@@ -545,7 +548,7 @@ def _add(data_source: Row, key: str, value: object, where: str, host: SchemaHost
     data_source.body["properties"][pid] = {
         "name": name,
         "description": definition.description,
-        "type": definition.type,
+        "type": None,
         "config": {},
     }
     _install(data_source, pid, definition, where, host)

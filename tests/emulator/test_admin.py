@@ -1,0 +1,207 @@
+"""The admin API of DESIGN.md: reset, seed, config, request log and stats; persistence."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from notion_client import APIResponseError
+
+from reconciler.emulator import ROOT_PAGE_ID, Emulator
+from tests.conftest import INTEGRATION, TOKEN, in_process_client
+from tests.emulator.conftest import plain, text
+
+TASKS_DB = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"
+TASKS_DS = "1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e"
+ROW = "2c3d4e5f-6a7b-4c8d-ae9f-0a1b2c3d4e5f"
+ADA = "5a0c6f4e-2c4b-4f1e-9d4a-0a1b2c3d4e5f"
+
+NAME = {"id": "title", "type": "title", "title": {}}
+STAGE = {"id": "%3DSK%3B", "type": "select", "select": {"options": [{"name": "Todo"}]}}
+NEXT = {"type": "relation", "relation": {"data_source_id": TASKS_DS, "single_property": {}}}
+COUNT = {
+    "type": "rollup",
+    "rollup": {
+        "function": "count",
+        "relation_property_name": "Next",
+        "rollup_property_name": "Name",
+    },
+}
+SEED = {
+    "users": [
+        {
+            "id": ADA,
+            "name": "Ada Lovelace",
+            "type": "person",
+            "person": {"email": "ada@example.com"},
+        }
+    ],
+    "databases": [
+        {
+            "id": TASKS_DB,
+            "parent": {"type": "page_id", "page_id": ROOT_PAGE_ID},
+            "title": [{"type": "text", "text": {"content": "Tasks"}}],
+            "data_sources": [
+                {
+                    "id": TASKS_DS,
+                    "properties": {
+                        "Name": NAME,
+                        "Stage": STAGE,
+                        "Owner": {"type": "people", "people": {}},
+                        "Next": NEXT,
+                        "Count": COUNT,
+                    },
+                }
+            ],
+        }
+    ],
+    "pages": [
+        {
+            "id": ROW,
+            "parent": {"type": "data_source_id", "data_source_id": TASKS_DS},
+            "created_time": "2026-06-01T09:00:00.000Z",
+            "properties": {
+                "Name": {"type": "title", "title": text("Write the docs")},
+                "Stage": {"type": "select", "select": {"name": "Todo"}},
+                "Owner": {"type": "people", "people": [{"object": "user", "id": ADA}]},
+                "Next": {"type": "relation", "relation": [{"id": ROW}]},
+            },
+        }
+    ],
+}
+
+
+def test_reset_leaves_one_root_page_and_one_bot(emulator: Emulator, notion: Any) -> None:
+    """After a reset the workspace holds the root page and the bot of the integration."""
+    notion.pages.create(parent={"page_id": ROOT_PAGE_ID}, properties={"title": text("Temporary")})
+    emulator.reset()
+    pages = notion.search()["results"]
+    users = notion.users.list()["results"]
+    assert [p["id"] for p in pages] == [ROOT_PAGE_ID]
+    assert [(emulator.bot_id(), INTEGRATION)] == [(u["id"], u["name"]) for u in users]
+
+
+def test_seeded_objects_keep_their_ids_and_derived_fields_are_filled(
+    emulator: Emulator, notion: Any
+) -> None:
+    """Databases with their data sources, rows with their values, people: by fixed ids."""
+    emulator.seed(SEED)
+    source = notion.data_sources.retrieve(data_source_id=TASKS_DS)
+    row = notion.pages.retrieve(page_id=ROW)
+    assert source["properties"]["Stage"]["id"] == "%3DSK%3B"
+    option = source["properties"]["Stage"]["select"]["options"][0]
+    assert (option["name"], option["color"]) == ("Todo", "default")
+    assert (
+        plain(row["properties"]["Name"]["title"]),
+        row["properties"]["Stage"]["select"]["name"],
+        row["properties"]["Owner"]["people"][0]["name"],
+    ) == ("Write the docs", "Todo", "Ada Lovelace")
+    assert (
+        row["properties"]["Next"]["relation"],
+        row["properties"]["Count"]["rollup"]["number"],
+    ) == ([{"id": ROW}], 1)
+    assert row["created_time"] == "2026-06-01T09:00:00.000Z"
+
+
+def test_the_config_answers_the_whole_configuration(emulator: Emulator) -> None:
+    """PUT /_emulator/config merges the keys given and returns everything."""
+    config = emulator.configure(
+        {"query_result_cap": 50, "latency_ms": {"mean": 5, "jitter": 1}, "seed": 1}
+    )
+    assert config == {
+        "rate_limit": None,
+        "latency_ms": {"mean": 5.0, "jitter": 1.0},
+        "query_result_cap": 50,
+        "relation_page_cap": 25,
+        "faults": [],
+        "seed": 1,
+    }
+
+
+def test_the_request_log_lists_method_path_status_and_duration(
+    emulator: Emulator, notion: Any
+) -> None:
+    """GET /_emulator/requests lists every API request answered."""
+    notion.users.me()
+    with pytest.raises(APIResponseError):
+        notion.pages.retrieve(page_id="7855b161-f63e-4683-b7c7-8ca6e97ee266")
+    log = emulator.requests()
+    assert [(r["method"], r["path"], r["status"]) for r in log] == [
+        ("GET", "/v1/users/me", 200),
+        ("GET", "/v1/pages/7855b161-f63e-4683-b7c7-8ca6e97ee266", 404),
+    ]
+    assert all(isinstance(r["duration_ms"], float) for r in log)
+
+
+def test_stats_count_per_endpoint_and_status(emulator: Emulator, notion: Any) -> None:
+    """Endpoints are named by their path template."""
+    for _ in range(2):
+        notion.pages.retrieve(page_id=ROOT_PAGE_ID)
+    notion.users.me()
+    stats = emulator.stats()
+    assert stats["endpoints"] == {
+        "GET /v1/pages/{page_id}": {"200": 2},
+        "GET /v1/users/me": {"200": 1},
+    }
+    assert (stats["total"], stats["by_status"]) == (3, {"200": 3})
+
+
+def admin_call(
+    emulator: Emulator, method: str, path: str, body: Any = None, remote: str = "127.0.0.1"
+) -> tuple[int, Any]:
+    """Call the admin API through WSGI, as a client at `remote` would."""
+    payload = json.dumps(body).encode() if body is not None else b""
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        seen["status"] = int(status.split(maxsplit=1)[0])
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "REMOTE_ADDR": remote,
+        "QUERY_STRING": "",
+        "CONTENT_LENGTH": str(len(payload)),
+        "wsgi.input": io.BytesIO(payload),
+    }
+    chunks = emulator(environ, start_response)
+    return seen["status"], json.loads(b"".join(chunks))
+
+
+def test_the_admin_api_over_http(emulator: Emulator) -> None:
+    """reset, seed, config, requests and stats answer JSON without a Notion token."""
+    assert admin_call(emulator, "POST", "/_emulator/reset")[0] == 200
+    assert admin_call(emulator, "POST", "/_emulator/seed", SEED)[1]["databases"] == [TASKS_DB]
+    assert admin_call(emulator, "PUT", "/_emulator/config", {"seed": 7})[1]["seed"] == 7
+    assert admin_call(emulator, "GET", "/_emulator/requests")[1] == {"requests": []}
+    assert admin_call(emulator, "GET", "/_emulator/stats")[1]["total"] == 0
+
+
+def test_the_admin_api_answers_loopback_callers_only(emulator: Emulator) -> None:
+    """A caller from another address is refused."""
+    assert admin_call(emulator, "POST", "/_emulator/reset", remote="10.0.0.8")[0] == 403
+
+
+def test_a_bad_admin_request_names_the_problem(emulator: Emulator) -> None:
+    """Unknown config keys and malformed seeds answer 400 with a reason."""
+    status, body = admin_call(emulator, "PUT", "/_emulator/config", {"rate": 3})
+    assert (status, body["error"]) == (400, "unknown config keys: rate")
+    status, body = admin_call(emulator, "POST", "/_emulator/seed", {"pages": "nope"})
+    assert (status, body["error"]) == (400, "seed.pages must be a list of objects")
+
+
+def test_a_file_store_survives_a_restart(tmp_path: Path) -> None:
+    """A new Emulator on the same file sees the same workspace."""
+    path = str(tmp_path / "workspace.sqlite")
+    first = Emulator(store=path, tokens={TOKEN: INTEGRATION}, rate_limit=None)
+    page = in_process_client(first).pages.create(
+        parent={"page_id": ROOT_PAGE_ID}, properties={"title": text("Kept")}
+    )
+    first.close()
+    second = Emulator(store=path, tokens={TOKEN: INTEGRATION}, rate_limit=None)
+    kept = in_process_client(second).pages.retrieve(page_id=page["id"])
+    second.close()
+    assert plain(kept["properties"]["title"]["title"]) == "Kept"

@@ -1,1 +1,33 @@
-"""render."""
+"""Renderers: the plan for a terminal (text), a pull-request comment (markdown) and machines (json).
+
+Each takes a frozen ``Plan`` and returns a string; none prints, none changes the plan, and all of
+them mask the values of ``sensitive: true`` properties. Called by the ``plan`` and ``show``
+commands (and by ``apply`` to show what it is about to do).
+"""
+
+from reconciler.plan import Plan
+from reconciler.render.json import render_json
+from reconciler.render.markdown import MARKER, MAX_COMMENT, escape, render_markdown
+from reconciler.render.text import render_text
+
+__all__ = [
+    "FORMATS",
+    "MARKER",
+    "MAX_COMMENT",
+    "escape",
+    "render",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
+
+FORMATS = ("text", "markdown", "json")
+
+
+def render(plan: Plan, fmt: str, *, colour: bool = False, plan_file: str | None = None) -> str:
+    """The plan in one of ``FORMATS``."""
+    if fmt == "json":
+        return render_json(plan)
+    if fmt == "markdown":
+        return render_markdown(plan, plan_file=plan_file)
+    return render_text(plan, colour=colour, plan_file=plan_file)

@@ -1,0 +1,139 @@
+"""``reconciler plan``: read Notion, compare with the manifests, show (and save) the plan.
+
+Only wiring: manifests (``load_manifests``), the live read (``open_workspace``), the differ
+(``make_plan``), the plan file (``write_plan``) and a renderer. The rendering goes to stdout (pure
+JSON with ``--format json``); progress and the request summary go to stderr.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.model import DesiredState
+from reconciler.notion.stats import RequestStats
+from reconciler.plan import Plan, make_plan, selected_handles, write_plan
+from reconciler.plan.index import relation_target
+from reconciler.render import FORMATS, render
+
+__all__ = ["command", "handles_to_read", "read_summary"]
+
+
+def handles_to_read(desired: DesiredState, planned: list[str]) -> list[str]:
+    """The planned databases and the ones they relate to (their keys and data sources)."""
+    wanted = set(planned)
+    for database in desired.databases:
+        if database.handle not in planned:
+            continue
+        for spec in database.properties:
+            target = relation_target(spec.config) if spec.type == "relation" else None
+            if target is not None and desired.database(target) is not None:
+                wanted.add(target)
+    return [db.handle for db in desired.databases if db.handle in wanted]
+
+
+def read_summary(stats: RequestStats, seconds: float, databases: int) -> str:
+    """``Read 3 databases: 7 requests (0 retries, 0 rate-limited) in 0.4 s``."""
+    noun = "database" if databases == 1 else "databases"
+    return (
+        f"Read {databases} {noun}: {stats.requests} requests ({stats.retries} retries,"
+        f" {stats.rate_limited} rate-limited) in {seconds:.1f} s"
+    )
+
+
+def _plan_summary(plan: Plan) -> str:
+    counts = plan.counts()
+    if plan.is_empty:
+        return "No changes."
+    classes = ", ".join(f"{n} {cls.value}" for cls, n in counts.items())
+    return f"{sum(counts.values())} changes ({classes}); checksum {plan.checksum}"
+
+
+@click.command(
+    "plan",
+    epilog="""\b
+Examples:
+  reconciler plan --local                         preview against the embedded workspace
+  reconciler plan -o plan.json                    save the plan for `show` and `apply plan.json`
+  reconciler plan --format markdown > comment.md  a pull-request comment
+  reconciler plan --format json | jq .summary     for scripts (sensitive values masked)
+  reconciler plan --database tasks                only the tasks database (others untouched)
+  reconciler plan --detailed-exitcode             exit 2 when there are changes (drift checks)
+""",
+)
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Save the plan file here (for `reconciler show` and `reconciler apply`).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="How to show the plan on stdout.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when the plan has changes, 0 when it has none (1 stays an error).",
+)
+@click.option(
+    "--database",
+    "databases",
+    multiple=True,
+    metavar="HANDLE",
+    help="Plan only this database (repeatable); the others are left untouched.",
+)
+@workspace_options
+@debug_option
+@reports_errors
+def command(
+    *,
+    paths: tuple[str, ...],
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    databases: tuple[str, ...],
+    local: bool,
+    local_store: str | None,
+) -> None:
+    """Compare the manifests with Notion and show the changes an apply would make.
+
+    Writes nothing to Notion. Lossy and destructive changes are marked; apply needs an approval
+    for them (the plan ends with the exact command).
+    """
+    desired = load_manifests(paths, local=local)
+    planned = selected_handles(desired, databases)
+    to_read = handles_to_read(desired, planned)
+    with open_workspace(
+        desired.settings, desired.root, local=local, local_store=local_store
+    ) as workspace:
+        click.echo(f"Reading {len(to_read)} databases from {workspace.label} ...", err=True)
+        started = time.monotonic()
+        live = workspace.gateway.read_state(desired, to_read)
+        stats = workspace.gateway.stats()
+        seconds = time.monotonic() - started
+        plan = make_plan(
+            desired,
+            live,
+            databases=planned,
+            requests_per_second=workspace.gateway.requests_per_second,
+            read=stats.to_json(),
+        )
+    click.echo(read_summary(stats, seconds, len(to_read)), err=True)
+    if out:
+        write_plan(plan, Path(out))
+        click.echo(f"Saved the plan to {out}", err=True)
+    click.echo(render(plan, fmt, colour=fmt == "text" and use_colour(), plan_file=out), nl=False)
+    click.echo(_plan_summary(plan), err=True)
+    if detailed_exitcode and not plan.is_empty:
+        click.get_current_context().exit(2)

@@ -1,0 +1,247 @@
+"""What the renderers share: how a change is named, how values read, and word-level text diffs.
+
+Values are shown through the codecs' ``display`` (one line, never raw JSON for rich values);
+people through the plan's user labels; masked values as they are. Used by the text and markdown
+renderers, which add their own markup (and escaping) around these plain strings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reconciler.model import JSON
+from reconciler.plan import (
+    SENSITIVE,
+    Action,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    FieldDiff,
+    Plan,
+)
+from reconciler.properties import ALL_CODECS
+
+__all__ = [
+    "EMPTY",
+    "SYMBOLS",
+    "TEXT_TYPES",
+    "Tally",
+    "WordRun",
+    "headline",
+    "list_delta",
+    "needs_approval",
+    "plural",
+    "row_values",
+    "show_config",
+    "show_item",
+    "show_value",
+    "tally",
+    "text_pair",
+    "word_diff",
+]
+
+EMPTY = "(empty)"
+TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
+SYMBOLS = {
+    Action.CREATE_DATABASE: "+",
+    Action.ADD_PROPERTY: "+",
+    Action.CREATE_ROW: "+",
+    Action.UPDATE_DATABASE: "~",
+    Action.UPDATE_PROPERTY: "~",
+    Action.RENAME_PROPERTY: "~",
+    Action.CHANGE_TYPE: "~",
+    Action.UPDATE_ROW: "~",
+    Action.LINK_ROW: "~",
+    Action.RESTORE_ROW: "↺",
+    Action.TRASH_ROW: "-",
+    Action.REMOVE_OPTIONS: "-",
+    Action.REMOVE_PROPERTY: "-",
+}
+"""``+`` creates and adds, ``~`` updates, ``↺`` restores from the trash, ``-`` deletes."""
+
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _compact(value: JSON) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+
+def show_value(plan: Plan, database: DatabasePlan, name: str, value: JSON) -> str:
+    """One line for a property value: masked, empty, people by label, else the codec's display."""
+    if value == SENSITIVE:
+        return SENSITIVE
+    if value is None or value in ("", [], {}):
+        return EMPTY
+    prop = database.property_named(name)
+    if prop is None or prop.type not in ALL_CODECS:
+        return _compact(value)
+    if prop.type == "people" and isinstance(value, list):
+        return ", ".join(plan.users.get(str(user), str(user)) for user in value)
+    shown = ALL_CODECS[prop.type].display(value)
+    if prop.type in TEXT_TYPES:
+        return f'"{shown}"'
+    return shown or _compact(value)
+
+
+def show_item(plan: Plan, database: DatabasePlan, name: str, item: JSON) -> str:
+    """One element of a list value (an option, a relation key, a person by label)."""
+    prop = database.property_named(name)
+    if prop is not None and prop.type == "people":
+        return plan.users.get(str(item), str(item))
+    return str(item)
+
+
+def show_config(value: JSON) -> str:
+    """A schema value (an option, a setting) in one line."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    return _compact(value)
+
+
+@dataclass(frozen=True)
+class WordRun:
+    """A run of a word diff: ``op`` is ``=`` (kept), ``-`` (removed) or ``+`` (added)."""
+
+    op: str
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[WordRun]:
+    """Word-level difference of two texts (whitespace and punctuation are words of their own)."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[WordRun] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            runs.append(WordRun("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(WordRun("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(WordRun("+", "".join(b[j1:j2])))
+    return runs
+
+
+def text_pair(database: DatabasePlan, diff: FieldDiff) -> tuple[str, str] | None:
+    """Both sides of a diff when they are plain text of a text property (word-diffable)."""
+    prop = database.property_named(diff.path)
+    old, new = diff.old, diff.new
+    if prop is None or prop.type not in ("title", "rich_text"):
+        return None
+    if not isinstance(old, str) or not isinstance(new, str) or not old or not new:
+        return None
+    if SENSITIVE in (old, new):
+        return None
+    return old, new
+
+
+def list_delta(old: JSON, new: JSON) -> tuple[list[JSON], list[JSON]] | None:
+    """(added, removed) items of two lists of names or keys; None when they are not such lists."""
+    if not isinstance(old, list) or not isinstance(new, list):
+        return None
+    if any(isinstance(item, dict | list) for item in [*old, *new]):
+        return None
+    return [i for i in new if i not in old], [i for i in old if i not in new]
+
+
+def headline(change: Change) -> str:
+    """What the change does, in a few words: ``update row write-docs``."""
+    target = change.target
+    match change.action:
+        case Action.CREATE_DATABASE:
+            return f"create database {change.after.get('title') if change.after else target}"
+        case Action.UPDATE_DATABASE:
+            return "retitle database"
+        case Action.ADD_PROPERTY:
+            kind = change.after.get("type") if change.after else "?"
+            return f"add property {target} ({kind})"
+        case Action.UPDATE_PROPERTY:
+            return f"update property {target}"
+        case Action.RENAME_PROPERTY:
+            old = change.before.get("name") if change.before else "?"
+            return f"rename property {old} → {target}"
+        case Action.CHANGE_TYPE:
+            old = change.before.get("type") if change.before else "?"
+            new = change.after.get("type") if change.after else "?"
+            return f"change type of {target}: {old} → {new}"
+        case Action.REMOVE_OPTIONS:
+            names = change.before.get("options") if change.before else []
+            shown = ", ".join(str(n) for n in names) if isinstance(names, list) else ""
+            return f"remove options of {target}: {shown}"
+        case Action.REMOVE_PROPERTY:
+            kind = change.before.get("type") if change.before else "?"
+            return f"remove property {target} ({kind})"
+        case Action.CREATE_ROW:
+            return f"create row {target}"
+        case Action.UPDATE_ROW:
+            return f"update row {target}"
+        case Action.RESTORE_ROW:
+            return f"restore row {target} from the trash"
+        case Action.LINK_ROW:
+            return f"link row {target}"
+        case Action.TRASH_ROW:
+            return f"trash row {target}"
+
+
+def row_values(database: DatabasePlan, change: Change) -> Iterator[tuple[str, JSON]]:
+    """The values a create writes (or a trash loses), in the order the manifest declares them."""
+    values = change.after if change.action is Action.CREATE_ROW else change.before
+    declared = {prop.name: index for index, prop in enumerate(database.properties)}
+    shown = [(name, value) for name, value in (values or {}).items() if name != "in_trash"]
+    yield from sorted(shown, key=lambda item: (declared.get(item[0], len(declared)), item[0]))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of one database's (or the whole plan's) changes by kind, for summaries."""
+
+    schema: int = 0
+    create: int = 0
+    update: int = 0
+    restore: int = 0
+    link: int = 0
+    trash: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.schema + self.create + self.update + self.restore + self.link + self.trash
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.schema + other.schema,
+            self.create + other.create,
+            self.update + other.update,
+            self.restore + other.restore,
+            self.link + other.link,
+            self.trash + other.trash,
+        )
+
+
+def tally(changes: tuple[Change, ...]) -> Tally:
+    """How many changes of each kind (database and property changes count as schema)."""
+    actions = [change.action for change in changes]
+    rows = {Action.CREATE_ROW, Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW}
+    return Tally(
+        schema=sum(1 for a in actions if a not in rows and a is not Action.TRASH_ROW),
+        create=actions.count(Action.CREATE_ROW),
+        update=actions.count(Action.UPDATE_ROW),
+        restore=actions.count(Action.RESTORE_ROW),
+        link=actions.count(Action.LINK_ROW),
+        trash=actions.count(Action.TRASH_ROW),
+    )
+
+
+def needs_approval(plan: Plan) -> list[Change]:
+    """Lossy and destructive changes, in apply order."""
+    return [change for change in plan.changes if change.change_class is not ChangeClass.SAFE]
+
+
+def plural(count: int, noun: str, plural_form: str = "") -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural_form or noun + 's'}"

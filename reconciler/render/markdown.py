@@ -1,0 +1,246 @@
+"""The plan as a pull-request comment: summary table, what needs approval, collapsible details.
+
+``render_markdown(plan)`` returns GitHub-flavoured Markdown of at most ``MAX_COMMENT`` characters,
+starting with ``MARKER`` so a workflow can find and update its one sticky comment. Sensitive values
+are masked first. Every text that comes from Notion or a manifest goes through ``escape``, so a
+row title cannot close a table cell or a ``<details>``, open a code span, inject HTML, make a link
+or an image, or @-mention anyone. When the details do not fit, whole changes are left out from
+the end (the same plan always keeps the same ones) and the comment says how many and where the
+full plan is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
+from reconciler.render.describe import (
+    SYMBOLS,
+    Tally,
+    headline,
+    list_delta,
+    needs_approval,
+    plural,
+    row_values,
+    show_config,
+    show_item,
+    show_value,
+    tally,
+    text_pair,
+    word_diff,
+)
+
+__all__ = ["MARKER", "MAX_COMMENT", "escape", "render_markdown"]
+
+MARKER = "<!-- notion-reconciler:plan -->"
+MAX_COMMENT = 65_000
+"""GitHub refuses comments over 65,536 characters; the rest is headroom."""
+MAX_LISTED = 50
+"""Changes listed under "needs approval", and URLs per guard, before "and N more"."""
+_RESERVE = 600
+"""Room kept for the truncation note and the footer."""
+_DEFAULT_FULL_PLAN = (
+    "the plan file: `reconciler plan -o plan.json`, then `reconciler show plan.json`"
+    " (in CI: the workflow's plan artifact)"
+)
+
+_BACKSLASHED = set("\\`*_[]|~#")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ZWSP = "\u200b"
+
+
+def escape(text: str) -> str:
+    """Text from Notion or a manifest made inert in Markdown: no markup, HTML, links or mentions.
+
+    One line (newlines become ``↵``), safe inside table cells, lists and ``<summary>``.
+    """
+    out: list[str] = []
+    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if char in _ENTITIES:
+            out.append(_ENTITIES[char])
+        elif char in _BACKSLASHED:
+            out.append("\\" + char)
+        elif char == "@":
+            out.append("@" + _ZWSP)  # no @-mention, no e-mail autolink
+        elif char == "\n":
+            out.append(" ↵ ")
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    # Bare URLs become links on GitHub (autolinks): break the patterns it looks for.
+    return escaped.replace("://", ":" + _ZWSP + "//").replace("www.", "www" + _ZWSP + ".")
+
+
+def render_markdown(
+    plan: Plan, *, full_plan: str | None = None, plan_file: str | None = None
+) -> str:
+    """The comment; ``full_plan`` says where the whole plan is when details are cut."""
+    view = masked(plan)
+    head = "".join(_head(view, plan_file))
+    tail = _footer(view)
+    budget = MAX_COMMENT - len(head) - len(tail) - _RESERVE
+    details, left_out = _details(view, budget)
+    note = ""
+    if left_out:
+        where = escape(full_plan) if full_plan else _DEFAULT_FULL_PLAN
+        note = (
+            f"\n> [!NOTE]\n> {plural(left_out, 'change')} not shown: this comment is limited to"
+            f" {MAX_COMMENT:,} characters. The full plan is in {where}.\n"
+        )
+    comment = head + details + note + tail
+    if len(comment) > MAX_COMMENT:  # a head too long by itself: cut, and say so
+        comment = comment[: MAX_COMMENT - 200] + "\n\n(comment cut at its size limit)\n"
+    return comment
+
+
+def _head(plan: Plan, plan_file: str | None) -> Iterator[str]:
+    yield f"{MARKER}\n## Notion plan\n\n"
+    counts = plan.counts()
+    total = sum(counts.values())
+    if plan.is_empty:
+        yield "**No changes**: Notion matches the manifests.\n\n"
+    else:
+        classes = ", ".join(f"{counts[cls]} {cls.value}" for cls in ChangeClass)
+        yield f"**{plural(total, 'change')}**: {classes}\n\n"
+    yield from _table(plan)
+    yield from _approval(plan, plan_file)
+    yield from _guards(plan)
+    if plan.skipped_databases:
+        skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
+        yield f"Not planned (`--database`): {skipped}; left untouched.\n\n"
+
+
+def _table(plan: Plan) -> Iterator[str]:
+    yield "| Database | Schema | Create | Update | Restore | Link | Trash | Left alone | Guards |\n"
+    yield "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n"
+    for db in plan.databases:
+        counts = tally(db.changes)
+        name = escape(db.handle) + (" (new)" if db.is_new else "")
+        yield (
+            f"| {name} | {counts.schema} | {counts.create} | {counts.update} | {counts.restore}"
+            f" | {counts.link} | {counts.trash} | {_left_alone(db)} | {len(db.guards)} |\n"
+        )
+    yield "\n"
+
+
+def _left_alone(db: DatabasePlan) -> str:
+    parts = []
+    if db.unmanaged_rows:
+        parts.append(plural(db.unmanaged_rows, "row"))
+    if db.unmanaged_properties:
+        parts.append(plural(len(db.unmanaged_properties), "property", "properties"))
+    if db.unmanaged_options:
+        parts.append(plural(len(db.unmanaged_options), "option"))
+    if not db.complete:
+        parts.append("read incomplete")
+    return ", ".join(parts) or "—"
+
+
+def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
+    gated = needs_approval(plan)
+    if not gated:
+        return
+    yield f"### Needs approval\n\n{plural(len(gated), 'change')} can lose data:\n\n"
+    for change in gated[:MAX_LISTED]:
+        what = escape(headline(change))
+        yield f"- **{escape(change.database)}**: {what} ({change.change_class.value})\n"
+    if len(gated) > MAX_LISTED:
+        yield f"- … and {len(gated) - MAX_LISTED} more\n"
+    target = (plan_file or "plan.json").replace("`", "").replace("\n", " ")
+    yield (
+        f"\nApprove exactly this plan (checksum `{plan.checksum}`) with:\n\n"
+        f"    reconciler apply {target} --approve {plan.checksum}\n\n"
+    )
+
+
+def _guards(plan: Plan) -> Iterator[str]:
+    notes = [(db, note) for db in plan.databases for note in db.guards]
+    if not notes:
+        return
+    yield "### Guards\n\nThese deletes were left out of the plan:\n\n"
+    for db, note in notes:
+        yield f"- **{escape(db.handle)}** ({note.kind}): {escape(note.message)}\n"
+        for url in note.urls[:MAX_LISTED]:
+            yield f"  - {escape(url)}\n"
+        if len(note.urls) > MAX_LISTED:
+            yield f"  - … and {len(note.urls) - MAX_LISTED} more\n"
+    yield "\n"
+
+
+@dataclass
+class _Budget:
+    left: int
+    left_out: int = 0
+
+    def take(self, text: str) -> bool:
+        if self.left_out or len(text) > self.left:
+            return False
+        self.left -= len(text)
+        return True
+
+
+def _details(plan: Plan, room: int) -> tuple[str, int]:
+    budget = _Budget(room)
+    parts: list[str] = []
+    for db in plan.databases:
+        if not db.changes:
+            continue
+        summary = f"{escape(db.handle)}: {plural(len(db.changes), 'change')}"
+        opener = f"<details><summary>{summary}</summary>\n\n"
+        closer = "\n</details>\n\n"
+        if not budget.take(opener + closer):
+            budget.left_out += len(db.changes)
+            continue
+        parts.append(opener)
+        for change in db.changes:
+            entry = "".join(_entry(plan, db, change))
+            if budget.take(entry):
+                parts.append(entry)
+            else:
+                budget.left_out += 1
+        parts.append(closer)
+    return "".join(parts), budget.left_out
+
+
+def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
+    symbol = SYMBOLS[change.action]
+    label = "" if change.change_class is ChangeClass.SAFE else f" **{change.change_class.value}**"
+    yield f"- `{symbol}` {escape(headline(change))}{label}\n"
+    if change.action is Action.CREATE_ROW:
+        for name, value in row_values(db, change):
+            yield f"  - {escape(name)}: {escape(show_value(plan, db, name, value))}\n"
+    elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
+        for diff in change.diffs:
+            yield f"  - {escape(diff.path)}: {_row_diff(plan, db, diff)}\n"
+    elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS, Action.UPDATE_DATABASE):
+        for diff in change.diffs:
+            old, new = escape(show_config(diff.old)), escape(show_config(diff.new))
+            yield f"  - {escape(diff.path)}: {old} → {new}\n"
+
+
+def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
+    name, old, new = diff.path, diff.old, diff.new
+    texts = text_pair(db, diff)
+    if texts is not None:
+        tags = {"=": ("", ""), "-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}
+        return "".join(
+            f"{tags[run.op][0]}{escape(run.text)}{tags[run.op][1]}" for run in word_diff(*texts)
+        )
+    delta = list_delta(old, new)
+    if delta is not None and (delta[0] or delta[1]):
+        pieces = [f"+ {escape(show_item(plan, db, name, item))}" for item in delta[0]]
+        pieces += [f"- {escape(show_item(plan, db, name, item))}" for item in delta[1]]
+        return ", ".join(pieces)
+    before = escape(show_value(plan, db, name, old))
+    after = escape(show_value(plan, db, name, new))
+    return f"{before} → {after}"
+
+
+def _footer(plan: Plan) -> str:
+    total: Tally = sum((tally(db.changes) for db in plan.databases), Tally())
+    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
+    return (
+        f"<sub>{total.total} changes · estimate {plural(plan.estimate.requests, 'request')}"
+        f" (about {plan.estimate.seconds:g} s at {rate}) · checksum `{plan.checksum}`</sub>\n"
+    )

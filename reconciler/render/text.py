@@ -1,0 +1,196 @@
+"""The plan for a terminal: Terraform-like ``+ ~ ↺ -`` lines, word-level text diffs, colours.
+
+``render_text(plan, colour=...)`` returns the whole text; the CLI decides on colour
+(``use_colour``: a TTY without NO_COLOR) and prints it. Sensitive values are masked first. Each
+database lists its changes in apply order with the values they write; then the guards, what was
+left alone, a summary line per class, the estimate, the checksum and how to approve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
+from reconciler.render.describe import (
+    SYMBOLS,
+    headline,
+    list_delta,
+    needs_approval,
+    plural,
+    row_values,
+    show_config,
+    show_item,
+    show_value,
+    tally,
+    text_pair,
+    word_diff,
+)
+
+__all__ = ["render_text"]
+
+Paint = Callable[[str, str], str]
+
+_CODES = {
+    "+": "32",
+    "~": "33",
+    "↺": "36",
+    "-": "31",
+    "guard": "35",
+    "bold": "1",
+    "dim": "2",
+    "removed": "31",
+    "added": "32",
+}
+
+
+def _painter(colour: bool) -> Paint:
+    def paint(text: str, style: str) -> str:
+        if not colour or not text:
+            return text
+        return f"\x1b[{_CODES[style]}m{text}\x1b[0m"
+
+    return paint
+
+
+def render_text(plan: Plan, *, colour: bool = False, plan_file: str | None = None) -> str:
+    """The plan as terminal text (ANSI colours only when ``colour``)."""
+    view = masked(plan)
+    paint = _painter(colour)
+    lines: list[str] = []
+    for database in view.databases:
+        lines.extend(_database(view, database, paint))
+        lines.append("")
+    lines.extend(_footer(view, paint, plan_file))
+    return "\n".join(lines) + "\n"
+
+
+def _database(plan: Plan, db: DatabasePlan, paint: Paint) -> Iterator[str]:
+    if db.is_new:
+        where = f"new, under page {db.parent}"
+    else:
+        where = f"{plural(db.live_rows, 'live row')}{f', {db.url}' if db.url else ''}"
+    yield paint(f"{db.handle}", "bold") + f"  ({db.title}: {where})"
+    if not db.changes:
+        yield "  no changes"
+    for change in db.changes:
+        yield from _change(plan, db, change, paint)
+    for note in db.guards:
+        yield paint(f"  ! guard ({note.kind}): {note.message}", "guard")
+        yield from (f"      {url}" for url in note.urls)
+    yield from _left_alone(db, paint)
+
+
+def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
+    if not db.complete:
+        reasons = "; ".join(db.incomplete_reasons)
+        yield paint(f"  · the live read is incomplete: {reasons}", "guard")
+    if db.unmanaged_rows:
+        yield paint(f"  · {plural(db.unmanaged_rows, 'row')} not managed (prune: false)", "dim")
+    if db.unmanaged_properties:
+        names = ", ".join(db.unmanaged_properties)
+        yield paint(f"  · properties not managed: {names}", "dim")
+    if db.unmanaged_options:
+        yield paint(f"  · options not managed: {', '.join(db.unmanaged_options)}", "dim")
+    if db.ignored_properties:
+        yield paint(f"  · ignored: {', '.join(db.ignored_properties)}", "dim")
+
+
+def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Iterator[str]:
+    symbol = SYMBOLS[change.action]
+    label = ""
+    if change.change_class is not ChangeClass.SAFE:
+        label = "  " + paint(f"({change.change_class.value})", "-")
+    yield f"  {paint(symbol, symbol)} {headline(change)}{label}"
+    if change.action is Action.CREATE_DATABASE and change.after:
+        properties = change.after.get("properties")
+        names = ", ".join(properties) if isinstance(properties, dict) else ""
+        yield f"      with {names}"
+    elif change.action in (Action.CREATE_ROW, Action.TRASH_ROW):
+        if change.action is Action.CREATE_ROW:
+            yield from _values(plan, db, change)
+    elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
+        yield from (_row_diff(plan, db, diff, paint) for diff in change.diffs)
+    elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS):
+        for diff in change.diffs:
+            yield f"      {diff.path}: {show_config(diff.old)} → {show_config(diff.new)}"
+    if change.note and change.action not in (Action.RESTORE_ROW, Action.LINK_ROW):
+        yield paint(f"      {change.note}", "dim")
+
+
+def _values(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
+    shown = list(row_values(db, change))
+    width = max((len(name) for name, _ in shown), default=0)
+    for name, value in shown:
+        yield f"      {name + ':':<{width + 1}} {show_value(plan, db, name, value)}"
+
+
+def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff, paint: Paint) -> str:
+    name, old, new = diff.path, diff.old, diff.new
+    texts = text_pair(db, diff)
+    if texts is not None:
+        parts = []
+        for run in word_diff(*texts):
+            if run.op == "=":
+                parts.append(run.text)
+            elif run.op == "-":
+                parts.append(paint(f"[-{run.text}-]", "removed"))
+            else:
+                parts.append(paint(f"{{+{run.text}+}}", "added"))
+        return f"      {name}: {''.join(parts)}"
+    delta = list_delta(old, new)
+    if delta is not None and (delta[0] or delta[1]):
+        pieces = [paint(f"+ {show_item(plan, db, name, i)}", "added") for i in delta[0]]
+        pieces += [paint(f"- {show_item(plan, db, name, i)}", "removed") for i in delta[1]]
+        return f"      {name}: {', '.join(pieces)}"
+    return f"      {name}: {show_value(plan, db, name, old)} → {show_value(plan, db, name, new)}"
+
+
+def _footer(plan: Plan, paint: Paint, plan_file: str | None) -> Iterator[str]:
+    counts = plan.counts()
+    total = tally(tuple(plan.changes))
+    if plan.is_empty:
+        yield paint("No changes: Notion matches the manifests.", "bold")
+    else:
+        yield paint(
+            f"Plan: {total.create} to create, {total.update} to update,"
+            f" {total.restore} to restore, {total.link} to link, {total.trash} to trash,"
+            f" {plural(total.schema, 'schema change')}.",
+            "bold",
+        )
+        for cls in ChangeClass:
+            symbol = {"safe": "+", "lossy": "~", "destructive": "-"}[cls.value]
+            yield f"  {paint(f'{cls.value:<12}', symbol)}{counts[cls]}"
+    withheld = sum(note.withheld for db in plan.databases for note in db.guards)
+    if withheld:
+        yield paint(f"Guards withheld {plural(withheld, 'change')} (see above).", "guard")
+    if plan.skipped_databases:
+        yield f"Not planned (--database): {', '.join(plan.skipped_databases)}; left untouched."
+    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
+    yield (
+        f"Estimate: {plural(plan.estimate.requests, 'request')},"
+        f" about {_duration(plan.estimate.seconds)} at {rate}."
+    )
+    yield f"Checksum: {plan.checksum}"
+    yield from _approval(plan, plan_file)
+
+
+def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
+    if plan.is_empty:
+        return
+    gated = needs_approval(plan)
+    target = plan_file or "[plan.json]"
+    if not gated:
+        yield f"Apply with: reconciler apply {target}"
+        return
+    yield (
+        f"{plural(len(gated), 'change')} can lose data and need approval; approve exactly this"
+        " plan with:"
+    )
+    yield f"  reconciler apply {target} --approve {plan.checksum}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:g} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"

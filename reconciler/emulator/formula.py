@@ -8,9 +8,12 @@ Public functions:
 
 ``parse(expression) -> Expression``
     Tokenize and parse; raises :class:`FormulaError` (message in Notion's style, with the
-    position) for bad syntax, an unknown function, or a wrong number of arguments. Accepts
-    ``prop("Name")`` references and Notion's stored references
-    ``{{notion:block_property:<property id>:<data source id>:<workspace id>}}``.
+    position) for bad syntax, an unknown function, or a wrong number of arguments, and for
+    nesting deeper than 60 parentheses or 150 tree levels. Accepts ``prop("Name")``
+    references and Notion's stored references
+    ``{{notion:block_property:<property id>:<data source id>:<workspace id>}}``. The tree is
+    immutable (frozen dataclasses) and parses are cached, so passing the text on every row
+    costs one parse per distinct expression.
 
 ``unparse(expression) -> str``
     Notion's canonical formatting: spaces around binary operators, ``", "`` between arguments,
@@ -35,12 +38,20 @@ Public functions:
     parse or fails at run time gives ``{"type": "string", "string": None}`` (observed for a
     broken formula) unless ``strict=True``, which raises :class:`FormulaError` instead.
 
+Helpers shared with ``filters.py`` and ``rollup.py``: ``plain_text(rich_text)``,
+``parse_instant(iso)`` (an aware datetime, UTC when no offset), ``parse_date(iso) ->
+DateValue``, ``add_months(date_or_datetime, n)``, ``property_value(api_value)`` (what
+``prop()`` yields for a page property value).
+
 Semantics chosen where Notion is not observable (each one a deliberate choice):
 an empty number counts as 0 in arithmetic (observed: empty ``Number * 2`` gives 0), empty
 text is ``""``; a list result is reported as a string joined by ``","``; people read as their
 names, relations as page ids; ``day()`` is the ISO weekday (1 = Monday), ``month()`` is 1-12;
-``formatDate`` uses Moment.js tokens; ``map``/``filter``/``let`` (lambdas, variables) are not
-supported and are rejected as unknown functions.
+``formatDate`` uses Moment.js tokens; date parts read the date in its own offset; ``==``
+between an empty value and ``""`` is true; division by zero and ``sqrt(-1)`` give an empty
+number; ``map``/``filter``/``let`` (lambdas, variables) are not supported and are rejected as
+unknown functions. Error wording ("Formula is invalid: ...") is ours: no refusal of a formula
+by Notion was recorded.
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import TypeAlias, TypeVar
 from urllib.parse import unquote
 
@@ -450,7 +462,16 @@ def _call(name: str, arguments: tuple[Expression, ...], method: bool, position: 
 
 
 def parse(expression: str) -> Expression:
-    """Parse a formula; raises :class:`FormulaError` when Notion would refuse it."""
+    """Parse a formula; raises :class:`FormulaError` when Notion would refuse it.
+
+    Trees are immutable, so parses are cached: evaluating one data source's formula on
+    every row parses it once (a long formula takes milliseconds to parse, microseconds to run).
+    """
+    return _parse_text(expression)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(expression: str) -> Expression:
     try:
         tree = _Parser(expression).parse()
     except RecursionError:  # a backstop: the nesting limit should always come first

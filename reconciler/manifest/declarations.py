@@ -9,6 +9,7 @@ database builder after the document passed the schema check.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -36,10 +37,11 @@ class Declarations:
     ignore: frozenset[str]
 
     def spec(self, name: str) -> PropertySpec | None:
-        for spec in self.specs:
-            if spec.name == name:
-                return spec
-        return None
+        return self._by_name.get(name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, PropertySpec]:
+        return {spec.name: spec for spec in self.specs}
 
 
 def did_you_mean(name: str, choices: list[str]) -> str:

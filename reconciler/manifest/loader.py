@@ -8,8 +8,10 @@ line; with none, the frozen desired state comes back, databases in dependency or
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from reconciler.errors import ManifestError, Problem
@@ -44,6 +46,34 @@ def load_desired_state(
     current directory) anchors relative paths; ``root`` overrides the repository root's
     discovery. Raises ManifestError with every problem found.
     """
+    with _collector_paused():
+        return _load(paths, environ=environ, cwd=cwd, root=root)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading.
+
+    Loading builds hundreds of thousands of small containers and no reference cycles; the
+    collector's repeated passes over them cost a fifth of the run. Reference counting still
+    frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
+    paths: Sequence[str],
+    *,
+    environ: Mapping[str, str] | None,
+    cwd: Path | None,
+    root: Path | None,
+) -> DesiredState:
     here = cwd if cwd is not None else Path.cwd()
     env = os.environ if environ is None else environ
     problems: list[Problem] = []

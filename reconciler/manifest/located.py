@@ -9,36 +9,59 @@ the alias.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from reconciler.errors import Problem
 from reconciler.manifest.source import SourceFile
 from reconciler.model import SourceLocation
 
-__all__ = ["DataPath", "Marks", "YamlDocument", "describe_path"]
+__all__ = ["DataPath", "Marks", "RawMark", "YamlDocument", "describe_path", "position"]
 
 DataPath: TypeAlias = tuple[str | int, ...]
 """Mapping keys and list indexes from a document's root to one of its parts."""
+
+
+class _ParserMark(Protocol):
+    """A YAML parser's mark: 0-based line and column."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+RawMark: TypeAlias = "tuple[int, int] | _ParserMark"
+"""A 1-based (line, column), or a parser's 0-based mark kept as is (turned into numbers only
+when a problem needs them: most marks never are)."""
+
+
+def position(mark: RawMark) -> tuple[int, int]:
+    """The 1-based (line, column) of a mark."""
+    if isinstance(mark, tuple):
+        return mark
+    return (mark.line + 1, mark.column + 1)
 
 
 @dataclass
 class Marks:
     """1-based (line, column) of values and of mapping keys, by path."""
 
-    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    values: dict[DataPath, RawMark] = field(default_factory=dict)
+    keys: dict[DataPath, RawMark] = field(default_factory=dict)
 
     def value_mark(self, path: DataPath) -> tuple[int, int]:
         """Where the value at ``path`` starts (or its nearest located ancestor)."""
         for end in range(len(path), -1, -1):
             mark = self.values.get(path[:end])
             if mark is not None:
-                return mark
+                return position(mark)
         return (1, 1)
 
     def key_mark(self, path: DataPath) -> tuple[int, int]:
         """Where the key of the mapping entry at ``path`` is written (else its value)."""
-        return self.keys.get(path) or self.value_mark(path)
+        mark = self.keys.get(path)
+        return position(mark) if mark is not None else self.value_mark(path)
 
 
 @dataclass

@@ -55,10 +55,18 @@ def _validator(name: SchemaName) -> jsonschema.Draft202012Validator:
 
 
 def check(document: YamlDocument, name: SchemaName) -> list[Problem]:
-    """Every schema violation of the document, located; empty when the document is valid."""
+    """Every schema violation of the document, located; empty when the document is valid.
+
+    A manifest's rows are checked here rather than by jsonschema (mappings with non-empty
+    keys, as the schema's ``row`` says): jsonschema takes about a second per 10,000 rows.
+    """
+    data = document.data
     problems: list[Problem] = []
+    if name == "manifest" and isinstance(data, dict) and isinstance(data.get("rows"), list):
+        problems.extend(_row_problems(document, data["rows"]))
+        data = {**data, "rows": []}
     seen: set[tuple[int, int, str]] = set()
-    for error in _validator(name).iter_errors(document.data):
+    for error in _validator(name).iter_errors(data):
         for problem in _problems(document, error):
             signature = (problem.line, problem.column, problem.message)
             if signature not in seen:
@@ -104,6 +112,24 @@ def _problems(document: YamlDocument, error: jsonschema.ValidationError) -> Iter
         yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
     else:
         yield document.problem(path, f"{_subject(path)}: {error.message}", _hint(schema))
+
+
+def _row_problems(document: YamlDocument, rows: list[object]) -> Iterator[Problem]:
+    row_schema = load_schema("manifest")["$defs"]["row"]  # type: ignore[index]
+    for index, row in enumerate(rows):
+        path: DataPath = ("rows", index)
+        if document.is_tainted(path):
+            continue
+        if not isinstance(row, dict):
+            yield document.problem(
+                path,
+                f"{_subject(path)} must be a mapping, not {describe_kind(row)}",
+                _hint(row_schema),
+            )
+        elif "" in row:
+            yield document.problem(
+                (*path, ""), f"{_subject(path)} has an empty property name", _hint(row_schema)
+            )
 
 
 def _unknown_fields(

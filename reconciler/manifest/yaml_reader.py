@@ -26,7 +26,7 @@ import yaml
 from reconciler.errors import Problem
 from reconciler.manifest.envvars import VariableProblem, expand
 from reconciler.manifest.limits import MAX_ALIAS_NODES, MAX_DEPTH
-from reconciler.manifest.located import DataPath, Marks, YamlDocument
+from reconciler.manifest.located import DataPath, Marks, RawMark, YamlDocument, position
 from reconciler.manifest.scalars import (
     SUPPORTED_SCALAR_TAGS,
     TagProblem,
@@ -72,7 +72,7 @@ class _Frame:
     path: DataPath
     value: dict[str, object] | list[object]
     anchor: str | None
-    mark: tuple[int, int]
+    mark: RawMark
     size: int = 1
     key: str | None = None
     skip_value: bool = False
@@ -80,10 +80,10 @@ class _Frame:
     merges: list[dict[str, object]] = field(default_factory=list)
 
 
-def _mark(event: yaml.Event) -> tuple[int, int]:
+def _mark(event: yaml.Event) -> RawMark:
     mark = event.start_mark
     assert mark is not None  # parsers always mark their events
-    return (mark.line + 1, mark.column + 1)
+    return mark
 
 
 def _tag_name(tag: str) -> str:
@@ -117,8 +117,9 @@ class _DocumentBuilder:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _problem(self, mark: tuple[int, int], message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.source.display, mark[0], mark[1], message, hint))
+    def _problem(self, mark: RawMark, message: str, hint: str = "") -> None:
+        line, column = position(mark)
+        self.problems.append(Problem(self.source.display, line, column, message, hint))
 
     def _child_path(self) -> DataPath:
         if not self.stack:
@@ -133,7 +134,7 @@ class _DocumentBuilder:
     def _expecting_key(self) -> bool:
         return bool(self.stack) and self.stack[-1].kind == "map" and self.stack[-1].key is None
 
-    def _text(self, text: str, path: DataPath, mark: tuple[int, int]) -> tuple[str, bool]:
+    def _text(self, text: str, path: DataPath, mark: RawMark) -> tuple[str, bool]:
         """The text with variables expanded, and whether that worked."""
         if self.environ is None:
             return text, True
@@ -147,7 +148,7 @@ class _DocumentBuilder:
     # --- events ----------------------------------------------------------------------------
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
-        mark = _mark(event)
+        mark: RawMark = event.start_mark  # type: ignore[assignment]  # never None from a parser
         stack = self.stack
         top = stack[-1] if stack else None
         if top is None:
@@ -177,9 +178,7 @@ class _DocumentBuilder:
             top.value[top.key] = value  # type: ignore[call-overload,index]
             top.key = None
 
-    def _scalar_value(
-        self, event: yaml.ScalarEvent, path: DataPath, mark: tuple[int, int]
-    ) -> object:
+    def _scalar_value(self, event: yaml.ScalarEvent, path: DataPath, mark: RawMark) -> object:
         tag = event.tag
         if tag not in (None, "!") and tag not in SUPPORTED_SCALAR_TAGS:
             self._problem(mark, f"unsupported YAML tag {_tag_name(tag)}", _tag_problem_hint())
@@ -199,7 +198,7 @@ class _DocumentBuilder:
             self.tainted.add(path)
             return None
 
-    def _key(self, event: yaml.ScalarEvent, mark: tuple[int, int]) -> None:
+    def _key(self, event: yaml.ScalarEvent, mark: RawMark) -> None:
         top = self.stack[-1]
         tag = event.tag
         text = event.value
@@ -218,12 +217,12 @@ class _DocumentBuilder:
         key, _ = self._text(event.value, path, mark)
         self._set_key(top, key, mark)
 
-    def _set_key(self, top: _Frame, key: str, mark: tuple[int, int]) -> None:
+    def _set_key(self, top: _Frame, key: str, mark: RawMark) -> None:
         assert isinstance(top.value, dict)
         path = (*top.path, key)
         first = self.marks.keys.get(path)
         if key in top.value or (key == _MERGE and top.merges) or first is not None:
-            where = f" (first written at line {first[0]})" if first else ""
+            where = f" (first written at line {position(first)[0]})" if first else ""
             self._problem(
                 mark,
                 f"duplicate key {key!r}{where}",
@@ -262,8 +261,7 @@ class _DocumentBuilder:
             raise _Stop(
                 Problem(
                     self.source.display,
-                    mark[0],
-                    mark[1],
+                    *position(mark),
                     f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes in this file",
                     "this looks like an alias bomb; write the data out or use fewer aliases",
                 )
@@ -288,8 +286,7 @@ class _DocumentBuilder:
             raise _Stop(
                 Problem(
                     self.source.display,
-                    mark[0],
-                    mark[1],
+                    *position(mark),
                     f"the data is nested more than {MAX_DEPTH} levels deep",
                     "a manifest needs only a few levels; flatten this structure",
                 )
@@ -339,9 +336,8 @@ class _DocumentBuilder:
     def _merge(self, top: _Frame, value: object) -> None:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(source, dict) for source in sources):
-            line, column = self.marks.keys.get((*top.path, _MERGE), top.mark)
             self._problem(
-                (line, column),
+                self.marks.keys.get((*top.path, _MERGE), top.mark),
                 "a << merge key takes a mapping or a list of mappings",
                 "write <<: *defaults where &defaults names a mapping",
             )

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,17 @@ class ValueExample:
     value: dict[str, Any]
 
 
+@cache
+def _loaded() -> tuple[tuple[str, list[dict[str, Any]]], ...]:
+    return tuple(
+        (path.stem, json.loads(path.read_text(encoding="utf-8"))["interactions"])
+        for path in sorted(RECORDINGS.rglob("*.json"))
+    )
+
+
 def _recordings() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    for path in sorted(RECORDINGS.rglob("*.json")):
-        yield path.stem, json.loads(path.read_text(encoding="utf-8"))["interactions"]
+    """Every recording as (name, interactions), read from disk once per test session."""
+    yield from _loaded()
 
 
 def _sent_formulas(body: object) -> dict[str, str]:

@@ -40,6 +40,14 @@ Matching rules (observed in the recordings unless marked as a choice):
   a choice); past_*/next_* include today.
 - rollup ``every`` is false for an empty rollup, ``none`` true, ``any`` false.
 - an empty ``and`` or ``or`` list matches every page (a choice).
+- a created_time/last_edited_time property also takes a ``date`` condition, a created_by
+  property a ``people`` condition; other keys must match the property's type.
+- a property missing from a page's ``properties`` is empty (so a caller may load only the
+  properties the filter and sorts read).
+
+Sort keys: text ignoring case; numbers; checkbox false first; select, status and multi_select
+by the schema's option order; dates and timestamps by instant; people by name; formula and
+rollup by their result.
 """
 
 from __future__ import annotations

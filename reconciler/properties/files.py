@@ -30,9 +30,8 @@ from reconciler.properties.checks import (
     list_items,
 )
 
-__all__ = ["MAX_FILE_NAME_LENGTH", "FilesCodec", "name_from_url"]
+__all__ = ["FilesCodec", "name_from_url"]
 
-MAX_FILE_NAME_LENGTH = 100
 _FILE_KEYS = frozenset({"name", "url", "hosted"})
 
 
@@ -40,17 +39,13 @@ def name_from_url(url: str) -> str:
     """A file name for a bare URL: its last path segment, else its host, else the URL."""
     parts = urlsplit(url)
     segment = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
-    name = segment or parts.netloc or url
-    return name[:MAX_FILE_NAME_LENGTH]
+    return segment or parts.netloc or url
 
 
 def _name(value: object, path: tuple[str | int, ...]) -> str:
     name = expect_str(value, "a file name", path=path).strip()
-    if not name or len(name) > MAX_FILE_NAME_LENGTH:
-        raise ValueProblem(
-            f"a file name must have 1 to {MAX_FILE_NAME_LENGTH} characters, not {len(name)}",
-            path=path,
-        )
+    if not name:
+        raise ValueProblem("a file name must not be empty", path=path)
     return name
 
 

@@ -32,12 +32,20 @@ from reconciler.properties.checks import (
     optional_str,
 )
 
-__all__ = ["OPTION_COLORS", "MultiSelectCodec", "SelectCodec", "StatusCodec", "option_names"]
+__all__ = [
+    "MAX_OPTION_NAME_LENGTH",
+    "OPTION_COLORS",
+    "MultiSelectCodec",
+    "SelectCodec",
+    "StatusCodec",
+    "option_names",
+]
 
 OPTION_COLORS = frozenset(
     {"default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red"}
 )
 _OPTION_KEYS = frozenset({"name", "color", "description"})
+MAX_OPTION_NAME_LENGTH = 100
 
 
 def option_names(config: Mapping[str, JSON]) -> list[str]:
@@ -46,6 +54,24 @@ def option_names(config: Mapping[str, JSON]) -> list[str]:
     if not isinstance(options, list):
         return []
     return [str(o["name"]) for o in options if isinstance(o, dict) and "name" in o]
+
+
+def _checked_name(text: str, path: tuple[str | int, ...]) -> str:
+    """An option name Notion takes: non-empty, without commas, at most 100 characters."""
+    name = text.strip()
+    if not name or "," in name:
+        raise ValueProblem(
+            f"an option name must be non-empty and without commas, not {name!r}",
+            hint="Notion splits option names on commas",
+            path=path,
+        )
+    if len(name) > MAX_OPTION_NAME_LENGTH:
+        raise ValueProblem(
+            f"the option name is {len(name)} characters long; Notion takes at most "
+            f"{MAX_OPTION_NAME_LENGTH}",
+            path=path,
+        )
+    return name
 
 
 def _option_from_manifest(item: object, index: int) -> dict[str, JSON]:
@@ -60,13 +86,7 @@ def _option_from_manifest(item: object, index: int) -> dict[str, JSON]:
     check_mapping_keys(item, "an option", _OPTION_KEYS, required=frozenset({"name"}), path=path)
     name = item["name"]
     name = str(name) if isinstance(name, int | float) and not isinstance(name, bool) else name
-    name = expect_str(name, "an option name", path=(*path, "name")).strip()
-    if not name or "," in name:
-        raise ValueProblem(
-            f"an option name must be non-empty and without commas, not {name!r}",
-            hint="Notion splits option names on commas",
-            path=(*path, "name"),
-        )
+    name = _checked_name(expect_str(name, "an option name", path=(*path, "name")), (*path, "name"))
     option: dict[str, JSON] = {"name": name}
     color = optional_str(item.get("color"), "an option colour", path=(*path, "color"))
     if color is not None:
@@ -114,7 +134,7 @@ def _by_name(config: Mapping[str, JSON]) -> dict[str, dict[str, JSON]]:
 def _option_name(value: object, config: Mapping[str, JSON], path: tuple[str | int, ...]) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)  # YAML reads `Size: 3` as a number
-    name = expect_str(value, "an option", path=path).strip()
+    name = _checked_name(expect_str(value, "an option", path=path), path)
     declared = option_names(config)
     if declared and name not in declared:
         raise ValueProblem(

@@ -193,6 +193,7 @@ def test_status_groups_never_show_as_a_change() -> None:
     [
         (["Todo", "Todo"], ("options", 1)),
         (["a, b"], ("options", 0, "name")),
+        (["x" * 101], ("options", 0, "name")),
         ([{"name": "x", "color": "teal"}], ("options", 0, "color")),
         ([{"name": "x", "colour": "red"}], ("options", 0, "colour")),
         ([True], ("options", 0)),

@@ -241,6 +241,17 @@ class StatusCodec(SelectCodec):
     """
 
     type_name = "status"
+    config_keys: ClassVar[frozenset[str]] = frozenset({"options", "groups"})
+
+    def _parse_settings(self, raw: Mapping[str, object]) -> dict[str, JSON]:
+        if "groups" in raw:
+            raise ValueProblem(
+                "status groups cannot be set through the Notion API",
+                hint="declare the options only; new options land in the To-do group, and "
+                "people can move them to another group in Notion",
+                path=("groups",),
+            )
+        return super()._parse_settings(raw)
 
     def config_from_response(self, prop: Mapping[str, JSON], refs: References) -> dict[str, JSON]:
         config = super().config_from_response(prop, refs)

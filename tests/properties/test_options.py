@@ -214,3 +214,12 @@ def test_an_unknown_setting_is_a_value_problem() -> None:
         SELECT.parse_config({"type": "select", "format": "percent"})
     expected = ("format",)
     assert expected == caught.value.path
+
+
+def test_status_groups_cannot_be_declared() -> None:
+    """Groups are read-only through the API; the hint says where options land."""
+    with pytest.raises(ValueProblem) as caught:
+        STATUS.parse_config({"options": ["Done"], "groups": [{"name": "Complete"}]})
+    expected = ("groups",)
+    assert expected == caught.value.path
+    assert "To-do" in caught.value.hint

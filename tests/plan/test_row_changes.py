@@ -1,0 +1,209 @@
+"""The differ's row changes: matched by key, field-level diffs, links, restores, trashes, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reconciler.errors import PlanError
+from reconciler.plan import Action, ChangeClass, FieldDiff
+from reconciler.plan import rows as rows_module
+from tests.plan.world import (
+    ADA,
+    GRACE,
+    World,
+    desired_row,
+    live_row,
+    page,
+    task_values,
+    with_live_values,
+    with_values,
+)
+
+
+def _edit_task(world: World, index: int, **values: object) -> World:
+    rows = list(world.desired_rows("tasks"))
+    rows[index] = with_values(rows[index], **values)  # type: ignore[arg-type]
+    return world.desired_db("tasks", rows=tuple(rows))
+
+
+def _add_task(world: World, slug: str, **values: object) -> World:
+    row = desired_row(slug, task_values(slug, slug.replace("-", " ").title(), **values))  # type: ignore[arg-type]
+    return world.desired_db("tasks", rows=(*world.desired_rows("tasks"), row))
+
+
+def test_a_changed_value_is_an_update_of_that_field_only() -> None:
+    """One changed status: update_row with one FieldDiff, the page id and the live row's hash."""
+    world = _edit_task(World.steady(), 1, Status="Done")
+    [change] = world.plan().changes
+    live = world.live_rows("tasks")[1]
+    assert (
+        change.action,
+        change.target,
+        change.change_class,
+    ) == (Action.UPDATE_ROW, "design-pages", ChangeClass.SAFE)
+    assert (FieldDiff("Status", "Doing", "Done"),) == change.diffs
+    assert (change.before, change.after) == ({"Status": "Doing"}, {"Status": "Done"})
+    assert (live.page_id, live.content_hash) == (change.page_id, change.live_hash)
+
+
+def test_rows_with_equal_hashes_never_reach_deepdiff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged rows are skipped by their content hash: DeepDiff is not called at all."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("DeepDiff called for an unchanged row")
+
+    monkeypatch.setattr(rows_module, "DeepDiff", refuse)
+    assert World.steady().plan().is_empty
+
+
+def test_an_integer_and_an_equal_float_are_the_same_number() -> None:
+    """2 in the manifest and 2.0 from Notion: no change."""
+    world = World.steady()
+    live = list(world.live_rows("tasks"))
+    live[0] = with_live_values(live[0], {"Estimate": 2.0})
+    assert world.live_db("tasks", rows=tuple(live)).plan().is_empty
+
+
+def test_people_by_e_mail_match_their_user_ids() -> None:
+    """A manifest naming ada@example.com equals a live value holding Ada's user id."""
+    world = _edit_task(World.steady(), 1, Owner=["ada@example.com"])
+    assert world.plan().is_empty
+
+
+def test_an_unknown_e_mail_is_a_plan_error_naming_row_and_property() -> None:
+    """An e-mail no workspace user has: PlanError with database, row key, property and value."""
+    world = _edit_task(World.steady(), 1, Owner=["nobody@example.com"])
+    with pytest.raises(PlanError) as caught:
+        world.plan()
+    message = caught.value.message
+    assert "'tasks', row 'design-pages', property 'Owner'" in message
+    assert "'nobody@example.com'" in message
+    assert caught.value.hint
+
+
+def test_a_relation_key_without_a_target_row_is_a_plan_error() -> None:
+    """Project: [Mobile app] with no such project: PlanError saying what to do."""
+    world = _edit_task(World.steady(), 0, Project=["Mobile app"])
+    with pytest.raises(PlanError) as caught:
+        world.plan()
+    assert "no row of 'projects' has the key 'Mobile app'" in caught.value.message
+    assert "add a row with the key 'Mobile app'" in str(caught.value.hint)
+
+
+def test_clearing_a_value_is_lossy_but_unticking_a_checkbox_is_not() -> None:
+    """Estimate 2 → empty is lossy; Done true → false is a safe update."""
+    cleared = _edit_task(World.steady(), 0, Estimate=None).plan().changes[0]
+    unticked = _edit_task(World.steady(), 0, Done=False).plan().changes[0]
+    assert cleared.change_class == ChangeClass.LOSSY
+    assert unticked.change_class == ChangeClass.SAFE
+
+
+def test_a_new_row_relating_to_existing_rows_is_one_create() -> None:
+    """Relations to rows that exist already go straight into the create (no link needed)."""
+    world = _add_task(World.steady(), "write-copy", project=["Website"], blocked_by=["write-brief"])
+    [change] = world.plan().changes
+    assert change.action == Action.CREATE_ROW
+    assert change.after is not None
+    assert (change.after["Project"], change.after["Blocked by"]) == (["Website"], ["write-brief"])
+
+
+def test_relations_to_rows_created_in_the_same_apply_wait_for_a_link() -> None:
+    """Two new rows blocking each other (a cycle): both created, then both linked in phase 4."""
+    world = _add_task(World.steady(), "draft", blocked_by=["review"])
+    world = _add_task(world, "review", blocked_by=["draft"])
+    actions = [(c.action, c.target, c.phase) for c in world.plan().changes]
+    assert actions == [
+        (Action.CREATE_ROW, "draft", 2),
+        (Action.CREATE_ROW, "review", 2),
+        (Action.LINK_ROW, "draft", 4),
+        (Action.LINK_ROW, "review", 4),
+    ]
+
+
+def test_a_self_relation_to_its_own_new_row_is_linked_after_the_create() -> None:
+    """A new row that names itself gets its relation in a link after its create."""
+    world = _add_task(World.steady(), "loop", blocked_by=["loop"])
+    link = world.plan().changes[-1]
+    assert (link.action, link.after) == (Action.LINK_ROW, {"Blocked by": ["loop"]})
+
+
+def test_an_update_pointing_at_a_new_row_splits_into_update_and_link() -> None:
+    """Other fields update in phase 3; the relation to the new row links in phase 4."""
+    world = _add_task(World.steady(), "research")
+    world = _edit_task(world, 1, Status="Done", **{"Blocked by": ["write-brief", "research"]})
+    changes = [c for c in world.plan().changes if c.target == "design-pages"]
+    assert [c.action for c in changes] == [Action.UPDATE_ROW, Action.LINK_ROW]
+    update, link = changes
+    assert update.after == {"Status": "Done"}
+    assert link.after == {"Blocked by": ["research", "write-brief"]}
+    assert (update.page_id, update.live_hash) == (link.page_id, link.live_hash)
+
+
+def test_a_row_missing_from_a_pruned_manifest_is_trashed() -> None:
+    """prune: true and a live row the manifest lacks: trash_row, destructive, phase 5."""
+    world = World.steady()
+    world.desired_db("tasks", rows=world.desired_rows("tasks")[:1])
+    world.live_db("tasks", rows=(world.live_rows("tasks")[0], world.live_rows("tasks")[1]))
+    changes = world.plan().changes
+    trash = [c for c in changes if c.action is Action.TRASH_ROW]
+    assert [("design-pages", ChangeClass.DESTRUCTIVE, 5, page(12))] == [
+        (c.target, c.change_class, c.phase, c.page_id) for c in trash
+    ]
+
+
+def test_without_prune_rows_missing_from_the_manifest_are_left_alone_and_counted() -> None:
+    """prune: false: no trash; the row counts as not managed."""
+    world = World.steady()
+    world.desired_db("tasks", prune=False, rows=world.desired_rows("tasks")[:1])
+    plan = world.plan()
+    assert plan.is_empty
+    tasks = plan.database("tasks")
+    assert tasks is not None
+    assert (tasks.managed_rows, tasks.unmanaged_rows) == (1, 1)
+
+
+def test_a_trashed_row_whose_key_is_back_is_restored_with_its_changes() -> None:
+    """The key comes back: restore_row (safe) setting in_trash false and the changed values."""
+    world = World.steady()
+    trashed = dataclasses.replace(world.live_rows("tasks")[1], in_trash=True)
+    world.live_db("tasks", rows=(world.live_rows("tasks")[0], trashed))
+    world = _edit_task(world, 1, Estimate=8)
+    [change] = world.plan().changes
+    assert (Action.RESTORE_ROW, ChangeClass.SAFE, page(12)) == (
+        change.action,
+        change.change_class,
+        change.page_id,
+    )
+    assert (
+        change.before,
+        change.after,
+    ) == ({"in_trash": True, "Estimate": 5.5}, {"in_trash": False, "Estimate": 8})
+
+
+def test_ignored_properties_are_never_compared() -> None:
+    """Notes is ignored: a live value there changes nothing."""
+    world = World.steady()
+    live = list(world.live_rows("tasks"))
+    live[0] = with_live_values(live[0], {"Notes": "hand-written"})
+    assert world.live_db("tasks", rows=tuple(live)).plan().is_empty
+
+
+def test_keyless_live_rows_of_a_pruned_database_are_trashed() -> None:
+    """A live row with an empty key is no manifest row: with prune it goes to the trash."""
+    world = World.steady()
+    stray = live_row(19, None, task_values("", "Untitled"))
+    world.live_db("tasks", rows=(*world.live_rows("tasks"), stray))
+    [change] = world.plan().changes
+    assert (Action.TRASH_ROW, page(19), "a row without a key") == (
+        change.action,
+        change.target,
+        change.note,
+    )
+
+
+def test_people_values_are_labelled_for_display() -> None:
+    """The plan carries e-mails for the user ids its people values name."""
+    plan = _edit_task(World.steady(), 1, Owner=[ADA, GRACE]).plan()
+    assert plan.users == {ADA: "ada@example.com", GRACE: "grace@example.com"}

@@ -28,6 +28,11 @@ Schema configuration (one property of a data source) flows the same way::
 Live configurations may carry more than desired ones (option ids, status groups, a dual
 relation's synced property): ``config_changes`` compares what the manifest states and leaves the
 rest alone, so an unset detail never shows as a change.
+
+Read-only types derive from ``ReadOnlyCodec`` (``from_manifest`` and ``to_request`` refuse).
+Page objects cut long reference lists at 25: ``is_partial`` says when, and
+``from_property_items`` decodes the full list from the page property endpoint. ``display``
+takes optional references to show users by e-mail or name.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ __all__ = [
     "COMMON_DECLARATION_KEYS",
     "ConfigChange",
     "PropertyCodec",
+    "ReadOnlyCodec",
     "References",
     "ValueProblem",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.model import KEY_TYPES, READ_ONLY_TYPES, WRITABLE_TYPES
+import reconciler.properties
+from reconciler.model import ALL_TYPES, KEY_TYPES, READ_ONLY_TYPES, WRITABLE_TYPES
 from reconciler.properties import ALL_CODECS, ValueProblem, codec_for
 
 
@@ -36,3 +37,16 @@ def test_key_flags_match_the_model() -> None:
     keys = {name for name, codec in ALL_CODECS.items() if codec.can_be_key}
     expected = KEY_TYPES
     assert expected == keys
+
+
+def test_every_property_type_has_a_codec() -> None:
+    """The registry covers exactly the model's types."""
+    expected = ALL_TYPES
+    assert expected == set(ALL_CODECS)
+
+
+def test_the_package_exports_a_sorted_all() -> None:
+    """reconciler.properties re-exports its public names through a sorted __all__."""
+    names = list(reconciler.properties.__all__)
+    assert sorted(names) == names
+    assert all(hasattr(reconciler.properties, name) for name in names)

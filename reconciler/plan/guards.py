@@ -33,8 +33,8 @@ class Guarded:
     notes: tuple[GuardNote, ...]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _plural(count: int, noun: str, plural: str = "") -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
 def guard(
@@ -53,7 +53,7 @@ def guard(
                 f"{desired.handle} is protected (`protect: true`): "
                 f"{_plural(len(deletes), 'delete')} left out "
                 f"({_plural(len(trashes), 'row')} to trash,"
-                f" {_plural(len(deletes) - len(trashes), 'property')} to remove)",
+                f" {_plural(len(deletes) - len(trashes), 'property', 'properties')} to remove)",
                 withheld=len(deletes),
             )
         )

@@ -1,0 +1,132 @@
+"""The plan as a whole: deterministic, checksummed, counted, estimated, limited by --database."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pytest
+
+from reconciler.errors import PlanError
+from reconciler.model import canonical_json
+from reconciler.plan import (
+    Action,
+    ChangeClass,
+    Estimate,
+    checksum,
+    dump_plan,
+    plan_to_json,
+)
+from reconciler.plan.serialise import content_of
+from tests.plan.world import World, desired_row, live_row, task_values, with_values
+
+
+def _busy_world() -> World:
+    """One update, one create, one trash and one new property across both databases."""
+    world = World.steady()
+    rows = list(world.desired_rows("tasks"))
+    rows[0] = with_values(rows[0], Estimate=3)
+    rows.append(desired_row("ship", task_values("ship", "Ship it", project=["Analytics"])))
+    world.desired_db("tasks", rows=tuple(rows))
+    extra = live_row(13, "old-task", task_values("old-task", "An old task"))
+    return world.live_db("tasks", rows=(*world.live_rows("tasks"), extra))
+
+
+def test_the_same_inputs_give_byte_identical_plans() -> None:
+    """Two plans of the same states serialise to the same bytes, live row order aside."""
+    first = dump_plan(_busy_world().plan())
+    world = _busy_world()
+    world.live_db("tasks", rows=tuple(reversed(world.live_rows("tasks"))))
+    assert dump_plan(world.plan()) == first
+
+
+def test_the_checksum_is_the_sha256_of_the_canonical_content() -> None:
+    """sha256 over the canonical JSON of everything but checksum, masked flag and read."""
+    plan = _busy_world().plan()
+    content = canonical_json(content_of(plan_to_json(plan)))
+    assert plan.checksum == hashlib.sha256(content.encode()).hexdigest()
+
+
+def test_the_checksum_covers_the_live_row_hashes() -> None:
+    """A touched live row with other content (another live_hash) changes the checksum."""
+    plan = _busy_world().plan()
+    tasks = plan.database("tasks")
+    assert tasks is not None
+    update = next(c for c in tasks.changes if c.action is Action.UPDATE_ROW)
+    other = dataclasses.replace(update, live_hash="0" * 64)
+    changes = tuple(other if c is update else c for c in tasks.changes)
+    edited = dataclasses.replace(
+        plan,
+        databases=(plan.databases[0], dataclasses.replace(tasks, changes=changes)),
+    )
+    assert checksum(edited) != plan.checksum
+
+
+def test_request_accounting_is_outside_the_checksum_and_equality() -> None:
+    """The `read` section differs between runs; plans and checksums do not."""
+    world = _busy_world()
+    first = world.plan(read={"requests": 4})
+    second = world.plan(read={"requests": 9})
+    assert (first == second, first.checksum == second.checksum) == (True, True)
+
+
+def test_counts_cover_every_class() -> None:
+    """One update and one create are safe; the trash is destructive."""
+    assert _busy_world().plan().counts() == {
+        ChangeClass.SAFE: 2,
+        ChangeClass.LOSSY: 0,
+        ChangeClass.DESTRUCTIVE: 1,
+    }
+
+
+def test_the_estimate_counts_real_requests_and_their_time() -> None:
+    """update + create + trash = 3 writes, plus one query re-reading the 2 touched rows of 3
+    (cheaper than 2 GETs): 4 requests, 1.6 s at 2.5 requests/s."""
+    plan = _busy_world().plan(requests_per_second=2.5)
+    assert plan.estimate == Estimate(requests=4, seconds=1.6, rps=2.5)
+
+
+def test_schema_changes_of_one_stage_are_one_request() -> None:
+    """Two new properties of one database are one data source update."""
+    world = World.steady()
+    tasks = world.desired.database("tasks")
+    assert tasks is not None
+    extra = (
+        dataclasses.replace(tasks.properties[0], name="Due", type="date"),
+        dataclasses.replace(tasks.properties[0], name="Link", type="url"),
+    )
+    plan = world.desired_db("tasks", properties=(*tasks.properties, *extra)).plan()
+    assert (len(plan.changes), plan.estimate.requests) == (2, 1)
+
+
+def test_database_limits_the_plan_and_names_the_others() -> None:
+    """--database tasks: only tasks changes; projects is listed as skipped and untouched."""
+    world = _busy_world().desired_db("projects", title="Initiatives")
+    plan = world.plan(databases=["tasks"])
+    assert ([db.handle for db in plan.databases], plan.skipped_databases) == (
+        ["tasks"],
+        ("projects",),
+    )
+
+
+def test_relations_into_a_skipped_database_still_resolve_by_key() -> None:
+    """Rows of a skipped target still count for relation keys (its live rows were read)."""
+    plan = _busy_world().plan(databases=["tasks"])
+    create = next(c for c in plan.changes if c.action is Action.CREATE_ROW)
+    assert create.after is not None
+    assert create.after["Project"] == ["Analytics"]
+
+
+def test_an_unknown_database_handle_is_a_plan_error() -> None:
+    """--database clients when no manifest declares it: the known handles are the hint."""
+    with pytest.raises(PlanError) as caught:
+        World.steady().plan(databases=["clients"])
+    assert "--database clients" in caught.value.message
+    assert caught.value.hint == "databases of these manifests: projects, tasks"
+
+
+def test_changes_are_in_apply_order_across_databases() -> None:
+    """Plan.changes: schema (phase 1) of every database before any row change, trashes late."""
+    world = _busy_world().desired_db("projects", title="Initiatives")
+    phases = [change.phase for change in world.plan().changes]
+    assert phases == sorted(phases)

@@ -1,0 +1,90 @@
+"""The plan file: written, read back equal, checked (schema, checksum, format version)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reconciler.errors import PlanFileError
+from reconciler.plan import Plan, dump_plan, load_plan, plan_schema, write_plan
+from reconciler.render import render_json
+from tests.plan.world import World, desired_row, task_values, with_values
+
+
+def _plan() -> Plan:
+    world = World.steady()
+    rows = list(world.desired_rows("tasks"))
+    rows[1] = with_values(rows[1], Status="Done", Owner=["ada@example.com", "grace@example.com"])
+    rows.append(desired_row("ship", task_values("ship", "Ship it", blocked_by=["design-pages"])))
+    return world.desired_db("tasks", rows=tuple(rows)).plan(read={"requests": 7})
+
+
+def test_a_written_plan_reads_back_equal(tmp_path: Path) -> None:
+    """write_plan then load_plan gives an equal Plan, checksum and request accounting kept."""
+    plan = _plan()
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    loaded = load_plan(path)
+    assert (loaded, loaded.checksum, loaded.read) == (plan, plan.checksum, {"requests": 7})
+
+
+def test_the_plan_file_follows_the_schema() -> None:
+    """The document validates against schemas/plan.schema.json (JSON Schema 2020-12)."""
+    jsonschema.Draft202012Validator.check_schema(plan_schema())
+    jsonschema.Draft202012Validator(plan_schema()).validate(json.loads(dump_plan(_plan())))
+
+
+def test_a_modified_plan_file_is_refused(tmp_path: Path) -> None:
+    """Editing a value after writing breaks the checksum: PlanFileError saying so."""
+    path = tmp_path / "plan.json"
+    write_plan(_plan(), path)
+    path.write_text(path.read_text().replace('"Done"', '"Doing"'), encoding="utf-8")
+    with pytest.raises(PlanFileError, match="was modified after it was written"):
+        load_plan(path)
+
+
+def test_a_masked_rendering_is_not_a_plan_file(tmp_path: Path) -> None:
+    """The --format json output cannot be applied: refused with how to write a plan file."""
+    path = tmp_path / "rendering.json"
+    path.write_text(render_json(_plan()), encoding="utf-8")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(path)
+    assert "sensitive values masked" in caught.value.message
+    assert caught.value.hint == "write the plan file with: reconciler plan -o plan.json"
+
+
+def test_a_plan_of_a_newer_format_is_refused(tmp_path: Path) -> None:
+    """format 2 is newer than this reconciler: upgrade, or plan again."""
+    path = tmp_path / "plan.json"
+    document = json.loads(dump_plan(_plan()))
+    document["format"] = 2
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanFileError, match="has plan format 2; this reconciler reads format 1"):
+        load_plan(path)
+
+
+def test_a_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:
+    """Invalid JSON: where it breaks."""
+    path = tmp_path / "plan.json"
+    path.write_text('{"format": 1,\n  oops}', encoding="utf-8")
+    with pytest.raises(PlanFileError, match="invalid JSON at line 2, column 3"):
+        load_plan(path)
+
+
+def test_a_document_outside_the_schema_is_refused_with_the_path(tmp_path: Path) -> None:
+    """An unknown action: the schema error names where it is."""
+    path = tmp_path / "plan.json"
+    document = json.loads(dump_plan(_plan()))
+    document["databases"][1]["changes"][0]["action"] = "delete_everything"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanFileError, match="at databases/1/changes/0/action"):
+        load_plan(path)
+
+
+def test_a_missing_plan_file_is_a_clear_error(tmp_path: Path) -> None:
+    """No such file: PlanFileError naming it, never a traceback."""
+    with pytest.raises(PlanFileError, match=r"cannot read the plan file .*missing\.json"):
+        load_plan(tmp_path / "missing.json")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
@@ -12,44 +11,8 @@ from tests.emulator.engines import values as v
 
 # A Saturday, 41 seconds into the minute: now() is truncated to 16:58.
 NOW = datetime(2026, 6, 27, 16, 58, 41, tzinfo=UTC)
-RELATED = ("38c9ce7b-60a4-811b-b44c-d1e3c3f63f40", "38c9ce7b-60a4-8115-a712-d10ea87e020b")
-PAGE: dict[str, Any] = {
-    "Name": v.title("Ship the release"),
-    "Notes": v.text(""),
-    "Price": v.number(42, property_id="%5Di%3BB"),
-    "Empty number": v.number(None),
-    "Done": v.checkbox(True),
-    "Stage": v.select("Doing"),
-    "No stage": v.select(None),
-    "Status": v.status("Done"),
-    "Tags": v.multi_select("Red", "Blue"),
-    "Due": v.date("2026-07-01"),
-    "No due": v.date(None),
-    "Meeting": v.date("2026-06-27T09:30:00.000+02:00"),
-    "Span": v.date("2026-07-01", "2026-07-05"),
-    "Owners": v.people(v.ADA, v.BOT),
-    "Related": v.relation(*RELATED),
-    "Attachments": v.files("plan.pdf", "budget.xlsx"),
-    "Website": v.url("https://example.com"),
-    "Mail": v.url("ada@example.com", kind="email"),
-    "No phone": v.url(None, kind="phone_number"),
-    "Ticket": v.unique_id(7, "TASK"),
-    "Sequence": v.unique_id(3),
-    "Score": v.formula("number", 9),
-    "Label": v.formula("string", "hot"),
-    "Created": v.created_time("2026-06-26T13:45:00.000Z"),
-    "Author": v.created_by(v.ADA),
-    "Verified": v.verification("verified"),
-    "Total": v.rollup("number", 12, "sum"),
-    "Titles": v.rollup(
-        "array",
-        [
-            {"type": "title", "title": v.rich_text("A")},
-            {"type": "title", "title": v.rich_text("B")},
-        ],
-        "show_original",
-    ),
-}
+PAGE = v.EVERY_TYPE
+RELATED = v.RELATED_IDS
 NAMES_BY_ID = {value["id"]: name for name, value in PAGE.items()}
 
 

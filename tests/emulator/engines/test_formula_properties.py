@@ -107,19 +107,19 @@ def test_any_text_parses_or_raises_formula_error(text: str):
     assert tree == parse(unparse(tree))
 
 
-PAGE = {
-    "A": v.number(3),
-    "B": v.title("Ship"),
-    "": v.date("2026-07-01"),
-    "C": v.multi_select("Red"),
-}
+PROPERTY_NAMES = sorted(v.EVERY_TYPE)
+page_expressions = st.recursive(
+    st.one_of(leaves, st.sampled_from(PROPERTY_NAMES).map(PropertyReference)),
+    extend,
+    max_leaves=25,
+)
 NOW = datetime(2026, 6, 27, 16, 58, tzinfo=UTC)
 
 
-@given(expressions)
+@given(page_expressions)
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 def test_evaluating_any_formula_gives_a_payload(tree: Expression):
     """Evaluation never raises by default: a failing formula is a null string, as in Notion."""
-    payload = formula.evaluate(tree, PAGE, property_names_by_id={}, now=NOW)
+    payload = formula.evaluate(tree, v.EVERY_TYPE, property_names_by_id={}, now=NOW)
 
     assert payload["type"] in {"string", "number", "boolean", "date"}

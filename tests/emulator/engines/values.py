@@ -131,3 +131,44 @@ def rollup(kind: str, value: Any, function: str, property_id: str = "rlp") -> di
         "type": "rollup",
         "rollup": {"type": kind, kind: value, "function": function},
     }
+
+
+# A page holding a value of every property type, as the API returns it.
+RELATED_IDS = ("38c9ce7b-60a4-811b-b44c-d1e3c3f63f40", "38c9ce7b-60a4-8115-a712-d10ea87e020b")
+EVERY_TYPE: dict[str, Any] = {
+    "Name": title("Ship the release"),
+    "Notes": text(""),
+    "Price": number(42, property_id="%5Di%3BB"),
+    "Empty number": number(None),
+    "Done": checkbox(True),
+    "Stage": select("Doing"),
+    "No stage": select(None),
+    "Status": status("Done"),
+    "Tags": multi_select("Red", "Blue"),
+    "Due": date("2026-07-01"),
+    "No due": date(None),
+    "Meeting": date("2026-06-27T09:30:00.000+02:00"),
+    "Span": date("2026-07-01", "2026-07-05"),
+    "Owners": people(ADA, BOT),
+    "Related": relation(*RELATED_IDS),
+    "Attachments": files("plan.pdf", "budget.xlsx"),
+    "Website": url("https://example.com"),
+    "Mail": url("ada@example.com", kind="email"),
+    "No phone": url(None, kind="phone_number"),
+    "Ticket": unique_id(7, "TASK"),
+    "Sequence": unique_id(3),
+    "Score": formula("number", 9),
+    "Label": formula("string", "hot"),
+    "Created": created_time("2026-06-26T13:45:00.000Z"),
+    "Author": created_by(ADA),
+    "Verified": verification("verified"),
+    "Total": rollup("number", 12, "sum"),
+    "Titles": rollup(
+        "array",
+        [
+            {"type": "title", "title": rich_text("A")},
+            {"type": "title", "title": rich_text("B")},
+        ],
+        "show_original",
+    ),
+}

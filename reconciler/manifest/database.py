@@ -46,7 +46,9 @@ def _notion_id(document: YamlDocument, field: str, problems: list[Problem]) -> s
     try:
         return normalise_id(raw, f"`{field}`")
     except ValueProblem as problem:
-        problems.append(document.problem((field,), problem.message, problem.hint))
+        problems.append(
+            document.problem((field,), problem.message, problem.hint or "copy the id from Notion")
+        )
         return None
 
 

@@ -73,7 +73,8 @@ def _declare(
         config = codec.parse_config(_settings(name, type_name, declaration))
     except ValueProblem as problem:
         inner = ("dual",) if problem.path[:1] == ("type",) else problem.path
-        problems.append(document.problem((*path, *inner), problem.message, problem.hint))
+        hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
+        problems.append(document.problem((*path, *inner), problem.message, hint))
         return None
     description = declaration.get("description")
     renamed_from = declaration.get("renamed_from")

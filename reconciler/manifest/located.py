@@ -82,10 +82,11 @@ class YamlDocument:
         line, column = self.marks.key_mark(path) if at_key else self.marks.value_mark(path)
         return SourceLocation(self.source.repo_path, line, column)
 
-    def problem(
-        self, path: DataPath, message: str, hint: str = "", *, at_key: bool = False
-    ) -> Problem:
-        """A problem located at the part at ``path``, named as the user gave the file."""
+    def problem(self, path: DataPath, message: str, hint: str, *, at_key: bool = False) -> Problem:
+        """A problem located at the part at ``path``, named as the user gave the file.
+
+        ``hint`` says how to fix it: every problem carries one.
+        """
         line, column = self.marks.key_mark(path) if at_key else self.marks.value_mark(path)
         return Problem(self.source.display, line, column, message, hint)
 

@@ -148,7 +148,8 @@ def _keyed_row(
     try:
         key = declarations.codecs[key_name].key_text(values[key_name])
     except ValueProblem as problem:
-        problems.append(document.problem(path, problem.message, problem.hint))
+        hint = problem.hint or "key types: title, rich_text, number, url, email, phone_number"
+        problems.append(document.problem(path, problem.message, hint))
         return None
     location = document.location(path)
     if key is None:

@@ -78,7 +78,11 @@ def _open(
         return None
     if target.suffix.lower() not in _SUFFIXES:
         problems.append(
-            manifest.problem(path, f"rows_from {entry!r} is not a .csv, .yaml, .yml or .json file")
+            manifest.problem(
+                path,
+                f"rows_from {entry!r} is not a .csv, .yaml, .yml or .json file",
+                "keep rows in a CSV file (header = property names), or a YAML or JSON list",
+            )
         )
         return None
     try:
@@ -245,7 +249,9 @@ def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSou
         else:
             problems.append(
                 document.problem(
-                    (index,), f"row {index + 1} must be a mapping of property names to values"
+                    (index,),
+                    f"row {index + 1} must be a mapping of property names to values",
+                    "write each row as {Name: ..., Status: ...}",
                 )
             )
     return rows
@@ -257,7 +263,11 @@ def _yaml_document(source: SourceFile, problems: list[Problem]) -> YamlDocument 
     if not result.complete:
         return None
     if len(result.documents) > 1:
-        problems.append(result.documents[1].problem((), "a rows_from file holds one YAML document"))
+        problems.append(
+            result.documents[1].problem(
+                (), "a rows_from file holds one YAML document", "put every row in one list"
+            )
+        )
         return None
     return result.documents[0] if result.documents else None
 

@@ -45,7 +45,11 @@ def load_settings(
     if not result.complete or result.problems:
         return Settings()
     if len(result.documents) > 1:
-        problems.append(result.documents[1].problem((), "reconciler.yaml holds one document"))
+        problems.append(
+            result.documents[1].problem(
+                (), "reconciler.yaml holds one document", "remove the --- and what follows"
+            )
+        )
         return Settings()
     if not result.documents:
         return Settings()
@@ -58,5 +62,7 @@ def load_settings(
     try:
         return Settings.from_mapping(document.data)
     except ConfigError as error:
-        problems.append(document.problem((), error.message, error.hint or ""))
+        problems.append(
+            document.problem((), error.message, error.hint or "see schemas/config.schema.json")
+        )
         return Settings()

@@ -75,7 +75,13 @@ def read_source(path: Path, display: str, root: Path) -> SourceFile:
         ) from None
     except OSError as error:
         raise FileProblem(
-            Problem(display, 0, 0, f"the file cannot be read ({error.strerror})")
+            Problem(
+                display,
+                0,
+                0,
+                f"the file cannot be read ({error.strerror})",
+                "check the file's permissions",
+            )
         ) from None
     return SourceFile(path, display, repo_relative(path, root, display), _decode(data, display))
 

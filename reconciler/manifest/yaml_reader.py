@@ -117,7 +117,7 @@ class _DocumentBuilder:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _problem(self, mark: RawMark, message: str, hint: str = "") -> None:
+    def _problem(self, mark: RawMark, message: str, hint: str) -> None:
         line, column = position(mark)
         self.problems.append(Problem(self.source.display, line, column, message, hint))
 

@@ -1,0 +1,460 @@
+"""The executor: a plan's changes sent to Notion stage by stage, concurrently within each stage.
+
+Stages follow ``Plan.changes`` (phase, then schema order). Inside a stage the operations run on
+a thread pool; every request still goes through the gateway's one rate limiter, so the pool only
+keeps that budget busy. Schema changes of one data source in one stage are one
+``update_data_source`` call; every other change is one operation (a restore with values is two
+requests). The main thread does all bookkeeping — journal, references, audit, progress — so
+workers only talk to Notion:
+
+- before an operation is sent its changes are journaled ``started`` (fsync'd);
+- when it returns they are journaled ``done`` with the ids it created, rows created are added to
+  the references so later stages can link to them, and the outcome is audited and reported;
+- an operation that depends on a failed one is not sent: rows of a database whose creation
+  failed, changes writing a property whose schema change failed, and rows (or links to rows)
+  whose create failed are ``skipped`` with the reason;
+- when ``stop`` is set (Ctrl-C), no further operation starts; those in flight finish and are
+  recorded, the rest are ``not_started``.
+
+Changes the journal already records done for this plan are not sent again. Used by the session.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from reconciler.apply.audit import AuditLog, AuditRecord
+from reconciler.apply.journal import Journal, JournalEntry
+from reconciler.apply.outcome import (
+    ChangeFinished,
+    ChangeOutcome,
+    CreatedDatabase,
+    ProgressListener,
+    StageStarted,
+    Status,
+)
+from reconciler.apply.payloads import initial_schema, relation_keys, row_properties, schema_update
+from reconciler.errors import NotionError, ReconcilerError
+from reconciler.notion.gateway import Gateway, WrittenPage
+from reconciler.plan.model import Action, Change, DatabasePlan, Plan
+from reconciler.properties import ValueProblem, WorkspaceReferences
+
+__all__ = ["Executor"]
+
+_SCHEMA = frozenset(
+    {
+        Action.ADD_PROPERTY,
+        Action.UPDATE_PROPERTY,
+        Action.RENAME_PROPERTY,
+        Action.CHANGE_TYPE,
+        Action.REMOVE_OPTIONS,
+        Action.REMOVE_PROPERTY,
+    }
+)
+_CREATING = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
+_STAGE_TITLES = {
+    0: "databases",
+    1: "schema",
+    2: "row creates",
+    3: "row updates",
+    4: "relation links",
+    5: "row trashes",
+    6: "schema removals",
+}
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What one operation got back from Notion."""
+
+    page_id: str | None = None
+    database_id: str | None = None
+    data_source_id: str | None = None
+    schema: Mapping[str, str] | None = None
+    """Property names by id after a schema write."""
+    recovered: bool = False
+
+
+@dataclass
+class _Operation:
+    """One gateway call (or two, for a restore with values) covering one or more changes."""
+
+    db: DatabasePlan
+    changes: tuple[Change, ...]
+    send: Callable[[], _Sent] = field(repr=False)
+
+
+@dataclass
+class _Progress:
+    """What the apply has learnt so far, for the dependencies of later operations."""
+
+    data_sources: dict[str, str] = field(default_factory=dict)
+    broken_databases: dict[str, str] = field(default_factory=dict)
+    broken_properties: dict[tuple[str, str], str] = field(default_factory=dict)
+    missing_rows: dict[tuple[str, str], str] = field(default_factory=dict)
+    outcomes: dict[str, ChangeOutcome] = field(default_factory=dict)
+    created: dict[str, CreatedDatabase] = field(default_factory=dict)
+    schemas: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+class Executor:
+    """Applies one plan through a gateway, recording everything it does."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        gateway: Gateway,
+        refs: WorkspaceReferences,
+        journal: Journal,
+        *,
+        audit: AuditLog | None = None,
+        listener: ProgressListener | None = None,
+        workers: int = 8,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self._plan = plan
+        self._gateway = gateway
+        self._refs = refs
+        self._journal = journal
+        self._audit = audit
+        self._listener = listener
+        self._workers = max(1, workers)
+        self._stop = stop or threading.Event()
+        self._state = _Progress()
+        self._total = len(plan.changes)
+
+    @property
+    def interrupted(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def created(self) -> Mapping[str, CreatedDatabase]:
+        """The databases this plan created (in this run or an earlier one), by handle."""
+        return dict(self._state.created)
+
+    @property
+    def schemas(self) -> Mapping[str, Mapping[str, str]]:
+        """Property names by id of each data source this run wrote the schema of, by handle."""
+        return dict(self._state.schemas)
+
+    def run(self) -> tuple[ChangeOutcome, ...]:
+        """Apply every change not yet done; the outcome of each change, in plan order."""
+        self._learn_from_plan()
+        self._learn_from_journal()
+        stages = groupby(self._plan.changes, key=lambda c: c.stage)
+        with ThreadPoolExecutor(self._workers, thread_name_prefix="apply") as pool:
+            for (phase, order), grouped in stages:
+                pending = [c for c in grouped if c.id not in self._state.outcomes]
+                if not pending:
+                    continue
+                if self._stop.is_set():
+                    self._not_started(pending)
+                    continue
+                self._emit(StageStarted(phase, order, _STAGE_TITLES[phase], len(pending)))
+                self._run_stage(pool, list(self._operations(pending)))
+        return tuple(self._state.outcomes[c.id] for c in self._plan.changes)
+
+    # --- what is known before the first request ----------------------------------------------
+
+    def _learn_from_plan(self) -> None:
+        for db in self._plan.databases:
+            if db.data_source_id is not None:
+                self._state.data_sources[db.handle] = db.data_source_id
+
+    def _learn_from_journal(self) -> None:
+        done = self._journal.done(self._plan.checksum)
+        for change in self._plan.changes:
+            entry = done.get(change.id)
+            if entry is not None:
+                self._absorb(change, entry)
+                self._finish(ChangeOutcome(change, Status.ALREADY_DONE, page_id=entry.page_id))
+
+    def _absorb(self, change: Change, entry: JournalEntry) -> None:
+        """Take in what a change done by an earlier run created."""
+        if change.action is Action.CREATE_DATABASE and entry.data_source_id:
+            self._state.data_sources[change.database] = entry.data_source_id
+            self._state.created[change.database] = CreatedDatabase(
+                entry.database_id, entry.data_source_id
+            )
+            self._refs.add_data_source(change.database, entry.data_source_id)
+        if change.action in _CREATING and entry.page_id:
+            self._refs.add_page(change.database, change.target, entry.page_id)
+
+    # --- operations --------------------------------------------------------------------------
+
+    def _operations(self, changes: list[Change]) -> Iterator[_Operation | ChangeOutcome]:
+        """The operations of one stage, or the outcome of a change that cannot be sent."""
+        schema: dict[str, list[Change]] = {}
+        for change in changes:
+            if change.action in _SCHEMA:
+                schema.setdefault(change.database, []).append(change)
+                continue
+            yield self._prepare(change)
+        for handle, batch in schema.items():
+            yield self._prepare_schema(handle, tuple(batch))
+
+    def _database(self, handle: str) -> DatabasePlan:
+        db = self._plan.database(handle)
+        assert db is not None, f"a change of {handle!r} outside the plan's databases"
+        return db
+
+    def _blocked(self, change: Change) -> str | None:
+        """Why a change cannot be sent because something it needs failed (None: it can)."""
+        state = self._state
+        if change.database in state.broken_databases:
+            return state.broken_databases[change.database]
+        row = (change.database, change.target)
+        if change.action not in _CREATING and row in state.missing_rows:
+            return state.missing_rows[row]
+        db = self._database(change.database)
+        for name in change.after or {}:
+            reason = state.broken_properties.get((change.database, name))
+            if reason is not None:
+                return reason
+        for target in sorted(relation_keys(db, change.after or {})):
+            if target in state.missing_rows:
+                return f"it links to {target[0]}/{target[1]}, which was not created"
+        return None
+
+    def _prepare(self, change: Change) -> _Operation | ChangeOutcome:
+        reason = self._blocked(change)
+        if reason is not None:
+            return ChangeOutcome(change, Status.SKIPPED, message=reason)
+        db = self._database(change.database)
+        try:
+            send = self._sender(db, change)
+        except (ValueProblem, ReconcilerError) as problem:
+            return ChangeOutcome(change, Status.FAILED, message=_message(problem))
+        return _Operation(db, (change,), send)
+
+    def _prepare_schema(self, handle: str, batch: tuple[Change, ...]) -> _Operation | ChangeOutcome:
+        reason = self._state.broken_databases.get(handle)
+        if reason is not None:
+            return ChangeOutcome(batch[0], Status.SKIPPED, message=reason)
+        db = self._database(handle)
+        try:
+            source = self._data_source(db)
+            payload = schema_update(db, batch, self._refs)
+        except (ValueProblem, ReconcilerError) as problem:
+            return ChangeOutcome(batch[0], Status.FAILED, message=_message(problem))
+
+        def send() -> _Sent:
+            schema = self._gateway.update_data_source(source, payload, database=handle)
+            return _Sent(data_source_id=source, schema={p.id: p.name for p in schema})
+
+        return _Operation(db, batch, send)
+
+    def _data_source(self, db: DatabasePlan) -> str:
+        source = self._state.data_sources.get(db.handle)
+        if source is None:
+            raise ValueProblem(f"database {db.handle!r} has no data source yet")
+        return source
+
+    def _page(self, change: Change) -> str:
+        page = change.page_id or self._refs.page_for_key(change.database, change.target)
+        if page is None:
+            raise ValueProblem(f"no page is known for the row {change.target!r}")
+        return page
+
+    def _sender(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
+        """The call that performs one non-schema change (payloads built now, sent later)."""
+        gateway, handle, after = self._gateway, db.handle, change.after or {}
+        if change.action is Action.CREATE_DATABASE:
+            properties = after.get("properties")
+            payload = initial_schema(properties if isinstance(properties, dict) else {}, self._refs)
+            parent, title = str(after.get("parent")), str(after.get("title", db.title))
+
+            def create_database() -> _Sent:
+                made = gateway.create_database(handle, parent, title, payload)
+                schema = {p.id: p.name for p in made.properties}
+                return _Sent(None, made.database_id, made.data_source_id, schema, made.recovered)
+
+            return create_database
+        if change.action is Action.UPDATE_DATABASE:
+            database_id = db.database_id
+            if database_id is None:
+                raise ValueProblem(f"database {handle!r} has no id to rename")
+            title = str(after.get("title"))
+
+            def update_database() -> _Sent:
+                gateway.update_database_title(database_id, title, database=handle)
+                return _Sent()
+
+            return update_database
+        if change.action is Action.CREATE_ROW:
+            return self._create_row(db, change)
+        return self._row_write(db, change)
+
+    def _create_row(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
+        source = self._data_source(db)
+        payload = row_properties(db, change.after or {}, self._refs)
+        key_prop = db.property_named(db.key)
+        key_type = key_prop.type if key_prop is not None else "title"
+        gateway, key = self._gateway, change.target
+
+        def create_row() -> _Sent:
+            page = gateway.create_row(source, payload, db.key, key_type, key, database=db.handle)
+            return _Sent(page_id=page.page_id, recovered=page.recovered)
+
+        return create_row
+
+    def _row_write(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
+        page, key, gateway, handle = self._page(change), change.target, self._gateway, db.handle
+        payload = row_properties(db, change.after or {}, self._refs)
+        if change.action is Action.TRASH_ROW:
+            return lambda: _page(gateway.set_row_trashed(page, True, database=handle, row_key=key))
+        if change.action is Action.RESTORE_ROW:
+
+            def restore() -> _Sent:
+                gateway.set_row_trashed(page, False, database=handle, row_key=key)
+                if payload:
+                    gateway.update_row(page, payload, database=handle, row_key=key)
+                return _Sent(page_id=page)
+
+            return restore
+        return lambda: _page(gateway.update_row(page, payload, database=handle, row_key=key))
+
+    # --- running a stage ---------------------------------------------------------------------
+
+    def _run_stage(self, pool: ThreadPoolExecutor, work: list[_Operation | ChangeOutcome]) -> None:
+        queue = iter(work)
+        running: dict[Future[_Sent], _Operation] = {}
+        while True:
+            while len(running) < self._workers and not self._stop.is_set():
+                item = next(queue, None)
+                if item is None:
+                    break
+                if isinstance(item, ChangeOutcome):
+                    self._settle_unsent(item)
+                    continue
+                for change in item.changes:
+                    self._journal.started(self._plan.checksum, change.id)
+                running[pool.submit(item.send)] = item
+            if not running:
+                break
+            finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in finished:
+                self._settle(running.pop(future), future)
+        for item in queue:
+            changes = (item.change,) if isinstance(item, ChangeOutcome) else item.changes
+            self._not_started(list(changes))
+
+    def _settle(self, operation: _Operation, future: Future[_Sent]) -> None:
+        try:
+            sent = future.result()
+        except (NotionError, ReconcilerError, ValueProblem) as error:
+            request_id = error.request_id if isinstance(error, NotionError) else None
+            for change in operation.changes:
+                self._journal.failed(self._plan.checksum, change.id, _message(error))
+                self._fail(change, _message(error), request_id)
+            return
+        for change in operation.changes:
+            self._journal.finished(
+                self._plan.checksum,
+                change.id,
+                page_id=sent.page_id,
+                database_id=sent.database_id,
+                data_source_id=sent.data_source_id
+                if change.action is Action.CREATE_DATABASE
+                else None,
+            )
+            self._learn(change, sent)
+            outcome = ChangeOutcome(
+                change, Status.DONE, page_id=sent.page_id, recovered=sent.recovered
+            )
+            self._finish(outcome)
+
+    def _learn(self, change: Change, sent: _Sent) -> None:
+        handle = change.database
+        if change.action is Action.CREATE_DATABASE:
+            self._state.created[handle] = CreatedDatabase(sent.database_id, sent.data_source_id)
+        if sent.data_source_id is not None:
+            self._state.data_sources[handle] = sent.data_source_id
+            self._refs.add_data_source(handle, sent.data_source_id)
+            if sent.schema is not None:
+                self._refs.add_schema(sent.data_source_id, sent.schema)
+                self._state.schemas[handle] = dict(sent.schema)
+        if change.action in _CREATING and sent.page_id is not None:
+            self._refs.add_page(change.database, change.target, sent.page_id)
+
+    def _settle_unsent(self, outcome: ChangeOutcome) -> None:
+        """A change that could not be sent; a schema batch fails or skips as a whole."""
+        change = outcome.change
+        batch = [change]
+        if change.action in _SCHEMA:
+            batch = [
+                c
+                for c in self._plan.changes
+                if c.stage == change.stage
+                and c.database == change.database
+                and c.action in _SCHEMA
+                and c.id not in self._state.outcomes
+            ]
+        for member in batch:
+            if outcome.status is Status.FAILED:
+                self._fail(member, outcome.message, None)
+            else:
+                self._skip(member, outcome.message)
+
+    def _fail(self, change: Change, message: str, request_id: str | None) -> None:
+        self._break_dependents(change, f"{change.id} failed: {message}")
+        self._finish(ChangeOutcome(change, Status.FAILED, message=message, request_id=request_id))
+
+    def _skip(self, change: Change, reason: str) -> None:
+        self._break_dependents(change, f"{change.id} was skipped: {reason}")
+        self._finish(ChangeOutcome(change, Status.SKIPPED, message=reason))
+
+    def _break_dependents(self, change: Change, reason: str) -> None:
+        if change.action is Action.CREATE_DATABASE:
+            self._state.broken_databases[change.database] = reason
+        elif change.action in _SCHEMA and change.action is not Action.REMOVE_PROPERTY:
+            self._state.broken_properties[(change.database, change.target)] = reason
+        elif change.action in _CREATING:
+            self._state.missing_rows[(change.database, change.target)] = reason
+
+    def _not_started(self, changes: list[Change]) -> None:
+        for change in changes:
+            if change.id not in self._state.outcomes:
+                self._finish(ChangeOutcome(change, Status.NOT_STARTED))
+
+    def _finish(self, outcome: ChangeOutcome) -> None:
+        self._state.outcomes[outcome.change.id] = outcome
+        if self._audit is not None and outcome.status not in (
+            Status.ALREADY_DONE,
+            Status.NOT_STARTED,
+        ):
+            self._audit.write(_audit_record(self._plan.checksum, outcome))
+        self._emit(ChangeFinished(outcome, len(self._state.outcomes), self._total))
+
+    def _emit(self, event: StageStarted | ChangeFinished) -> None:
+        if self._listener is not None:
+            self._listener(event)
+
+
+def _page(page: WrittenPage) -> _Sent:
+    return _Sent(page_id=page.page_id)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, ReconcilerError):
+        return error.message
+    return str(error)
+
+
+def _audit_record(checksum: str, outcome: ChangeOutcome) -> AuditRecord:
+    status = "recovered" if outcome.recovered else outcome.status.value
+    change = outcome.change
+    return AuditRecord(
+        plan=checksum,
+        operation=change.action.value,
+        database=change.database,
+        key=change.target,
+        outcome=status,
+        page_id=outcome.page_id or change.page_id,
+        request_id=outcome.request_id,
+        message=outcome.message,
+    )

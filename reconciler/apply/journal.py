@@ -1,0 +1,200 @@
+"""The apply journal: what every apply started and finished, durable before the next request.
+
+The executor writes a ``started`` record before it sends a change and a ``done`` record (with the
+page, database or data source ids it created) when Notion has answered; ``failed`` when Notion
+refused, ``absent`` when a resumed apply found that an unfinished create never happened. Each
+record is one JSON line, written with one ``write`` and ``fsync``'d, so a crash (SIGKILL
+included) loses at most the line being written: a torn last line is ignored on reading and a
+fresh line starts after it.
+
+Records are keyed by plan checksum and change id (``tasks/create_row/write-docs``). A change
+``started`` (or ``failed``) without a later ``done`` or ``absent`` is *unfinished*: its outcome
+is unknown, and a create among them is looked up by key before anything is sent again. Used by
+``reconciler.apply.session``; one journal per workspace state folder, guarded by the apply lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reconciler.errors import ApplyError
+from reconciler.model import canonical_json
+
+__all__ = ["Journal", "JournalEntry", "JournalEvent"]
+
+
+class JournalEvent(enum.StrEnum):
+    """What happened to a change: sent, answered, refused, or found never to have happened."""
+
+    STARTED = "started"
+    DONE = "done"
+    FAILED = "failed"
+    ABSENT = "absent"
+
+
+_CLOSING = frozenset({JournalEvent.DONE, JournalEvent.ABSENT})
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One record: an event of one change of one plan, with what it created."""
+
+    plan: str
+    change: str
+    event: JournalEvent
+    time: str = ""
+    page_id: str | None = None
+    database_id: str | None = None
+    data_source_id: str | None = None
+    message: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        record = {"time": self.time, "plan": self.plan, "change": self.change}
+        record["event"] = self.event.value
+        optional = {
+            "page_id": self.page_id,
+            "database_id": self.database_id,
+            "data_source_id": self.data_source_id,
+            "message": self.message,
+        }
+        record.update({k: v for k, v in optional.items() if v})
+        return record
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, object]) -> JournalEntry | None:
+        """The entry of a parsed line; None when it is not one of ours."""
+        fields = {k: record.get(k) for k in ("plan", "change", "event")}
+        if not all(isinstance(v, str) and v for v in fields.values()):
+            return None
+        if fields["event"] not in {event.value for event in JournalEvent}:
+            return None
+
+        def text(name: str) -> str | None:
+            value = record.get(name)
+            return value if isinstance(value, str) else None
+
+        return cls(
+            plan=str(fields["plan"]),
+            change=str(fields["change"]),
+            event=JournalEvent(str(fields["event"])),
+            time=text("time") or "",
+            page_id=text("page_id"),
+            database_id=text("database_id"),
+            data_source_id=text("data_source_id"),
+            message=text("message") or "",
+        )
+
+
+def _read(path: Path) -> Iterator[JournalEntry]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return
+    for line in raw.split(b"\n"):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a line torn by a crash (only ever the last one written)
+        entry = JournalEntry.from_json(record) if isinstance(record, dict) else None
+        if entry is not None:
+            yield entry
+
+
+class Journal:
+    """An append-only, fsync'd JSON-lines journal; thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._last: dict[tuple[str, str], JournalEntry] = {}
+        self._done: dict[tuple[str, str], JournalEntry] = {}
+        for entry in _read(path):
+            self._remember(entry)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ApplyError(
+                f"cannot open the apply journal {path} ({exc.strerror})",
+                hint="pass --journal FILE in a writable folder",
+            ) from None
+        if path.stat().st_size and not path.read_bytes().endswith(b"\n"):
+            os.write(self._fd, b"\n")  # end a torn line so the next record stands alone
+
+    def _remember(self, entry: JournalEntry) -> None:
+        key = (entry.plan, entry.change)
+        self._last[key] = entry
+        if entry.event is JournalEvent.DONE:
+            self._done[key] = entry
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def done(self, plan: str) -> dict[str, JournalEntry]:
+        """The changes of this plan recorded done, by change id, with what they created."""
+        with self._lock:
+            return {change: e for (p, change), e in self._done.items() if p == plan}
+
+    def unfinished(self) -> tuple[JournalEntry, ...]:
+        """Changes of any plan started (or failed) and never settled: their outcome is unknown."""
+        with self._lock:
+            return tuple(e for e in self._last.values() if e.event not in _CLOSING)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def record(self, entry: JournalEntry) -> None:
+        """Append one record and fsync it before returning."""
+        stamped = entry if entry.time else _stamped(entry)
+        line = (canonical_json(stamped.to_json()) + "\n").encode("utf-8")
+        with self._lock:
+            os.write(self._fd, line)
+            os.fsync(self._fd)
+            self._remember(stamped)
+
+    def started(self, plan: str, change: str) -> None:
+        self.record(JournalEntry(plan, change, JournalEvent.STARTED))
+
+    def finished(
+        self,
+        plan: str,
+        change: str,
+        *,
+        page_id: str | None = None,
+        database_id: str | None = None,
+        data_source_id: str | None = None,
+    ) -> None:
+        self.record(
+            JournalEntry(
+                plan,
+                change,
+                JournalEvent.DONE,
+                page_id=page_id,
+                database_id=database_id,
+                data_source_id=data_source_id,
+            )
+        )
+
+    def failed(self, plan: str, change: str, message: str) -> None:
+        self.record(JournalEntry(plan, change, JournalEvent.FAILED, message=message))
+
+    def absent(self, plan: str, change: str) -> None:
+        """An unfinished create that a look-up showed never happened."""
+        self.record(JournalEntry(plan, change, JournalEvent.ABSENT))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+
+
+def _stamped(entry: JournalEntry) -> JournalEntry:
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dataclasses.replace(entry, time=now)

@@ -1,0 +1,117 @@
+"""Request payloads for the gateway's writes, built from a change through the property codecs.
+
+Row values become ``{name: {type: codec.to_request(value)}}`` (relation keys mapped to page ids
+through the references, which know the rows created earlier in the same apply); schema changes of
+one data source in one stage merge into one ``update_data_source`` body keyed by property id (ids
+survive renames, so a resent batch is harmless) or by name for a property that does not exist
+yet. A value a codec cannot encode raises ``ValueProblem`` naming the property. Used by the
+executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from reconciler.model import JSON
+from reconciler.plan.model import Action, Change, DatabasePlan, PlannedProperty
+from reconciler.properties import References, ValueProblem, codec_for
+
+__all__ = ["initial_schema", "relation_keys", "row_properties", "schema_update"]
+
+_ROW_FLAGS = frozenset({"in_trash"})
+
+
+def _config(shape: Mapping[str, JSON] | None) -> tuple[str, Mapping[str, JSON]]:
+    """(type, config) of a ``{"type", "config"}`` shape from a change."""
+    shape = shape or {}
+    config = shape.get("config")
+    return str(shape.get("type")), config if isinstance(config, dict) else {}
+
+
+def _property(db: DatabasePlan, name: str) -> PlannedProperty:
+    prop = db.property_named(name)
+    if prop is None:
+        raise ValueProblem(
+            f"the plan writes {name!r}, which is not a managed property of {db.handle!r}",
+            hint="the plan file was edited or comes from another version; plan again",
+        )
+    return prop
+
+
+def row_properties(
+    db: DatabasePlan, values: Mapping[str, JSON], refs: References
+) -> dict[str, JSON]:
+    """The ``properties`` of a page create or update writing these canonical values."""
+    payload: dict[str, JSON] = {}
+    for name, value in values.items():
+        if name in _ROW_FLAGS:
+            continue
+        prop = _property(db, name)
+        try:
+            body = codec_for(prop.type).to_request(value, prop.config, refs)
+        except ValueProblem as problem:
+            raise ValueProblem(f"property {name!r}: {problem.message}", hint=problem.hint) from None
+        payload[name] = {prop.type: body}
+    return payload
+
+
+def relation_keys(db: DatabasePlan, values: Mapping[str, JSON]) -> set[tuple[str, str]]:
+    """(target database, key) of every row these values relate to by key."""
+    found: set[tuple[str, str]] = set()
+    for name, value in values.items():
+        prop = db.property_named(name)
+        if prop is None or prop.type != "relation" or not isinstance(value, list):
+            continue
+        target = prop.config.get("database")
+        if isinstance(target, str):
+            found.update((target, item) for item in value if isinstance(item, str))
+    return found
+
+
+def initial_schema(properties: Mapping[str, JSON], refs: References) -> dict[str, JSON]:
+    """The ``initial_data_source.properties`` of a database create."""
+    payload: dict[str, JSON] = {}
+    for name, shape in properties.items():
+        kind, config = _config(shape if isinstance(shape, dict) else None)
+        payload[name] = {kind: codec_for(kind).config_to_request(config, refs)}
+    return payload
+
+
+def _entry(db: DatabasePlan, change: Change, refs: References) -> tuple[str, JSON]:
+    """The key and body of one schema change in a data source update."""
+    prop = db.property_named(change.target)
+    key = prop.id if prop is not None and prop.id else change.target
+    if change.action is Action.ADD_PROPERTY:
+        kind, config = _config(change.after)
+        return change.target, {kind: codec_for(kind).config_to_request(config, refs)}
+    if change.action is Action.RENAME_PROPERTY:
+        old = str((change.before or {}).get("name", change.target))
+        return (prop.id if prop is not None and prop.id else old), {"name": change.target}
+    if change.action is Action.UPDATE_PROPERTY:
+        kind, desired = _config(change.after)
+        _, live = _config(change.before)
+        body = codec_for(kind).config_update_request(desired, live, refs, prune_options=False)
+        return key, {kind: body}
+    if change.action is Action.CHANGE_TYPE:
+        kind, config = _config(change.after)
+        return key, {kind: codec_for(kind).config_to_request(config, refs)}
+    if change.action is Action.REMOVE_OPTIONS:
+        # Pruning keeps exactly the declared options; Notion drops the options a list omits.
+        planned = _property(db, change.target)
+        return key, {planned.type: codec_for(planned.type).config_to_request(planned.config, refs)}
+    if change.action is Action.REMOVE_PROPERTY:
+        return key, None
+    raise ValueProblem(f"{change.action.value} is not a schema change")
+
+
+def schema_update(db: DatabasePlan, changes: Iterable[Change], refs: References) -> dict[str, JSON]:
+    """One ``update_data_source`` body for these schema changes of one database."""
+    payload: dict[str, JSON] = {}
+    for change in changes:
+        key, body = _entry(db, change, refs)
+        current = payload.get(key)
+        if isinstance(current, dict) and isinstance(body, dict):
+            current.update(body)  # a rename and an update of one property in one entry
+        else:
+            payload[key] = body
+    return payload

@@ -1,0 +1,99 @@
+"""The workspace references an apply starts with: data sources, schemas, and row keys to page ids.
+
+Relation values in a plan name target rows by key; the writes need their page ids. An apply of
+manifests has just read the live state, and takes its references from it. An apply of a saved
+plan starts from what the plan itself records (each database's data source and property ids, the
+page of every row it touches) and reads the live rows of a relation's target database only when
+the plan names a key there that it neither touches nor creates. Rows this apply creates are added
+by the executor as they are created. Used by the apply session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.payloads import relation_keys
+from reconciler.config import Settings
+from reconciler.errors import ApplyError
+from reconciler.model import LiveState
+from reconciler.notion.gateway import Gateway
+from reconciler.plan.model import Action, Plan
+from reconciler.properties import WorkspaceReferences
+
+__all__ = ["plan_references"]
+
+_ROW_ACTIONS = frozenset(
+    {
+        Action.CREATE_ROW,
+        Action.RESTORE_ROW,
+        Action.UPDATE_ROW,
+        Action.LINK_ROW,
+        Action.TRASH_ROW,
+    }
+)
+_CREATING = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
+
+
+def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
+    refs = WorkspaceReferences.from_live(live) if live is not None else WorkspaceReferences()
+    for db in plan.databases:
+        if db.data_source_id is not None:
+            refs.add_data_source(db.handle, db.data_source_id)
+            refs.add_schema(db.data_source_id, {p.id: p.name for p in db.properties if p.id})
+        for change in db.changes:
+            if change.action in _ROW_ACTIONS and change.page_id and change.target:
+                refs.add_page(db.handle, change.target, change.page_id)
+    return refs
+
+
+def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
+    """Target keys the plan relates to whose page id is unknown, by target database."""
+    created = {(c.database, c.target) for c in plan.changes if c.action in _CREATING}
+    wanted: dict[str, set[str]] = {}
+    for db in plan.databases:
+        for change in db.changes:
+            if change.action not in _ROW_ACTIONS or not change.after:
+                continue
+            for target, key in relation_keys(db, change.after):
+                if (target, key) not in created and refs.page_for_key(target, key) is None:
+                    wanted.setdefault(target, set()).add(key)
+    return wanted
+
+
+def plan_references(
+    plan: Plan,
+    gateway: Gateway,
+    settings: Settings,
+    *,
+    live: LiveState | None = None,
+    page_ids: Mapping[tuple[str, str], str] | None = None,
+) -> WorkspaceReferences:
+    """References for applying ``plan``; ``live`` when the caller has just read the workspace.
+
+    ``page_ids`` adds rows known from the journal (created by an earlier run of this plan).
+    """
+    refs = _from_plan(plan, live)
+    for (handle, key), page_id in (page_ids or {}).items():
+        refs.add_page(handle, key, page_id)
+    wanted = _unresolved(plan, refs)
+    if not wanted:
+        return refs
+    missing = sorted(handle for handle in wanted if plan.database(handle) is None)
+    if missing:
+        raise ApplyError(
+            f"the plan relates rows to {', '.join(missing)}, which the plan does not include,"
+            " so their page ids are unknown",
+            hint="plan again including those databases (without --database), then apply",
+        )
+    databases = []
+    for handle in sorted(wanted):
+        db = plan.database(handle)
+        assert db is not None
+        databases.append(desired_database(db))
+    state = gateway.read_state(desired_state(databases, settings), [d.handle for d in databases])
+    for handle, database in state.databases.items():
+        for row in database.rows:
+            if row.key is not None and not row.in_trash:
+                refs.add_page(handle, row.key, row.page_id)
+    return refs

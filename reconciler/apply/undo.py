@@ -1,0 +1,265 @@
+"""The undo plan: a plan that puts back what an apply did, applied like any other plan.
+
+For every change done (by this run or an earlier run of the same plan):
+
+    done              undo
+    ----------------  -------------------------------------------------------------------
+    create_row        trash_row of the created page
+    restore_row       trash_row again (and update_row back to the old values it changed)
+    update_row        update_row back to the old values
+    link_row          link_row back to the old relations (not for rows the undo trashes)
+    trash_row         restore_row
+    update_database   update_database back to the old title
+    add_property      remove_property
+    update_property   update_property back to the old configuration
+    rename_property   rename_property back
+    change_type       change_type back (Notion converts the values again)
+    remove_options    update_property adding the options back (rows lost them)
+    remove_property   add_property (empty: Notion deleted its values with it)
+
+A database the apply created stays (the undo trashes its rows; trash the database in Notion).
+Values Notion dropped with a removed property or option cannot come back; the undo says so in its
+notes. The undo's changes carry the live hash of each row as it is after the apply (read back
+once per database), so applying the undo refuses a row edited since, like any stale plan; it is
+written with ``write_plan`` and gated like any plan (its trashes and removals need approval).
+Used by the apply session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.outcome import ChangeOutcome, CreatedDatabase, Status
+from reconciler.apply.stale import read_current
+from reconciler.config import Settings
+from reconciler.model import JSON, LiveRow
+from reconciler.notion.gateway import Gateway
+from reconciler.plan.model import (
+    Action,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    Estimate,
+    FieldDiff,
+    Plan,
+    PlannedProperty,
+)
+from reconciler.plan.serialise import checksum
+
+__all__ = ["undo_plan"]
+
+
+def _swap(
+    change: Change,
+    *,
+    before: Mapping[str, JSON] | None = None,
+    after: Mapping[str, JSON] | None = None,
+    target: str | None = None,
+    page_id: str | None = None,
+) -> Change:
+    """The change with before and after exchanged (and the diffs turned round)."""
+    return dataclasses.replace(
+        change,
+        target=target or change.target,
+        before=before if before is not None else change.after,
+        after=after if after is not None else change.before,
+        diffs=tuple(FieldDiff(d.path, d.new, d.old) for d in change.diffs),
+        page_id=page_id or change.page_id,
+        live_hash=None,
+        note="undo",
+    )
+
+
+def _rekey(values: Mapping[str, JSON] | None, renames: Mapping[str, str]) -> dict[str, JSON]:
+    return {renames.get(k, k): v for k, v in (values or {}).items()}
+
+
+def _restored_options(change: Change, db: DatabasePlan) -> Change:
+    prop = db.property_named(change.target)
+    config = dict(prop.config) if prop is not None else {}
+    current = config.get("options")
+    options: list[JSON] = list(current) if isinstance(current, list) else []
+    for diff in change.diffs:
+        name = diff.path.rsplit(".", 1)[-1]
+        old = diff.old if isinstance(diff.old, dict) else {"name": name}
+        options.append({k: v for k, v in old.items() if k in ("name", "color", "description")})
+    kind = prop.type if prop is not None else "select"
+    return Change(
+        Action.UPDATE_PROPERTY,
+        change.database,
+        change.target,
+        ChangeClass.SAFE,
+        before={"type": kind, "config": config},
+        after={"type": kind, "config": {**config, "options": options}},
+        note="undo: the options come back; rows that used them lost them",
+    )
+
+
+def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) -> list[Change]:
+    page = page_id or change.page_id
+    before, after = _rekey(change.before, renames), _rekey(change.after, renames)
+    if change.action is Action.CREATE_ROW:
+        trash = Change(Action.TRASH_ROW, change.database, change.target, ChangeClass.DESTRUCTIVE)
+        return [dataclasses.replace(trash, before=after, page_id=page, note="undo: created")]
+    if change.action is Action.TRASH_ROW:
+        restore = Change(Action.RESTORE_ROW, change.database, change.target, ChangeClass.SAFE)
+        return [
+            dataclasses.replace(
+                restore, before={"in_trash": True}, after={"in_trash": False}, page_id=page
+            )
+        ]
+    if change.action is Action.RESTORE_ROW:
+        trash = Change(Action.TRASH_ROW, change.database, change.target, ChangeClass.DESTRUCTIVE)
+        undone = [dataclasses.replace(trash, before=after, page_id=page, note="undo: restored")]
+        old = {k: v for k, v in before.items() if k != "in_trash"}
+        if old:
+            new = {k: v for k, v in after.items() if k != "in_trash"}
+            update = Change(Action.UPDATE_ROW, change.database, change.target, ChangeClass.SAFE)
+            undone.append(dataclasses.replace(update, before=new, after=old, page_id=page))
+        return undone
+    return [_swap(change, before=after, after=before, page_id=page)]
+
+
+def _undo_schema(change: Change, db: DatabasePlan) -> list[Change]:
+    if change.action is Action.ADD_PROPERTY:
+        remove = Change(Action.REMOVE_PROPERTY, db.handle, change.target, ChangeClass.DESTRUCTIVE)
+        return [dataclasses.replace(remove, before=change.after, note="undo: added")]
+    if change.action is Action.REMOVE_PROPERTY:
+        add = Change(Action.ADD_PROPERTY, db.handle, change.target, ChangeClass.SAFE)
+        note = "undo: the property comes back empty; Notion deleted its values"
+        return [dataclasses.replace(add, after=change.before, note=note)]
+    if change.action is Action.RENAME_PROPERTY:
+        old = str((change.before or {}).get("name"))
+        return [_swap(change, target=old)]
+    if change.action is Action.REMOVE_OPTIONS:
+        return [_restored_options(change, db)]
+    if change.action is Action.CREATE_DATABASE:
+        return []
+    return [_swap(change)]
+
+
+def _renames(db: DatabasePlan, done: Mapping[str, ChangeOutcome]) -> dict[str, str]:
+    """New name → old name of the properties this apply renamed."""
+    return {
+        c.target: str((c.before or {}).get("name"))
+        for c in db.changes
+        if c.action is Action.RENAME_PROPERTY and c.id in done
+    }
+
+
+def _properties(
+    db: DatabasePlan,
+    renames: Mapping[str, str],
+    schema: Mapping[str, str] | None,
+    done: Mapping[str, ChangeOutcome],
+) -> tuple[PlannedProperty, ...]:
+    """The schema after the apply, under the names the undo gives back, with ids when known.
+
+    A property the apply removed has no id any more: the undo adds it anew.
+    """
+    ids = {name: pid for pid, name in (schema or {}).items()}
+    removed = [c for c in db.changes if c.action is Action.REMOVE_PROPERTY and c.id in done]
+    gone = {c.target for c in removed}
+    props = [
+        dataclasses.replace(p, name=renames.get(p.name, p.name), id=p.id or ids.get(p.name))
+        for p in db.properties
+        if p.name not in gone
+    ]
+    for change in removed:
+        shape = change.before or {}
+        config = shape.get("config")
+        kind = str(shape.get("type"))
+        props.append(
+            PlannedProperty(change.target, kind, config if isinstance(config, dict) else {})
+        )
+    return tuple(props)
+
+
+def _undo_database(
+    db: DatabasePlan,
+    outcomes: Mapping[str, ChangeOutcome],
+    created: CreatedDatabase | None,
+    schema: Mapping[str, str] | None,
+) -> DatabasePlan | None:
+    done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
+    renames = _renames(db, done)
+    trashed = {c.target for c in db.changes if c.id in done and c.action in (Action.CREATE_ROW,)}
+    changes: list[Change] = []
+    for change in db.changes:
+        if change.id not in done:
+            continue
+        if change.action is Action.LINK_ROW and change.target in trashed:
+            continue
+        if change.action.value.endswith("_row"):
+            changes.extend(_undo_rows(change, done[change.id].page_id, renames))
+        else:
+            changes.extend(_undo_schema(change, db))
+    if not changes:
+        return None
+    return dataclasses.replace(
+        db,
+        properties=_properties(db, renames, schema, done),
+        changes=tuple(sorted(changes, key=lambda c: c.stage)),
+        database_id=created.database_id if created else db.database_id,
+        data_source_id=created.data_source_id if created else db.data_source_id,
+        managed_rows=db.managed_rows,
+        guards=(),
+    )
+
+
+def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
+    def hashed(change: Change) -> Change:
+        row = rows.get(change.page_id) if change.page_id is not None else None
+        return change if row is None else dataclasses.replace(change, live_hash=row.content_hash)
+
+    return dataclasses.replace(db, changes=tuple(hashed(c) for c in db.changes))
+
+
+def _read_back(
+    db: DatabasePlan, gateway: Gateway, settings: Settings, is_new: bool
+) -> DatabasePlan:
+    """The undo database with each row's current live hash (and, if new, property ids)."""
+    pages = [c.page_id for c in db.changes if c.page_id]
+    if not pages:
+        return db
+    if not is_new:
+        return _with_hashes(db, read_current(gateway, db, pages))
+    state = gateway.read_state(desired_state([desired_database(db)], settings), [db.handle])
+    live = state.databases[db.handle]
+    ids = {p.name: p.id for p in live.properties}
+    props = tuple(dataclasses.replace(p, id=p.id or ids.get(p.name)) for p in db.properties)
+    rows = {row.page_id: row for row in live.rows}
+    return _with_hashes(dataclasses.replace(db, properties=props), rows)
+
+
+def undo_plan(
+    plan: Plan,
+    outcomes: tuple[ChangeOutcome, ...],
+    gateway: Gateway,
+    settings: Settings,
+    *,
+    created: Mapping[str, CreatedDatabase],
+    schemas: Mapping[str, Mapping[str, str]],
+) -> Plan | None:
+    """The plan undoing what ``outcomes`` record as done; None when nothing was done."""
+    by_id = {o.change.id: o for o in outcomes}
+    databases = []
+    for db in reversed(plan.databases):  # dependants first, so their links go before targets
+        undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
+        if undone is not None:
+            is_new = db.handle in created
+            databases.append(_read_back(undone, gateway, settings, is_new))
+    if not databases:
+        return None
+    requests = sum(len(db.changes) for db in databases)
+    rps = plan.estimate.rps or 3.0
+    draft = Plan(
+        databases=tuple(databases),
+        estimate=Estimate(requests, requests / rps, rps),
+        checksum="",
+        notion_version=plan.notion_version,
+        users=plan.users,
+    )
+    return dataclasses.replace(draft, checksum=checksum(draft))

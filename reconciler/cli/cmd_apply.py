@@ -1,0 +1,397 @@
+"""``reconciler apply``: make Notion match the manifests or a saved plan, gated and journaled.
+
+Only wiring and the terminal: the plan comes from the differ (manifest paths) or the plan file;
+``reconciler.gates`` decides what needs approval; ``reconciler.apply.ApplySession`` holds the lock
+and runs the apply. This module shows the plan, asks (on a TTY only: the database name for gated
+changes, then yes/no), renders progress (a bar on a TTY, JSON log lines in CI), turns Ctrl-C into
+a clean stop, and prints the summary. Exit codes: 0 done (or nothing to do), 1 error, partial
+apply or no confirmation, 3 blocked by a gate, 4 stale plan.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import click
+import structlog
+
+from reconciler.apply import (
+    ApplyOptions,
+    ApplyResult,
+    ApplySession,
+    ProgressEvent,
+    StageStarted,
+    Status,
+)
+from reconciler.cli.cmd_plan import handles_to_read, read_summary
+from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.config import Settings
+from reconciler.errors import ApplyError, ApprovalRequired, ManifestError, Problem
+from reconciler.gates import Approvals, GateDecision, decide, describe_block
+from reconciler.manifest import find_repository_root
+from reconciler.manifest.settings import load_settings
+from reconciler.model import DesiredState, LiveState
+from reconciler.notion.gateway import Gateway
+from reconciler.plan import Plan, load_plan, make_plan, selected_handles
+from reconciler.render import render_text
+
+__all__ = ["command"]
+
+log = structlog.get_logger("reconciler.apply")
+
+
+def interactive() -> bool:
+    """Whether a person can answer prompts: stdin and stderr are terminals."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What the command was asked to apply, and how it was spelt (for suggested commands)."""
+
+    paths: tuple[str, ...]
+    plan_file: Path | None
+    databases: tuple[str, ...]
+    local: bool
+    local_store: str | None
+
+    def command(self) -> list[str]:
+        words = ["reconciler", "apply"]
+        if self.local:
+            words.append("--local")
+        if self.local_store:
+            words.extend(["--local-store", self.local_store])
+        for handle in self.databases:
+            words.extend(["--database", handle])
+        return [*words, *self.paths]
+
+
+def _plan_file(paths: Sequence[str]) -> Path | None:
+    """The plan file when the only argument is an existing ``.json`` file."""
+    if len(paths) == 1 and paths[0].lower().endswith(".json") and Path(paths[0]).is_file():
+        return Path(paths[0])
+    return None
+
+
+def _repository_settings() -> tuple[Settings, Path]:
+    """reconciler.yaml of the repository around the current folder (for a saved plan)."""
+    cwd = Path.cwd()
+    root = find_repository_root(Path(), cwd)
+    problems: list[Problem] = []
+    settings = load_settings(root, cwd, os.environ, problems)
+    if problems:
+        raise ManifestError(problems)
+    return settings, root
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+class _TerminalProgress:
+    """A one-line progress bar on stderr, redrawn as changes finish."""
+
+    def __init__(self) -> None:
+        self._stage = ""
+        self._failed = 0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if isinstance(event, StageStarted):
+            self._stage = event.title
+            return
+        if event.outcome.status is Status.FAILED:
+            self._failed += 1
+        width = 30
+        filled = width * event.finished // max(1, event.total)
+        bar = "#" * filled + "-" * (width - filled)
+        failed = f", {self._failed} failed" if self._failed else ""
+        line = f"\r[{bar}] {event.finished}/{event.total} {self._stage}{failed}"
+        click.echo(line.ljust(78), nl=event.finished == event.total, err=True)
+
+
+def _log_progress(event: ProgressEvent) -> None:
+    """Structured log lines (JSON in CI): one per stage and one per change."""
+    if isinstance(event, StageStarted):
+        log.info("apply stage", stage=event.title, phase=event.phase, changes=event.changes)
+        return
+    outcome = event.outcome
+    level = log.warning if outcome.status in (Status.FAILED, Status.SKIPPED) else log.info
+    level(
+        "apply change",
+        change=outcome.change.id,
+        status=outcome.status.value,
+        page_id=outcome.page_id,
+        message=outcome.message or None,
+        finished=event.finished,
+        total=event.total,
+    )
+
+
+# --- asking -------------------------------------------------------------------------------------
+
+
+def _ask_for_approvals(plan: Plan, decision: GateDecision, approvals: Approvals) -> Approvals:
+    """On a TTY: each database with held changes is approved by typing its name."""
+    confirmed = set(approvals.confirmed_databases)
+    for handle in decision.promptable_databases:
+        held = [h for h in decision.held if h.change.database == handle]
+        click.echo(f"\n{len(held)} change(s) to {handle!r} can lose data:", err=True)
+        for item in held:
+            what = f"{item.change.action.value} {item.change.target}"
+            click.echo(f"  - {item.change_class.value} {what}", err=True)
+        for breach in decision.breaches:
+            if breach.database in (handle, None):
+                click.echo(f"  over a threshold: {breach.message}", err=True)
+        typed = click.prompt(
+            f"Type the database name ({handle}) to approve them, anything else to stop",
+            default="",
+            show_default=False,
+            err=True,
+        )
+        if typed.strip() == handle:
+            confirmed.add(handle)
+    return Approvals(
+        allow_destroy=approvals.allow_destroy,
+        approved_checksum=approvals.approved_checksum,
+        force_thresholds=approvals.force_thresholds,
+        confirmed_databases=frozenset(confirmed),
+    )
+
+
+def _gate(plan: Plan, approvals: Approvals, settings: Settings, request: _Request) -> None:
+    """Raise ApprovalRequired (exit 3) unless every gated change is approved."""
+    decision = decide(plan, approvals, settings.gates)
+    if not decision.allowed and decision.promptable_databases and interactive():
+        decision = decide(plan, _ask_for_approvals(plan, decision, approvals), settings.gates)
+    if not decision.allowed:
+        raise ApprovalRequired(describe_block(decision, request.command()))
+
+
+def _confirm(plan: Plan, yes: bool, label: str) -> None:
+    """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1)."""
+    if yes:
+        return
+    count = len(plan.changes)
+    if not interactive():
+        raise ApplyError(
+            f"not applied: {count} change(s) shown above need confirmation and there is no"
+            " terminal to ask on; nothing was written",
+            hint="rerun with --yes to apply them",
+        )
+    if not click.confirm(f"Apply these {count} change(s) to {label}?", default=False, err=True):
+        raise ApplyError("not applied: not confirmed; nothing was written")
+
+
+# --- Ctrl-C -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _stoppable(stop: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C (or SIGTERM) stops taking new operations; a second one aborts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo(
+            "\nStopping: finishing the operations in flight (Ctrl-C again to abort them)...",
+            err=True,
+        )
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+# --- the summary --------------------------------------------------------------------------------
+
+
+def _report(result: ApplyResult, request: _Request) -> None:
+    click.echo(f"Apply: {result.summary()}")
+    for outcome in result.failures:
+        request_id = f" (request {outcome.request_id})" if outcome.request_id else ""
+        click.echo(f"  failed  {outcome.change.id}: {outcome.message}{request_id}")
+    for outcome in result.skipped:
+        click.echo(f"  skipped {outcome.change.id}: {outcome.message}")
+    if result.undo_path is not None:
+        click.echo(f"Undo plan: {result.undo_path} (reconciler apply {result.undo_path})")
+    again = " ".join(request.command())
+    if result.interrupted:
+        raise ApplyError(
+            f"interrupted: {result.count(Status.NOT_STARTED)} change(s) not started; everything"
+            f" sent was recorded in {result.journal_path}",
+            hint=f"run `{again}` again to finish: done changes are not sent twice",
+        )
+    if result.failures or result.skipped:
+        raise ApplyError(
+            f"{len(result.failures)} change(s) failed and {len(result.skipped)} were skipped;"
+            " the others were applied",
+            hint=f"fix the cause above and run `{again}` again: done changes are not sent twice",
+        )
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def _manifest_plan(
+    gateway: Gateway, desired: DesiredState, request: _Request
+) -> tuple[Plan, LiveState]:
+    planned = selected_handles(desired, request.databases)
+    to_read = handles_to_read(desired, planned)
+    started = time.monotonic()
+    live = gateway.read_state(desired, to_read)
+    stats = gateway.stats()
+    click.echo(read_summary(stats, time.monotonic() - started, len(to_read)), err=True)
+    plan = make_plan(
+        desired,
+        live,
+        databases=planned,
+        requests_per_second=gateway.requests_per_second,
+        read=stats.to_json(),
+    )
+    return plan, live
+
+
+@click.command(
+    "apply",
+    epilog="""\b
+Examples:
+  reconciler apply --local --yes                     the embedded workspace, no questions
+  reconciler apply plan.json                         a plan saved with `plan -o plan.json`
+  reconciler apply plan.json --approve <checksum>    approve exactly that plan's deletions
+  reconciler apply --allow-destroy manifests/        approve every lossy or destructive change
+  RECONCILER_APPROVE=<checksum> reconciler apply --yes plan.json     in CI
+
+\b
+Approvals: lossy and destructive changes need --allow-destroy, --approve CHECKSUM (that exact
+plan, thresholds included), or typing the database name at the prompt (a terminal only).
+Trashing more rows than the gates in reconciler.yaml allow also needs --force-thresholds with
+--allow-destroy. Rows of `protect: true` databases are never trashed.
+State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), apply.lock.
+""",
+)
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PLAN.json | PATH...]")
+@click.option("--allow-destroy", is_flag=True, help="Approve every lossy and destructive change.")
+@click.option(
+    "--approve",
+    "approved",
+    envvar="RECONCILER_APPROVE",
+    metavar="CHECKSUM",
+    default=None,
+    help="Approve the gated changes of exactly the plan with this checksum"
+    " (env RECONCILER_APPROVE).",
+)
+@click.option(
+    "--force-thresholds",
+    is_flag=True,
+    help="With --allow-destroy: trash even more rows than the gates in reconciler.yaml allow.",
+)
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--database",
+    "databases",
+    multiple=True,
+    metavar="HANDLE",
+    help="Apply only this database's changes (repeatable; manifest paths only).",
+)
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The apply journal (default .reconciler/journal.jsonl).",
+)
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The audit log (default .reconciler/audit.jsonl).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=8,
+    show_default=True,
+    help="Requests in flight at once (all within the rate limit).",
+)
+@workspace_options
+@debug_option
+@reports_errors
+def command(
+    *,
+    paths: tuple[str, ...],
+    allow_destroy: bool,
+    approved: str | None,
+    force_thresholds: bool,
+    yes: bool,
+    databases: tuple[str, ...],
+    journal: str | None,
+    audit_log: str | None,
+    workers: int,
+    local: bool,
+    local_store: str | None,
+) -> None:
+    """Apply the manifests (planning first) or a saved plan to Notion.
+
+    Shows the plan, checks approvals, asks for confirmation (--yes skips it; without --yes and
+    without a terminal nothing is written and the exit code is 1), then applies in order. An
+    interrupted apply resumes where it stopped when run again; every apply leaves an undo plan.
+    """
+    request = _Request(paths, _plan_file(paths), databases, local, local_store)
+    desired: DesiredState | None = None
+    plan: Plan | None = None
+    if request.plan_file is not None:
+        if databases:
+            raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
+        settings, root = _repository_settings()
+        plan = load_plan(request.plan_file)
+    else:
+        desired = load_manifests(paths, local=local)
+        settings, root = desired.settings, desired.root
+    options = ApplyOptions(
+        state_dir=root / settings.state_dir,
+        journal_path=Path(journal) if journal else None,
+        audit_path=Path(audit_log) if audit_log else None,
+        workers=workers,
+    )
+    approvals = Approvals(allow_destroy, (approved or "").strip() or None, force_thresholds)
+    stop = threading.Event()
+    with (
+        open_workspace(settings, root, local=local, local_store=local_store) as workspace,
+        ApplySession(
+            workspace.gateway,
+            settings,
+            options,
+            listener=_TerminalProgress() if interactive() else _log_progress,
+            stop=stop,
+            command=" ".join(request.command()),
+        ) as session,
+    ):
+        live: LiveState | None = None
+        if desired is not None:
+            plan, live = _manifest_plan(workspace.gateway, desired, request)
+        assert plan is not None
+        shown = str(request.plan_file) if request.plan_file else None
+        click.echo(render_text(plan, colour=use_colour(), plan_file=shown), nl=False)
+        if plan.is_empty:
+            click.echo("Nothing to apply.")
+            return
+        _gate(plan, approvals, settings, request)
+        _confirm(plan, yes, workspace.label)
+        with _stoppable(stop):
+            result = session.apply(plan, live=live)
+    _report(result, request)

@@ -29,6 +29,7 @@ from itertools import groupby
 
 from reconciler.apply.audit import AuditLog, AuditRecord
 from reconciler.apply.journal import Journal, JournalEntry
+from reconciler.apply.kinds import CREATING_ROWS, SCHEMA_ACTIONS
 from reconciler.apply.outcome import (
     ChangeFinished,
     ChangeOutcome,
@@ -45,17 +46,6 @@ from reconciler.properties import ValueProblem, WorkspaceReferences
 
 __all__ = ["Executor"]
 
-_SCHEMA = frozenset(
-    {
-        Action.ADD_PROPERTY,
-        Action.UPDATE_PROPERTY,
-        Action.RENAME_PROPERTY,
-        Action.CHANGE_TYPE,
-        Action.REMOVE_OPTIONS,
-        Action.REMOVE_PROPERTY,
-    }
-)
-_CREATING = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
 _STAGE_TITLES = {
     0: "databases",
     1: "schema",
@@ -181,7 +171,7 @@ class Executor:
                 entry.database_id, entry.data_source_id
             )
             self._refs.add_data_source(change.database, entry.data_source_id)
-        if change.action in _CREATING and entry.page_id:
+        if change.action in CREATING_ROWS and entry.page_id:
             self._refs.add_page(change.database, change.target, entry.page_id)
 
     # --- operations --------------------------------------------------------------------------
@@ -190,7 +180,7 @@ class Executor:
         """The operations of one stage, or the outcome of a change that cannot be sent."""
         schema: dict[str, list[Change]] = {}
         for change in changes:
-            if change.action in _SCHEMA:
+            if change.action in SCHEMA_ACTIONS:
                 schema.setdefault(change.database, []).append(change)
                 continue
             yield self._prepare(change)
@@ -208,7 +198,7 @@ class Executor:
         if change.database in state.broken_databases:
             return state.broken_databases[change.database]
         row = (change.database, change.target)
-        if change.action not in _CREATING and row in state.missing_rows:
+        if change.action not in CREATING_ROWS and row in state.missing_rows:
             return state.missing_rows[row]
         db = self._database(change.database)
         for name in change.after or {}:
@@ -378,20 +368,20 @@ class Executor:
             if sent.schema is not None:
                 self._refs.add_schema(sent.data_source_id, sent.schema)
                 self._state.schemas[handle] = dict(sent.schema)
-        if change.action in _CREATING and sent.page_id is not None:
+        if change.action in CREATING_ROWS and sent.page_id is not None:
             self._refs.add_page(change.database, change.target, sent.page_id)
 
     def _settle_unsent(self, outcome: ChangeOutcome) -> None:
         """A change that could not be sent; a schema batch fails or skips as a whole."""
         change = outcome.change
         batch = [change]
-        if change.action in _SCHEMA:
+        if change.action in SCHEMA_ACTIONS:
             batch = [
                 c
                 for c in self._plan.changes
                 if c.stage == change.stage
                 and c.database == change.database
-                and c.action in _SCHEMA
+                and c.action in SCHEMA_ACTIONS
                 and c.id not in self._state.outcomes
             ]
         for member in batch:
@@ -411,9 +401,9 @@ class Executor:
     def _break_dependents(self, change: Change, reason: str) -> None:
         if change.action is Action.CREATE_DATABASE:
             self._state.broken_databases[change.database] = reason
-        elif change.action in _SCHEMA and change.action is not Action.REMOVE_PROPERTY:
+        elif change.action in SCHEMA_ACTIONS and change.action is not Action.REMOVE_PROPERTY:
             self._state.broken_properties[(change.database, change.target)] = reason
-        elif change.action in _CREATING:
+        elif change.action in CREATING_ROWS:
             self._state.missing_rows[(change.database, change.target)] = reason
 
     def _not_started(self, changes: list[Change]) -> None:

@@ -13,26 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.kinds import CREATING_ROWS, ROW_ACTIONS
 from reconciler.apply.payloads import relation_keys
 from reconciler.config import Settings
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import Action, Plan
+from reconciler.plan.model import Plan
 from reconciler.properties import WorkspaceReferences
 
 __all__ = ["plan_references"]
-
-_ROW_ACTIONS = frozenset(
-    {
-        Action.CREATE_ROW,
-        Action.RESTORE_ROW,
-        Action.UPDATE_ROW,
-        Action.LINK_ROW,
-        Action.TRASH_ROW,
-    }
-)
-_CREATING = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
 
 
 def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
@@ -42,18 +32,18 @@ def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
             refs.add_data_source(db.handle, db.data_source_id)
             refs.add_schema(db.data_source_id, {p.id: p.name for p in db.properties if p.id})
         for change in db.changes:
-            if change.action in _ROW_ACTIONS and change.page_id and change.target:
+            if change.action in ROW_ACTIONS and change.page_id and change.target:
                 refs.add_page(db.handle, change.target, change.page_id)
     return refs
 
 
 def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
     """Target keys the plan relates to whose page id is unknown, by target database."""
-    created = {(c.database, c.target) for c in plan.changes if c.action in _CREATING}
+    created = {(c.database, c.target) for c in plan.changes if c.action in CREATING_ROWS}
     wanted: dict[str, set[str]] = {}
     for db in plan.databases:
         for change in db.changes:
-            if change.action not in _ROW_ACTIONS or not change.after:
+            if change.action not in ROW_ACTIONS or not change.after:
                 continue
             for target, key in relation_keys(db, change.after):
                 if (target, key) not in created and refs.page_for_key(target, key) is None:

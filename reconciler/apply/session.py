@@ -24,6 +24,7 @@ from types import TracebackType
 from reconciler.apply.audit import AuditLog, current_actor
 from reconciler.apply.executor import Executor
 from reconciler.apply.journal import Journal
+from reconciler.apply.kinds import CREATING_ROWS
 from reconciler.apply.lock import WorkspaceLock
 from reconciler.apply.outcome import ApplyResult, ProgressListener, Status
 from reconciler.apply.references import plan_references
@@ -33,12 +34,10 @@ from reconciler.apply.undo import undo_plan
 from reconciler.config import Settings
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import Action, Plan
+from reconciler.plan.model import Plan
 from reconciler.plan.planfile import write_plan
 
 __all__ = ["ApplyOptions", "ApplySession"]
-
-_CREATING = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class ApplySession:
         created_rows = {
             (c.database, c.target): str(done[c.id].page_id)
             for c in plan.changes
-            if c.action in _CREATING and c.id in done and done[c.id].page_id
+            if c.action in CREATING_ROWS and c.id in done and done[c.id].page_id
         }
         refs = plan_references(plan, gateway, self._settings, live=live, page_ids=created_rows)
         check_stale(plan, gateway, refs, done=set(done), unfinished=unfinished)

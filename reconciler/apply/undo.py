@@ -31,6 +31,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.kinds import ROW_ACTIONS
 from reconciler.apply.outcome import ChangeOutcome, CreatedDatabase, Status
 from reconciler.apply.stale import read_current
 from reconciler.config import Settings
@@ -192,7 +193,7 @@ def _undo_database(
             continue
         if change.action is Action.LINK_ROW and change.target in trashed:
             continue
-        if change.action.value.endswith("_row"):
+        if change.action in ROW_ACTIONS:
             changes.extend(_undo_rows(change, done[change.id].page_id, renames))
         else:
             changes.extend(_undo_schema(change, db))

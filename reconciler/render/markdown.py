@@ -86,7 +86,7 @@ def render_markdown(
         where = escape(full_plan) if full_plan else _DEFAULT_FULL_PLAN
         note = (
             f"\n> [!NOTE]\n> {plural(left_out, 'change')} not shown: this comment is limited to"
-            f" {MAX_COMMENT:,} characters. The full plan is in {where}.\n"
+            f" {MAX_COMMENT:,} characters. The full plan is in {where}.\n\n"
         )
     comment = head + details + note + tail
     if len(comment) > MAX_COMMENT:  # a head too long by itself: cut, and say so

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from reconciler.model import JSON
@@ -32,6 +32,7 @@ __all__ = [
     "Tally",
     "WordRun",
     "headline",
+    "in_declared_order",
     "list_delta",
     "needs_approval",
     "plural",
@@ -189,12 +190,18 @@ def headline(change: Change) -> str:
             return f"trash row {target}"
 
 
+def in_declared_order(database: DatabasePlan, names: Iterable[str]) -> list[str]:
+    """Property names in the order the manifest declares them (a loaded plan sorts keys)."""
+    declared = {prop.name: index for index, prop in enumerate(database.properties)}
+    return sorted(names, key=lambda name: (declared.get(name, len(declared)), name))
+
+
 def row_values(database: DatabasePlan, change: Change) -> Iterator[tuple[str, JSON]]:
     """The values a create writes (or a trash loses), in the order the manifest declares them."""
-    values = change.after if change.action is Action.CREATE_ROW else change.before
-    declared = {prop.name: index for index, prop in enumerate(database.properties)}
-    shown = [(name, value) for name, value in (values or {}).items() if name != "in_trash"]
-    yield from sorted(shown, key=lambda item: (declared.get(item[0], len(declared)), item[0]))
+    values = dict((change.after if change.action is Action.CREATE_ROW else change.before) or {})
+    for name in in_declared_order(database, values):
+        if name != "in_trash":
+            yield name, values[name]
 
 
 @dataclass(frozen=True)

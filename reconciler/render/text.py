@@ -14,6 +14,7 @@ from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff
 from reconciler.render.describe import (
     SYMBOLS,
     headline,
+    in_declared_order,
     list_delta,
     needs_approval,
     plural,
@@ -103,7 +104,8 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
     yield f"  {paint(symbol, symbol)} {headline(change)}{label}"
     if change.action is Action.CREATE_DATABASE and change.after:
         properties = change.after.get("properties")
-        names = ", ".join(properties) if isinstance(properties, dict) else ""
+        declared = in_declared_order(db, properties) if isinstance(properties, dict) else []
+        names = ", ".join(declared)
         yield f"      with {names}"
     elif change.action in (Action.CREATE_ROW, Action.TRASH_ROW):
         if change.action is Action.CREATE_ROW:
@@ -182,10 +184,8 @@ def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
     if not gated:
         yield f"Apply with: reconciler apply {target}"
         return
-    yield (
-        f"{plural(len(gated), 'change')} can lose data and need approval; approve exactly this"
-        " plan with:"
-    )
+    verb = "can lose data and needs" if len(gated) == 1 else "can lose data and need"
+    yield f"{plural(len(gated), 'change')} {verb} approval; approve exactly this plan with:"
     yield f"  reconciler apply {target} --approve {plan.checksum}"
 
 

@@ -1,0 +1,121 @@
+"""`reconciler plan` and `reconciler show` on the example manifests in the --local workspace."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reconciler.cli import cli
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example manifests in a fresh folder, the current directory."""
+    shutil.copytree(REPOSITORY / "manifests", tmp_path / "manifests")
+    monkeypatch.chdir(tmp_path)
+    for name in ("PEOPLE_DATABASE_ID", "PROJECTS_DATABASE_ID", "TASKS_DATABASE_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("NOTION_ROOT_PAGE", raising=False)
+    return tmp_path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def local(*args: str) -> Result:
+    return run(*args, "--local", "--local-store", "local.sqlite")
+
+
+def test_plan_on_a_new_workspace_creates_every_database(repo: Path) -> None:
+    """Nothing in Notion yet: the plan creates people, projects and tasks, exit 0."""
+    result = local("plan")
+    assert result.exit_code == 0, result.stderr
+    created = [line.strip() for line in result.stdout.splitlines() if "create database" in line]
+    assert created == [
+        "+ create database People",
+        "+ create database Projects",
+        "+ create database Tasks",
+    ]
+    assert "Read 3 databases:" in result.stderr
+
+
+def test_detailed_exitcode_is_two_when_there_are_changes(repo: Path) -> None:
+    """--detailed-exitcode: changes present → exit 2."""
+    assert local("plan", "--detailed-exitcode").exit_code == 2
+
+
+def test_a_saved_plan_shows_as_it_was_planned(repo: Path) -> None:
+    """plan -o then show: the same text; the file is a checked plan file."""
+    planned = local("plan", "-o", "plan.json")
+    shown = run("show", "plan.json")
+    assert (planned.exit_code, shown.exit_code) == (0, 0)
+    assert shown.stdout == planned.stdout
+    assert "Saved the plan to plan.json" in planned.stderr
+
+
+def test_json_output_is_pure_json_with_masked_values_and_the_read(repo: Path) -> None:
+    """--format json: stdout parses; sensitive phones masked; request accounting under `read`."""
+    result = local("plan", "--format", "json")
+    document = json.loads(result.stdout)
+    assert (document["masked"], document["read"]["requests"] > 0) == (True, True)
+    assert "+44 20 7946 0001" not in result.stdout
+
+
+def test_markdown_output_starts_with_the_sticky_marker(repo: Path) -> None:
+    """--format markdown: the comment a workflow posts, found again by its marker."""
+    result = local("plan", "--format", "markdown")
+    assert result.stdout.startswith("<!-- notion-reconciler:plan -->\n")
+
+
+def test_show_refuses_a_modified_plan_file(repo: Path) -> None:
+    """Editing plan.json after planning: show exits 1 with the reason on stderr."""
+    local("plan", "-o", "plan.json")
+    path = repo / "plan.json"
+    path.write_text(path.read_text().replace("Ada Lovelace", "Ada King"), encoding="utf-8")
+    result = run("show", "plan.json")
+    assert result.exit_code == 1
+    assert "was modified after it was written" in result.stderr
+
+
+def test_database_limits_the_plan_and_says_what_was_left_out(repo: Path) -> None:
+    """--database people: only people is planned; the others are named as untouched."""
+    result = local("plan", "--database", "people")
+    assert result.exit_code == 0
+    assert "create database Tasks" not in result.stdout
+    assert "Not planned (--database): projects, tasks; left untouched." in result.stdout
+
+
+def test_an_unknown_database_handle_is_exit_one_with_the_known_ones(repo: Path) -> None:
+    """--database nope: a clear error listing the handles."""
+    result = local("plan", "--database", "nope")
+    assert result.exit_code == 1
+    assert "hint: databases of these manifests: people, projects, tasks" in result.stderr
+
+
+def test_after_apply_the_plan_is_empty_and_an_edit_is_exactly_one_update(repo: Path) -> None:
+    """apply --yes, then plan: no changes (exit 0); one edited status: one update (exit 2)."""
+    assert local("apply", "--yes").exit_code == 0
+    steady = local("plan", "--detailed-exitcode")
+    assert (steady.exit_code, "No changes" in steady.stdout) == (0, True)
+    tasks = repo / "manifests" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("Status: In progress", "Status: Done", 1), encoding="utf-8")
+    edited = local("plan", "--detailed-exitcode", "--format", "json")
+    changes = [c for db in json.loads(edited.stdout)["databases"] for c in db["changes"]]
+    assert edited.exit_code == 2
+    assert [(c["id"], c["diffs"]) for c in changes] == [
+        ("tasks/update_row/design-pages", [{"path": "Status", "old": "In progress", "new": "Done"}])
+    ]
+
+
+def test_help_shows_examples() -> None:
+    """plan --help and show --help end with examples."""
+    assert "Examples:" in run("plan", "--help").stdout
+    assert "Examples:" in run("show", "--help").stdout

@@ -45,6 +45,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _CORE = "tag:yaml.org,2002:"
 _COLLECTION_TAGS = {"map": _CORE + "map", "seq": _CORE + "seq"}
 _MERGE = "<<"
+_MERGE_KEY = "\x00<<"  # a plain << (NUL never reaches here: the reader refuses it)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class _DocumentBuilder:
         elif top.kind == "seq":
             top.size += 1
             top.value.append(value)  # type: ignore[union-attr]
-        elif top.skip_value or top.key == _MERGE:
+        elif top.skip_value or top.key == _MERGE_KEY:
             self._finish(value, 1, None)
         else:
             top.size += 1
@@ -211,7 +212,7 @@ class _DocumentBuilder:
         if tag not in (None, "!", _CORE + "str") and tag not in SUPPORTED_SCALAR_TAGS:
             self._problem(mark, f"unsupported YAML tag {_tag_name(tag)}", _tag_problem_hint())
         if tag is None and not event.style and event.value == _MERGE:
-            self._set_key(top, _MERGE, mark)
+            self._set_key(top, _MERGE_KEY, mark)
             return
         path = (*top.path, event.value)
         key, _ = self._text(event.value, path, mark)
@@ -221,11 +222,12 @@ class _DocumentBuilder:
         assert isinstance(top.value, dict)
         path = (*top.path, key)
         first = self.marks.keys.get(path)
-        if key in top.value or (key == _MERGE and top.merges) or first is not None:
+        if key in top.value or (key == _MERGE_KEY and top.merges) or first is not None:
             where = f" (first written at line {position(first)[0]})" if first else ""
+            shown = _MERGE if key == _MERGE_KEY else key
             self._problem(
                 mark,
-                f"duplicate key {key!r}{where}",
+                f"duplicate key {shown!r}{where}",
                 "a mapping holds each key once; YAML would silently keep only the last one",
             )
             top.skip_value = True
@@ -302,7 +304,7 @@ class _DocumentBuilder:
         frame = self.stack.pop()
         if frame.merges:
             assert isinstance(frame.value, dict)
-            merge_mark = self.marks.keys.get((*frame.path, _MERGE), frame.mark)
+            merge_mark = self.marks.keys.get((*frame.path, _MERGE_KEY), frame.mark)
             for merged in frame.merges:
                 for key, value in merged.items():
                     if key not in frame.value:
@@ -328,7 +330,7 @@ class _DocumentBuilder:
             top.key, top.complex_key = "", False
         elif top.skip_value:
             top.skip_value = False
-        elif key == _MERGE:
+        elif key == _MERGE_KEY:
             self._merge(top, value)
         else:
             top.value[key] = value
@@ -337,7 +339,7 @@ class _DocumentBuilder:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(source, dict) for source in sources):
             self._problem(
-                self.marks.keys.get((*top.path, _MERGE), top.mark),
+                self.marks.keys.get((*top.path, _MERGE_KEY), top.mark),
                 "a << merge key takes a mapping or a list of mappings",
                 "write <<: *defaults where &defaults names a mapping",
             )

@@ -32,17 +32,17 @@ __all__ = ["settle_unfinished"]
 _UNSAFE_TO_RESEND = frozenset({Action.CREATE_DATABASE, Action.CREATE_ROW, Action.REMOVE_PROPERTY})
 
 
-def _unknown(plan: Plan, journal: Journal) -> dict[Change, list[JournalEntry]]:
+def _unknown(plan: Plan, journal: Journal) -> list[tuple[Change, list[JournalEntry]]]:
     """This plan's not-done changes that are unsafe to resend and left unfinished somewhere."""
     done = journal.done(plan.checksum)
     unfinished: dict[str, list[JournalEntry]] = {}
     for entry in journal.unfinished():
         unfinished.setdefault(entry.change, []).append(entry)
-    return {
-        change: unfinished[change.id]
+    return [
+        (change, unfinished[change.id])
         for change in plan.changes
         if change.action in _UNSAFE_TO_RESEND and change.id in unfinished and change.id not in done
-    }
+    ]
 
 
 def _read(
@@ -94,8 +94,8 @@ def settle_unfinished(plan: Plan, journal: Journal, gateway: Gateway, settings: 
     unknown = _unknown(plan, journal)
     if not unknown:
         return 0
-    live = _read(plan, journal, gateway, settings, {c.database for c in unknown})
-    for change, entries in unknown.items():
+    live = _read(plan, journal, gateway, settings, {c.database for c, _ in unknown})
+    for change, entries in unknown:
         found = _found(change, live[change.database])
         for checksum in dict.fromkeys([plan.checksum, *(e.plan for e in entries)]):
             if found is None:

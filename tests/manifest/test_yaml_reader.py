@@ -140,3 +140,15 @@ def test_syntax_errors_stop_the_file_but_keep_earlier_documents() -> None:
     assert [d.data for d in result.documents] == [{"a": 1}]
     assert not result.complete
     assert [p.line for p in result.problems] == [3]
+
+
+def test_only_a_plain_merge_key_merges() -> None:
+    """A quoted "<<" is an ordinary key, as YAML defines it."""
+    text = 'd: &d {a: 1}\nquoted:\n  "<<": *d\n'
+    assert _data(text)["quoted"] == {"<<": {"a": 1}}  # type: ignore[index]
+
+
+def test_a_second_merge_key_is_a_duplicate() -> None:
+    """Two << in one mapping are reported like any repeated key."""
+    text = "d: &d {a: 1}\nx:\n  <<: *d\n  <<: *d\n"
+    assert _messages(text) == [(4, 3, "duplicate key '<<' (first written at line 3)")]

@@ -40,7 +40,9 @@ def _text(content: str) -> list[dict[str, Any]]:
     return [{"type": "text", "text": {"content": content}}]
 
 
-def _task(n: int, slug: str, name: str, estimate: float, *, in_trash: bool = False) -> dict:
+def _task(
+    n: int, slug: str, name: str, estimate: float, *, in_trash: bool = False
+) -> dict[str, Any]:
     return {
         "id": f"3f6b8e4c-2d5a-4b7c-8e9f-{n:012x}",
         "parent": {"type": "data_source_id", "data_source_id": TASKS_DS},

@@ -18,7 +18,6 @@ from reconciler.manifest.located import YamlDocument
 from reconciler.model import PropertySpec
 from reconciler.properties import (
     ALL_CODECS,
-    COMMON_DECLARATION_KEYS,
     PropertyCodec,
     ValueProblem,
     codec_for,
@@ -50,18 +49,6 @@ def did_you_mean(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _settings(name: str, type_name: str, declaration: Mapping[str, object]) -> dict[str, object]:
-    """The declaration's type-specific settings, in the form the codec's parse_config reads."""
-    settings = {k: v for k, v in declaration.items() if k not in COMMON_DECLARATION_KEYS}
-    if type_name == "relation":
-        # Manifests say `dual: true` (or name the synced property); the codec's configuration
-        # spells the relation kind as Notion does.
-        dual = settings.pop("dual", False) is True or "synced_property" in settings
-        if dual:
-            settings["type"] = "dual_property"
-    return settings
-
-
 def _declare(
     document: YamlDocument, name: str, raw: object, problems: list[Problem]
 ) -> tuple[PropertySpec, PropertyCodec] | None:
@@ -70,11 +57,10 @@ def _declare(
     type_name = str(declaration["type"])
     codec = codec_for(type_name)
     try:
-        config = codec.parse_config(_settings(name, type_name, declaration))
+        config = codec.parse_config(declaration)  # it skips the keys every property takes
     except ValueProblem as problem:
-        inner = ("dual",) if problem.path[:1] == ("type",) else problem.path
         hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
-        problems.append(document.problem((*path, *inner), problem.message, hint))
+        problems.append(document.problem((*path, *problem.path), problem.message, hint))
         return None
     description = declaration.get("description")
     renamed_from = declaration.get("renamed_from")

@@ -88,6 +88,28 @@ def _values_written(
     return True
 
 
+def _difference(
+    db: DatabasePlan,
+    change: Change,
+    row: LiveRow | None,
+    refs: References,
+    names: Mapping[str, str],
+    *,
+    unfinished: bool,
+) -> str | None:
+    """How the row differs from what the plan saw (None: it does not, or only by our write)."""
+    if row is None:
+        return "deleted"
+    if unfinished and _values_written(db, change, row, refs, names):
+        return None
+    expected_in_trash = change.action is Action.RESTORE_ROW
+    if row.in_trash != expected_in_trash:
+        return "moved to the trash" if row.in_trash else "restored from the trash"
+    if row.content_hash != change.live_hash:
+        return "changed since the plan"
+    return None
+
+
 def find_stale(
     plan: Plan,
     gateway: Gateway,
@@ -106,14 +128,9 @@ def find_stale(
         names = live_names(db)
         for change in checked:
             row = rows.get(str(change.page_id))
-            if row is None:
-                stale.append(StaleRow(db.handle, change.target, str(change.page_id), "deleted"))
-            elif row.content_hash != change.live_hash and not (
-                change.id in unfinished and _values_written(db, change, row, refs, names)
-            ):
-                stale.append(
-                    StaleRow(db.handle, change.target, row.page_id, "changed since the plan")
-                )
+            reason = _difference(db, change, row, refs, names, unfinished=change.id in unfinished)
+            if reason is not None:
+                stale.append(StaleRow(db.handle, change.target, str(change.page_id), reason))
     return tuple(stale)
 
 

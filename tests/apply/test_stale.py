@@ -1,0 +1,87 @@
+"""The stale-plan check: a saved plan is refused, with nothing written, when its rows changed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from reconciler.apply import Journal, Status
+from reconciler.errors import StalePlanError
+from reconciler.model import JSON
+from reconciler.plan import Plan
+from tests.apply.conftest import TASKS, Project, writes
+
+
+def planned_update(project: Project) -> Plan:
+    """Converge, then plan an estimate change of design-pages (the saved plan)."""
+    project.converge()
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    project.write(tasks)
+    plan, _ = project.plan()
+    return plan
+
+
+def edit_in_notion(project: Project, key: str, properties: dict[str, JSON]) -> None:
+    """Someone edits a row by hand in Notion."""
+    live = project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"]
+    page = next(row.page_id for row in live.rows if row.key == key)
+    project.gateway.update_row(page, properties, database="tasks", row_key=key)
+
+
+def test_a_row_edited_since_the_plan_refuses_the_whole_plan(project: Project) -> None:
+    """Exit 4 (StalePlanError) naming the row, and no write request at all."""
+    plan = planned_update(project)
+    edit_in_notion(project, "design-pages", {"Done": {"checkbox": True}})
+    since = project.mark()
+    with pytest.raises(StalePlanError) as caught:
+        project.apply(plan)
+    expected = 4
+    assert expected == caught.value.exit_code
+    assert "tasks/design-pages" in str(caught.value)
+    assert not writes(project.emulator, since)
+
+
+def test_a_row_trashed_since_the_plan_is_stale(project: Project) -> None:
+    """A row someone moved to the trash is named as such; nothing is written."""
+    plan = planned_update(project)
+    change = next(c for c in plan.changes if c.target == "design-pages")
+    assert change.page_id is not None
+    project.gateway.set_row_trashed(change.page_id, True, database="tasks", row_key="x")
+    since = project.mark()
+    with pytest.raises(StalePlanError) as caught:
+        project.apply(plan)
+    assert "design-pages" in str(caught.value)
+    assert "moved to the trash" in str(caught.value)
+    assert not writes(project.emulator, since)
+
+
+def test_an_untouched_row_passes_and_the_plan_applies(project: Project) -> None:
+    """Edits to rows the plan does not touch do not make it stale."""
+    plan = planned_update(project)
+    edit_in_notion(project, "outline", {"Done": {"checkbox": True}})
+    result = project.apply(plan)
+    assert result.complete
+
+
+def test_changes_already_done_are_not_checked_again(project: Project) -> None:
+    """A finished plan applied again is not stale although its rows now differ."""
+    plan = planned_update(project)
+    project.apply(plan)
+    again = project.apply(plan)
+    expected = [Status.ALREADY_DONE]
+    assert expected == [o.status for o in again.outcomes]
+
+
+def test_an_unrecorded_own_write_is_not_stale_on_resume(project: Project) -> None:
+    """An update sent before a crash but never journaled done: the row holds what the plan
+    writes, so the resumed apply accepts it instead of calling the plan stale."""
+    plan = planned_update(project)
+    change = plan.changes[0]
+    journal = Journal(project.state_dir / "journal.jsonl")
+    journal.started(plan.checksum, change.id)
+    journal.close()
+    edit_in_notion(project, "design-pages", {"Estimate": {"number": 8}})
+    result = project.apply(plan)
+    assert result.complete

@@ -400,8 +400,7 @@ _DATE_KEYS = (*_DATE_COMPARISONS, *_DATE_PERIODS, "is_empty", "is_not_empty")
 
 
 def _target_moment(path: str, raw: object, today: date) -> _Moment:
-    if raw in _RELATIVE_DAYS or raw in _RELATIVE_MONTHS:
-        assert isinstance(raw, str)
+    if isinstance(raw, str) and (raw in _RELATIVE_DAYS or raw in _RELATIVE_MONTHS):
         if raw in _RELATIVE_DAYS:
             day = today + timedelta(days=_RELATIVE_DAYS[raw])
         else:

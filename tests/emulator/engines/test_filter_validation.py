@@ -119,6 +119,9 @@ def test_condition_without_a_known_operator_lists_the_operators(
         ({"property": "Due", "date": {"equals": "next tuesday"}},
          ('body.filter.date.equals should be a valid ISO 8601 date string or a relative date,'
           ' instead was `"next tuesday"`.')),
+        ({"property": "Due", "date": {"on_or_after": ["2026-06-27"]}},
+         ('body.filter.date.on_or_after should be a valid ISO 8601 date string or a relative'
+          ' date, instead was `["2026-06-27"]`.')),
         ({"property": "Due", "date": {"past_week": {"days": 1}}},
          'body.filter.date.past_week should be an empty object, instead was `{"days":1}`.'),
         ({"property": "Verified", "verification": {"status": "approved"}},
@@ -144,7 +147,8 @@ def test_condition_without_a_known_operator_lists_the_operators(
     ],
     ids=["number-as-text", "number-as-boolean", "is-empty-false", "text-as-number",
          "two-operators", "checkbox-as-text", "select-list-of-numbers", "people-not-uuid",
-         "relation-not-uuid", "date-not-iso", "period-with-content", "verification-state",
+         "relation-not-uuid", "date-not-iso", "date-as-list", "period-with-content",
+         "verification-state",
          "condition-not-object", "two-conditions", "no-property", "property-not-text",
          "unknown-timestamp", "timestamp-condition-missing", "compound-not-list",
          "filter-not-object", "nested-path"],

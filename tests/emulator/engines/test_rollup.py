@@ -266,3 +266,24 @@ def test_unknown_function_is_refused():
     """A function Notion does not have raises RollupError naming it."""
     with pytest.raises(RollupError, match="'total'"):
         compute("total", PRICES, target_type="number")
+
+
+EXPECTED_PAYLOAD_TYPES = {
+    "show_original": "array", "show_unique": "array", "count_per_group": "unsupported",
+    "percent_per_group": "unsupported", "earliest_date": "date", "latest_date": "date",
+    "date_range": "date",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("function", sorted(ROLLUP_FUNCTIONS))
+def test_every_function_answers_for_every_property_type(function: str):
+    """Any function over any rolled-up type gives its payload type, never an exception."""
+    kind = EXPECTED_PAYLOAD_TYPES.get(function, "number")
+    expected = dict.fromkeys(v.EVERY_TYPE, (kind, function))
+
+    actual = {}
+    for name, value in v.EVERY_TYPE.items():
+        payload = compute(function, [value, value], target_type=value["type"])
+        actual[name] = (payload["type"], payload["function"])
+
+    assert expected == actual

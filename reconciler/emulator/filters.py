@@ -406,12 +406,13 @@ def _target_moment(path: str, raw: object, today: date) -> _Moment:
         else:
             day = add_months(today, _RELATIVE_MONTHS[raw])
         return _Moment(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True)
-    if isinstance(raw, str):
-        try:
-            return _parse_moment(raw)
-        except ValueError:
-            pass
-    raise _invalid(path, "should be a valid ISO 8601 date string or a relative date", raw)
+    refusal = _invalid(path, "should be a valid ISO 8601 date string or a relative date", raw)
+    if not isinstance(raw, str):
+        raise refusal
+    try:
+        return _parse_moment(raw)
+    except ValueError:
+        raise refusal from None
 
 
 def _period(key: str, today: date) -> tuple[date, date]:

@@ -183,7 +183,7 @@ def _undo_database(
     outcomes: Mapping[str, ChangeOutcome],
     created: CreatedDatabase | None,
     schema: Mapping[str, str] | None,
-) -> DatabasePlan | None:
+) -> DatabasePlan:
     done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
     renames = _renames(db, done)
     trashed = {c.target for c in db.changes if c.id in done and c.action in (Action.CREATE_ROW,)}
@@ -197,8 +197,6 @@ def _undo_database(
             changes.extend(_undo_rows(change, done[change.id].page_id, renames))
         else:
             changes.extend(_undo_schema(change, db))
-    if not changes:
-        return None
     return dataclasses.replace(
         db,
         properties=_properties(db, renames, schema, done),
@@ -247,12 +245,11 @@ def undo_plan(
     """The plan undoing what ``outcomes`` record as done; None when nothing was done."""
     by_id = {o.change.id: o for o in outcomes}
     databases = []
-    for db in reversed(plan.databases):  # dependants first, so their links go before targets
+    # Every database stays in the undo, changed or not: relations name rows of the others.
+    for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
-        if undone is not None:
-            is_new = db.handle in created
-            databases.append(_read_back(undone, gateway, settings, is_new))
-    if not databases:
+        databases.append(_read_back(undone, gateway, settings, db.handle in created))
+    if not any(db.changes for db in databases):
         return None
     requests = sum(len(db.changes) for db in databases)
     rps = plan.estimate.rps or 3.0

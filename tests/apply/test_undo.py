@@ -1,0 +1,120 @@
+"""The undo plan every apply writes: a plan file that puts back what the apply did."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from reconciler.apply import Status
+from reconciler.errors import StalePlanError
+from reconciler.plan import Action, Plan, load_plan
+from tests.apply.conftest import PROJECTS, TASKS, Project
+
+
+def converged_then(project: Project, *manifests: dict[str, Any]) -> Plan:
+    """Apply the base manifests, then write these and apply them; the undo plan of that."""
+    project.converge()
+    project.write(*manifests)
+    plan, live = project.plan()
+    result = project.apply(plan, live=live)
+    assert result.complete
+    assert result.undo_path is not None
+    return load_plan(result.undo_path)
+
+
+def row_values(project: Project, handle: str) -> dict[str, dict[str, Any]]:
+    live = project.gateway.read_state(project.desired(), [handle]).databases[handle]
+    return {str(r.key): dict(r.values) for r in live.rows if not r.in_trash}
+
+
+def test_undo_puts_back_the_old_values(project: Project) -> None:
+    """An estimate changed from 5 to 8 is 5 again after the undo plan is applied."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    undo = converged_then(project, tasks)
+    expected = [("tasks/update_row/design-pages", {"Estimate": 5})]
+    assert expected == [(c.id, c.after) for c in undo.changes]
+    project.apply(undo)
+    five = 5
+    assert five == row_values(project, "tasks")["design-pages"]["Estimate"]
+
+
+def test_undo_trashes_the_rows_the_apply_created(project: Project) -> None:
+    """A new row is trashed by the undo (a destructive change that needs approval)."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"].append({"Slug": "review", "Name": "Review the pages"})
+    undo = converged_then(project, tasks)
+    trash = next(c for c in undo.changes if c.target == "review")
+    assert trash.action is Action.TRASH_ROW
+    project.apply(undo)
+    assert "review" not in row_values(project, "tasks")
+
+
+def test_undo_restores_the_rows_the_apply_trashed(project: Project) -> None:
+    """A pruned row comes back from the trash, the same page."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"] = tasks["rows"][:2]
+    undo = converged_then(project, tasks)
+    restore = next(c for c in undo.changes if c.target == "outline")
+    assert restore.action is Action.RESTORE_ROW
+    project.apply(undo)
+    assert "outline" in row_values(project, "tasks")
+
+
+def test_undo_removes_added_properties_and_renames_back(project: Project) -> None:
+    """Schema changes are reversed: an added property goes, a renamed one gets its name back."""
+    projects = copy.deepcopy(PROJECTS)
+    budget = projects["properties"].pop("Budget")
+    projects["properties"]["Funding"] = {**budget, "renamed_from": "Budget"}
+    projects["properties"]["Website"] = "url"
+    for row in projects["rows"]:
+        row["Funding"] = row.pop("Budget")
+    undo = converged_then(project, projects)
+    expected = {
+        ("projects/rename_property/Budget", "rename_property"),
+        ("projects/remove_property/Website", "remove_property"),
+    }
+    assert expected == {(c.id, c.action.value) for c in undo.changes}
+    project.apply(undo)
+    project.write(PROJECTS)
+    plan, _ = project.plan()
+    assert plan.is_empty
+
+
+def test_undo_then_plan_of_the_old_manifests_is_empty(project: Project) -> None:
+    """After the undo, Notion matches the manifests as they were before the apply."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][0]["Done"] = False
+    tasks["rows"][2]["Project"] = ["Website"]
+    tasks["rows"].append({"Slug": "review", "Name": "Review", "Blocked by": ["outline"]})
+    undo = converged_then(project, tasks)
+    result = project.apply(undo)
+    assert result.complete
+    project.write(TASKS)
+    plan, _ = project.plan()
+    assert plan.is_empty
+
+
+def test_undo_refuses_a_row_edited_after_the_apply(project: Project) -> None:
+    """The undo carries each row's hash after the apply: a later edit makes it stale."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    undo = converged_then(project, tasks)
+    change = undo.changes[0]
+    assert change.page_id is not None
+    project.gateway.update_row(
+        change.page_id, {"Estimate": {"number": 13}}, database="tasks", row_key="design-pages"
+    )
+    with pytest.raises(StalePlanError):
+        project.apply(undo)
+
+
+def test_an_apply_that_did_nothing_writes_no_undo_plan(project: Project) -> None:
+    """A plan already applied leaves the earlier undo plan alone and reports none."""
+    plan, live = project.plan()
+    project.apply(plan, live=live)
+    again = project.apply(plan)
+    assert again.undo_path is None
+    assert all(o.status is Status.ALREADY_DONE for o in again.outcomes)

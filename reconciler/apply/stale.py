@@ -96,14 +96,14 @@ def _difference(
     names: Mapping[str, str],
     *,
     unfinished: bool,
+    in_trash: bool,
 ) -> str | None:
     """How the row differs from what the plan saw (None: it does not, or only by our write)."""
     if row is None:
         return "deleted"
     if unfinished and _values_written(db, change, row, refs, names):
         return None
-    expected_in_trash = change.action is Action.RESTORE_ROW
-    if row.in_trash != expected_in_trash:
+    if row.in_trash != in_trash:
         return "moved to the trash" if row.in_trash else "restored from the trash"
     if row.content_hash != change.live_hash:
         return "changed since the plan"
@@ -126,9 +126,18 @@ def find_stale(
             continue
         rows = read_current(gateway, db, [str(c.page_id) for c in checked])
         names = live_names(db)
+        restored = {c.target for c in db.changes if c.action is Action.RESTORE_ROW}
         for change in checked:
             row = rows.get(str(change.page_id))
-            reason = _difference(db, change, row, refs, names, unfinished=change.id in unfinished)
+            reason = _difference(
+                db,
+                change,
+                row,
+                refs,
+                names,
+                unfinished=change.id in unfinished,
+                in_trash=change.target in restored,  # the plan saw it in the trash
+            )
             if reason is not None:
                 stale.append(StaleRow(db.handle, change.target, str(change.page_id), reason))
     return tuple(stale)

@@ -8,13 +8,17 @@ requesting bot are passed in; nothing imported from the rest of ``reconciler``.
 (name -> value, formula and rollup values computed, relation and people lists COMPLETE, not
 cut at 25), ``created_time``, ``last_edited_time``.
 
-``compile_filter(filter_obj, schema, *, now, bot_id=None) -> Callable[[page], bool]``
-    Validates the filter, then returns a predicate to run on every row (compile once per
-    query, not once per row). ``now`` (aware) anchors relative dates (``today``,
-    ``past_week``...); ``bot_id`` is what ``"me"`` means in people conditions.
-``validate_filter(filter_obj, schema) -> None``
+``compile_filter(filter_obj, schema, *, now, bot_id=None, unfilterable_formulas=()) -> pred``
+    Validates the filter, then returns a predicate ``Callable[[page], bool]`` to run on every
+    row (compile once per query, not once per row). ``now`` (aware) anchors relative dates
+    (``today``, ``past_week``...); ``bot_id`` is what ``"me"`` means in people conditions.
+    ``unfilterable_formulas``: ids of formula properties created through the API; Notion
+    refuses any filter on them with "Unable to filter based on a formula of unknown type"
+    (reported across every API version, even for constant formulas; formulas made in Notion's
+    app filter fine), so the emulator should pass the ids of the formulas it created.
+``validate_filter(filter_obj, schema, *, unfilterable_formulas=()) -> None``
     Only the validation; raises :class:`FilterError`.
-``matches(filter_obj, page, schema, *, now, bot_id=None) -> bool``
+``matches(filter_obj, page, schema, *, now, bot_id=None, unfilterable_formulas=()) -> bool``
     One-off convenience around :func:`compile_filter`.
 ``validate_sorts(sorts, schema) -> None`` and ``sort_pages(pages, sorts, schema) -> list``
     ``pages`` must be given in creation order. Sorts apply in order (earlier entries win),
@@ -54,7 +58,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -638,6 +642,10 @@ def _property_filter(filter_obj: Mapping[str, object], path: str, context: _Cont
         kind = _INTERNAL_TYPE_NAMES.get(prop.kind, prop.kind)
         raise FilterError(f"database property {kind} does not match filter {key}")
     test = _property_test(key, filter_obj[key], f"{path}.{key}", context.now, context.bot_id)
+    if key == "formula" and prop.identifier in context.unfilterable_formulas:
+        # Observed across API versions (ultimate-notion #297, n8n #30524): a formula created
+        # through the API cannot be filtered on, whatever its result type.
+        raise FilterError("Unable to filter based on a formula of unknown type")
     kind = prop.kind
     return lambda page: test(_read(kind, _payload(_page_value(page, prop))))
 
@@ -666,6 +674,7 @@ class _Context:
     schema: Schema
     now: datetime
     bot_id: str | None
+    unfilterable_formulas: Collection[str]
 
 
 def _timestamp_filter(filter_obj: Mapping[str, object], path: str, now: datetime) -> Predicate:
@@ -711,23 +720,45 @@ def _compile(filter_obj: object, path: str, depth: int, context: _Context) -> Pr
 
 
 def compile_filter(
-    filter_obj: object, schema: Schema, *, now: datetime, bot_id: str | None = None
+    filter_obj: object,
+    schema: Schema,
+    *,
+    now: datetime,
+    bot_id: str | None = None,
+    unfilterable_formulas: Collection[str] = frozenset(),
 ) -> Predicate:
     """Validate a query filter and return the predicate that applies it to one page."""
     anchored = now if now.tzinfo else now.replace(tzinfo=UTC)
-    return _compile(filter_obj, "body.filter", 0, _Context(schema, anchored, bot_id))
+    context = _Context(schema, anchored, bot_id, unfilterable_formulas)
+    return _compile(filter_obj, "body.filter", 0, context)
 
 
-def validate_filter(filter_obj: object, schema: Schema) -> None:
+def validate_filter(
+    filter_obj: object, schema: Schema, *, unfilterable_formulas: Collection[str] = frozenset()
+) -> None:
     """Raise :class:`FilterError` if Notion would refuse this filter."""
-    compile_filter(filter_obj, schema, now=datetime(2000, 1, 1, tzinfo=UTC))
+    compile_filter(
+        filter_obj,
+        schema,
+        now=datetime(2000, 1, 1, tzinfo=UTC),
+        unfilterable_formulas=unfilterable_formulas,
+    )
 
 
 def matches(
-    filter_obj: object, page: Page, schema: Schema, *, now: datetime, bot_id: str | None = None
+    filter_obj: object,
+    page: Page,
+    schema: Schema,
+    *,
+    now: datetime,
+    bot_id: str | None = None,
+    unfilterable_formulas: Collection[str] = frozenset(),
 ) -> bool:
     """Whether one page passes the filter (compile once with compile_filter for many pages)."""
-    return compile_filter(filter_obj, schema, now=now, bot_id=bot_id)(page)
+    keep = compile_filter(
+        filter_obj, schema, now=now, bot_id=bot_id, unfilterable_formulas=unfilterable_formulas
+    )
+    return keep(page)
 
 
 # --------------------------------------------------------------------------------------------

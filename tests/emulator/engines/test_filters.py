@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.emulator.filters import compile_filter, matches
+from reconciler.emulator.filters import FilterError, compile_filter, matches, validate_filter
 from tests.emulator.engines import values as v
 from tests.emulator.engines.querying import SCHEMA, page
 
@@ -422,6 +422,35 @@ def test_formula_conditions_apply_to_the_result(
 ):
     """string/checkbox/number/date conditions on a formula's result; another type never matches."""
     assert expected == kept({"property": prop, "formula": condition}, FORMULAS)
+
+
+def test_formulas_created_through_the_api_cannot_be_filtered():
+    """Notion refuses filters on API-created formulas (ultimate-notion #297, n8n #30524)."""
+    expected = "Unable to filter based on a formula of unknown type"
+    score = {"property": "Score", "formula": {"number": {"greater_than": 5}}}
+
+    with pytest.raises(FilterError) as raised:
+        compile_filter(score, SCHEMA, now=NOW, unfilterable_formulas={"fnum"})
+
+    assert expected == raised.value.message
+
+
+def test_other_formulas_stay_filterable_next_to_an_unfilterable_one():
+    """Only the listed formula properties are refused; formulas made in the app filter fine."""
+    label = {"property": "Label", "formula": {"string": {"equals": "cold"}}}
+
+    keep = compile_filter(label, SCHEMA, now=NOW, unfilterable_formulas={"fnum"})
+
+    expected = [False, True, False]
+
+    assert expected == [keep(p) for p in FORMULAS]
+
+
+def test_malformed_condition_on_an_unfilterable_formula_reports_the_body_first():
+    """Body validation comes before the formula check, as Notion validates bodies first."""
+    with pytest.raises(FilterError, match="Fix one"):
+        validate_filter({"property": "Score", "formula": {"text": {}}}, SCHEMA,
+                        unfilterable_formulas={"fnum"})  # fmt: skip
 
 
 def _titles(*names: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 
 from reconciler.emulator.app import Emulator
 from reconciler.errors import NotionAccessError, NotionAuthError, PlanError
-from reconciler.model import LiveProperty
+from reconciler.model import JSON, LiveProperty
 from tests.notion.conftest import (
     PROJECTS_DB,
     PROJECTS_DS,
@@ -451,3 +451,45 @@ def test_read_only_properties_are_in_the_schema_but_not_in_row_values(
     go = live.property_named("Go")
     assert go == LiveProperty(id=go.id if go else "", name="Go", type="button", config={})
     assert sorted(live.rows[0].values) == ["Estimate", "Name", "Status"]
+
+
+def test_a_relation_of_130_pages_is_read_in_two_property_item_pages(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """The back side of a dual relation holding 130 tasks reads whole, 100 items a request."""
+    seed_database(
+        emu, PROJECTS_DB, PROJECTS_DS, "Projects", {"Name": {"type": "title", "title": {}}}
+    )
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", {"Name": {"type": "title", "title": {}}})
+    project = row_page(
+        PROJECTS_DS, 1, {"Name": {"title": text("website")}}, prefix="7d4e5f6a-8b9c-4d0e-9f1a"
+    )
+    emu.seed({"pages": [project]})
+    gateway, recorder = connect()
+    dual: JSON = {
+        "data_source_id": PROJECTS_DS,
+        "type": "dual_property",
+        "dual_property": {"synced_property_name": "Tasks"},
+    }
+    gateway.update_data_source(TASKS_DS, {"Project": {"relation": dual}}, database="tasks")
+    created = [
+        gateway.create_row(
+            TASKS_DS,
+            {
+                "Name": {"title": text(f"task {n}")},
+                "Project": {"relation": [{"id": project["id"]}]},
+            },
+            "Name",
+            "title",
+            f"task {n}",
+            database="tasks",
+        ).page_id
+        for n in range(130)
+    ]
+    specs = [spec("Name", "title"), spec("Tasks", "relation", database="tasks")]
+    desired = desired_database("projects", "Projects", specs, id=PROJECTS_DB)
+    live = gateway.read_state(desired_state(desired)).databases["projects"]
+    assert live.rows[0].values["Tasks"] == sorted(
+        ({"page_id": page} for page in created), key=lambda t: t["page_id"]
+    )
+    assert len(recorder.matching("GET", "/properties/")) == 2

@@ -146,20 +146,28 @@ def test_creates_under_after_write_faults_never_duplicate_a_key(
 def test_25000_rows_past_a_cap_of_10000_read_exactly_once_in_252_queries(
     emulator: Emulator, emulator_server: EmulatorServer
 ) -> None:
-    """25,000 rows, 100 a minute, cap 10,000: 3 windows of 100 + 100 + 52 queries, each row once.
+    """25,000 rows, 100 a minute, cap 10,000: every row once in 252 queries, faults or not.
 
     A window ends at the cap and the next starts at its last row's minute, re-reading that
-    minute's 100 rows: 10,000 + 10,000 + 5,200 rows fetched = 252 queries of 100 (the plain
-    minimum would be 250; the overlap of one minute per window is the price of the cap).
+    minute's 100 rows: 10,000 + 10,000 + 5,200 rows fetched = 100 + 100 + 52 queries of 100 (the
+    plain minimum would be 250; the overlap of one minute per window is the price of the cap).
+    The same read through 20% failures gives the same rows from the same 252 answered queries.
     """
     seed_rows(emulator, 25_000, per_minute=100)
-    emulator.configure({"query_result_cap": 10_000})
+    emulator.configure({"query_result_cap": 10_000, "seed": 3})
     with gateway_for(emulator_server) as gateway:
-        live = read_tasks(gateway)
-        stats = gateway.stats()
-    assert (len(live.rows), len({r.page_id for r in live.rows}), live.complete) == (
+        calm = read_tasks(gateway)
+        calm_stats = gateway.stats()
+    assert (len(calm.rows), len({r.page_id for r in calm.rows}), calm.complete) == (
         25_000,
         25_000,
         True,
     )
-    assert stats.count(QUERY) == 252
+    assert (calm_stats.count(QUERY), calm_stats.retries) == (252, 0)
+    emulator.configure({"faults": TRANSIENT_FAULTS})
+    with gateway_for(emulator_server) as gateway:
+        stormy = read_tasks(gateway)
+        stormy_stats = gateway.stats()
+    assert stormy == calm
+    assert stormy_stats.count(QUERY, "200") == 252
+    assert failed_fraction(stormy_stats) >= 0.15

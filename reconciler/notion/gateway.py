@@ -25,6 +25,10 @@ Reading
     ``renamed_from``); relations as ``[{"page_id": ...}]``, people as user ids. ``LiveRow.key`` is
     the key property's ``key_text``. Read-only and undeclared properties are not read at all.
 
+    ``read_state(desired, handles)`` reads only those databases; a relation whose target is a
+    managed database outside ``handles`` then shows the target's data source id where the
+    handle would be, so pass relation targets along with the databases they serve.
+
     ``read_rows(desired, live, page_ids)`` re-reads just those rows for the stale-plan check
     (``LiveRow.content_hash``): one GET per page when that is cheaper than querying the whole data
     source, else one query; a page that no longer exists is absent from the result.

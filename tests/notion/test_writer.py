@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import logging
+import traceback
+from collections.abc import Callable
+
 import pytest
 
+from reconciler import logs
 from reconciler.emulator.app import Emulator
-from reconciler.errors import NotionValidationError
+from reconciler.errors import NotionError, NotionValidationError
 from reconciler.model import JSON
 from reconciler.notion import WrittenPage
 from reconciler.notion.notion_gateway import NotionGateway
+from reconciler.notion.retry import RetryPolicy
 from tests.notion.conftest import (
     ROOT_PAGE,
     TASKS_DB,
@@ -17,6 +24,7 @@ from tests.notion.conftest import (
     Recorder,
     desired_database,
     desired_state,
+    page_id,
     seed_database,
     spec,
     text,
@@ -36,7 +44,8 @@ def row(name: str, estimate: int) -> dict[str, JSON]:
 
 def inject(emu: Emulator, method: str, path: str, status: int, **extra: object) -> None:
     """One fault on the next matching request."""
-    fault = {"method": method, "path": path, "status": status, "times": 1, **extra}
+    fault = {"method": method, "path": path, "status": status, "times": 1}
+    fault.update(extra)
     emu.configure({"faults": [fault]})
 
 
@@ -226,3 +235,49 @@ def test_trash_and_restore_at_notion_version_2026_03_11(
     trashed = gateway.set_row_trashed(page.page_id, True, database="tasks", row_key="Ship it")
     assert trashed.in_trash
     assert recorder.matching("PATCH", page.page_id)[0].body == {"in_trash": True}
+
+
+def test_the_token_stays_out_of_every_error_and_log_line(
+    emu: Emulator, connect: GatewayFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Forced 401, 404, 400, exhausted retries and drops: no message or log line has the token."""
+    token = "secret_emulator"  # the emulator's token: registered with the redaction on use
+    stream = io.StringIO()
+    logs.configure(debug=True, json_lines=True, stream=stream)
+    caplog.set_level(logging.DEBUG)
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", SCHEMA)
+    gateway, _ = connect(token=token, retry=RetryPolicy(max_attempts=3, initial_delay=0.001))
+    wrong, _ = connect(token="secret_wrongwrongwrong")
+    failures: list[Exception] = []
+
+    def unavailable() -> None:
+        inject(emu, "GET", "^/v1/users", 503, times=3)
+        gateway.read_users()
+
+    def dropped() -> None:
+        inject(emu, "GET", "^/v1/users", 0, times=3)
+        gateway.read_users()
+
+    attempts: list[Callable[[], object]] = [
+        wrong.read_users,
+        lambda: gateway.update_row(page_id(404), {}, database="tasks", row_key="gone"),
+        lambda: gateway.create_row(
+            TASKS_DS, {"Estimate": {"number": "x"}}, "Name", "title", "bad", database="tasks"
+        ),
+        unavailable,
+        dropped,
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotionError) as caught:
+            attempt()
+        failures.append(caught.value)
+    texts = [stream.getvalue(), caplog.text, repr(gateway)]
+    texts += [str(f) for f in failures] + ["".join(traceback.format_exception(f)) for f in failures]
+    assert [type(f).__name__ for f in failures] == [
+        "NotionAuthError",
+        "NotionAccessError",
+        "NotionValidationError",
+        "NotionUnavailableError",
+        "NotionUnavailableError",
+    ]
+    assert [t for t in texts if token in t or "wrongwrongwrong" in t] == []

@@ -22,6 +22,7 @@ __all__ = [
     "decode_schema",
     "decode_user",
     "key_filter",
+    "property_names",
     "rich_title",
     "same_id",
 ]
@@ -50,6 +51,11 @@ def decode_user(user: Body) -> LiveUser:
         email=person.optional_text("email") if person is not None else None,
         type=kind,
     )
+
+
+def property_names(data_source: Body) -> dict[str, str]:
+    """A data source's property names by property id (what formula references resolve by)."""
+    return {prop.text("id"): name for name, prop in data_source.child("properties").entries()}
 
 
 def decode_schema(data_source: Body, refs: References) -> tuple[LiveProperty, ...]:

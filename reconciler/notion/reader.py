@@ -43,6 +43,7 @@ from reconciler.notion.decode import (
     decode_schema,
     decode_user,
     key_filter,
+    property_names,
     same_id,
 )
 from reconciler.notion.failures import Subject
@@ -137,13 +138,7 @@ class LiveReader:
             for database, location in zip(chosen, locations, strict=True):
                 if location.data_source_id is not None and location.schema is not None:
                     refs.add_data_source(database.handle, location.data_source_id)
-                    refs.add_schema(
-                        location.data_source_id,
-                        {
-                            p.text("id"): name
-                            for name, p in location.schema.child("properties").entries()
-                        },
-                    )
+                    refs.add_schema(location.data_source_id, property_names(location.schema))
             schemas = [
                 decode_schema(loc.schema, refs) if loc.schema is not None else ()
                 for loc in locations

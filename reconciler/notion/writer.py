@@ -16,7 +16,13 @@ from reconciler.errors import NotionAccessError
 from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
-from reconciler.notion.decode import RowLayout, decode_schema, rich_title, same_id
+from reconciler.notion.decode import (
+    RowLayout,
+    decode_schema,
+    property_names,
+    rich_title,
+    same_id,
+)
 from reconciler.notion.failures import Failure, Subject
 from reconciler.notion.gateway import CreatedDatabase, WrittenPage
 from reconciler.notion.reader import LiveReader
@@ -101,10 +107,7 @@ class LiveWriter:
         )
 
     def _schema(self, source: Body) -> tuple[LiveProperty, ...]:
-        self._refs.add_schema(
-            source.text("id"),
-            {p.text("id"): name for name, p in source.child("properties").entries()},
-        )
+        self._refs.add_schema(source.text("id"), property_names(source))
         return decode_schema(source, self._refs)
 
     def update_database_title(self, database_id: str, title: str, *, database: str) -> None:

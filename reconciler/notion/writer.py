@@ -9,6 +9,7 @@ re-read the schema before a resend and drop removals already done. Used by ``Not
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 import structlog
 
@@ -21,7 +22,6 @@ from reconciler.notion.decode import (
     decode_schema,
     property_names,
     rich_title,
-    same_id,
 )
 from reconciler.notion.failures import Failure, Subject
 from reconciler.notion.gateway import CreatedDatabase, WrittenPage
@@ -132,7 +132,8 @@ class LiveWriter:
             live = self._reader.retrieve_data_source(data_source_id, database)
             present = [(name, p.text("id")) for name, p in live.child("properties").entries()]
             for key in [k for k, v in payload.items() if v is None]:
-                if not any(key == name or same_id(key, pid) for name, pid in present):
+                # Property ids are case-sensitive and arrive URL-encoded or not.
+                if not any(key == name or unquote(key) == unquote(pid) for name, pid in present):
                     del payload[key]
             return live if not payload else None
 

@@ -23,7 +23,7 @@ from reconciler.emulator.paging import (
 )
 from reconciler.emulator.richtext import normalize_rich_text, plain_text
 from reconciler.emulator.store import Row
-from reconciler.emulator.workspace import V2025, Caller, Workspace
+from reconciler.emulator.workspace import UNTITLED_DATABASE, V2025, Caller, Workspace
 
 __all__ = [
     "append_children",
@@ -37,7 +37,7 @@ __all__ = [
 _COLORED = ("paragraph", "bulleted_list_item", "numbered_list_item", "quote", "toggle",
             "to_do", "callout", "heading_1", "heading_2", "heading_3",
             "table_of_contents")  # fmt: skip
-_NOT_APPENDABLE = ("child_page", "child_database", "unsupported", "synced_block", "link_preview")
+_NOT_APPENDABLE = ("child_page", "child_database", "unsupported", "link_preview")
 
 
 def render_block(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
@@ -45,7 +45,8 @@ def render_block(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
     if row.kind == "page":
         kind, content = "child_page", {"title": ws.page_title(row)}
     elif row.kind == "database":
-        kind, content = "child_database", {"title": plain_text(row.body.get("title", []))}
+        title = plain_text(row.body.get("title", [])) or UNTITLED_DATABASE
+        kind, content = "child_database", {"title": title}
     else:
         kind, content = row.body["type"], row.body["content"]
     parent_row = ws.store.get(row.parent_id) if row.parent_id else None
@@ -257,6 +258,14 @@ def _content(kind: str, payload: dict[str, Any], path: str, ws: Workspace) -> di
             )
     if kind in ("bookmark", "embed", "image", "video", "file", "pdf", "audio"):
         out.setdefault("caption", [])
+    if kind == "file":
+        url = str((out.get("external") or {}).get("url", ""))
+        out.setdefault("name", url.rstrip("/").rsplit("/", 1)[-1] or "file")
+    if kind == "table_row" and isinstance(out.get("cells"), list):
+        out["cells"] = [
+            normalize_rich_text(cell, f"{path}.cells[{n}]", ws)
+            for n, cell in enumerate(out["cells"])
+        ]
     return out
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.emulator.calls import Call, check_keys, require
+from reconciler.emulator.calls import Call, check_keys, icon_value, require
 from reconciler.emulator.errors import archived_edit, should_be, validation_error
 from reconciler.emulator.identity import new_id
 from reconciler.emulator.richtext import normalize_rich_text, plain_text, text_item
 from reconciler.emulator.schema import apply_schema_update, build_schema, render_schema
 from reconciler.emulator.store import Row
-from reconciler.emulator.workspace import Caller, Workspace
+from reconciler.emulator.workspace import UNTITLED_DATABASE, Caller, Workspace
 
 __all__ = [
     "create_data_source",
@@ -46,12 +46,13 @@ def render_database(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
     for source_id in body.get("data_sources", []):
         source = ws.store.get(source_id)
         if source is not None:
-            name = plain_text(source.body.get("title", [])) or plain_text(body.get("title", []))
+            own = plain_text(source.body.get("title", []))
+            name = own or plain_text(body.get("title", [])) or UNTITLED_DATABASE
             sources.append({"id": source.id, "name": name})
     out = {
         "object": "database",
         "id": row.id,
-        "title": body.get("title", []),
+        "title": body.get("title") or [text_item(UNTITLED_DATABASE)],
         "description": body.get("description", []),
         "parent": body["parent"],
         "is_inline": bool(body.get("is_inline", False)),
@@ -102,7 +103,7 @@ def create_database(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]
     body = call.json_body()
     check_keys(body, _DB_CREATE)
     parent_row = _page_parent(ws, require(body, "parent"), caller)
-    title = _rich(body.get("title"), "body.title", ws) or [text_item("New database")]
+    title = _rich(body.get("title"), "body.title", ws)
     description = _rich(body.get("description"), "body.description", ws)
     now = ws.now()
     database = Row(
@@ -118,8 +119,8 @@ def create_database(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]
             "title": title,
             "description": description,
             "is_inline": _flag(body, "is_inline", default=False),
-            "icon": body.get("icon"),
-            "cover": body.get("cover"),
+            "icon": icon_value(body.get("icon"), "body.icon"),
+            "cover": icon_value(body.get("cover"), "body.cover"),
             "is_locked": False,
             "created_by": caller.bot_id,
             "last_edited_by": caller.bot_id,
@@ -131,11 +132,10 @@ def create_database(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]
     if not isinstance(initial, dict):
         raise should_be("body", "body.initial_data_source", "an object", initial)
     check_keys(initial, ("properties",), "body.initial_data_source")
-    explicit_title = bool(body.get("title"))
     _new_data_source(
         ws,
         database,
-        title=title if explicit_title else [],
+        title=title,
         properties=initial.get("properties") or {},
         path="body.initial_data_source.properties",
         caller=caller,
@@ -238,7 +238,7 @@ def update_database(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]
             row.body[key] = _flag(body, key, default=False)
     for key in ("icon", "cover"):
         if key in body:
-            row.body[key] = body[key]
+            row.body[key] = icon_value(body[key], f"body.{key}")
     if "parent" in body:
         new_parent = _page_parent(ws, body["parent"], caller)
         row.body["parent"] = {"type": "page_id", "page_id": new_parent.id}
@@ -301,7 +301,7 @@ def create_data_source(ws: Workspace, call: Call, caller: Caller) -> dict[str, A
         caller=caller,
     )
     if "icon" in body:
-        source.body["icon"] = body["icon"]
+        source.body["icon"] = icon_value(body["icon"], "body.icon")
         ws.store.save(source)
     ws.touch(database, caller)
     return render_data_source(ws, source, caller)
@@ -328,8 +328,9 @@ def update_data_source(ws: Workspace, call: Call, caller: Caller) -> dict[str, A
         raise archived_edit()
     if "title" in body:
         row.body["title"] = _rich(body["title"], "body.title", ws)
+        _title_database_of(ws, row)
     if "icon" in body:
-        row.body["icon"] = body["icon"]
+        row.body["icon"] = icon_value(body["icon"], "body.icon")
     if "properties" in body:
         apply_schema_update(body["properties"], "body.properties", row, ws)
     if "parent" in body:
@@ -340,6 +341,14 @@ def update_data_source(ws: Workspace, call: Call, caller: Caller) -> dict[str, A
         row.in_trash = trash
     ws.touch(row, caller)
     return render_data_source(ws, row, caller)
+
+
+def _title_database_of(ws: Workspace, source: Row) -> None:
+    """Observed: a database with one data source shows that data source's title."""
+    database = ws.store.get(str(source.body.get("database_id")))
+    if database is not None and database.body.get("data_sources") == [source.id]:
+        database.body["title"] = source.body["title"]
+        ws.store.save(database)
 
 
 def _move(ws: Workspace, source: Row, target: Row) -> None:

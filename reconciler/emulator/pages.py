@@ -9,11 +9,10 @@ Reads show at most the relation/people page cap of references (relations say ``h
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from reconciler.emulator import blocks
-from reconciler.emulator.calls import Call, check_keys, require
+from reconciler.emulator.calls import Call, check_keys, icon_value, require
 from reconciler.emulator.computed import page_values
 from reconciler.emulator.errors import archived_edit, should_be, validation_error
 from reconciler.emulator.identity import new_id, normalize_property_id
@@ -126,8 +125,8 @@ def create_page(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
             "parent": parent,
             "created_by": caller.bot_id,
             "last_edited_by": caller.bot_id,
-            "icon": _icon(body.get("icon"), "body.icon"),
-            "cover": _icon(body.get("cover"), "body.cover"),
+            "icon": icon_value(body.get("icon"), "body.icon"),
+            "cover": icon_value(body.get("cover"), "body.cover"),
             "values": {},
             "shared": parent_row.body.get("shared"),
         },
@@ -193,19 +192,6 @@ def _resolve_parent(
     )
 
 
-def _icon(value: object, path: str) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise should_be("body", path, "an object or `null`", value)
-    kind = value.get("type") or next(
-        (k for k in ("emoji", "external", "custom_emoji", "file") if k in value), None
-    )
-    if kind not in ("emoji", "external", "custom_emoji", "file", "file_upload"):
-        raise should_be("body", f"{path}.type", '`"emoji"`, `"external"` or `"custom_emoji"`', kind)
-    return {"type": kind, kind: value.get(kind)}
-
-
 def _write_title(ws: Workspace, row: Row, properties: object) -> None:
     """A page under a page has one property, its title (key ``title``)."""
     if not isinstance(properties, dict):
@@ -226,11 +212,14 @@ def _write_title(ws: Workspace, row: Row, properties: object) -> None:
 def _write_row_values(
     ws: Workspace, row: Row, source: Row, properties: object, caller: Caller, *, creating: bool
 ) -> None:
-    """Check and store the values of a data source row (new select options join the schema)."""
+    """Check the values of a data source row and set them (the caller saves the row).
+
+    New select options join the schema, which is saved here when that happens.
+    """
     if not isinstance(properties, dict):
         raise should_be("body", "body.properties", "an object", properties)
     schema = source.body["properties"]
-    before = json.dumps(schema, sort_keys=True)
+    before = _option_count(schema)
     values = row.body.setdefault("values", {})
     problems: list[str] = []
     changed_relations: dict[str, list[str]] = {}
@@ -253,28 +242,37 @@ def _write_row_values(
         values[pid] = stored
     if problems:
         raise validation_error(" ".join(problems))
-    if creating:
-        _fill_new_row(ws, row, source)
-    if json.dumps(schema, sort_keys=True) != before:
+    counted = _fill_new_row(row, source) if creating else False
+    if counted or _option_count(schema) != before:
         ws.store.save(source)
-    ws.store.save(row)
     for pid, old in changed_relations.items():
         _sync_back_links(ws, row, source, pid, old=old, caller=caller)
 
 
-def _fill_new_row(ws: Workspace, row: Row, source: Row) -> None:
-    """Unique ids and status defaults a new row gets from its data source."""
+def _option_count(schema: dict[str, Any]) -> int:
+    """How many select/multi_select options the schema holds (a write may add some)."""
+    return sum(
+        len(p["config"].get("options", []))
+        for p in schema.values()
+        if p["type"] in ("select", "multi_select")
+    )
+
+
+def _fill_new_row(row: Row, source: Row) -> bool:
+    """Unique ids and status defaults a new row gets; True when a unique id counter moved."""
     counters = source.body.setdefault("counters", {})
     values = row.body["values"]
+    counted = False
     for pid, prop in source.body["properties"].items():
         if prop["type"] == "unique_id":
             counters[pid] = int(counters.get(pid, 0)) + 1
             values[pid] = counters[pid]
+            counted = True
         elif prop["type"] == "status" and pid not in values:
             groups = prop["config"].get("groups") or []
             first = groups[0]["option_ids"] if groups else []
             values[pid] = first[0] if first else None
-    ws.store.save(source)
+    return counted
 
 
 def _sync_back_links(
@@ -325,9 +323,9 @@ def update_page(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
     if trash is not None:
         row.in_trash = trash
     if "icon" in body:
-        row.body["icon"] = _icon(body["icon"], "body.icon")
+        row.body["icon"] = icon_value(body["icon"], "body.icon")
     if "cover" in body:
-        row.body["cover"] = _icon(body["cover"], "body.cover")
+        row.body["cover"] = icon_value(body["cover"], "body.cover")
     if "is_locked" in body:
         if not isinstance(body["is_locked"], bool):
             raise should_be("body", "body.is_locked", "a boolean", body["is_locked"])

@@ -26,7 +26,7 @@ from reconciler.emulator.errors import should_be, validation_error
 from reconciler.emulator.pages import render_page, selected_properties
 from reconciler.emulator.paging import body_page_size
 from reconciler.emulator.schema import find_property, render_schema
-from reconciler.emulator.store import Row
+from reconciler.emulator.store import Row, RowStamp
 from reconciler.emulator.workspace import Caller, Workspace
 
 __all__ = ["CursorCache", "query_data_source"]
@@ -176,7 +176,11 @@ def _matching_ids(
     except filters.FilterError as error:
         raise validation_error(error.message) from None
     needed = _needed_properties(source, [condition, sorts])
-    pages = list(_pages_for_matching(ws, source, [s.id for s in reversed(stamps)], needed))
+    oldest_first = list(reversed(stamps))
+    if needed == []:
+        pages = [_stamp_page(s) for s in oldest_first]
+    else:
+        pages = list(_pages_for_matching(ws, source, oldest_first, needed))
     if test is not None:
         pages = [p for p in pages if test(p)]
     ordered = filters.sort_pages(pages, sorts or [], schema)
@@ -202,24 +206,26 @@ def _needed_properties(source: Row, parts: list[object]) -> list[str] | None:
     return found
 
 
+def _stamp_page(stamp: RowStamp) -> dict[str, Any]:
+    """A page object with its times only: enough for timestamp filters and sorts, and cheap."""
+    return {
+        "object": "page",
+        "id": stamp.id,
+        "created_time": stamp.created_time,
+        "last_edited_time": stamp.last_edited_time,
+        "properties": {},
+    }
+
+
 def _pages_for_matching(
-    ws: Workspace, source: Row, ids: list[str], needed: list[str] | None
+    ws: Workspace, source: Row, stamps: list[RowStamp], needed: list[str] | None
 ) -> Iterator[dict[str, Any]]:
     """Page objects (oldest first) carrying the properties a filter or sort reads."""
-    properties = source.body["properties"]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = ws.store.get_many(chunk)
-        for page_id in chunk:
-            row = rows[page_id]
-            values = page_values(ws, row, source, None)
-            pids = list(properties) if needed is None else needed
-            yield {
-                "object": "page",
-                "id": row.id,
-                "created_time": ws.page_time(row.created_time),
-                "last_edited_time": ws.page_time(row.last_edited_time),
-                "created_by": ws.user_ref(row.body.get("created_by")),
-                "last_edited_by": ws.user_ref(row.body.get("last_edited_by")),
-                "properties": values.by_name(pids),
-            }
+    pids = list(source.body["properties"]) if needed is None else needed
+    for start in range(0, len(stamps), 500):
+        chunk = stamps[start : start + 500]
+        rows = ws.store.get_many([s.id for s in chunk])
+        for stamp in chunk:
+            page = _stamp_page(stamp)
+            page["properties"] = page_values(ws, rows[stamp.id], source, None).by_name(pids)
+            yield page

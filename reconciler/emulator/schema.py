@@ -538,6 +538,9 @@ def _remove(data_source: Row, pid: str, host: SchemaHost) -> None:
 
 
 def _add(data_source: Row, key: str, value: object, where: str, host: SchemaHost) -> None:
+    if isinstance(value, dict) and not any(k == "type" or k in PROPERTY_TYPES for k in value):
+        # A rename or description change of a property that is not there.
+        raise validation_error(f"Could not find property with name or id: {key}")
     definition = _definition(key, value, where)
     if definition.type == "title":
         raise validation_error("Cannot create a second title property.")

@@ -105,7 +105,8 @@ def _render(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
 def list_users(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
     """``GET /v1/users``."""
     size = query_page_size(call.query)
-    users = ws.store.of_kind("user")
+    # Observed order: people first, then bots, each in the order they joined.
+    users = sorted(ws.store.of_kind("user"), key=lambda u: u.body.get("type") == "bot")
     ids = [u.id for u in users]
     cursor = query_value(call.query, "start_cursor")
     if cursor is not None and cursor not in ids:

@@ -64,6 +64,11 @@ def _unstamp(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _minute(text: str) -> str:
+    """A stored UTC stamp as pages show it: ``2026-06-27T17:11:00.000Z``."""
+    return text[:16] + ":00.000Z"
+
+
 @dataclass
 class Row:
     """One stored object: its indexed columns and its JSON body (mutated, then saved back)."""
@@ -82,12 +87,13 @@ class Row:
 
 @dataclass(frozen=True)
 class RowStamp:
-    """The indexed columns of a data source row, enough to filter on timestamps and order."""
+    """A data source row's id and times as pages show them (minute precision), for ordering
+    and timestamp filters without decoding its body."""
 
     id: str
     seq: int
-    created_time: datetime
-    last_edited_time: datetime
+    created_time: str
+    last_edited_time: str
     in_trash: bool
 
 
@@ -267,8 +273,8 @@ class Store:
             RowStamp(
                 id=r["id"],
                 seq=r["seq"],
-                created_time=_unstamp(r["created_time"]),
-                last_edited_time=_unstamp(r["last_edited_time"]),
+                created_time=_minute(r["created_time"]),
+                last_edited_time=_minute(r["last_edited_time"]),
                 in_trash=bool(r["in_trash"]),
             )
             for r in records

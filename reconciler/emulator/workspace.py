@@ -24,7 +24,10 @@ from reconciler.emulator.identity import WORKSPACE_ID, object_url, parse_uuid, s
 from reconciler.emulator.richtext import plain_text
 from reconciler.emulator.store import Row, Store
 
-__all__ = ["V2025", "V2026", "VERSIONS", "Caller", "Limits", "Workspace"]
+__all__ = ["UNTITLED_DATABASE", "V2025", "V2026", "VERSIONS", "Caller", "Limits", "Workspace"]
+
+UNTITLED_DATABASE = "New database"
+"""What Notion calls a database created without a title (observed)."""
 
 V2025 = "2025-09-03"
 V2026 = "2026-03-11"

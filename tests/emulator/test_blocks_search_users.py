@@ -206,3 +206,9 @@ def test_a_users_cursor_that_was_not_issued_is_refused(notion: Any) -> None:
     with pytest.raises(APIResponseError) as refused:
         notion.users.list(start_cursor="bogus")
     assert str(refused.value) == "The start_cursor provided is invalid: bogus"
+
+
+def test_people_are_listed_before_bots(notion: Any, people: dict[str, str]) -> None:
+    """Observed order of GET /v1/users: members first, then bots."""
+    kinds = [u["type"] for u in notion.users.list()["results"]]
+    assert kinds == ["person", "person", "bot"]

@@ -168,3 +168,16 @@ def test_a_database_without_a_title_is_called_new_database(notion: Any) -> None:
     )
     source = notion.data_sources.retrieve(data_source_id=database["data_sources"][0]["id"])
     assert (plain(database["title"]), source["title"]) == ("New database", [])
+
+
+def test_a_single_source_database_shows_its_data_sources_title(notion: Any) -> None:
+    """Observed: retitling the only data source retitles its database."""
+    database = notion.databases.create(
+        parent={"page_id": ROOT_PAGE_ID},
+        initial_data_source={"properties": {"Name": {"title": {}}}},
+    )
+    notion.data_sources.update(
+        data_source_id=database["data_sources"][0]["id"], title=text("Employees")
+    )
+    again = notion.databases.retrieve(database_id=database["id"])
+    assert (plain(again["title"]), again["data_sources"][0]["name"]) == ("Employees", "Employees")

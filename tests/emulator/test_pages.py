@@ -260,3 +260,16 @@ def test_a_missing_page_is_not_found_naming_the_integration(notion: Any, emulato
         'and databases are shared with your integration "Reconciler Tests".'
     )
     assert {"integration_id": emulator.bot_id()} == refused.value.additional_data
+
+
+def test_a_notion_icon_url_comes_back_as_a_notion_icon(notion: Any) -> None:
+    """Observed: an external url of Notion's own icon set is stored as an `icon` icon."""
+    page = notion.pages.create(parent={"page_id": ROOT_PAGE_ID}, properties={})
+    updated = notion.pages.update(
+        page_id=page["id"],
+        icon={
+            "type": "external",
+            "external": {"url": "https://www.notion.so/icons/snake_purple.svg"},
+        },
+    )
+    assert updated["icon"] == {"type": "icon", "icon": {"name": "snake", "color": "purple"}}

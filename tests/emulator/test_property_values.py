@@ -289,3 +289,21 @@ def test_properties_may_be_named_by_id(notion: Any, every_type: str) -> None:
         parent={"data_source_id": every_type}, properties={schema["Estimate"]["id"]: {"number": 7}}
     )
     assert page["properties"]["Estimate"]["number"] == 7
+
+
+def test_adjacent_runs_with_the_same_formatting_come_back_as_one(
+    notion: Any, every_type: str
+) -> None:
+    """Observed: Notion merges neighbouring text runs that share annotations and link."""
+    runs = [
+        {"text": {"content": "Write "}},
+        {"text": {"content": "the docs"}},
+        {"text": {"content": " now"}, "annotations": {"bold": True}},
+    ]
+    page = notion.pages.create(
+        parent={"data_source_id": every_type}, properties={"Notes": {"rich_text": runs}}
+    )
+    notes = page["properties"]["Notes"]["rich_text"]
+    assert [
+        (r["plain_text"], r["annotations"]["bold"]) for r in notes
+    ] == [("Write the docs", False), (" now", True)]

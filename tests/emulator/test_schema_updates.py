@@ -249,3 +249,13 @@ def test_changing_a_dual_relation_to_single_leaves_a_one_way_back_property(notio
     )
     back = schema(notion, people)["Related to Tasks (Who)"]["relation"]
     assert (tasks, "single_property") == (back["data_source_id"], back["type"])
+
+
+def test_renaming_a_property_that_is_not_there_is_refused(notion: Any) -> None:
+    """A {"name"} change under an unknown key cannot add a property."""
+    _, source = create_database(notion, "Tasks", {"Name": {"title": {}}})
+    with pytest.raises(APIResponseError) as refused:
+        notion.data_sources.update(
+            data_source_id=source, properties={"Nope": {"name": "Still nope"}}
+        )
+    assert str(refused.value) == "Could not find property with name or id: Nope"

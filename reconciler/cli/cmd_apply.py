@@ -10,6 +10,7 @@ apply or no confirmation, 3 blocked by a gate, 4 stale plan.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -18,11 +19,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 import click
-import structlog
 
 from reconciler.apply import (
     ApplyOptions,
@@ -38,6 +39,7 @@ from reconciler.cli.runtime import load_manifests, open_workspace, workspace_opt
 from reconciler.config import Settings
 from reconciler.errors import ApplyError, ApprovalRequired, ManifestError, Problem
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
+from reconciler.logs import redact
 from reconciler.manifest import find_repository_root
 from reconciler.manifest.settings import load_settings
 from reconciler.model import DesiredState, LiveState
@@ -46,8 +48,6 @@ from reconciler.plan import Plan, load_plan, make_plan, selected_handles
 from reconciler.render import render_text
 
 __all__ = ["command"]
-
-log = structlog.get_logger("reconciler.apply")
 
 
 def interactive() -> bool:
@@ -118,15 +118,23 @@ class _TerminalProgress:
         click.echo(line.ljust(78), nl=event.finished == event.total, err=True)
 
 
+def _log_line(event: str, level: str = "info", **fields: object) -> None:
+    """One JSON log line on stderr, shaped like the structlog lines (read by CI log viewers)."""
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    record: dict[str, object] = {"event": event, "level": level, "timestamp": now}
+    record.update({k: v for k, v in fields.items() if v is not None})
+    click.echo(redact(json.dumps(record, ensure_ascii=False)), err=True)
+
+
 def _log_progress(event: ProgressEvent) -> None:
-    """Structured log lines (JSON in CI): one per stage and one per change."""
+    """Progress without a terminal (CI): one line per stage and one per change."""
     if isinstance(event, StageStarted):
-        log.info("apply stage", stage=event.title, phase=event.phase, changes=event.changes)
+        _log_line("apply stage", stage=event.title, phase=event.phase, changes=event.changes)
         return
     outcome = event.outcome
-    level = log.warning if outcome.status in (Status.FAILED, Status.SKIPPED) else log.info
-    level(
+    _log_line(
         "apply change",
+        "warning" if outcome.status in (Status.FAILED, Status.SKIPPED) else "info",
         change=outcome.change.id,
         status=outcome.status.value,
         page_id=outcome.page_id,
@@ -218,6 +226,14 @@ def _stoppable(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 # --- the summary --------------------------------------------------------------------------------
 
 
@@ -229,12 +245,13 @@ def _report(result: ApplyResult, request: _Request) -> None:
     for outcome in result.skipped:
         click.echo(f"  skipped {outcome.change.id}: {outcome.message}")
     if result.undo_path is not None:
-        click.echo(f"Undo plan: {result.undo_path} (reconciler apply {result.undo_path})")
+        undo = _shown(result.undo_path)
+        click.echo(f"Undo plan: {undo} (to put back what this apply did: reconciler apply {undo})")
     again = " ".join(request.command())
     if result.interrupted:
         raise ApplyError(
             f"interrupted: {result.count(Status.NOT_STARTED)} change(s) not started; everything"
-            f" sent was recorded in {result.journal_path}",
+            f" sent was recorded in {_shown(result.journal_path or Path())}",
             hint=f"run `{again}` again to finish: done changes are not sent twice",
         )
     if result.failures or result.skipped:
@@ -328,6 +345,14 @@ State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), 
     show_default=True,
     help="Requests in flight at once (all within the rate limit).",
 )
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(0, 3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply on this workspace to finish.",
+)
 @workspace_options
 @debug_option
 @reports_errors
@@ -342,6 +367,7 @@ def command(
     journal: str | None,
     audit_log: str | None,
     workers: int,
+    lock_wait: float,
     local: bool,
     local_store: str | None,
 ) -> None:
@@ -367,6 +393,7 @@ def command(
         journal_path=Path(journal) if journal else None,
         audit_path=Path(audit_log) if audit_log else None,
         workers=workers,
+        lock_wait_seconds=lock_wait,
     )
     approvals = Approvals(allow_destroy, (approved or "").strip() or None, force_thresholds)
     stop = threading.Event()

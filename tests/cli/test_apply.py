@@ -1,0 +1,298 @@
+"""`reconciler apply` against the emulator over TCP: every gate path, its exit code, and proof
+(the emulator's request log) that a refused apply wrote nothing."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from reconciler.apply import WorkspaceLock
+from reconciler.cli import cli
+from reconciler.emulator import Emulator, EmulatorServer
+from reconciler.plan import Action, Change, ChangeClass, checksum, load_plan, write_plan
+from tests.apply.conftest import PEOPLE, PROJECTS, TASKS, writes
+from tests.conftest import TOKEN, in_process_client
+
+BLOCKED, STALE = 3, 4
+
+
+@dataclasses.dataclass
+class Repo:
+    """A repository of manifests applied to the emulator served over TCP."""
+
+    root: Path
+    emulator: Emulator
+
+    def write(self, *manifests: dict[str, Any]) -> None:
+        for manifest in manifests:
+            text = yaml.safe_dump(manifest, sort_keys=False)
+            (self.root / "manifests" / f"{manifest['database']}.yaml").write_text(text)
+
+    def run(self, *args: str, stdin: str | None = None, **env: str) -> Result:
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), input=stdin, env=env or None, catch_exceptions=False)
+
+    def mark(self) -> int:
+        return len(self.emulator.requests())
+
+    def writes_since(self, mark: int) -> list[str]:
+        return writes(self.emulator, mark)
+
+
+@pytest.fixture
+def repo(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    emulator: Emulator,
+    emulator_server: EmulatorServer,
+) -> Repo:
+    """Projects and tasks manifests, Notion at the emulator, the rate limit off."""
+    emulator.seed({"users": PEOPLE})
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "reconciler.yaml").write_text("rate_limit: {rps: 0}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NOTION_TOKEN", TOKEN)
+    monkeypatch.setenv("NOTION_BASE_URL", emulator_server.url)
+    monkeypatch.delenv("RECONCILER_APPROVE", raising=False)
+    repo = Repo(tmp_path, emulator)
+    repo.write(PROJECTS, TASKS)
+    return repo
+
+
+def expect_exit(result: Result, expected: int) -> None:
+    """The command ended with this exit code (its output shown when not)."""
+    assert expected == result.exit_code, result.output
+
+
+def tasks_with(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"] = rows
+    return tasks
+
+
+def twelve_tasks() -> list[dict[str, Any]]:
+    return [{"Slug": f"task-{n:02}", "Name": f"Task {n}"} for n in range(12)]
+
+
+def applied(repo: Repo, *args: str) -> Result:
+    result = repo.run("apply", "--yes", *args)
+    expect_exit(result, 0)
+    return result
+
+
+def test_a_safe_plan_applies_with_yes(repo: Repo) -> None:
+    """Creates only: exit 0, the rows exist, and planning again is empty."""
+    result = applied(repo)
+    assert "Apply: 12 done, 0 already done, 0 failed, 0 skipped" in result.stdout
+    again = repo.run("plan", "--detailed-exitcode")
+    expect_exit(again, 0)
+
+
+def test_without_yes_and_without_a_terminal_nothing_is_written(repo: Repo) -> None:
+    """The plan is shown, exit 1, and the emulator saw no write."""
+    since = repo.mark()
+    result = repo.run("apply")
+    expect_exit(result, 1)
+    assert "+ create database Tasks" in result.stdout
+    assert "rerun with --yes" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_a_trash_without_approval_is_blocked(repo: Repo) -> None:
+    """Pruning a row needs approval: exit 3, the message names it and the commands."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    since = repo.mark()
+    result = repo.run("apply", "--yes")
+    expect_exit(result, BLOCKED)
+    assert "destructive trash_row tasks/outline" in result.stderr
+    assert "reconciler apply --approve " in result.stderr
+    assert "reconciler apply --allow-destroy" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_allow_destroy_applies_the_trash(repo: Repo) -> None:
+    """--allow-destroy lifts the hold: exit 0."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    result = repo.run("apply", "--yes", "--allow-destroy")
+    expect_exit(result, 0)
+    assert "Undo plan: " in result.stdout
+
+
+def test_over_the_threshold_allow_destroy_is_not_enough(repo: Repo) -> None:
+    """Trashing 4 of 12 rows (33%) is held despite --allow-destroy: exit 3, nothing written."""
+    repo.write(tasks_with(twelve_tasks()))
+    applied(repo)
+    repo.write(tasks_with(twelve_tasks()[4:]))
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "--allow-destroy")
+    expect_exit(result, BLOCKED)
+    assert "over a threshold, --allow-destroy is not enough" in result.stderr
+    assert "--allow-destroy --force-thresholds" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_force_thresholds_applies_a_mass_trash(repo: Repo) -> None:
+    """--allow-destroy --force-thresholds: exit 0, four rows trashed."""
+    repo.write(tasks_with(twelve_tasks()))
+    applied(repo)
+    repo.write(tasks_with(twelve_tasks()[4:]))
+    result = repo.run("apply", "--yes", "--allow-destroy", "--force-thresholds")
+    expect_exit(result, 0)
+    assert "Apply: 4 done" in result.stdout
+
+
+def test_the_plans_checksum_approves_it(repo: Repo) -> None:
+    """plan -o plan.json, then apply plan.json --approve <its checksum>: exit 0."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    repo.run("plan", "-o", "plan.json")
+    approved = load_plan(Path("plan.json")).checksum
+    result = repo.run("apply", "--yes", "plan.json", "--approve", approved)
+    expect_exit(result, 0)
+
+
+def test_the_approval_may_come_from_the_environment(repo: Repo) -> None:
+    """RECONCILER_APPROVE works like --approve (CI)."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    repo.run("plan", "-o", "plan.json")
+    approved = load_plan(Path("plan.json")).checksum
+    result = repo.run("apply", "--yes", "plan.json", RECONCILER_APPROVE=approved)
+    expect_exit(result, 0)
+
+
+def test_another_plans_checksum_approves_nothing(repo: Repo) -> None:
+    """A mismatched --approve: exit 3, the mismatch named, nothing written."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    repo.run("plan", "-o", "plan.json")
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "plan.json", "--approve", "0" * 64)
+    expect_exit(result, BLOCKED)
+    assert f"--approve {'0' * 64} does not match this plan's checksum" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
+    """A plan file crafted to trash a row of a protect: true database (checksum recomputed)
+    is refused whatever the approval: exit 3, nothing written."""
+    protected = copy.deepcopy(PROJECTS)
+    protected["protect"] = True
+    repo.write(protected)
+    applied(repo)
+    repo.run("plan", "-o", "plan.json")
+    plan = load_plan(Path("plan.json"))
+    projects = plan.database("projects")
+    assert projects is not None
+    page = _page_of(repo, "projects", "Handbook")
+    trash = Change(
+        Action.TRASH_ROW, "projects", "Handbook", ChangeClass.DESTRUCTIVE, before={}, page_id=page
+    )
+    crafted = dataclasses.replace(projects, changes=(trash,))
+    draft = dataclasses.replace(plan, databases=(crafted,))
+    write_plan(dataclasses.replace(draft, checksum=checksum(draft)), Path("crafted.json"))
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "--allow-destroy", "--force-thresholds", "crafted.json")
+    expect_exit(result, BLOCKED)
+    assert "refused, whatever the approval (protect: true)" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def _page_of(repo: Repo, handle: str, key: str) -> str:
+    """The page id of a live row, read through the emulator's own API."""
+    client = in_process_client(repo.emulator)
+    found = client.search(query="", filter={"property": "object", "value": "page"})
+    for page in found["results"]:
+        title = page["properties"].get("Name", {}).get("title", [])
+        if title and title[0]["plain_text"] == key:
+            return str(page["id"])
+    raise AssertionError(f"no page {key} in {handle}")
+
+
+def test_a_stale_saved_plan_is_refused(repo: Repo) -> None:
+    """A row edited after `plan -o`: exit 4, the row named, nothing written."""
+    applied(repo)
+    edited = tasks_with(copy.deepcopy(TASKS["rows"]))
+    edited["rows"][1]["Estimate"] = 8
+    repo.write(edited)
+    repo.run("plan", "-o", "plan.json")
+    page = _page_of(repo, "tasks", "Design the pages")
+    in_process_client(repo.emulator).pages.update(page, properties={"Done": {"checkbox": True}})
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "plan.json")
+    expect_exit(result, STALE)
+    assert "tasks/design-pages" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_applying_a_finished_plan_again_writes_nothing(repo: Repo) -> None:
+    """apply plan.json twice: the second run is all already done, no write."""
+    repo.run("plan", "-o", "plan.json")
+    applied(repo, "plan.json")
+    since = repo.mark()
+    result = applied(repo, "plan.json")
+    assert "0 done, 12 already done" in result.stdout
+    assert not repo.writes_since(since)
+
+
+def test_at_a_terminal_typing_the_database_name_approves(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a TTY the gate asks for the database name, then for confirmation."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    monkeypatch.setattr("reconciler.cli.cmd_apply.interactive", lambda: True)
+    result = repo.run("apply", stdin="tasks\ny\n")
+    expect_exit(result, 0)
+    assert "Type the database name (tasks)" in result.stderr
+
+
+def test_at_a_terminal_a_wrong_name_blocks(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typing anything else than the name: exit 3, nothing written."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    monkeypatch.setattr("reconciler.cli.cmd_apply.interactive", lambda: True)
+    since = repo.mark()
+    result = repo.run("apply", stdin="yes\n")
+    expect_exit(result, BLOCKED)
+    assert not repo.writes_since(since)
+
+
+def test_at_a_terminal_declining_writes_nothing(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answering no at the confirmation: exit 1, nothing written."""
+    monkeypatch.setattr("reconciler.cli.cmd_apply.interactive", lambda: True)
+    since = repo.mark()
+    result = repo.run("apply", stdin="n\n")
+    expect_exit(result, 1)
+    assert not repo.writes_since(since)
+
+
+def test_a_held_lock_refuses_a_second_apply(repo: Repo) -> None:
+    """Another apply holds the workspace: LockError naming it, exit 1, nothing written."""
+    since = repo.mark()
+    with WorkspaceLock(repo.root / ".reconciler" / "apply.lock", describe="reconciler apply x"):
+        result = repo.run("apply", "--yes", "--lock-wait", "0.2")
+    expect_exit(result, 1)
+    assert "another apply holds the lock on this workspace" in result.stderr
+    assert not repo.writes_since(since)
+
+
+def test_ci_progress_is_json_log_lines(repo: Repo) -> None:
+    """Without a terminal each change is one structured log line on stderr."""
+    result = applied(repo)
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    changes = [line for line in lines if line.get("event") == "apply change"]
+    expected = 12
+    assert expected == len(changes)
+    assert {"change", "status", "finished", "total"} <= set(changes[0])

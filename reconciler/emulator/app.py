@@ -184,7 +184,7 @@ class Emulator:
             raise
         except ApiError as error:
             status, body = error.status, error.body(rid)
-        if status == 200:
+        if status == 200 and route.has_request_id:
             body["request_id"] = rid
         self.log.record(method, path, endpoint, status, time.monotonic() - started)
         return _respond(start_response, status, body, [*headers, ("x-notion-request-id", rid)])

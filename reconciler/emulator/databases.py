@@ -21,6 +21,7 @@ from reconciler.emulator.workspace import UNTITLED_DATABASE, Caller, Workspace
 __all__ = [
     "create_data_source",
     "create_database",
+    "list_templates",
     "render_data_source",
     "render_database",
     "retrieve_data_source",
@@ -284,6 +285,12 @@ def retrieve_data_source(ws: Workspace, call: Call, caller: Caller) -> dict[str,
 def _data_source(ws: Workspace, call: Call, caller: Caller) -> Row:
     source_id = ws.path_id(call.params["data_source_id"], "data_source_id")
     return ws.find(("data_source",), source_id, caller, "data_source")
+
+
+def list_templates(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
+    """``GET /v1/data_sources/{id}/templates``: the emulator keeps no page templates."""
+    _data_source(ws, call, caller)
+    return {"templates": [], "has_more": False, "next_cursor": None}
 
 
 def create_data_source(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:

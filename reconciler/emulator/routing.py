@@ -36,6 +36,11 @@ class Route:
     endpoint: Endpoint | str
 
     @property
+    def has_request_id(self) -> bool:
+        """Observed: the templates list is the one answer without a request_id."""
+        return not self.template.endswith("/templates")
+
+    @property
     def name(self) -> str:
         """``METHOD /v1/path/{param}`` as the stats list it."""
         return f"{self.method} {self.template}"
@@ -54,6 +59,7 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/v1/data_sources/{data_source_id}", databases.retrieve_data_source),
     _route("PATCH", "/v1/data_sources/{data_source_id}", databases.update_data_source),
     _route("POST", "/v1/data_sources/{data_source_id}/query", QUERY),
+    _route("GET", "/v1/data_sources/{data_source_id}/templates", databases.list_templates),
     _route("POST", "/v1/pages", pages.create_page),
     _route("GET", "/v1/pages/{page_id}", pages.retrieve_page),
     _route("PATCH", "/v1/pages/{page_id}", pages.update_page),

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from notion_client import APIResponseError
+from notion_client.errors import UnknownHTTPResponseError
 
 from reconciler.emulator import ROOT_PAGE_ID, Emulator
 from tests.conftest import in_process_client
@@ -235,3 +236,36 @@ def test_a_bad_fault_config_is_refused_with_a_reason(emulator: Emulator) -> None
         emulator.configure(
             {"faults": [{"path": ".", "status": 500, "times": 1, "probability": 0.5}]}
         )
+
+
+NOTION_FAILURES = [
+    (403, "restricted_resource"),
+    (409, "conflict_error"),
+    (429, "rate_limited"),
+    (500, "internal_server_error"),
+    (503, "service_unavailable"),
+    (504, "gateway_timeout"),
+]
+
+
+@pytest.mark.parametrize(("status", "code"), NOTION_FAILURES)
+def test_each_notion_failure_reaches_notion_client_as_its_code(
+    emulator: Emulator, notion: Any, status: int, code: str
+) -> None:
+    """A fault of each status answers Notion's default code for it, which notion-client knows."""
+    emulator.configure({"faults": [{"path": "/v1/users/me", "status": status, "times": 1}]})
+    with pytest.raises(APIResponseError) as refused:
+        notion.users.me()
+    assert (status, code) == (refused.value.status, refused.value.code)
+
+
+@pytest.mark.parametrize(("status", "code"), [(502, "bad_gateway"), (529, "service_overload")])
+def test_codes_notion_client_does_not_know_are_unknown_responses(
+    emulator: Emulator, notion: Any, status: int, code: str
+) -> None:
+    """notion-client raises UnknownHTTPResponseError for 502 and 529 bodies (its own rule)."""
+    emulator.configure({"faults": [{"path": "/v1/users/me", "status": status, "times": 1}]})
+    with pytest.raises(UnknownHTTPResponseError) as refused:
+        notion.users.me()
+    assert status == refused.value.status
+    assert code in refused.value.body

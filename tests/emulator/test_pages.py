@@ -273,3 +273,48 @@ def test_a_notion_icon_url_comes_back_as_a_notion_icon(notion: Any) -> None:
         },
     )
     assert updated["icon"] == {"type": "icon", "icon": {"name": "snake", "color": "purple"}}
+
+
+def test_a_rollup_sums_the_related_pages(notion: Any) -> None:
+    """Rollups are computed from the related pages' values (sum of their numbers)."""
+    _, items = create_database(notion, "Items", {"Name": {"title": {}}, "Price": {"number": {}}})
+    prices = [
+        notion.pages.create(parent={"data_source_id": items}, properties={"Price": {"number": p}})[
+            "id"
+        ]
+        for p in (3, 4.5)
+    ]
+    _, orders = create_database(
+        notion,
+        "Orders",
+        {
+            "Name": {"title": {}},
+            "Lines": {"relation": {"data_source_id": items, "single_property": {}}},
+        },
+    )
+    notion.data_sources.update(
+        data_source_id=orders,
+        properties={
+            "Total": {
+                "rollup": {
+                    "function": "sum",
+                    "relation_property_name": "Lines",
+                    "rollup_property_name": "Price",
+                }
+            }
+        },
+    )
+    order = notion.pages.create(
+        parent={"data_source_id": orders},
+        properties={"Lines": {"relation": [{"id": p} for p in prices]}},
+    )
+    assert order["properties"]["Total"][
+        "rollup"
+    ] == {"type": "number", "number": 7.5, "function": "sum"}
+
+
+def test_the_templates_of_a_data_source_are_an_empty_list(notion: Any) -> None:
+    """The emulator keeps no templates; the recorded answer carries no request_id."""
+    _, source = create_database(notion, "Tasks", {"Name": {"title": {}}})
+    listed = notion.data_sources.list_templates(data_source_id=source)
+    assert listed == {"templates": [], "has_more": False, "next_cursor": None}

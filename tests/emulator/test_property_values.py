@@ -304,6 +304,7 @@ def test_adjacent_runs_with_the_same_formatting_come_back_as_one(
         parent={"data_source_id": every_type}, properties={"Notes": {"rich_text": runs}}
     )
     notes = page["properties"]["Notes"]["rich_text"]
-    assert [
-        (r["plain_text"], r["annotations"]["bold"]) for r in notes
-    ] == [("Write the docs", False), (" now", True)]
+    assert [(r["plain_text"], r["annotations"]["bold"]) for r in notes] == [
+        ("Write the docs", False),
+        (" now", True),
+    ]

@@ -10,6 +10,8 @@ from reconciler.plan.masking import SENSITIVE, masked
 from reconciler.plan.model import (
     PHASES,
     PLAN_FORMAT,
+    ROW_ACTIONS,
+    SCHEMA_ACTIONS,
     SCHEMA_ORDER,
     Action,
     Change,
@@ -27,6 +29,8 @@ from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 __all__ = [
     "PHASES",
     "PLAN_FORMAT",
+    "ROW_ACTIONS",
+    "SCHEMA_ACTIONS",
     "SCHEMA_ORDER",
     "SENSITIVE",
     "Action",

@@ -12,20 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from reconciler.plan.model import Action, DatabasePlan, Estimate
+from reconciler.plan.model import SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
 
 __all__ = ["estimate", "requests_of"]
 
-_SCHEMA = frozenset(
-    {
-        Action.ADD_PROPERTY,
-        Action.UPDATE_PROPERTY,
-        Action.RENAME_PROPERTY,
-        Action.CHANGE_TYPE,
-        Action.REMOVE_OPTIONS,
-        Action.REMOVE_PROPERTY,
-    }
-)
 _ONE_EACH = frozenset(
     {
         Action.CREATE_DATABASE,
@@ -40,7 +30,7 @@ _ONE_EACH = frozenset(
 
 def requests_of(database: DatabasePlan) -> int:
     """The requests an apply of this database's changes makes, stale check included."""
-    count = len({change.stage for change in database.changes if change.action in _SCHEMA})
+    count = len({change.stage for change in database.changes if change.action in SCHEMA_ACTIONS})
     for change in database.changes:
         if change.action in _ONE_EACH:
             count += 1

@@ -12,14 +12,11 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.model import JSON
-from reconciler.plan.model import Action, Change, DatabasePlan, FieldDiff, Plan
+from reconciler.plan.model import ROW_ACTIONS, Change, DatabasePlan, FieldDiff, Plan
 
 __all__ = ["SENSITIVE", "masked"]
 
 SENSITIVE = "(sensitive)"
-_ROW_ACTIONS = frozenset(
-    {Action.CREATE_ROW, Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW, Action.TRASH_ROW}
-)
 
 
 def _values(values: Mapping[str, JSON] | None, hidden: frozenset[str]) -> Mapping[str, JSON] | None:
@@ -36,7 +33,7 @@ def _diff(diff: FieldDiff, hidden: frozenset[str]) -> FieldDiff:
 
 
 def _change(change: Change, hidden: frozenset[str]) -> Change:
-    if change.action not in _ROW_ACTIONS:
+    if change.action not in ROW_ACTIONS:
         return change
     return dataclasses.replace(
         change,

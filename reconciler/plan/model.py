@@ -45,6 +45,8 @@ from reconciler.model import JSON
 __all__ = [
     "PHASES",
     "PLAN_FORMAT",
+    "ROW_ACTIONS",
+    "SCHEMA_ACTIONS",
     "SCHEMA_ORDER",
     "Action",
     "Change",
@@ -104,6 +106,23 @@ PHASES: Mapping[Action, int] = {
 """Apply order: databases, schema additions, row creates without relations, updates, relation
 links (so rows can point at rows created in the same apply, cycles included), trashes, schema
 removals. Every change of a phase, in every database, comes before any change of the next."""
+
+SCHEMA_ACTIONS = frozenset(
+    {
+        Action.ADD_PROPERTY,
+        Action.UPDATE_PROPERTY,
+        Action.RENAME_PROPERTY,
+        Action.CHANGE_TYPE,
+        Action.REMOVE_OPTIONS,
+        Action.REMOVE_PROPERTY,
+    }
+)
+"""Changes of a data source's schema (batched into one update per database and stage)."""
+
+ROW_ACTIONS = frozenset(
+    {Action.CREATE_ROW, Action.RESTORE_ROW, Action.UPDATE_ROW, Action.LINK_ROW, Action.TRASH_ROW}
+)
+"""Changes of one row (a page of the data source)."""
 
 SCHEMA_ORDER: Mapping[str, int] = {"relation": 1, "rollup": 2, "formula": 2}
 """``Change.order`` of a schema addition or update by the property's type (0 for the others):

@@ -1,0 +1,15 @@
+"""The plan and render packages export a sorted ``__all__`` of names that exist."""
+
+from __future__ import annotations
+
+import pytest
+
+import reconciler.plan
+import reconciler.render
+
+
+@pytest.mark.parametrize("package", [reconciler.plan, reconciler.render])
+def test_exports_are_sorted_and_exist(package: object) -> None:
+    """``__all__`` is sorted and every name in it is an attribute of the package."""
+    names = list(getattr(package, "__all__", []))
+    assert (names == sorted(names), [n for n in names if not hasattr(package, n)]) == (True, [])

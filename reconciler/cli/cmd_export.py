@@ -1,0 +1,182 @@
+"""``reconciler export [PATH...]``: the live content of the manifests' databases as files.
+
+Loads the manifests, reads their databases through the gateway, and writes one file per
+database (``<handle>.yaml``, ``.json`` or ``.csv``; ``export_rows`` says how values are written)
+into a folder, or one database to stdout with ``-o -``. On a terminal, a progress bar follows
+the rows of large databases as they are written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from reconciler.cli.adopt_values import Naming
+from reconciler.cli.common import debug_option, reports_errors
+from reconciler.cli.export_rows import FORMATS, Table, csv_text, json_text, records, table_of
+from reconciler.cli.export_rows import yaml_text as rows_yaml
+from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.errors import ConfigError
+from reconciler.model import DesiredState, LiveRow, LiveState
+
+__all__ = ["PROGRESS_FROM_ROWS", "command"]
+
+PROGRESS_FROM_ROWS = 500
+"""Databases with at least this many rows get a progress bar (on a terminal only)."""
+
+
+def _check_format(fmt: str) -> str:
+    chosen = fmt.strip().lower()
+    if chosen not in FORMATS:
+        raise ConfigError(
+            f"--format {fmt!r} is not an export format",
+            hint="use --format yaml, --format json or --format csv",
+        )
+    return chosen
+
+
+def _naming(live: LiveState) -> Naming:
+    """Users by e-mail, and every exported database's rows by their key."""
+    keys = {
+        handle: {row.page_id: row.key for row in db.rows if row.key and not row.in_trash}
+        for handle, db in live.databases.items()
+    }
+    sources = {h: db.data_source_id for h, db in live.databases.items() if db.data_source_id}
+    return Naming(users=live.users, keys=keys, data_sources=sources)
+
+
+def _is_terminal() -> bool:
+    """Whether stderr, where progress goes, is a terminal."""
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def _progress(table: Table) -> Iterator[Iterable[LiveRow]]:
+    """The table's rows, behind a progress bar on stderr when it is a terminal and they are many."""
+    if len(table.rows) < PROGRESS_FROM_ROWS or not _is_terminal():
+        yield table.rows
+        return
+    with click.progressbar(table.rows, label=f"{table.handle}", file=sys.stderr) as bar:
+        yield bar
+
+
+def _text(fmt: str, table: Table, naming: Naming) -> str:
+    with _progress(table) as rows:
+        if fmt == "csv":
+            return csv_text(table, naming, rows)
+        found = records(table, naming, rows)
+    writer: Callable[[list[dict[str, object]]], str] = rows_yaml if fmt == "yaml" else json_text
+    return writer(found)
+
+
+def _tables(desired: DesiredState, live: LiveState) -> tuple[list[Table], list[str]]:
+    tables: list[Table] = []
+    missing: list[str] = []
+    for database in desired.databases:
+        found = live.databases.get(database.handle)
+        if found is None or found.database_id is None:
+            missing.append(database.handle)
+        else:
+            tables.append(table_of(database, found))
+    return tables, missing
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write {path} ({exc.strerror})", hint="choose a writable folder with -o DIR"
+        ) from None
+    return path
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+@click.command(
+    "export",
+    epilog="""\b
+Examples:
+  reconciler export                        every database as YAML into export/
+  reconciler export --format csv -o out/   one CSV file per database
+  reconciler export manifests/tasks.yaml --format json -o -
+                                           one database as JSON on stdout
+  reconciler export --local                from the embedded workspace
+
+\b
+YAML and JSON: a list of rows in manifest form (usable as `rows_from`).
+CSV: a header of property names; lists joined with "; " (\\; inside an item), date ranges
+as start/end, place and verification as JSON, text without formatting.
+""",
+)
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
+@click.option(
+    "--format",
+    "fmt",
+    default="yaml",
+    show_default=True,
+    metavar="yaml|json|csv",
+    help="File format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="export",
+    show_default=True,
+    metavar="DIR",
+    help="Folder for the files (existing ones are replaced); - writes one database to stdout.",
+)
+@workspace_options
+@debug_option
+@reports_errors
+def command(
+    paths: tuple[str, ...], fmt: str, output: str, local: bool, local_store: str | None
+) -> None:
+    """Write the live rows of the manifests' databases as YAML, JSON or CSV.
+
+    One file per database, named after its handle; only the properties its manifest declares
+    (and does not ignore). Exit codes: 0 written, 1 error.
+    """
+    chosen = _check_format(fmt)
+    desired = load_manifests(paths, local=local)
+    if output == "-" and len(desired.databases) != 1:
+        raise ConfigError(
+            f"-o - writes one database to stdout, and the manifests hold {len(desired.databases)}",
+            hint="name one manifest (reconciler export manifests/tasks.yaml -o -) or use -o DIR",
+        )
+    with open_workspace(
+        desired.settings, desired.root, local=local, local_store=local_store
+    ) as workspace:
+        if _is_terminal():
+            click.echo(f"Reading {len(desired.databases)} databases...", err=True)
+        live = workspace.gateway.read_state(desired)
+    tables, missing = _tables(desired, live)
+    _emit(chosen, output, tables, _naming(live))
+    for handle in missing:
+        click.echo(f"{handle}: not exported, its database does not exist yet", err=True)
+
+
+def _emit(fmt: str, output: str, tables: Sequence[Table], naming: Naming) -> None:
+    if output == "-":
+        for table in tables:
+            click.echo(_text(fmt, table, naming), nl=False)
+        return
+    for table in tables:
+        path = _write(Path(output), f"{table.handle}.{fmt}", _text(fmt, table, naming))
+        rows = len(table.rows)
+        click.echo(
+            f"{table.handle}: {rows} {'row' if rows == 1 else 'rows'} written to {_shown(path)}"
+        )

@@ -1,0 +1,121 @@
+"""Live rows as data: records in manifest form, and their YAML, JSON and CSV texts.
+
+A record maps each declared, managed property of a row to its value as a manifest writes it
+(people by e-mail, relations by the target row's key when that database is exported too, dates
+as ISO text), so a YAML or JSON export is a valid ``rows_from`` file. CSV cells follow the
+``rows_from`` CSV conventions (``reconciler.manifest.cells``):
+
+- lists (multi_select, people, relation, files) are joined with ``"; "``, a ``;`` inside an item
+  written ``\\;``; files as their URLs (Notion-hosted files by name);
+- a date range is ``start/end``; place and verification are JSON objects, an expired
+  verification included; checkboxes are ``true``/``false``;
+- title and rich text are their plain text (formatting is not kept in CSV);
+- an empty value is an empty cell.
+
+Called by ``cmd_export``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reconciler.cli.adopt_values import Naming, manifest_form
+from reconciler.cli.adopt_yaml import dump_yaml
+from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, LiveRow
+from reconciler.properties import codec_for
+from reconciler.properties.text import plain_text
+
+__all__ = ["FORMATS", "Table", "csv_text", "json_text", "table_of", "yaml_text"]
+
+FORMATS = ("yaml", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One database's exported rows: its columns (key first) and the live rows in order."""
+
+    handle: str
+    columns: tuple[LiveProperty, ...]
+    rows: tuple[LiveRow, ...]
+
+
+def table_of(desired: DesiredDatabase, live: LiveDatabase) -> Table:
+    """The managed writable properties that exist live, key first, and the rows not in trash."""
+    present = {p.name: p for p in live.properties}
+    columns: list[LiveProperty] = []
+    for spec in desired.managed_properties:
+        prop = present.get(spec.name) or present.get(spec.renamed_from or "")
+        if prop is not None and spec.writable and prop not in columns:
+            columns.append(prop)
+    columns.sort(key=lambda p: 0 if p.name == desired.key else 1)
+    # Oldest first; Notion's creation times are whole minutes, so ties go by key.
+    rows = tuple(
+        sorted(
+            (row for row in live.rows if not row.in_trash),
+            key=lambda row: (row.created_time, row.key or "", row.page_id),
+        )
+    )
+    return Table(desired.handle, tuple(columns), rows)
+
+
+def records(table: Table, naming: Naming, rows: Iterable[LiveRow]) -> list[dict[str, object]]:
+    """Each row as ``{property: manifest value}``, empty values left out."""
+    out: list[dict[str, object]] = []
+    for row in rows:
+        record: dict[str, object] = {}
+        for prop in table.columns:
+            value = row.values.get(prop.name, codec_for(prop.type).empty)
+            if value != codec_for(prop.type).empty:
+                record[prop.name] = manifest_form(prop, value, naming, strict=False)
+        out.append(record)
+    return out
+
+
+def yaml_text(records: Sequence[Mapping[str, object]]) -> str:
+    """A YAML list of rows (a ``rows_from`` file)."""
+    return dump_yaml(list(records), manifest=False, block_depth=2) if records else "[]\n"
+
+
+def json_text(records: Sequence[Mapping[str, object]]) -> str:
+    """A JSON list of rows (a ``rows_from`` file)."""
+    return json.dumps(list(records), indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_text(table: Table, naming: Naming, rows: Iterable[LiveRow]) -> str:
+    """A header of property names, then one line per row (cells as ``rows_from`` reads them)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([prop.name for prop in table.columns])
+    for row in rows:
+        writer.writerow([_cell(prop, row.values.get(prop.name), naming) for prop in table.columns])
+    return buffer.getvalue()
+
+
+def _item(item: object) -> str:
+    text = str(item)
+    if isinstance(item, dict):
+        text = next((str(item[f]) for f in ("url", "page_id", "name") if f in item), text)
+    return text.replace(";", "\\;")
+
+
+def _cell(prop: LiveProperty, value: JSON, naming: Naming) -> str:
+    if value is None or (value == codec_for(prop.type).empty and prop.type != "checkbox"):
+        return ""
+    if prop.type in ("title", "rich_text"):
+        return plain_text(value)
+    written = manifest_form(prop, value, naming, strict=False)
+    if isinstance(written, bool):
+        return "true" if written else "false"
+    if isinstance(written, int | float):
+        return json.dumps(written)
+    if isinstance(written, list):
+        return "; ".join(_item(item) for item in written)
+    if prop.type == "date" and isinstance(written, dict):
+        return f"{written.get('start')}/{written.get('end')}"
+    if isinstance(written, dict):
+        return json.dumps(written, ensure_ascii=False, sort_keys=True)
+    return str(written)

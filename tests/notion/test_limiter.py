@@ -6,7 +6,10 @@ import threading
 
 import pytest
 
+from reconciler.config import RateLimitSettings, Secret
 from reconciler.notion.limiter import AdaptiveRate, TokenBucket, bucket_burst
+from reconciler.notion.notion_gateway import Unlimited, limiter_for
+from reconciler.notion.redis_limiter import RedisTokenBucket
 
 
 class FakeTime:
@@ -109,3 +112,13 @@ def test_bucket_refuses_a_nonsensical_configuration() -> None:
         TokenBucket(0.0, 10)
     with pytest.raises(ValueError, match="burst"):
         TokenBucket(3.0, 0)
+
+
+def test_settings_choose_no_limiter_a_local_bucket_or_a_shared_one() -> None:
+    """rps 0 turns the limit off; a redis_url shares it; otherwise a local bucket paces us."""
+    token = Secret("ntn_5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b")
+    api = "https://api.notion.com"
+    assert isinstance(limiter_for(RateLimitSettings(rps=0), api, token), Unlimited)
+    assert isinstance(limiter_for(RateLimitSettings(rps=3, burst=10), api, token), TokenBucket)
+    shared = RateLimitSettings(rps=3, burst=10, redis_url="redis://127.0.0.1:6379/0")
+    assert isinstance(limiter_for(shared, api, token), RedisTokenBucket)

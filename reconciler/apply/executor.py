@@ -38,7 +38,13 @@ from reconciler.apply.outcome import (
     StageStarted,
     Status,
 )
-from reconciler.apply.payloads import initial_schema, relation_keys, row_properties, schema_update
+from reconciler.apply.payloads import (
+    initial_schema,
+    new_row_properties,
+    relation_keys,
+    row_properties,
+    schema_update,
+)
 from reconciler.errors import NotionError, ReconcilerError
 from reconciler.notion.gateway import Gateway, WrittenPage
 from reconciler.plan.model import Action, Change, DatabasePlan, Plan
@@ -281,7 +287,7 @@ class Executor:
 
     def _create_row(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
         source = self._data_source(db)
-        payload = row_properties(db, change.after or {}, self._refs)
+        payload = new_row_properties(db, change.after or {}, self._refs)
         key_prop = db.property_named(db.key)
         key_type = key_prop.type if key_prop is not None else "title"
         gateway, key = self._gateway, change.target

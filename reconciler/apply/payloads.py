@@ -16,9 +16,17 @@ from reconciler.model import JSON
 from reconciler.plan.model import Action, Change, DatabasePlan, PlannedProperty
 from reconciler.properties import References, ValueProblem, codec_for
 
-__all__ = ["initial_schema", "relation_keys", "row_properties", "schema_update"]
+__all__ = [
+    "initial_schema",
+    "new_row_properties",
+    "relation_keys",
+    "row_properties",
+    "schema_update",
+]
 
 _ROW_FLAGS = frozenset({"in_trash"})
+_DEFAULTED_ON_CREATE = frozenset({"status"})
+"""Types Notion fills in on a new page (a status gets its default option) unless told not to."""
 
 
 def _config(shape: Mapping[str, JSON] | None) -> tuple[str, Mapping[str, JSON]]:
@@ -52,6 +60,18 @@ def row_properties(
         except ValueProblem as problem:
             raise ValueProblem(f"property {name!r}: {problem.message}", hint=problem.hint) from None
         payload[name] = {prop.type: body}
+    return payload
+
+
+def new_row_properties(
+    db: DatabasePlan, values: Mapping[str, JSON], refs: References
+) -> dict[str, JSON]:
+    """The ``properties`` of a page create: the values, and an explicit empty value for each
+    property Notion would otherwise fill in itself, so the new row is what the manifest says."""
+    payload = row_properties(db, values, refs)
+    for prop in db.properties:
+        if prop.type in _DEFAULTED_ON_CREATE and prop.name not in values:
+            payload[prop.name] = {prop.type: None}
     return payload
 
 

@@ -99,7 +99,12 @@ class NumberCodec(PropertyCodec):
         if value is None:
             return None
         if isinstance(value, str):
-            return self._from_text(value)
+            hint = (
+                "remove the quotes"
+                if _NUMBER_TEXT.match(value.strip())
+                else ("write digits with a dot for decimals, e.g. 3 or 2.5")
+            )
+            raise ValueProblem(f"a number must be a number, not {describe_kind(value)}", hint=hint)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueProblem(f"a number must be a number, not {describe_kind(value)}")
         if isinstance(value, float) and not math.isfinite(value):
@@ -110,20 +115,6 @@ class NumberCodec(PropertyCodec):
                 hint="store it as text (rich_text) if every digit matters",
             )
         return canonical_number(value)
-
-    def _from_text(self, text: str) -> JSON:
-        stripped = text.strip()
-        if not stripped:
-            return None
-        if not _NUMBER_TEXT.match(stripped):
-            raise ValueProblem(
-                f"a number must be a number, not {describe_kind(text)}",
-                hint="write digits with a dot for decimals, e.g. 3 or 2.5",
-            )
-        number = float(stripped)
-        if "." not in stripped and "e" not in stripped.lower():
-            return self.from_manifest(int(stripped), {})
-        return self.from_manifest(number, {})
 
     def to_request(self, value: JSON, config: Mapping[str, JSON], refs: References) -> JSON:
         if value is None:
@@ -158,9 +149,12 @@ class CheckboxCodec(PropertyCodec):
             return False
         if isinstance(value, bool):
             return value
+        hint = ""
         if isinstance(value, str) and value.strip().lower() in self._TEXT:
-            return self._TEXT[value.strip().lower()]
-        raise ValueProblem(f"a checkbox must be true or false, not {describe_kind(value)}")
+            hint = f"write {str(self._TEXT[value.strip().lower()]).lower()} without quotes"
+        raise ValueProblem(
+            f"a checkbox must be true or false, not {describe_kind(value)}", hint=hint
+        )
 
     def to_request(self, value: JSON, config: Mapping[str, JSON], refs: References) -> JSON:
         return bool(value)

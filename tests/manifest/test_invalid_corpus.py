@@ -97,6 +97,10 @@ CASES: list[tuple[str, str, int, str]] = [
      "Total: a rollup property is computed by Notion"),
     # --- values (checked by the property codecs)
     ("number-as-text.yaml", "number-as-text.yaml", 9, "Estimate: a number must be a number"),
+    ("number-quoted.yaml", "number-quoted.yaml", 9,
+     "Estimate: a number must be a number, not a string ('3')"),
+    ("checkbox-quoted.yaml", "checkbox-quoted.yaml", 9,
+     "Done: a checkbox must be true or false, not a string ('true')"),
     ("date-not-a-date.yaml", "date-not-a-date.yaml", 9, "Due: '2026-13-01'"),
     ("select-undeclared-option.yaml", "select-undeclared-option.yaml", 9,
      "Status: 'Doing' is not an option"),

@@ -28,10 +28,19 @@ def test_a_fraction_stays_a_float() -> None:
     assert expected == NUMBER.from_manifest(2.5, {})
 
 
-def test_numeric_text_is_a_number() -> None:
-    """CSV cells arrive as text: "42" is 42, "2.50" is 2.5, "" is empty."""
-    expected = [42, 2.5, None]
-    assert expected == [NUMBER.from_manifest(text, {}) for text in ("42", "2.50", "  ")]
+def test_numeric_text_is_refused_with_a_hint_to_drop_the_quotes() -> None:
+    """A number written as text ("42") is a mistake in a manifest (CSV cells are converted first)."""
+    with pytest.raises(ValueProblem) as caught:
+        NUMBER.from_manifest("42", {})
+    assert "a number must be a number, not a string ('42')" == caught.value.message
+    assert "remove the quotes" == caught.value.hint
+
+
+def test_other_text_is_refused_with_a_hint_on_number_syntax() -> None:
+    """Text that is no number at all gets a hint on how numbers are written."""
+    with pytest.raises(ValueProblem) as caught:
+        NUMBER.from_manifest("three", {})
+    assert "e.g. 3 or 2.5" in caught.value.hint
 
 
 def test_a_boolean_is_not_a_number() -> None:
@@ -67,10 +76,11 @@ def test_checkbox_empty_is_false() -> None:
     assert CHECKBOX.empty is False
 
 
-def test_checkbox_reads_csv_text() -> None:
-    """ "true"/"false" from a CSV row are booleans."""
-    assert CHECKBOX.from_manifest("TRUE", {}) is True
-    assert CHECKBOX.from_manifest("false", {}) is False
+def test_checkbox_refuses_quoted_booleans_with_a_hint() -> None:
+    """ "true" in quotes is text; the hint says to drop the quotes (CSV cells are converted first)."""
+    with pytest.raises(ValueProblem) as caught:
+        CHECKBOX.from_manifest("TRUE", {})
+    assert "write true without quotes" == caught.value.hint
 
 
 def test_checkbox_refuses_other_values() -> None:

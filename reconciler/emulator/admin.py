@@ -288,7 +288,9 @@ def _seed_data_source(
         },
     )
     database.body["data_sources"].append(source_id)
-    _seed_properties(ws, source, spec.get("properties") or {}, None)
+    _seed_properties(
+        ws, source, spec.get("properties") or {"Name": {"type": "title", "title": {}}}, None
+    )
     ws.store.save(source)
     return source
 
@@ -398,6 +400,13 @@ def _seed_expression(source: Row, expression: str, name: str) -> str:
         raise SeedError(f"formula {name!r}: {error}") from None
 
 
+def _user_id(item: Mapping[str, Any], key: str, default: str | None) -> str | None:
+    """The id of a seeded object's creator or last editor (default: the first bot)."""
+    user = item.get(key)
+    raw = user.get("id") if isinstance(user, Mapping) else None
+    return (parse_uuid(raw) if isinstance(raw, str) else None) or default
+
+
 def _parents_first(pages: list[Mapping[str, Any]]) -> Any:
     ids = {str(p.get("id")) for p in pages}
 
@@ -429,8 +438,8 @@ def _seed_page(
         seq=existing.seq if existing else ws.store.next_seq(),
         in_trash=bool(item.get("in_trash", item.get("archived", False))),
         body={
-            "created_by": creator,
-            "last_edited_by": creator,
+            "created_by": _user_id(item, "created_by", creator),
+            "last_edited_by": _user_id(item, "last_edited_by", creator),
             "icon": item.get("icon"),
             "cover": item.get("cover"),
             "values": {},
@@ -447,9 +456,8 @@ def _seed_page(
 
 
 def _place(ws: Workspace, row: Row, parent: Mapping[str, Any], item: Mapping[str, Any]) -> None:
-    kind = parent.get("type") or next(
-        (k for k in ("page_id", "data_source_id", "database_id", "workspace") if k in parent), None
-    )
+    kinds = ("page_id", "data_source_id", "database_id", "block_id", "workspace")
+    kind = parent.get("type") or next((k for k in kinds if k in parent), None)
     if kind == "workspace":
         row.body["parent"] = {"type": "workspace", "workspace": True}
         row.body["shared"] = _shared(item, None)

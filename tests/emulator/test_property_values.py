@@ -308,3 +308,25 @@ def test_adjacent_runs_with_the_same_formatting_come_back_as_one(
         ("Write the docs", False),
         (" now", True),
     ]
+
+
+def test_people_and_relations_read_back_can_be_written_back_unchanged(
+    notion: Any, every_type: str, people: dict[str, str]
+) -> None:
+    """Round trip of reference values: full user objects and relation lists with has_more."""
+    notion.data_sources.update(
+        data_source_id=every_type,
+        properties={"Blocks": {"relation": {"data_source_id": every_type, "single_property": {}}}},
+    )
+    other = notion.pages.create(parent={"data_source_id": every_type}, properties={})
+    page = notion.pages.create(
+        parent={"data_source_id": every_type},
+        properties={
+            "Owner": {"people": [{"id": people["Grace"]}]},
+            "Blocks": {"relation": [{"id": other["id"]}]},
+        },
+    )
+    first = {k: page["properties"][k] for k in ("Owner", "Blocks")}
+    notion.pages.update(page_id=page["id"], properties=first)
+    again = notion.pages.retrieve(page_id=page["id"])["properties"]
+    assert first == {k: again[k] for k in ("Owner", "Blocks")}

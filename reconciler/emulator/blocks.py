@@ -237,7 +237,8 @@ def _content(kind: str, payload: dict[str, Any], path: str, ws: Workspace) -> di
         if key in out:
             out[key] = normalize_rich_text(out[key], f"{path}.{key}", ws)
     if kind in _COLORED:
-        out.setdefault("rich_text", []) if kind != "table_of_contents" else None
+        if kind != "table_of_contents":
+            out.setdefault("rich_text", [])
         out.setdefault("color", "default")
     if kind.startswith("heading_"):
         out.setdefault("is_toggleable", False)

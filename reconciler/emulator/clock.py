@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 __all__ = [
     "Clock",
     "date_or_datetime",
+    "date_value_text",
     "minute_time",
     "normalize_datetime",
     "parse_instant",
@@ -87,6 +88,16 @@ def normalize_datetime(moment: datetime, time_zone: tzinfo | None) -> str:
     moment = moment.replace(second=0, microsecond=0)
     offset = moment.utcoffset() or timedelta(0)
     return moment.strftime("%Y-%m-%dT%H:%M:00.000") + _offset_text(offset)
+
+
+def date_value_text(text: str, time_zone: tzinfo | None) -> str | None:
+    """A date value's start or end as Notion stores it, or None if it is not ISO 8601."""
+    value = date_or_datetime(text)
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return normalize_datetime(value, time_zone)
+    return value.isoformat()
 
 
 def parse_instant(text: str) -> datetime | None:

@@ -11,10 +11,11 @@ titles, descriptions, title/rich_text property values and block text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any, Protocol
 
-from reconciler.emulator.clock import date_or_datetime, normalize_datetime, zone
-from reconciler.emulator.errors import ApiError, js, should_be, validation_error
+from reconciler.emulator.clock import date_value_text, zone
+from reconciler.emulator.errors import js, should_be, validation_error
 from reconciler.emulator.identity import compact, parse_uuid
 
 __all__ = [
@@ -262,15 +263,8 @@ def _date_mention(target: object, path: str) -> dict[str, Any]:
     }
 
 
-def _mention_instant(text: str, path: str, tz: Any) -> str:
-    value = date_or_datetime(text)
-    if value is None:
-        raise ApiError(
-            400,
-            "validation_error",
-            f"body failed validation: {path} should be a valid ISO 8601 date string, "
-            f"instead was `{js(text)}`.",
-        )
-    if hasattr(value, "hour"):
-        return normalize_datetime(value, tz)  # type: ignore[arg-type]
-    return text
+def _mention_instant(text: str, path: str, tz: tzinfo | None) -> str:
+    shown = date_value_text(text, tz)
+    if shown is None:
+        raise should_be("body", path, "a valid ISO 8601 date string", text)
+    return shown

@@ -202,7 +202,8 @@ def build_schema(
     pending.sort(key=lambda item: phase.get(item[2].type, 0))
     for pid, where, definition in pending:
         _install(data_source, pid, definition, where, host)
-    return data_source.body["properties"]  # type: ignore[no-any-return]
+    properties: dict[str, Any] = data_source.body["properties"]
+    return properties
 
 
 def _new_pid(data_source: Row) -> str:

@@ -13,9 +13,10 @@ Called by the workspace for page create/update/read and by the property item end
 from __future__ import annotations
 
 import math
+from datetime import tzinfo
 from typing import Any, Protocol
 
-from reconciler.emulator.clock import date_or_datetime, minute_time, normalize_datetime, zone
+from reconciler.emulator.clock import date_value_text, minute_time, zone
 from reconciler.emulator.errors import ApiError, should_be, validation_error
 from reconciler.emulator.identity import new_id, parse_uuid
 from reconciler.emulator.richtext import MentionResolver, normalize_rich_text, utf16_length
@@ -214,17 +215,15 @@ def _date(payload: object, where: str) -> dict[str, Any] | None:
     return {"start": start, "end": end, "time_zone": None}
 
 
-def _instant(value: object, where: str, tz: Any, *, required: bool) -> str | None:
+def _instant(value: object, where: str, tz: tzinfo | None, *, required: bool) -> str | None:
     if value is None and not required:
         return None
-    parsed = date_or_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
+    shown = date_value_text(value, tz) if isinstance(value, str) else None
+    if shown is None:
         raise should_be(
             "body", where, "a valid ISO 8601 date string", value, defined=value is not None
         )
-    if hasattr(parsed, "hour"):
-        return normalize_datetime(parsed, tz)  # type: ignore[arg-type]
-    return parsed.isoformat()
+    return shown
 
 
 def _limited_text(payload: object, where: str, limit: int) -> str | None:

@@ -65,7 +65,7 @@ def serve(
     allow_remote: bool,
 ) -> None:
     """Serve the emulated Notion API (Notion-Version 2025-09-03 and 2026-03-11) until Ctrl-C."""
-    from reconciler.emulator import DEFAULT_TOKEN, Emulator, EmulatorServer
+    from reconciler.emulator import DEFAULT_TOKEN, Emulator, EmulatorServer, StoreError
 
     if not _is_loopback(host) and not allow_remote:
         raise click.ClickException(
@@ -73,7 +73,10 @@ def serve(
             "machine only; use --host 127.0.0.1, or add --allow-remote if you really mean it"
         )
     tokens = {token or DEFAULT_TOKEN: _INTEGRATION}
-    emulator = Emulator(store=store or ":memory:", tokens=tokens, rate_limit=rate_limit or None)
+    try:
+        emulator = Emulator(store=store or ":memory:", tokens=tokens, rate_limit=rate_limit or None)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
     try:
         server = EmulatorServer(emulator, host, port)
     except OSError as error:

@@ -15,6 +15,7 @@ the reconciler's mistakes instead of sharing them.
 from reconciler.emulator.app import DEFAULT_INTEGRATION, DEFAULT_TOKEN, Emulator
 from reconciler.emulator.identity import ROOT_PAGE_ID, WORKSPACE_ID
 from reconciler.emulator.server import EmulatorServer
+from reconciler.emulator.store import StoreError
 
 __all__ = [
     "DEFAULT_INTEGRATION",
@@ -23,4 +24,5 @@ __all__ = [
     "WORKSPACE_ID",
     "Emulator",
     "EmulatorServer",
+    "StoreError",
 ]

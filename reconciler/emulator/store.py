@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["Row", "RowStamp", "Store"]
+__all__ = ["Row", "RowStamp", "Store", "StoreError"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -102,18 +102,28 @@ class _Counters:
     seq: int = 0
 
 
+class StoreError(Exception):
+    """The store file cannot be opened or is not an emulator workspace."""
+
+
 class Store:
     """SQLite persistence of the workspace; thread-safe, one transaction per request."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        if path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            if path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"cannot open the emulator store {path}: {error}; give a writable file path "
+                "(its folder must exist) or a file this emulator wrote"
+            ) from None
         found = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()[0]
         self._counters = _Counters(seq=int(found))
         self._depth = 0

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from notion_client import APIResponseError
 
-from reconciler.emulator import ROOT_PAGE_ID, Emulator
+from reconciler.emulator import ROOT_PAGE_ID, Emulator, StoreError
 from tests.conftest import INTEGRATION, TOKEN, in_process_client
 from tests.emulator.conftest import plain, text
 
@@ -205,3 +205,15 @@ def test_a_file_store_survives_a_restart(tmp_path: Path) -> None:
     kept = in_process_client(second).pages.retrieve(page_id=page["id"])
     second.close()
     assert plain(kept["properties"]["title"]["title"]) == "Kept"
+
+
+def test_a_store_that_is_not_a_workspace_is_refused_clearly(tmp_path: Path) -> None:
+    """A file that is not SQLite, or a folder that does not exist, is named in the error."""
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a database", encoding="utf-8")
+    with pytest.raises(
+        StoreError, match="cannot open the emulator store .*notes.txt: file is not a database"
+    ):
+        Emulator(store=str(bogus))
+    with pytest.raises(StoreError, match="its folder must exist"):
+        Emulator(store=str(tmp_path / "missing" / "workspace.sqlite"))

@@ -212,7 +212,7 @@ def test_a_store_that_is_not_a_workspace_is_refused_clearly(tmp_path: Path) -> N
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a database", encoding="utf-8")
     with pytest.raises(
-        StoreError, match="cannot open the emulator store .*notes.txt: file is not a database"
+        StoreError, match=r"cannot open the emulator store .*notes\.txt: file is not a database"
     ):
         Emulator(store=str(bogus))
     with pytest.raises(StoreError, match="its folder must exist"):

@@ -54,7 +54,7 @@ def query_page_size(query: Sequence[tuple[str, str]]) -> int:
 def body_page_size(body: Mapping[str, Any]) -> int:
     """``page_size`` from a JSON body: 1 to 100, default 100 (0 too, as reported of Notion)."""
     size = body.get("page_size")
-    if size is None or size == 0:
+    if size is None or (size == 0 and not isinstance(size, bool)):
         return 100
     if isinstance(size, bool) or not isinstance(size, int):
         raise should_be("body", "body.page_size", "a number or `undefined`", size)

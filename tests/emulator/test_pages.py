@@ -308,9 +308,11 @@ def test_a_rollup_sums_the_related_pages(notion: Any) -> None:
         parent={"data_source_id": orders},
         properties={"Lines": {"relation": [{"id": p} for p in prices]}},
     )
-    assert order["properties"]["Total"][
-        "rollup"
-    ] == {"type": "number", "number": 7.5, "function": "sum"}
+    assert order["properties"]["Total"]["rollup"] == {
+        "type": "number",
+        "number": 7.5,
+        "function": "sum",
+    }
 
 
 def test_the_templates_of_a_data_source_are_an_empty_list(notion: Any) -> None:

@@ -158,8 +158,15 @@ class LiveReader:
         layout = RowLayout.of(desired, schema)
         subject = Subject("the rows", database=desired.handle)
         read = self.query_all(location.data_source_id, layout, subject)
-        live_keys = {row.key for row in read.rows.values() if row.key is not None}
-        missing = sorted({row.key for row in desired.rows} - live_keys)
+        missing = self._missing_keys(desired, read)
+        if missing and read.incomplete_reasons:
+            # The query cap hid rows: look the manifest's unseen keys up directly, so a row that
+            # exists is updated rather than created a second time. Only unmanaged rows stay
+            # unseen, and the differ withholds deletes while the read is incomplete.
+            found = self.find_by_key(location.data_source_id, layout, missing, subject, False)
+            for row in found:
+                read.rows.setdefault(row.page_id, row)
+            missing = self._missing_keys(desired, read)
         if missing and layout.key is not None:
             for row in self.find_by_key(location.data_source_id, layout, missing, subject, True):
                 if row.in_trash and row.page_id not in read.rows:
@@ -178,6 +185,12 @@ class LiveReader:
             complete=not read.incomplete_reasons,
             incomplete_reasons=tuple(read.incomplete_reasons),
         )
+
+    @staticmethod
+    def _missing_keys(desired: DesiredDatabase, read: RowsRead) -> list[str]:
+        """Keys the manifest has and no row read so far has."""
+        live_keys = {row.key for row in read.rows.values() if row.key is not None}
+        return sorted({row.key for row in desired.rows} - live_keys)
 
     # --- locating ----------------------------------------------------------------------------
 

@@ -216,6 +216,22 @@ def test_more_rows_than_the_cap_in_one_minute_leave_the_read_incomplete(
     assert live.incomplete_reasons == (reason,)
 
 
+def test_an_incomplete_read_still_finds_every_row_the_manifest_names(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """Rows hidden by the cap are looked up by the manifest's keys, so none is created twice."""
+    seed_tasks(emu, *[task(n, f"task {n}", n, created_time=minute(5)) for n in range(60)])
+    emu.configure({"query_result_cap": 50})
+    gateway, _ = connect()
+    keys = [f"task {n}" for n in range(0, 60, 2)]
+    desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, keys=keys)
+    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live_keys = {row.key for row in live.rows}
+    assert set(keys) <= live_keys
+    assert live.complete is False
+    assert len({row.page_id for row in live.rows}) == len(live.rows)
+
+
 def test_relations_past_25_are_completed_through_the_property_item_endpoint(
     emu: Emulator, connect: GatewayFactory
 ) -> None:

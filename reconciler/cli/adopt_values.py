@@ -26,6 +26,7 @@ from reconciler.model import JSON, LiveProperty, LiveUser
 from reconciler.properties import ALL_CODECS, ValueProblem, WorkspaceReferences, codec_for
 from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.files import name_from_url
+from reconciler.properties.relation import sort_targets
 
 __all__ = ["Naming", "NotExpressible", "declaration", "manifest_form", "manifest_value"]
 
@@ -189,12 +190,12 @@ def _people(value: JSON, naming: Naming) -> object:
 def _relation(value: JSON, config: Mapping[str, JSON], naming: Naming) -> object:
     target = config.get("database")
     keys = naming.keys.get(target, {}) if isinstance(target, str) else {}
-    written: list[object] = []
+    written: list[JSON] = []
     for item in value if isinstance(value, list) else []:
         page_id = item.get("page_id") if isinstance(item, dict) else None
         key = keys.get(page_id) if isinstance(page_id, str) else None
         written.append(key if key is not None else item)
-    return written
+    return sort_targets(written)
 
 
 def _files(value: JSON) -> object:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ BUILDER_TOKEN = "secret_fixture_builder"
 ADA, GRACE, ALAN = (str(user["id"]) for user in LOCAL_USERS)
 UNKNOWN_ID = "1f2e3d4c-5b6a-4798-8776-655443322110"
 RECONCILER = Path(sys.executable).with_name("reconciler")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def text(content: str, **annotations: Any) -> list[dict[str, Any]]:
@@ -314,6 +316,24 @@ def test_planning_right_after_an_import_is_empty_for_every_property_type(
         planned.exit_code,
         planned.stdout.strip().splitlines()[-3],
     ) == (0, "No changes: Notion matches the manifests.")
+
+
+def test_importing_the_applied_worked_example_plans_empty(repo: Path) -> None:
+    """The example manifests (every writable type), applied locally, imported back: no changes."""
+    shutil.copytree(ROOT / "manifests", repo / "manifests")
+    assert run("apply", "--local", "--yes").exit_code == 0
+    planned = json.loads(run("plan", "--local", "--format", "json").stdout)
+    ids = [database["database_id"] for database in planned["databases"]]
+
+    imported = run("import", *ids, "--local", "-o", "adopted")
+    replanned = run("plan", "adopted", "--local", "--detailed-exitcode")
+
+    assert (imported.exit_code, replanned.exit_code) == (0, 0)
+    assert sorted(p.name for p in (repo / "adopted").iterdir()) == [
+        "people.yaml",
+        "projects.yaml",
+        "tasks.yaml",
+    ]
 
 
 def test_import_writes_one_manifest_per_database_named_after_its_title(

@@ -610,6 +610,15 @@ def test_import_of_an_unknown_id_exits_1_with_the_sharing_hint(notion: LocalNoti
     assert "Traceback" not in result.stderr
 
 
+def test_import_with_debug_shows_the_traceback_then_the_message(notion: LocalNotion) -> None:
+    """--debug adds the traceback before the same one-line error; the exit code stays 1."""
+    result = run("import", UNKNOWN_ID, "--local", "--debug")
+
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert f"Error: database {UNKNOWN_ID} cannot be reached" in result.stderr
+
+
 def test_import_of_text_that_is_no_id_exits_1(repo: Path) -> None:
     """A malformed id is refused before anything is read."""
     result = run("import", "tasks", "--local")
@@ -917,6 +926,16 @@ def test_exported_csv_reads_back_as_the_same_rows_through_rows_from(
     assert run("plan", "manifests/people.yaml", "--local", "--detailed-exitcode").exit_code == 0
 
 
+def test_export_reads_the_workspace_file_given_with_local_store(
+    imported: Workspace, repo: Path
+) -> None:
+    """--local-store FILE: an empty workspace there has none of the databases."""
+    result = run("export", "--local", "--local-store", "empty.sqlite")
+
+    assert result.exit_code == 1
+    assert "cannot be reached" in result.stderr
+
+
 def test_export_to_stdout_writes_one_database(imported: Workspace) -> None:
     """-o - prints the file instead of writing it."""
     result = run("export", "manifests/people.yaml", "--local", "--format", "json", "-o", "-")
@@ -1016,6 +1035,27 @@ def test_doctor_names_an_unshared_database_and_how_to_share_it(
     assert result.exit_code == 1
     assert "Connections → add your integration" in lines[at + 1]
     assert lines[-1] == "1 check failed."
+
+
+def test_doctor_checks_only_the_databases_of_the_manifests_given(imported: Workspace) -> None:
+    """PATH limits the database checks to those manifests."""
+    result = run("doctor", "manifests/people.yaml", "--local")
+    checked = [line for line in result.stdout.splitlines() if line.startswith("✓ database ")]
+
+    assert result.exit_code == 0
+    assert checked == ["✓ database people: 'People' reachable, 3 properties"]
+
+
+def test_doctor_uses_the_workspace_file_given_with_local_store(
+    imported: Workspace, repo: Path
+) -> None:
+    """--local-store FILE: in an empty workspace the imported databases are not found."""
+    result = run("doctor", "--local", "--local-store", "empty.sqlite")
+
+    assert result.exit_code == 1
+    assert "✗ database people: not found or not shared with the integration" in (
+        result.stdout.splitlines()
+    )
 
 
 def test_doctor_says_where_a_database_without_id_will_be_created(

@@ -19,7 +19,7 @@ import click
 import httpx
 
 from reconciler.config import RateLimitSettings, Secret, Settings, resolve_base_url, resolve_token
-from reconciler.emulator import ROOT_PAGE_ID, Emulator
+from reconciler.emulator import ROOT_PAGE_ID, Emulator, StoreError
 from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
@@ -128,9 +128,15 @@ def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
             hint="pass --local-store FILE in a writable folder",
         ) from None
     is_new = not store.exists()
-    emulator = Emulator(
-        store=str(store), tokens={_LOCAL_TOKEN: _LOCAL_INTEGRATION}, rate_limit=None
-    )
+    try:
+        emulator = Emulator(
+            store=str(store), tokens={_LOCAL_TOKEN: _LOCAL_INTEGRATION}, rate_limit=None
+        )
+    except StoreError as exc:
+        raise ConfigError(
+            f"the local workspace {store} cannot be opened: {exc}",
+            hint="move the file away to start a fresh local workspace, or pass --local-store FILE",
+        ) from None
     if is_new:
         emulator.seed({"users": [dict(user) for user in LOCAL_USERS]})
     client = httpx.Client(transport=httpx.WSGITransport(app=emulator))

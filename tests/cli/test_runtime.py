@@ -51,7 +51,7 @@ def test_a_new_local_workspace_knows_the_example_people(project: Path) -> None:
     settings = Settings()
     with open_workspace(settings, project, local=True) as workspace:
         emails = {user.email for user in workspace.gateway.read_users()}
-    assert {str(user["person"]["email"]) for user in LOCAL_USERS} <= emails  # type: ignore[index]
+    assert {str(user["person"]["email"]) for user in LOCAL_USERS} <= emails
     assert (project / ".reconciler" / "local.sqlite").exists()
 
 

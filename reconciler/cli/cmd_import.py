@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.adopt_existing import ExistingManifest, existing_manifests
 from reconciler.cli.adopt_manifest import (
     Adoption,
     ImportedManifest,
@@ -85,6 +86,29 @@ def _reading_spec(outline: DatabaseOutline, handle: str) -> DesiredDatabase:
     )
 
 
+def _handles(
+    outlines: Sequence[DatabaseOutline], existing: Sequence[ExistingManifest], folder: Path
+) -> list[str]:
+    """A handle per database, unique among the folder's other manifests; refuses a database
+    another manifest there already manages."""
+    handles: list[str] = []
+    for outline in outlines:
+        others = [e for e in existing if e.handle is None or e.path.name != f"{e.handle}.yaml"]
+        handle = handle_for(outline.title, [*handles, *(e.handle for e in others if e.handle)])
+        target = (folder / f"{handle}.yaml").resolve()
+        for manifest in existing:
+            managed = manifest.database_id in (outline.database_id, outline.data_source_id)
+            if managed and manifest.path.resolve() != target:
+                raise ConfigError(
+                    f"database {outline.title!r} ({outline.database_id}) is already managed by"
+                    f" {_shown(manifest.path)}",
+                    hint="two manifests of one database would undo each other's changes: edit"
+                    " that manifest, or remove it before importing again",
+                )
+        handles.append(handle)
+    return handles
+
+
 def _refuse_overwrite(folder: Path, names: Sequence[str]) -> None:
     existing = [folder / name for name in names if (folder / name).exists()]
     if existing:
@@ -141,9 +165,7 @@ def _import(
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
         outlines = _outlines(Inspector.of(workspace.gateway), ids)
-        handles: list[str] = []
-        for outline in outlines:
-            handles.append(handle_for(outline.title, handles))
+        handles = _handles(outlines, existing_manifests(folder), folder)
         if not force:
             _refuse_overwrite(folder, [f"{handle}.yaml" for handle in handles])
         specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))

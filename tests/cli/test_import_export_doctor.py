@@ -555,6 +555,41 @@ def test_import_refuses_to_overwrite_existing_manifests(workspace: Workspace, re
     assert (repo / "manifests" / "people.yaml").read_text(encoding="utf-8") == "# mine\n"
 
 
+def test_import_refuses_a_database_another_manifest_already_manages(
+    workspace: Workspace, repo: Path
+) -> None:
+    """A manifest pinning the same id elsewhere in the folder: exit 1, nothing written."""
+    (repo / "manifests").mkdir()
+    (repo / "manifests" / "team.yaml").write_text(
+        f"database: team\nid: ${{TEAM_ID:-{workspace.people}}}\ntitle: People\n"
+        "properties: {Name: title}\n",
+        encoding="utf-8",
+    )
+
+    result = run("import", workspace.people, "--local")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: database 'People' ({workspace.people}) is already managed by manifests/team.yaml"
+    )
+    assert not (repo / "manifests" / "people.yaml").exists()
+
+
+def test_import_picks_a_free_handle_when_the_folder_already_uses_one(
+    workspace: Workspace, repo: Path
+) -> None:
+    """Another manifest named `people` (another database): the import becomes people-2."""
+    (repo / "manifests").mkdir()
+    (repo / "manifests" / "staff.yaml").write_text(
+        "database: people\ntitle: Staff\nproperties: {Name: title}\n", encoding="utf-8"
+    )
+
+    result = run("import", workspace.people, "--local")
+
+    assert result.exit_code == 0
+    assert manifest(repo / "manifests" / "people-2.yaml")["database"] == "people-2"
+
+
 def test_import_with_force_replaces_existing_manifests(workspace: Workspace, repo: Path) -> None:
     """--force overwrites the file with the imported manifest."""
     (repo / "manifests").mkdir()
@@ -564,6 +599,21 @@ def test_import_with_force_replaces_existing_manifests(workspace: Workspace, rep
 
     assert result.exit_code == 0
     assert manifest(repo / "manifests" / "people.yaml")["database"] == "people"
+
+
+def test_importing_again_with_force_rewrites_the_same_manifest(
+    workspace: Workspace, repo: Path
+) -> None:
+    """The manifest pinning the database is the one rewritten, so it is no conflict."""
+    import_all(workspace)
+    before = (repo / "manifests" / "tasks.yaml").read_text(encoding="utf-8")
+
+    again = run(
+        "import", workspace.people, workspace.projects, workspace.tasks, "--local", "--force"
+    )
+
+    assert again.exit_code == 0
+    assert (repo / "manifests" / "tasks.yaml").read_text(encoding="utf-8") == before
 
 
 def test_import_writes_into_the_folder_given_with_output(workspace: Workspace, repo: Path) -> None:

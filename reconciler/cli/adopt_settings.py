@@ -17,7 +17,7 @@ from reconciler.errors import ManifestError, Problem
 from reconciler.manifest import find_repository_root
 from reconciler.manifest.settings import load_settings
 
-__all__ = ["Repository", "find_repository"]
+__all__ = ["Repository", "find_repository", "shown"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,11 @@ def find_repository(
     if problems:
         raise ManifestError(problems)
     return Repository(root=root, settings=settings)
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)

@@ -8,7 +8,6 @@ the rows of large databases as they are written.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.adopt_settings import shown
 from reconciler.cli.adopt_values import Naming
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.export_rows import FORMATS, Table, csv_text, json_text, records, table_of
@@ -98,13 +98,6 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
 @click.command(
     "export",
     epilog="""\b
@@ -178,5 +171,5 @@ def _emit(fmt: str, output: str, tables: Sequence[Table], naming: Naming) -> Non
         path = _write(Path(output), f"{table.handle}.{fmt}", _text(fmt, table, naming))
         rows = len(table.rows)
         click.echo(
-            f"{table.handle}: {rows} {'row' if rows == 1 else 'rows'} written to {_shown(path)}"
+            f"{table.handle}: {rows} {'row' if rows == 1 else 'rows'} written to {shown(path)}"
         )

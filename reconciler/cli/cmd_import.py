@@ -9,7 +9,6 @@ back as manifests before reporting success.
 from __future__ import annotations
 
 import importlib.resources
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ from reconciler.cli.adopt_manifest import (
     schema_reference,
     write_manifests,
 )
-from reconciler.cli.adopt_settings import Repository, find_repository
+from reconciler.cli.adopt_settings import Repository, find_repository, shown
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.runtime import open_workspace, workspace_options
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
@@ -101,7 +100,7 @@ def _handles(
             if managed and manifest.path.resolve() != target:
                 raise ConfigError(
                     f"database {outline.title!r} ({outline.database_id}) is already managed by"
-                    f" {_shown(manifest.path)}",
+                    f" {shown(manifest.path)}",
                     hint="two manifests of one database would undo each other's changes: edit"
                     " that manifest, or remove it before importing again",
                 )
@@ -112,18 +111,11 @@ def _handles(
 def _refuse_overwrite(folder: Path, names: Sequence[str]) -> None:
     existing = [folder / name for name in names if (folder / name).exists()]
     if existing:
-        listed = ", ".join(_shown(path) for path in existing)
+        listed = ", ".join(shown(path) for path in existing)
         raise ConfigError(
             f"not overwriting {listed}",
             hint="pass --force to replace them, or -o DIR to write elsewhere",
         )
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def _installed_schema() -> Path:
@@ -140,7 +132,7 @@ def _write(folder: Path, manifests: Sequence[ImportedManifest]) -> list[Path]:
             paths.append(path)
     except OSError as exc:
         raise ConfigError(
-            f"cannot write the manifests in {_shown(folder)} ({exc.strerror})",
+            f"cannot write the manifests in {shown(folder)} ({exc.strerror})",
             hint="choose a writable folder with -o DIR",
         ) from None
     return paths
@@ -231,7 +223,7 @@ def command(
     _check_written(paths)
     plan = ["reconciler", "plan"]
     if folder.resolve() != repository.manifests.resolve():
-        plan.append(_shown(folder))
+        plan.append(shown(folder))
     if local:
         plan.append("--local")
     if local_store:
@@ -244,11 +236,11 @@ def _report(
 ) -> None:
     count = len(manifests)
     click.echo(f"Imported {count} {'database' if count == 1 else 'databases'} from {label}:")
-    width = max(len(_shown(path)) for path in paths)
+    width = max(len(shown(path)) for path in paths)
     for manifest, path in zip(manifests, paths, strict=True):
         rows = f"{manifest.rows} {'row' if manifest.rows == 1 else 'rows'}"
         click.echo(
-            f"  {_shown(path):<{width}}  {manifest.handle}: {rows},"
+            f"  {shown(path):<{width}}  {manifest.handle}: {rows},"
             f" {manifest.properties} properties, key {manifest.key}"
         )
         for note in manifest.review:

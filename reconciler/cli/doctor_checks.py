@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from reconciler.cli.adopt_settings import Repository, find_repository
+from reconciler.cli.adopt_settings import Repository, find_repository, shown
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
 from reconciler.config import SUPPORTED_NOTION_VERSIONS, Settings, resolve_base_url, resolve_token
 from reconciler.errors import (
@@ -123,8 +123,8 @@ def _settings(run: _Run) -> Iterator[Finding]:
         yield Finding("fail", f"reconciler.yaml: {error.message}", "fix reconciler.yaml as shown")
         return
     config = run.repository.root / "reconciler.yaml"
-    where = f"{_shown(config)}" if config.is_file() else "no reconciler.yaml, defaults"
-    yield Finding("ok", f"settings: {where} (repository {_shown(run.repository.root)})")
+    where = f"{shown(config)}" if config.is_file() else "no reconciler.yaml, defaults"
+    yield Finding("ok", f"settings: {where} (repository {shown(run.repository.root)})")
 
 
 def _credentials() -> Iterator[Finding]:
@@ -227,7 +227,7 @@ def _users(gateway: Gateway) -> Finding:
 def _manifests(run: _Run) -> tuple[Finding, DesiredState | None]:
     """What the manifests are like, and the desired state when they load."""
     if not run.paths and run.repository is not None and not run.repository.manifests.exists():
-        folder = _shown(run.repository.manifests)
+        folder = shown(run.repository.manifests)
         return Finding("note", f"manifests: none ({folder}/ does not exist)"), None
     try:
         desired = load_manifests(run.paths, local=run.local)
@@ -344,16 +344,9 @@ def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
     except OSError as exc:
         yield Finding(
             "fail",
-            f"state folder {_shown(folder)}/ is not writable ({exc.strerror})",
+            f"state folder {shown(folder)}/ is not writable ({exc.strerror})",
             "make it writable, or set state_dir in reconciler.yaml to a writable folder",
         )
         return
     made = "" if folder.is_dir() else " (created on first use)"
-    yield Finding("ok", f"state folder {_shown(folder)}/ writable{made}")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    yield Finding("ok", f"state folder {shown(folder)}/ writable{made}")

@@ -2,7 +2,8 @@
 
 ``import`` writes the first manifests and ``doctor`` must work in a repository whose manifests
 do not load yet; both still honour ``reconciler.yaml`` (Notion-Version, rate limit, state folder).
-Called by ``cmd_import`` and ``cmd_doctor``.
+Called by ``cmd_import`` and ``doctor_checks``; ``shown`` (paths as the user types them) also by
+``cmd_export``.
 """
 
 from __future__ import annotations

@@ -864,6 +864,17 @@ def test_exports_keep_what_manifests_cannot_write_as_data() -> None:
             ),
             {"type": "relation", "database": "a2222222-2222-4222-8222-222222222222"},
         ),
+        (
+            # A data source id that starts with a digit is a valid target too.
+            prop(
+                "Source",
+                "relation",
+                database="62222222-2222-4222-8222-222222222222",
+                type="single_property",
+                synced_property=None,
+            ),
+            {"type": "relation", "database": "62222222-2222-4222-8222-222222222222"},
+        ),
     ],
 )
 def test_live_schemas_are_declared_as_manifests_write_them(
@@ -882,17 +893,6 @@ def test_live_schemas_are_declared_as_manifests_write_them(
             "without commas",
         ),
         (prop("Spot", "location"), "does not know location properties"),
-        (
-            # The manifest schema takes handles only; ids starting with a digit fail its pattern.
-            prop(
-                "Source",
-                "relation",
-                database="62222222-2222-4222-8222-222222222222",
-                type="single_property",
-                synced_property=None,
-            ),
-            "the manifest schema does not accept it",
-        ),
     ],
 )
 def test_schemas_a_manifest_cannot_state_are_not_expressible(

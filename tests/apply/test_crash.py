@@ -16,12 +16,14 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from reconciler.apply import Journal
 from reconciler.emulator import Emulator, EmulatorServer
 from tests.conftest import ROOT_PAGE_ID, TOKEN, in_process_client
 
@@ -87,16 +89,22 @@ def run_to_end(root: Path, server: EmulatorServer, *args: str) -> int:
     return process.returncode
 
 
+def reported(process: subprocess.Popen[str]) -> Iterator[int]:
+    """How many changes have finished, each time the CLI's progress says so."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("{"):
+            event = json.loads(line)
+            if event.get("event") == "apply change":
+                yield int(event["finished"])
+
+
 def kill_after(root: Path, server: EmulatorServer, finished: int, *args: str) -> bool:
     """Run, SIGKILL once `finished` changes are reported; False if it ended first."""
     process = cli(root, server, *args)
-    assert process.stderr is not None
     killed = False
-    for line in process.stderr:
-        if not line.startswith("{"):
-            continue
-        event = json.loads(line)
-        if event.get("event") == "apply change" and event["finished"] >= finished:
+    for count in reported(process):
+        if count >= finished:
             process.send_signal(signal.SIGKILL)
             killed = True
             break
@@ -189,3 +197,40 @@ def test_killed_apply_resumes_exactly_at_every_point(
 ) -> None:
     """The same at twelve points from the first create to the last link."""
     crash_and_resume(tmp_path, emulator, emulator_server, finished, saved)
+
+
+def interrupt_after(root: Path, server: EmulatorServer, finished: int, *args: str) -> str:
+    """Run, send SIGINT (Ctrl-C) once `finished` changes are reported; the rest of stderr."""
+    process = cli(root, server, *args)
+    assert process.stderr is not None
+    for count in reported(process):
+        if count >= finished:
+            process.send_signal(signal.SIGINT)
+            break
+    rest = process.stderr.read()
+    process.wait(timeout=60)
+    partial = 1
+    assert partial == process.returncode, rest[-2000:]
+    return rest
+
+
+@pytest.mark.resilience
+def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
+    tmp_path: Path, emulator: Emulator, emulator_server: EmulatorServer
+) -> None:
+    """Ctrl-C: no new operation starts, those in flight are journaled, exit 1 with the command
+    to run again; running it finishes the apply exactly."""
+    emulator.configure({"latency_ms": {"mean": 4, "jitter": 2}})
+    write_repository(tmp_path)
+    stderr = interrupt_after(tmp_path, emulator_server, 60, "apply", "--yes")
+    assert "interrupted:" in stderr
+    assert "run `reconciler apply` again to finish" in stderr
+    journal = Journal(tmp_path / ".reconciler" / "journal.jsonl")
+    assert not journal.unfinished()
+    journal.close()
+    emulator.configure({"latency_ms": {"mean": 0, "jitter": 0}})
+    ok = 0
+    assert ok == run_to_end(tmp_path, emulator_server, "apply", "--yes")
+    assert ok == run_to_end(tmp_path, emulator_server, "plan", "--detailed-exitcode")
+    once = {1}
+    assert once == set(keys(emulator).values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from reconciler import __version__
@@ -10,7 +12,43 @@ from reconciler.cli.common import debug_option
 __all__ = ["cli", "main"]
 
 
+class _UsageErrorExitingOne(click.ClickException):
+    """A usage error shown exactly as click shows it, exiting with 1 instead of 2."""
+
+    exit_code = 1
+
+    def __init__(self, original: click.UsageError) -> None:
+        super().__init__(original.message)
+        self.original = original
+
+    def show(self, file: Any = None) -> None:
+        self.original.show(file)
+
+
+class ReconcilerGroup(click.Group):
+    """A group whose usage errors exit with 1: in this CLI, 2 means "changes present"."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _UsageErrorExitingOne(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _UsageErrorExitingOne(exc) from None
+
+
 @click.group(
+    cls=ReconcilerGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="reconciler")

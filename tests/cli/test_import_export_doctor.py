@@ -680,10 +680,10 @@ def test_import_of_text_that_is_no_id_exits_1(repo: Path) -> None:
 
 
 def test_import_without_arguments_is_a_usage_error(repo: Path) -> None:
-    """DATABASE_ID is required."""
+    """DATABASE_ID is required: a usage error, exit 1 (2 means "changes present")."""
     result = run("import", "--local")
 
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "Missing argument 'DATABASE_ID...'" in result.stderr
 
 

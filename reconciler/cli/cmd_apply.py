@@ -298,7 +298,7 @@ Examples:
 Approvals: lossy and destructive changes need --allow-destroy, --approve CHECKSUM (that exact
 plan, thresholds included), or typing the database name at the prompt (a terminal only).
 Trashing more rows than the gates in reconciler.yaml allow also needs --force-thresholds with
---allow-destroy. Rows of `protect: true` databases are never trashed.
+--allow-destroy. `protect: true` databases never lose rows or properties.
 State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), apply.lock.
 """,
 )

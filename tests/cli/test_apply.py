@@ -13,8 +13,15 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from reconciler.apply import WorkspaceLock
+from reconciler.apply import (
+    ChangeFinished,
+    ChangeOutcome,
+    StageStarted,
+    Status,
+    WorkspaceLock,
+)
 from reconciler.cli import cli
+from reconciler.cli.cmd_apply import _TerminalProgress
 from reconciler.emulator import Emulator, EmulatorServer
 from reconciler.plan import Action, Change, ChangeClass, checksum, load_plan, write_plan
 from tests.apply.conftest import PEOPLE, PROJECTS, TASKS, writes
@@ -296,3 +303,54 @@ def test_ci_progress_is_json_log_lines(repo: Repo) -> None:
     expected = 12
     assert expected == len(changes)
     assert {"change", "status", "finished", "total"} <= set(changes[0])
+
+
+def test_database_limits_the_apply_to_that_database(repo: Repo) -> None:
+    """--database tasks applies the tasks changes and leaves projects as they are."""
+    applied(repo)
+    projects = copy.deepcopy(PROJECTS)
+    projects["rows"][0]["Budget"] = 99
+    edited = tasks_with(copy.deepcopy(TASKS["rows"]))
+    edited["rows"][0]["Estimate"] = 3
+    repo.write(projects, edited)
+    result = applied(repo, "--database", "tasks")
+    assert "Apply: 1 done" in result.stdout
+    rest = repo.run("plan", "--format", "json")
+    changed = [c["id"] for db in json.loads(rest.stdout)["databases"] for c in db["changes"]]
+    expected = ["projects/update_row/Website"]
+    assert expected == changed
+
+
+def test_a_saved_plan_linking_into_a_database_it_leaves_out_is_refused_clearly(
+    repo: Repo,
+) -> None:
+    """plan --database tasks -o, with a new link to a project row: apply says what to do."""
+    applied(repo)
+    edited = tasks_with(copy.deepcopy(TASKS["rows"]))
+    edited["rows"][2]["Project"] = ["Website"]
+    repo.write(edited)
+    repo.run("plan", "--database", "tasks", "-o", "plan.json")
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "plan.json")
+    expect_exit(result, 1)
+    assert "the plan relates rows to projects, which the plan does not include" in result.stderr
+    assert "Traceback" not in result.output
+    assert not repo.writes_since(since)
+
+
+def test_the_terminal_progress_is_one_redrawn_line() -> None:
+    """On a TTY each finished change redraws the bar; the last one ends the line."""
+    runner = CliRunner()
+    change = Change(Action.CREATE_ROW, "tasks", "a", ChangeClass.SAFE)
+
+    def draw() -> None:
+        progress = _TerminalProgress()
+        progress(StageStarted(2, 0, "row creates", 2))
+        progress(ChangeFinished(ChangeOutcome(change, Status.DONE), 1, 2))
+        progress(ChangeFinished(ChangeOutcome(change, Status.FAILED, message="x"), 2, 2))
+
+    with runner.isolation() as (_, err, _both):
+        draw()
+        shown = err.getvalue().decode()
+    assert "\r[###############---------------] 1/2 row creates" in shown
+    assert shown.rstrip().endswith("2/2 row creates, 1 failed")

@@ -191,7 +191,7 @@ class Executor:
                 continue
             yield self._prepare(change)
         for handle, batch in schema.items():
-            yield self._prepare_schema(handle, tuple(batch))
+            yield from self._prepare_schema(handle, batch)
 
     def _database(self, handle: str) -> DatabasePlan:
         db = self._plan.database(handle)
@@ -227,22 +227,48 @@ class Executor:
             return ChangeOutcome(change, Status.FAILED, message=_message(problem))
         return _Operation(db, (change,), send)
 
-    def _prepare_schema(self, handle: str, batch: tuple[Change, ...]) -> _Operation | ChangeOutcome:
-        reason = self._state.broken_databases.get(handle)
-        if reason is not None:
-            return ChangeOutcome(batch[0], Status.SKIPPED, message=reason)
-        db = self._database(handle)
+    def _schema_blocked(self, change: Change) -> str | None:
+        """Why a schema change cannot be sent: its database, or a related one, was not made."""
+        broken = self._state.broken_databases
+        if change.database in broken:
+            return broken[change.database]
+        config = (change.after or {}).get("config")
+        target = config.get("database") if isinstance(config, dict) else None
+        if isinstance(target, str) and target in broken:
+            return f"it relates to {target}, which was not created"
+        return None
+
+    def _prepare_schema(
+        self, handle: str, batch: list[Change]
+    ) -> Iterator[_Operation | ChangeOutcome]:
+        """One data source update for the batch; changes that cannot be encoded go alone."""
+        db, sendable = self._database(handle), []
+        for change in batch:
+            reason = self._schema_blocked(change)
+            if reason is not None:
+                yield ChangeOutcome(change, Status.SKIPPED, message=reason)
+                continue
+            try:
+                schema_update(db, [change], self._refs)
+            except (ValueProblem, ReconcilerError) as problem:
+                yield ChangeOutcome(change, Status.FAILED, message=_message(problem))
+                continue
+            sendable.append(change)
+        if not sendable:
+            return
         try:
             source = self._data_source(db)
-            payload = schema_update(db, batch, self._refs)
-        except (ValueProblem, ReconcilerError) as problem:
-            return ChangeOutcome(batch[0], Status.FAILED, message=_message(problem))
+        except ValueProblem as problem:
+            for change in sendable:
+                yield ChangeOutcome(change, Status.FAILED, message=_message(problem))
+            return
+        payload = schema_update(db, sendable, self._refs)
 
         def send() -> _Sent:
             schema = self._gateway.update_data_source(source, payload, database=handle)
             return _Sent(data_source_id=source, schema={p.id: p.name for p in schema})
 
-        return _Operation(db, batch, send)
+        yield _Operation(db, tuple(sendable), send)
 
     def _data_source(self, db: DatabasePlan) -> str:
         source = self._state.data_sources.get(db.handle)
@@ -378,23 +404,11 @@ class Executor:
             self._refs.add_page(change.database, change.target, sent.page_id)
 
     def _settle_unsent(self, outcome: ChangeOutcome) -> None:
-        """A change that could not be sent; a schema batch fails or skips as a whole."""
-        change = outcome.change
-        batch = [change]
-        if change.action in SCHEMA_ACTIONS:
-            batch = [
-                c
-                for c in self._plan.changes
-                if c.stage == change.stage
-                and c.database == change.database
-                and c.action in SCHEMA_ACTIONS
-                and c.id not in self._state.outcomes
-            ]
-        for member in batch:
-            if outcome.status is Status.FAILED:
-                self._fail(member, outcome.message, None)
-            else:
-                self._skip(member, outcome.message)
+        """A change that could not be sent: failed (cannot be built) or skipped (dependency)."""
+        if outcome.status is Status.FAILED:
+            self._fail(outcome.change, outcome.message, None)
+        else:
+            self._skip(outcome.change, outcome.message)
 
     def _fail(self, change: Change, message: str, request_id: str | None) -> None:
         self._break_dependents(change, f"{change.id} failed: {message}")

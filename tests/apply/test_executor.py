@@ -10,7 +10,7 @@ from typing import Any
 from reconciler.apply import ApplySession, ChangeFinished, ProgressEvent, StageStarted, Status
 from reconciler.errors import NotionValidationError
 from reconciler.model import JSON, RowKey
-from reconciler.notion.gateway import Gateway, WrittenPage
+from reconciler.notion.gateway import CreatedDatabase, Gateway, WrittenPage
 from tests.apply.conftest import PROJECTS, TASKS, Project, writes
 
 
@@ -215,3 +215,88 @@ def test_a_trashed_row_whose_key_comes_back_is_restored(project: Project) -> Non
     project.apply(plan, live=live)
     after = project.gateway.read_state(project.desired(), ["projects"]).databases["projects"]
     assert page == next(row.page_id for row in after.rows if row.key == "Handbook")
+
+
+class Refusing:
+    """A gateway whose one method answers Notion's 400, for every call; else delegates."""
+
+    def __init__(self, inner: Gateway, method: str) -> None:
+        self._inner = inner
+        self._method = method
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._method:
+            return self._refuse
+        return getattr(self._inner, name)
+
+    def _refuse(self, *args: object, **kwargs: object) -> object:
+        raise NotionValidationError(
+            "body failed validation: body.properties should be an object.",
+            status=400,
+            code="validation_error",
+        )
+
+
+class RefusingDatabase:
+    """A gateway that cannot create one database (Notion's 400); else delegates."""
+
+    def __init__(self, inner: Gateway, handle: str) -> None:
+        self._inner = inner
+        self._handle = handle
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def create_database(
+        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+    ) -> CreatedDatabase:
+        if handle == self._handle:
+            raise NotionValidationError(
+                "body failed validation: body.parent.page_id should be a valid uuid.",
+                status=400,
+                code="validation_error",
+            )
+        return self._inner.create_database(handle, parent_page_id, title, properties)
+
+
+def test_a_failed_database_create_skips_everything_in_it(project: Project) -> None:
+    """No projects database: its rows are skipped, tasks are created without their links."""
+    plan, live = project.plan()
+    result = project.apply(plan, live=live, gateway=RefusingDatabase(project.gateway, "projects"))
+    by_status: dict[Status, set[str]] = {}
+    for outcome in result.outcomes:
+        by_status.setdefault(outcome.status, set()).add(outcome.change.id)
+    expected_failed = {"projects/create_database/projects"}
+    assert expected_failed == by_status[Status.FAILED]
+    skipped = {
+        "projects/create_row/Website",
+        "projects/create_row/Handbook",
+        "tasks/add_property/Project",
+        "tasks/link_row/write-brief",
+        "tasks/link_row/outline",
+    }
+    assert skipped <= by_status[Status.SKIPPED]
+    assert "tasks/add_property/Blocked by" in by_status[Status.DONE]
+    assert {"design-pages", "outline", "write-brief"} == set(live_rows(project, "tasks"))
+
+
+def test_rows_writing_a_property_whose_schema_change_failed_are_skipped(
+    project: Project,
+) -> None:
+    """A new property that could not be added: rows setting it are skipped, others applied."""
+    project.converge()
+    tasks = json.loads(json.dumps(TASKS))
+    tasks["properties"]["Points"] = "number"
+    tasks["rows"][0]["Points"] = 3
+    tasks["rows"][1]["Estimate"] = 9
+    project.write(tasks)
+    plan, live = project.plan()
+    refusing = Refusing(project.gateway, "update_data_source")
+    result = project.apply(plan, live=live, gateway=refusing)
+    statuses = {o.change.id: o.status for o in result.outcomes}
+    expected = {
+        "tasks/add_property/Points": Status.FAILED,
+        "tasks/update_row/write-brief": Status.SKIPPED,
+        "tasks/update_row/design-pages": Status.DONE,
+    }
+    assert expected == statuses

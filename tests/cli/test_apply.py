@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -354,3 +355,20 @@ def test_the_terminal_progress_is_one_redrawn_line() -> None:
         shown = err.getvalue().decode()
     assert "\r[###############---------------] 1/2 row creates" in shown
     assert shown.rstrip().endswith("2/2 row creates, 1 failed")
+
+
+def test_the_suggested_approval_command_works_as_printed(repo: Repo) -> None:
+    """The `--approve` command a blocked apply prints, run as is, applies the plan."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    blocked = repo.run("apply", "--yes")
+    expect_exit(blocked, BLOCKED)
+    line = next(
+        line for line in blocked.stderr.splitlines() if line.startswith("to approve exactly")
+    )
+    words = shlex.split(line.split(": ", 1)[1])
+    command = ["reconciler", "apply"]
+    assert command == words[:2]
+    result = repo.run(*words[1:], "--yes")
+    expect_exit(result, 0)
+    assert "Apply: 1 done" in result.stdout

@@ -7,6 +7,7 @@ repository root (for source locations in the desired state and plans).
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +51,15 @@ def repo_relative(path: Path, root: Path, display: str) -> str:
 
 
 def read_source(path: Path, display: str, root: Path) -> SourceFile:
-    """The file's text; raises FileProblem when it is missing, too large or not UTF-8 text."""
+    """The file's text; raises FileProblem when it is missing, too large or not UTF-8 text.
+
+    Only regular files are opened: a named pipe would block the run forever and a device such
+    as /dev/zero never ends, so both are refused before reading.
+    """
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        _refuse_special_file(info.st_mode, display)
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise FileProblem(
                 Problem(
@@ -84,6 +91,21 @@ def read_source(path: Path, display: str, root: Path) -> SourceFile:
             )
         ) from None
     return SourceFile(path, display, repo_relative(path, root, display), _decode(data, display))
+
+
+def _refuse_special_file(mode: int, display: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise FileProblem(Problem(display, 0, 0, "this is a folder, not a file", "name a file"))
+    if not stat.S_ISREG(mode):
+        raise FileProblem(
+            Problem(
+                display,
+                0,
+                0,
+                "this is not a regular file (a named pipe, device or socket); it is not read",
+                "name a regular file: manifests and data files are text files",
+            )
+        )
 
 
 def _decode(data: bytes, display: str) -> str:

@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable
 from typing import Final
 
+from reconciler.manifest.scalars import decimal_integer
+
 __all__ = ["LIST_SEPARATOR", "cell_value"]
 
 LIST_SEPARATOR: Final = ";"
@@ -37,7 +39,7 @@ _CHECKBOX: Final = {
 def _number(text: str) -> object:
     if not _NUMBER.match(text):
         return text
-    return float(text) if any(c in text for c in ".eE") else int(text)
+    return float(text) if any(c in text for c in ".eE") else decimal_integer(text)
 
 
 def _checkbox(text: str) -> object:

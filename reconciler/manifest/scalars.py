@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["SUPPORTED_SCALAR_TAGS", "TagProblem", "resolve_plain", "resolve_tagged"]
+__all__ = [
+    "SUPPORTED_SCALAR_TAGS",
+    "TagProblem",
+    "decimal_integer",
+    "resolve_plain",
+    "resolve_tagged",
+]
 
 _NULLS: Final = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS: Final = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
@@ -23,6 +29,9 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INFINITY = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _NUMBER_START: Final = frozenset("0123456789+-.")
+# A double holds at most 309 integer digits; past that only infinity is left. Python refuses to
+# convert more than 4,300 digits to an int (ValueError), so long digit runs never reach int().
+_MAX_INTEGER_DIGITS: Final = 400
 
 _CORE = "tag:yaml.org,2002:"
 SUPPORTED_SCALAR_TAGS: Final = frozenset(
@@ -44,7 +53,7 @@ def resolve_plain(text: str) -> object:
     if text[0] not in _NUMBER_START:
         return text
     if _INT.match(text):
-        return int(text)
+        return decimal_integer(text)
     if _FLOAT.match(text):
         return float(text)
     if _OCTAL.match(text):
@@ -56,6 +65,17 @@ def resolve_plain(text: str) -> object:
     if _NAN.match(text):
         return float("nan")
     return text
+
+
+def decimal_integer(text: str) -> int | float:
+    """The int of a run of decimal digits (with a sign); past a double's range, ±infinity.
+
+    The number codec refuses infinity with a clear message, where ``int()`` of thousands of
+    digits would raise.
+    """
+    if len(text) > _MAX_INTEGER_DIGITS:
+        return float(text)
+    return int(text)
 
 
 def resolve_tagged(tag: str, text: str) -> object:

@@ -51,6 +51,15 @@ _MAX_EXACT_INT = 2**53
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+def _overflows_double(value: int) -> bool:
+    """Whether the integer is past the largest double (``float()`` of it raises)."""
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
+
+
 def canonical_number(value: int | float) -> int | float:
     """``3.0`` → ``3``, ``-0.0`` → ``0``; past 2**53, where a double is no longer exact, float.
 
@@ -107,8 +116,15 @@ class NumberCodec(PropertyCodec):
             raise ValueProblem(f"a number must be a number, not {describe_kind(value)}", hint=hint)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueProblem(f"a number must be a number, not {describe_kind(value)}")
+        if isinstance(value, int) and _overflows_double(value):
+            value = math.inf if value > 0 else -math.inf
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueProblem(f"a number must be finite, not {value}")
+            raise ValueProblem(
+                f"a number must be finite, not {value}",
+                hint=""
+                if math.isnan(value)
+                else "Notion stores numbers as 64-bit floats: at most about ±1.8e308",
+            )
         if isinstance(value, int) and abs(value) > _MAX_EXACT_INT and int(float(value)) != value:
             raise ValueProblem(
                 f"{value} cannot be kept exactly: Notion stores numbers as 64-bit floats",

@@ -21,6 +21,7 @@ from reconciler.manifest.cells import cell_value
 from reconciler.manifest.declarations import Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
+from reconciler.manifest.scalars import decimal_integer
 from reconciler.manifest.source import FileProblem, SourceFile, read_source
 from reconciler.manifest.yaml_reader import read_documents
 
@@ -274,7 +275,19 @@ def _yaml_document(source: SourceFile, problems: list[Problem]) -> YamlDocument 
 
 def _json_document(source: SourceFile, problems: list[Problem]) -> YamlDocument | None:
     try:
-        data = json.loads(source.text, object_pairs_hook=_unique_keys)
+        data = json.loads(source.text, object_pairs_hook=_unique_keys, parse_int=decimal_integer)
+    except RecursionError:
+        # json recurses once per nesting level; rows need two ([{...}]), so this is not rows
+        problems.append(
+            Problem(
+                source.display,
+                1,
+                1,
+                "the JSON data is nested too deeply to read",
+                'a rows_from JSON file holds a list of flat row objects: [{"Name": ...}]',
+            )
+        )
+        return None
     except json.JSONDecodeError as error:
         problems.append(
             Problem(

@@ -9,8 +9,10 @@ database builder.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, did_you_mean
@@ -161,6 +163,17 @@ def _keyed_row(
             )
         )
         return None
+    hidden = _control_character(key)
+    if hidden is not None:
+        problems.append(
+            document.problem(
+                (*path, key_name),
+                f"{_row_name(path)}'s key {key!r} contains the control character {hidden}",
+                "keys are shown in plans, terminals and pull-request comments: remove line"
+                " breaks, tabs, escapes and direction overrides from the key",
+            )
+        )
+        return None
     first = first_seen.get(key)
     if first is not None:
         problems.append(
@@ -173,6 +186,18 @@ def _keyed_row(
         return None
     first_seen[key] = location
     return DesiredRow(key=key, values=values, location=location)
+
+
+# Unicode's bidirectional overrides and isolates reorder what a reviewer sees ("Trojan Source").
+_DIRECTION_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control_character(key: str) -> str | None:
+    """The first control character of a key, as ``U+001B``; None when it has none."""
+    for char in key:
+        if unicodedata.category(char) == "Cc" or char in _DIRECTION_CONTROLS:
+            return f"U+{ord(char):04X}"
+    return None
 
 
 def _row_name(path: DataPath) -> str:

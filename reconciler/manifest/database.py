@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, declare_properties
+from reconciler.manifest.limits import MAX_ROWS
 from reconciler.manifest.located import YamlDocument
 from reconciler.manifest.rows import BuiltRow, RowSource, build_rows
 from reconciler.manifest.rows_from import read_rows_from
@@ -66,6 +67,17 @@ def build_database(
     sources = [RowSource(document, ("rows", index)) for index in range(len(inline))]
     before = len(problems)
     sources.extend(read_rows_from(document, declarations, root, problems))
+    if len(sources) > MAX_ROWS:
+        problems.append(
+            document.problem(
+                ("rows_from",) if "rows_from" in data else ("rows",),
+                f"database {handle!r} has {len(sources):,} rows; a manifest manages at most"
+                f" {MAX_ROWS:,} rows per database",
+                "split the rows across several databases, or leave the oldest rows unmanaged",
+                at_key=True,
+            )
+        )
+        return None
     rows = build_rows(handle, sources, declarations, problems)
     data_source = data.get("data_source")
     database = DesiredDatabase(

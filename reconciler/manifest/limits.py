@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "MAX_FILE_BYTES"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ROWS"]
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 """Largest manifest or rows_from file read (10 MiB); 10,000 rows take about 1.5 MiB."""
@@ -20,3 +20,8 @@ MAX_DEPTH: Final = 64
 MAX_ALIAS_NODES: Final = 200_000
 """Most nodes that aliases (``*name``) may produce in one file; a "billion laughs" file hits it
 after a few aliases, while sharing row defaults through ``<<: *defaults`` stays far below."""
+
+MAX_ROWS: Final = 100_000
+"""Most rows one database's manifest may hold (inline and rows_from together). At Notion's three
+requests a second 100,000 rows take over nine hours to create; past it a manifest is more
+likely a generated mistake, and refusing it before the codecs run keeps memory bounded."""

@@ -10,6 +10,7 @@ handle. Called by the loader.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 
 from reconciler.errors import Problem
@@ -140,10 +141,17 @@ def _check_rollup(
 
 
 def dependency_order(databases: Iterable[DesiredDatabase]) -> tuple[DesiredDatabase, ...]:
-    """Relation targets before the databases pointing at them, then by handle."""
+    """Relation targets before the databases pointing at them, then by handle.
+
+    Kahn's algorithm with the ready handles in a heap: always the smallest handle whose targets
+    are all placed; in a cycle, the smallest handle left. Linear in the relations (times log n),
+    so a repository of thousands of manifests orders at once.
+    """
     by_handle = {db.handle: db for db in databases}
-    needs = {
-        handle: {
+    waiting_on: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {handle: [] for handle in by_handle}
+    for handle, db in by_handle.items():
+        targets = {
             target
             for spec in db.properties
             if spec.type == "relation"
@@ -151,13 +159,28 @@ def dependency_order(databases: Iterable[DesiredDatabase]) -> tuple[DesiredDatab
             and target != handle
             and target in by_handle
         }
-        for handle, db in by_handle.items()
-    }
+        waiting_on[handle] = len(targets)
+        for target in targets:
+            dependents[target].append(handle)
+    ready = [handle for handle, count in waiting_on.items() if count == 0]
+    heapq.heapify(ready)
+    by_name = sorted(by_handle)  # where a cycle is broken: the smallest handle not yet placed
+    next_name = 0
+    placed: set[str] = set()
     ordered: list[DesiredDatabase] = []
-    remaining = set(by_handle)
-    while remaining:
-        ready = sorted(h for h in remaining if not needs[h] & remaining)
-        chosen = ready[0] if ready else min(remaining)  # a cycle: break it at the smallest
+    while len(ordered) < len(by_handle):
+        if ready:
+            chosen = heapq.heappop(ready)
+            if chosen in placed:
+                continue  # placed earlier to break a cycle
+        else:
+            while by_name[next_name] in placed:
+                next_name += 1
+            chosen = by_name[next_name]
+        placed.add(chosen)
         ordered.append(by_handle[chosen])
-        remaining.discard(chosen)
+        for dependent in dependents[chosen]:
+            waiting_on[dependent] -= 1
+            if waiting_on[dependent] == 0 and dependent not in placed:
+                heapq.heappush(ready, dependent)
     return tuple(ordered)

@@ -8,6 +8,7 @@ left alone, a summary line per class, the estimate, the checksum and how to appr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
@@ -44,6 +45,29 @@ _CODES = {
 }
 
 
+# Control characters from a manifest or from Notion must not drive the terminal: an escape can
+# clear the screen, retitle the window or hide lines, a carriage return overwrites what came
+# before, a direction override reorders what a reviewer reads. They are shown as escapes instead;
+# only the colours this module paints itself pass through (tab and line break are kept).
+_OWN_COLOURS = "|".join(sorted({*_CODES.values(), "0"}))
+_UNSAFE = re.compile(
+    rf"\x1b\[(?:{_OWN_COLOURS})m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _neutralised(text: str, colour: bool) -> str:
+    """The text with foreign control characters written as visible escapes."""
+
+    def shown(match: re.Match[str]) -> str:
+        found = match.group()
+        if len(found) > 1:
+            return found if colour else found.replace("\x1b", "\\x1b")
+        code = ord(found)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(shown, text)
+
+
 def _painter(colour: bool) -> Paint:
     def paint(text: str, style: str) -> str:
         if not colour or not text:
@@ -62,7 +86,7 @@ def render_text(plan: Plan, *, colour: bool = False, plan_file: str | None = Non
         lines.extend(_database(view, database, paint))
         lines.append("")
     lines.extend(_footer(view, paint, plan_file))
-    return "\n".join(lines) + "\n"
+    return _neutralised("\n".join(lines) + "\n", colour)
 
 
 def _database(plan: Plan, db: DatabasePlan, paint: Paint) -> Iterator[str]:

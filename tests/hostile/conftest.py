@@ -1,0 +1,100 @@
+"""Fixtures of the hostile-input suite: a throwaway repository and the real CLI in a cage.
+
+``hostile_repo`` is a ``HostileRepository`` in ``tmp_path/repo`` (``reconciler.yaml`` marks its
+root, so ``tmp_path`` itself is outside it: a place to put files a manifest must not reach).
+``run_caged`` runs ``reconciler ARGS...`` in a subprocess with its address space capped
+(``RLIMIT_AS``), its CPU time capped (``RLIMIT_CPU``) and a wall-clock timeout, so a regression
+that blows up memory or loops fails the test instead of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MEMORY_CAP_BYTES = 1536 * 1024 * 1024
+"""Address space of one caged run: the interpreter, libyaml and every library fit well under."""
+
+CPU_CAP_SECONDS = 60
+WALL_CAP_SECONDS = 90
+
+_CLI = "from reconciler.cli import main; main()"
+
+
+@dataclass(frozen=True)
+class CagedRun:
+    """What a caged CLI run left: its exit code and its output."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@dataclass(frozen=True)
+class HostileRepository:
+    """A repository with ``reconciler.yaml`` at its root and manifests under ``manifests/``."""
+
+    root: Path
+
+    @property
+    def outside(self) -> Path:
+        """A folder next to the repository, outside it."""
+        return self.root.parent
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def manifest(self, text: str | bytes, name: str = "tasks.yaml") -> Path:
+        return self.write(f"manifests/{name}", text)
+
+
+def _cage() -> None:
+    """In the child, before exec: cap memory and CPU time."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_CAP_SECONDS, CPU_CAP_SECONDS))
+
+
+def run_caged(root: Path, *args: str) -> CagedRun:
+    """``reconciler ARGS`` in ``root``, caged; a run past the wall-clock cap fails the test."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTION_", "RECONCILER_"))}
+    env["NO_COLOR"] = "1"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CLI, *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=WALL_CAP_SECONDS,
+            preexec_fn=_cage,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reconciler {' '.join(args)} ran past {WALL_CAP_SECONDS} s")
+    return CagedRun(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path) -> HostileRepository:
+    """An empty repository (reconciler.yaml, manifests/) inside tmp_path."""
+    repo = HostileRepository(tmp_path / "repo")
+    repo.write("reconciler.yaml", "manifests: manifests\n")
+    (repo.root / "manifests").mkdir()
+    return repo

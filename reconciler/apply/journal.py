@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reconciler.errors import ApplyError
+from reconciler.logs import redact
 from reconciler.model import canonical_json
 
 __all__ = ["Journal", "JournalEntry", "JournalEvent"]
@@ -182,7 +183,7 @@ class Journal:
         )
 
     def failed(self, plan: str, change: str, message: str) -> None:
-        self.record(JournalEntry(plan, change, JournalEvent.FAILED, message=message))
+        self.record(JournalEntry(plan, change, JournalEvent.FAILED, message=redact(message)))
 
     def absent(self, plan: str, change: str) -> None:
         """An unfinished create that a look-up showed never happened."""

@@ -395,7 +395,7 @@ def command(
         workers=workers,
         lock_wait_seconds=lock_wait,
     )
-    approvals = Approvals(allow_destroy, (approved or "").strip() or None, force_thresholds)
+    approvals = Approvals(allow_destroy, (approved or "").strip().lower() or None, force_thresholds)
     stop = threading.Event()
     with (
         open_workspace(settings, root, local=local, local_store=local_store) as workspace,

@@ -147,7 +147,7 @@ def _log_progress(event: ProgressEvent) -> None:
 # --- asking -------------------------------------------------------------------------------------
 
 
-def _ask_for_approvals(plan: Plan, decision: GateDecision, approvals: Approvals) -> Approvals:
+def _ask_for_approvals(decision: GateDecision, approvals: Approvals) -> Approvals:
     """On a TTY: each database with held changes is approved by typing its name."""
     confirmed = set(approvals.confirmed_databases)
     for handle in decision.promptable_databases:
@@ -179,7 +179,7 @@ def _gate(plan: Plan, approvals: Approvals, settings: Settings, request: _Reques
     """Raise ApprovalRequired (exit 3) unless every gated change is approved."""
     decision = decide(plan, approvals, settings.gates)
     if not decision.allowed and decision.promptable_databases and interactive():
-        decision = decide(plan, _ask_for_approvals(plan, decision, approvals), settings.gates)
+        decision = decide(plan, _ask_for_approvals(decision, approvals), settings.gates)
     if not decision.allowed:
         raise ApprovalRequired(describe_block(decision, request.command()))
 
@@ -284,6 +284,17 @@ def _manifest_plan(
     return plan, live
 
 
+def _inputs(request: _Request) -> tuple[DesiredState | None, Plan | None, Settings, Path]:
+    """(manifests, saved plan, settings, repository root): one of the first two is given."""
+    if request.plan_file is None:
+        desired = load_manifests(request.paths, local=request.local)
+        return desired, None, desired.settings, desired.root
+    if request.databases:
+        raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
+    settings, root = _repository_settings()
+    return None, load_plan(request.plan_file), settings, root
+
+
 @click.command(
     "apply",
     epilog="""\b
@@ -378,16 +389,7 @@ def command(
     interrupted apply resumes where it stopped when run again; every apply leaves an undo plan.
     """
     request = _Request(paths, _plan_file(paths), databases, local, local_store)
-    desired: DesiredState | None = None
-    plan: Plan | None = None
-    if request.plan_file is not None:
-        if databases:
-            raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
-        settings, root = _repository_settings()
-        plan = load_plan(request.plan_file)
-    else:
-        desired = load_manifests(paths, local=local)
-        settings, root = desired.settings, desired.root
+    desired, plan, settings, root = _inputs(request)
     options = ApplyOptions(
         state_dir=root / settings.state_dir,
         journal_path=Path(journal) if journal else None,

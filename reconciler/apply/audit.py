@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reconciler.apply.outcome import ChangeOutcome
 from reconciler.errors import ApplyError
 from reconciler.logs import redact
 from reconciler.model import canonical_json
@@ -49,6 +50,21 @@ class AuditRecord:
     page_id: str | None = None
     request_id: str | None = None
     message: str = ""
+
+    @classmethod
+    def of(cls, plan: str, outcome: ChangeOutcome) -> AuditRecord:
+        """The record of one change's outcome in the plan with this checksum."""
+        change = outcome.change
+        return cls(
+            plan=plan,
+            operation=change.action.value,
+            database=change.database,
+            key=change.target,
+            outcome="recovered" if outcome.recovered else outcome.status.value,
+            page_id=outcome.page_id or change.page_id,
+            request_id=outcome.request_id,
+            message=outcome.message,
+        )
 
 
 class AuditLog:

@@ -437,7 +437,7 @@ class Executor:
             Status.ALREADY_DONE,
             Status.NOT_STARTED,
         ):
-            self._audit.write(_audit_record(self._plan.checksum, outcome))
+            self._audit.write(AuditRecord.of(self._plan.checksum, outcome))
         self._emit(ChangeFinished(outcome, len(self._state.outcomes), self._total))
 
     def _emit(self, event: StageStarted | ChangeFinished) -> None:
@@ -453,18 +453,3 @@ def _message(error: BaseException) -> str:
     if isinstance(error, ReconcilerError):
         return error.message
     return str(error)
-
-
-def _audit_record(checksum: str, outcome: ChangeOutcome) -> AuditRecord:
-    status = "recovered" if outcome.recovered else outcome.status.value
-    change = outcome.change
-    return AuditRecord(
-        plan=checksum,
-        operation=change.action.value,
-        database=change.database,
-        key=change.target,
-        outcome=status,
-        page_id=outcome.page_id or change.page_id,
-        request_id=outcome.request_id,
-        message=outcome.message,
-    )

@@ -10,8 +10,9 @@ them again is harmless. Three kinds are not:
 - ``remove_property``: a property already removed cannot be removed again.
 
 ``settle_unfinished`` reads each database concerned once (``gateway.read_state``) and journals
-each such change ``done`` (with the ids it created) or ``absent``; the executor then skips the
-done ones and sends the others as usual. The same change left unfinished by an earlier plan on
+each such change ``done`` (with the ids it created) or ``absent``, and returns the ones that did
+happen (the session audits them: the killed run could not); the executor then skips the done
+ones and sends the others as usual. The same change left unfinished by an earlier plan on
 this workspace is settled with it. Used by the apply session.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from reconciler.apply.context import desired_database, desired_state
 from reconciler.apply.journal import Journal, JournalEntry
+from reconciler.apply.outcome import ChangeOutcome, Status
 from reconciler.config import Settings
 from reconciler.model import LiveDatabase
 from reconciler.notion.gateway import Gateway
@@ -89,14 +91,20 @@ def _found(change: Change, live: LiveDatabase) -> _Happened | None:
     return _Happened() if gone else None
 
 
-def settle_unfinished(plan: Plan, journal: Journal, gateway: Gateway, settings: Settings) -> int:
-    """Look up every unknown outcome that is unsafe to resend; how many were settled."""
+def settle_unfinished(
+    plan: Plan, journal: Journal, gateway: Gateway, settings: Settings
+) -> tuple[ChangeOutcome, ...]:
+    """Look up every unknown outcome that is unsafe to resend; the changes that did happen."""
     unknown = _unknown(plan, journal)
     if not unknown:
-        return 0
+        return ()
     live = _read(plan, journal, gateway, settings, {c.database for c, _ in unknown})
+    happened: list[ChangeOutcome] = []
     for change, entries in unknown:
         found = _found(change, live[change.database])
+        if found is not None:
+            note = "done by an interrupted apply; found in Notion instead of being sent again"
+            happened.append(ChangeOutcome(change, Status.DONE, found.page_id, note, recovered=True))
         for checksum in dict.fromkeys([plan.checksum, *(e.plan for e in entries)]):
             if found is None:
                 journal.absent(checksum, change.id)
@@ -108,4 +116,4 @@ def settle_unfinished(plan: Plan, journal: Journal, gateway: Gateway, settings: 
                     database_id=found.database_id,
                     data_source_id=found.data_source_id,
                 )
-    return len(unknown)
+    return tuple(happened)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from reconciler.apply.audit import AuditLog, current_actor
+from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.executor import Executor
 from reconciler.apply.journal import Journal
 from reconciler.apply.kinds import CREATING_ROWS
@@ -122,7 +122,9 @@ class ApplySession:
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
-        settle_unfinished(plan, journal, gateway, self._settings)
+        for outcome in settle_unfinished(plan, journal, gateway, self._settings):
+            if self._audit is not None:
+                self._audit.write(AuditRecord.of(plan.checksum, outcome))
         done = journal.done(plan.checksum)
         unfinished = {e.change for e in journal.unfinished() if e.plan == plan.checksum}
         created_rows = {

@@ -82,3 +82,16 @@ def test_settled_creates_are_journaled_done_with_their_page(project: Project) ->
     journal = Journal(project.state_dir / "journal.jsonl")
     assert made == journal.done(plan.checksum)["tasks/create_row/outline"].page_id
     journal.close()
+
+
+def test_a_create_found_on_resume_is_audited_as_recovered(project: Project) -> None:
+    """The killed run could not audit its create; the resumed run does, as recovered."""
+    plan, live = project.plan()
+    project.apply(plan, live=live)
+    audit = project.state_dir / "audit.jsonl"
+    audit.write_text("", encoding="utf-8")
+    crash_after_sending(project, ["tasks/create_row/outline"])
+    project.apply(plan)
+    records = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    expected = [("create_row", "outline", "recovered")]
+    assert expected == [(r["operation"], r["key"], r["outcome"]) for r in records]

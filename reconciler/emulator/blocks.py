@@ -63,7 +63,9 @@ def render_block(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
         "last_edited_time": ws.page_time(row.last_edited_time),
         "created_by": ws.user_ref(row.body.get("created_by")),
         "last_edited_by": ws.user_ref(row.body.get("last_edited_by")),
-        "has_children": kind != "child_database" and bool(ws.store.children(row.id)),
+        # Observed: children in the trash do not count (a trashed page's block says false).
+        "has_children": kind != "child_database"
+        and any(not c.in_trash for c in ws.store.children(row.id)),
         "in_trash": row.in_trash,
         "type": kind,
         kind: content,
@@ -105,7 +107,15 @@ def append_children(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]
         ws, parent, require(body, "children"), caller, "body.children", after=after
     )
     ws.touch(parent, caller)
-    return list_envelope([render_block(ws, r, caller) for r in created], None, "block")
+    placed = after is not None and bool(created)
+    shown = created + (_following(ws, parent, created[-1], caller) if placed else [])
+    return list_envelope([render_block(ws, r, caller) for r in shown], None, "block")
+
+
+def _following(ws: Workspace, parent: Row, last: Row, caller: Caller) -> list[Row]:
+    """Observed: blocks inserted before others are answered with every block after them too."""
+    siblings = [c for c in ws.store.children(parent.id) if ws.visible(c, caller)]
+    return [c for c in siblings if c.ord > last.ord and not c.in_trash]
 
 
 def _placement(ws: Workspace, parent: Row, body: dict[str, Any], caller: Caller) -> float | None:

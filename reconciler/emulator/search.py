@@ -1,14 +1,17 @@
 """``POST /v1/search`` and the users endpoints.
 
-Search finds pages and data sources shared with the caller whose title contains the query
-(ignoring case; no query finds everything), newest edit first unless sorted ascending, and
-filters by object (``page`` or ``data_source`` since 2025-09-03). Trashed objects never show.
+Search finds pages and data sources shared with the caller whose title shares a word with the
+query (ignoring case and a plural ``s``) or contains it whole; no query finds everything. As
+recorded: "Tests" finds "Markdown Text Test", "Task DB" finds every "... DB". Newest edit first
+unless sorted ascending; the filter narrows to ``page`` or ``data_source`` (since 2025-09-03).
+Trashed pages never show; trashed data sources do (recorded, days after their trashing).
 Users: the workspace's people and bots; ``/v1/users/me`` is the bot of the caller's integration.
 Called by the router.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reconciler.emulator.calls import Call, check_keys
@@ -45,7 +48,9 @@ def search(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
         row
         for kind in kinds
         for row in ws.store.of_kind(kind)
-        if not row.in_trash and ws.visible(row, caller) and text.lower() in _title(ws, row).lower()
+        if not (row.in_trash and row.kind == "page")
+        and ws.visible(row, caller)
+        and _matches(text, _title(ws, row))
     ]
     found.sort(key=lambda r: (r.last_edited_time, r.seq), reverse=not ascending)
     ids = [r.id for r in found]
@@ -55,6 +60,19 @@ def search(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
     next_cursor = ids[start + size] if start + size < len(ids) else None
     results = [_render(ws, row, caller) for row in chunk]
     return list_envelope(results, next_cursor, "page_or_data_source")
+
+
+def _matches(query: str, title: str) -> bool:
+    """Whether a search for ``query`` finds this title (see the module docstring)."""
+    if query.lower() in title.lower():
+        return True
+    return bool(_words(query) & _words(title))
+
+
+def _words(text: str) -> set[str]:
+    """The words of a text, lower-cased, a plural ``s`` dropped (``tests`` is ``test``)."""
+    words = re.findall(r"\w+", text.lower())
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words}
 
 
 def _kinds(condition: object) -> tuple[str, ...]:

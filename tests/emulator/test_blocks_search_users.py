@@ -69,6 +69,31 @@ def test_after_places_blocks_at_2025_and_position_at_2026(notion: Any, notion_20
     assert last["id"] != first["id"]
 
 
+def test_blocks_inserted_after_one_are_answered_with_the_blocks_that_follow(
+    notion_2026: Any,
+) -> None:
+    """An append placed after a block returns the new blocks and every later sibling (recorded)."""
+    page = notion_2026.pages.create(parent={"page_id": ROOT_PAGE_ID}, properties={})["id"]
+    first, _, _ = notion_2026.blocks.children.append(
+        block_id=page, children=[paragraph("Intro"), paragraph("Usage"), paragraph("FAQ")]
+    )["results"]
+    answer = notion_2026.blocks.children.append(
+        block_id=page,
+        children=[paragraph("Install")],
+        position={"type": "after_block", "after_block": {"id": first["id"]}},
+    )
+    expected = ["Install", "Usage", "FAQ"]
+    assert expected == [plain(b["paragraph"]["rich_text"]) for b in answer["results"]]
+
+
+def test_a_page_whose_children_are_all_trashed_has_no_children(notion: Any) -> None:
+    """has_children counts only children outside the trash (a recorded DELETE says false)."""
+    page = notion.pages.create(parent={"page_id": ROOT_PAGE_ID}, properties={})["id"]
+    block = notion.blocks.children.append(block_id=page, children=[paragraph("Draft")])
+    notion.blocks.delete(block_id=block["results"][0]["id"])
+    assert False is notion.blocks.retrieve(block_id=page)["has_children"]
+
+
 def test_more_than_100_children_are_refused(notion: Any) -> None:
     """At most 100 blocks per append."""
     with pytest.raises(APIResponseError) as refused:
@@ -136,6 +161,27 @@ def test_search_finds_pages_and_data_sources_by_title(notion: Any) -> None:
     )["results"]
     assert {"page", "data_source"} == {r["object"] for r in found}
     assert [source] == [r["id"] for r in sources]
+
+
+def test_search_finds_titles_sharing_a_word_with_the_query(notion: Any) -> None:
+    """As recorded: "Tests" finds "Markdown Text Test"; a title sharing no word is not found."""
+    for title in ("Tests", "Markdown Text Test", "Getting Started"):
+        notion.pages.create(parent={"page_id": ROOT_PAGE_ID}, properties={"title": text(title)})
+    found = notion.search(query="Tests", filter={"property": "object", "value": "page"})
+    expected = ["Markdown Text Test", "Tests"]
+    assert expected == sorted(plain(r["properties"]["title"]["title"]) for r in found["results"])
+
+
+def test_search_shows_trashed_data_sources_but_not_trashed_pages(notion: Any) -> None:
+    """Recorded: a trashed database's data source still shows, in_trash true; pages do not."""
+    database, source = create_database(notion, "Archive DB", {"Name": {"title": {}}})
+    page = notion.pages.create(
+        parent={"page_id": ROOT_PAGE_ID}, properties={"title": text("Archive notes")}
+    )
+    notion.blocks.delete(block_id=database)
+    notion.blocks.delete(block_id=page["id"])
+    found = notion.search(query="Archive")["results"]
+    assert [(source, True)] == [(r["id"], r["in_trash"]) for r in found]
 
 
 def test_search_refuses_database_as_a_filter_value_since_2025(notion: Any) -> None:

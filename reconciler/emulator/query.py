@@ -25,7 +25,7 @@ from reconciler.emulator.computed import page_values
 from reconciler.emulator.errors import should_be, validation_error
 from reconciler.emulator.pages import render_page, selected_properties
 from reconciler.emulator.paging import body_page_size
-from reconciler.emulator.schema import find_property, render_schema
+from reconciler.emulator.schema import api_formulas, find_property, render_schema
 from reconciler.emulator.store import Row, RowStamp
 from reconciler.emulator.workspace import Caller, Workspace
 
@@ -167,7 +167,13 @@ def _matching_ids(
     schema = render_schema(source, ws)
     try:
         test = (
-            filters.compile_filter(condition, schema, now=ws.now(), bot_id=caller.bot_id)
+            filters.compile_filter(
+                condition,
+                schema,
+                now=ws.now(),
+                bot_id=caller.bot_id,
+                unfilterable_formulas=api_formulas(source),
+            )
             if condition is not None
             else None
         )

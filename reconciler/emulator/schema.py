@@ -29,6 +29,7 @@ __all__ = [
     "READ_ONLY_TYPES",
     "ROLLUP_FUNCTIONS",
     "SchemaHost",
+    "api_formulas",
     "apply_schema_update",
     "build_schema",
     "find_property",
@@ -240,6 +241,7 @@ def _install(
     old = dict(prop)
     previous_type = prop["type"]  # None for a property being created
     prop["type"] = definition.type
+    prop.pop("api_formula", None)
     builder = _CONFIG_BUILDERS.get(definition.type)
     place = _Place(data_source, pid, host)
     prop["config"] = (
@@ -364,6 +366,8 @@ def _formula(
         raise should_be(
             "body", f"{path}.expression", "a string", expression, defined="expression" in config
         )
+    # Notion refuses query filters on formulas whose expression came through the API.
+    prop["api_formula"] = True
     return {"expression": host.rewrite_formula(expression, data_source, f"{path}.expression")}
 
 
@@ -645,11 +649,12 @@ def _render_rollup(
     if target is None and relation and relation["config"].get("data_source_id") == data_source.id:
         target = data_source
     rolled = target.body["properties"].get(rollup_id) if target else None
+    # Observed: a rollup names its properties by id un-encoded (``v_]<`` for ``v_%5D%3C``).
     return {
         "rollup_property_name": rolled["name"] if rolled else None,
         "relation_property_name": relation["name"] if relation else None,
-        "rollup_property_id": rollup_id,
-        "relation_property_id": relation_id,
+        "rollup_property_id": unquote(rollup_id) if isinstance(rollup_id, str) else rollup_id,
+        "relation_property_id": unquote(relation_id) if isinstance(relation_id, str) else None,
         "function": config.get("function"),
     }
 
@@ -661,6 +666,14 @@ def _quiet_row(host: SchemaHost | None, data_source_id: object) -> Row | None:
         return host.data_source_row(data_source_id, "")
     except ApiError:  # a target deleted since: render what is known
         return None
+
+
+def api_formulas(data_source: Row) -> frozenset[str]:
+    """Ids of the formula properties whose expression was set through the API (not seeded)."""
+    properties: dict[str, Any] = data_source.body["properties"]
+    return frozenset(
+        pid for pid, p in properties.items() if p["type"] == "formula" and p.get("api_formula")
+    )
 
 
 def render_schema(data_source: Row, host: SchemaHost | None) -> dict[str, Any]:

@@ -209,3 +209,63 @@ def test_page_size_over_100_is_refused(notion: Any, tasks: str) -> None:
         str(refused.value)
         == "body failed validation: body.page_size should be ≤ `100`, instead was `101`."
     )
+
+
+def test_a_filter_on_a_formula_made_through_the_api_is_refused(notion: Any, tasks: str) -> None:
+    """As reported of Notion (ultimate-notion #297, n8n #30524), whatever the formula returns."""
+    notion.data_sources.update(
+        data_source_id=tasks,
+        properties={"Double": {"formula": {"expression": 'prop("Estimate") * 2'}}},
+    )
+    with pytest.raises(APIResponseError) as refused:
+        notion.data_sources.query(
+            data_source_id=tasks,
+            filter={"property": "Double", "formula": {"number": {"greater_than": 4}}},
+        )
+    expected = ("validation_error", "Unable to filter based on a formula of unknown type")
+    assert expected == (refused.value.code, str(refused.value))
+
+
+def test_a_filter_on_a_seeded_formula_works(emulator: Emulator, notion: Any) -> None:
+    """Formulas seeded as made in Notion's app stay filterable."""
+    source = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a"
+    emulator.seed(
+        {
+            "databases": [
+                {
+                    "id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                    "title": text("Estimates"),
+                    "data_sources": [
+                        {
+                            "id": source,
+                            "properties": {
+                                "Name": {"type": "title", "title": {}},
+                                "Estimate": {"type": "number", "number": {}},
+                                "Double": {
+                                    "type": "formula",
+                                    "formula": {"expression": 'prop("Estimate") * 2'},
+                                },
+                            },
+                        }
+                    ],
+                }
+            ],
+            "pages": [
+                {
+                    "id": f"8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1{n}",
+                    "parent": {"type": "data_source_id", "data_source_id": source},
+                    "properties": {
+                        "Name": {"type": "title", "title": text(f"Task {n}")},
+                        "Estimate": {"type": "number", "number": n},
+                    },
+                }
+                for n in range(4)
+            ],
+        }
+    )
+    result = notion.data_sources.query(
+        data_source_id=source,
+        filter={"property": "Double", "formula": {"number": {"greater_than": 2}}},
+    )
+    expected = ["Task 3", "Task 2"]
+    assert expected == names(result["results"])

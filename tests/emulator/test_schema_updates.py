@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from notion_client import APIResponseError
@@ -191,7 +192,7 @@ def test_renaming_a_synced_property_shows_on_the_other_side(notion: Any) -> None
 
 
 def test_a_rollup_is_configured_by_names(notion: Any) -> None:
-    """Rollups name the relation and the rolled property; ids are filled in."""
+    """Rollups name the relation and the rolled property; ids are filled in, un-encoded."""
     _, people = create_database(notion, "People", {"Name": {"title": {}}, "Age": {"number": {}}})
     _, tasks = create_database(
         notion,
@@ -216,8 +217,8 @@ def test_a_rollup_is_configured_by_names(notion: Any) -> None:
     assert {
         "rollup_property_name": "Age",
         "relation_property_name": "Who",
-        "rollup_property_id": schema(notion, people)["Age"]["id"],
-        "relation_property_id": schema(notion, tasks)["Who"]["id"],
+        "rollup_property_id": unquote(schema(notion, people)["Age"]["id"]),
+        "relation_property_id": unquote(schema(notion, tasks)["Who"]["id"]),
         "function": "sum",
     } == rollup
 

@@ -24,6 +24,7 @@ from reconciler.emulator.identity import (
     WORKSPACE_ID,
     new_id,
     new_property_id,
+    normalize_property_id,
     parse_uuid,
 )
 from reconciler.emulator.richtext import normalize_rich_text, text_item
@@ -266,12 +267,11 @@ def _seed_data_source(
         if "title" in spec
         else ([text_item(str(spec["name"]))] if spec.get("name") else title)
     )
-    now = ws.now()
     source = Row(
         id=source_id,
         kind="data_source",
-        created_time=database.created_time,
-        last_edited_time=now,
+        created_time=_time(spec, "created_time", database.created_time),
+        last_edited_time=_time(spec, "last_edited_time", database.last_edited_time),
         parent_id=database.id,
         seq=ws.store.next_seq(),
         in_trash=database.in_trash,
@@ -367,24 +367,24 @@ def _seed_config(
     if kind == "rollup":
         return _seed_rollup(ws, source, raw, name)
     if kind == "formula":
-        return {"expression": _seed_expression(source, str(raw.get("expression", "")), name)}
+        return {"expression": _seed_expression(source, str(raw.get("expression", "")))}
     return {}
 
 
 def _seed_rollup(ws: Workspace, source: Row, raw: Mapping[str, Any], name: str) -> dict[str, Any]:
     properties = source.body["properties"]
-    relation_id = raw.get("relation_property_id") or next(
-        (p for p, v in properties.items() if v["name"] == raw.get("relation_property_name")), None
+    relation_id = _property_named(
+        properties, raw.get("relation_property_id"), raw.get("relation_property_name")
     )
-    if relation_id not in properties:
+    if relation_id is None:
         raise SeedError(
             f"rollup {name!r}: no relation property {raw.get('relation_property_name')!r}"
         )
     target = ws.store.get(str(properties[relation_id]["config"].get("data_source_id")))
     target_props = target.body["properties"] if target else {}
-    rollup_id = raw.get("rollup_property_id") or next(
-        (p for p, v in target_props.items() if v["name"] == raw.get("rollup_property_name")), None
-    )
+    rollup_id = _property_named(
+        target_props, raw.get("rollup_property_id"), raw.get("rollup_property_name")
+    ) or raw.get("rollup_property_id")
     return {
         "function": raw.get("function", "count"),
         "relation_property_id": relation_id,
@@ -392,12 +392,26 @@ def _seed_rollup(ws: Workspace, source: Row, raw: Mapping[str, Any], name: str) 
     }
 
 
-def _seed_expression(source: Row, expression: str, name: str) -> str:
+def _property_named(properties: Mapping[str, Any], pid: object, name: object) -> str | None:
+    """A property by id (as stored, or as rollup configs show it: not url-encoded), else name."""
+    if isinstance(pid, str):
+        for candidate in (pid, normalize_property_id(pid)):
+            if candidate in properties:
+                return candidate
+    return next((p for p, v in properties.items() if v["name"] == name), None)
+
+
+def _seed_expression(source: Row, expression: str) -> str:
+    """The stored form of a seeded formula; one the engine cannot read is kept as shown.
+
+    Observed: a formula typed in Notion's editor may be stored unreadable (``={{...}}* 2``); Notion
+    shows it and computes an empty string for every page, as the emulator then does.
+    """
     names = {v["name"]: p for p, v in source.body["properties"].items()}
     try:
         return formula.rewrite(expression, names, source.id, WORKSPACE_ID)
-    except formula.FormulaError as error:
-        raise SeedError(f"formula {name!r}: {error}") from None
+    except formula.FormulaError:
+        return expression
 
 
 def _user_id(item: Mapping[str, Any], key: str, default: str | None) -> str | None:
@@ -408,11 +422,16 @@ def _user_id(item: Mapping[str, Any], key: str, default: str | None) -> str | No
 
 
 def _parents_first(pages: list[Mapping[str, Any]]) -> Any:
-    ids = {str(p.get("id")) for p in pages}
+    """A sort key placing every seeded page after the seeded pages above it."""
+    parents = {str(p.get("id")): str((p.get("parent") or {}).get("page_id")) for p in pages}
 
     def depth(page: Mapping[str, Any]) -> int:
-        parent = page.get("parent") or {}
-        return 1 if str(parent.get("page_id")) in ids else 0
+        level, current, seen = 0, str(page.get("id")), set()
+        while parents.get(current) in parents and current not in seen:
+            seen.add(current)
+            current = parents[current]
+            level += 1
+        return level
 
     return depth
 

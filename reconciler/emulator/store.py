@@ -106,6 +106,17 @@ class StoreError(Exception):
     """The store file cannot be opened or is not an emulator workspace."""
 
 
+def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """Refuse an SQLite file of another program rather than add the emulator's tables to it."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "objects" not in tables:
+        raise StoreError(
+            f"{path} is an SQLite database but not an emulator workspace (it holds the tables "
+            f"{', '.join(sorted(tables))}); give the path of a new file or of a store this "
+            "emulator wrote"
+        )
+
+
 class Store:
     """SQLite persistence of the workspace; thread-safe, one transaction per request."""
 
@@ -115,16 +126,18 @@ class Store:
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
+            _refuse_foreign(self._db, path)
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            found = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()[0]
         except sqlite3.Error as error:
             raise StoreError(
                 f"cannot open the emulator store {path}: {error}; give a writable file path "
-                "(its folder must exist) or a file this emulator wrote"
+                "(its folder must exist) or a file this emulator wrote, or move the file "
+                "away to start an empty workspace there"
             ) from None
-        found = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()[0]
         self._counters = _Counters(seq=int(found))
         self._depth = 0
 

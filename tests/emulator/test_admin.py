@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ COUNT = {
         "rollup_property_name": "Name",
     },
 }
-SEED = {
+SEED: dict[str, Any] = {
     "users": [
         {
             "id": ADA,
@@ -104,6 +105,53 @@ def test_seeded_objects_keep_their_ids_and_derived_fields_are_filled(
         row["properties"]["Count"]["rollup"]["number"],
     ) == ([{"id": ROW}], 1)
     assert row["created_time"] == "2026-06-01T09:00:00.000Z"
+
+
+def test_a_seeded_rollup_names_its_relation_by_an_id_as_notion_shows_it(
+    emulator: Emulator, notion: Any
+) -> None:
+    """Rollup configs show relation ids un-encoded (``v_]<``); the seed finds ``v_%5D%3C``."""
+    projects = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"
+    linked = {
+        "id": "v_%5D%3C",
+        "type": "relation",
+        "relation": {"data_source_id": TASKS_DS, "single_property": {}},
+    }
+    tally = {
+        "type": "rollup",
+        "rollup": {
+            "function": "count",
+            "relation_property_id": "v_]<",
+            "rollup_property_id": "title",
+        },
+    }
+    database = {
+        "id": "4d5e6f7a-8b9c-4dae-9f0a-2b3c4d5e6f7a",
+        "title": [{"type": "text", "text": {"content": "Projects"}}],
+        "data_sources": [
+            {"id": projects, "properties": {"Name": NAME, "Tasks": linked, "Tally": tally}}
+        ],
+    }
+    emulator.seed({**SEED, "databases": [*SEED["databases"], database]})
+    rollup = notion.data_sources.retrieve(data_source_id=projects)["properties"]["Tally"]
+    expected = ("v_]<", "count")
+    assert expected == (rollup["rollup"]["relation_property_id"], rollup["rollup"]["function"])
+
+
+def test_a_seeded_formula_notion_stored_unreadable_computes_an_empty_string(
+    emulator: Emulator, notion: Any
+) -> None:
+    """A UI-typed formula Notion keeps as ``=...`` is seeded as shown and computes string null."""
+    broken = {"type": "formula", "formula": {"expression": "={{notion:block_property:title}}* 2"}}
+    database = {**SEED["databases"][0]}
+    database["data_sources"] = [
+        {"id": TASKS_DS, "properties": {"Name": NAME, "Stage": STAGE, "Twice": broken}}
+    ]
+    emulator.seed({"databases": [database], "pages": [{**SEED["pages"][0], "properties": {}}]})
+    schema = notion.data_sources.retrieve(data_source_id=TASKS_DS)["properties"]
+    value = notion.pages.retrieve(page_id=ROW)["properties"]["Twice"]["formula"]
+    expected = ("={{notion:block_property:title}}* 2", {"type": "string", "string": None})
+    assert expected == (schema["Twice"]["formula"]["expression"], value)
 
 
 def test_the_config_answers_the_whole_configuration(emulator: Emulator) -> None:
@@ -217,3 +265,16 @@ def test_a_store_that_is_not_a_workspace_is_refused_clearly(tmp_path: Path) -> N
         Emulator(store=str(bogus))
     with pytest.raises(StoreError, match="its folder must exist"):
         Emulator(store=str(tmp_path / "missing" / "workspace.sqlite"))
+
+
+def test_an_sqlite_file_of_another_program_is_left_untouched(tmp_path: Path) -> None:
+    """A database without the emulator's tables is refused, naming the file and its tables."""
+    other = tmp_path / "notes.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+    with pytest.raises(StoreError) as refused:
+        Emulator(store=str(other))
+    assert (
+        f"{other} is an SQLite database but not an emulator workspace (it holds the tables "
+        "notes); give the path of a new file or of a store this emulator wrote"
+    ) == str(refused.value)

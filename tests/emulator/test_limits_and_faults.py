@@ -161,10 +161,12 @@ def test_probability_faults_are_reproducible_with_a_seed(emulator: Emulator) -> 
 def test_a_dropped_connection_is_a_transport_error_in_process(
     emulator: Emulator, notion: Any
 ) -> None:
-    """Status 0 closes the connection without answering; httpx reports a protocol error."""
+    """Status 0 answers nothing: httpx reports a closed socket's protocol error, as over TCP."""
     emulator.configure({"faults": [{"path": "/v1/users/me", "status": 0, "times": 1}]})
-    with pytest.raises(httpx.RemoteProtocolError):
+    with pytest.raises(httpx.RemoteProtocolError) as dropped:
         notion.users.me()
+    expected = ("Server disconnected without sending a response.", "/v1/users/me")
+    assert expected == (str(dropped.value), dropped.value.request.url.path)
     assert notion.users.me()["object"] == "user"
     assert [r["status"] for r in emulator.requests()] == [0, 200]
 

@@ -22,7 +22,6 @@ import pytest
 
 from reconciler.config import RateLimitSettings, Secret, Settings
 from reconciler.emulator.app import DEFAULT_TOKEN, Emulator
-from reconciler.emulator.errors import ConnectionDropped
 from reconciler.model import (
     JSON,
     DesiredDatabase,
@@ -59,9 +58,8 @@ class Sent:
 class Recorder(httpx.BaseTransport):
     """A transport that records every request, then hands it to the real one.
 
-    A "drop the connection" fault raises ``ConnectionDropped`` out of the in-process WSGI app;
-    over TCP the emulator closes the socket instead, which httpx reports as
-    ``RemoteProtocolError``. The recorder turns the one into the other, as the network would.
+    A "drop the connection" fault reaches the client as ``httpx.RemoteProtocolError`` both
+    in-process and over TCP, so the recorder passes it through.
     """
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
@@ -72,12 +70,7 @@ class Recorder(httpx.BaseTransport):
         body = json.loads(request.content) if request.content else None
         query = tuple(parse_qsl(request.url.query.decode(), keep_blank_values=True))
         self.sent.append(Sent(request.method, request.url.path, query, body))
-        try:
-            return self.inner.handle_request(request)
-        except ConnectionDropped:
-            raise httpx.RemoteProtocolError(
-                "Server disconnected without sending a response.", request=request
-            ) from None
+        return self.inner.handle_request(request)
 
     def matching(self, method: str, path_part: str) -> list[Sent]:
         return [s for s in self.sent if s.method == method and path_part in s.path]

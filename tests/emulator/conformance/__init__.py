@@ -1,0 +1,1 @@
+"""Tests of the conformance replay (reconciler.emulator.conformance)."""

@@ -89,14 +89,14 @@ class Catalog:
             return
         if isinstance(request, dict) and request.get("sorts"):
             return
-        for position, row in enumerate(body.get("results") or []):
-            if isinstance(row, dict) and isinstance(row.get("id"), str):
+        for position, row in enumerate(_listed(body, "results")):
+            if isinstance(row.get("id"), str) and _UUID.fullmatch(row["id"]):
                 self.newest_first.setdefault(dashed(row["id"]), position)
 
     def _index_source(self, obj: dict[str, Any]) -> None:
         """Remember which database holds a data source (databases often show only that way)."""
-        database = (obj.get("parent") or {}).get("database_id")
-        if obj["object"] == "data_source" and isinstance(database, str):
+        database = _parent_id(obj)
+        if obj["object"] == "data_source" and database is not None:
             listed = self.sources_of.setdefault(dashed(database), [])
             if dashed(obj["id"]) not in listed:
                 listed.append(dashed(obj["id"]))
@@ -168,8 +168,25 @@ def dicts_in(body: object) -> Iterator[dict[str, Any]]:
 def _objects(body: object) -> Iterator[dict[str, Any]]:
     """Full objects inside a response (partial user references are left out)."""
     for found in dicts_in(body):
-        if found.get("object") in _KINDS and isinstance(found.get("id"), str) and _is_full(found):
+        object_id = found.get("id")
+        if found.get("object") not in _KINDS or not isinstance(object_id, str):
+            continue
+        if _UUID.fullmatch(object_id) and _is_full(found):
             yield found
+
+
+def _listed(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The objects of a list in an answer (anything else in it left out)."""
+    items = body.get(key)
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _parent_id(obj: dict[str, Any]) -> str | None:
+    """The id an object's ``parent`` names, if it names one."""
+    parent = obj.get("parent")
+    if not isinstance(parent, dict):
+        return None
+    return next((v for k, v in parent.items() if k.endswith("_id") and isinstance(v, str)), None)
 
 
 def _is_full(body: dict[str, Any]) -> bool:
@@ -188,7 +205,7 @@ def created_ids(interactions: Sequence[Interaction]) -> dict[str, int]:
     created: dict[str, int] = {}
 
     def add(object_id: object, index: int) -> None:
-        if isinstance(object_id, str):
+        if isinstance(object_id, str) and _UUID.fullmatch(object_id):
             created.setdefault(dashed(object_id), index)
 
     for interaction in interactions:
@@ -198,14 +215,13 @@ def created_ids(interactions: Sequence[Interaction]) -> dict[str, int]:
         index = interaction.index
         if interaction.method == "POST" and not interaction.path.endswith(("/query", "/search")):
             add(body.get("id"), index)
-            for source in body.get("data_sources") or []:
+            for source in _listed(body, "data_sources"):
                 add(source.get("id"), index)
         if interaction.method == "PATCH" and interaction.path.endswith("/children"):
-            for block in body.get("results") or []:
+            for block in _listed(body, "results"):
                 add(block.get("id"), index)
         for obj in _objects(body):
-            parent = obj.get("parent") or {}
-            parent_id = next((v for k, v in parent.items() if k.endswith("_id")), None)
-            if isinstance(parent_id, str) and dashed(parent_id) in created:
+            parent_id = _parent_id(obj)
+            if parent_id is not None and dashed(parent_id) in created:
                 add(obj["id"], index)
     return created

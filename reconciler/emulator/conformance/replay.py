@@ -90,10 +90,26 @@ class _Clock:
 
 
 def replay(recording: Recording, catalog: Catalog) -> RecordingResult:
-    """Replay one recording against a fresh emulator."""
+    """Replay one recording against a fresh emulator.
+
+    A recording whose content the replay cannot make sense of (an answer of an unexpected shape)
+    fails whole, each in-scope interaction naming the problem, and the run goes on.
+    """
     whole = recording_out_of_scope(recording.interactions)
     if whole is not None:
         return RecordingResult(recording, (), whole)
+    try:
+        return _replay(recording, catalog)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        reason = f"the replay cannot read this recording ({type(error).__name__}: {error})"
+        outcomes = (
+            Outcome(i, "skip", skip) if (skip := out_of_scope(i)) else Outcome(i, "fail", reason)
+            for i in recording.interactions
+        )
+        return RecordingResult(recording, tuple(outcomes))
+
+
+def _replay(recording: Recording, catalog: Catalog) -> RecordingResult:
     plan = plan_seed(recording, catalog)
     clock = _Clock()
     emulator = Emulator(

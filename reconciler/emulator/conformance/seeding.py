@@ -110,7 +110,7 @@ class _Planner:
         self.sources[source_id] = snap
         database_id = ((snap or {}).get("parent") or {}).get("database_id")
         if database_id is None:
-            database_id = self._database_of(source_id)
+            database_id = self.database_of(source_id)
         if isinstance(database_id, str):
             self._database(dashed(database_id))
         self._parent((snap or {}).get("database_parent") or {})
@@ -121,7 +121,7 @@ class _Planner:
         for page_id in self.catalog.pages_of(source_id):
             self.want(page_id)
 
-    def _database_of(self, source_id: str) -> str | None:
+    def database_of(self, source_id: str) -> str | None:
         for snap in self.catalog.everywhere(source_id):
             parent = snap.body.get("parent") or {}
             if isinstance(parent.get("database_id"), str):
@@ -263,7 +263,7 @@ def _user(snap: dict[str, Any]) -> dict[str, Any]:
 def _databases(planner: _Planner) -> list[dict[str, Any]]:
     by_database: dict[str, list[str]] = {}
     for source_id, snap in planner.sources.items():
-        database_id = ((snap or {}).get("parent") or {}).get("database_id") or planner._database_of(
+        database_id = ((snap or {}).get("parent") or {}).get("database_id") or planner.database_of(
             source_id
         )
         if isinstance(database_id, str):

@@ -140,3 +140,20 @@ def test_an_unreadable_recording_is_an_error_naming_the_file(
     message = capsys.readouterr().err
     expected = (2, True)
     assert expected == (status, message.startswith(f"error: {broken}: cannot read the recording"))
+
+
+def test_a_recording_the_replay_cannot_read_fails_and_the_run_goes_on(tmp_path: Path) -> None:
+    """An answer of an odd shape fails that recording's interactions, naming the problem."""
+    source = "3839ce7b-60a4-8180-9ad3-000ba3a62e53"
+    odd = {
+        "object": "data_source",
+        "id": source,
+        "parent": {"type": "database_id", "database_id": "00000000-0000-4000-8000-00000000000b"},
+        "properties": ["Name"],
+    }
+    read = interaction("GET", f"/v1/data_sources/{source}", odd)
+    rec = recording(tmp_path, [interaction("GET", f"/v1/pages/{ROOT}", root_page()), read])
+    result = replay(rec, Catalog.of([rec]))
+    expected = ["fail", "fail"]
+    assert expected == [o.verdict for o in result.outcomes]
+    assert result.outcomes[0].reason.startswith("the replay cannot read this recording (")

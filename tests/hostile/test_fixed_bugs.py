@@ -166,6 +166,25 @@ def test_exactly_the_row_limit_is_accepted(tmp_path: Path, monkeypatch: pytest.M
     assert expected == [row.key for row in state.databases[0].rows]
 
 
+# --- memory of CSV marks -----------------------------------------------------------------------
+
+
+def test_a_csv_cell_problem_points_at_its_line_and_column(tmp_path: Path) -> None:
+    """Cell marks are found again on demand (no mark per cell is kept): line and column."""
+    csv = 'Name,Estimate\na,1\n"b, quoted",2\nc,three\n'
+    problems = problems_of(tmp_path, HEAD + "rows_from: rows.csv\n", {"rows.csv": csv})
+    expected = [("manifests/rows.csv", 4, 3)]
+    assert expected == [(p.file, p.line, p.column) for p in problems]
+
+
+def test_a_multi_line_csv_record_points_at_its_first_line(tmp_path: Path) -> None:
+    """A record spanning lines (a quoted line break) is located at column 1 of its first line."""
+    csv = 'Name,Estimate\n"two\nlines",three\n'
+    problems = problems_of(tmp_path, HEAD + "rows_from: rows.csv\n", {"rows.csv": csv})
+    expected = [("manifests/rows.csv", 2, 1)]
+    assert expected == [(p.file, p.line, p.column) for p in problems]
+
+
 # --- dependency order ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,10 @@ the reconciler's mistakes instead of sharing them.
     client = httpx.Client(transport=httpx.WSGITransport(app=emu))   # in-process
     with emu.serve() as server:                                      # over TCP
         server.url
+
+How faithful it is: ``python -m reconciler.emulator.conformance tests/recordings --context
+tests/recordings/ultimate-notion/fixtures`` replays recorded Notion traffic against it
+(:mod:`reconciler.emulator.conformance`, results in ``docs/conformance.md``).
 """
 
 from reconciler.emulator.app import DEFAULT_INTEGRATION, DEFAULT_TOKEN, Emulator

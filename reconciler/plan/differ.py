@@ -19,7 +19,7 @@ from reconciler.plan.guards import guard
 from reconciler.plan.index import RowIndex
 from reconciler.plan.model import Change, DatabasePlan, Plan
 from reconciler.plan.rows import row_changes
-from reconciler.plan.schema import existing_database_schema, new_database_schema
+from reconciler.plan.schema import back_properties, existing_database_schema, new_database_schema
 from reconciler.plan.serialise import checksum
 from reconciler.properties import References, WorkspaceReferences
 
@@ -60,7 +60,7 @@ def make_plan(
     refs = WorkspaceReferences.from_live(live)
     index = RowIndex.build(desired, live, planned)
     plans = tuple(
-        _database_plan(db, live.databases[db.handle], refs, index)
+        _database_plan(db, live.databases[db.handle], refs, index, desired.databases)
         for db in desired.databases
         if db.handle in planned
     )
@@ -83,12 +83,17 @@ def _in_apply_order(changes: Iterable[Change]) -> tuple[Change, ...]:
 
 
 def _database_plan(
-    desired: DesiredDatabase, live: LiveDatabase, refs: References, index: RowIndex
+    desired: DesiredDatabase,
+    live: LiveDatabase,
+    refs: References,
+    index: RowIndex,
+    everything: tuple[DesiredDatabase, ...],
 ) -> DatabasePlan:
     if index.created(desired.handle):
         schema = new_database_schema(desired, index)
     else:
-        schema = existing_database_schema(desired, live, refs, index)
+        back = back_properties(desired.handle, live, everything)
+        schema = existing_database_schema(desired, live, refs, index, back)
     rows = row_changes(desired, RowLayout.of(desired, live), refs, index)
     match = index.match(desired.handle)
     guarded = guard(desired, live, match, [*schema.changes, *rows.changes])

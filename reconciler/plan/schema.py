@@ -26,9 +26,10 @@ from reconciler.plan.model import (
     PlannedProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
+from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.options import option_names
 
-__all__ = ["SchemaPlan", "existing_database_schema", "new_database_schema"]
+__all__ = ["SchemaPlan", "back_properties", "existing_database_schema", "new_database_schema"]
 
 _DEFERRED_TYPES = frozenset({"rollup", "formula"})
 _OPTION_TYPES = frozenset({"select", "multi_select", "status"})
@@ -123,10 +124,59 @@ def _find(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty 
     return found
 
 
+def _dual_relations_into(handle: str, databases: Iterable[DesiredDatabase]) -> dict[str, set[str]]:
+    """Managed database → names (and former names) of its dual relations into ``handle``."""
+    found: dict[str, set[str]] = {}
+    for db in databases:
+        for spec in db.managed_properties:
+            config = spec.config
+            if spec.type != "relation" or config.get("type") != "dual_property":
+                continue
+            if relation_target(config) == handle:
+                names = found.setdefault(db.handle, set())
+                names.update(n for n in (spec.name, spec.renamed_from) if n)
+    return found
+
+
+def back_properties(
+    handle: str, live: LiveDatabase, databases: Iterable[DesiredDatabase]
+) -> frozenset[str]:
+    """Live properties of ``handle`` that are the back side of a managed dual relation.
+
+    Notion creates them in the target when another manifest (or this one) declares a two-way
+    relation; they belong to that relation, so the target neither lists nor prunes them.
+    """
+    forward = _dual_relations_into(handle, databases)
+    owned: set[str] = set()
+    for prop in live.properties:
+        config = prop.config
+        if prop.type != "relation" or config.get("type") != "dual_property":
+            continue
+        source, synced = config.get("database"), config.get("synced_property")
+        if not isinstance(source, str) or not isinstance(synced, str):
+            continue
+        if source in forward:
+            matches = synced in forward[source]
+        else:
+            # The source was not read (--database): its data source id is not resolved to a
+            # handle; the name of the forward property still identifies the pair.
+            matches = looks_like_notion_id(source) and any(synced in n for n in forward.values())
+        if matches:
+            owned.add(prop.name)
+    return frozenset(owned)
+
+
 def existing_database_schema(
-    desired: DesiredDatabase, live: LiveDatabase, refs: References, index: RowIndex
+    desired: DesiredDatabase,
+    live: LiveDatabase,
+    refs: References,
+    index: RowIndex,
+    back: frozenset[str] = frozenset(),
 ) -> SchemaPlan:
-    """Changes that bring the live schema to the declared one, touching nothing undeclared."""
+    """Changes that bring the live schema to the declared one, touching nothing undeclared.
+
+    ``back`` names live properties owned by a managed dual relation (``back_properties``).
+    """
     by_name = {prop.name: prop for prop in live.properties}
     changes: list[Change] = []
     if live.title != desired.title:
@@ -157,7 +207,7 @@ def existing_database_schema(
     undeclared = [
         prop
         for prop in live.properties
-        if prop.name not in claimed and prop.name not in desired.ignore
+        if prop.name not in claimed and prop.name not in desired.ignore and prop.name not in back
     ]
     kept: list[str] = [prop.name for prop in undeclared]
     if desired.prune_properties:

@@ -30,6 +30,7 @@ class WorkspaceReferences:
         self._user_by_email: dict[str, str] = {}
         self._page_by_key: dict[str, dict[str, str]] = {}
         self._key_by_page: dict[str, dict[str, str]] = {}
+        self._restored_keys: dict[str, set[str]] = {}
         self._source_by_handle: dict[str, str] = {}
         self._handle_by_source: dict[str, str] = {}
         self._property_names: dict[str, dict[str, str]] = {}
@@ -50,6 +51,9 @@ class WorkspaceReferences:
             for row in database.rows:
                 if row.key is not None and not row.in_trash:
                     refs.add_page(handle, row.key, row.page_id)
+            for row in database.rows:
+                if row.key is not None and row.in_trash:
+                    refs.add_trashed_page(handle, row.key, row.page_id)
         return refs
 
     # --- growing ---------------------------------------------------------------------------
@@ -63,6 +67,20 @@ class WorkspaceReferences:
     def add_page(self, handle: str, key: str, page_id: str) -> None:
         """Know the row ``key`` of the managed database ``handle`` (e.g. just created)."""
         self._page_by_key.setdefault(handle, {})[key] = _id(page_id)
+        self._key_by_page.setdefault(handle, {})[_id(page_id)] = key
+
+    def add_trashed_page(self, handle: str, key: str, page_id: str) -> None:
+        """Know the key of a row in the trash that the plan restores, for reading only.
+
+        The live read holds a trashed row only when the manifest wants its key and no live
+        row has it; the differ restores the first one. Relations that still point at that page
+        already name the key, so they are no change; until the restore is applied the page is
+        no target for writes (``page_for_key`` does not return it).
+        """
+        restored = self._restored_keys.setdefault(handle, set())
+        if key in self._page_by_key.get(handle, {}) or key in restored:
+            return
+        restored.add(key)
         self._key_by_page.setdefault(handle, {})[_id(page_id)] = key
 
     def add_data_source(self, handle: str, data_source_id: str) -> None:

@@ -254,3 +254,17 @@ def test_the_title_of_a_related_row_shows_in_the_diff_not_its_page_id(team: Team
     assert "Depends on: - billing" in shown
     team.apply()
     team.converged()
+
+
+def test_a_related_row_trashed_by_hand_is_restored_and_relinked(team: Team) -> None:
+    """A colleague trashes the gateway service: restored (same page), the links still hold."""
+    team.write(teams(), services())
+    team.apply()
+    gateway = team.page("Services", "Slug", "gateway")["id"]
+    team.human.pages.update(gateway, in_trash=True)
+    assert team.changes() == ["services/restore_row/gateway"]
+    team.apply()
+    assert gateway == team.page("Services", "Slug", "gateway")["id"]
+    team.converged()
+    linked = ["billing", "gateway"]
+    assert linked == related(team, "Teams", "Name", "Services")["Platform"]

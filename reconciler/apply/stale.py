@@ -5,6 +5,12 @@ was made. Before anything is written the rows are read again (``gateway.read_row
 same managed properties) and compared; any difference, or a row that is gone, refuses the whole
 plan with ``StalePlanError`` naming the rows (exit 4, nothing written).
 
+Creates carry no hash: for them the check asks Notion whether the thing has appeared since the
+plan was made, a row with the key a ``create_row`` would create (one filtered query per 100 keys),
+or a database with the title a ``create_database`` would create under its parent page. Otherwise
+a plan applied twice (a rerun CI job on a fresh runner, without the journal) or after a colleague
+added the row by hand would make a duplicate.
+
 A resumed apply skips the changes its journal records done, and accepts a row whose change was
 started but not recorded done when the row holds either what the plan saw or what the change
 writes: that is the apply's own write whose answer was lost. Reads cost one GET per row, or
@@ -18,7 +24,8 @@ import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import desired_database, live_database, live_names
+from reconciler.apply.context import desired_database, desired_state, live_database, live_names
+from reconciler.config import Settings
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
@@ -38,9 +45,11 @@ class StaleRow:
     key: str
     page_id: str
     reason: str
+    kind: str = "page"
+    """What ``page_id`` names: a ``page``, or the ``database`` a plan was to create."""
 
     def __str__(self) -> str:
-        return f"{self.database}/{self.key} (page {self.page_id}): {self.reason}"
+        return f"{self.database}/{self.key} ({self.kind} {self.page_id}): {self.reason}"
 
 
 def read_current(
@@ -110,6 +119,37 @@ def _difference(
     return None
 
 
+def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[StaleRow]:
+    """Rows and databases the plan creates that exist in Notion now."""
+    found: list[StaleRow] = []
+    for db in plan.databases:
+        creates = [c for c in db.changes if c.action is Action.CREATE_DATABASE and c.id not in done]
+        if creates:
+            found.extend(_database_appeared(db, gateway))
+            continue
+        keys = [c.target for c in db.changes if c.action is Action.CREATE_ROW and c.id not in done]
+        if not keys or db.data_source_id is None:
+            continue
+        rows = gateway.find_rows(desired_database(db), live_database(db), keys)
+        for row in sorted(rows, key=lambda r: (str(r.key), r.page_id)):
+            reason = "a row with this key exists in Notion now; the plan would create another"
+            found.append(StaleRow(db.handle, str(row.key), row.page_id, reason))
+    return found
+
+
+def _database_appeared(db: DatabasePlan, gateway: Gateway) -> list[StaleRow]:
+    desired = desired_database(db)
+    state = gateway.read_state(desired_state([desired], Settings()), [db.handle])
+    live = state.databases[db.handle]
+    if live.database_id is None:
+        return []
+    reason = (
+        f"the plan creates this database, but one titled {db.title!r} exists under page"
+        f" {desired.parent} now; the plan would create another"
+    )
+    return [StaleRow(db.handle, db.title, live.database_id, reason, kind="database")]
+
+
 def find_stale(
     plan: Plan,
     gateway: Gateway,
@@ -118,8 +158,9 @@ def find_stale(
     done: Collection[str] = (),
     unfinished: Collection[str] = (),
 ) -> tuple[StaleRow, ...]:
-    """Rows whose content differs from the plan's (changes in ``done`` are not checked)."""
-    stale: list[StaleRow] = []
+    """Rows whose content differs from the plan's (changes in ``done`` are not checked), and
+    rows and databases the plan creates that exist already."""
+    stale: list[StaleRow] = _appeared(plan, gateway, done)
     for db in plan.databases:
         checked = [c for c in db.changes if c.live_hash and c.page_id and c.id not in done]
         if not checked:

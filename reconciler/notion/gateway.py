@@ -33,6 +33,10 @@ Reading
     (``LiveRow.content_hash``): one GET per page when that is cheaper than querying the whole data
     source, else one query; a page that no longer exists is absent from the result.
 
+    ``find_rows(desired, live, keys)`` gives the rows (not in the trash) whose key is one of
+    ``keys``, one filtered query per 100 keys: the stale-plan check asks it whether a row a plan
+    creates has appeared since the plan was made.
+
 Writing
     Payloads are built by the applier: ``properties`` maps a property name or id to the request
     object Notion takes (``{"Estimate": {"number": 3}}``, schema: ``{"Due": {"date": {}}}``).
@@ -137,6 +141,12 @@ class Gateway(Protocol):
         self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
     ) -> Mapping[str, LiveRow]:
         """The current content of these rows of ``live`` (by page id); absent if gone."""
+        ...
+
+    def find_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[RowKey]
+    ) -> tuple[LiveRow, ...]:
+        """The rows of ``live`` outside the trash whose key is one of ``keys``."""
         ...
 
     # --- writing -----------------------------------------------------------------------------

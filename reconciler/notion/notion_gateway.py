@@ -170,6 +170,11 @@ class NotionGateway:
     ) -> Mapping[str, LiveRow]:
         return self._reader.read_rows(desired, live, page_ids)
 
+    def find_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[RowKey]
+    ) -> tuple[LiveRow, ...]:
+        return self._reader.find_rows(desired, live, keys)
+
     # --- writing -----------------------------------------------------------------------------
 
     def create_database(

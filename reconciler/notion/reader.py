@@ -446,6 +446,18 @@ class LiveReader:
                     found[page_id] = row
         return found
 
+    def find_rows(
+        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[str]
+    ) -> tuple[LiveRow, ...]:
+        """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""
+        if live.data_source_id is None:
+            return ()
+        layout = RowLayout.of(desired, live.properties)
+        subject = Subject("the rows", database=desired.handle)
+        wanted = sorted(set(keys))
+        found = self.find_by_key(live.data_source_id, layout, wanted, subject, False)
+        return tuple(row for row in found if not row.in_trash)
+
     def _retrieve_row(self, page_id: str, layout: RowLayout, handle: str) -> LiveRow | None:
         try:
             page = self._api.request(

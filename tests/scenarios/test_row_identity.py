@@ -8,6 +8,7 @@ manifest does not manage are left exactly as they are.
 from __future__ import annotations
 
 import copy
+import shutil
 from typing import Any
 
 import pytest
@@ -286,3 +287,58 @@ def test_edits_in_unmanaged_properties_are_neither_diffs_nor_overwritten(team: T
     pager_and_hours = ("+44 7700 900123", 30)
     assert pager_and_hours == (after["Pager"]["phone_number"], after["Hours"]["number"])
     team.converged()
+
+
+# --- a saved plan applied twice, or after someone else did the work ----------------------------
+
+
+def grown_rota() -> dict[str, Any]:
+    """The rota with a new shift."""
+    grown = rota()
+    grown["rows"].append({"Shift": "2026-W43", "Engineer": "Linus", "Hours": 40})
+    return grown
+
+
+def test_a_saved_plan_rerun_without_its_journal_does_not_create_twice(team: Team) -> None:
+    """apply plan.json, then again on a fresh runner (no .reconciler/): stale, exit 4, no
+    second 2026-W43."""
+    team.write(rota())
+    team.apply()
+    team.write(grown_rota())
+    team.expect(0, "plan", "-o", "plan.json")
+    team.apply("plan.json")
+    shutil.rmtree(team.root / ".reconciler")
+    since = team.mark()
+    stale = team.expect(STALE, "apply", "--yes", "plan.json")
+    assert "rota/2026-W43" in stale.stderr
+    assert "a row with this key exists in Notion now" in stale.stderr
+    team.wrote_nothing(since)
+    shifts = ["2026-W40", "2026-W41", "2026-W42", "2026-W43"]
+    assert shifts == team.keys("On-call rota", "Shift")
+
+
+def test_a_row_created_by_hand_after_the_plan_makes_it_stale(team: Team) -> None:
+    """plan -o creates 2026-W43; a colleague adds it in Notion first: exit 4, one 2026-W43."""
+    team.write(rota())
+    team.apply()
+    team.write(grown_rota())
+    team.expect(0, "plan", "-o", "plan.json")
+    create_by_hand(team, "2026-W43", "Linus")
+    since = team.mark()
+    team.expect(STALE, "apply", "--yes", "plan.json")
+    team.wrote_nothing(since)
+    assert team.keys("On-call rota", "Shift").count("2026-W43") == 1
+
+
+def test_a_saved_plan_creating_a_database_is_not_applied_twice(team: Team) -> None:
+    """A plan that creates the rota, applied, then applied again without the journal: exit 4
+    naming the database; still one On-call rota."""
+    team.write(rota())
+    team.expect(0, "plan", "-o", "plan.json")
+    team.apply("plan.json")
+    shutil.rmtree(team.root / ".reconciler")
+    since = team.mark()
+    stale = team.expect(STALE, "apply", "--yes", "plan.json")
+    assert "rota/On-call rota (database " in stale.stderr
+    team.wrote_nothing(since)
+    assert team.database_id("On-call rota")

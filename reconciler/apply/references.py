@@ -3,8 +3,9 @@
 Relation values in a plan name target rows by key; the writes need their page ids. An apply of
 manifests has just read the live state, and takes its references from it. An apply of a saved
 plan starts from what the plan itself records (each database's data source and property ids, the
-page of every row it touches) and reads the live rows of a relation's target database only when
-the plan names a key there that it neither touches nor creates. Rows this apply creates are added
+page of every row it touches, and the databases left out with ``--database`` that its rows relate
+to) and reads the live rows of a relation's target database only when the plan names a key there
+that it neither touches nor creates. Rows this apply creates are added
 by the executor as they are created. Used by the apply session.
 """
 
@@ -19,7 +20,7 @@ from reconciler.config import Settings
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import Plan
+from reconciler.plan.model import DatabasePlan, Plan
 from reconciler.properties import WorkspaceReferences
 
 __all__ = ["plan_references"]
@@ -27,7 +28,7 @@ __all__ = ["plan_references"]
 
 def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
     refs = WorkspaceReferences.from_live(live) if live is not None else WorkspaceReferences()
-    for db in plan.databases:
+    for db in (*plan.databases, *plan.related):
         if db.data_source_id is not None:
             refs.add_data_source(db.handle, db.data_source_id)
             refs.add_schema(db.data_source_id, {p.id: p.name for p in db.properties if p.id})
@@ -35,6 +36,11 @@ def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
             if change.action in ROW_ACTIONS and change.page_id and change.target:
                 refs.add_page(db.handle, change.target, change.page_id)
     return refs
+
+
+def _recorded(plan: Plan, handle: str) -> DatabasePlan | None:
+    """The database as the plan records it: planned, or related to by planned rows."""
+    return plan.database(handle) or plan.related_database(handle)
 
 
 def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
@@ -69,7 +75,7 @@ def plan_references(
     wanted = _unresolved(plan, refs)
     if not wanted:
         return refs
-    missing = sorted(handle for handle in wanted if plan.database(handle) is None)
+    missing = sorted(handle for handle in wanted if _recorded(plan, handle) is None)
     if missing:
         raise ApplyError(
             f"the plan relates rows to {', '.join(missing)}, which the plan does not include,"
@@ -78,7 +84,7 @@ def plan_references(
         )
     databases = []
     for handle in sorted(wanted):
-        db = plan.database(handle)
+        db = _recorded(plan, handle)
         assert db is not None
         databases.append(desired_database(db))
     state = gateway.read_state(desired_state(databases, settings), [d.handle for d in databases])

@@ -259,5 +259,6 @@ def undo_plan(
         checksum="",
         notion_version=plan.notion_version,
         users=plan.users,
+        related=plan.related,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))

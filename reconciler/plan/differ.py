@@ -4,6 +4,10 @@
 for and the state the gateway read. Per planned database, in the manifests' dependency order: the
 schema (``schema``), the rows (``rows``), then the guards (``guards``); then the estimate and the
 checksum over the whole content. The same inputs always give the same plan, byte for byte.
+
+A database left out with ``--database`` but read because a planned one relates to it is
+recorded in ``Plan.related``, without changes: its ids and key are what an apply of the saved
+plan needs to find the rows the planned ones link to.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from reconciler.plan.guards import guard
 from reconciler.plan.index import RowIndex
 from reconciler.plan.model import Change, DatabasePlan, Plan
 from reconciler.plan.rows import row_changes
-from reconciler.plan.schema import back_properties, existing_database_schema, new_database_schema
+from reconciler.plan.schema import (
+    back_properties,
+    existing_database_schema,
+    new_database_schema,
+    planned_properties,
+)
 from reconciler.plan.serialise import checksum
 from reconciler.properties import References, WorkspaceReferences
 
@@ -64,6 +73,11 @@ def make_plan(
         for db in desired.databases
         if db.handle in planned
     )
+    related = tuple(
+        _related_plan(db, live.databases[db.handle])
+        for db in desired.databases
+        if db.handle not in planned and _is_related(live.databases.get(db.handle))
+    )
     draft = Plan(
         databases=plans,
         estimate=estimate(plans, requests_per_second),
@@ -72,8 +86,33 @@ def make_plan(
         skipped_databases=tuple(db.handle for db in desired.databases if db.handle not in planned),
         users=_user_labels(plans, refs),
         read=read,
+        related=related,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))
+
+
+def _is_related(live: LiveDatabase | None) -> bool:
+    """Whether a database read but not planned exists, so planned rows may link to its rows."""
+    return live is not None and live.data_source_id is not None
+
+
+def _related_plan(desired: DesiredDatabase, live: LiveDatabase) -> DatabasePlan:
+    """A database that is not planned, recorded for the rows planned ones relate to."""
+    return DatabasePlan(
+        handle=desired.handle,
+        title=desired.title,
+        key=desired.key,
+        properties=planned_properties(desired, live),
+        changes=(),
+        database_id=live.database_id,
+        data_source_id=live.data_source_id,
+        parent=desired.parent,
+        url=live.url,
+        protect=desired.protect,
+        live_rows=sum(1 for row in live.rows if not row.in_trash),
+        complete=live.complete,
+        incomplete_reasons=tuple(live.incomplete_reasons),
+    )
 
 
 def _in_apply_order(changes: Iterable[Change]) -> tuple[Change, ...]:

@@ -263,6 +263,9 @@ class Plan:
     """How to show the users that people values name: user id → e-mail (or name)."""
     read: Mapping[str, JSON] | None = field(default=None, compare=False)
     """Requests the live read made (``RequestStats.to_json()``); not part of the checksum."""
+    related: tuple[DatabasePlan, ...] = ()
+    """Databases left out with ``--database`` that planned rows relate to, without changes:
+    their ids and key let an apply of the saved plan find the rows linked to."""
 
     @property
     def changes(self) -> tuple[Change, ...]:
@@ -285,6 +288,13 @@ class Plan:
 
     def database(self, handle: str) -> DatabasePlan | None:
         for db in self.databases:
+            if db.handle == handle:
+                return db
+        return None
+
+    def related_database(self, handle: str) -> DatabasePlan | None:
+        """A database outside the plan that planned rows relate to (see ``related``)."""
+        for db in self.related:
             if db.handle == handle:
                 return db
         return None

@@ -29,7 +29,13 @@ from reconciler.properties import ConfigChange, References, codec_for
 from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.options import option_names
 
-__all__ = ["SchemaPlan", "back_properties", "existing_database_schema", "new_database_schema"]
+__all__ = [
+    "SchemaPlan",
+    "back_properties",
+    "existing_database_schema",
+    "new_database_schema",
+    "planned_properties",
+]
 
 _DEFERRED_TYPES = frozenset({"rollup", "formula"})
 _OPTION_TYPES = frozenset({"select", "multi_select", "status"})
@@ -115,6 +121,12 @@ def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
         id=prop.id if prop is not None else None,
         sensitive=spec.sensitive,
     )
+
+
+def planned_properties(desired: DesiredDatabase, live: LiveDatabase) -> tuple[PlannedProperty, ...]:
+    """The managed properties as the plan records them, with their live ids where they exist."""
+    by_name = {prop.name: prop for prop in live.properties}
+    return tuple(_planned(spec, _find(spec, by_name)) for spec in desired.managed_properties)
 
 
 def _find(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty | None:

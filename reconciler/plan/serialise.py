@@ -105,6 +105,8 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
         "users": dict(plan.users),
         "databases": [_database(db) for db in plan.databases],
     }
+    if plan.related:
+        document["related_databases"] = [_database(db) for db in plan.related]
     if plan.read is not None:
         document["read"] = dict(plan.read)
     return document
@@ -217,4 +219,5 @@ def plan_from_json(document: Mapping[str, JSON]) -> Plan:
         format=int(cast("int", document["format"])),
         users={str(k): str(v) for k, v in _obj(document["users"]).items()},
         read=_obj(read) if read is not None else None,
+        related=tuple(_database_from(db) for db in _items(document.get("related_databases", []))),
     )

@@ -48,10 +48,38 @@ def fault(status: int, code: str | None, *, path: str = "^/v1/", **how: Any) -> 
     return made
 
 
-def converge(workspace: ResilienceWorkspace, gateway: NotionGateway) -> None:
-    plan, live = workspace.plan(gateway)
+def storm(probability: float) -> list[dict[str, Any]]:
+    """Every fault kind at once, each on ``probability`` of the requests it matches."""
+    faults = [fault(status, code, probability=probability) for _, status, code in ERRORS]
+    return faults + [
+        fault(status, code, path=WRITES, probability=probability, after_write=True)
+        for _, status, code in AFTER_WRITE
+    ]
+
+
+def apply_under(
+    faults: list[dict[str, Any]],
+    seed: int,
+    workspace: ResilienceWorkspace,
+    emulator: Emulator,
+    gateway: NotionGateway,
+    *,
+    plan_too: bool = False,
+) -> int:
+    """Plan (under the faults too when ``plan_too``) and apply under them, then check the end
+    state; the retries the apply made."""
+    unmanaged = workspace.unmanaged()
+    if not plan_too:
+        plan, live = workspace.plan(gateway)
+    emulator.configure({"seed": seed, "faults": faults})
+    if plan_too:
+        plan, live = workspace.plan(gateway)
     result = apply_plan(workspace, gateway, plan, live)
+    emulator.configure({"faults": []})
     assert result.complete, [(o.change.id, o.message) for o in result.failures]
+    workspace.check_converged(gateway)
+    workspace.check_untouched(unmanaged)
+    return result.stats.retries
 
 
 @pytest.mark.parametrize(("kind", "status", "code"), ERRORS, ids=[e[0] for e in ERRORS])
@@ -88,15 +116,8 @@ def test_faults_during_the_apply_still_converge_exactly(
     code: str | None,
 ) -> None:
     """A quarter of the apply's requests fail: it finishes, converged, nothing else touched."""
-    unmanaged = resilient.unmanaged()
-    plan, live = resilient.plan(gateway)
-    emulator.configure({"seed": 11, "faults": [fault(status, code, probability=0.25)]})
-    result = apply_plan(resilient, gateway, plan, live)
-    emulator.configure({"faults": []})
-    assert result.complete, [(o.change.id, o.message) for o in result.failures]
-    assert result.stats.retries > 0
-    resilient.check_converged(gateway)
-    resilient.check_untouched(unmanaged)
+    faults = [fault(status, code, probability=0.25)]
+    assert apply_under(faults, 11, resilient, emulator, gateway) > 0
 
 
 @pytest.mark.parametrize(("kind", "status", "code"), AFTER_WRITE, ids=[e[0] for e in AFTER_WRITE])
@@ -109,32 +130,15 @@ def test_writes_that_fail_after_being_made_are_not_made_twice(
     code: str | None,
 ) -> None:
     """Every other write is made and then answered with an error: no duplicate, converged."""
-    unmanaged = resilient.unmanaged()
-    plan, live = resilient.plan(gateway)
     written = fault(status, code, path=WRITES, probability=0.5, after_write=True)
-    emulator.configure({"seed": 5, "faults": [written]})
-    result = apply_plan(resilient, gateway, plan, live)
-    emulator.configure({"faults": []})
-    assert result.complete, [(o.change.id, o.message) for o in result.failures]
-    resilient.check_converged(gateway)
-    resilient.check_untouched(unmanaged)
+    assert apply_under([written], 5, resilient, emulator, gateway) > 0
 
 
 def test_every_fault_at_once_during_plan_and_apply(
     resilient: ResilienceWorkspace, emulator: Emulator, gateway: NotionGateway
 ) -> None:
     """All kinds together, 4% each, on every request of a plan and its apply."""
-    unmanaged = resilient.unmanaged()
-    storm = [fault(status, code, probability=0.04) for _, status, code in ERRORS]
-    storm += [
-        fault(status, code, path=WRITES, probability=0.04, after_write=True)
-        for _, status, code in AFTER_WRITE
-    ]
-    emulator.configure({"seed": 3, "faults": storm})
-    converge(resilient, gateway)
-    emulator.configure({"faults": []})
-    resilient.check_converged(gateway)
-    resilient.check_untouched(unmanaged)
+    apply_under(storm(0.04), 3, resilient, emulator, gateway, plan_too=True)
 
 
 @pytest.mark.slow
@@ -143,14 +147,4 @@ def test_every_fault_at_once_for_many_seeds(
     resilient: ResilienceWorkspace, emulator: Emulator, gateway: NotionGateway, seed: int
 ) -> None:
     """The storm with other fault sequences, each converging exactly."""
-    unmanaged = resilient.unmanaged()
-    storm = [fault(status, code, probability=0.05) for _, status, code in ERRORS]
-    storm += [
-        fault(status, code, path=WRITES, probability=0.05, after_write=True)
-        for _, status, code in AFTER_WRITE
-    ]
-    emulator.configure({"seed": seed, "faults": storm})
-    converge(resilient, gateway)
-    emulator.configure({"faults": []})
-    resilient.check_converged(gateway)
-    resilient.check_untouched(unmanaged)
+    apply_under(storm(0.05), seed, resilient, emulator, gateway, plan_too=True)

@@ -93,6 +93,14 @@ class Team:
         """``reconciler apply --yes ARGS``, which must succeed."""
         return self.expect(0, "apply", "--yes", *args)
 
+    @staticmethod
+    def undo_plan(applied: Result) -> str:
+        """The undo plan an apply printed (``Undo plan: PATH (...)``)."""
+        for line in applied.stdout.splitlines():
+            if line.startswith("Undo plan: "):
+                return line.split(": reconciler apply ", 1)[1].rstrip(")")
+        raise AssertionError(f"no undo plan in: {applied.stdout}")
+
     def plan(self, *args: str) -> dict[str, Any]:
         """The plan as ``plan --format json`` prints it."""
         result = self.expect(0, "plan", "--format", "json", *args)

@@ -113,11 +113,7 @@ def test_the_undo_of_a_saved_subset_plan_puts_the_links_back(team: Team) -> None
     team.write(*changed_both())
     team.expect(0, "plan", "--database", "tickets", "-o", "plan.json")
     applied = team.apply("plan.json")
-    undo = next(
-        line.split(": reconciler apply ", 1)[1].rstrip(")")
-        for line in applied.stdout.splitlines()
-        if line.startswith("Undo plan: ")
-    )
+    undo = team.undo_plan(applied)
     team.apply(undo, "--allow-destroy")
     assert customer_of(team) == {"T-1": "Acme", "T-2": "Globex"}
     team.write(customers(), tickets())

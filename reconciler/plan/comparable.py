@@ -22,6 +22,7 @@ from reconciler.model import (
     PropertySpec,
     content_hash,
 )
+from reconciler.plan.matching import matched_properties
 from reconciler.properties import References, ValueProblem, codec_for
 
 __all__ = ["Comparable", "RowLayout", "is_cleared"]
@@ -54,13 +55,11 @@ class RowLayout:
 
     @classmethod
     def of(cls, desired: DesiredDatabase, live: LiveDatabase) -> RowLayout:
-        by_name = {prop.name: prop for prop in live.properties}
+        matched = matched_properties(desired, live)
         names: dict[str, str] = {}
         specs = tuple(spec for spec in desired.managed_properties if spec.writable)
         for spec in specs:
-            prop = by_name.get(spec.name)
-            if prop is None and spec.renamed_from:
-                prop = by_name.get(spec.renamed_from)
+            prop = matched.get(spec.name)
             # After a type change Notion converts the values its own way: the plan writes them all.
             if prop is not None and prop.type == spec.type:
                 names[spec.name] = prop.name

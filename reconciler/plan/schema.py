@@ -11,13 +11,16 @@ options only with ``prune_options``: otherwise they are left alone and listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reconciler.errors import PlanError
 from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
 from reconciler.plan.index import RowIndex, relation_target
+from reconciler.plan.matching import matched_properties, vacated_names
 from reconciler.plan.model import (
+    PHASES,
     SCHEMA_ORDER,
     Action,
     Change,
@@ -125,15 +128,29 @@ def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
 
 def planned_properties(desired: DesiredDatabase, live: LiveDatabase) -> tuple[PlannedProperty, ...]:
     """The managed properties as the plan records them, with their live ids where they exist."""
-    by_name = {prop.name: prop for prop in live.properties}
-    return tuple(_planned(spec, _find(spec, by_name)) for spec in desired.managed_properties)
+    matched = matched_properties(desired, live)
+    return tuple(_planned(spec, matched.get(spec.name)) for spec in desired.managed_properties)
 
 
-def _find(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty | None:
-    found = live.get(spec.name)
-    if found is None and spec.renamed_from:
-        found = live.get(spec.renamed_from)
-    return found
+_AFTER_VACATING_RENAMES = 3
+"""Added to the order of a database's other schema changes when a rename there frees a name the
+manifest declares again: the rename goes in its own earlier update, so the new property of the
+old name is not taken for the renamed one."""
+
+
+def _after_vacating_renames(changes: list[Change], vacated: frozenset[str]) -> list[Change]:
+    def vacates(change: Change) -> bool:
+        old = (change.before or {}).get("name")
+        return change.action is Action.RENAME_PROPERTY and old in vacated
+
+    if not vacated:
+        return changes
+    return [
+        change
+        if change.phase != PHASES[Action.ADD_PROPERTY] or vacates(change)
+        else dataclasses.replace(change, order=change.order + _AFTER_VACATING_RENAMES)
+        for change in changes
+    ]
 
 
 def _dual_relations_into(handle: str, databases: Iterable[DesiredDatabase]) -> dict[str, set[str]]:
@@ -189,7 +206,7 @@ def existing_database_schema(
 
     ``back`` names live properties owned by a managed dual relation (``back_properties``).
     """
-    by_name = {prop.name: prop for prop in live.properties}
+    matched = matched_properties(desired, live)
     changes: list[Change] = []
     if live.title != desired.title:
         changes.append(
@@ -207,7 +224,7 @@ def existing_database_schema(
     unmanaged_options: list[str] = []
     properties: list[PlannedProperty] = []
     for spec in desired.managed_properties:
-        prop = _find(spec, by_name)
+        prop = matched.get(spec.name)
         properties.append(_planned(spec, prop))
         if prop is None:
             _check_new_property(desired, spec, live, index)
@@ -226,6 +243,7 @@ def existing_database_schema(
         removable = [prop for prop in undeclared if prop.type != "title"]
         changes.extend(_remove(desired.handle, prop) for prop in removable)
         kept = [prop.name for prop in undeclared if prop.type == "title"]
+    changes = _after_vacating_renames(changes, vacated_names(desired, live))
     return SchemaPlan(tuple(changes), tuple(properties), tuple(kept), tuple(unmanaged_options))
 
 

@@ -105,6 +105,26 @@ def test_the_undo_plan_puts_back_a_mixed_apply(team: Team) -> None:
     team.converged()
 
 
+def test_renaming_a_property_and_reusing_its_old_name(team: Team) -> None:
+    """Effort becomes Estimate (renamed_from) while a new Effort property is declared: the old
+    property keeps its values under the new name, a new Effort is added; then converged."""
+    team.write(roadmap())
+    team.apply()
+    reused = roadmap()
+    reused["properties"]["Estimate"] = {"type": "number", "renamed_from": "Effort"}
+    reused["properties"]["Effort"] = {"type": "select", "options": ["S", "M", "L"]}
+    for row, size in zip(reused["rows"], ["L", "M", "S"], strict=True):
+        row["Estimate"] = row.pop("Effort")
+        row["Effort"] = size
+    team.write(reused)
+    team.apply()
+    estimates = {slug: row["Estimate"] for slug, row in snapshot(team).items()}
+    assert estimates == {"sso": 5, "audit": 3, "export": 2}
+    sizes = {slug: row["Effort"] for slug, row in snapshot(team).items()}
+    assert sizes == {"sso": "L", "audit": "M", "export": "S"}
+    team.converged()
+
+
 def test_renaming_the_key_property_keeps_every_row(team: Team) -> None:
     """Slug renamed to Code (renamed_from): one rename, no create, no trash; then converged."""
     team.write(roadmap())

@@ -268,3 +268,41 @@ def test_a_related_row_trashed_by_hand_is_restored_and_relinked(team: Team) -> N
     team.converged()
     linked = ["billing", "gateway"]
     assert linked == related(team, "Teams", "Name", "Services")["Platform"]
+
+
+def test_a_relation_to_rows_keyed_by_number(team: Team) -> None:
+    """Invoices keyed by a number, related from payments as [1001, 1002.5]: converged, and a new
+    invoice linked in the same apply is created first."""
+    invoices = {
+        "database": "invoices",
+        "parent": ROOT_PAGE_ID,
+        "title": "Invoices",
+        "key": "Number",
+        "properties": {"Name": "title", "Number": "number"},
+        "rows": [
+            {"Number": 1001, "Name": "Acme, March"},
+            {"Number": 1002.5, "Name": "Acme, April (credit)"},
+        ],
+    }
+    payments = {
+        "database": "payments",
+        "parent": ROOT_PAGE_ID,
+        "title": "Payments",
+        "key": "Reference",
+        "properties": {
+            "Reference": "title",
+            "Invoices": {"type": "relation", "database": "invoices"},
+        },
+        "rows": [{"Reference": "PAY-1", "Invoices": [1001, 1002.5]}],
+    }
+    team.write(invoices, payments)
+    team.apply()
+    team.converged()
+    invoices["rows"].append({"Number": 1003, "Name": "Acme, May"})
+    payments["rows"][0]["Invoices"] = [1001, 1002.5, 1003]
+    team.write(invoices, payments)
+    assert sorted(team.changes()) == ["invoices/create_row/1003", "payments/link_row/PAY-1"]
+    team.apply()
+    [payment] = team.pages("Payments")
+    assert len(payment["properties"]["Invoices"]["relation"]) == 3
+    team.converged()

@@ -170,22 +170,34 @@ def test_a_row_trashed_by_hand_is_restored_with_the_manifest_values(team: Team) 
 
 
 @pytest.mark.parametrize(
-    ("kind", "keys", "changed"),
+    ("kind", "keys", "changed", "extra"),
     [
-        ("number", [7, 2.5, 1000000], 7),
-        ("email", ["ada@example.com", "Grace@Example.com", "alan@example.org"], "ada@example.com"),
+        ("number", [7, 2.5, 1000000], 7, 70),
+        (
+            "email",
+            ["ada@example.com", "Grace@Example.com", "alan@example.org"],
+            "ada@example.com",
+            "ADA@example.com",
+        ),
         (
             "url",
             ["https://example.com/a", "https://example.com/a?b=1", "https://example.org/"],
             "https://example.com/a",
+            "https://example.com/a/",
         ),
-        ("phone_number", ["+44 20 7946 0001", "+1 555 0100", "555-0199"], "+1 555 0100"),
+        (
+            "phone_number",
+            ["+44 20 7946 0001", "+1 555 0100", "555-0199"],
+            "+1 555 0100",
+            "+1 555 01000",
+        ),
     ],
 )
 def test_a_key_of_another_type_identifies_rows(
-    team: Team, kind: str, keys: list[Any], changed: Any
+    team: Team, kind: str, keys: list[Any], changed: Any, extra: Any
 ) -> None:
-    """A non-text key: rows created once, one changed by one update, then converged."""
+    """A non-text key: rows created once, one changed by one update, a near-twin key added as
+    a new row (never matched to its look-alike); converged after each step."""
     manifest: dict[str, Any] = {
         "database": "ledger",
         "parent": ROOT_PAGE_ID,
@@ -206,6 +218,13 @@ def test_a_key_of_another_type_identifies_rows(
     assert change.startswith("ledger/update_row/")
     team.apply()
     assert len(keys) == len(team.pages("Ledger"))
+    team.converged()
+    edited["rows"].append({"Key": extra, "Name": "Entry added"})
+    team.write(edited)
+    [change] = team.changes()
+    assert change.startswith("ledger/create_row/")
+    team.apply()
+    assert len(keys) + 1 == len(team.pages("Ledger"))
     team.converged()
 
 

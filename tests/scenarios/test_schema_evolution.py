@@ -217,3 +217,90 @@ def test_a_declared_property_deleted_by_hand_comes_back_with_its_values(team: Te
     team.apply()
     assert live_values(team, "Price") == PRICES
     team.converged()
+
+
+def test_a_formula_and_a_rollup_follow_the_renames_they_name(team: Team) -> None:
+    """Price renamed to Unit price while a formula and a rollup name it: the manifest's new
+    expressions apply once, and the plan is then empty."""
+    team.write(PRICED)
+    team.apply()
+    team.write(*_with_totals(PRICED, "Price"))
+    team.apply()
+    team.converged()
+    renamed = copy.deepcopy(PRICED)
+    renamed["properties"]["Unit price"] = {
+        "type": "number",
+        "format": "dollar",
+        "renamed_from": "Price",
+    }
+    del renamed["properties"]["Price"]
+    for row in renamed["rows"]:
+        row["Unit price"] = row.pop("Price")
+    team.write(*_with_totals(renamed, "Unit price"))
+    team.apply()
+    [bundle] = team.pages("Bundles")
+    assert bundle["properties"]["Total"]["rollup"]["number"] == 12 + 25.5
+    team.converged()
+
+
+def _with_totals(manifest: dict[str, Any], price: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The catalogue with a tax formula over ``price``, and bundles rolling ``price`` up."""
+    with_tax = copy.deepcopy(manifest)
+    with_tax["properties"]["With tax"] = {"type": "formula", "expression": f'prop("{price}") * 1.2'}
+    bundles = {
+        "database": "bundles",
+        "parent": ROOT_PAGE_ID,
+        "title": "Bundles",
+        "key": "Bundle",
+        "properties": {
+            "Bundle": "title",
+            "Items": {"type": "relation", "database": "catalogue"},
+            "Total": {"type": "rollup", "relation": "Items", "property": price, "function": "sum"},
+        },
+        "rows": [{"Bundle": "Starter kit", "Items": ["MUG-01", "TEE-02"]}],
+    }
+    return with_tax, bundles
+
+
+def test_option_colours_and_new_options_are_safe_updates(team: Team) -> None:
+    """A colour given to an option and a new option: one safe update; then converged."""
+    ranged = with_values(
+        catalogue(Range={"type": "select", "options": ["Core", "Seasonal"]}),
+        "Range",
+        ["Core", "Seasonal", "Core"],
+    )
+    team.write(ranged)
+    team.apply()
+    coloured = copy.deepcopy(ranged)
+    coloured["properties"]["Range"]["options"] = [
+        {"name": "Core", "color": "blue"},
+        "Seasonal",
+        {"name": "Clearance", "color": "red"},
+    ]
+    team.write(coloured)
+    plan = team.plan()
+    classes = [(c["id"], c["class"]) for db in plan["databases"] for c in db["changes"]]
+    assert classes == [("catalogue/update_property/Range", "safe")]
+    team.apply()
+    options = team.data_source("Catalogue")["properties"]["Range"]["select"]["options"]
+    assert [(o["name"], o["color"]) for o in options if o["name"] != "Seasonal"] == [
+        ("Core", "blue"),
+        ("Clearance", "red"),
+    ]
+    team.converged()
+
+
+def test_a_database_retitled_by_hand_is_retitled_back(team: Team) -> None:
+    """A colleague renames the pinned catalogue in Notion: one safe update_database."""
+    team.write(catalogue())
+    team.apply()
+    database = team.database_id("Catalogue")
+    pinned = catalogue()
+    pinned["id"] = database
+    team.write(pinned)
+    team.converged()
+    team.human.databases.update(database, title=[{"text": {"content": "Products (old)"}}])
+    assert team.changes() == ["catalogue/update_database/catalogue"]
+    team.apply()
+    assert team.database_id("Catalogue") == database
+    team.converged()

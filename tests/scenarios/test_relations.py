@@ -273,7 +273,7 @@ def test_a_related_row_trashed_by_hand_is_restored_and_relinked(team: Team) -> N
 def test_a_relation_to_rows_keyed_by_number(team: Team) -> None:
     """Invoices keyed by a number, related from payments as [1001, 1002.5]: converged, and a new
     invoice linked in the same apply is created first."""
-    invoices = {
+    invoices: dict[str, Any] = {
         "database": "invoices",
         "parent": ROOT_PAGE_ID,
         "title": "Invoices",
@@ -284,7 +284,7 @@ def test_a_relation_to_rows_keyed_by_number(team: Team) -> None:
             {"Number": 1002.5, "Name": "Acme, April (credit)"},
         ],
     }
-    payments = {
+    payments: dict[str, Any] = {
         "database": "payments",
         "parent": ROOT_PAGE_ID,
         "title": "Payments",

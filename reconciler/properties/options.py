@@ -237,7 +237,8 @@ class SelectCodec(_OptionsCodec):
 class StatusCodec(SelectCodec):
     """status: one option by name; its groups are read-only through the API.
 
-    Options added through the API land in the To-do group (observed).
+    Options added through the API land in the To-do group (observed); options are never removed
+    through it, so a status refuses ``prune_options``.
     """
 
     type_name = "status"
@@ -250,6 +251,16 @@ class StatusCodec(SelectCodec):
                 hint="declare the options only; new options land in the To-do group, and "
                 "people can move them to another group in Notion",
                 path=("groups",),
+            )
+        if raw.get("prune_options") is True:
+            # Notion adds the options a status update names and keeps the others: a removal
+            # would be planned, "applied" and planned again forever.
+            raise ValueProblem(
+                "status options cannot be removed through the Notion API, so `prune_options`"
+                " cannot apply to a status",
+                hint="remove `prune_options`, and delete the options you no longer want in"
+                " Notion (the property's menu → Edit property)",
+                path=("prune_options",),
             )
         return super()._parse_settings(raw)
 

@@ -304,3 +304,16 @@ def test_a_database_retitled_by_hand_is_retitled_back(team: Team) -> None:
     team.apply()
     assert team.database_id("Catalogue") == database
     team.converged()
+
+
+def test_prune_options_on_a_status_is_refused_with_what_to_do(team: Team) -> None:
+    """Notion cannot remove status options through the API: prune_options on a status is a
+    manifest error naming the line and the way out, not a removal planned forever."""
+    staged = catalogue(
+        Stage={"type": "status", "options": ["Draft", "Live"], "prune_options": True}
+    )
+    team.write(staged)
+    result = team.expect(1, "plan")
+    assert "manifests/catalogue.yaml:" in result.stderr
+    assert "status options cannot be removed through the Notion API" in result.stderr
+    assert "delete the options you no longer want in Notion" in result.stderr

@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.errors import PlanError
 from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
+from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
 from reconciler.plan.estimate import estimate
 from reconciler.plan.guards import guard
@@ -24,7 +25,6 @@ from reconciler.plan.index import RowIndex
 from reconciler.plan.model import Change, DatabasePlan, Plan
 from reconciler.plan.rows import row_changes
 from reconciler.plan.schema import (
-    back_properties,
     existing_database_schema,
     new_database_schema,
     planned_properties,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from reconciler.errors import PlanError
 from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
+from reconciler.plan.back import BackProperty, back_renames
 from reconciler.plan.index import RowIndex, relation_target
 from reconciler.plan.matching import matched_properties, vacated_names
 from reconciler.plan.model import (
@@ -29,12 +30,10 @@ from reconciler.plan.model import (
     PlannedProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
-from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.options import option_names
 
 __all__ = [
     "SchemaPlan",
-    "back_properties",
     "existing_database_schema",
     "new_database_schema",
     "planned_properties",
@@ -153,58 +152,17 @@ def _after_vacating_renames(changes: list[Change], vacated: frozenset[str]) -> l
     ]
 
 
-def _dual_relations_into(handle: str, databases: Iterable[DesiredDatabase]) -> dict[str, set[str]]:
-    """Managed database → names (and former names) of its dual relations into ``handle``."""
-    found: dict[str, set[str]] = {}
-    for db in databases:
-        for spec in db.managed_properties:
-            config = spec.config
-            if spec.type != "relation" or config.get("type") != "dual_property":
-                continue
-            if relation_target(config) == handle:
-                names = found.setdefault(db.handle, set())
-                names.update(n for n in (spec.name, spec.renamed_from) if n)
-    return found
-
-
-def back_properties(
-    handle: str, live: LiveDatabase, databases: Iterable[DesiredDatabase]
-) -> frozenset[str]:
-    """Live properties of ``handle`` that are the back side of a managed dual relation.
-
-    Notion creates them in the target when another manifest (or this one) declares a two-way
-    relation; they belong to that relation, so the target neither lists nor prunes them.
-    """
-    forward = _dual_relations_into(handle, databases)
-    owned: set[str] = set()
-    for prop in live.properties:
-        config = prop.config
-        if prop.type != "relation" or config.get("type") != "dual_property":
-            continue
-        source, synced = config.get("database"), config.get("synced_property")
-        if not isinstance(source, str) or not isinstance(synced, str):
-            continue
-        if source in forward:
-            matches = synced in forward[source]
-        else:
-            # The source was not read (--database): its data source id is not resolved to a
-            # handle; the name of the forward property still identifies the pair.
-            matches = looks_like_notion_id(source) and any(synced in n for n in forward.values())
-        if matches:
-            owned.add(prop.name)
-    return frozenset(owned)
-
-
 def existing_database_schema(
     desired: DesiredDatabase,
     live: LiveDatabase,
     refs: References,
     index: RowIndex,
-    back: frozenset[str] = frozenset(),
+    back: tuple[BackProperty, ...] = (),
 ) -> SchemaPlan:
     """Changes that bring the live schema to the declared one, touching nothing undeclared.
 
-    ``back`` names live properties owned by a managed dual relation (``back_properties``).
+    ``back`` are live properties owned by a managed dual relation (``back_properties``): not
+    listed, not pruned, renamed when the relation names them otherwise.
     """
     matched = matched_properties(desired, live)
     changes: list[Change] = []
@@ -236,8 +194,11 @@ def existing_database_schema(
     undeclared = [
         prop
         for prop in live.properties
-        if prop.name not in claimed and prop.name not in desired.ignore and prop.name not in back
+        if prop.name not in claimed
+        and prop.name not in desired.ignore
+        and prop.name not in {b.live.name for b in back}
     ]
+    changes.extend(back_renames(desired.handle, back))
     kept: list[str] = [prop.name for prop in undeclared]
     if desired.prune_properties:
         removable = [prop for prop in undeclared if prop.type != "title"]
@@ -298,6 +259,10 @@ def _property_changes(
     found = codec_for(spec.type).config_changes(
         spec.config, prop.config, refs, prune_options=spec.prune_options
     )
+    if _already_dual(spec, prop):
+        # Notion names the back property when it creates it; a new name is a rename of that
+        # property in the target database, planned there (``back_renames``).
+        found = tuple(c for c in found if c.path != ("synced_property",))
     removed = [c for c in found if _removes_option(c)]
     updated = [c for c in found if not _removes_option(c)]
     if updated:
@@ -323,6 +288,11 @@ def _property_changes(
             diffs=tuple(_field_diff(spec.name, c) for c in removed),
             note="rows using these options lose them",
         )
+
+
+def _already_dual(spec: PropertySpec, prop: LiveProperty) -> bool:
+    dual = "dual_property"
+    return spec.type == "relation" and spec.config.get("type") == prop.config.get("type") == dual
 
 
 def _removes_option(change: ConfigChange) -> bool:

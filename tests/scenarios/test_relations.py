@@ -306,3 +306,20 @@ def test_a_relation_to_rows_keyed_by_number(team: Team) -> None:
     [payment] = team.pages("Payments")
     assert len(payment["properties"]["Invoices"]["relation"]) == 3
     team.converged()
+
+
+def test_a_new_synced_property_name_renames_the_back_property(team: Team) -> None:
+    """synced_property "Articles" becomes "Used in": one rename in tags (where the back property
+    lives), none in articles; applied, the plan is empty (it was planned again forever)."""
+    two_way = articles(["tag-000"])
+    relation = {"type": "relation", "database": "tags", "dual": True, "synced_property": "Articles"}
+    two_way["properties"]["Tags"] = relation
+    team.write(tags(2), two_way)
+    team.apply()
+    back_id = team.data_source("Tags")["properties"]["Articles"]["id"]
+    relation["synced_property"] = "Used in"
+    team.write(tags(2), two_way)
+    assert team.changes() == ["tags/rename_property/Used in"]
+    team.apply()
+    assert team.data_source("Tags")["properties"]["Used in"]["id"] == back_id
+    team.converged()

@@ -37,12 +37,12 @@ from reconciler.apply.stale import read_current
 from reconciler.config import Settings
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
+from reconciler.plan.estimate import estimate
 from reconciler.plan.model import (
     Action,
     Change,
     ChangeClass,
     DatabasePlan,
-    Estimate,
     FieldDiff,
     Plan,
     PlannedProperty,
@@ -178,6 +178,23 @@ def _properties(
     return tuple(props)
 
 
+def _without(change: Change, names: frozenset[str]) -> Change | None:
+    """The row change without the values of these properties (None: nothing left to do)."""
+    if not names:
+        return change
+    before = {k: v for k, v in (change.before or {}).items() if k not in names}
+    after = {k: v for k, v in (change.after or {}).items() if k not in names}
+    diffs = tuple(d for d in change.diffs if d.path not in names)
+    if change.action is Action.UPDATE_ROW and not after:
+        return None
+    return dataclasses.replace(
+        change,
+        before=before if change.before is not None else None,
+        after=after if change.after is not None else None,
+        diffs=diffs,
+    )
+
+
 def _undo_database(
     db: DatabasePlan,
     outcomes: Mapping[str, ChangeOutcome],
@@ -187,6 +204,14 @@ def _undo_database(
     done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
     renames = _renames(db, done)
     trashed = {c.target for c in db.changes if c.id in done and c.action in (Action.CREATE_ROW,)}
+    # A property whose type changed gets its old type back and Notion converts the values
+    # again: the values the apply wrote in the new type are not written back (the plan never
+    # saw the old-typed ones, and they would not fit the old type).
+    retyped = frozenset(
+        renames.get(c.target, c.target)
+        for c in db.changes
+        if c.action is Action.CHANGE_TYPE and c.id in done
+    )
     changes: list[Change] = []
     for change in db.changes:
         if change.id not in done:
@@ -194,7 +219,10 @@ def _undo_database(
         if change.action is Action.LINK_ROW and change.target in trashed:
             continue
         if change.action in ROW_ACTIONS:
-            changes.extend(_undo_rows(change, done[change.id].page_id, renames))
+            undone = (
+                _without(c, retyped) for c in _undo_rows(change, done[change.id].page_id, renames)
+            )
+            changes.extend(c for c in undone if c is not None)
         else:
             changes.extend(_undo_schema(change, db))
     return dataclasses.replace(
@@ -251,11 +279,9 @@ def undo_plan(
         databases.append(_read_back(undone, gateway, settings, db.handle in created))
     if not any(db.changes for db in databases):
         return None
-    requests = sum(len(db.changes) for db in databases)
-    rps = plan.estimate.rps or 3.0
     draft = Plan(
         databases=tuple(databases),
-        estimate=Estimate(requests, requests / rps, rps),
+        estimate=estimate(databases, plan.estimate.rps),
         checksum="",
         notion_version=plan.notion_version,
         users=plan.users,

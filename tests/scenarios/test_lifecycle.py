@@ -213,3 +213,40 @@ def test_a_manifest_applied_again_after_a_colleagues_edit_writes_only_that_row(
     team.apply()
     assert team.writes_since(since) == [f"PATCH /v1/pages/{page}"]
     team.converged()
+
+
+def test_the_undo_of_a_type_change_gives_the_old_type_back(team: Team) -> None:
+    """Effort turned into text and approved; its undo plan applies cleanly (it wrote the text
+    values into the number property and failed): the property is a number again, and applying
+    the old manifest puts the numbers back."""
+    team.write(roadmap())
+    team.apply()
+    as_text = roadmap()
+    as_text["properties"]["Effort"] = "rich_text"
+    for row in as_text["rows"]:
+        row["Effort"] = f"{row['Effort']} days"
+    team.write(as_text)
+    undo = team.undo_plan(team.apply("--allow-destroy"))
+    team.apply(undo, "--allow-destroy")
+    assert team.data_source("Roadmap")["properties"]["Effort"]["type"] == "number"
+    team.write(roadmap())
+    team.apply()
+    efforts = {slug: row["Effort"] for slug, row in snapshot(team).items()}
+    assert efforts == {"sso": 5, "audit": 3, "export": 2}
+    team.converged()
+
+
+def test_an_undo_plan_is_refused_once_a_row_it_puts_back_was_edited(team: Team) -> None:
+    """A colleague edits a row after the apply: its undo is stale (exit 4), nothing written."""
+    team.write(roadmap())
+    team.apply()
+    changed = roadmap()
+    changed["rows"][0]["Effort"] = 9
+    team.write(changed)
+    undo = team.undo_plan(team.apply())
+    page = team.page("Roadmap", "Slug", "sso")["id"]
+    team.human.pages.update(page, properties={"Effort": {"number": 11}})
+    since = team.mark()
+    stale = team.expect(4, "apply", "--yes", undo)
+    assert "roadmap/sso" in stale.stderr
+    team.wrote_nothing(since)

@@ -20,7 +20,7 @@ from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, 
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
 from reconciler.plan.estimate import estimate
-from reconciler.plan.guards import guard
+from reconciler.plan.guards import ambiguous_links_note, guard
 from reconciler.plan.index import RowIndex
 from reconciler.plan.model import Change, DatabasePlan, Plan
 from reconciler.plan.rows import row_changes
@@ -136,6 +136,7 @@ def _database_plan(
     rows = row_changes(desired, RowLayout.of(desired, live), refs, index)
     match = index.match(desired.handle)
     guarded = guard(desired, live, match, [*schema.changes, *rows.changes])
+    notes = (*guarded.notes, *ambiguous_links_note(desired.handle, rows.ambiguous_links))
     return DatabasePlan(
         handle=desired.handle,
         title=desired.title,
@@ -155,7 +156,7 @@ def _database_plan(
         unmanaged_options=schema.unmanaged_options,
         complete=live.complete,
         incomplete_reasons=tuple(live.incomplete_reasons),
-        guards=guarded.notes,
+        guards=notes,
     )
 
 

@@ -8,7 +8,9 @@ changes and leaves a ``GuardNote`` saying which and why, shown in every renderin
   manifest rows with those keys are left alone (the note lists the pages);
 - ``incomplete_read``: the live read missed rows (query cap), so no row is trashed;
 - ``empty_manifest``: a manifest with no rows and ``prune: true`` trashes nothing unless it
-  says ``allow_empty: true`` (an emptied file should not empty a database).
+  says ``allow_empty: true`` (an emptied file should not empty a database);
+- ``ambiguous_links``: relation values naming a key several live rows of the target share are
+  not written (the row differ leaves them out; ``ambiguous_links_note`` says which).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from reconciler.model import DesiredDatabase, LiveDatabase
 from reconciler.plan.index import RowMatch
 from reconciler.plan.model import Action, Change, GuardNote
 
-__all__ = ["Guarded", "guard"]
+__all__ = ["Guarded", "ambiguous_links_note", "guard"]
 
 _DELETES = frozenset({Action.TRASH_ROW, Action.REMOVE_PROPERTY})
 
@@ -96,3 +98,19 @@ def guard(
         )
     kept = tuple(c for c in changes if c.id not in withheld)
     return Guarded(kept, tuple(notes))
+
+
+def ambiguous_links_note(handle: str, left_out: Sequence[str]) -> tuple[GuardNote, ...]:
+    """The note for relation values left out because their target key is shared (or none)."""
+    if not left_out:
+        return ()
+    listed = "; ".join(left_out)
+    return (
+        GuardNote(
+            "ambiguous_links",
+            f"relations of {handle} to keys several live rows share are not written"
+            f" ({listed}): give each of those pages a unique key in Notion (the target's"
+            " guard lists them), then plan again",
+            withheld=len(left_out),
+        ),
+    )

@@ -4,13 +4,15 @@ Called by the differ for every planned database, after the schema. Rows whose co
 are equal are skipped; the others are compared with DeepDiff, whose report becomes ``FieldDiff``
 items here and goes no further. Relation values that name rows this apply creates or restores go
 into a ``link_row`` change (applied after every create); the rest go straight into the create or
-update. Rows whose key several live rows share are left alone (the guards say so).
+update. Rows whose key several live rows share are left alone (the guards say so), and so are
+relation values naming such a key: writing one would link to whichever of those pages came last,
+so the property is left out of the change and listed in ``RowsPlan.ambiguous_links``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
 
@@ -31,6 +33,9 @@ class RowsPlan:
     changes: tuple[Change, ...]
     managed_rows: int
     unmanaged_rows: int
+    ambiguous_links: tuple[str, ...] = ()
+    """``row.property → keys`` of relation values left out: several live target rows share a
+    key they name."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class _Rows:
     layout: RowLayout
     refs: References
     index: RowIndex
+    ambiguous: list[str] = field(default_factory=list)
+    """What ``unambiguous`` left out, as ``row.property → keys`` (filled while diffing)."""
 
     @property
     def handle(self) -> str:
@@ -57,6 +64,26 @@ class _Rows:
             if any(isinstance(t, str) and self.index.pending(target, t) for t in value):
                 linked.add(spec.name)
         return linked
+
+    def unambiguous(self, key: str, written: Iterable[str], values: Mapping[str, JSON]) -> set[str]:
+        """The properties among ``written`` whose relation value names no key that several live
+        target rows share; the others are recorded in ``ambiguous``."""
+        kept: set[str] = set()
+        for name in written:
+            spec = self.desired.property_named(name)
+            target = relation_target(spec.config) if spec and spec.type == "relation" else None
+            match = self.index.matches.get(target) if target else None
+            value = values.get(name)
+            shared = sorted(
+                t
+                for t in (value if isinstance(value, list) else [])
+                if isinstance(t, str) and match is not None and t in match.duplicates
+            )
+            if shared:
+                self.ambiguous.append(f"{key}.{name} → {', '.join(map(repr, shared))}")
+            else:
+                kept.add(name)
+        return kept
 
     def check_relations(self, row: DesiredRow, values: Mapping[str, JSON]) -> None:
         """Every relation key names a row that exists after the apply, or a PlanError."""
@@ -117,8 +144,12 @@ def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
         for name, value in want.values.items()
         if name not in linked and value != empties.get(name)
     }
+    kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want.values)
+    written = {name: value for name, value in written.items() if name in kept}
     changes = [Change(Action.CREATE_ROW, rows.handle, row.key, ChangeClass.SAFE, after=written)]
-    links = [FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked)]
+    links = [
+        FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked) if name in kept
+    ]
     link = _link(rows, row.key, links, None)
     return changes + ([link] if link else [])
 
@@ -129,6 +160,8 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
         return []
     names = [spec.name for spec in rows.layout.specs]
     diffs = _diffs(have, want, names)
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
     direct = [diff for diff in diffs if diff.path not in linked]
     changes: list[Change] = []
@@ -154,6 +187,8 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
     have = rows.layout.live(trashed, rows.refs)
     names = [spec.name for spec in rows.layout.specs]
     diffs = _diffs(have, want, names) if have.hash != want.hash else []
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
     direct = [diff for diff in diffs if diff.path not in linked]
     before: dict[str, JSON] = {"in_trash": True}
@@ -223,7 +258,8 @@ def row_changes(
         else:
             changes.extend(_create(rows, row, want))
     leftovers = _leftovers(match, {row.key for row in desired.rows})
+    ambiguous = tuple(rows.ambiguous)
     if desired.prune:
         changes.extend(_trash(rows, live) for live in leftovers)
-        return RowsPlan(tuple(changes), managed + len(leftovers), 0)
-    return RowsPlan(tuple(changes), managed, len(leftovers))
+        return RowsPlan(tuple(changes), managed + len(leftovers), 0, ambiguous)
+    return RowsPlan(tuple(changes), managed, len(leftovers), ambiguous)

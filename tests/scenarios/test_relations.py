@@ -323,3 +323,32 @@ def test_a_new_synced_property_name_renames_the_back_property(team: Team) -> Non
     team.apply()
     assert team.data_source("Tags")["properties"]["Used in"]["id"] == back_id
     team.converged()
+
+
+def test_a_link_to_a_key_two_pages_share_waits_until_one_is_gone(team: Team) -> None:
+    """A colleague adds a second Search team: moving gateway to Search is not written (it would
+    link whichever page came last), the guard says why; once the extra page is trashed, the
+    link goes to the one Search left."""
+    team.write(teams(), services())
+    team.apply()
+    search = team.page("Teams", "Name", "Search")["id"]
+    source = team.data_source("Teams")["id"]
+    extra = team.human.pages.create(
+        parent={"data_source_id": source},
+        properties={"Name": {"title": [{"text": {"content": "Search"}}]}},
+    )
+    moved = services()
+    moved["rows"][0]["Owner"] = ["Search"]
+    team.write(teams(), moved)
+    plan = team.plan()
+    notes = {db["handle"]: [g["kind"] for g in db["guards"]] for db in plan["databases"]}
+    assert notes == {"services": ["ambiguous_links"], "teams": ["duplicate_keys"]}
+    since = team.mark()
+    team.apply()
+    team.wrote_nothing(since)
+    team.human.pages.update(extra["id"], in_trash=True)
+    assert team.changes() == ["services/update_row/gateway"]
+    team.apply()
+    owner = team.page("Services", "Slug", "gateway")["properties"]["Owner"]["relation"]
+    assert [item["id"] for item in owner] == [search]
+    team.converged()

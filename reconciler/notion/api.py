@@ -112,6 +112,18 @@ class NotionApi:
             self._closed.set()
             self._http.close()
 
+    # --- time --------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The API client's clock (monotonic seconds)."""
+        return self._clock()
+
+    def wait_out_in_flight(self, sent_at: float) -> None:
+        """Sleep until a request sent at ``sent_at`` can no longer be in flight at Notion."""
+        remaining = sent_at + self._policy.in_flight_seconds - self._clock()
+        if remaining > 0:
+            self._sleep(remaining)
+
     # --- requests ----------------------------------------------------------------------------
 
     def request(

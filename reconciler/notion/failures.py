@@ -57,6 +57,12 @@ class Failure:
     def conflict(self) -> bool:
         return self.status == 409
 
+    @property
+    def maybe_in_flight(self) -> bool:
+        """Whether Notion may still be processing the request (we stopped waiting, or a proxy
+        in front of it gave up): a write it holds may land after we look for it."""
+        return self.outcome in ("timeout", "dropped") or self.status in (502, 504)
+
     def describe(self) -> str:
         if self.status is None:
             return self.message

@@ -36,11 +36,17 @@ class RetryPolicy:
     initial_delay: float = 0.5
     max_delay: float = 30.0
     jitter: float = 0.5
+    in_flight_seconds: float = 65.0
+    """How long Notion may still be processing a create we stopped waiting for (a timeout, a
+    dropped connection, a 502/504 from a proxy): Notion ends requests after 60 seconds, plus a
+    margin. A create is only sent again once this much time has passed since it was sent and a
+    look-up by key still finds nothing."""
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        if min(self.max_total_seconds, self.initial_delay, self.max_delay, self.jitter) < 0:
+        delays = (self.max_total_seconds, self.initial_delay, self.max_delay, self.jitter)
+        if min(*delays, self.in_flight_seconds) < 0:
             raise ValueError("retry delays cannot be negative")
 
 

@@ -2,16 +2,22 @@
 
 Creates are the writes that are not idempotent by themselves. ``create_row`` settles a create
 whose outcome is unknown by querying the row's key before any resend, and ``create_database``
-by looking for the title under the parent page, so nothing is created twice. Schema updates
-re-read the schema before a resend and drop removals already done. Used by ``NotionGateway``.
+by looking for the title under the parent page, so nothing is created twice. When the failure
+means Notion may still be working on the create (a timeout, a dropped connection, a proxy's
+502/504), a look-up that finds nothing is repeated once the request can no longer be in flight
+(``RetryPolicy.in_flight_seconds`` after it was sent) before the create is sent again. Schema
+updates re-read the schema before a resend and drop removals already done. Used by
+``NotionGateway``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import structlog
+from notion_client import Client
 
 from reconciler.errors import NotionAccessError
 from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
@@ -33,6 +39,8 @@ __all__ = ["LiveWriter"]
 
 log = structlog.get_logger(__name__)
 
+T = TypeVar("T")
+
 
 def _written(page: Body, *, recovered: bool = False) -> WrittenPage:
     return WrittenPage(
@@ -42,6 +50,34 @@ def _written(page: Body, *, recovered: bool = False) -> WrittenPage:
         last_edited_time=page.text("last_edited_time"),
         recovered=recovered,
     )
+
+
+class _SendClock:
+    """When the latest attempt of one logical create was sent."""
+
+    def __init__(self, api: NotionApi) -> None:
+        self._api = api
+        self.sent_at = api.now()
+
+    def mark(self) -> None:
+        self.sent_at = self._api.now()
+
+    def settle(
+        self, failure: Failure, look_up: Callable[[], T | None], what: str, database: str
+    ) -> T | None:
+        """The look-up's result; when the create may still be in flight and nothing was found,
+        the look-up again once it cannot be (so a late write is found, not duplicated)."""
+        found = look_up()
+        if found is not None or not failure.maybe_in_flight:
+            return found
+        log.warning(
+            "create may still be in flight at Notion; waiting before looking again",
+            what=what,
+            database=database,
+            outcome=failure.outcome,
+        )
+        self._api.wait_out_in_flight(self.sent_at)
+        return look_up()
 
 
 class LiveWriter:
@@ -68,8 +104,9 @@ class LiveWriter:
         subject = Subject(f"new database {title!r}", database=handle)
         lookup = Subject(f"page {parent_page_id} (looking for {title!r})", database=handle)
         recovered = False
+        sending = _SendClock(self._api)
 
-        def settle_by_title(_failure: Failure) -> Body | None:
+        def find_by_title() -> Body | None:
             nonlocal recovered
             found = self._reader.child_databases(parent_page_id, title, lookup)
             if not found:
@@ -80,15 +117,19 @@ class LiveWriter:
                 endpoints.RETRIEVE_DATABASE, lambda c: c.databases.retrieve(found[0]), subject
             )
 
-        database = self._api.request(
-            endpoints.CREATE_DATABASE,
-            lambda c: c.databases.create(
+        def send(c: Client) -> Any:
+            sending.mark()
+            return c.databases.create(
                 parent={"type": "page_id", "page_id": parent_page_id},
                 title=rich_title(title),
                 initial_data_source={"properties": dict(properties)},
-            ),
+            )
+
+        database = self._api.request(
+            endpoints.CREATE_DATABASE,
+            send,
             subject,
-            before_resend=settle_by_title,
+            before_resend=lambda f: sending.settle(f, find_by_title, f"database {title!r}", handle),
         )
         sources = database.items("data_sources")
         if not sources:
@@ -163,7 +204,9 @@ class LiveWriter:
             managed=(), key=LiveProperty(id=key_property, name=key_property, type=key_type)
         )
 
-        def settle_by_key(failure: Failure) -> WrittenPage | None:
+        sending = _SendClock(self._api)
+
+        def find_by_key() -> WrittenPage | None:
             found = self._reader.find_by_key(data_source_id, layout, [key], subject, False)
             alive = [row for row in found if not row.in_trash and row.key == key]
             if not alive:
@@ -171,24 +214,27 @@ class LiveWriter:
             log.warning(
                 "row create outcome unknown; found the row by its key",
                 database=database,
-                outcome=failure.outcome,
                 matches=len(alive),
             )
             row = alive[0]
             return WrittenPage(row.page_id, row.url, False, row.last_edited_time, recovered=True)
 
-        def create() -> WrittenPage:
-            return _written(
-                self._api.attempt(
-                    endpoints.CREATE_PAGE,
-                    lambda c: c.pages.create(
-                        parent={"type": "data_source_id", "data_source_id": data_source_id},
-                        properties=dict(properties),
-                    ),
-                )
+        def send(c: Client) -> Any:
+            sending.mark()
+            return c.pages.create(
+                parent={"type": "data_source_id", "data_source_id": data_source_id},
+                properties=dict(properties),
             )
 
-        return self._api.settle(endpoints.CREATE_PAGE, create, subject, settle_by_key)
+        def create() -> WrittenPage:
+            return _written(self._api.attempt(endpoints.CREATE_PAGE, send))
+
+        return self._api.settle(
+            endpoints.CREATE_PAGE,
+            create,
+            subject,
+            lambda failure: sending.settle(failure, find_by_key, f"row {key!r}", database),
+        )
 
     def update_row(
         self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey

@@ -174,6 +174,37 @@ def test_create_row_that_failed_before_writing_is_sent_again_after_the_look_up(
     assert live_keys(connect) == ["Ship it"]
 
 
+def test_a_create_that_may_still_be_in_flight_is_looked_up_again_before_a_resend(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """A dropped connection: nothing found at once, so wait out Notion's request window, look
+    again, and only then send the create a second time."""
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", SCHEMA)
+    slept: list[float] = []
+    policy = RetryPolicy(max_attempts=4, initial_delay=0.001, max_delay=0.01, in_flight_seconds=5)
+    gateway, recorder = connect(retry=policy, sleep=slept.append)
+    inject(emu, "POST", "^/v1/pages$", 0)
+    written = create(gateway, "Ship it", 5)
+    waits = [seconds for seconds in slept if seconds > 1]
+    assert (written.recovered, len(recorder.matching("POST", "/v1/pages"))) == (False, 2)
+    assert (len(recorder.queries()), len(waits)) == (2, 1)
+    assert 4 < waits[0] <= 5
+    assert live_keys(connect) == ["Ship it"]
+
+
+def test_a_create_answered_by_the_server_is_not_waited_for(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """A 500 is Notion's own answer: the request is over, so the look-up is not repeated."""
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", SCHEMA)
+    slept: list[float] = []
+    policy = RetryPolicy(max_attempts=4, initial_delay=0.001, max_delay=0.01, in_flight_seconds=5)
+    gateway, recorder = connect(retry=policy, sleep=slept.append)
+    inject(emu, "POST", "^/v1/pages$", 500)
+    create(gateway, "Ship it", 5)
+    assert (len(recorder.queries()), [s for s in slept if s > 1]) == (1, [])
+
+
 def test_create_row_rate_limited_is_retried_without_a_look_up(emu: Emulator, tasks: Tasks) -> None:
     """A 429 proves nothing was written: the create is resent with no query in between."""
     gateway, recorder = tasks

@@ -83,6 +83,8 @@ def _check_relation(
             )
         return
     other = built.get(target)
+    if other is not None:
+        _check_synced_name(database, spec, other, problems)
     if other is None or not other.database.prune or not other.all_rows:
         return  # the target's rows are not all known: any key may exist in Notion
     keys = {row.key for row in other.database.rows}
@@ -99,6 +101,26 @@ def _check_relation(
             for item in unknown
             if item not in keys
         )
+
+
+def _check_synced_name(
+    database: BuiltDatabase, spec: PropertySpec, target: BuiltDatabase, problems: list[Problem]
+) -> None:
+    """A two-way relation's back property may not take the name of a declared property."""
+    synced = spec.config.get("synced_property")
+    if not isinstance(synced, str) or target.database.property_named(synced) is None:
+        return
+    if target.database.handle == database.database.handle and synced == spec.name:
+        return
+    problems.append(
+        database.document.problem(
+            ("properties", spec.name, "synced_property"),
+            f"relation {spec.name!r} names its back property {synced!r}, but database"
+            f" {target.database.handle!r} declares a property of that name",
+            "choose another synced_property: Notion creates the back property in the target"
+            " database",
+        )
+    )
 
 
 def _check_rollup(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reconciler.errors import PlanError
 from reconciler.model import DesiredDatabase, LiveDatabase, LiveProperty
 from reconciler.plan.index import relation_target
 from reconciler.plan.model import Action, Change, ChangeClass, FieldDiff
@@ -77,8 +78,22 @@ def back_properties(
     return tuple(owned)
 
 
-def back_renames(handle: str, back: Iterable[BackProperty]) -> list[Change]:
-    """Renames of back properties whose relation now names them otherwise."""
+def back_renames(handle: str, back: Iterable[BackProperty], live: LiveDatabase) -> list[Change]:
+    """Renames of back properties whose relation now names them otherwise.
+
+    A name another live property of the target holds is a PlanError (Notion would refuse it).
+    """
+    back = tuple(back)
+    taken = {prop.name for prop in live.properties}
+    for prop in back:
+        if prop.wanted is not None and prop.wanted != prop.live.name and prop.wanted in taken:
+            raise PlanError(
+                f"database {handle!r}: a two-way relation names its back property"
+                f" {prop.wanted!r} (synced_property), but {handle!r} already has a property"
+                f" of that name; the back property is {prop.live.name!r} now",
+                hint=f"choose another synced_property, or declare {prop.live.name!r} as the"
+                " synced_property",
+            )
     return [
         Change(
             Action.RENAME_PROPERTY,

@@ -198,7 +198,7 @@ def existing_database_schema(
         and prop.name not in desired.ignore
         and prop.name not in {b.live.name for b in back}
     ]
-    changes.extend(back_renames(desired.handle, back))
+    changes.extend(back_renames(desired.handle, back, live))
     kept: list[str] = [prop.name for prop in undeclared]
     if desired.prune_properties:
         removable = [prop for prop in undeclared if prop.type != "title"]

@@ -352,3 +352,39 @@ def test_a_link_to_a_key_two_pages_share_waits_until_one_is_gone(team: Team) -> 
     owner = team.page("Services", "Slug", "gateway")["properties"]["Owner"]["relation"]
     assert [item["id"] for item in owner] == [search]
     team.converged()
+
+
+def test_a_back_property_named_like_a_declared_property_is_a_manifest_error(team: Team) -> None:
+    """synced_property "Articles" where tags declares an Articles property: `validate` and
+    `plan` say so at the line, before Notion names the back property "Articles 2"."""
+    declared = tags(2)
+    declared["properties"]["Articles"] = "rich_text"
+    two_way = articles(["tag-000"])
+    two_way["properties"]["Tags"] = {
+        "type": "relation",
+        "database": "tags",
+        "dual": True,
+        "synced_property": "Articles",
+    }
+    team.write(declared, two_way)
+    for command in ("validate", "plan"):
+        result = team.expect(1, command)
+        assert "manifests/articles.yaml:" in result.stderr
+        assert "names its back property 'Articles', but database 'tags' declares" in result.stderr
+
+
+def test_renaming_a_back_property_onto_a_taken_name_is_a_clear_error(team: Team) -> None:
+    """A colleague added a "Used in" property to tags; renaming the back property to it is
+    refused at plan time, naming both properties, instead of failing in Notion."""
+    two_way = articles(["tag-000"])
+    relation = {"type": "relation", "database": "tags", "dual": True, "synced_property": "Articles"}
+    two_way["properties"]["Tags"] = relation
+    team.write(tags(2), two_way)
+    team.apply()
+    source = team.data_source("Tags")["id"]
+    team.human.data_sources.update(source, properties={"Used in": {"rich_text": {}}})
+    relation["synced_property"] = "Used in"
+    team.write(tags(2), two_way)
+    result = team.expect(1, "plan")
+    assert "names its back property 'Used in' (synced_property)" in result.stderr
+    assert "the back property is 'Articles' now" in result.stderr

@@ -190,9 +190,15 @@ def resolve_base_url(environ: Mapping[str, str] | None = None) -> str:
     raw = env.get("NOTION_BASE_URL", "").strip()
     if not raw:
         return DEFAULT_BASE_URL
-    parts = urlsplit(raw)
-    host = parts.hostname or ""
     hint = "use https://api.notion.com, or http://127.0.0.1:PORT for a local emulator"
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname or ""
+        _ = parts.port  # raises for a port that is no number or out of range
+    except ValueError as exc:
+        raise ConfigError(
+            f"NOTION_BASE_URL {raw!r} is not a valid URL ({exc})", hint=hint
+        ) from None
     secure = parts.scheme == "https" and bool(host)
     local = parts.scheme == "http" and bool(host) and _is_loopback(host)
     if secure or local:

@@ -79,6 +79,9 @@ def test_base_url_accepts_https_and_loopback_http(raw: str, expected: str) -> No
         "https://api.notion.com/v1",
         "https://user:pw@api.notion.com",
         "not a url",
+        "http://127.0.0.1:port",
+        "http://[::1",
+        "http://127.0.0.1:99999",
     ],
 )
 def test_base_url_refuses_anything_else(raw: str) -> None:

@@ -10,7 +10,8 @@ and updates), ``import-export`` (10,000 rows), ``resilience`` (the long resilien
 hostile-input suites). The emulator runs at Notion's rate and latency scaled by ``--scale``
 (default 10: 30 requests/s and 20 ms standing for 3 and 200 ms), stated in the report. Writes
 ``report.json`` and ``REPORT.md`` into ``--output`` (default ``benchmarks/``); with ``--only``
-the other scenarios' sections of an existing report.json are kept. ``--quick`` runs small sizes
+the other scenarios' sections of an existing report.json are kept; ``--render`` only writes
+REPORT.md again from report.json. ``--quick`` runs small sizes
 only (a smoke run; a test in the default suite runs it so this entry point cannot rot).
 Seeded workspaces are kept in ``--work`` between runs.
 """
@@ -32,7 +33,7 @@ if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
 
 from benchmarks.scenarios import apply_writes, import_export, plan_sync, suites  # noqa: E402
 from benchmarks.scenarios.context import Context  # noqa: E402
-from benchmarks.scenarios.machine import describe_machine  # noqa: E402
+from benchmarks.scenarios.machine import describe_machine, load_average  # noqa: E402
 from benchmarks.scenarios.pace import Pace  # noqa: E402
 from benchmarks.scenarios.report import render_markdown  # noqa: E402
 
@@ -61,6 +62,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="scratch folder; seeded workspaces are kept there between runs",
     )  # fmt: skip
     parser.add_argument(
+        "--render", action="store_true",
+        help="only write REPORT.md again from the report.json in --output (no measuring)",
+    )  # fmt: skip
+    parser.add_argument(
         "--naive-max-rows", type=int, default=10_000,
         help="largest database the naive script syncs (two requests per row)",
     )  # fmt: skip
@@ -77,6 +82,10 @@ def _previous(path: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.render:
+        report = _previous(args.output / "report.json")
+        (args.output / "REPORT.md").write_text(render_markdown(report), encoding="utf-8")
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     args.output.mkdir(parents=True, exist_ok=True)
     pace = Pace(args.scale or (100.0 if args.quick else 10.0))
@@ -95,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         report[name]["scenario_seconds"] = round(time.perf_counter() - begun, 1)
         context.say(f"{name}: done in {report[name]['scenario_seconds']} s")
     report["run_seconds"] = round(time.perf_counter() - started, 1)
+    report["machine"]["load_average_at_end"] = load_average()
     json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (args.output / "REPORT.md").write_text(render_markdown(report), encoding="utf-8")
     context.say(f"wrote {json_path} and {args.output / 'REPORT.md'}")

@@ -13,7 +13,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["PACKAGES", "describe_machine"]
+__all__ = ["PACKAGES", "describe_machine", "load_average"]
 
 PACKAGES = (
     "notion-reconciler", "notion-client", "httpx", "pyyaml", "jsonschema", "deepdiff", "click",
@@ -59,7 +59,8 @@ def _git_commit(repo: Path) -> str:
     return commit + (" (reconciler/ with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
-def _load_average() -> str:
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages, as text."""
     try:
         return " ".join(f"{n:.1f}" for n in os.getloadavg())
     except OSError:
@@ -84,5 +85,5 @@ def describe_machine(repo: Path) -> dict[str, object]:
         "sqlite": sqlite3.sqlite_version,
         "packages": versions,
         "git_commit": _git_commit(repo),
-        "load_average_at_start": _load_average(),
+        "load_average_at_start": load_average(),
     }

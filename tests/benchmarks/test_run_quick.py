@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_quick_run_writes_a_report_of_every_scenario(tmp_path: Path) -> None:
-    """Every scenario ran, the workspace converged, and both report files were written."""
+    """Every scenario ran, the workspace converged, both report files were written, and
+    --render writes the same Markdown again from report.json."""
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--quick", "--output", str(tmp_path / "out"),
          "--work", str(tmp_path / "work")],
@@ -38,6 +39,13 @@ def test_quick_run_writes_a_report_of_every_scenario(tmp_path: Path) -> None:
     assert "## Headline" in markdown
     assert "standing for 3 requests/s and 200 ms (x100)" in markdown
     assert report["machine"]["git_commit"] in markdown
+    (tmp_path / "out" / "REPORT.md").unlink()
+    rendered = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--render", "--output", str(tmp_path / "out")],
+        cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert succeeded == rendered.returncode, rendered.stderr[-2000:]
+    assert markdown == (tmp_path / "out" / "REPORT.md").read_text()
 
 
 def test_only_one_scenario_keeps_the_others_sections(tmp_path: Path) -> None:

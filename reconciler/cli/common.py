@@ -61,6 +61,8 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            raise  # the reader left (`| head`): click exits 1 quietly, as other tools do
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

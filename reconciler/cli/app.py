@@ -50,6 +50,13 @@ class ReconcilerGroup(click.Group):
 @click.group(
     cls=ReconcilerGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Examples:
+  reconciler validate                  check the manifests offline (no token needed)
+  reconciler plan --local              preview against the embedded workspace
+  reconciler apply --local --yes       make the embedded workspace match the manifests
+  reconciler plan --help               each command has its options and examples
+""",
 )
 @click.version_option(__version__, prog_name="reconciler")
 @debug_option

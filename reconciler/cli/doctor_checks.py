@@ -5,7 +5,8 @@ once: settings, token, Notion-Version, the integration's capabilities as far as 
 them (user information; read content through the databases; update and insert cannot be seen
 without writing), the manifests, each manifest's database (reachable and shared, or where it
 will be created), rate-limit headroom, and whether the state folder is writable. No check
-writes anything to Notion. Called by ``cmd_doctor``.
+writes anything to Notion. A check failing on an error logs it at debug level, traceback
+included, so ``--debug`` shows why. Called by ``cmd_doctor``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
+
+import structlog
 
 from reconciler.cli.adopt_settings import Repository, find_repository, shown
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
@@ -44,6 +47,8 @@ NOTION_RPS: Final = 3.0
 
 Status = Literal["ok", "fail", "warn", "note"]
 
+_log = structlog.get_logger(__name__)
+
 _DOCTOR_RETRY: Final = RetryPolicy(max_attempts=3, max_total_seconds=10.0, max_delay=5.0)
 """A diagnosis should not wait minutes for an API that does not answer."""
 
@@ -51,6 +56,11 @@ _CAPABILITIES = (
     "Notion: Settings → Connections → Develop or manage integrations → your integration →"
     " Capabilities"
 )
+
+
+def _failed_on(error: BaseException) -> None:
+    """With --debug: the error behind a failed check, traceback included (redacted as every log)."""
+    _log.debug("doctor check failed", error=type(error).__name__, exc_info=error)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ def run_checks(paths: Sequence[str], *, local: bool, local_store: str | None) ->
         with _workspace(run, settings, root) as workspace:
             yield from _online(run, workspace, settings)
     except ConfigError as error:
+        _failed_on(error)
         yield Finding("fail", f"workspace: {error.message}", error.hint or "")
     yield from _rate_limit(settings, local=local)
     yield from _state_folder(settings, root)
@@ -154,6 +165,7 @@ def _online(run: _Run, workspace: Workspace, settings: Settings) -> Iterator[Fin
     try:
         me = gateway.read_me()
     except NotionError as error:
+        _failed_on(error)
         yield _token_problem(error, settings)
         yield _manifests(run)[0]
         return
@@ -202,7 +214,8 @@ def _token_problem(error: NotionError, settings: Settings) -> Finding:
 def _users(gateway: Gateway) -> Finding:
     try:
         users = gateway.read_users()
-    except NotionAccessError:
+    except NotionAccessError as error:
+        _failed_on(error)
         return Finding(
             "fail",
             "user information: the integration may not read users (403), so people cannot be"
@@ -211,6 +224,7 @@ def _users(gateway: Gateway) -> Finding:
             " addresses'",
         )
     except NotionError as error:
+        _failed_on(error)
         return Finding("fail", f"user information: {error.message}", error.hint or "")
     people = [u for u in users if u.type == "person"]
     with_email = [u for u in people if u.email]
@@ -232,6 +246,7 @@ def _manifests(run: _Run) -> tuple[Finding, DesiredState | None]:
     try:
         desired = load_manifests(run.paths, local=run.local)
     except ReconcilerError as error:
+        _failed_on(error)
         first = str(error).splitlines()[0]
         return Finding("fail", f"manifests: {first}", "run `reconciler validate` for all"), None
     count = len(desired.databases)
@@ -246,8 +261,10 @@ def _database(run: _Run, inspector: Inspector, database: DesiredDatabase) -> Fin
             return _by_title(inspector, database)
         outline = inspector.outline(database.id, database.data_source)
     except NotionAccessError as error:
+        _failed_on(error)
         return _access_problem(run, name, error)
     except (PlanError, NotionError) as error:
+        _failed_on(error)
         return Finding("fail", f"{name}: {error.message}", error.hint or "")
     run.read_content = True
     if outline.in_trash:
@@ -342,6 +359,7 @@ def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as exc:
+        _failed_on(exc)
         yield Finding(
             "fail",
             f"state folder {shown(folder)}/ is not writable ({exc.strerror})",

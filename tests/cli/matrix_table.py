@@ -1,0 +1,143 @@
+"""Which test exercises each option and argument of each command with click's runner.
+
+Keys are (command path, click parameter name) exactly as ``reconciler.cli.cli`` defines them;
+``test_contract_matrix.py`` fails when a command gains a parameter missing here (or loses one
+still listed), and checks that every named test exists, runs the CLI through ``CliRunner`` and
+spells the option (or, for an argument, the command) in its body. Where a good test already
+existed it is named here rather than written twice. ``--debug`` and ``--help`` of every command
+are exercised by the matrix's own parametrised tests.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tests.cli.matrix_support import CommandPath
+
+__all__ = ["OPTION_TESTS"]
+
+_M: Final = "tests/cli/test_contract_matrix.py::"
+_APPLY: Final = "tests/cli/test_apply.py::"
+_PLAN: Final = "tests/cli/test_plan_show.py::"
+_IED: Final = "tests/cli/test_import_export_doctor.py::"
+_VALIDATE: Final = "tests/manifest/test_validate_cli.py::"
+_DEBUG: Final = _M + "test_debug_shows_the_traceback_then_the_same_message"
+
+OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
+    ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
+    ((), "debug"): (_M + "test_debug_before_the_command_shows_the_traceback",),
+    # validate
+    (("validate",), "paths"): (
+        _VALIDATE + "test_validate_passes_on_the_example_with_one_line_per_database",
+    ),
+    (("validate",), "debug"): (_DEBUG,),
+    # plan
+    (("plan",), "paths"): (
+        _IED + "test_exported_csv_reads_back_as_the_same_rows_through_rows_from",
+    ),
+    (("plan",), "out"): (_PLAN + "test_a_saved_plan_shows_as_it_was_planned",),
+    (("plan",), "fmt"): (
+        _PLAN + "test_json_output_is_pure_json_with_masked_values_and_the_read",
+        _PLAN + "test_markdown_output_starts_with_the_sticky_marker",
+    ),
+    (("plan",), "detailed_exitcode"): (
+        _PLAN + "test_detailed_exitcode_is_two_when_there_are_changes",
+        _PLAN + "test_after_apply_the_plan_is_empty_and_an_edit_is_exactly_one_update",
+    ),
+    (("plan",), "databases"): (_PLAN + "test_database_limits_the_plan_and_says_what_was_left_out",),
+    (("plan",), "local"): (_M + "test_plan_local_store_is_the_workspace_it_reads",),
+    (("plan",), "local_store"): (_M + "test_plan_local_store_is_the_workspace_it_reads",),
+    (("plan",), "debug"): (_DEBUG,),
+    # show
+    (("show",), "plan_file"): (_PLAN + "test_a_saved_plan_shows_as_it_was_planned",),
+    (("show",), "fmt"): (
+        _M + "test_show_format_json_is_the_document_plan_printed",
+        _M + "test_show_format_markdown_is_the_comment_plan_printed",
+    ),
+    (("show",), "debug"): (_DEBUG,),
+    # apply
+    (("apply",), "paths"): (
+        _APPLY + "test_the_plans_checksum_approves_it",
+        _M + "test_apply_of_a_manifest_path_applies_only_its_databases",
+    ),
+    (("apply",), "allow_destroy"): (_APPLY + "test_allow_destroy_applies_the_trash",),
+    (("apply",), "approved"): (
+        _APPLY + "test_the_plans_checksum_approves_it",
+        _APPLY + "test_the_approval_may_come_from_the_environment",
+    ),
+    (("apply",), "force_thresholds"): (_APPLY + "test_force_thresholds_applies_a_mass_trash",),
+    (("apply",), "yes"): (
+        _APPLY + "test_a_trash_without_approval_is_blocked",
+        _M + "test_apply_y_is_short_for_yes",
+    ),
+    (("apply",), "databases"): (_APPLY + "test_database_limits_the_apply_to_that_database",),
+    (("apply",), "journal"): (_M + "test_apply_keeps_its_journal_and_audit_log_where_told",),
+    (("apply",), "audit_log"): (_M + "test_apply_keeps_its_journal_and_audit_log_where_told",),
+    (("apply",), "workers"): (_M + "test_apply_with_one_worker_applies_every_change",),
+    (("apply",), "lock_wait"): (_APPLY + "test_a_held_lock_refuses_a_second_apply",),
+    (("apply",), "local"): (_M + "test_apply_local_store_is_the_workspace_it_writes",),
+    (("apply",), "local_store"): (_M + "test_apply_local_store_is_the_workspace_it_writes",),
+    (("apply",), "debug"): (_DEBUG,),
+    # import
+    (("import",), "database_ids"): (
+        _IED + "test_import_accepts_a_data_source_id_and_a_notion_url",
+    ),
+    (("import",), "output"): (_IED + "test_import_writes_into_the_folder_given_with_output",),
+    (("import",), "force"): (_IED + "test_import_with_force_replaces_existing_manifests",),
+    (("import",), "local"): (_IED + "test_import_reads_the_workspace_file_given_with_local_store",),
+    (("import",), "local_store"): (
+        _IED + "test_import_reads_the_workspace_file_given_with_local_store",
+    ),
+    (("import",), "debug"): (
+        _IED + "test_import_with_debug_shows_the_traceback_then_the_message",
+        _DEBUG,
+    ),
+    # export
+    (("export",), "paths"): (_IED + "test_export_to_stdout_writes_one_database",),
+    (("export",), "fmt"): (
+        _IED + "test_export_as_json_writes_the_same_rows",
+        _IED + "test_export_as_csv_has_a_header_and_joins_lists_with_semicolons",
+    ),
+    (("export",), "output"): (
+        _IED + "test_export_to_stdout_writes_one_database",
+        _IED + "test_export_as_csv_has_a_header_and_joins_lists_with_semicolons",
+    ),
+    (("export",), "local"): (_IED + "test_export_writes_yaml_rows_in_manifest_form_by_default",),
+    (("export",), "local_store"): (
+        _IED + "test_export_reads_the_workspace_file_given_with_local_store",
+    ),
+    (("export",), "debug"): (_DEBUG,),
+    # doctor
+    (("doctor",), "paths"): (
+        _IED + "test_doctor_checks_only_the_databases_of_the_manifests_given",
+    ),
+    (("doctor",), "local"): (_IED + "test_doctor_passes_on_a_healthy_local_workspace",),
+    (("doctor",), "local_store"): (
+        _IED + "test_doctor_uses_the_workspace_file_given_with_local_store",
+    ),
+    (("doctor",), "debug"): (
+        _M + "test_doctor_with_debug_shows_debug_logs",
+        _M + "test_doctor_with_debug_shows_the_error_behind_a_failed_check",
+    ),
+    # emulator
+    (("emulator",), "debug"): (_M + "test_emulator_group_accepts_debug_before_serve",),
+    (("emulator", "serve"), "host"): (
+        _M + "test_serve_listens_where_told_and_accepts_only_its_token",
+        _M + "test_serve_allow_remote_lets_a_non_loopback_host_through",
+    ),
+    (("emulator", "serve"), "port"): (
+        _M + "test_serve_listens_where_told_and_accepts_only_its_token",
+    ),
+    (("emulator", "serve"), "token"): (
+        _M + "test_serve_listens_where_told_and_accepts_only_its_token",
+    ),
+    (("emulator", "serve"), "store"): (_M + "test_serve_keeps_the_workspace_in_the_store_file",),
+    (("emulator", "serve"), "rate_limit"): (
+        _M + "test_serve_hands_the_rate_limit_to_the_emulator",
+    ),
+    (("emulator", "serve"), "allow_remote"): (
+        _M + "test_serve_allow_remote_lets_a_non_loopback_host_through",
+    ),
+    (("emulator", "serve"), "debug"): (_DEBUG,),
+}
+"""(command path, parameter name) → tests that exercise it with click's runner."""

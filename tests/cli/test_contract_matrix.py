@@ -569,11 +569,12 @@ def test_the_token_never_appears_across_a_plan_apply_cycle_over_tcp(stage: Stage
     outputs.append(stage.run("--debug", "apply", "--yes", "--allow-destroy"))
     outputs.append(stage.run("--debug", "plan", env={"NOTION_TOKEN": CANARY + "-wrong"}))
     codes = [done.returncode for done in outputs]
-    files = {p.relative_to(stage.root).parts[0] for p in stage.files()}
+    files = {p.relative_to(stage.root).as_posix().split("/undo-")[0] for p in stage.files()}
     leaks = [p for p in stage.files() if CANARY.encode() in p.read_bytes()]
     shown = [d.args[3:] for d in outputs if CANARY in d.stdout + d.stderr]
     assert codes == [0, 0, 0, 1, 0, 0, 3, 0, 1], [d.stderr[-400:] for d in outputs]
-    assert {".reconciler", "plan.json", "exported", "adopted"} <= files
+    written = {"plan.json", ".reconciler/journal.jsonl", ".reconciler/audit.jsonl"}
+    assert written | {".reconciler/undo", "exported/tasks.yaml", "adopted/tasks.yaml"} <= files
     assert (leaks, shown) == ([], [])
 
 

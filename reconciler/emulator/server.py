@@ -136,18 +136,23 @@ class EmulatorServer:
         self.host = host_text
         self.port = int(bound_port)
         self.url = f"http://{shown}:{self.port}"
+        # socketserver's shutdown() waits for a serve_forever loop: never call it without one.
+        self._served = threading.Event()
 
     def start(self) -> None:
         """Serve on a background thread."""
+        self._served.set()
         self._thread.start()
 
     def serve_forever(self) -> None:
         """Serve on the calling thread until :meth:`stop` (or Ctrl-C) ends it."""
+        self._served.set()
         self._server.serve_forever()
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
+        """Stop serving (if it ever began) and release the port."""
+        if self._served.is_set():
+            self._server.shutdown()
         self._server.server_close()
         if self._thread.is_alive():
             self._thread.join(timeout=5)

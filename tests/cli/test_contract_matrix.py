@@ -838,14 +838,6 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     ) == (True, 0, "stopping\n", "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in reconciler/emulator/server.py (not this matrix's file): EmulatorServer.stop()"
-    " hangs forever when the server never served (socketserver.shutdown waits for a"
-    " serve_forever loop that was never entered); `emulator serve` hit it on a Ctrl-C or SIGTERM"
-    " during start-up until it moved to start() + wait; fix: in stop(), shut down only when"
-    " serving began (a flag set by start/serve_forever)",
-)
 def test_stopping_a_server_that_never_served_returns(emulator: Emulator) -> None:
     """EmulatorServer.stop() right after construction releases the port and returns."""
     server = EmulatorServer(emulator, "127.0.0.1", 0)

@@ -2,8 +2,8 @@
 
 ``os.wait4`` returns the resource usage of exactly that child (``RUSAGE_CHILDREN`` would mix in
 every child reaped before), so the peak resident memory and CPU time are the command's own, and
-the emulator, which runs in another child, is not counted. Output goes to files, not pipes, so
-a chatty command never blocks. Used by every scenario.
+the emulator, which runs in another child, is not counted. Output goes to temporary files, not
+pipes, so a chatty command never blocks. Used by every scenario.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,12 +56,17 @@ def run_measured(
     timeout: float = 3600,
 ) -> Measured:
     """Run ``command`` in ``cwd`` and measure it (ChildFailed when its exit code is unexpected)."""
-    out_path, err_path = cwd / ".child-stdout", cwd / ".child-stderr"
-    with out_path.open("w") as out, err_path.open("w") as err:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err,
+    ):
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=out, stderr=err)
         _, status, usage = _wait(process, timeout)
         wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     code = os.waitstatus_to_exitcode(status)
     process.returncode = code
     measured = Measured(
@@ -68,8 +74,8 @@ def run_measured(
         wall_seconds=wall,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
-        stdout=out_path.read_text(errors="replace"),
-        stderr=err_path.read_text(errors="replace"),
+        stdout=stdout,
+        stderr=stderr,
     )
     if code not in expect:
         raise ChildFailed(

@@ -28,7 +28,10 @@ from reconciler.plan import Plan
 from tests.conftest import TOKEN
 from tests.resilience.workspace import ResilienceWorkspace
 
-FAST_RETRIES = RetryPolicy(max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001)
+FAST_RETRIES = RetryPolicy(
+    max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001, in_flight_seconds=0.0
+)
+"""In-process a request is over when its call returns: nothing stays in flight to wait out."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Relations must target a database some manifest declares (by handle; a data source id targets an
 unmanaged database), and when the target lists all its rows (``prune: true``) every key a row
 names must be one of them. A rollup must name a relation property of its own database, and when
-the target declares all its properties (``prune_properties: true``), one of those. Databases are
+the target declares all its properties (``prune_properties: true``), one of those. A two-way
+relation declared from both sides lists the same links on both (``pairs``). Databases are
 ordered so that relation targets come first (a cycle is broken at the smallest handle), then by
 handle. Called by the loader.
 """
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from reconciler.errors import Problem
 from reconciler.manifest.database import BuiltDatabase
 from reconciler.manifest.declarations import did_you_mean
+from reconciler.manifest.pairs import check_dual_pairs
 from reconciler.model import DesiredDatabase, PropertySpec
 from reconciler.properties.checks import looks_like_notion_id
 
@@ -56,6 +58,7 @@ def check_references(
                 )
             elif spec.type == "rollup":
                 _check_rollup(database, spec, built, problems)
+    check_dual_pairs(built, problems)
 
 
 def _check_relation(
@@ -106,12 +109,14 @@ def _check_relation(
 def _check_synced_name(
     database: BuiltDatabase, spec: PropertySpec, target: BuiltDatabase, problems: list[Problem]
 ) -> None:
-    """A two-way relation's back property may not take the name of a declared property."""
+    """A two-way relation's back property may not take the name of another declared property
+    of its target (one relating back to this database is the back property itself)."""
     synced = spec.config.get("synced_property")
-    if not isinstance(synced, str) or target.database.property_named(synced) is None:
+    declared = target.database.property_named(synced) if isinstance(synced, str) else None
+    if declared is None:
         return
-    if target.database.handle == database.database.handle and synced == spec.name:
-        return
+    if declared.type == "relation" and _target(declared) == database.database.handle:
+        return  # the pair declared from both sides: the other side is this back property
     problems.append(
         database.document.problem(
             ("properties", spec.name, "synced_property"),

@@ -388,3 +388,50 @@ def test_renaming_a_back_property_onto_a_taken_name_is_a_clear_error(team: Team)
     result = team.expect(1, "plan")
     assert "names its back property 'Used in' (synced_property)" in result.stderr
     assert "the back property is 'Articles' now" in result.stderr
+
+
+def paired(*, both_sides_agree: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """services.Owner ↔ teams.Owned services, declared in both manifests."""
+    owned = services()
+    owned["properties"]["Owner"] = {
+        "type": "relation",
+        "database": "teams",
+        "dual": True,
+        "synced_property": "Owned services",
+    }
+    owning = teams()
+    del owning["properties"]["Services"]
+    owning["properties"]["Owned services"] = {
+        "type": "relation",
+        "database": "services",
+        "dual": True,
+        "synced_property": "Owner",
+    }
+    links = {"Platform": ["gateway"], "Payments": ["billing"], "Search": ["search-api"]}
+    for row in owning["rows"]:
+        row.pop("Services", None)
+        if both_sides_agree:
+            row["Owned services"] = links[row["Name"]]
+    return owning, owned
+
+
+def test_a_two_way_relation_declared_on_both_sides_converges(team: Team) -> None:
+    """Both manifests declare their side and list the same links: one pair of properties, every
+    link once, then the plan is empty."""
+    team.write(*paired(both_sides_agree=True))
+    team.apply()
+    owners = {"gateway": ["Platform"], "billing": ["Payments"], "search-api": ["Search"]}
+    assert owners == related(team, "Services", "Slug", "Owner")
+    assert sorted(team.data_source("Teams")["properties"]) == ["Name", "Owned services", "Parent"]
+    team.converged()
+
+
+def test_two_sides_listing_different_links_is_a_manifest_error(team: Team) -> None:
+    """services lists owners, teams lists none: validate and plan refuse at the row, saying to
+    list each link on both sides or to declare one side only (each apply undid the other)."""
+    team.write(*paired(both_sides_agree=False))
+    for command in ("validate", "plan"):
+        result = team.expect(1, command)
+        assert "manifests/services.yaml:" in result.stderr
+        assert "is declared on both sides, and they list different links" in result.stderr
+        assert "declare the relation on one side only" in result.stderr

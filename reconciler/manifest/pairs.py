@@ -18,12 +18,13 @@ from reconciler.manifest.database import BuiltDatabase
 from reconciler.model import PropertySpec
 from reconciler.properties.checks import looks_like_notion_id
 
-__all__ = ["check_dual_pairs"]
+__all__ = ["check_dual_pairs", "relation_handle"]
 
 _SHOWN = 3
 
 
-def _target(spec: PropertySpec) -> str | None:
+def relation_handle(spec: PropertySpec) -> str | None:
+    """The handle a relation targets; None for a data source id (an unmanaged database)."""
     target = spec.config.get("database")
     if not isinstance(target, str) or looks_like_notion_id(target):
         return None
@@ -39,12 +40,12 @@ def _pairs(
         side = built[handle]
         for spec in side.database.properties:
             synced = spec.config.get("synced_property")
-            target = _target(spec) if spec.type == "relation" else None
+            target = relation_handle(spec) if spec.type == "relation" else None
             other = built.get(target) if target else None
             if other is None or spec.config.get("type") != "dual_property":
                 continue
             back = other.database.property_named(synced) if isinstance(synced, str) else None
-            if back is None or back.type != "relation" or _target(back) != handle:
+            if back is None or back.type != "relation" or relation_handle(back) != handle:
                 continue
             if (handle, spec.name) < (other.database.handle, back.name):
                 yield side, spec, other, back

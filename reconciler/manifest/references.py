@@ -17,19 +17,10 @@ from collections.abc import Iterable, Mapping
 from reconciler.errors import Problem
 from reconciler.manifest.database import BuiltDatabase
 from reconciler.manifest.declarations import did_you_mean
-from reconciler.manifest.pairs import check_dual_pairs
+from reconciler.manifest.pairs import check_dual_pairs, relation_handle
 from reconciler.model import DesiredDatabase, PropertySpec
-from reconciler.properties.checks import looks_like_notion_id
 
 __all__ = ["check_references", "dependency_order"]
-
-
-def _target(spec: PropertySpec) -> str | None:
-    """The handle a relation targets; None for a data source id (an unmanaged database)."""
-    target = spec.config.get("database")
-    if not isinstance(target, str) or looks_like_notion_id(target):
-        return None
-    return target
 
 
 def check_references(
@@ -70,7 +61,7 @@ def _check_relation(
     problems: list[Problem],
     every_file_read: bool,
 ) -> None:
-    target = _target(spec)
+    target = relation_handle(spec)
     if target is None:
         return
     document = database.document
@@ -115,7 +106,7 @@ def _check_synced_name(
     declared = target.database.property_named(synced) if isinstance(synced, str) else None
     if declared is None:
         return
-    if declared.type == "relation" and _target(declared) == database.database.handle:
+    if declared.type == "relation" and relation_handle(declared) == database.database.handle:
         return  # the pair declared from both sides: the other side is this back property
     problems.append(
         database.document.problem(
@@ -150,7 +141,7 @@ def _check_rollup(
             )
         )
         return
-    target = _target(relation)
+    target = relation_handle(relation)
     other = built.get(target) if target is not None else None
     rolled = str(spec.config.get("property", ""))
     if other is None or not other.database.prune_properties:
@@ -182,7 +173,7 @@ def dependency_order(databases: Iterable[DesiredDatabase]) -> tuple[DesiredDatab
             target
             for spec in db.properties
             if spec.type == "relation"
-            and (target := _target(spec)) is not None
+            and (target := relation_handle(spec)) is not None
             and target != handle
             and target in by_handle
         }

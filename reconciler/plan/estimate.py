@@ -3,8 +3,17 @@
 Counts real requests as the applier makes them: one per database created or retitled; schema
 changes batched into one data source update per database and stage (phase, order); one per row
 create, update, link and trash; a restore is one request, two when it also sets values; plus the
-stale-plan re-read of the rows the plan touches (one GET per row, or one query per 100 live rows
-when that is fewer). Called by the differ.
+reads around the writes:
+
+- the stale-plan check: the rows the plan touches read again (one GET per row, or one query per
+  100 live rows when that is fewer), the keys of its creates looked up (one query per 100) so a
+  saved plan never creates a row twice, and for a new database a look for it under its parent
+  (the users list and the parent's children);
+- the undo plan: the rows written, read back once the writes are done (the same GET-or-query
+  choice), or for a database the apply created, its whole read (users, children, database, data
+  source, one query per 100 rows).
+
+Called by the differ (and for undo plans by the applier).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from reconciler.plan.model import SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
+from reconciler.plan.model import ROW_ACTIONS, SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
 
 __all__ = ["estimate", "requests_of"]
 
@@ -28,18 +37,49 @@ _ONE_EACH = frozenset(
 )
 
 
-def requests_of(database: DatabasePlan) -> int:
-    """The requests an apply of this database's changes makes, stale check included."""
+_PAGE = 100
+_LOCATE_NEW = 2  # the users list and the parent page's children
+_READ_NEW = 4  # the users list, the parent's children, the database and its data source
+
+
+def _rows_read(wanted: int, live_rows: int, in_trash: int) -> int:
+    """Reading ``wanted`` rows of a data source: a GET each, or one query per 100 if fewer (and
+    then a GET for each of the ``in_trash`` rows, which a query does not return)."""
+    if wanted == 0:
+        return 0
+    queries = max(1, math.ceil(max(live_rows, wanted) / _PAGE))
+    return queries + in_trash if wanted > queries else wanted
+
+
+def _writes(database: DatabasePlan) -> int:
     count = len({change.stage for change in database.changes if change.action in SCHEMA_ACTIONS})
     for change in database.changes:
         if change.action in _ONE_EACH:
             count += 1
         elif change.action is Action.RESTORE_ROW:
             count += 2 if len(change.after or {}) > 1 else 1
-    touched = {change.page_id for change in database.changes if change.live_hash is not None}
-    if touched:
-        count += min(len(touched), max(1, math.ceil(database.live_rows / 100)))
     return count
+
+
+def _reads(database: DatabasePlan) -> int:
+    creates = sum(1 for change in database.changes if change.action is Action.CREATE_ROW)
+    rows_written = len(
+        {change.target for change in database.changes if change.action in ROW_ACTIONS}
+    )
+    if database.is_new:
+        return _LOCATE_NEW + (_READ_NEW + math.ceil(creates / _PAGE) if rows_written else 0)
+    restores = sum(1 for change in database.changes if change.action is Action.RESTORE_ROW)
+    trashes = sum(1 for change in database.changes if change.action is Action.TRASH_ROW)
+    touched = {change.page_id for change in database.changes if change.live_hash is not None}
+    stale = _rows_read(len(touched), database.live_rows, restores) + math.ceil(creates / _PAGE)
+    return stale + _rows_read(rows_written, database.live_rows + creates, trashes)
+
+
+def requests_of(database: DatabasePlan) -> int:
+    """The requests an apply of this database's changes makes, reads around them included."""
+    if not database.changes:
+        return 0
+    return _writes(database) + _reads(database)
 
 
 def estimate(databases: Sequence[DatabasePlan], requests_per_second: float) -> Estimate:

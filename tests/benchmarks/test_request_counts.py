@@ -10,22 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 
 from reconciler.emulator import Emulator
 from tests.resilience.conftest import SentRequests, apply_plan, in_process_gateway
 from tests.resilience.workspace import ResilienceWorkspace
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="routed (plan estimate vs apply, reconciler/plan/estimate.py and reconciler/apply/"
-    "undo.py): the estimate leaves out the read of the changed rows after the writes that the"
-    " undo plan is made from (one GET per changed row, or a query per 100 rows when fewer):"
-    " 34 estimated against 40 sent here, 180 against 280 for 1% of 10,000 rows in the"
-    " benchmark. Either the estimate counts it (tests/plan/test_plan.py and the render"
-    " snapshots then change) or the undo plan is made without it.",
-)
 def test_the_plan_estimates_the_requests_its_apply_sends(
     emulator: Emulator, tmp_path: Path
 ) -> None:

@@ -84,7 +84,9 @@ Examples:
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 2 when the plan has changes, 0 when it has none (1 stays an error).",
+    help="Exit 2 when the plan has changes, or a guard holds changes back until someone fixes"
+    " Notion or the manifest (duplicate keys, ambiguous links, an empty pruned manifest); 0"
+    " otherwise (1 stays an error).",
 )
 @click.option(
     "--database",
@@ -135,5 +137,18 @@ def command(
         click.echo(f"Saved the plan to {out}", err=True)
     click.echo(render(plan, fmt, colour=fmt == "text" and use_colour(), plan_file=out), nl=False)
     click.echo(_plan_summary(plan), err=True)
-    if detailed_exitcode and not plan.is_empty:
+    if detailed_exitcode and (not plan.is_empty or _needs_attention(plan)):
         click.get_current_context().exit(2)
+
+
+_ATTENTION_GUARDS = frozenset({"duplicate_keys", "ambiguous_links", "empty_manifest"})
+"""Guards that hold changes back until a person acts; a drift check must not pass over them.
+(``protected`` and ``incomplete_read`` describe lasting states, not drift.)"""
+
+
+def _needs_attention(plan: Plan) -> bool:
+    return any(
+        note.kind in _ATTENTION_GUARDS and note.withheld
+        for database in plan.databases
+        for note in database.guards
+    )

@@ -26,6 +26,12 @@ def _ratio(big: float, small: float) -> str:
     return f"{big / small:,.0f}x" if small else "n/a"
 
 
+def _case(name: str) -> str:
+    """``1000-creates`` as ``1,000 creates``."""
+    rows, _, kind = name.partition("-")
+    return f"{int(rows):,} {kind}" if rows.isdigit() else name.replace("-", " ")
+
+
 def _times(wall: float, floor: float) -> str:
     """``1.26x`` of a floor, or what to say when the requests fit in the burst."""
     return f"{wall / floor:.2f}x" if floor > 0 else "within the burst, so without"
@@ -105,7 +111,7 @@ def _headline(report: Doc) -> Iterator[str]:
         )
     for case, result in report.get("apply", {}).get("cases", {}).items():
         yield (
-            f"- Apply of {case.replace('-', ' ')}: {result['writes_per_second']} writes/s against"
+            f"- Apply of {_case(case)}: {result['writes_per_second']} writes/s against"
             f" a limit of {result['rate_limit_rps']:g} requests/s, {result['rate_limited']} 429s;"
             f" wall {_times(result['wall_seconds'], result['floor_seconds'])} its floor."
         )
@@ -215,7 +221,7 @@ def _apply_section(section: Doc) -> Iterator[str]:
     for case, r in section["cases"].items():
         naive = r["naive"]
         yield (
-            f"| {case.replace('-', ' ')} | {r['requests']} | {r['writes']} |"
+            f"| {_case(case)} | {r['requests']} | {r['writes']} |"
             f" {r['writes_per_second']} ({r['rate_limit_rps']:g}) | {r['rate_limited']} |"
             f" {r['wall_seconds']} / {r['floor_seconds']} | {r['cpu_seconds']} |"
             f" {r['peak_rss_mb']:.0f} MB | {'yes' if r['converged'] else '**no**'} |"

@@ -353,7 +353,7 @@ def render_markdown(report: Doc) -> str:
     parts.extend(_notes(report))
     parts.append("## Reproduce\n")
     parts.append(
-        "```\npython benchmarks/run.py                 # everything (25 to 30 minutes)\n"
+        "```\npython benchmarks/run.py                 # everything (20 to 30 minutes)\n"
         "python benchmarks/run.py --only plan     # one scenario: plan, apply, import-export,"
         " resilience\npython benchmarks/run.py --quick          # a smoke run of small sizes\n```\n"
     )

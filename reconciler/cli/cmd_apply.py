@@ -45,7 +45,7 @@ from reconciler.manifest.settings import load_settings
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import Plan, load_plan, make_plan, selected_handles
-from reconciler.render import render_text
+from reconciler.render import render_text, terminal_safe
 
 __all__ = ["command"]
 
@@ -241,9 +241,10 @@ def _report(result: ApplyResult, request: _Request) -> None:
     click.echo(f"Apply: {result.summary()}")
     for outcome in result.failures:
         request_id = f" (request {outcome.request_id})" if outcome.request_id else ""
-        click.echo(f"  failed  {outcome.change.id}: {outcome.message}{request_id}")
+        shown = terminal_safe(f"{outcome.change.id}: {outcome.message}")
+        click.echo(f"  failed  {shown}{request_id}")
     for outcome in result.skipped:
-        click.echo(f"  skipped {outcome.change.id}: {outcome.message}")
+        click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
         undo = _shown(result.undo_path)
         click.echo(f"Undo plan: {undo} (to put back what this apply did: reconciler apply {undo})")

@@ -8,7 +8,7 @@ commands (and by ``apply`` to show what it is about to do).
 from reconciler.plan import Plan
 from reconciler.render.json import render_json
 from reconciler.render.markdown import MARKER, MAX_COMMENT, escape, render_markdown
-from reconciler.render.text import render_text
+from reconciler.render.text import render_text, terminal_safe
 
 __all__ = [
     "FORMATS",
@@ -19,6 +19,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "terminal_safe",
 ]
 
 FORMATS = ("text", "markdown", "json")

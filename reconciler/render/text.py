@@ -28,7 +28,7 @@ from reconciler.render.describe import (
     word_diff,
 )
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "terminal_safe"]
 
 Paint = Callable[[str, str], str]
 
@@ -66,6 +66,11 @@ def _neutralised(text: str, colour: bool) -> str:
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
     return _UNSAFE.sub(shown, text)
+
+
+def terminal_safe(text: str) -> str:
+    """Text from a manifest or from Notion, safe to print: control characters as escapes."""
+    return _neutralised(text, colour=False)
 
 
 def _painter(colour: bool) -> Paint:

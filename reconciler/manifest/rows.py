@@ -60,8 +60,18 @@ def build_rows(
             raw = raw[part]  # type: ignore[index]
         if not isinstance(raw, Mapping):
             continue  # reported by the schema check or the rows_from reader
-        values = _row_values(source, raw, declarations, declared, problems)
-        if values is None:
+        values, valid = _row_values(source, raw, declarations, declared, problems)
+        if not valid:
+            if declarations.key is not None and declarations.key in values:
+                # The row is not built, but its key still counts: a duplicate is reported too.
+                _keyed_row(
+                    handle,
+                    source,
+                    values,
+                    declarations=declarations,
+                    first_seen=first_seen,
+                    problems=problems,
+                )
             continue
         canonical = {
             spec.name: values.get(spec.name, declarations.codecs[spec.name].empty)
@@ -86,8 +96,9 @@ def _row_values(
     declarations: Declarations,
     declared: list[str],
     problems: list[Problem],
-) -> dict[str, JSON] | None:
-    """The canonical values the row sets; None when any of them is wrong (problems added)."""
+) -> tuple[dict[str, JSON], bool]:
+    """The canonical values the row sets (those that are right), and whether all of them are
+    (problems added for the others)."""
     document, path = source.document, source.path
     values: dict[str, JSON] = {}
     valid = True
@@ -131,7 +142,7 @@ def _row_values(
                         problem.hint or f"write a {spec.type} value (see docs/properties.md)",
                     )
                 )
-    return values if valid else None
+    return values, valid
 
 
 def _keyed_row(

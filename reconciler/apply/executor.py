@@ -29,7 +29,6 @@ from itertools import groupby
 
 from reconciler.apply.audit import AuditLog, AuditRecord
 from reconciler.apply.journal import Journal, JournalEntry
-from reconciler.apply.kinds import CREATING_ROWS, SCHEMA_ACTIONS
 from reconciler.apply.outcome import (
     ChangeFinished,
     ChangeOutcome,
@@ -47,6 +46,7 @@ from reconciler.apply.payloads import (
 )
 from reconciler.errors import NotionError, ReconcilerError
 from reconciler.notion.gateway import Gateway, WrittenPage
+from reconciler.plan import CREATING_ROWS, SCHEMA_ACTIONS
 from reconciler.plan.model import Action, Change, DatabasePlan, Plan
 from reconciler.properties import ValueProblem, WorkspaceReferences
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.apply.context import desired_database, desired_state
-from reconciler.apply.kinds import CREATING_ROWS, ROW_ACTIONS
 from reconciler.apply.payloads import relation_keys
 from reconciler.config import Settings
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
+from reconciler.plan import CREATING_ROWS, ROW_ACTIONS
 from reconciler.plan.model import DatabasePlan, Plan
 from reconciler.properties import WorkspaceReferences
 

@@ -24,7 +24,6 @@ from types import TracebackType
 from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.executor import Executor
 from reconciler.apply.journal import Journal
-from reconciler.apply.kinds import CREATING_ROWS
 from reconciler.apply.lock import WorkspaceLock
 from reconciler.apply.outcome import ApplyResult, ProgressListener, Status
 from reconciler.apply.references import plan_references
@@ -34,6 +33,7 @@ from reconciler.apply.undo import undo_plan
 from reconciler.config import Settings
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
+from reconciler.plan import CREATING_ROWS
 from reconciler.plan.model import Plan
 from reconciler.plan.planfile import write_plan
 

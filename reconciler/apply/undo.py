@@ -31,12 +31,12 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.apply.context import desired_database, desired_state
-from reconciler.apply.kinds import ROW_ACTIONS
 from reconciler.apply.outcome import ChangeOutcome, CreatedDatabase, Status
 from reconciler.apply.stale import read_current
 from reconciler.config import Settings
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
+from reconciler.plan import ROW_ACTIONS
 from reconciler.plan.estimate import estimate
 from reconciler.plan.model import (
     Action,

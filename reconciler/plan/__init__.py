@@ -8,6 +8,7 @@ sensitive values for renderers. Used by the CLI, the renderers and the applier.
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.masking import SENSITIVE, masked
 from reconciler.plan.model import (
+    CREATING_ROWS,
     PHASES,
     PLAN_FORMAT,
     ROW_ACTIONS,
@@ -27,6 +28,7 @@ from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_sche
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
+    "CREATING_ROWS",
     "PHASES",
     "PLAN_FORMAT",
     "ROW_ACTIONS",

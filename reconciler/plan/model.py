@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from reconciler.model import JSON
 
 __all__ = [
+    "CREATING_ROWS",
     "PHASES",
     "PLAN_FORMAT",
     "ROW_ACTIONS",
@@ -123,6 +124,9 @@ ROW_ACTIONS = frozenset(
     {Action.CREATE_ROW, Action.RESTORE_ROW, Action.UPDATE_ROW, Action.LINK_ROW, Action.TRASH_ROW}
 )
 """Changes of one row (a page of the data source)."""
+
+CREATING_ROWS = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
+"""Changes after which a row exists live (others may link to it)."""
 
 SCHEMA_ORDER: Mapping[str, int] = {"relation": 1, "rollup": 2, "formula": 2}
 """``Change.order`` of a schema addition or update by the property's type (0 for the others):

@@ -31,11 +31,25 @@ import pytest
 from notion_client import Client
 
 from reconciler.emulator import ROOT_PAGE_ID, Emulator, EmulatorServer
+from reconciler.notion.retry import RetryPolicy
 
-__all__ = ["INTEGRATION", "ROOT_PAGE_ID", "TOKEN", "in_process_client", "tcp_client"]
+__all__ = [
+    "FAST_RETRIES",
+    "INTEGRATION",
+    "ROOT_PAGE_ID",
+    "TOKEN",
+    "in_process_client",
+    "tcp_client",
+]
 
 TOKEN = "secret_reconciler_tests"
 INTEGRATION = "Reconciler Tests"
+
+FAST_RETRIES = RetryPolicy(
+    max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001, in_flight_seconds=0.0
+)
+"""Retries for gateways bound in-process to the emulator: quick, and with nothing to wait out in
+flight (in-process, a request is over when its call returns)."""
 
 # notion-client adds a console handler to its default logger for every Client; one quiet logger
 # for all test clients keeps the output readable (records still reach pytest's capture).

@@ -24,15 +24,11 @@ from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.notion_gateway import NotionGateway
-from reconciler.notion.retry import RetryPolicy
 from reconciler.plan import Plan, make_plan
-from tests.conftest import ROOT_PAGE_ID, TOKEN
+from tests.conftest import FAST_RETRIES, ROOT_PAGE_ID, TOKEN
 
 # The emulator never holds a request after it answered or dropped the connection: nothing is
 # left in flight, so a create is resent as soon as a look-up finds nothing.
-FAST_RETRIES = RetryPolicy(
-    max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001, in_flight_seconds=0.0
-)
 WRITES = (("POST", "/v1/pages"), ("PATCH", "/v1/"), ("POST", "/v1/databases"))
 
 PEOPLE = [

@@ -31,18 +31,13 @@ from reconciler.model import (
     SourceLocation,
 )
 from reconciler.notion.notion_gateway import NotionGateway
-from reconciler.notion.retry import RetryPolicy
+from tests.conftest import FAST_RETRIES
 
 ROOT_PAGE = "00000000-0000-4000-8000-000000000001"
 TASKS_DB = "1d4f6c2a-0b3e-4f5a-8c7d-9e0f1a2b3c4d"
 TASKS_DS = "2e5a7d3b-1c4f-4a6b-9d8e-0f1a2b3c4d5e"
 PROJECTS_DB = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 PROJECTS_DS = "5b2c3d4e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
-# The emulator never holds a request after it answered or dropped the connection: nothing is
-# left in flight, so a create is resent as soon as a look-up finds nothing.
-FAST_RETRIES = RetryPolicy(
-    max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001, in_flight_seconds=0.0
-)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from reconciler.config import RateLimitSettings, Secret
 from reconciler.emulator import Emulator, EmulatorServer
 from reconciler.model import JSON, LiveDatabase
 from reconciler.notion import NotionGateway, RequestStats
-from tests.conftest import TOKEN
+from tests.conftest import FAST_RETRIES, TOKEN
 from tests.notion.conftest import (
-    FAST_RETRIES,
     TASKS_DB,
     TASKS_DS,
     desired_database,

@@ -23,15 +23,9 @@ from reconciler.config import RateLimitSettings, Secret
 from reconciler.emulator import Emulator
 from reconciler.model import LiveState
 from reconciler.notion.notion_gateway import NotionGateway
-from reconciler.notion.retry import RetryPolicy
 from reconciler.plan import Plan
-from tests.conftest import TOKEN
+from tests.conftest import FAST_RETRIES, TOKEN
 from tests.resilience.workspace import ResilienceWorkspace
-
-FAST_RETRIES = RetryPolicy(
-    max_attempts=12, initial_delay=0.001, max_delay=0.01, jitter=0.001, in_flight_seconds=0.0
-)
-"""In-process a request is over when its call returns: nothing stays in flight to wait out."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ import pytest
 from reconciler.config import RateLimitSettings, Secret
 from reconciler.emulator import Emulator, EmulatorServer
 from reconciler.notion.notion_gateway import NotionGateway
-from tests.conftest import TOKEN
-from tests.resilience.conftest import FAST_RETRIES, apply_plan, in_process_gateway
+from tests.conftest import FAST_RETRIES, TOKEN
+from tests.resilience.conftest import apply_plan, in_process_gateway
 from tests.resilience.workspace import ResilienceWorkspace
 
 pytestmark = pytest.mark.resilience

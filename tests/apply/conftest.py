@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from reconciler.apply import ApplyOptions, ApplyResult, ApplySession, ProgressListener
+from reconciler.cli.runtime import LOCAL_USERS
 from reconciler.config import RateLimitSettings, Secret
 from reconciler.emulator import Emulator
 from reconciler.manifest import load_desired_state
@@ -31,20 +32,8 @@ from tests.conftest import FAST_RETRIES, ROOT_PAGE_ID, TOKEN
 # left in flight, so a create is resent as soon as a look-up finds nothing.
 WRITES = (("POST", "/v1/pages"), ("PATCH", "/v1/"), ("POST", "/v1/databases"))
 
-PEOPLE = [
-    {
-        "object": "user",
-        "id": user_id,
-        "name": name,
-        "avatar_url": None,
-        "type": "person",
-        "person": {"email": email},
-    }
-    for user_id, name, email in (
-        ("0000000a-0000-4000-8000-00000000000a", "Ada Lovelace", "ada@example.com"),
-        ("0000000b-0000-4000-8000-00000000000b", "Grace Hopper", "grace@example.com"),
-    )
-]
+PEOPLE = [dict(user) for user in LOCAL_USERS]
+"""Ada, Grace and Alan: the people of a new ``--local`` workspace."""
 
 PROJECTS: dict[str, Any] = {
     "database": "projects",

@@ -18,15 +18,11 @@ x N, latency / N: the same ratio of latency to request slot); the report says so
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -36,6 +32,12 @@ from reconciler.config import RateLimitSettings, Secret
 from reconciler.manifest import load_desired_state
 from reconciler.notion import NotionGateway, bucket_burst
 from reconciler.plan import make_plan
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.scenarios.machine import one_line  # noqa: E402
 
 TOKEN = "secret_benchmark_apply"
 REPORT = Path(__file__).with_name("REPORT-apply.md")
@@ -145,16 +147,6 @@ def report_line(result: dict[str, object]) -> str:
     )
 
 
-def environment() -> str:
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("notion-client", "httpx", "tenacity")
-    )
-    return (
-        f"{dt.date.today().isoformat()}, Python {platform.python_version()},"
-        f" {platform.platform()}, {os.cpu_count()} CPUs, {versions}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
@@ -168,7 +160,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.report:
         with REPORT.open("a", encoding="utf-8") as out:
-            out.write(f"{report_line(result)} <!-- {environment()} -->\n")
+            out.write(f"{report_line(result)} <!-- {one_line()} -->\n")
 
 
 if __name__ == "__main__":

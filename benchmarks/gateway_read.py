@@ -17,21 +17,23 @@ of both sides by N to shorten a run; the floor scales with it and the report say
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
-import os
-import platform
 import resource
 import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 from reconciler.config import RateLimitSettings, Secret, Settings
 from reconciler.model import DesiredDatabase, DesiredState, PropertySpec, SourceLocation
 from reconciler.notion import NotionGateway, bucket_burst
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.scenarios.machine import one_line  # noqa: E402
 
 TOKEN = "secret_benchmark"
 REPORT = Path(__file__).with_name("REPORT-gateway.md")
@@ -158,16 +160,6 @@ def report_line(result: dict[str, object]) -> str:
     )
 
 
-def environment() -> str:
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("notion-client", "httpx", "tenacity")
-    )
-    return (
-        f"{dt.date.today().isoformat()}, Python {platform.python_version()},"
-        f" {platform.platform()}, {os.cpu_count()} CPUs, {versions}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -181,7 +173,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.report:
         with REPORT.open("a", encoding="utf-8") as out:
-            out.write(f"{report_line(result)} <!-- {environment()} -->\n")
+            out.write(f"{report_line(result)} <!-- {one_line()} -->\n")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["PACKAGES", "describe_machine", "load_average"]
+__all__ = ["PACKAGES", "describe_machine", "load_average", "one_line"]
 
 PACKAGES = (
     "notion-reconciler", "notion-client", "httpx", "pyyaml", "jsonschema", "deepdiff", "click",
@@ -87,3 +87,14 @@ def describe_machine(repo: Path) -> dict[str, object]:
         "git_commit": _git_commit(repo),
         "load_average_at_start": load_average(),
     }
+
+
+def one_line() -> str:
+    """Date, Python, platform, cores and the HTTP stack's versions, for a row of a report table."""
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}" for name in ("notion-client", "httpx", "tenacity")
+    )
+    return (
+        f"{dt.date.today().isoformat()}, Python {platform.python_version()},"
+        f" {platform.platform()}, {os.cpu_count()} CPUs, {versions}"
+    )

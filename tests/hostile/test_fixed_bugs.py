@@ -178,11 +178,12 @@ def test_a_csv_cell_problem_points_at_its_line_and_column(tmp_path: Path) -> Non
 
 
 def test_a_multi_line_csv_record_points_at_its_first_line(tmp_path: Path) -> None:
-    """A record spanning lines (a quoted line break) is located at column 1 of its first line."""
+    """A record spanning lines (a quoted line break) is located at column 1 of its first line:
+    both of its problems (the number, and the line break in its key)."""
     csv = 'Name,Estimate\n"two\nlines",three\n'
     problems = problems_of(tmp_path, HEAD + "rows_from: rows.csv\n", {"rows.csv": csv})
-    expected = [("manifests/rows.csv", 2, 1)]
-    assert expected == [(p.file, p.line, p.column) for p in problems]
+    assert [(p.file, p.line, p.column) for p in problems] == [("manifests/rows.csv", 2, 1)] * 2
+    assert [p.message.split(":")[0].split("'")[0] for p in problems] == ["Estimate", "row 1"]
 
 
 # --- dependency order ---------------------------------------------------------------------------

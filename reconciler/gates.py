@@ -222,7 +222,9 @@ def describe_block(decision: GateDecision, command: Sequence[str]) -> str:
     ``command`` is the apply command as given, without approval flags
     (``["reconciler", "apply", "plan.json"]``).
     """
-    lines = [f"{len(decision.held)} change(s) need approval; nothing was written."]
+    held = len(decision.held)
+    needs = "1 change needs" if held == 1 else f"{held} changes need"
+    lines = [f"{needs} approval; nothing was written."]
     if decision.mismatched_checksum is not None:
         lines.append(
             f"--approve {decision.mismatched_checksum} does not match this plan's checksum"

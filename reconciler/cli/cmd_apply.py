@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -35,7 +36,12 @@ from reconciler.apply import (
 )
 from reconciler.cli.cmd_plan import handles_to_read, read_summary
 from reconciler.cli.common import debug_option, reports_errors, use_colour
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    apply_arguments,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.config import Settings
 from reconciler.errors import ApplyError, ApprovalRequired, ManifestError, Problem
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
@@ -45,7 +51,7 @@ from reconciler.manifest.settings import load_settings
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import Plan, load_plan, make_plan, selected_handles
-from reconciler.render import render_text, terminal_safe
+from reconciler.render import plural, render_text, terminal_safe
 
 __all__ = ["command"]
 
@@ -66,14 +72,10 @@ class _Request:
     local_store: str | None
 
     def command(self) -> list[str]:
-        words = ["reconciler", "apply"]
-        if self.local:
-            words.append("--local")
-        if self.local_store:
-            words.extend(["--local-store", self.local_store])
-        for handle in self.databases:
-            words.extend(["--database", handle])
-        return [*words, *self.paths]
+        arguments = apply_arguments(
+            self.paths, self.databases, local=self.local, local_store=self.local_store
+        )
+        return ["reconciler", "apply", *arguments]
 
 
 def _plan_file(paths: Sequence[str]) -> Path | None:
@@ -152,7 +154,7 @@ def _ask_for_approvals(decision: GateDecision, approvals: Approvals) -> Approval
     confirmed = set(approvals.confirmed_databases)
     for handle in decision.promptable_databases:
         held = [h for h in decision.held if h.change.database == handle]
-        click.echo(f"\n{len(held)} change(s) to {handle!r} can lose data:", err=True)
+        click.echo(f"\n{plural(len(held), 'change')} to {handle!r} can lose data:", err=True)
         for item in held:
             what = f"{item.change.action.value} {item.change.target}"
             click.echo(f"  - {item.change_class.value} {what}", err=True)
@@ -191,11 +193,13 @@ def _confirm(plan: Plan, yes: bool, label: str) -> None:
     count = len(plan.changes)
     if not interactive():
         raise ApplyError(
-            f"not applied: {count} change(s) shown above need confirmation and there is no"
-            " terminal to ask on; nothing was written",
+            f"not applied: the {plural(count, 'change')} shown above"
+            f" {'needs' if count == 1 else 'need'} confirmation and there is no terminal to ask"
+            " on; nothing was written",
             hint="rerun with --yes to apply them",
         )
-    if not click.confirm(f"Apply these {count} change(s) to {label}?", default=False, err=True):
+    asked = f"Apply {'this change' if count == 1 else f'these {count} changes'} to {label}?"
+    if not click.confirm(asked, default=False, err=True):
         raise ApplyError("not applied: not confirmed; nothing was written")
 
 
@@ -248,16 +252,17 @@ def _report(result: ApplyResult, request: _Request) -> None:
     if result.undo_path is not None:
         undo = _shown(result.undo_path)
         click.echo(f"Undo plan: {undo} (to put back what this apply did: reconciler apply {undo})")
-    again = " ".join(request.command())
+    again = shlex.join(request.command())
     if result.interrupted:
         raise ApplyError(
-            f"interrupted: {result.count(Status.NOT_STARTED)} change(s) not started; everything"
-            f" sent was recorded in {_shown(result.journal_path or Path())}",
+            f"interrupted: {plural(result.count(Status.NOT_STARTED), 'change')} not started;"
+            f" everything sent was recorded in {_shown(result.journal_path or Path())}",
             hint=f"run `{again}` again to finish: done changes are not sent twice",
         )
     if result.failures or result.skipped:
         raise ApplyError(
-            f"{len(result.failures)} change(s) failed and {len(result.skipped)} were skipped;"
+            f"{plural(len(result.failures), 'change')} failed and {len(result.skipped)}"
+            f" {'was' if len(result.skipped) == 1 else 'were'} skipped;"
             " the others were applied",
             hint=f"fix the cause above and run `{again}` again: done changes are not sent twice",
         )
@@ -415,8 +420,7 @@ def command(
         if desired is not None:
             plan, live = _manifest_plan(workspace.gateway, desired, request)
         assert plan is not None
-        shown = str(request.plan_file) if request.plan_file else None
-        click.echo(render_text(plan, colour=use_colour(), plan_file=shown), nl=False)
+        click.echo(render_text(plan, colour=use_colour()), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return

@@ -7,18 +7,24 @@ JSON with ``--format json``); progress and the request summary go to stderr.
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 
 import click
 
 from reconciler.cli.common import debug_option, reports_errors, use_colour
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    apply_arguments,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.model import DesiredState
 from reconciler.notion.stats import RequestStats
 from reconciler.plan import Plan, make_plan, selected_handles, write_plan
 from reconciler.plan.index import relation_target
-from reconciler.render import FORMATS, render
+from reconciler.render import FORMATS, plural, render
 
 __all__ = ["command", "handles_to_read", "read_summary"]
 
@@ -50,7 +56,7 @@ def _plan_summary(plan: Plan) -> str:
     if plan.is_empty:
         return "No changes."
     classes = ", ".join(f"{n} {cls.value}" for cls, n in counts.items())
-    return f"{sum(counts.values())} changes ({classes}); checksum {plan.checksum}"
+    return f"{plural(sum(counts.values()), 'change')} ({classes}); checksum {plan.checksum}"
 
 
 @click.command(
@@ -135,7 +141,12 @@ def command(
     if out:
         write_plan(plan, Path(out))
         click.echo(f"Saved the plan to {out}", err=True)
-    click.echo(render(plan, fmt, colour=fmt == "text" and use_colour(), plan_file=out), nl=False)
+    # The hint names the saved plan, or else the same manifests (apply plans them again).
+    again = apply_arguments(paths, databases, local=local, local_store=local_store)
+    apply_args = shlex.join([out] if out else again)
+    click.echo(
+        render(plan, fmt, colour=fmt == "text" and use_colour(), apply_args=apply_args), nl=False
+    )
     click.echo(_plan_summary(plan), err=True)
     if detailed_exitcode and (not plan.is_empty or _needs_attention(plan)):
         click.get_current_context().exit(2)

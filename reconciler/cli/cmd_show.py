@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -41,5 +42,8 @@ def command(plan_file: str, fmt: str) -> None:
     """
     plan = load_plan(Path(plan_file))
     click.echo(
-        render(plan, fmt, colour=fmt == "text" and use_colour(), plan_file=plan_file), nl=False
+        render(
+            plan, fmt, colour=fmt == "text" and use_colour(), apply_args=shlex.join([plan_file])
+        ),
+        nl=False,
     )

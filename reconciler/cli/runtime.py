@@ -29,6 +29,7 @@ from reconciler.notion.notion_gateway import NotionGateway
 __all__ = [
     "LOCAL_USERS",
     "Workspace",
+    "apply_arguments",
     "load_manifests",
     "local_store_path",
     "open_workspace",
@@ -72,6 +73,21 @@ def workspace_options(func: F) -> F:
         is_flag=True,
         help="Use the embedded emulated workspace instead of Notion (no token needed).",
     )(func)
+
+
+def apply_arguments(
+    paths: Sequence[str], databases: Sequence[str], *, local: bool, local_store: str | None
+) -> list[str]:
+    """The words after ``reconciler apply`` that apply the same manifests, databases and
+    workspace as a command given these (for the commands the CLI suggests)."""
+    words: list[str] = []
+    if local:
+        words.append("--local")
+    if local_store:
+        words.extend(["--local-store", local_store])
+    for handle in databases:
+        words.extend(["--database", handle])
+    return [*words, *paths]
 
 
 @dataclasses.dataclass(frozen=True)

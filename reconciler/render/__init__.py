@@ -6,6 +6,7 @@ commands (and by ``apply`` to show what it is about to do).
 """
 
 from reconciler.plan import Plan
+from reconciler.render.describe import plural
 from reconciler.render.json import render_json
 from reconciler.render.markdown import MARKER, MAX_COMMENT, escape, render_markdown
 from reconciler.render.text import render_text, terminal_safe
@@ -15,6 +16,7 @@ __all__ = [
     "MARKER",
     "MAX_COMMENT",
     "escape",
+    "plural",
     "render",
     "render_json",
     "render_markdown",
@@ -25,10 +27,10 @@ __all__ = [
 FORMATS = ("text", "markdown", "json")
 
 
-def render(plan: Plan, fmt: str, *, colour: bool = False, plan_file: str | None = None) -> str:
+def render(plan: Plan, fmt: str, *, colour: bool = False, apply_args: str | None = None) -> str:
     """The plan in one of ``FORMATS``."""
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
-        return render_markdown(plan, plan_file=plan_file)
-    return render_text(plan, colour=colour, plan_file=plan_file)
+        return render_markdown(plan, apply_args=apply_args)
+    return render_text(plan, colour=colour, apply_args=apply_args)

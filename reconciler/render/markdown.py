@@ -73,11 +73,13 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    plan: Plan, *, full_plan: str | None = None, plan_file: str | None = None
+    plan: Plan, *, full_plan: str | None = None, apply_args: str | None = None
 ) -> str:
-    """The comment; ``full_plan`` says where the whole plan is when details are cut."""
+    """The comment; ``full_plan`` says where the whole plan is when details are cut, and
+    ``apply_args`` what follows ``reconciler apply`` in the approval command (``plan.json`` when
+    None)."""
     view = masked(plan)
-    head = "".join(_head(view, plan_file))
+    head = "".join(_head(view, apply_args))
     tail = _footer(view)
     budget = MAX_COMMENT - len(head) - len(tail) - _RESERVE
     details, left_out = _details(view, budget)
@@ -94,7 +96,7 @@ def render_markdown(
     return comment
 
 
-def _head(plan: Plan, plan_file: str | None) -> Iterator[str]:
+def _head(plan: Plan, apply_args: str | None) -> Iterator[str]:
     yield f"{MARKER}\n## Notion plan\n\n"
     counts = plan.counts()
     total = sum(counts.values())
@@ -104,7 +106,7 @@ def _head(plan: Plan, plan_file: str | None) -> Iterator[str]:
         classes = ", ".join(f"{counts[cls]} {cls.value}" for cls in ChangeClass)
         yield f"**{plural(total, 'change')}**: {classes}\n\n"
     yield from _table(plan)
-    yield from _approval(plan, plan_file)
+    yield from _approval(plan, apply_args)
     yield from _guards(plan)
     if plan.skipped_databases:
         skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
@@ -137,7 +139,7 @@ def _left_alone(db: DatabasePlan) -> str:
     return ", ".join(parts) or "—"
 
 
-def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
+def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
     gated = needs_approval(plan)
     if not gated:
         return
@@ -147,7 +149,7 @@ def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
         yield f"- **{escape(change.database)}**: {what} ({change.change_class.value})\n"
     if len(gated) > MAX_LISTED:
         yield f"- … and {len(gated) - MAX_LISTED} more\n"
-    target = (plan_file or "plan.json").replace("`", "").replace("\n", " ")
+    target = (apply_args or "plan.json").replace("`", "").replace("\n", " ")
     yield (
         f"\nApprove exactly this plan (checksum `{plan.checksum}`) with:\n\n"
         f"    reconciler apply {target} --approve {plan.checksum}\n\n"

@@ -82,15 +82,20 @@ def _painter(colour: bool) -> Paint:
     return paint
 
 
-def render_text(plan: Plan, *, colour: bool = False, plan_file: str | None = None) -> str:
-    """The plan as terminal text (ANSI colours only when ``colour``)."""
+def render_text(plan: Plan, *, colour: bool = False, apply_args: str | None = None) -> str:
+    """The plan as terminal text (ANSI colours only when ``colour``).
+
+    ``apply_args``: what follows ``reconciler apply`` to apply this plan (a saved plan file, or
+    the manifests' paths and options), shown in the closing hint; None leaves the hint out (the
+    ``apply`` command, which goes on to apply or to say what approval it needs).
+    """
     view = masked(plan)
     paint = _painter(colour)
     lines: list[str] = []
     for database in view.databases:
         lines.extend(_database(view, database, paint))
         lines.append("")
-    lines.extend(_footer(view, paint, plan_file))
+    lines.extend(_footer(view, paint, apply_args))
     return _neutralised("\n".join(lines) + "\n", colour)
 
 
@@ -176,7 +181,7 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff, paint: Paint) -> st
     return f"      {name}: {show_value(plan, db, name, old)} → {show_value(plan, db, name, new)}"
 
 
-def _footer(plan: Plan, paint: Paint, plan_file: str | None) -> Iterator[str]:
+def _footer(plan: Plan, paint: Paint, apply_args: str | None) -> Iterator[str]:
     counts = plan.counts()
     total = tally(tuple(plan.changes))
     if plan.is_empty:
@@ -202,20 +207,20 @@ def _footer(plan: Plan, paint: Paint, plan_file: str | None) -> Iterator[str]:
         f" about {_duration(plan.estimate.seconds)} at {rate}."
     )
     yield f"Checksum: {plan.checksum}"
-    yield from _approval(plan, plan_file)
+    yield from _approval(plan, apply_args)
 
 
-def _approval(plan: Plan, plan_file: str | None) -> Iterator[str]:
-    if plan.is_empty:
+def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
+    if plan.is_empty or apply_args is None:
         return
     gated = needs_approval(plan)
-    target = plan_file or "[plan.json]"
+    target = f"reconciler apply {apply_args}".rstrip()
     if not gated:
-        yield f"Apply with: reconciler apply {target}"
+        yield f"Apply with: {target}"
         return
     verb = "can lose data and needs" if len(gated) == 1 else "can lose data and need"
     yield f"{plural(len(gated), 'change')} {verb} approval; approve exactly this plan with:"
-    yield f"  reconciler apply {target} --approve {plan.checksum}"
+    yield f"  {target} --approve {plan.checksum}"
 
 
 def _duration(seconds: float) -> str:

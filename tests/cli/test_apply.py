@@ -372,3 +372,41 @@ def test_the_suggested_approval_command_works_as_printed(repo: Repo) -> None:
     result = repo.run(*words[1:], "--yes")
     expect_exit(result, 0)
     assert "Apply: 1 done" in result.stdout
+
+
+def test_the_approval_command_a_plan_suggests_works_as_printed(repo: Repo) -> None:
+    """`plan` without a saved plan suggests `reconciler apply <same arguments> --approve X`;
+    run as printed (with --yes, as there is no terminal to confirm on) it applies the plan."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    planned = repo.run("plan", "--database", "tasks", "manifests")
+    expect_exit(planned, 0)
+    lines = planned.stdout.splitlines()
+    asked = lines.index(
+        "1 change can lose data and needs approval; approve exactly this plan with:"
+    )
+    words = shlex.split(lines[asked + 1])
+    checksum_ = planned.stderr.rsplit("checksum ", 1)[1].strip()
+    assert words == [
+        "reconciler", "apply", "--database", "tasks", "manifests", "--approve", checksum_,
+    ]  # fmt: skip
+    result = repo.run(*words[1:], "--yes")
+    expect_exit(result, 0)
+    assert "Apply: 1 done" in result.stdout
+
+
+def test_apply_shows_its_plan_without_suggesting_another_apply(repo: Repo) -> None:
+    """The plan apply shows before it writes ends at the checksum: no `Apply with:` hint."""
+    result = applied(repo)
+    assert "Checksum: " in result.stdout
+    assert "Apply with:" not in result.stdout
+    assert "approve exactly this plan" not in result.stdout
+
+
+def test_one_change_without_a_terminal_is_spelt_in_the_singular(repo: Repo) -> None:
+    """One pending change: `the 1 change shown above needs confirmation`."""
+    applied(repo)
+    repo.write(tasks_with([{**TASKS["rows"][0], "Name": "Renamed"}, *TASKS["rows"][1:]]))
+    result = repo.run("apply")
+    expect_exit(result, 1)
+    assert "not applied: the 1 change shown above needs confirmation" in result.stderr

@@ -60,6 +60,23 @@ def test_a_saved_plan_shows_as_it_was_planned(repo: Path) -> None:
     assert "Saved the plan to plan.json" in planned.stderr
 
 
+def test_the_apply_hint_repeats_the_plans_arguments(repo: Path) -> None:
+    """No saved plan: `Apply with:` names the same workspace, databases and paths (quoted for a
+    shell); a saved plan: its file."""
+    (repo / "my manifests").mkdir()
+    for name in ("people.yaml", "projects.yaml", "tasks.yaml", "data"):
+        (repo / "manifests" / name).rename(repo / "my manifests" / name)
+    result = local("plan", "--database", "people", "my manifests")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Apply with: reconciler apply --local --local-store local.sqlite --database people"
+        " 'my manifests'"
+    )
+    saved = local("plan", "-o", "the plan.json", "my manifests")
+    assert saved.stdout.splitlines()[-1] == "Apply with: reconciler apply 'the plan.json'"
+    assert saved.stderr.splitlines()[-1].startswith("28 changes (28 safe, 0 lossy, 0 destructive)")
+
+
 def test_json_output_is_pure_json_with_masked_values_and_the_read(repo: Path) -> None:
     """--format json: stdout parses; sensitive phones masked; request accounting under `read`."""
     result = local("plan", "--format", "json")

@@ -15,7 +15,7 @@ from tests.render.plans import every_kind_of_change, guarded
 
 def test_text_of_every_kind_of_change(snapshot: SnapshotAssertion) -> None:
     """The terminal rendering of a plan holding every action."""
-    assert render_text(every_kind_of_change(), plan_file="plan.json") == snapshot
+    assert render_text(every_kind_of_change(), apply_args="plan.json") == snapshot
 
 
 def test_text_in_colour(snapshot: SnapshotAssertion) -> None:
@@ -25,7 +25,7 @@ def test_text_in_colour(snapshot: SnapshotAssertion) -> None:
 
 def test_markdown_of_every_kind_of_change(snapshot: SnapshotAssertion) -> None:
     """The pull-request comment of a plan holding every action."""
-    assert render_markdown(every_kind_of_change(), plan_file="plan.json") == snapshot
+    assert render_markdown(every_kind_of_change(), apply_args="plan.json") == snapshot
 
 
 def test_json_of_every_kind_of_change(snapshot: SnapshotAssertion) -> None:

@@ -54,7 +54,7 @@ def test_allow_empty_trashes_everything_but_only_with_approval(team: Team) -> No
     team.write(inventory(0, allow_empty=True))
     since = team.mark()
     blocked = team.expect(BLOCKED, "apply", "--yes")
-    assert "4 change(s) need approval; nothing was written." in blocked.stderr
+    assert "4 changes need approval; nothing was written." in blocked.stderr
     team.wrote_nothing(since)
     team.apply("--allow-destroy")
     assert team.pages("Inventory") == []

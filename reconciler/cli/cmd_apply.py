@@ -251,7 +251,11 @@ def _report(result: ApplyResult, request: _Request) -> None:
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
         undo = _shown(result.undo_path)
-        click.echo(f"Undo plan: {undo} (to put back what this apply did: reconciler apply {undo})")
+        words = apply_arguments(
+            [undo], (), local=request.local, local_store=request.local_store
+        )  # the same workspace
+        back = shlex.join(["reconciler", "apply", *words])
+        click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
     again = shlex.join(request.command())
     if result.interrupted:
         raise ApplyError(

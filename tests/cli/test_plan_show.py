@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 from pathlib import Path
 
@@ -136,3 +137,23 @@ def test_help_shows_examples() -> None:
     """plan --help and show --help end with examples."""
     assert "Examples:" in run("plan", "--help").stdout
     assert "Examples:" in run("show", "--help").stdout
+
+
+def test_the_undo_command_an_apply_prints_works_as_printed(repo: Path) -> None:
+    """A --local apply names its undo plan with the same workspace options; run as printed, it
+    puts the old value back and the next plan shows the edit again."""
+    assert local("apply", "--yes").exit_code == 0
+    tasks = repo / "manifests" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("Status: In progress", "Status: Done", 1), encoding="utf-8")
+    edited = local("apply", "--yes")
+    assert edited.exit_code == 0, edited.stderr
+    line = next(x for x in edited.stdout.splitlines() if x.startswith("Undo plan: "))
+    words = shlex.split(line.split("put back what this apply did: ", 1)[1].rstrip(")"))
+    assert words[:5] == ["reconciler", "apply", "--local", "--local-store", "local.sqlite"]
+    undone = run(*words[1:], "--yes")
+    assert undone.exit_code == 0, undone.stderr
+    assert "Apply: 1 done" in undone.stdout
+    again = local("plan", "--format", "json")
+    changes = [c["id"] for db in json.loads(again.stdout)["databases"] for c in db["changes"]]
+    assert changes == ["tasks/update_row/design-pages"]

@@ -109,7 +109,7 @@ def _difference(
 ) -> str | None:
     """How the row differs from what the plan saw (None: it does not, or only by our write)."""
     if row is None:
-        return "deleted"
+        return "not found: deleted, no longer shared with the integration, or another workspace"
     if unfinished and _values_written(db, change, row, refs, names):
         return None
     if row.in_trash != in_trash:
@@ -198,7 +198,8 @@ def check_stale(
         return
     listed = "\n".join(f"  - {row}" for row in stale)
     raise StalePlanError(
-        f"the plan is stale: {len(stale)} row(s) changed in Notion since it was made;"
+        f"the plan is stale: {len(stale)} {'row' if len(stale) == 1 else 'rows'} changed in"
+        " Notion since it was made;"
         f" nothing was written:\n{listed}",
         hint="make the plan again (reconciler plan -o plan.json), review it and apply that one",
     )

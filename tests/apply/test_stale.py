@@ -57,6 +57,23 @@ def test_a_row_trashed_since_the_plan_is_stale(project: Project) -> None:
     assert not writes(project.emulator, since)
 
 
+def test_a_row_gone_from_the_workspace_is_stale_with_the_likely_causes(project: Project) -> None:
+    """A row the integration cannot find any more (deleted for good, unshared, or a plan made
+    against another workspace) is named with those causes; nothing is written."""
+    plan = planned_update(project)
+    change = next(c for c in plan.changes if c.target == "design-pages")
+    assert change.page_id is not None
+    project.emulator.store.delete(change.page_id)  # what no API call can do: gone for good
+    since = project.mark()
+    with pytest.raises(StalePlanError) as caught:
+        project.apply(plan)
+    assert str(caught.value).startswith("the plan is stale: 1 row changed in Notion")
+    assert f"tasks/design-pages (page {change.page_id}): not found: deleted, no longer shared" in (
+        str(caught.value)
+    )
+    assert not writes(project.emulator, since)
+
+
 def test_an_untouched_row_passes_and_the_plan_applies(project: Project) -> None:
     """Edits to rows the plan does not touch do not make it stale."""
     plan = planned_update(project)

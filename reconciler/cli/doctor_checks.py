@@ -258,7 +258,7 @@ def _database(run: _Run, inspector: Inspector, database: DesiredDatabase) -> Fin
     name = f"database {database.handle}"
     try:
         if database.id is None:
-            return _by_title(inspector, database)
+            return _by_title(inspector, database, local=run.local)
         outline = inspector.outline(database.id, database.data_source)
     except NotionAccessError as error:
         _failed_on(error)
@@ -275,7 +275,7 @@ def _database(run: _Run, inspector: Inspector, database: DesiredDatabase) -> Fin
     return Finding("ok", f"{name}: {outline.title!r} reachable, {count} properties")
 
 
-def _by_title(inspector: Inspector, database: DesiredDatabase) -> Finding:
+def _by_title(inspector: Inspector, database: DesiredDatabase, *, local: bool) -> Finding:
     name = f"database {database.handle}"
     assert database.parent is not None
     page = inspector.page(database.parent)
@@ -289,11 +289,10 @@ def _by_title(inspector: Inspector, database: DesiredDatabase) -> Finding:
             f"{name}: {len(found)} databases titled {database.title!r} under {where}",
             "pin the one to manage with `id:` in the manifest",
         )
-    return Finding(
-        "ok",
-        f"{name}: found by title under {where} ({found[0]})",
-        f"pin it in the manifest: id: {found[0]}",
-    )
+    found_it = f"{name}: found by title under {where} ({found[0]})"
+    if local:  # the local workspace's ids mean nothing in Notion: never pin them
+        return Finding("ok", found_it)
+    return Finding("ok", found_it, f"pin it in the manifest: id: {found[0]}")
 
 
 def _access_problem(run: _Run, name: str, error: NotionAccessError) -> Finding:
@@ -308,6 +307,9 @@ def _access_problem(run: _Run, name: str, error: NotionAccessError) -> Finding:
 
 
 def _capabilities(run: _Run) -> Iterator[Finding]:
+    if run.local:
+        yield Finding("ok", "capabilities: the local workspace's integration has all of them")
+        return
     if run.read_content is True:
         yield Finding("ok", "capability 'Read content': databases could be read")
     yield Finding(

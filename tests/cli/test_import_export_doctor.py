@@ -1125,6 +1125,28 @@ def test_doctor_says_where_a_database_without_id_will_be_created(
     )
 
 
+def test_doctor_never_suggests_pinning_a_local_workspace_id(
+    notion: LocalNotion, repo: Path
+) -> None:
+    """Found by title in the --local workspace: no `id:` tip (local ids mean nothing in Notion),
+    and the local integration's capabilities are not something to go and check."""
+    (repo / "manifests").mkdir()
+    (repo / "manifests" / "todo.yaml").write_text(
+        "database: todo\ntitle: Todo\nproperties: {Name: title}\n", encoding="utf-8"
+    )
+    assert run("apply", "--local", "--yes").exit_code == 0
+
+    result = run("doctor", "--local")
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("✓ database todo: found by"))
+
+    assert result.exit_code == 0
+    assert not lines[at + 1].startswith("    tip:")
+    assert "pin it" not in result.stdout
+    assert "✓ capabilities: the local workspace's integration has all of them" in lines
+    assert "without writing" not in result.stdout
+
+
 def test_doctor_without_a_token_fails_and_still_checks_offline(repo: Path) -> None:
     """No token: ✗ with how to set one; settings, rate limit and state folder still checked."""
     result = run("doctor")

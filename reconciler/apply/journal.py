@@ -2,7 +2,9 @@
 
 The executor writes a ``started`` record before it sends a change and a ``done`` record (with the
 page, database or data source ids it created) when Notion has answered; ``failed`` when Notion
-refused, ``absent`` when a resumed apply found that an unfinished create never happened. Each
+refused, ``absent`` when a resumed apply found that an unfinished create never happened,
+``voided`` when a fresh plan showed that Notion no longer holds what a ``done`` one did (see
+``reconciler.apply.recheck``). Each
 record is one JSON line, written with one ``write`` and ``fsync``'d, so a crash (SIGKILL
 included) loses at most the line being written: a torn last line is ignored on reading and a
 fresh line starts after it.
@@ -33,15 +35,17 @@ __all__ = ["Journal", "JournalEntry", "JournalEvent"]
 
 
 class JournalEvent(enum.StrEnum):
-    """What happened to a change: sent, answered, refused, or found never to have happened."""
+    """What happened to a change: sent, answered, refused, found never to have happened, or
+    found undone since."""
 
     STARTED = "started"
     DONE = "done"
     FAILED = "failed"
     ABSENT = "absent"
+    VOIDED = "voided"
 
 
-_CLOSING = frozenset({JournalEvent.DONE, JournalEvent.ABSENT})
+_CLOSING = frozenset({JournalEvent.DONE, JournalEvent.ABSENT, JournalEvent.VOIDED})
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class Journal:
         self._last[key] = entry
         if entry.event is JournalEvent.DONE:
             self._done[key] = entry
+        elif entry.event is JournalEvent.VOIDED:
+            self._done.pop(key, None)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -188,6 +194,10 @@ class Journal:
     def absent(self, plan: str, change: str) -> None:
         """An unfinished create that a look-up showed never happened."""
         self.record(JournalEntry(plan, change, JournalEvent.ABSENT))
+
+    def voided(self, plan: str, change: str, reason: str) -> None:
+        """A ``done`` change that Notion no longer shows: no longer done (see ``recheck``)."""
+        self.record(JournalEntry(plan, change, JournalEvent.VOIDED, message=redact(reason)))
 
     def close(self) -> None:
         with self._lock:

@@ -24,6 +24,7 @@ __all__ = [
     "ProgressListener",
     "StageStarted",
     "Status",
+    "Voided",
 ]
 
 
@@ -85,6 +86,15 @@ ProgressListener = Callable[[ProgressEvent], None]
 
 
 @dataclass(frozen=True)
+class Voided:
+    """A change an earlier run of the plan recorded done that Notion no longer shows, and why:
+    it is sent again (see ``reconciler.apply.recheck``)."""
+
+    change: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ApplyResult:
     """The outcome of every change of the plan, the requests made and the time taken."""
 
@@ -95,6 +105,8 @@ class ApplyResult:
     interrupted: bool = False
     undo_path: Path | None = None
     journal_path: Path | None = None
+    voided: tuple[Voided, ...] = ()
+    """Changes an earlier run recorded done that Notion no longer shows: sent again."""
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)

@@ -242,6 +242,22 @@ def _shown(path: Path) -> str:
 
 
 def _report(result: ApplyResult, request: _Request) -> None:
+    if result.voided:
+        journal = _shown(result.journal_path or Path())
+        click.echo(
+            f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
+            f" same plan recorded done ({journal}), but Notion no longer shows:",
+            err=True,
+        )
+        groups: dict[tuple[str, str], list[str]] = {}
+        for item in result.voided:
+            database = item.change.split("/", 1)[0]
+            groups.setdefault((database, item.reason), []).append(item.change)
+        for (database, reason), changes in groups.items():
+            listed = ", ".join(change.split("/", 1)[1] for change in changes[:3])
+            more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+            shown = terminal_safe(f"{database}: {listed}{more}: {reason}")
+            click.echo(f"  {shown}", err=True)
     click.echo(f"Apply: {result.summary()}")
     for outcome in result.failures:
         request_id = f" (request {outcome.request_id})" if outcome.request_id else ""

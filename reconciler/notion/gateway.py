@@ -149,6 +149,11 @@ class Gateway(Protocol):
         """The rows of ``live`` outside the trash whose key is one of ``keys``."""
         ...
 
+    def database_exists(self, database_id: str, *, database: str) -> bool:
+        """Whether this database exists outside the trash, read by id (False when Notion says
+        it does not exist or it is in the trash; other errors raise)."""
+        ...
+
     # --- writing -----------------------------------------------------------------------------
 
     def create_database(

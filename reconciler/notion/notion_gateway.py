@@ -175,6 +175,9 @@ class NotionGateway:
     ) -> tuple[LiveRow, ...]:
         return self._reader.find_rows(desired, live, keys)
 
+    def database_exists(self, database_id: str, *, database: str) -> bool:
+        return self._reader.database_exists(database_id, database)
+
     # --- writing -----------------------------------------------------------------------------
 
     def create_database(

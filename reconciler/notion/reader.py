@@ -253,6 +253,22 @@ class LiveReader:
                 return None
             raise
 
+    def database_exists(self, database_id: str, handle: str) -> bool:
+        """Whether the database exists outside the trash (False: Notion answers 404, or it is in
+        the trash; any other error is raised)."""
+        subject = Subject(f"database {database_id}", database=handle)
+        try:
+            database = self._api.request(
+                endpoints.RETRIEVE_DATABASE,
+                lambda c: c.databases.retrieve(database_id),
+                subject,
+            )
+        except NotionAccessError as error:
+            if error.status == 404:
+                return False
+            raise
+        return not database.in_trash()
+
     def retrieve_data_source(self, data_source_id: str, handle: str | None) -> Body:
         return self._api.request(
             endpoints.RETRIEVE_DATA_SOURCE,

@@ -154,6 +154,14 @@ class Project:
         plan, live = self.plan()
         return self.apply(plan, live=live)
 
+    def planned_estimate_change(self) -> tuple[Plan, LiveState]:
+        """Converge, then plan design-pages' estimate from 5 to 8 (one update)."""
+        self.converge()
+        tasks = copy.deepcopy(TASKS)
+        tasks["rows"][1]["Estimate"] = 8
+        self.write(tasks)
+        return self.plan()
+
     def mark(self) -> int:
         """The emulator's request count now, for ``writes(since=...)``."""
         return len(self.emulator.requests())

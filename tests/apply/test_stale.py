@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from reconciler.apply import Journal, Status
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON
 from reconciler.plan import Plan
-from tests.apply.conftest import TASKS, Project, writes
+from tests.apply.conftest import Project, writes
 
 
 def planned_update(project: Project) -> Plan:
     """Converge, then plan an estimate change of design-pages (the saved plan)."""
-    project.converge()
-    tasks = copy.deepcopy(TASKS)
-    tasks["rows"][1]["Estimate"] = 8
-    project.write(tasks)
-    plan, _ = project.plan()
-    return plan
+    return project.planned_estimate_change()[0]
 
 
 def edit_in_notion(project: Project, key: str, properties: dict[str, JSON]) -> None:

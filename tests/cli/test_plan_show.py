@@ -157,3 +157,19 @@ def test_the_undo_command_an_apply_prints_works_as_printed(repo: Path) -> None:
     again = local("plan", "--format", "json")
     changes = [c["id"] for db in json.loads(again.stdout)["databases"] for c in db["changes"]]
     assert changes == ["tasks/update_row/design-pages"]
+
+
+def test_a_deleted_local_workspace_is_filled_again_by_the_next_apply(repo: Path) -> None:
+    """Deleting the --local file and applying again re-creates everything (the journal's
+    records of the first apply are set aside, and the notice says so)."""
+    assert local("apply", "--yes").exit_code == 0
+    (repo / "local.sqlite").unlink()
+
+    again = local("apply", "--yes")
+
+    assert again.exit_code == 0, again.stderr
+    assert "Apply: 28 done, 0 already done" in again.stdout
+    assert "Sent again: 28 changes that an earlier apply of this same plan recorded done" in (
+        again.stderr
+    )
+    assert "No changes" in local("plan").stdout

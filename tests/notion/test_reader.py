@@ -509,3 +509,18 @@ def test_a_relation_of_130_pages_is_read_in_two_property_item_pages(
         ({"page_id": page} for page in created), key=lambda t: t["page_id"]
     )
     assert len(recorder.matching("GET", "/properties/")) == 2
+
+
+def test_database_exists_by_id_outside_the_trash_only(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """database_exists: True for a database, False for an unknown id or one in the trash."""
+    seed_tasks(emu)
+    seed_database(emu, PROJECTS_DB, PROJECTS_DS, "Projects", {"Name": {"type": "title"}},
+                  in_trash=True)  # fmt: skip
+    gateway, _ = connect()
+    unknown = "9f9f9f9f-0000-4000-8000-000000000000"
+    assert [
+        gateway.database_exists(database_id, database="tasks")
+        for database_id in (TASKS_DB, unknown, PROJECTS_DB)
+    ] == [True, False, False]

@@ -259,6 +259,13 @@ def _report(result: ApplyResult, request: _Request) -> None:
             shown = terminal_safe(f"{database}: {listed}{more}: {reason}")
             click.echo(f"  {shown}", err=True)
     click.echo(f"Apply: {result.summary()}")
+    if result.outcomes and result.count(Status.ALREADY_DONE) == len(result.outcomes):
+        journal = _shown(result.journal_path or Path())
+        click.echo(
+            f"Every change of this plan was applied before (recorded in {journal}); nothing was"
+            " sent. To see what differs in Notion now, plan again.",
+            err=True,
+        )
     for outcome in result.failures:
         request_id = f" (request {outcome.request_id})" if outcome.request_id else ""
         shown = terminal_safe(f"{outcome.change.id}: {outcome.message}")

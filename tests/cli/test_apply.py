@@ -249,6 +249,10 @@ def test_applying_a_finished_plan_again_writes_nothing(repo: Repo) -> None:
     since = repo.mark()
     result = applied(repo, "plan.json")
     assert "0 done, 12 already done" in result.stdout
+    assert (
+        "Every change of this plan was applied before (recorded in .reconciler/journal.jsonl)"
+        in (result.stderr)
+    )
     assert not repo.writes_since(since)
 
 

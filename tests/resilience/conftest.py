@@ -23,6 +23,7 @@ from reconciler.config import RateLimitSettings, Secret
 from reconciler.emulator import Emulator
 from reconciler.model import LiveState
 from reconciler.notion.notion_gateway import NotionGateway
+from reconciler.notion.retry import RetryPolicy
 from reconciler.plan import Plan
 from tests.conftest import FAST_RETRIES, TOKEN
 from tests.resilience.workspace import ResilienceWorkspace
@@ -63,16 +64,19 @@ class SentRequests(httpx.BaseTransport):
 
 
 def in_process_gateway(
-    emulator: Emulator, *, transport: httpx.BaseTransport | None = None
+    emulator: Emulator,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy = FAST_RETRIES,
 ) -> NotionGateway:
     """A gateway bound in-process to the emulator (through ``transport`` if given), rate limit
-    off, fast retries."""
+    off, fast retries (``retry``)."""
     client = httpx.Client(transport=transport or httpx.WSGITransport(app=emulator))
     return NotionGateway(
         Secret(TOKEN),
         base_url="http://127.0.0.1:8787",
         rate_limit=RateLimitSettings(rps=0),
-        retry=FAST_RETRIES,
+        retry=retry,
         http_client=client,
     )
 

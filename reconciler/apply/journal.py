@@ -13,6 +13,10 @@ Records are keyed by plan checksum and change id (``tasks/create_row/write-docs`
 ``started`` (or ``failed``) without a later ``done`` or ``absent`` is *unfinished*: its outcome
 is unknown, and a create among them is looked up by key before anything is sent again. Used by
 ``reconciler.apply.session``; one journal per workspace state folder, guarded by the apply lock.
+
+A journal past ``COMPACT_ABOVE_BYTES`` is compacted when opened (under the lock): the last record
+of each change, for the plans with an unfinished change and the ``KEEP_PLANS`` most recent ones,
+written to a new file that atomically replaces the old one.
 """
 
 from __future__ import annotations
@@ -46,6 +50,13 @@ class JournalEvent(enum.StrEnum):
 
 
 _CLOSING = frozenset({JournalEvent.DONE, JournalEvent.ABSENT, JournalEvent.VOIDED})
+
+COMPACT_ABOVE_BYTES = 16 * 1024 * 1024
+"""A journal larger than this is compacted when opened (about 90,000 records)."""
+
+KEEP_PLANS = 20
+"""Plans whose records survive compaction besides those with unfinished changes: the most recent.
+An older saved plan applied again is refused as stale instead (its rows exist), never repeated."""
 
 
 @dataclass(frozen=True)
@@ -116,15 +127,24 @@ def _read(path: Path) -> Iterator[JournalEntry]:
 class Journal:
     """An append-only, fsync'd JSON-lines journal; thread-safe."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        compact_above: int = COMPACT_ABOVE_BYTES,
+        keep_plans: int = KEEP_PLANS,
+    ) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._last: dict[tuple[str, str], JournalEntry] = {}
         self._done: dict[tuple[str, str], JournalEntry] = {}
+        self._plans: dict[str, None] = {}  # every plan, the most recently written last
         for entry in _read(path):
             self._remember(entry)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size > compact_above:
+                self._compact(keep_plans)
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
             raise ApplyError(
@@ -134,7 +154,39 @@ class Journal:
         if path.stat().st_size and not path.read_bytes().endswith(b"\n"):
             os.write(self._fd, b"\n")  # end a torn line so the next record stands alone
 
+    def _compact(self, keep_plans: int) -> None:
+        """Rewrite the journal with the last record of each change of the plans still needed:
+        those with an unfinished change, and the ``keep_plans`` most recent. Atomic: the new file
+        replaces the old one only once it is complete and on disk."""
+        plans = list(self._plans)  # least recently written first
+        keep = set(plans[-keep_plans:]) if keep_plans > 0 else set()
+        keep |= {e.plan for e in self._last.values() if e.event not in _CLOSING}
+        by_plan: dict[str, list[JournalEntry]] = {}
+        for (plan, _change), entry in self._last.items():
+            if plan in keep:
+                by_plan.setdefault(plan, []).append(entry)
+        kept = [entry for plan in plans for entry in by_plan.get(plan, ())]
+        text = "".join(canonical_json(entry.to_json()) + "\n" for entry in kept)
+        partial = self.path.with_name(self.path.name + ".compacting")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        partial.replace(self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+        self._last, self._done, self._plans = {}, {}, {}
+        for entry in kept:
+            self._remember(entry)
+
     def _remember(self, entry: JournalEntry) -> None:
+        self._plans.pop(entry.plan, None)
+        self._plans[entry.plan] = None
         key = (entry.plan, entry.change)
         self._last[key] = entry
         if entry.event is JournalEvent.DONE:

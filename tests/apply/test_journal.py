@@ -89,3 +89,82 @@ def test_lines_that_are_not_records_are_skipped(tmp_path: Path) -> None:
     journal = Journal(path)
     assert not journal.unfinished()
     journal.close()
+
+
+def test_a_voided_change_is_no_longer_done_after_reopening(tmp_path: Path) -> None:
+    """voided: done no more, and not unfinished either (it is settled: to be sent again)."""
+    path = tmp_path / "journal.jsonl"
+    journal = Journal(path)
+    journal.finished(PLAN, "tasks/create_row/a", page_id="p-a")
+    journal.voided(PLAN, "tasks/create_row/a", "the row it created is gone")
+    journal.close()
+    reopened = Journal(path)
+    assert (reopened.done(PLAN), reopened.unfinished()) == ({}, ())
+    reopened.close()
+
+
+def plan_id(n: int) -> str:
+    return f"{n:04x}" * 16
+
+
+def test_a_large_journal_keeps_recent_and_unfinished_plans_when_compacted(tmp_path: Path) -> None:
+    """Past the size limit, opening keeps the last record of each change of the plans with an
+    unfinished change and of the most recent ones; the rest is gone; the file stays valid."""
+    path = tmp_path / "journal.jsonl"
+    journal = Journal(path)
+    journal.started(plan_id(0), "tasks/create_row/in-flight")  # unfinished: must survive
+    for n in range(1, 8):
+        for row in range(3):
+            journal.started(plan_id(n), f"tasks/create_row/r{row}")
+            journal.finished(plan_id(n), f"tasks/create_row/r{row}", page_id=f"p{n}-{row}")
+    journal.finished(plan_id(2), "tasks/update_row/late")  # plan 2 written to recently
+    journal.close()
+    before = path.stat().st_size
+
+    compacted = Journal(path, compact_above=1000, keep_plans=3)
+
+    assert [(e.plan, e.change) for e in compacted.unfinished()] == [
+        (plan_id(0), "tasks/create_row/in-flight")
+    ]
+    survivors = [n for n in range(1, 8) if compacted.done(plan_id(n))]
+    assert survivors == [2, 6, 7]
+    assert compacted.done(plan_id(7))["tasks/create_row/r2"].page_id == "p7-2"
+    assert len(compacted.done(plan_id(2))) == 4
+    compacted.finished(plan_id(8), "tasks/update_row/x")
+    compacted.close()
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert path.stat().st_size < before / 2
+    assert len(records) == 1 + 3 + 4 + 3 + 1
+    assert not (tmp_path / "journal.jsonl.compacting").exists()
+    again = Journal(path, compact_above=10**9)
+    assert [n for n in range(1, 9) if again.done(plan_id(n))] == [2, 6, 7, 8]
+    again.close()
+
+
+def test_a_journal_under_the_limit_is_left_as_it_is(tmp_path: Path) -> None:
+    """Below the size limit the file is not rewritten."""
+    path = tmp_path / "journal.jsonl"
+    journal = Journal(path)
+    for n in range(5):
+        journal.finished(plan_id(n), "tasks/update_row/a")
+    journal.close()
+    before = path.read_bytes()
+    Journal(path, keep_plans=1).close()
+    assert path.read_bytes() == before
+
+
+def test_a_compaction_cut_short_leaves_the_journal_whole(tmp_path: Path) -> None:
+    """A crash while compacting leaves a partial `.compacting` file and the journal intact: the
+    next open ignores the leftover and compacts again."""
+    path = tmp_path / "journal.jsonl"
+    journal = Journal(path)
+    for n in range(4):
+        journal.finished(plan_id(n), "tasks/update_row/a")
+    journal.close()
+    (tmp_path / "journal.jsonl.compacting").write_text('{"plan": "torn')
+
+    reopened = Journal(path, compact_above=10, keep_plans=2)
+
+    assert [n for n in range(4) if reopened.done(plan_id(n))] == [2, 3]
+    assert not (tmp_path / "journal.jsonl.compacting").exists()
+    reopened.close()

@@ -52,6 +52,7 @@ class Failure:
     maybe_performed: bool = False  # a write may have been applied despite the failure
     retry_after: float | None = None
     unexpected: bool = False  # a success status whose body is not JSON
+    connect: bool = False  # no connection could be opened (network, proxy, base URL)
 
     @property
     def conflict(self) -> bool:
@@ -142,7 +143,10 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure("timeout", "the request timed out", transient=True, maybe_performed=True)
     if isinstance(exc, httpx.ConnectError):
         # The connection never opened: nothing was sent.
-        return Failure("dropped", "could not connect to the Notion API", transient=True)
+        reason = f" ({exc})" if str(exc) else ""
+        return Failure(
+            "dropped", f"could not connect to the Notion API{reason}", transient=True, connect=True
+        )
     if isinstance(exc, httpx.TransportError):
         return Failure(
             "dropped",
@@ -234,10 +238,21 @@ def _validation_message(failure: Failure, subject: Subject) -> str:
 
 def exhausted(failure: Failure, endpoint: str, subject: Subject, attempts: int) -> NotionError:
     """The error once retries are used up on transient failures."""
+    if failure.connect:
+        hint = (
+            "check the network connection and any proxy (HTTPS_PROXY), and NOTION_BASE_URL if it"
+            " is set; `reconciler doctor` tries the connection (an apply resumes where it stopped)"
+        )
+    elif failure.status == 429:
+        hint = (
+            "Notion kept rate-limiting: lower rate_limit.rps in reconciler.yaml, or share the"
+            " budget with the other tools using this token through rate_limit.redis_url"
+        )
+    else:
+        hint = "Notion is unavailable; try again later (an apply resumes where it stopped)"
     return _error(
         NotionUnavailableError,
         failure,
         f"{endpoint} for {subject.what} failed {attempts} times; last: {failure.describe()}",
-        "Notion is unavailable or rate-limiting; try again later (an apply resumes where it"
-        " stopped), or lower rate_limit.rps in reconciler.yaml",
+        hint,
     )

@@ -97,6 +97,7 @@ def test_connection_refused_is_transient_but_nothing_was_sent() -> None:
     failure = classify(httpx.ConnectError("Connection refused", request=request))
     assert failure is not None
     assert (failure.transient, failure.maybe_performed) == (True, False)
+    assert failure.message == "could not connect to the Notion API (Connection refused)"
 
 
 def test_validation_errors_and_other_exceptions_are_not_retried() -> None:
@@ -160,3 +161,18 @@ def test_exhausted_retries_are_notion_unavailable_with_the_last_failure() -> Non
         "POST /v1/pages for a new row failed 8 times; last: 503 service_unavailable:"
         " Notion is unavailable"
     )
+
+
+def test_exhausted_retries_hint_at_what_to_do_about_their_cause() -> None:
+    """Unreachable: the network, proxy and base URL; rate-limited: the rate; 5xx: wait."""
+    unreachable = Failure("dropped", "could not connect", transient=True, connect=True)
+    limited = Failure("429", "slow down", status=429, code="rate_limited", transient=True)
+    down = Failure("503", "unavailable", status=503, transient=True)
+    hints = [
+        exhausted(failure, "GET /v1/users", Subject("the users list"), 8).hint or ""
+        for failure in (unreachable, limited, down)
+    ]
+    assert "HTTPS_PROXY" in hints[0]
+    assert "NOTION_BASE_URL" in hints[0]
+    assert "rate_limit.rps" in hints[1]
+    assert hints[2].startswith("Notion is unavailable; try again later")

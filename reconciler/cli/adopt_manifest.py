@@ -26,6 +26,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
+from reconciler.render import plural
 
 __all__ = ["Adoption", "ImportedManifest", "handle_for", "schema_reference", "write_manifests"]
 
@@ -347,7 +348,8 @@ def _left_out_rows(shape: _Shape) -> str:
     if key.repeated:
         problems.append(f"{key.repeated} sharing their {key.name} with another row")
     return _comment(
-        f"Left out: {len(key.left_out)} rows the key cannot identify ({', '.join(problems)}):"
+        f"Left out: {plural(len(key.left_out), 'row')} the key cannot identify"
+        f" ({', '.join(problems)}):"
         f" {', '.join(listed)}{tail}. With `prune` off they are kept as they are; give each a"
         f" unique {key.name} in Notion and import again to manage them."
     )
@@ -360,7 +362,7 @@ def _review(shape: _Shape) -> tuple[str, ...]:
     if shape.left_out:
         notes.append(f"not declared: {', '.join(shape.left_out)}")
     if shape.key is not None and shape.key.left_out:
-        notes.append(f"{len(shape.key.left_out)} rows left out (empty or repeated key)")
+        notes.append(f"{plural(len(shape.key.left_out), 'row')} left out (empty or repeated key)")
     return tuple(notes)
 
 

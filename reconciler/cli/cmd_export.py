@@ -23,6 +23,7 @@ from reconciler.cli.export_rows import yaml_text as rows_yaml
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
 from reconciler.model import DesiredState, LiveRow, LiveState
+from reconciler.render import plural
 
 __all__ = ["PROGRESS_FROM_ROWS", "command"]
 
@@ -154,7 +155,7 @@ def command(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
         if _is_terminal():
-            click.echo(f"Reading {len(desired.databases)} databases...", err=True)
+            click.echo(f"Reading {plural(len(desired.databases), 'database')}...", err=True)
         live = workspace.gateway.read_state(desired)
     tables, missing = _tables(desired, live)
     _emit(chosen, output, tables, _naming(live))

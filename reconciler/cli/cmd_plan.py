@@ -125,7 +125,9 @@ def command(
     with open_workspace(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
-        click.echo(f"Reading {len(to_read)} databases from {workspace.label} ...", err=True)
+        click.echo(
+            f"Reading {plural(len(to_read), 'database')} from {workspace.label} ...", err=True
+        )
         started = time.monotonic()
         live = workspace.gateway.read_state(desired, to_read)
         stats = workspace.gateway.stats()

@@ -42,6 +42,7 @@ __all__ = [
     "show_value",
     "tally",
     "text_pair",
+    "trashed_title",
     "word_diff",
 ]
 
@@ -202,6 +203,18 @@ def row_values(database: DatabasePlan, change: Change) -> Iterator[tuple[str, JS
     for name in in_declared_order(database, values):
         if name != "in_trash":
             yield name, values[name]
+
+
+def trashed_title(database: DatabasePlan, change: Change) -> tuple[str, JSON] | None:
+    """A trashed row's title, so that reviewers see what goes (None: not a trash, no title, or
+    the title is the key and already in the headline)."""
+    if change.action is not Action.TRASH_ROW or not change.before:
+        return None
+    for prop in database.properties:
+        if prop.type == "title" and prop.name != database.key:
+            value = change.before.get(prop.name)
+            return (prop.name, value) if value else None
+    return None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from reconciler.render.describe import (
     show_value,
     tally,
     text_pair,
+    trashed_title,
     word_diff,
 )
 
@@ -212,6 +213,8 @@ def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
     if change.action is Action.CREATE_ROW:
         for name, value in row_values(db, change):
             yield f"  - {escape(name)}: {escape(show_value(plan, db, name, value))}\n"
+    elif (title := trashed_title(db, change)) is not None:
+        yield f"  - {escape(title[0])}: {escape(show_value(plan, db, *title))}\n"
     elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
         for diff in change.diffs:
             yield f"  - {escape(diff.path)}: {_row_diff(plan, db, diff)}\n"

@@ -25,6 +25,7 @@ from reconciler.render.describe import (
     show_value,
     tally,
     text_pair,
+    trashed_title,
     word_diff,
 )
 
@@ -141,9 +142,10 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
         declared = in_declared_order(db, properties) if isinstance(properties, dict) else []
         names = ", ".join(declared)
         yield f"      with {names}"
-    elif change.action in (Action.CREATE_ROW, Action.TRASH_ROW):
-        if change.action is Action.CREATE_ROW:
-            yield from _values(plan, db, change)
+    elif change.action is Action.CREATE_ROW:
+        yield from _values(plan, db, change)
+    elif (title := trashed_title(db, change)) is not None:
+        yield f"      {title[0]}: {show_value(plan, db, *title)}"
     elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
         yield from (_row_diff(plan, db, diff, paint) for diff in change.diffs)
     elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS):

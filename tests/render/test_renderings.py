@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from reconciler.plan import plan_schema
+from reconciler.plan import Action, plan_schema
 from reconciler.render import MARKER, MAX_COMMENT, render_json, render_markdown, render_text
+from reconciler.render.describe import trashed_title
 from tests.render.plans import every_kind_of_change, guarded
 
 
@@ -67,3 +69,13 @@ def test_a_comment_too_long_is_cut_at_whole_changes(snapshot: SnapshotAssertion)
 def test_truncation_is_deterministic() -> None:
     """The same plan is cut at the same place."""
     assert render_markdown(guarded(rows=3000)) == render_markdown(guarded(rows=3000))
+
+
+def test_a_trashed_rows_title_is_shown_unless_it_is_the_key() -> None:
+    """What a trash loses is named by its title; a title that is the key is in the headline."""
+    plan = every_kind_of_change()
+    tasks = plan.database("tasks")
+    assert tasks is not None
+    trash = next(c for c in tasks.changes if c.action is Action.TRASH_ROW)
+    assert trashed_title(tasks, trash) == ("Name", "An old task")
+    assert trashed_title(dataclasses.replace(tasks, key="Name"), trash) is None

@@ -40,6 +40,7 @@ __all__ = [
     "NotionValidationError",
     "PlanError",
     "PlanFileError",
+    "PlanProblems",
     "Problem",
     "ReconcilerError",
     "StalePlanError",
@@ -136,6 +137,23 @@ class UnexpectedResponseError(NotionError):
 
 class PlanError(ReconcilerError):
     """A plan cannot be computed from these inputs."""
+
+
+class PlanProblems(PlanError):
+    """Manifest values that cannot be planned against this workspace (an e-mail no user has, a
+    relation key no row has): every one of the run, sorted by file and line. One problem reads
+    as a plain ``PlanError`` (its message and hint); several are listed, each with its hint."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = tuple(sorted(problems))
+        if len(self.problems) == 1:
+            (only,) = self.problems
+            where = f"{only.file}:{only.line}:{only.column}: " if only.line else ""
+            super().__init__(f"{where}{only.message}", hint=only.hint or None)
+            return
+        body = "\n".join(str(p) for p in self.problems)
+        count = len(self.problems)
+        super().__init__(f"{count} values in the manifests cannot be planned:\n{body}")
 
 
 class PlanFileError(ReconcilerError):

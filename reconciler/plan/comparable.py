@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reconciler.errors import PlanError
+from reconciler.errors import PlanProblems, Problem
 from reconciler.model import (
     JSON,
     DesiredDatabase,
@@ -25,7 +25,7 @@ from reconciler.model import (
 from reconciler.plan.matching import matched_properties
 from reconciler.properties import References, ValueProblem, codec_for
 
-__all__ = ["Comparable", "RowLayout", "is_cleared"]
+__all__ = ["Comparable", "RowLayout", "is_cleared", "row_problem"]
 
 
 def is_cleared(old: JSON, new: JSON) -> bool:
@@ -42,6 +42,13 @@ class Comparable:
 
     values: Mapping[str, JSON]
     hash: str
+
+
+def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str) -> Problem:
+    """A value of a manifest row that cannot be planned, where the row is written."""
+    where = row.location
+    text = f"database {handle!r}, row {row.key!r}, property {name!r}: {message}"
+    return Problem(where.file, where.line, where.column, text, hint)
 
 
 @dataclass(frozen=True)
@@ -66,19 +73,26 @@ class RowLayout:
         return cls(desired.handle, specs, names)
 
     def desired(self, row: DesiredRow, refs: References) -> Comparable:
-        """The manifest row resolved (e-mails to ids); a value that cannot be is a PlanError."""
+        """The manifest row resolved (e-mails to ids); values that cannot be are PlanProblems
+        (all of the row's)."""
+        values, problems = self.resolve(row, refs)
+        if problems:
+            raise PlanProblems(problems)
+        return Comparable(values, content_hash(values))
+
+    def resolve(self, row: DesiredRow, refs: References) -> tuple[dict[str, JSON], list[Problem]]:
+        """The values of the row that resolve, and a problem for each one that does not."""
         values: dict[str, JSON] = {}
+        problems: list[Problem] = []
         for spec in self.specs:
             value = row.values.get(spec.name, codec_for(spec.type).empty)
             try:
                 values[spec.name] = codec_for(spec.type).resolve_desired(value, spec.config, refs)
             except ValueProblem as problem:
-                raise PlanError(
-                    f"{row.location}: database {self.handle!r}, row {row.key!r}, property"
-                    f" {spec.name!r}: {problem.message}",
-                    hint=problem.hint or None,
-                ) from None
-        return Comparable(values, content_hash(values))
+                problems.append(
+                    row_problem(self.handle, row, spec.name, problem.message, problem.hint)
+                )
+        return values, problems
 
     def live(self, row: LiveRow, refs: References) -> Comparable:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""

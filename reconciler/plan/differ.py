@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 
-from reconciler.errors import PlanError
+from reconciler.errors import PlanError, PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
@@ -68,18 +68,26 @@ def make_plan(
         )
     refs = WorkspaceReferences.from_live(live)
     index = RowIndex.build(desired, live, planned)
-    plans = tuple(
-        _database_plan(db, live.databases[db.handle], refs, index, desired.databases)
-        for db in desired.databases
-        if db.handle in planned
-    )
+    plans: list[DatabasePlan] = []
+    problems: list[Problem] = []
+    for db in desired.databases:
+        if db.handle not in planned:
+            continue
+        try:
+            plans.append(
+                _database_plan(db, live.databases[db.handle], refs, index, desired.databases)
+            )
+        except PlanProblems as unplannable:
+            problems.extend(unplannable.problems)  # every database's problems at once
+    if problems:
+        raise PlanProblems(problems)
     related = tuple(
         _related_plan(db, live.databases[db.handle])
         for db in desired.databases
         if db.handle not in planned and _is_related(live.databases.get(db.handle))
     )
     draft = Plan(
-        databases=plans,
+        databases=tuple(plans),
         estimate=estimate(plans, requests_per_second),
         checksum="",
         notion_version=desired.settings.notion_version,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
 
-from reconciler.errors import PlanError
-from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow
-from reconciler.plan.comparable import Comparable, RowLayout, is_cleared
+from reconciler.errors import PlanProblems, Problem
+from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
+from reconciler.plan.comparable import Comparable, RowLayout, is_cleared, row_problem
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Action, Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
@@ -85,22 +85,31 @@ class _Rows:
                 kept.add(name)
         return kept
 
-    def check_relations(self, row: DesiredRow, values: Mapping[str, JSON]) -> None:
-        """Every relation key names a row that exists after the apply, or a PlanError."""
+    def relation_problems(self, row: DesiredRow, values: Mapping[str, JSON]) -> list[Problem]:
+        """A problem for each relation key that names no row existing after the apply."""
+        problems: list[Problem] = []
         for spec in self.layout.specs:
             target = relation_target(spec.config) if spec.type == "relation" else None
             value = values.get(spec.name)
             if target is None or not isinstance(value, list):
                 continue
-            for item in value:
-                if isinstance(item, str) and not self.index.will_exist(target, item):
-                    raise PlanError(
-                        f"{row.location}: database {self.handle!r}, row {row.key!r}, property"
-                        f" {spec.name!r}: no row of {target!r} has the key {item!r}",
-                        hint=f"add a row with the key {item!r} to the {target!r} manifest or"
-                        f" fix the key; when {target!r} is left out with --database, plan it"
-                        " too",
-                    )
+            missing = [
+                item
+                for item in value
+                if isinstance(item, str) and not self.index.will_exist(target, item)
+            ]
+            problems.extend(
+                row_problem(
+                    self.handle,
+                    row,
+                    spec.name,
+                    f"no row of {target!r} has the key {item!r}",
+                    f"add a row with the key {item!r} to the {target!r} manifest or fix the key;"
+                    f" when {target!r} is left out with --database, plan it too",
+                )
+                for item in missing
+            )
+        return problems
 
 
 def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[FieldDiff]:
@@ -243,12 +252,17 @@ def row_changes(
     match = index.match(desired.handle)
     changes: list[Change] = []
     managed = 0
+    problems: list[Problem] = []
     for row in desired.rows:
         if row.key in match.duplicates:
             managed += len(match.duplicates[row.key])
             continue
-        want = layout.desired(row, refs)
-        rows.check_relations(row, want.values)
+        values, unresolved = layout.resolve(row, refs)
+        unresolved.extend(rows.relation_problems(row, values))
+        if unresolved:
+            problems.extend(unresolved)  # go on: every row's problems at once
+            continue
+        want = Comparable(values, content_hash(values))
         live = match.by_key.get(row.key)
         if live is not None:
             managed += 1
@@ -257,6 +271,8 @@ def row_changes(
             changes.extend(_restore(rows, row, want, match.trashed[row.key]))
         else:
             changes.extend(_create(rows, row, want))
+    if problems:
+        raise PlanProblems(problems)
     leftovers = _leftovers(match, {row.key for row in desired.rows})
     ambiguous = tuple(rows.ambiguous)
     if desired.prune:

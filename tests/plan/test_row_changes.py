@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from reconciler.errors import PlanError
+from reconciler.errors import PlanError, PlanProblems
 from reconciler.plan import Action, ChangeClass, FieldDiff
 from reconciler.plan import rows as rows_module
 from tests.plan.world import (
@@ -90,6 +90,23 @@ def test_a_relation_key_without_a_target_row_is_a_plan_error() -> None:
         world.plan()
     assert "no row of 'projects' has the key 'Mobile app'" in caught.value.message
     assert "add a row with the key 'Mobile app'" in str(caught.value.hint)
+
+
+def test_every_unplannable_value_of_a_run_is_reported_at_once() -> None:
+    """Two unknown e-mails in two rows and a missing relation key: one PlanProblems with all
+    three, sorted by where they are written, each with its hint."""
+    world = _edit_task(World.steady(), 0, Owner=["nobody@example.com"], Project=["Mobile app"])
+    world = _edit_task(world, 1, Owner=["noone@example.com", ADA])
+    with pytest.raises(PlanProblems) as caught:
+        world.plan()
+    rows = {p.message.split("row ", 1)[1].split(",", 1)[0] for p in caught.value.problems}
+    assert len(caught.value.problems) == 3
+    assert len(rows) == 2
+    assert caught.value.message.startswith("3 values in the manifests cannot be planned:\n")
+    assert "'nobody@example.com'" in caught.value.message
+    assert "'noone@example.com'" in caught.value.message
+    assert "no row of 'projects' has the key 'Mobile app'" in caught.value.message
+    assert caught.value.message.count("    hint: ") == 3
 
 
 def test_clearing_a_value_is_lossy_but_unticking_a_checkbox_is_not() -> None:

@@ -92,7 +92,9 @@ def _handles(
     another manifest there already manages."""
     handles: list[str] = []
     for outline in outlines:
-        others = [e for e in existing if e.handle is None or e.path.name != f"{e.handle}.yaml"]
+        ids = (outline.database_id, outline.data_source_id)
+        # A manifest of this very database may be replaced (--force); any other keeps its handle.
+        others = [e for e in existing if e.database_id not in ids]
         handle = handle_for(outline.title, [*handles, *(e.handle for e in others if e.handle)])
         target = (folder / f"{handle}.yaml").resolve()
         for manifest in existing:

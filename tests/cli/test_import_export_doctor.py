@@ -601,6 +601,22 @@ def test_import_with_force_replaces_existing_manifests(workspace: Workspace, rep
     assert manifest(repo / "manifests" / "people.yaml")["database"] == "people"
 
 
+def test_force_never_replaces_the_manifest_of_another_database(
+    workspace: Workspace, repo: Path
+) -> None:
+    """people.yaml pins another database: even with --force the import becomes people-2 and
+    people.yaml is left as it was."""
+    (repo / "manifests").mkdir()
+    mine = f"database: people\nid: {UNKNOWN_ID}\ntitle: Staff\nproperties: {{Name: title}}\n"
+    (repo / "manifests" / "people.yaml").write_text(mine, encoding="utf-8")
+
+    result = run("import", workspace.people, "--local", "--force")
+
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "manifests" / "people.yaml").read_text(encoding="utf-8") == mine
+    assert manifest(repo / "manifests" / "people-2.yaml")["id"] == workspace.people
+
+
 def test_importing_again_with_force_rewrites_the_same_manifest(
     workspace: Workspace, repo: Path
 ) -> None:

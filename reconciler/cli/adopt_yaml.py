@@ -21,6 +21,7 @@ __all__ = ["dump_yaml", "indent"]
 
 _WIDTH = 100
 _STR = "tag:yaml.org,2002:str"
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")  # next line, line and paragraph separators
 
 
 class _Dumper(yaml.SafeDumper):
@@ -34,6 +35,10 @@ class _Dumper(yaml.SafeDumper):
     def represent_str(self, data: str) -> yaml.ScalarNode:
         if self.escape_variables:
             data = data.replace("${", "$${")
+        if any(mark in data for mark in _OTHER_BREAKS):
+            # PyYAML reads these as line breaks in plain, quoted and block text: only the
+            # escapes of double quotes (\N, \L, \P) keep them.
+            return self.represent_scalar(_STR, data, style='"')
         if "\n" in data:
             return self.represent_scalar(_STR, data, style="|")  # PyYAML falls back if it must
         read_back = resolve_plain(data) if data else None

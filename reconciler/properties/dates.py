@@ -54,7 +54,13 @@ def _zone(name: str | None, path: tuple[str | int, ...]) -> dt.tzinfo:
 def _minute_utc(moment: dt.datetime, zone: dt.tzinfo) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    utc = moment.astimezone(dt.UTC)
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueProblem(
+            f"{moment.isoformat()} falls outside the years 1 to 9999 in UTC",
+            hint="write a date between 0001-01-01 and 9999-12-31 (in UTC)",
+        ) from None
     return f"{utc.date().isoformat()}T{utc.hour:02d}:{utc.minute:02d}Z"
 
 

@@ -117,3 +117,12 @@ def test_display_shows_a_range_with_an_arrow() -> None:
     """A range reads start → end."""
     expected = "2026-12-01 → 2026-12-03"
     assert expected == DATE.display({"start": "2026-12-01", "end": "2026-12-03"})
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:00-05:00", "0001-01-01T00:30+01:00"])
+def test_a_datetime_past_the_calendar_in_utc_is_a_clear_problem(value: str) -> None:
+    """Year 9999 west of UTC (or year 1 east of it) cannot be put in UTC: a ValueProblem with a
+    hint, not an OverflowError."""
+    with pytest.raises(ValueProblem, match="falls outside the years 1 to 9999 in UTC") as caught:
+        DATE.from_manifest(value, {})
+    assert caught.value.hint

@@ -135,4 +135,5 @@ class ApplyResult:
         if self.interrupted:
             parts.append(f"{self.count(Status.NOT_STARTED)} not started")
         requests = self.stats.requests
-        return f"{', '.join(parts)}; {requests} requests in {self.seconds:.1f} s"
+        noun = "request" if requests == 1 else "requests"
+        return f"{', '.join(parts)}; {requests} {noun} in {self.seconds:.1f} s"

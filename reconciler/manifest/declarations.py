@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from reconciler.properties import (
     ValueProblem,
     codec_for,
 )
+from reconciler.properties.formula_language import canonical_formula, referenced_names
 
 __all__ = ["Declarations", "declare_properties", "did_you_mean"]
 
@@ -101,9 +103,39 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
         problems=problems,
         written=set(raw_properties),
     )
+    _check_formulas_after_renames(document, specs, problems)
     if not usable:
         return None
     return Declarations(tuple(specs), codecs, key, ignore)
+
+
+def _check_formulas_after_renames(
+    document: YamlDocument, specs: list[PropertySpec], problems: list[Problem]
+) -> None:
+    """A formula may not name a property this manifest renames away: once renamed, Notion's
+    formula refers to the new name, and the old one would be a formula Notion refuses."""
+    declared = {spec.name for spec in specs}
+    renamed = {
+        spec.renamed_from: spec.name
+        for spec in specs
+        if spec.renamed_from and spec.renamed_from not in declared
+    }
+    for spec in specs:
+        expression = spec.config.get("expression") if spec.type == "formula" else None
+        if not renamed or not isinstance(expression, str):
+            continue
+        for name in referenced_names(canonical_formula(expression)):
+            if name in renamed:
+                new = json.dumps(renamed[name], ensure_ascii=False)
+                problems.append(
+                    document.problem(
+                        ("properties", spec.name, "expression"),
+                        f"formula {spec.name!r} uses prop({json.dumps(name, ensure_ascii=False)}),"
+                        f" which this manifest renames to {renamed[name]!r}",
+                        f"write prop({new}): Notion updates the formula when it renames the"
+                        " property",
+                    )
+                )
 
 
 def _key_property(

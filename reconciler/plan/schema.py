@@ -30,6 +30,7 @@ from reconciler.plan.model import (
     PlannedProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
+from reconciler.properties.formula_language import renamed_references
 from reconciler.properties.options import option_names
 
 __all__ = [
@@ -179,6 +180,7 @@ def existing_database_schema(
             )
         )
     claimed: set[str] = set()
+    renames = {prop.name: name for name, prop in matched.items() if prop.name != name}
     unmanaged_options: list[str] = []
     properties: list[PlannedProperty] = []
     for spec in desired.managed_properties:
@@ -189,7 +191,7 @@ def existing_database_schema(
             changes.append(_add(desired.handle, spec))
             continue
         claimed.add(prop.name)
-        changes.extend(_property_changes(desired, spec, prop, refs))
+        changes.extend(_property_changes(desired, spec, prop, refs, renames))
         unmanaged_options.extend(_undeclared_options(spec, prop))
     undeclared = [
         prop
@@ -223,8 +225,13 @@ def _check_new_property(
 
 
 def _property_changes(
-    desired: DesiredDatabase, spec: PropertySpec, prop: LiveProperty, refs: References
+    desired: DesiredDatabase,
+    spec: PropertySpec,
+    prop: LiveProperty,
+    refs: References,
+    renames: dict[str, str],
 ) -> Iterable[Change]:
+    """``renames``: live name → manifest name of the properties this plan renames."""
     handle = desired.handle
     if prop.name != spec.name:
         yield Change(
@@ -256,8 +263,13 @@ def _property_changes(
             order=SCHEMA_ORDER.get(spec.type, 0),
         )
         return
+    live_config = prop.config
+    expression = live_config.get("expression")
+    if spec.type == "formula" and renames and isinstance(expression, str):
+        # Notion keeps references by property id: once renamed, the formula shows the new names.
+        live_config = {**live_config, "expression": renamed_references(expression, renames)}
     found = codec_for(spec.type).config_changes(
-        spec.config, prop.config, refs, prune_options=spec.prune_options
+        spec.config, live_config, refs, prune_options=spec.prune_options
     )
     if _already_dual(spec, prop):
         # Notion names the back property when it creates it; a new name is a rename of that

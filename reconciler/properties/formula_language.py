@@ -22,6 +22,8 @@ __all__ = [
     "PropertyResolver",
     "canonical_formula",
     "live_formula",
+    "referenced_names",
+    "renamed_references",
 ]
 
 PropertyResolver = Callable[[str, str], str | None]
@@ -319,3 +321,24 @@ def live_formula(text: str, resolve: PropertyResolver | None = None) -> str:
 
     pattern = r"\{\{notion:block_property:(?P<pid>[^:}]+):(?P<ds>[^:}]+):[^}]*\}\}"
     return " ".join(re.sub(pattern, name_of, text).split())
+
+
+_REFERENCE = re.compile(r'prop\("((?:[^"\\]|\\.)*)"\)')
+"""A property reference in canonical form: ``prop("Name")`` with the name as a JSON string."""
+
+
+def referenced_names(canonical: str) -> tuple[str, ...]:
+    """The property names a canonical expression refers to, in order of first use."""
+    names = (json.loads(f'"{match[1]}"') for match in _REFERENCE.finditer(canonical))
+    return tuple(dict.fromkeys(names))
+
+
+def renamed_references(canonical: str, renames: dict[str, str]) -> str:
+    """A canonical expression with its references renamed (old name → new name), all at once,
+    as Notion does when a property is renamed: it keeps references by property id."""
+
+    def rename(match: re.Match[str]) -> str:
+        name = json.loads(f'"{match[1]}"')
+        return f"prop({json.dumps(renames.get(name, name), ensure_ascii=False)})"
+
+    return _REFERENCE.sub(rename, canonical)

@@ -95,6 +95,8 @@ CASES: list[tuple[str, str, int, str]] = [
      "Hours: a formula property is computed by Notion"),
     ("row-sets-rollup.yaml", "row-sets-rollup.yaml", 10,
      "Total: a rollup property is computed by Notion"),
+    ("formula-names-a-renamed-property.yaml", "formula-names-a-renamed-property.yaml", 10,
+     "formula 'Effort' uses prop(\"Estimate\"), which this manifest renames to 'Days'"),
     # --- values (checked by the property codecs)
     ("number-as-text.yaml", "number-as-text.yaml", 9, "Estimate: a number must be a number"),
     ("number-quoted.yaml", "number-quoted.yaml", 9,

@@ -69,6 +69,31 @@ def test_renamed_from_renames_in_place_and_rows_compare_under_the_old_name() -> 
     assert (change.before, change.after) == ({"name": "Estimate"}, {"name": "Effort days"})
 
 
+def test_a_formula_over_a_renamed_property_is_not_a_change() -> None:
+    """Renaming Estimate while the formula names it by its new name: only the rename (Notion
+    rewrites the formula itself); a formula that really changes is still an update."""
+    renamed = dataclasses.replace(TASK_SPECS[3], name="Days", renamed_from="Estimate")
+    effort = PropertySpec("Effort", "formula", {"expression": 'prop("Days") * 8'})
+    world = World.steady()
+    rows = tuple(
+        dataclasses.replace(
+            row, values={("Days" if k == "Estimate" else k): v for k, v in row.values.items()}
+        )
+        for row in world.desired_rows("tasks")
+    )
+    specs = tuple(renamed if s.name == "Estimate" else s for s in _tasks_specs(effort))
+    live_effort = LiveProperty("eff", "Effort", "formula", {"expression": 'prop("Estimate") * 8'})
+    world.desired_db("tasks", properties=specs, rows=rows)
+    world.live_db("tasks", properties=_live_tasks(live_effort))
+    assert [(c.action, c.target) for c in world.plan().changes] == [
+        (Action.RENAME_PROPERTY, "Days")
+    ]
+    changed = dataclasses.replace(effort, config={"expression": 'prop("Days") * 9'})
+    world.desired_db("tasks", properties=tuple(changed if s.name == "Effort" else s for s in specs))
+    update = next(c for c in world.plan().changes if c.action is Action.UPDATE_PROPERTY)
+    assert update.diffs == (FieldDiff("Effort.expression", 'prop("Days") * 8', 'prop("Days") * 9'),)
+
+
 def test_a_changed_setting_is_a_safe_update_with_its_field_diff() -> None:
     """number format number → dollar: update_property, one FieldDiff naming the setting."""
     dollars = PropertySpec("Estimate", "number", {"format": "dollar"})

@@ -9,6 +9,7 @@ differ.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from reconciler.model import (
 )
 from reconciler.plan.matching import matched_properties
 from reconciler.properties import References, ValueProblem, codec_for
+from reconciler.properties.options import option_names
 
 __all__ = ["Comparable", "RowLayout", "is_cleared", "row_problem"]
 
@@ -59,18 +61,24 @@ class RowLayout:
     specs: tuple[PropertySpec, ...]
     live_names: Mapping[str, str]
     """Manifest name → live name, for properties that exist live with the declared type."""
+    status_options: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    """Manifest name → live option names of the status properties that declare no options (a
+    status value must name an existing option: writing one never creates it)."""
 
     @classmethod
     def of(cls, desired: DesiredDatabase, live: LiveDatabase) -> RowLayout:
         matched = matched_properties(desired, live)
         names: dict[str, str] = {}
+        status: dict[str, frozenset[str]] = {}
         specs = tuple(spec for spec in desired.managed_properties if spec.writable)
         for spec in specs:
             prop = matched.get(spec.name)
             # After a type change Notion converts the values its own way: the plan writes them all.
             if prop is not None and prop.type == spec.type:
                 names[spec.name] = prop.name
-        return cls(desired.handle, specs, names)
+                if spec.type == "status" and not option_names(spec.config):
+                    status[spec.name] = frozenset(option_names(prop.config))
+        return cls(desired.handle, specs, names, status)
 
     def desired(self, row: DesiredRow, refs: References) -> Comparable:
         """The manifest row resolved (e-mails to ids); values that cannot be are PlanProblems
@@ -91,6 +99,22 @@ class RowLayout:
             except ValueProblem as problem:
                 problems.append(
                     row_problem(self.handle, row, spec.name, problem.message, problem.hint)
+                )
+                continue
+            known = self.status_options.get(spec.name)
+            if known is not None and isinstance(value, str) and value and value not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                problems.append(
+                    row_problem(
+                        self.handle,
+                        row,
+                        spec.name,
+                        f"{value!r} is not an option of this status property in Notion"
+                        f" (it has {listed})",
+                        f"declare the options under {spec.name!r} (`options: [...]`, the plan"
+                        " adds the new ones), or use one that exists: writing a status value"
+                        " never creates an option",
+                    )
                 )
         return values, problems
 

@@ -7,11 +7,13 @@ import dataclasses
 import pytest
 
 from reconciler.errors import PlanError, PlanProblems
+from reconciler.model import PropertySpec
 from reconciler.plan import Action, ChangeClass, FieldDiff
 from reconciler.plan import rows as rows_module
 from tests.plan.world import (
     ADA,
     GRACE,
+    TASK_SPECS,
     World,
     desired_row,
     live_row,
@@ -107,6 +109,34 @@ def test_every_unplannable_value_of_a_run_is_reported_at_once() -> None:
     assert "'noone@example.com'" in caught.value.message
     assert "no row of 'projects' has the key 'Mobile app'" in caught.value.message
     assert caught.value.message.count("    hint: ") == 3
+
+
+def _status_world() -> World:
+    """Status as a status property that declares no options; Notion has Todo, Doing, Done."""
+    world = World.steady()
+    desired_specs = tuple(
+        PropertySpec("Status", "status", {}) if s.name == "Status" else s for s in TASK_SPECS
+    )
+    live_props = tuple(
+        dataclasses.replace(p, type="status") if p.name == "Status" else p
+        for p in world.live.databases["tasks"].properties
+    )
+    world.desired_db("tasks", properties=desired_specs)
+    return world.live_db("tasks", properties=live_props)
+
+
+def test_a_status_value_notion_does_not_have_is_a_plan_problem() -> None:
+    """Writing a status value never creates the option: an undeclared one that is not live is
+    refused at plan time, naming the live options and how to add it; a live one is planned."""
+    assert [c.diffs for c in _edit_task(_status_world(), 1, Status="Done").plan().changes] == [
+        (FieldDiff("Status", "Doing", "Done"),)
+    ]
+    with pytest.raises(PlanProblems) as caught:
+        _edit_task(_status_world(), 1, Status="Blocked").plan()
+    assert "'Blocked' is not an option of this status property in Notion (it has Doing, Done," in (
+        caught.value.message
+    )
+    assert "declare the options under 'Status'" in str(caught.value.hint)
 
 
 def test_clearing_a_value_is_lossy_but_unticking_a_checkbox_is_not() -> None:

@@ -49,6 +49,9 @@ class Marks:
 
     values: dict[DataPath, RawMark] = field(default_factory=dict)
     keys: dict[DataPath, RawMark] = field(default_factory=dict)
+    number_texts: dict[DataPath, str] = field(default_factory=dict)
+    """The text of each plain scalar read as a number (``007``, ``+4420``, ``1e3``), for the
+    properties that take text: there a YAML number is its text exactly as written."""
 
     def value_mark(self, path: DataPath) -> tuple[int, int]:
         """Where the value at ``path`` starts (or its nearest located ancestor)."""

@@ -22,6 +22,9 @@ from reconciler.properties import ValueProblem
 
 __all__ = ["BuiltRow", "RowSource", "build_rows"]
 
+_TEXT_TYPES: Final = frozenset({"title", "rich_text", "phone_number"})
+"""Properties whose values are text, where a YAML number stands for the text written."""
+
 
 @dataclass(frozen=True)
 class RowSource:
@@ -130,8 +133,12 @@ def _row_values(
             continue
         spec = declarations.spec(name)
         assert spec is not None
+        written: object = value
+        if spec.type in _TEXT_TYPES and isinstance(value, int | float):
+            # `Phone: +4420` or `Name: 007` is read as a number: the author meant the text.
+            written = document.marks.number_texts.get(value_path, value)
         try:
-            values[name] = codec.from_manifest(value, spec.config)
+            values[name] = codec.from_manifest(written, spec.config)
         except ValueProblem as problem:
             valid = False
             if not document.is_tainted((*value_path, *problem.path)):

@@ -165,6 +165,8 @@ class _DocumentBuilder:
         text = event.value
         if event.tag is None and not event.style and "${" not in text:  # the common case
             value = resolve_plain(text) if event.implicit[0] else text
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                self.marks.number_texts[path] = text
         else:
             value = self._scalar_value(event, path, mark)
         if event.anchor is not None or top is None:
@@ -189,7 +191,10 @@ class _DocumentBuilder:
         if not expanded:
             return text
         if tag is None and not event.style and event.implicit[0]:
-            return resolve_plain(text)
+            value = resolve_plain(text)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                self.marks.number_texts[path] = text
+            return value
         if tag in (None, "!"):
             return text
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.manifest.cells import cell_value
+from tests.manifest.conftest import Repository
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,24 @@ def test_a_cell_becomes_the_value_its_type_takes(
 def test_an_empty_cell_leaves_the_property_unset(type_name: str) -> None:
     """Blank cells (spaces only too) mean "not set"."""
     assert cell_value(type_name, "  ") is None
+
+
+def test_a_yaml_number_in_a_text_property_is_the_text_as_written(repo: Repository) -> None:
+    """`Name: 007`, `Ph: +4420`, `Ph: 0x1F`, `Name: 1e3`: the characters written, not the
+    number YAML reads (leading zeros, the plus sign and the notation are kept)."""
+    repo.write(
+        "p.yaml",
+        "database: p\ntitle: P\nkey: K\n"
+        "properties: {K: rich_text, Name: title, Ph: phone_number, N: number}\n"
+        "rows:\n"
+        "  - {K: 2026, Name: 007, Ph: +4420, N: 007}\n"
+        "  - {K: b, Name: 1e3, Ph: 0x1F}\n"
+        "  - {K: c, Name: 1.50, Ph: 0044207946}\n",
+    )
+    rows = repo.load("p.yaml").databases[0].rows
+    assert [(r.key, r.values["Name"], r.values["Ph"]) for r in rows] == [
+        ("2026", "007", "+4420"),
+        ("b", "1e3", "0x1F"),
+        ("c", "1.50", "0044207946"),
+    ]
+    assert rows[0].values["N"] == 7  # a number property keeps the number

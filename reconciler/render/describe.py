@@ -37,6 +37,7 @@ __all__ = [
     "needs_approval",
     "plural",
     "row_values",
+    "show_change",
     "show_config",
     "show_item",
     "show_value",
@@ -87,6 +88,17 @@ def show_value(plan: Plan, database: DatabasePlan, name: str, value: JSON) -> st
     if prop.type in TEXT_TYPES:
         return f'"{shown}"'
     return shown or _compact(value)
+
+
+def show_change(plan: Plan, database: DatabasePlan, name: str, old: JSON, new: JSON) -> str:
+    """``old → new`` for one property; when both show alike, what kind of change it is."""
+    before, after = show_value(plan, database, name, old), show_value(plan, database, name, new)
+    if before != after or old == new:
+        return f"{before} → {after}"
+    prop = database.property_named(name)
+    if prop is not None and prop.type in ("title", "rich_text"):
+        return f"{before} (the same text; its formatting changes: see --format json)"
+    return f"{before} (a change too fine to show here: see --format json)"
 
 
 def show_item(plan: Plan, database: DatabasePlan, name: str, item: JSON) -> str:

@@ -23,6 +23,7 @@ from reconciler.render.describe import (
     needs_approval,
     plural,
     row_values,
+    show_change,
     show_config,
     show_item,
     show_value,
@@ -237,9 +238,7 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
         pieces = [f"+ {escape(show_item(plan, db, name, item))}" for item in delta[0]]
         pieces += [f"- {escape(show_item(plan, db, name, item))}" for item in delta[1]]
         return ", ".join(pieces)
-    before = escape(show_value(plan, db, name, old))
-    after = escape(show_value(plan, db, name, new))
-    return f"{before} → {after}"
+    return escape(show_change(plan, db, name, old, new))
 
 
 def _footer(plan: Plan) -> str:

@@ -20,6 +20,7 @@ from reconciler.render.describe import (
     needs_approval,
     plural,
     row_values,
+    show_change,
     show_config,
     show_item,
     show_value,
@@ -180,7 +181,7 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff, paint: Paint) -> st
         pieces = [paint(f"+ {show_item(plan, db, name, i)}", "added") for i in delta[0]]
         pieces += [paint(f"- {show_item(plan, db, name, i)}", "removed") for i in delta[1]]
         return f"      {name}: {', '.join(pieces)}"
-    return f"      {name}: {show_value(plan, db, name, old)} → {show_value(plan, db, name, new)}"
+    return f"      {name}: {show_change(plan, db, name, old, new)}"
 
 
 def _footer(plan: Plan, paint: Paint, apply_args: str | None) -> Iterator[str]:

@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from reconciler.plan import Action, plan_schema
 from reconciler.render import MARKER, MAX_COMMENT, render_json, render_markdown, render_text
-from reconciler.render.describe import trashed_title
+from reconciler.render.describe import show_change, trashed_title
 from tests.render.plans import every_kind_of_change, guarded
 
 
@@ -79,3 +79,16 @@ def test_a_trashed_rows_title_is_shown_unless_it_is_the_key() -> None:
     trash = next(c for c in tasks.changes if c.action is Action.TRASH_ROW)
     assert trashed_title(tasks, trash) == ("Name", "An old task")
     assert trashed_title(dataclasses.replace(tasks, key="Name"), trash) is None
+
+
+def test_a_change_that_shows_alike_says_what_kind_it_is() -> None:
+    """Bold added to a title: both sides read "An old task", so the line says the formatting
+    changes instead of showing two equal strings; a real change shows old → new."""
+    plan = every_kind_of_change()
+    tasks = plan.database("tasks")
+    assert tasks is not None
+    bold = [{"text": "An old task", "bold": True}]
+    assert show_change(plan, tasks, "Name", "An old task", bold) == (
+        '"An old task" (the same text; its formatting changes: see --format json)'
+    )
+    assert show_change(plan, tasks, "Name", "a", "b") == '"a" → "b"'

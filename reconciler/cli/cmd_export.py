@@ -17,12 +17,14 @@ import click
 
 from reconciler.cli.adopt_settings import shown
 from reconciler.cli.adopt_values import Naming
+from reconciler.cli.cmd_plan import handles_to_read
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.export_rows import FORMATS, Table, csv_text, json_text, records, table_of
 from reconciler.cli.export_rows import yaml_text as rows_yaml
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
 from reconciler.model import DesiredState, LiveRow, LiveState
+from reconciler.plan import selected_handles
 from reconciler.render import plural
 
 __all__ = ["PROGRESS_FROM_ROWS", "command"]
@@ -75,10 +77,14 @@ def _text(fmt: str, table: Table, naming: Naming) -> str:
     return writer(found)
 
 
-def _tables(desired: DesiredState, live: LiveState) -> tuple[list[Table], list[str]]:
+def _tables(
+    desired: DesiredState, live: LiveState, selected: list[str]
+) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     missing: list[str] = []
     for database in desired.databases:
+        if database.handle not in selected:
+            continue
         found = live.databases.get(database.handle)
         if found is None or found.database_id is None:
             missing.append(database.handle)
@@ -105,7 +111,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
 Examples:
   reconciler export                        every database as YAML into export/
   reconciler export --format csv -o out/   one CSV file per database
-  reconciler export manifests/tasks.yaml --format json -o -
+  reconciler export --database tasks --format json -o -
                                            one database as JSON on stdout
   reconciler export --local                from the embedded workspace
 
@@ -133,31 +139,48 @@ as start/end, place and verification as JSON, text without formatting.
     metavar="DIR",
     help="Folder for the files (existing ones are replaced); - writes one database to stdout.",
 )
+@click.option(
+    "--database",
+    "databases",
+    multiple=True,
+    metavar="HANDLE",
+    help="Export only this database (repeatable); the databases it relates to are read for"
+    " their keys.",
+)
 @workspace_options
 @debug_option
 @reports_errors
 def command(
-    paths: tuple[str, ...], fmt: str, output: str, local: bool, local_store: str | None
+    *,
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str,
+    databases: tuple[str, ...],
+    local: bool,
+    local_store: str | None,
 ) -> None:
     """Write the live rows of the manifests' databases as YAML, JSON or CSV.
 
     One file per database, named after its handle; only the properties its manifest declares
-    (and does not ignore). Exit codes: 0 written, 1 error.
+    (and does not ignore). A database not created yet is named and skipped. Exit codes: 0
+    done, 1 error.
     """
     chosen = _check_format(fmt)
     desired = load_manifests(paths, local=local)
-    if output == "-" and len(desired.databases) != 1:
+    selected = selected_handles(desired, databases)
+    if output == "-" and len(selected) != 1:
         raise ConfigError(
-            f"-o - writes one database to stdout, and the manifests hold {len(desired.databases)}",
-            hint="name one manifest (reconciler export manifests/tasks.yaml -o -) or use -o DIR",
+            f"-o - writes one database to stdout, and {len(selected)} are selected",
+            hint="choose one with --database HANDLE, or write files with -o DIR",
         )
+    to_read = handles_to_read(desired, selected)
     with open_workspace(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
         if _is_terminal():
-            click.echo(f"Reading {plural(len(desired.databases), 'database')}...", err=True)
-        live = workspace.gateway.read_state(desired)
-    tables, missing = _tables(desired, live)
+            click.echo(f"Reading {plural(len(to_read), 'database')}...", err=True)
+        live = workspace.gateway.read_state(desired, to_read)
+    tables, missing = _tables(desired, live, selected)
     _emit(chosen, output, tables, _naming(live))
     for handle in missing:
         click.echo(f"{handle}: not exported, its database does not exist yet", err=True)

@@ -39,6 +39,7 @@ from reconciler.emulator import ROOT_PAGE_ID, Emulator, EmulatorServer
 from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import JSON, LiveProperty, LiveUser
+from reconciler.properties.checks import looks_like_notion_id
 from tests.conftest import TOKEN, in_process_client
 
 BUILDER_TOKEN = "secret_fixture_builder"
@@ -1010,12 +1011,25 @@ def test_export_to_stdout_writes_one_database(imported: Workspace) -> None:
     assert [row["Name"] for row in json.loads(result.stdout)] == ["Ada Lovelace", "Grace Hopper"]
 
 
+def test_export_of_one_related_database_to_stdout(imported: Workspace) -> None:
+    """--database tasks -o -: only tasks, its relations still written as the targets' keys (the
+    related databases are read, not written)."""
+    result = run("export", "--database", "tasks", "--local", "--format", "json", "-o", "-")
+
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    projects = {name for row in rows for name in row.get("Project", [])}
+    assert projects
+    assert all(not looks_like_notion_id(name) for name in projects)
+
+
 def test_export_to_stdout_of_several_databases_exits_1(imported: Workspace) -> None:
     """-o - takes exactly one database."""
     result = run("export", "--local", "-o", "-")
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: -o - writes one database to stdout")
+    assert "--database HANDLE" in result.stderr
 
 
 def test_export_with_an_unknown_format_exits_1(imported: Workspace) -> None:

@@ -9,6 +9,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from reconciler.model import JSON
 from reconciler.plan import Action, plan_schema
 from reconciler.render import MARKER, MAX_COMMENT, render_json, render_markdown, render_text
 from reconciler.render.describe import show_change, trashed_title
@@ -87,7 +88,7 @@ def test_a_change_that_shows_alike_says_what_kind_it_is() -> None:
     plan = every_kind_of_change()
     tasks = plan.database("tasks")
     assert tasks is not None
-    bold = [{"text": "An old task", "bold": True}]
+    bold: JSON = [{"text": "An old task", "bold": True}]
     assert show_change(plan, tasks, "Name", "An old task", bold) == (
         '"An old task" (the same text; its formatting changes: see --format json)'
     )

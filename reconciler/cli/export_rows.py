@@ -29,7 +29,7 @@ from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, 
 from reconciler.properties import codec_for
 from reconciler.properties.text import plain_text
 
-__all__ = ["FORMATS", "Table", "csv_text", "json_text", "table_of", "yaml_text"]
+__all__ = ["FORMATS", "Table", "csv_text", "escaped_item", "json_text", "table_of", "yaml_text"]
 
 FORMATS = ("yaml", "json", "csv")
 
@@ -99,7 +99,22 @@ def _item(item: object) -> str:
     text = str(item)
     if isinstance(item, dict):
         text = next((str(item[f]) for f in ("url", "page_id", "name") if f in item), text)
-    return text.replace(";", "\\;")
+    return escaped_item(text)
+
+
+def escaped_item(text: str) -> str:
+    """An item as the CSV reader splits lists: ``;`` as ``\\;``, and a backslash that comes
+    before another, before a ``;`` or at the end as ``\\\\`` (any other stays as it is)."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        following = text[index + 1 : index + 2]
+        if char == ";":
+            out.append("\\;")
+        elif char == "\\" and following in ("", "\\", ";"):
+            out.append("\\\\")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _cell(prop: LiveProperty, value: JSON, naming: Naming) -> str:

@@ -7,7 +7,8 @@ codec sees it (the codec then checks it exactly as it checks a YAML value):
 - number: ``3``, ``-2.5``, ``1e3`` are numbers; other text goes to the codec, which refuses it;
 - checkbox: ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``x`` (any case);
 - multi_select, people, relation, files: items separated by ``;`` (``\\;`` for a literal
-  semicolon), each trimmed: ``design; docs``;
+  semicolon, ``\\\\`` for a backslash before one or at the end of an item), each trimmed:
+  ``design; docs``;
 - date: ``2026-12-01``, ``2026-12-01T09:00+02:00``, or a range ``start/end``;
 - place, verification: a JSON object, e.g. ``{"lat": 52.52, "lon": 13.40}``; verification
   also takes ``verified`` or ``unverified``;
@@ -28,7 +29,6 @@ from reconciler.manifest.scalars import decimal_integer
 __all__ = ["LIST_SEPARATOR", "cell_value"]
 
 LIST_SEPARATOR: Final = ";"
-_SPLIT = re.compile(r"(?<!\\);")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
 _CHECKBOX: Final = {
     "true": True, "yes": True, "1": True, "x": True,
@@ -47,8 +47,25 @@ def _checkbox(text: str) -> object:
 
 
 def _items(text: str) -> object:
-    parts = (part.strip().replace("\\;", ";") for part in _SPLIT.split(text))
-    return [part for part in parts if part]
+    """Items split at ``;``; ``\\;`` is a semicolon and ``\\\\`` a backslash inside an item (any
+    other backslash is itself, so ``C:\\dir`` needs no escaping)."""
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            if following in ("\\", LIST_SEPARATOR):
+                current.append(following)
+            else:
+                current.append(char + following)
+        elif char == LIST_SEPARATOR:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _date(text: str) -> object:

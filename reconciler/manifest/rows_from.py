@@ -203,7 +203,8 @@ def _header(
     declared = [spec.name for spec in declarations.specs]
     header: list[tuple[str, int]] = []
     for index, cell in enumerate(cells):
-        name = cell.strip()
+        # Exactly as written when that is declared (" Spaced "), else without the spaces.
+        name = cell if declarations.spec(cell) is not None else cell.strip()
         column = columns[index] if index < len(columns) else 1
         message = ""
         if not name:

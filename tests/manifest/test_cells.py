@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reconciler.cli.export_rows import escaped_item
 from reconciler.manifest.cells import cell_value
 from tests.manifest.conftest import Repository
 
@@ -63,3 +66,37 @@ def test_a_yaml_number_in_a_text_property_is_the_text_as_written(repo: Repositor
         ("c", "1.50", "0044207946"),
     ]
     assert rows[0].values["N"] == 7  # a number property keeps the number
+
+
+ITEM = (
+    st.text(alphabet=st.sampled_from(["a", "b", " ", ";", "\\", ":", "é"]), min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ITEM, min_size=1, max_size=5))
+def test_list_cells_written_by_export_read_back_as_the_same_items(items: list[str]) -> None:
+    """Semicolons and backslashes anywhere in an item (one ending in a backslash included):
+    the cell export writes splits into exactly those items."""
+    cell = "; ".join(escaped_item(item) for item in items)
+    assert cell_value("multi_select", cell) == items
+
+
+def test_a_backslash_before_other_characters_needs_no_escape() -> None:
+    """`C:\\dir` stays as written; `\\;` is a semicolon; `\\\\` a backslash."""
+    assert cell_value("multi_select", "C:\\dir; a\\;b; end\\\\") == ["C:\\dir", "a;b", "end\\"]
+
+
+def test_a_csv_header_matches_a_name_with_spaces_as_written(repo: Repository) -> None:
+    """A property named " Spaced " is found by the header cell " Spaced "; "Name " by "Name"
+    still (spaces around other names are trimmed)."""
+    repo.write(
+        "s.yaml",
+        'database: s\ntitle: S\nkey: Name\nproperties: {Name: title, " Spaced ": rich_text}\n'
+        "rows_from: s.csv\n",
+    )
+    repo.write("s.csv", "Name , Spaced \nx,y\n")
+    rows = repo.load("s.yaml").databases[0].rows
+    assert [dict(r.values) for r in rows] == [{"Name": "x", " Spaced ": "y"}]

@@ -102,6 +102,7 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
         _IED + "test_export_to_stdout_writes_one_database",
         _IED + "test_export_as_csv_has_a_header_and_joins_lists_with_semicolons",
     ),
+    (("export",), "databases"): (_IED + "test_export_of_one_related_database_to_stdout",),
     (("export",), "local"): (_IED + "test_export_writes_yaml_rows_in_manifest_form_by_default",),
     (("export",), "local_store"): (
         _IED + "test_export_reads_the_workspace_file_given_with_local_store",

@@ -96,5 +96,15 @@ def build_database(
         allow_empty=data.get("allow_empty") is True,
         ignore=tuple(str(name) for name in data.get("ignore", ())),
     )
+    if not database.title and database.id is None and not document.is_tainted(("id",)):
+        problems.append(
+            document.problem(
+                ("title",),
+                f"database {handle!r} has an empty title and no `id`: it is found or created by"
+                " its title",
+                "give it a title, or set `id:` to the (untitled) database to manage",
+            )
+        )
+        return None
     all_rows = len(rows) == len(sources) and len(problems) == before
     return BuiltDatabase(database, document, declarations, tuple(rows), all_rows)

@@ -467,6 +467,22 @@ def test_text_holding_dollar_brace_is_escaped_so_it_is_not_an_environment_variab
     ]
 
 
+def test_an_untitled_database_imports_by_id_and_plans_empty(
+    notion: LocalNotion, repo: Path
+) -> None:
+    """A database with an empty title: the manifest keeps `title: ''` with its `id`, loads, and
+    planning right after is empty."""
+    database, source = notion.database("", {"Name": {"title": {}}})
+    notion.row(source, {"Name": {"title": text("only")}})
+
+    imported = run("import", database, "--local")
+    replanned = run("plan", "--local", "--detailed-exitcode")
+
+    assert (imported.exit_code, replanned.exit_code) == (0, 0), imported.stderr + replanned.stderr
+    written = manifest(next((repo / "manifests").glob("*.yaml")))
+    assert (written["title"], written["id"]) == ("", database)
+
+
 def test_importing_a_database_without_its_relation_targets_plans_empty(
     workspace: Workspace, repo: Path
 ) -> None:

@@ -95,6 +95,8 @@ CASES: list[tuple[str, str, int, str]] = [
      "Hours: a formula property is computed by Notion"),
     ("row-sets-rollup.yaml", "row-sets-rollup.yaml", 10,
      "Total: a rollup property is computed by Notion"),
+    ("title-empty-without-id.yaml", "title-empty-without-id.yaml", 2,
+     "database 'tasks' has an empty title and no `id`: it is found or created by its title"),
     ("formula-names-a-renamed-property.yaml", "formula-names-a-renamed-property.yaml", 10,
      "formula 'Effort' uses prop(\"Estimate\"), which this manifest renames to 'Days'"),
     # --- values (checked by the property codecs)

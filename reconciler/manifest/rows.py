@@ -26,6 +26,17 @@ _TEXT_TYPES: Final = frozenset({"title", "rich_text", "phone_number"})
 """Properties whose values are text, where a YAML number stands for the text written."""
 
 
+def _as_written(document: YamlDocument, path: DataPath, value: object) -> object:
+    """``value`` with each number (alone, or an item of a list) replaced by its text as written:
+    ``Phone: +4420`` and ``Name: 007`` are read as numbers, but the author meant the text."""
+    texts = document.marks.number_texts
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return texts.get(path, value)
+    if isinstance(value, list):
+        return [_as_written(document, (*path, index), item) for index, item in enumerate(value)]
+    return value
+
+
 @dataclass(frozen=True)
 class RowSource:
     """Where a row was written: its document and its path in it."""
@@ -133,10 +144,7 @@ def _row_values(
             continue
         spec = declarations.spec(name)
         assert spec is not None
-        written: object = value
-        if spec.type in _TEXT_TYPES and isinstance(value, int | float):
-            # `Phone: +4420` or `Name: 007` is read as a number: the author meant the text.
-            written = document.marks.number_texts.get(value_path, value)
+        written = _as_written(document, value_path, value) if spec.type in _TEXT_TYPES else value
         try:
             values[name] = codec.from_manifest(written, spec.config)
         except ValueProblem as problem:

@@ -180,9 +180,8 @@ class RelationCodec(PropertyCodec):
     def from_manifest(self, value: object, config: Mapping[str, JSON]) -> JSON:
         if value is None or value == "":
             return []
-        items: Sequence[object] = (
-            [value] if isinstance(value, str | Mapping) else expect_list(value, "a relation value")
-        )
+        alone = isinstance(value, str | Mapping | int | float) and not isinstance(value, bool)
+        items: Sequence[object] = [value] if alone else expect_list(value, "a relation value")
         handle = _target_handle(config)
         targets = sort_targets(
             [_target_from_manifest(item, index, handle) for index, item in enumerate(items)]

@@ -36,7 +36,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
         ("url", ["https://example.com"], ()),
         ("email", 42.5, ()),
         ("phone_number", {"number": "1"}, ()),
-        ("relation", 42.5, ()),
+        ("relation", True, ()),
         ("relation", ["website", {"id": "x"}], (1, "id")),
         ("relation", [{"page_id": "not-an-id"}], (0, "page_id")),
         ("relation", [{"page_id": "12345678-1234-1234-1234-123456789abc"}], (0, "page_id")),

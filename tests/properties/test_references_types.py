@@ -246,3 +246,11 @@ def test_the_kind_may_be_spelt_as_notion_does() -> None:
     config = RELATION.parse_config({"database": "projects", "type": "dual_property"})
     expected = "dual_property"
     assert expected == config["type"]
+
+
+def test_one_relation_key_alone_is_a_one_item_list_whatever_its_kind() -> None:
+    """`ToB: b`, `ToB: 2` and `ToB: [2]` are the same relation (keys are text)."""
+    relation = codec_for("relation")
+    config = {"database": "targets"}
+    assert relation.from_manifest("b", config) == ["b"]
+    assert relation.from_manifest(2, config) == relation.from_manifest([2], config) == ["2"]

@@ -124,6 +124,9 @@ class SchemaHost(Protocol):
     def convert_values(self, data_source: Row, property_id: str, old: dict[str, Any]) -> None:
         """Keep, convert or clear the rows' values of a property whose type changed."""
 
+    def fill_back_links(self, data_source: Row, property_id: str, synced_id: str) -> None:
+        """Show a relation's existing links on its new back property (made two-way)."""
+
 
 @dataclass(frozen=True)
 class _Place:
@@ -465,6 +468,7 @@ def _create_synced(target: Row, place: _Place, name: str | None, prop_name: str)
     }
     if target.id != source.id:
         host.save_row(target)
+    host.fill_back_links(source, pid, synced_id)
     return synced_id
 
 

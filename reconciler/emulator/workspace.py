@@ -211,6 +211,22 @@ class Workspace:
                 del values[property_id]
             self.store.save(row)
 
+    def fill_back_links(self, data_source: Row, property_id: str, synced_id: str) -> None:
+        """A relation made two-way: each linked page lists its linking pages on the back
+        property, as Notion shows them at once."""
+        back: dict[str, list[str]] = {}
+        for row in self.store.rows_of(data_source.id):
+            for target_id in row.body.get("values", {}).get(property_id) or []:
+                back.setdefault(target_id, []).append(row.id)
+        targets = self.store.get_many(list(back))
+        for target_id, sources in back.items():
+            target = targets.get(target_id)
+            if target is None:
+                continue
+            links = target.body.setdefault("values", {}).setdefault(synced_id, [])
+            links.extend(source for source in sources if source not in links)
+            self.store.save(target)
+
     # -- shared rendering ---------------------------------------------------------------------
 
     def page_title(self, row: Row) -> str:

@@ -252,6 +252,35 @@ def test_changing_a_dual_relation_to_single_leaves_a_one_way_back_property(notio
     assert (tasks, "single_property") == (back["data_source_id"], back["type"])
 
 
+def test_making_a_relation_two_way_shows_its_existing_links_on_the_back_property(
+    notion: Any,
+) -> None:
+    """single → dual: each related page lists the pages linking to it at once, as in Notion."""
+    _, people = create_database(notion, "People", {"Name": {"title": {}}})
+    _, tasks = create_database(
+        notion,
+        "Tasks",
+        {"Name": {"title": {}}, "Who": {"relation": {"data_source_id": people}}},
+    )
+    ada = notion.pages.create(
+        parent={"data_source_id": people},
+        properties={"Name": {"title": [{"text": {"content": "Ada"}}]}},
+    )["id"]
+    task = notion.pages.create(
+        parent={"data_source_id": tasks},
+        properties={
+            "Name": {"title": [{"text": {"content": "Write"}}]},
+            "Who": {"relation": [{"id": ada}]},
+        },
+    )["id"]
+    notion.data_sources.update(
+        data_source_id=tasks,
+        properties={"Who": {"relation": {"data_source_id": people, "dual_property": {}}}},
+    )
+    back = notion.pages.retrieve(ada)["properties"]["Related to Tasks (Who)"]["relation"]
+    assert [link["id"] for link in back] == [task]
+
+
 def test_renaming_a_property_that_is_not_there_is_refused(notion: Any) -> None:
     """A {"name"} change under an unknown key cannot add a property."""
     _, source = create_database(notion, "Tasks", {"Name": {"title": {}}})

@@ -118,7 +118,7 @@ Examples:
 \b
 YAML and JSON: a list of rows in manifest form (usable as `rows_from`).
 CSV: a header of property names; lists joined with "; " (\\; inside an item), date ranges
-as start/end, place and verification as JSON, text without formatting.
+as start/end, place, verification and named files as JSON, text without formatting.
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")

@@ -6,7 +6,8 @@ as ISO text), so a YAML or JSON export is a valid ``rows_from`` file. CSV cells 
 ``rows_from`` CSV conventions (``reconciler.manifest.cells``):
 
 - lists (multi_select, people, relation, files) are joined with ``"; "``, a ``;`` inside an item
-  written ``\\;``; files as their URLs (Notion-hosted files by name);
+  written ``\\;``; files as their URLs, or as a JSON list when a file has a name of its own
+  (or is hosted by Notion);
 - a date range is ``start/end``; place and verification are JSON objects, an expired
   verification included; checkboxes are ``true``/``false``;
 - title and rich text are their plain text (formatting is not kept in CSV);
@@ -127,6 +128,10 @@ def _cell(prop: LiveProperty, value: JSON, naming: Naming) -> str:
         return "true" if written else "false"
     if isinstance(written, int | float):
         return json.dumps(written)
+    if prop.type == "files" and isinstance(written, list) and any(
+        isinstance(item, dict) for item in written
+    ):
+        return json.dumps(written, ensure_ascii=False)  # names of their own: kept as JSON
     if isinstance(written, list):
         return "; ".join(_item(item) for item in written)
     if prop.type == "date" and isinstance(written, dict):

@@ -10,6 +10,8 @@ codec sees it (the codec then checks it exactly as it checks a YAML value):
   semicolon, ``\\\\`` for a backslash before one or at the end of an item), each trimmed:
   ``design; docs``;
 - date: ``2026-12-01``, ``2026-12-01T09:00+02:00``, or a range ``start/end``;
+- files: URLs separated by ``;``, or a JSON list when files have names of their own:
+  ``[{"name": "Wireframes", "url": "https://example.com/w.png"}]``;
 - place, verification: a JSON object, e.g. ``{"lat": 52.52, "lon": 13.40}``; verification
   also takes ``verified`` or ``unverified``;
 - every other type (title, rich_text, select, status, url, email, phone_number): the text.
@@ -90,13 +92,24 @@ def _verification(text: str) -> object:
     return _json_object(text)
 
 
+def _files(text: str) -> object:
+    """URLs separated by ``;``, or a JSON list of files (``[{"name": ..., "url": ...}]``) when
+    the files carry names of their own."""
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass  # not JSON after all: URLs
+    return _items(text)
+
+
 _READERS: Final[dict[str, Callable[[str], object]]] = {
     "number": _number,
     "checkbox": _checkbox,
     "multi_select": _items,
     "people": _items,
     "relation": _items,
-    "files": _items,
+    "files": _files,
     "date": _date,
     "place": _json_object,
     "verification": _verification,

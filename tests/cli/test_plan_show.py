@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shlex
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from reconciler.cli import cli
+from reconciler.manifest.cells import cell_value
+from reconciler.properties import codec_for
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -173,3 +178,19 @@ def test_a_deleted_local_workspace_is_filled_again_by_the_next_apply(repo: Path)
         again.stderr
     )
     assert "No changes" in local("plan").stdout
+
+
+def test_named_files_survive_a_csv_export(repo: Path) -> None:
+    """A file with a name of its own is exported as a JSON list in its CSV cell, and that cell
+    reads back as the files the manifest declares (names included)."""
+    assert local("apply", "--yes").exit_code == 0
+    exported = local("export", "--database", "projects", "--format", "csv", "-o", "-")
+    assert exported.exit_code == 0, exported.stderr
+    rows = {row["Name"]: row for row in csv.DictReader(io.StringIO(exported.stdout))}
+    files = codec_for("files")
+    manifest = yaml.safe_load((repo / "manifests" / "projects.yaml").read_text(encoding="utf-8"))
+    declared = next(row["Brief"] for row in manifest["rows"] if row["Name"] == "Website")
+    cell = rows["Website"]["Brief"]
+    assert cell.startswith("[")
+    read_back = files.from_manifest(cell_value("files", cell), {})
+    assert read_back == files.from_manifest(declared, {})

@@ -128,8 +128,10 @@ def _cell(prop: LiveProperty, value: JSON, naming: Naming) -> str:
         return "true" if written else "false"
     if isinstance(written, int | float):
         return json.dumps(written)
-    if prop.type == "files" and isinstance(written, list) and any(
-        isinstance(item, dict) for item in written
+    if (
+        prop.type == "files"
+        and isinstance(written, list)
+        and any(isinstance(item, dict) for item in written)
     ):
         return json.dumps(written, ensure_ascii=False)  # names of their own: kept as JSON
     if isinstance(written, list):

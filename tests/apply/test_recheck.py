@@ -133,17 +133,45 @@ def test_a_value_put_back_by_hand_is_written_again(project: Project) -> None:
     assert project.plan()[0].is_empty
 
 
-def test_a_saved_plan_applied_again_stays_done(project: Project) -> None:
-    """Without a fresh read (a saved plan) the journal is trusted: applied is applied."""
+def test_a_saved_plan_applied_again_after_its_row_was_deleted_creates_it_again(
+    project: Project,
+) -> None:
+    """A saved plan (no fresh read): the created page is checked by id; gone, it is created
+    again instead of being reported done."""
     plan, _ = add_outline(project)
     (page_id,) = live_rows(project, "outline")
     project.emulator.store.delete(page_id)
-    since = project.mark()
 
     result = project.apply(plan)
 
-    assert (result.voided, [o.status for o in result.outcomes]) == ((), [Status.ALREADY_DONE])
+    assert [v.reason for v in result.voided] == [
+        "the row it created is gone from Notion (deleted or in the trash)"
+    ]
+    assert [o.status for o in result.outcomes] == [Status.DONE]
+    assert len(live_rows(project, "outline")) == 1
+
+
+def test_a_saved_plan_applied_again_after_a_value_was_put_back_writes_it_again(
+    project: Project,
+) -> None:
+    """The row is back exactly as the plan saw it: the update is sent again; a row holding
+    the plan's value (the change done) is left alone, nothing written."""
+    plan, live = project.planned_estimate_change()
+    assert project.apply(plan, live=live).complete
+    since = project.mark()
+    again = project.apply(plan)
+    assert (again.voided, [o.status for o in again.outcomes]) == ((), [Status.ALREADY_DONE])
     assert not writes(project.emulator, since)
+    (page_id,) = live_rows(project, "design-pages")
+    project.gateway.update_row(
+        page_id, {"Estimate": {"number": 5}}, database="tasks", row_key="design-pages"
+    )
+
+    result = project.apply(plan)
+
+    assert [v.change for v in result.voided] == ["tasks/update_row/design-pages"]
+    assert [o.status for o in result.outcomes] == [Status.DONE]
+    assert project.plan()[0].is_empty
 
 
 def test_a_database_a_lagging_read_missed_is_not_created_again(project: Project) -> None:

@@ -143,9 +143,13 @@ def command(
     if out:
         write_plan(plan, Path(out))
         click.echo(f"Saved the plan to {out}", err=True)
-    # The hint names the saved plan, or else the same manifests (apply plans them again).
-    again = apply_arguments(paths, databases, local=local, local_store=local_store)
-    apply_args = shlex.join([out] if out else again)
+    # The hint names the saved plan, or else the same manifests (apply plans them again), in the
+    # same workspace.
+    if out:
+        again = apply_arguments([out], (), local=local, local_store=local_store)
+    else:
+        again = apply_arguments(paths, databases, local=local, local_store=local_store)
+    apply_args = shlex.join(again)
     click.echo(
         render(plan, fmt, colour=fmt == "text" and use_colour(), apply_args=apply_args), nl=False
     )

@@ -37,6 +37,7 @@ from reconciler.config import Settings
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import ROW_ACTIONS
+from reconciler.plan.comparable import is_cleared
 from reconciler.plan.estimate import estimate
 from reconciler.plan.model import (
     Action,
@@ -60,17 +61,28 @@ def _swap(
     target: str | None = None,
     page_id: str | None = None,
 ) -> Change:
-    """The change with before and after exchanged (and the diffs turned round)."""
+    """The change with before and after exchanged (and the diffs turned round); a row change
+    classed by what the undo does (clearing a value is lossy, setting one back is not)."""
+    diffs = tuple(FieldDiff(d.path, d.new, d.old) for d in change.diffs)
+    change_class = change.change_class
+    if change.action in (Action.UPDATE_ROW, Action.LINK_ROW):
+        change_class = _row_class(diffs)
     return dataclasses.replace(
         change,
         target=target or change.target,
+        change_class=change_class,
         before=before if before is not None else change.after,
         after=after if after is not None else change.before,
-        diffs=tuple(FieldDiff(d.path, d.new, d.old) for d in change.diffs),
+        diffs=diffs,
         page_id=page_id or change.page_id,
         live_hash=None,
         note="undo",
     )
+
+
+def _row_class(diffs: tuple[FieldDiff, ...]) -> ChangeClass:
+    """Lossy when the change empties a value that is set, as the differ classes row updates."""
+    return ChangeClass.LOSSY if any(is_cleared(d.old, d.new) for d in diffs) else ChangeClass.SAFE
 
 
 def _rekey(values: Mapping[str, JSON] | None, renames: Mapping[str, str]) -> dict[str, JSON]:
@@ -117,8 +129,13 @@ def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) 
         old = {k: v for k, v in before.items() if k != "in_trash"}
         if old:
             new = {k: v for k, v in after.items() if k != "in_trash"}
-            update = Change(Action.UPDATE_ROW, change.database, change.target, ChangeClass.SAFE)
-            undone.append(dataclasses.replace(update, before=new, after=old, page_id=page))
+            diffs = tuple(FieldDiff(name, new.get(name), value) for name, value in old.items())
+            update = Change(Action.UPDATE_ROW, change.database, change.target, _row_class(diffs))
+            undone.append(
+                dataclasses.replace(
+                    update, before=new, after=old, diffs=diffs, page_id=page, note="undo"
+                )
+            )
         return undone
     return [_swap(change, before=after, after=before, page_id=page)]
 

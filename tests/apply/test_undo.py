@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.apply import Status
 from reconciler.errors import StalePlanError
-from reconciler.plan import Action, Plan, load_plan
+from reconciler.plan import Action, ChangeClass, Plan, load_plan
 from tests.apply.conftest import PROJECTS, TASKS, Project
 
 
@@ -118,3 +118,44 @@ def test_an_apply_that_did_nothing_writes_no_undo_plan(project: Project) -> None
     again = project.apply(plan)
     assert again.undo_path is None
     assert all(o.status is Status.ALREADY_DONE for o in again.outcomes)
+
+
+def test_an_undo_that_clears_a_value_is_lossy_and_one_that_sets_it_back_is_safe(
+    project: Project,
+) -> None:
+    """Setting a value (safe) is undone by clearing it (lossy); clearing (lossy) is undone by
+    setting it back (safe): the undo is classed by what it does."""
+    set_it = copy.deepcopy(TASKS)
+    set_it["rows"][2]["Estimate"] = 4  # outline had none
+    undo_set = converged_then(project, set_it)
+    assert [(c.id, c.change_class) for c in undo_set.changes] == [
+        ("tasks/update_row/outline", ChangeClass.LOSSY)
+    ]
+    clear_it = copy.deepcopy(TASKS)
+    del clear_it["rows"][1]["Estimate"]  # design-pages had 5
+    undo_clear = converged_then(project, clear_it)
+    assert {(c.id, c.change_class) for c in undo_clear.changes} == {
+        ("tasks/update_row/design-pages", ChangeClass.SAFE),  # 5 comes back
+        ("tasks/update_row/outline", ChangeClass.SAFE),  # 4 comes back
+    }
+
+
+def test_the_undo_of_a_restore_that_changed_values_shows_them(project: Project) -> None:
+    """A row restored from the trash with a corrected value: its undo trashes it again and
+    shows the value it puts back as a field diff (it was written without being shown)."""
+    project.converge()
+    (page_id,) = [
+        row.page_id
+        for row in project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"].rows
+        if row.key == "design-pages"
+    ]
+    project.gateway.update_row(
+        page_id, {"Estimate": {"number": 42}}, database="tasks", row_key="design-pages"
+    )
+    project.gateway.set_row_trashed(page_id, True, database="tasks", row_key="design-pages")
+    plan, live = project.plan()
+    result = project.apply(plan, live=live)
+    assert result.undo_path is not None
+    undo = load_plan(result.undo_path)
+    update = next(c for c in undo.changes if c.action is Action.UPDATE_ROW)
+    assert [(d.path, d.old, d.new) for d in update.diffs] == [("Estimate", 5, 42)]

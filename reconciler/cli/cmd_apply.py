@@ -10,6 +10,7 @@ apply or no confirmation, 3 blocked by a gate, 4 stale plan.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -43,10 +44,16 @@ from reconciler.cli.runtime import (
     workspace_options,
 )
 from reconciler.config import Settings
-from reconciler.errors import ApplyError, ApprovalRequired, ManifestError, Problem
+from reconciler.errors import (
+    ApplyError,
+    ApprovalRequired,
+    ManifestError,
+    Problem,
+    ReconcilerError,
+)
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.logs import redact
-from reconciler.manifest import find_repository_root
+from reconciler.manifest import find_repository_root, load_desired_state
 from reconciler.manifest.settings import load_settings
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
@@ -70,12 +77,13 @@ class _Request:
     databases: tuple[str, ...]
     local: bool
     local_store: str | None
+    yes: bool = False
 
     def command(self) -> list[str]:
         arguments = apply_arguments(
             self.paths, self.databases, local=self.local, local_store=self.local_store
         )
-        return ["reconciler", "apply", *arguments]
+        return ["reconciler", "apply", *(["--yes"] if self.yes else []), *arguments]
 
 
 def _plan_file(paths: Sequence[str]) -> Path | None:
@@ -325,7 +333,31 @@ def _inputs(request: _Request) -> tuple[DesiredState | None, Plan | None, Settin
     if request.databases:
         raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
     settings, root = _repository_settings()
-    return None, load_plan(request.plan_file), settings, root
+    return None, _protected_now(load_plan(request.plan_file)), settings, root
+
+
+def _protected_now(plan: Plan) -> Plan:
+    """The saved plan, with ``protect: true`` of the manifests as they are now added to its own
+    (set after the plan was made, it still holds). Manifests that do not load leave the plan's
+    flags, with a note: a saved plan applies without them."""
+    try:
+        desired = load_desired_state(())
+    except ReconcilerError as error:
+        first = str(error).splitlines()[0]
+        click.echo(
+            f"note: the manifests could not be read to check `protect:` ({first}); the plan's"
+            " own protect flags apply",
+            err=True,
+        )
+        return plan
+    protected = {db.handle for db in desired.databases if db.protect}
+    if not any(db.handle in protected and not db.protect for db in plan.databases):
+        return plan
+    databases = tuple(
+        dataclasses.replace(db, protect=True) if db.handle in protected else db
+        for db in plan.databases
+    )
+    return dataclasses.replace(plan, databases=databases)
 
 
 @click.command(
@@ -421,7 +453,7 @@ def command(
     without a terminal nothing is written and the exit code is 1), then applies in order. An
     interrupted apply resumes where it stopped when run again; every apply leaves an undo plan.
     """
-    request = _Request(paths, _plan_file(paths), databases, local, local_store)
+    request = _Request(paths, _plan_file(paths), databases, local, local_store, yes)
     desired, plan, settings, root = _inputs(request)
     options = ApplyOptions(
         state_dir=root / settings.state_dir,

@@ -121,8 +121,9 @@ def test_a_trash_without_approval_is_blocked(repo: Repo) -> None:
     result = repo.run("apply", "--yes")
     expect_exit(result, BLOCKED)
     assert "destructive trash_row tasks/outline" in result.stderr
-    assert "reconciler apply --approve " in result.stderr
-    assert "reconciler apply --allow-destroy" in result.stderr
+    # The commands keep --yes, so they run as printed where there is no terminal.
+    assert "reconciler apply --yes --approve " in result.stderr
+    assert "reconciler apply --yes --allow-destroy" in result.stderr
     assert not repo.writes_since(since)
 
 
@@ -213,6 +214,25 @@ def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
     expect_exit(result, BLOCKED)
     assert "refused, whatever the approval (protect: true)" in result.stderr
     assert not repo.writes_since(since)
+
+
+def test_protect_set_after_a_plan_was_saved_still_holds(repo: Repo) -> None:
+    """A saved plan trashing a row, then `protect: true` added to the manifest: applying the
+    plan is refused whatever the approval; manifests that do not load leave a note."""
+    applied(repo)
+    repo.write(tasks_with(TASKS["rows"][:2]))
+    expect_exit(repo.run("plan", "-o", "plan.json"), 0)
+    protected = tasks_with(TASKS["rows"][:2])
+    protected["protect"] = True
+    repo.write(protected)
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "--allow-destroy", "plan.json")
+    expect_exit(result, BLOCKED)
+    assert "refused, whatever the approval (protect: true)" in result.stderr
+    assert not repo.writes_since(since)
+    (repo.root / "manifests" / "broken.yaml").write_text("database: [\n", encoding="utf-8")
+    noted = repo.run("apply", "--yes", "--allow-destroy", "plan.json")
+    assert "note: the manifests could not be read to check `protect:`" in noted.stderr
 
 
 def _page_of(repo: Repo, handle: str, key: str) -> str:

@@ -61,6 +61,9 @@ class RowLayout:
     specs: tuple[PropertySpec, ...]
     live_names: Mapping[str, str]
     """Manifest name → live name, for properties that exist live with the declared type."""
+    converted: frozenset[str] = frozenset()
+    """Manifest names of the properties whose type this plan changes: their live values are not
+    compared (Notion converts them its own way), the manifest's are written after the change."""
     status_options: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
     """Manifest name → live option names of the status properties that declare no options (a
     status value must name an existing option: writing one never creates it)."""
@@ -70,15 +73,18 @@ class RowLayout:
         matched = matched_properties(desired, live)
         names: dict[str, str] = {}
         status: dict[str, frozenset[str]] = {}
+        converted: set[str] = set()
         specs = tuple(spec for spec in desired.managed_properties if spec.writable)
         for spec in specs:
             prop = matched.get(spec.name)
+            if prop is not None and prop.type != spec.type:
+                converted.add(spec.name)
             # After a type change Notion converts the values its own way: the plan writes them all.
             if prop is not None and prop.type == spec.type:
                 names[spec.name] = prop.name
                 if spec.type == "status" and not option_names(spec.config):
                     status[spec.name] = frozenset(option_names(prop.config))
-        return cls(desired.handle, specs, names, status)
+        return cls(desired.handle, specs, names, frozenset(converted), status)
 
     def desired(self, row: DesiredRow, refs: References) -> Comparable:
         """The manifest row resolved (e-mails to ids); values that cannot be are PlanProblems

@@ -163,6 +163,18 @@ def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
     return changes + ([link] if link else [])
 
 
+def _converted_note(layout: RowLayout, diffs: list[FieldDiff]) -> str:
+    """For values of properties whose type changes: why they show as empty before."""
+    names = [diff.path for diff in diffs if diff.path in layout.converted]
+    if not names:
+        return ""
+    listed = ", ".join(names)
+    return (
+        f"{listed}: the type changes, so the value is written after Notion converts the old one"
+        " (shown as empty: not compared)"
+    )
+
+
 def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
     have = rows.layout.live(live, rows.refs)
     if have.hash == want.hash:
@@ -186,6 +198,7 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
                 diffs=tuple(direct),
                 page_id=live.page_id,
                 live_hash=live.content_hash,
+                note=_converted_note(rows.layout, direct),
             )
         )
     link = _link(rows, row.key, [diff for diff in diffs if diff.path in linked], live)

@@ -139,6 +139,27 @@ def test_a_status_value_notion_does_not_have_is_a_plan_problem() -> None:
     assert "declare the options under 'Status'" in str(caught.value.hint)
 
 
+def test_values_under_a_type_change_are_written_with_a_note_saying_why() -> None:
+    """Estimate number → rich_text: each row with an estimate is written after the change, and
+    the change says why its old value shows as empty."""
+    world = World.steady()
+    specs = tuple(
+        PropertySpec("Estimate", "rich_text", {}) if s.name == "Estimate" else s for s in TASK_SPECS
+    )
+    rows = tuple(
+        with_values(row, Estimate=str(row.values["Estimate"]))
+        if row.values.get("Estimate") is not None
+        else row
+        for row in world.desired_rows("tasks")
+    )
+    world.desired_db("tasks", properties=specs, rows=rows)
+    updates = [c for c in world.plan().changes if c.action is Action.UPDATE_ROW]
+    assert updates
+    assert all(
+        c.note.startswith("Estimate: the type changes, so the value is written") for c in updates
+    )
+
+
 def test_clearing_a_value_is_lossy_but_unticking_a_checkbox_is_not() -> None:
     """Estimate 2 → empty is lossy; Done true → false is a safe update."""
     cleared = _edit_task(World.steady(), 0, Estimate=None).plan().changes[0]

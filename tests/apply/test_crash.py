@@ -224,7 +224,7 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     write_repository(tmp_path)
     stderr = interrupt_after(tmp_path, emulator_server, 60, "apply", "--yes")
     assert "interrupted:" in stderr
-    assert "run `reconciler apply` again to finish" in stderr
+    assert "run `reconciler apply --yes` again to finish" in stderr
     journal = Journal(tmp_path / ".reconciler" / "journal.jsonl")
     assert not journal.unfinished()
     journal.close()

@@ -26,7 +26,7 @@ from reconciler.apply.executor import Executor
 from reconciler.apply.journal import Journal
 from reconciler.apply.lock import WorkspaceLock
 from reconciler.apply.outcome import ApplyResult, ProgressListener, Status
-from reconciler.apply.recheck import recheck_done, recheck_saved
+from reconciler.apply.recheck import recheck_done
 from reconciler.apply.references import plan_references
 from reconciler.apply.resume import settle_unfinished
 from reconciler.apply.stale import check_stale
@@ -126,10 +126,7 @@ class ApplySession:
         for outcome in settle_unfinished(plan, journal, gateway, self._settings):
             if self._audit is not None:
                 self._audit.write(AuditRecord.of(plan.checksum, outcome))
-        if live is not None:
-            voided = recheck_done(plan, journal, gateway, live)
-        else:
-            voided = recheck_saved(plan, journal, gateway)
+        voided = recheck_done(plan, journal, gateway, live)
         done = journal.done(plan.checksum)
         unfinished = {e.change for e in journal.unfinished() if e.plan == plan.checksum}
         created_rows = {

@@ -1,9 +1,9 @@
 """``reconciler export [PATH...]``: the live content of the manifests' databases as files.
 
 Loads the manifests, reads their databases through the gateway, and writes one file per
-database (``<handle>.yaml``, ``.json`` or ``.csv``; ``export_rows`` says how values are written)
-into a folder, or one database to stdout with ``-o -``. On a terminal, a progress bar follows
-the rows of large databases as they are written.
+database (``<handle>.yaml``, ``.json`` or ``.csv``; ``reconciler.adopt`` says how values are
+written) into a folder, or one database to stdout with ``-o -``. On a terminal, a progress bar
+follows the rows of large databases as they are written.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.adopt_settings import shown
-from reconciler.cli.adopt_values import Naming
+from reconciler.adopt import (
+    FORMATS,
+    Naming,
+    Table,
+    csv_text,
+    json_text,
+    naming_of,
+    records,
+    tables_of,
+)
+from reconciler.adopt import yaml_text as rows_yaml
 from reconciler.cli.cmd_plan import handles_to_read
 from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.export_rows import FORMATS, Table, csv_text, json_text, records, table_of
-from reconciler.cli.export_rows import yaml_text as rows_yaml
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
-from reconciler.model import DesiredState, LiveRow, LiveState
+from reconciler.manifest import shown
+from reconciler.model import LiveRow
 from reconciler.plan import selected_handles
 from reconciler.render import plural
 
@@ -41,16 +49,6 @@ def _check_format(fmt: str) -> str:
             hint="use --format yaml, --format json or --format csv",
         )
     return chosen
-
-
-def _naming(live: LiveState) -> Naming:
-    """Users by e-mail, and every exported database's rows by their key."""
-    keys = {
-        handle: {row.page_id: row.key for row in db.rows if row.key and not row.in_trash}
-        for handle, db in live.databases.items()
-    }
-    sources = {h: db.data_source_id for h, db in live.databases.items() if db.data_source_id}
-    return Naming(users=live.users, keys=keys, data_sources=sources)
 
 
 def _is_terminal() -> bool:
@@ -75,22 +73,6 @@ def _text(fmt: str, table: Table, naming: Naming) -> str:
         found = records(table, naming, rows)
     writer: Callable[[list[dict[str, object]]], str] = rows_yaml if fmt == "yaml" else json_text
     return writer(found)
-
-
-def _tables(
-    desired: DesiredState, live: LiveState, selected: list[str]
-) -> tuple[list[Table], list[str]]:
-    tables: list[Table] = []
-    missing: list[str] = []
-    for database in desired.databases:
-        if database.handle not in selected:
-            continue
-        found = live.databases.get(database.handle)
-        if found is None or found.database_id is None:
-            missing.append(database.handle)
-        else:
-            tables.append(table_of(database, found))
-    return tables, missing
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -180,8 +162,8 @@ def command(
         if _is_terminal():
             click.echo(f"Reading {plural(len(to_read), 'database')}...", err=True)
         live = workspace.gateway.read_state(desired, to_read)
-    tables, missing = _tables(desired, live, selected)
-    _emit(chosen, output, tables, _naming(live))
+    tables, missing = tables_of(desired, live, selected)
+    _emit(chosen, output, tables, naming_of(live))
     for handle in missing:
         click.echo(f"{handle}: not exported, its database does not exist yet", err=True)
 

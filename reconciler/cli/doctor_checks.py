@@ -21,7 +21,6 @@ from typing import Final, Literal
 
 import structlog
 
-from reconciler.cli.adopt_settings import Repository, find_repository, shown
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
 from reconciler.config import SUPPORTED_NOTION_VERSIONS, Settings, resolve_base_url, resolve_token
 from reconciler.errors import (
@@ -34,6 +33,7 @@ from reconciler.errors import (
     PlanError,
     ReconcilerError,
 )
+from reconciler.manifest import Repository, find_repository, shown
 from reconciler.model import DesiredDatabase, DesiredState
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import SHARING_HINT, Inspector

@@ -9,12 +9,16 @@ back at once as one ``ManifestError``. Used by the CLI (validate, plan, apply) a
 
 from reconciler.manifest.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES
 from reconciler.manifest.loader import load_desired_state
+from reconciler.manifest.project import Repository, find_repository, shown
 from reconciler.manifest.repository import find_repository_root
 
 __all__ = [
     "MAX_ALIAS_NODES",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "Repository",
+    "find_repository",
     "find_repository_root",
     "load_desired_state",
+    "shown",
 ]

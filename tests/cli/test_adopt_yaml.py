@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.cli.adopt_yaml import dump_yaml
 from reconciler.manifest import load_desired_state
+from reconciler.manifest.yaml_writer import dump_yaml
 
 # Characters YAML, PyYAML or our reader treat specially, mixed into arbitrary text.
 SPECIAL = st.sampled_from(

@@ -23,16 +23,16 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from reconciler.cli import cli
-from reconciler.cli.adopt_manifest import handle_for
-from reconciler.cli.adopt_values import (
+from reconciler.adopt import parse_database_id as database_id_from
+from reconciler.adopt.manifests import handle_for
+from reconciler.adopt.values import (
     Naming,
     NotExpressible,
     declaration,
     manifest_form,
     manifest_value,
 )
-from reconciler.cli.cmd_import import database_id_from
+from reconciler.cli import cli
 from reconciler.cli.runtime import LOCAL_USERS, open_workspace
 from reconciler.config import Settings
 from reconciler.emulator import ROOT_PAGE_ID, Emulator, EmulatorServer

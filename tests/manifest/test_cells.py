@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.cli.export_rows import escaped_item
+from reconciler.adopt.rows import escaped_item
 from reconciler.manifest.cells import cell_value
 from tests.manifest.conftest import Repository
 

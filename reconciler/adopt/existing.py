@@ -3,7 +3,8 @@
 Import must not give a new manifest a handle another manifest there already uses, nor write a
 second manifest for a database one of them already manages (two manifests applying to one
 database would undo each other). The files are read leniently: a file that does not parse, or
-whose ``id`` is a ``${VAR}`` that is not set, simply tells nothing. Called by ``cmd_import``.
+whose ``id`` is a ``${VAR}`` that is not set, simply tells nothing. Called by
+``reconciler.adopt.importing``.
 """
 
 from __future__ import annotations

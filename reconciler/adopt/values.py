@@ -7,8 +7,8 @@ value becomes its manifest form (people by e-mail, relations by the target row's
 ISO text, ...). Every result is checked by running it through the codec the loader uses and
 comparing with the live side the way a plan does; what does not come back equal raises
 ``NotExpressible`` saying why, so import can leave that property to Notion instead of writing a
-manifest whose first plan would change something. Called by import (``adopt_manifest``) and
-export (``export_rows``).
+manifest whose first plan would change something. Called by import
+(``reconciler.adopt.manifests``) and export (``reconciler.adopt.rows``).
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 ``write_manifests`` turns live databases (read through the gateway with every property declared)
 into manifest texts whose first plan is empty: every declaration and value is checked to read
-back equal (``adopt_values``); a property whose configuration cannot be written is left out
-(undeclared properties are left alone), one whose values cannot be written is declared but
-ignored, and rows the chosen key cannot identify are left out (``prune`` stays off, so they are
+back equal (``reconciler.adopt.values``); a property whose configuration cannot be written is
+left out (undeclared properties are left alone), one whose values cannot be written is declared
+but ignored, and rows the chosen key cannot identify are left out (``prune`` stays off, so they are
 kept). Each decision is explained in a comment where it applies. Relations to another imported
 database are written by handle and their values by the target row's key. Called by
-``cmd_import``.
+``reconciler.adopt.importing``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.cli.adopt_keys import KeyChoice, choose_key, key_of
-from reconciler.cli.adopt_values import Naming, NotExpressible, declaration, manifest_value
-from reconciler.cli.adopt_yaml import dump_yaml, indent
+from reconciler.adopt.keys import KeyChoice, choose_key, key_of
+from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
 from reconciler.errors import ReconcilerError
+from reconciler.manifest.yaml_writer import dump_yaml, indent
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id

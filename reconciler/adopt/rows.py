@@ -13,7 +13,8 @@ as ISO text), so a YAML or JSON export is a valid ``rows_from`` file. CSV cells 
 - title and rich text are their plain text (formatting is not kept in CSV);
 - an empty value is an empty cell.
 
-Called by ``cmd_export``.
+``naming_of`` and ``tables_of`` pick what an export of a live state writes. Called by the
+``export`` command.
 """
 
 from __future__ import annotations
@@ -24,13 +25,31 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reconciler.cli.adopt_values import Naming, manifest_form
-from reconciler.cli.adopt_yaml import dump_yaml
-from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, LiveRow
+from reconciler.adopt.values import Naming, manifest_form
+from reconciler.manifest.yaml_writer import dump_yaml
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveProperty,
+    LiveRow,
+    LiveState,
+)
 from reconciler.properties import codec_for
 from reconciler.properties.text import plain_text
 
-__all__ = ["FORMATS", "Table", "csv_text", "escaped_item", "json_text", "table_of", "yaml_text"]
+__all__ = [
+    "FORMATS",
+    "Table",
+    "csv_text",
+    "escaped_item",
+    "json_text",
+    "naming_of",
+    "table_of",
+    "tables_of",
+    "yaml_text",
+]
 
 FORMATS = ("yaml", "json", "csv")
 
@@ -61,6 +80,33 @@ def table_of(desired: DesiredDatabase, live: LiveDatabase) -> Table:
         )
     )
     return Table(desired.handle, tuple(columns), rows)
+
+
+def naming_of(live: LiveState) -> Naming:
+    """Users by e-mail, and every exported database's rows by their key."""
+    keys = {
+        handle: {row.page_id: row.key for row in db.rows if row.key and not row.in_trash}
+        for handle, db in live.databases.items()
+    }
+    sources = {h: db.data_source_id for h, db in live.databases.items() if db.data_source_id}
+    return Naming(users=live.users, keys=keys, data_sources=sources)
+
+
+def tables_of(
+    desired: DesiredState, live: LiveState, selected: Sequence[str]
+) -> tuple[list[Table], list[str]]:
+    """The tables of the selected databases, and the handles of those not created yet."""
+    tables: list[Table] = []
+    missing: list[str] = []
+    for database in desired.databases:
+        if database.handle not in selected:
+            continue
+        found = live.databases.get(database.handle)
+        if found is None or found.database_id is None:
+            missing.append(database.handle)
+        else:
+            tables.append(table_of(database, found))
+    return tables, missing
 
 
 def records(table: Table, naming: Naming, rows: Iterable[LiveRow]) -> list[dict[str, object]]:

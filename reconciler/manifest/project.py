@@ -2,8 +2,8 @@
 
 ``import`` writes the first manifests and ``doctor`` must work in a repository whose manifests
 do not load yet; both still honour ``reconciler.yaml`` (Notion-Version, rate limit, state folder).
-Called by ``cmd_import`` and ``doctor_checks``; ``shown`` (paths as the user types them) also by
-``cmd_export``.
+Used by import (``reconciler.adopt``) and the CLI's ``import`` and ``doctor``; ``shown`` (paths as
+the user types them) wherever a message names a file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reconciler.config import Settings
 from reconciler.errors import ManifestError, Problem
-from reconciler.manifest import find_repository_root
+from reconciler.manifest.repository import find_repository_root
 from reconciler.manifest.settings import load_settings
 
 __all__ = ["Repository", "find_repository", "shown"]

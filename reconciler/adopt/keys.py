@@ -5,7 +5,7 @@ qualifies (it is what people see); failing that, a property whose name says it i
 (Slug, Key, ID, Code, Email, ...), then e-mail, URL, text, phone and number properties. When no
 property qualifies, the one that identifies the most rows is chosen and the rows it cannot tell
 apart (empty or repeated values) are left out of the manifest, to be reviewed by hand. Called by
-import (``adopt_manifest``).
+import (``reconciler.adopt.manifests``).
 """
 
 from __future__ import annotations

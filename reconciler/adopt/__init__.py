@@ -1,0 +1,49 @@
+"""Adoption: live databases into manifests (``import``) and live rows into files (``export``).
+
+The inverse of the manifest reader: what Notion holds, written as manifest values that read back
+to the same canonical values (``values``), with a key chosen among the properties (``keys``),
+comments to review (``manifests``), and rows as YAML, JSON or CSV (``rows``). The YAML itself is
+written by ``reconciler.manifest.yaml_writer``, the mirror of the reader. Used by the CLI's
+``import`` and ``export`` commands, which import this facade only.
+"""
+
+from reconciler.adopt.importing import (
+    ImportRequest,
+    import_databases,
+    parse_database_id,
+    write_imported,
+)
+from reconciler.adopt.manifests import ImportedManifest, handle_for
+from reconciler.adopt.rows import (
+    FORMATS,
+    Table,
+    csv_text,
+    escaped_item,
+    json_text,
+    naming_of,
+    records,
+    table_of,
+    tables_of,
+    yaml_text,
+)
+from reconciler.adopt.values import Naming
+
+__all__ = [
+    "FORMATS",
+    "ImportRequest",
+    "ImportedManifest",
+    "Naming",
+    "Table",
+    "csv_text",
+    "escaped_item",
+    "handle_for",
+    "import_databases",
+    "json_text",
+    "naming_of",
+    "parse_database_id",
+    "records",
+    "table_of",
+    "tables_of",
+    "write_imported",
+    "yaml_text",
+]

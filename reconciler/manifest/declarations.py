@@ -2,12 +2,15 @@
 
 ``declare_properties`` parses every declaration (shorthand ``Name: type`` or a mapping with
 ``type`` and settings) with ``codec.parse_config`` and checks what spans properties: exactly one
-title property, and a key property that is declared, not ignored and of a key type. Called by the
-database builder after the document passed the schema check.
+title property, a key property that is declared, not ignored and of a key type, and who owns each
+property's values (``owner:`` on the property, else the database's ``owner:``; the key, read-only
+and ignored properties are always git's, and an ``owner`` written on one of them is a problem).
+Called by the database builder after the document passed the schema check.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -52,7 +55,7 @@ def did_you_mean(name: str, choices: list[str]) -> str:
 
 
 def _declare(
-    document: YamlDocument, name: str, raw: object, problems: list[Problem]
+    document: YamlDocument, name: str, raw: object, default_owner: object, problems: list[Problem]
 ) -> tuple[PropertySpec, PropertyCodec] | None:
     path = ("properties", name)
     declaration: Mapping[str, object] = {"type": raw} if isinstance(raw, str) else dict(raw)  # type: ignore[call-overload]
@@ -75,6 +78,7 @@ def _declare(
         prune_options=declaration.get("prune_options") is True,
         description=str(description) if description is not None else None,
         location=document.location(path, at_key=True),
+        owner="notion" if declaration.get("owner", default_owner) == "notion" else "git",
     )
     return spec, codec
 
@@ -88,8 +92,9 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
     specs: list[PropertySpec] = []
     codecs: dict[str, PropertyCodec] = {}
     usable = True
+    default_owner = data.get("owner", "git")
     for name, raw in raw_properties.items():
-        declared = _declare(document, name, raw, problems)
+        declared = _declare(document, name, raw, default_owner, problems)
         if declared is None:
             usable = False
             continue
@@ -104,9 +109,60 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
         written=set(raw_properties),
     )
     _check_formulas_after_renames(document, specs, problems)
+    _check_owners(document, specs, raw_properties, key=key, ignore=ignore, problems=problems)
     if not usable:
         return None
-    return Declarations(tuple(specs), codecs, key, ignore)
+    return Declarations(tuple(_owned(spec, key, ignore) for spec in specs), codecs, key, ignore)
+
+
+def _owned(spec: PropertySpec, key: str | None, ignore: frozenset[str]) -> PropertySpec:
+    """The spec with its owner as it applies: the key, read-only and ignored properties stay
+    git's whatever the database's default says."""
+    if spec.notion_owned and (spec.name == key or not spec.writable or spec.name in ignore):
+        return dataclasses.replace(spec, owner="git")
+    return spec
+
+
+def _check_owners(
+    document: YamlDocument,
+    specs: list[PropertySpec],
+    raw_properties: Mapping[str, object],
+    *,
+    key: str | None,
+    ignore: frozenset[str],
+    problems: list[Problem],
+) -> None:
+    """An ``owner`` written on a property that cannot have one (the key, a read-only type, an
+    ignored property) is a problem: the author expects an effect it would not have."""
+    for spec in specs:
+        declaration = raw_properties[spec.name]
+        if not isinstance(declaration, Mapping) or "owner" not in declaration:
+            continue
+        path = ("properties", spec.name, "owner")
+        if spec.name == key:
+            message = (
+                f"the key property {spec.name!r} is always owned by git: rows are matched by"
+                " their key, so Notion cannot own it"
+            )
+            hint = f"remove `owner` from {spec.name!r}"
+        elif not spec.writable:
+            message = (
+                f"{spec.name!r} is a {spec.type} property: Notion computes its values, so they"
+                " have no owner"
+            )
+            hint = f"remove `owner` from {spec.name!r}"
+        elif spec.name in ignore:
+            message = (
+                f"{spec.name!r} is listed under `ignore`: its values are never compared nor"
+                " written, so they have no owner"
+            )
+            hint = (
+                f"remove `owner` from {spec.name!r}, or remove it from `ignore` and let"
+                " `owner: notion` keep Notion's edits"
+            )
+        else:
+            continue
+        problems.append(document.problem(path, message, hint, at_key=True))
 
 
 def _check_formulas_after_renames(

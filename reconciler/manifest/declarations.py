@@ -14,12 +14,12 @@ import dataclasses
 import difflib
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from reconciler.errors import Problem
 from reconciler.manifest.located import YamlDocument
-from reconciler.model import PropertySpec
+from reconciler.model import PropertySpec, SourceLocation
 from reconciler.properties import (
     ALL_CODECS,
     PropertyCodec,
@@ -28,7 +28,7 @@ from reconciler.properties import (
 )
 from reconciler.properties.formula_language import canonical_formula, referenced_names
 
-__all__ = ["Declarations", "declare_properties", "did_you_mean"]
+__all__ = ["Declarations", "declare_properties", "did_you_mean", "owned", "property_spec"]
 
 
 @dataclass(frozen=True)
@@ -54,22 +54,17 @@ def did_you_mean(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _declare(
-    document: YamlDocument, name: str, raw: object, default_owner: object, problems: list[Problem]
-) -> tuple[PropertySpec, PropertyCodec] | None:
-    path = ("properties", name)
+def property_spec(
+    name: str, raw: object, *, default_owner: object = "git", location: SourceLocation | None = None
+) -> PropertySpec:
+    """The spec of one declaration (``Name: type`` or a mapping with ``type`` and settings),
+    its owner as written or ``default_owner``; raises ValueProblem for an unusable one."""
     declaration: Mapping[str, object] = {"type": raw} if isinstance(raw, str) else dict(raw)  # type: ignore[call-overload]
-    type_name = str(declaration["type"])
-    codec = codec_for(type_name)
-    try:
-        config = codec.parse_config(declaration)  # it skips the keys every property takes
-    except ValueProblem as problem:
-        hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
-        problems.append(document.problem((*path, *problem.path), problem.message, hint))
-        return None
+    type_name = str(declaration.get("type"))
+    config = codec_for(type_name).parse_config(declaration)  # it skips the common keys
     description = declaration.get("description")
     renamed_from = declaration.get("renamed_from")
-    spec = PropertySpec(
+    return PropertySpec(
         name=name,
         type=type_name,
         config=config,
@@ -77,10 +72,32 @@ def _declare(
         sensitive=declaration.get("sensitive") is True,
         prune_options=declaration.get("prune_options") is True,
         description=str(description) if description is not None else None,
-        location=document.location(path, at_key=True),
+        location=location,
         owner="notion" if declaration.get("owner", default_owner) == "notion" else "git",
     )
-    return spec, codec
+
+
+def owned(spec: PropertySpec, key: str | None, ignore: Collection[str]) -> PropertySpec:
+    """The spec with its owner as it applies: the key, read-only and ignored properties stay
+    git's whatever the database's default says."""
+    if spec.notion_owned and (spec.name == key or not spec.writable or spec.name in ignore):
+        return dataclasses.replace(spec, owner="git")
+    return spec
+
+
+def _declare(
+    document: YamlDocument, name: str, raw: object, default_owner: object, problems: list[Problem]
+) -> tuple[PropertySpec, PropertyCodec] | None:
+    path = ("properties", name)
+    location = document.location(path, at_key=True)
+    try:
+        spec = property_spec(name, raw, default_owner=default_owner, location=location)
+    except ValueProblem as problem:
+        type_name = raw if isinstance(raw, str) else dict(raw).get("type")  # type: ignore[call-overload]
+        hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
+        problems.append(document.problem((*path, *problem.path), problem.message, hint))
+        return None
+    return spec, codec_for(spec.type)
 
 
 def declare_properties(document: YamlDocument, problems: list[Problem]) -> Declarations | None:
@@ -112,15 +129,7 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
     _check_owners(document, specs, raw_properties, key=key, ignore=ignore, problems=problems)
     if not usable:
         return None
-    return Declarations(tuple(_owned(spec, key, ignore) for spec in specs), codecs, key, ignore)
-
-
-def _owned(spec: PropertySpec, key: str | None, ignore: frozenset[str]) -> PropertySpec:
-    """The spec with its owner as it applies: the key, read-only and ignored properties stay
-    git's whatever the database's default says."""
-    if spec.notion_owned and (spec.name == key or not spec.writable or spec.name in ignore):
-        return dataclasses.replace(spec, owner="git")
-    return spec
+    return Declarations(tuple(owned(spec, key, ignore) for spec in specs), codecs, key, ignore)
 
 
 def _check_owners(

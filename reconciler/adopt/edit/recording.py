@@ -113,6 +113,8 @@ class Recorder:
         place = self._place(source, edit.key)
         if place is None:
             raise Refused(f"no row of {source.database.handle!r} has the key {edit.key!r}")
+        if edit.key not in self.expected.of(source.database.handle).rows:
+            raise Refused("another edit removes this row")
         intended = _canonical(spec, edit.value)
         current = self.expected.of(source.database.handle).rows.get(edit.key, {})
         if current.get(spec.name) == intended:
@@ -140,7 +142,7 @@ class Recorder:
 
     def _remove_row(self, source: DatabaseSource, edit: RemoveRow) -> None:
         place = self._place(source, edit.key)
-        if place is None:
+        if place is None or edit.key not in self.expected.of(source.database.handle).rows:
             raise Skipped
         if place.sequence is not None:
             self.editors.of_yaml(place.file).remove_item(place.sequence, place.index, place.owner)

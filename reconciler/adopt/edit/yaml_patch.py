@@ -69,6 +69,7 @@ class YamlEditor:
             raise Refused(
                 f"the item is anchored as &{item.anchor} and other places use it (*{item.anchor})"
             )
+        self._forget(item)
         changes = self._list(sequence)
         changes.removed.add(index)
         changes.owner = owner
@@ -137,6 +138,13 @@ class YamlEditor:
         if not self._update(item, value):
             self.check_writable(item, f"item {index + 1}")
             self._list(node).values[index] = value
+
+    def _forget(self, node: Node) -> None:
+        """Drop the changes recorded inside a node that goes away."""
+        self._maps.pop(id(node), None)
+        self._lists.pop(id(node), None)
+        for child in [*node.items, *(e.value for e in node.entries)]:
+            self._forget(child)
 
     def _map(self, node: Node) -> MappingChanges:
         return self._maps.setdefault(id(node), MappingChanges(node))

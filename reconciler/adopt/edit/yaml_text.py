@@ -97,7 +97,7 @@ def _candidates(written: str, style: str | None, column: int) -> Iterator[str]:
 
 def _probe(candidate: str, *, flow: bool, key_column: int) -> tuple[str | None, str] | None:
     """(style, value) of the one scalar ``candidate`` is, in context; None if it is not one."""
-    document = f"[{candidate}]" if flow else " " * key_column + "k: " + candidate
+    document = f"[{candidate}]" if flow else " " * key_column + "k: " + candidate + "\n"
     try:
         events = list(yaml.parse(document, Loader=_Loader))
     except yaml.YAMLError:

@@ -130,3 +130,27 @@ def test_a_value_set_and_its_row_removed_leave_the_row_removed(services: Reposit
     assert [str(n) for n in outcome.not_applied] == [
         "manifests/services.json:13: another edit removes this row"
     ]
+
+
+def test_the_last_inline_row_removed_leaves_an_empty_list(repo: Repository) -> None:
+    """A manifest whose only row goes keeps `rows: []` (null would not be a list of rows)."""
+    repo.write("manifests/teams.yaml", MANIFESTS.split("---\n", maxsplit=1)[0])
+    outcome = repo.apply(RemoveRow("teams", "Platform"))
+    assert changed_lines(outcome) == ["-rows:", "-  - {Name: Platform, Size: 4}", "+rows: []"]
+
+
+def test_rows_added_to_a_manifest_without_rows_start_a_block_list(repo: Repository) -> None:
+    """No `rows:` yet: it is added after the last entry, one `- {...}` line per row."""
+    repo.write("manifests/teams.yaml", "database: teams\ntitle: Teams\nproperties: {Name: title}\n")
+    outcome = repo.apply(AddRow("teams", {"Name": "Data"}), AddRow("teams", {"Name": "Web"}))
+    assert changed_lines(outcome) == ["+rows:", "+  - {Name: Data}", "+  - {Name: Web}"]
+
+
+def test_rows_added_to_an_empty_list_replace_it_with_a_block_list(repo: Repository) -> None:
+    """`rows: []` becomes a block list of the new rows."""
+    repo.write(
+        "manifests/teams.yaml",
+        "database: teams\ntitle: Teams\nproperties: {Name: title}\nrows: []\n",
+    )
+    repo.apply(AddRow("teams", {"Name": "Data"}))
+    assert repo.read("manifests/teams.yaml").endswith("rows:\n  - {Name: Data}\n")

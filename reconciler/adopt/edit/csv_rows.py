@@ -12,6 +12,7 @@ header lacks gets a column at the end. Cell texts come from ``cell_text``, the i
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -32,10 +33,16 @@ class CsvRecord:
     content: str
     ending: str
     cells: list[str]
-    written: list[str] | None
-    """Each cell's text as written, quotes included (None: the record could not be split)."""
     line: int
     """1-based line the record starts on."""
+
+    @functools.cached_property
+    def written(self) -> list[str] | None:
+        """Each cell's text as written, quotes included (None: the record could not be split
+        the way the csv module reads it). Worked out only for the records an edit touches."""
+        split = _split(self.content)
+        read = [cell for text in split for cell in (_read_cell(text) or [""])]
+        return split if read == self.cells else None
 
 
 @dataclass
@@ -106,9 +113,7 @@ def parse_csv(text: str) -> CsvTable:
         raw = "".join(consumed)
         consumed.clear()
         content = raw.rstrip("\r\n")
-        split = _split(content)
-        written = split if [c for w in split for c in (_read_cell(w) or [""])] == cells else None
-        records.append(CsvRecord(content, raw[len(content) :], cells, written, line_number))
+        records.append(CsvRecord(content, raw[len(content) :], cells, line_number))
         line_number += raw.count("\n") or 1
     data = [record for record in records if record.cells]
     return CsvTable(records, data[0] if data else None, data[1:])

@@ -11,6 +11,7 @@ that, each file atomically, after checking that no file changed since it was rea
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -100,29 +101,29 @@ def _attempt(sources: Sources, mirror: Mirror, edits: Sequence[Edit]) -> _Attemp
         except ManifestError as error:
             problems = [f"{p.file}:{p.line}: {p.message}" for p in error.problems]
         else:
-            problems = differences(recorder.expected, reloaded, recorder.touched)
+            problems = differences(recorder.expected, reloaded)
     return _Attempt(texts, tuple(recorded), tuple(unchanged), tuple(refused), tuple(problems))
 
 
 def _one_by_one(sources: Sources, mirror: Mirror, edits: Sequence[Edit]) -> _Attempt:
-    """Each edit added to those kept so far, and kept only when the result reads back right."""
+    """The edits that read back right, found by halves: a half whose result reads back as
+    intended is kept whole, one that does not is split again, down to the single edits that do
+    not (a few reloads for a few bad edits among many)."""
     kept: list[Edit] = []
-    unchanged: list[Edit] = []
     failed: list[NotApplied] = []
-    best = _attempt(sources, mirror, ())
-    for edit in edits:
-        trial = _attempt(sources, mirror, [*kept, edit])
-        if trial.problems:
-            failed.append(NotApplied(edit, _verdict(trial.problems), _where(sources, edit)))
-            continue
-        best = trial
-        if edit in trial.recorded:
-            kept.append(edit)
-        elif edit in trial.unchanged:
-            unchanged.append(edit)
+    pending = [list(edits)]
+    while pending:
+        part = pending.pop(0)
+        trial = _attempt(sources, mirror, [*kept, *part])
+        if not trial.problems:
+            kept.extend(part)
+        elif len(part) == 1:
+            failed.append(NotApplied(part[0], _verdict(trial.problems), _where(sources, part[0])))
         else:
-            failed.extend(refusal for refusal in trial.refused if refusal.edit == edit)
-    return _Attempt(best.texts, best.recorded, tuple(unchanged), tuple(failed), ())
+            middle = len(part) // 2
+            pending[:0] = [part[:middle], part[middle:]]
+    final = _attempt(sources, mirror, kept)
+    return dataclasses.replace(final, refused=(*final.refused, *failed))
 
 
 def _verdict(problems: Sequence[str]) -> str:

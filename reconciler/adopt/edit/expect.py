@@ -97,9 +97,10 @@ class Expectation:
             db.key = new
 
 
-def differences(expected: Expectation, reloaded: DesiredState, handles: set[str]) -> list[str]:
-    """What the reloaded state says otherwise than expected, for the databases named."""
+def differences(expected: Expectation, reloaded: DesiredState) -> list[str]:
+    """What the reloaded state says otherwise than expected, database by database."""
     found: list[str] = []
+    handles = set(expected.databases) | {db.handle for db in reloaded.databases}
     for handle in sorted(handles):
         want = expected.databases.get(handle)
         have = reloaded.database(handle)

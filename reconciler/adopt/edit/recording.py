@@ -74,8 +74,8 @@ class Recorder:
         self.sources = sources
         self.expected = Expectation(sources.state)
         self.editors = _Editors({}, {})
-        self.touched: set[str] = set()
         self._options: dict[tuple[str, str], list[object]] = {}
+        self._new_rows: dict[str, list[object]] = {}
 
     def record(self, edit: Edit) -> None:
         """Record one edit; raises Skipped or Refused (nothing recorded then)."""
@@ -92,7 +92,6 @@ class Recorder:
             ChangeType: self._change_type,
         }
         handlers[type(edit)](source, edit)  # type: ignore[operator]
-        self.touched.add(edit.database)
 
     def texts(self) -> dict[str, str]:
         return self.editors.texts()
@@ -194,13 +193,15 @@ class Recorder:
         self._first_inline_row(source, written)
 
     def _first_inline_row(self, source: DatabaseSource, written: Mapping[str, object]) -> None:
-        """The first row of the manifest's own ``rows`` (absent, null or ``[]`` so far)."""
+        """A row of the manifest's own ``rows`` when it has none yet (absent, null or ``[]``)."""
         editor = self.editors.of_yaml(source.manifest)
         rows = source.document.entry("rows")
-        if rows is not None and rows.value.kind == "seq":
+        if rows is not None and rows.value.kind == "seq" and rows.value.items:
             editor.append_item(rows.value, dict(written))
-        else:
-            editor.set_value(source.document, "rows", [dict(written)])
+            return
+        new_rows = self._new_rows.setdefault(source.database.handle, [])
+        new_rows.append(dict(written))
+        editor.set_value(source.document, "rows", list(new_rows))
 
     # --- schema ----------------------------------------------------------------------------
 

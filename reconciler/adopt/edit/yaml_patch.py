@@ -102,8 +102,8 @@ class YamlEditor:
     def _update(self, node: Node, value: object) -> bool:
         """Record ``node`` becoming ``value`` entry by entry or item by item; False when it
         cannot be (another kind of value, or a node shared through an anchor)."""
-        if self.tree.shared(node) or node.kind == "alias":
-            return False
+        if self.tree.shared(node) or node.kind == "alias" or not (node.items or node.entries):
+            return False  # an empty collection is replaced whole (`[]` → a block list of rows)
         if node.kind == "map" and isinstance(value, Mapping) and value:
             for key, item in value.items():
                 self.set_value(node, str(key), item)

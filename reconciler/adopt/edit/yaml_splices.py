@@ -123,15 +123,25 @@ class _Layout:
         if self.dialect.json and self._multiline(old) and isinstance(value, Mapping | list):
             column, step = self._indentation(old)
             return Splice(old.start, old.end, json_block(value, column=column, unit=step))
+        column = self.tree.column(entry.key.start)
+        block = not (mapping.flow or self.dialect.json)
+        empty = old.kind == "scalar" or (old.flow and not old.items and not old.entries)
+        if block and empty and isinstance(value, list) and _rows(value):
+            colon = self._colon_end(entry.key)
+            return Splice(colon, max(colon, old.end), self._block_rows(value, column))
         if mapping.flow or old.flow or self.dialect.json:
             return Splice(old.start, old.end, self._flow(value, old))
-        column = self.tree.column(entry.key.start)
         collection = isinstance(value, Mapping | list | tuple)
         if old.kind == "scalar" and not collection and old.end > old.start:
             text = scalar_text(value, self.dialect, flow=False, style=old.style, key_column=column)
             return Splice(old.start, old.end, text)
         colon = self._colon_end(entry.key)
         return Splice(colon, max(colon, old.end), " " + self._inline(value, column, old))
+
+    def _block_rows(self, rows: list[object], column: int) -> str:
+        """A list of mappings after ``key:`` in block context: one ``- {...}`` line each."""
+        pad = self.tree.newline + " " * (column + 2) + "- "
+        return "".join(pad + self._flow(row) for row in rows)
 
     def _item_value(self, sequence: Node, item: Node, value: object) -> Splice:
         if sequence.flow or isinstance(value, Mapping | list | tuple) or self.dialect.json:
@@ -157,6 +167,8 @@ class _Layout:
         if mapping.flow or self.dialect.json:
             return f"{self._key(key, mapping)}: {self._flow(value)}"
         column = self._first_column(mapping)
+        if isinstance(value, list) and _rows(value):
+            return f"{self._key(key, mapping)}:{self._block_rows(value, column)}"
         return f"{self._key(key, mapping)}: {self._inline(value, column)}"
 
     def _item_text(self, sequence: Node, value: object) -> str:
@@ -284,6 +296,11 @@ class _Layout:
         children = [e.key for e in node.entries] or node.items
         step = tree.column(children[0].start) - indentation if children else 2
         return indentation, step
+
+
+def _rows(value: object) -> bool:
+    """Whether a value is a non-empty list of mappings (rows: written one per line)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:

@@ -156,3 +156,29 @@ def test_removing_a_row_that_is_not_there_is_already_done(tasks: Repository) -> 
     """RemoveRow of an unknown key: nothing to do, nothing refused."""
     outcome = tasks.edit(RemoveRow("tasks", "gone"), environ=ENVIRONMENT)
     assert (outcome.files, outcome.unchanged) == ((), (RemoveRow("tasks", "gone"),))
+
+
+def test_an_anchor_nothing_else_uses_is_kept_while_its_value_changes(repo: Repository) -> None:
+    """`&first` names a value no alias uses: the value changes, the anchor stays on it."""
+    repo.write(
+        "manifests/tasks.yaml",
+        "database: tasks\ntitle: Tasks\nproperties: {Name: title, Tags: multi_select}\n"
+        "rows:\n  - {Name: Docs, Tags: &first [web]}\n",
+    )
+    outcome = repo.edit(SetValue("tasks", "Docs", "Tags", ["web", "api"]))
+    assert changed_lines(outcome)[1] == "+  - {Name: Docs, Tags: &first [web, api]}"
+
+
+def test_every_edit_that_does_not_read_back_is_found_among_many(tasks: Repository) -> None:
+    """Two bad links among six edits: both refused, the four others written."""
+    names = [SetValue("tasks", "docs", "Name", f"Docs {n}") for n in range(2)]
+    edits = [
+        SetValue("tasks", "blog", "Blocked by", ["nope"]),
+        SetValue("tasks", "blog", "Name", "Blog"),
+        *names,
+        SetValue("tasks", "ship", "Blocked by", ["missing"]),
+        SetValue("tasks", "ship", "Name", "Ship"),
+    ]
+    outcome = tasks.edit(*edits, environ=ENVIRONMENT)
+    assert [n.edit for n in outcome.not_applied] == [edits[0], edits[4]]
+    assert outcome.applied == (edits[1], *names, edits[5])

@@ -91,13 +91,12 @@ class DatabaseSource:
         return entry.value if entry is not None and entry.value.kind == "map" else None
 
     def where(self, place: RowPlace | None = None) -> str:
+        """file:line of a row, or of the database's document."""
         if place is not None:
             return f"{place.file.path}:{place.line}"
-        return (
-            f"{self.manifest.path}:{self.manifest.yaml.line_of(self.document.start) + 1}"
-            if (self.manifest.yaml)
-            else self.manifest.path
-        )
+        tree = self.manifest.yaml
+        line = tree.line_of(self.document.start) + 1 if tree is not None else 1
+        return f"{self.manifest.path}:{line}"
 
     @property
     def last_place(self) -> RowPlace | None:

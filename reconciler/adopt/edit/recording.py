@@ -82,16 +82,21 @@ class Recorder:
         source = self.sources.database(edit.database)
         if source is None:
             raise Refused(f"no manifest declares the database {edit.database!r}")
-        handlers = {
-            SetValue: self._set_value,
-            RemoveRow: self._remove_row,
-            AddRow: self._add_row,
-            AddOption: self._add_option,
-            DeclareProperty: self._declare,
-            RenameProperty: self._rename,
-            ChangeType: self._change_type,
-        }
-        handlers[type(edit)](source, edit)  # type: ignore[operator]
+        match edit:
+            case SetValue():
+                self._set_value(source, edit)
+            case RemoveRow():
+                self._remove_row(source, edit)
+            case AddRow():
+                self._add_row(source, edit)
+            case AddOption():
+                self._add_option(source, edit)
+            case DeclareProperty():
+                self._declare(source, edit)
+            case RenameProperty():
+                self._rename(source, edit)
+            case ChangeType():
+                self._change_type(source, edit)
 
     def texts(self) -> dict[str, str]:
         return self.editors.texts()
@@ -307,7 +312,12 @@ class Recorder:
 
     def _change_type(self, source: DatabaseSource, edit: ChangeType) -> None:
         properties, declaration = self._declaration(source, edit.property)
-        merged = _merged_declaration(edit.declaration, declaration)
+        try:
+            merged = _merged_declaration(edit.declaration, declaration)
+        except (TypeError, ValueError, ValueProblem) as problem:
+            raise Refused(
+                f"the declaration of {edit.property!r} cannot be written: {problem}"
+            ) from None
         spec = _spec_of(source, edit.property, merged)
         current = self.expected.of(source.database.handle).specs[edit.property]
         if current == replace(spec, location=None):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.adopt.edit import AddOption, ChangeType, DeclareProperty, RenameProperty
+from reconciler.adopt.edit import (
+    AddOption,
+    AddRow,
+    ChangeType,
+    DeclareProperty,
+    RenameProperty,
+    SetValue,
+)
 from tests.adopt.conftest import Repository, changed_lines
 
 PEOPLE = """\
@@ -127,3 +134,32 @@ def test_a_type_change_keeps_the_description_and_sensitive(people: Repository) -
     assert desk is not None
     assert (desk.type, desk.description, desk.sensitive) == ("select", "Where to find them", True)
     assert people.values("people", "ada@example.com")["Desk"] == "4.12"
+
+
+def test_values_under_a_new_name_follow_its_rename_in_the_same_run(people: Repository) -> None:
+    """Desk is renamed Location, then rows set Location: the renamed entries and the renamed
+    CSV column take the values, no second entry or column appears."""
+    outcome = people.apply(
+        RenameProperty("people", "Desk", "Location"),
+        SetValue("people", "grace@example.com", "Location", "5.01"),
+        SetValue("people", "alan@example.com", "Location", "2.02"),
+    )
+    assert "+    Location: '5.01'" in changed_lines(outcome)
+    assert (
+        people.read("manifests/people.csv")
+        == "Email,Name,Location\nalan@example.com,Alan Turing,2.02\n"
+    )
+    assert people.values("people", "grace@example.com")["Location"] == "5.01"
+
+
+def test_a_row_added_with_a_property_declared_in_the_same_run(people: Repository) -> None:
+    """Started is declared, then a new row sets it: the row lands in the CSV with a new column."""
+    people.apply(
+        DeclareProperty("people", "Started", "date"),
+        AddRow("people", {"Email": "kj@example.com", "Name": "Katherine", "Started": "2026-01-05"}),
+    )
+    assert people.values("people", "kj@example.com")["Started"] == {
+        "start": "2026-01-05",
+        "end": None,
+    }
+    assert people.read("manifests/people.csv").endswith("kj@example.com,Katherine,,2026-01-05\n")

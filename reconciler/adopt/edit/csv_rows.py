@@ -180,7 +180,11 @@ class CsvEditor:
         self._columns: list[str] = []
 
     def column(self, name: str) -> int | None:
-        """The index of the header cell naming ``name`` (as the reader matches it)."""
+        """The index of the header cell naming ``name`` (as the reader matches it; a column
+        renamed by an edit goes by its new name)."""
+        for index, new in self._renamed.items():
+            if new == name:
+                return index
         header = self.table.header
         for index, cell in enumerate(header.cells if header is not None else []):
             if name in (cell, cell.strip()):

@@ -76,6 +76,8 @@ class Recorder:
         self.editors = _Editors({}, {})
         self._options: dict[tuple[str, str], list[object]] = {}
         self._new_rows: dict[str, list[object]] = {}
+        self._renamed: dict[tuple[str, str], str] = {}
+        """(handle, new name) → the name the files still say, for renames recorded."""
 
     def record(self, edit: Edit) -> None:
         """Record one edit; raises Skipped or Refused (nothing recorded then)."""
@@ -101,6 +103,24 @@ class Recorder:
     def texts(self) -> dict[str, str]:
         return self.editors.texts()
 
+    # --- names -----------------------------------------------------------------------------
+
+    def _spec(self, source: DatabaseSource, name: str) -> PropertySpec | None:
+        """The property as declared once the edits so far are made (renames included)."""
+        return self.expected.of(source.database.handle).specs.get(name)
+
+    def _row_property(self, source: DatabaseSource, name: str) -> PropertySpec:
+        spec = self._spec(source, name)
+        if spec is None:
+            raise Refused(f"{name!r} is not declared in {source.manifest.path}")
+        if not spec.writable or name in source.database.ignore:
+            raise Refused(f"{name!r} takes no row values (read-only or ignored)")
+        return spec
+
+    def _written(self, source: DatabaseSource, name: str) -> str:
+        """The name the files still say for a property an earlier edit renames."""
+        return self._renamed.get((source.database.handle, name), name)
+
     # --- rows ------------------------------------------------------------------------------
 
     def _place(self, source: DatabaseSource, key: str) -> RowPlace | None:
@@ -111,7 +131,7 @@ class Recorder:
         return source.rows.get(key)
 
     def _set_value(self, source: DatabaseSource, edit: SetValue) -> None:
-        spec = _row_property(source, edit.property)
+        spec = self._row_property(source, edit.property)
         if spec.name == source.database.key:
             raise Refused("the key identifies the row: remove the row and add it with its new key")
         place = self._place(source, edit.key)
@@ -127,14 +147,16 @@ class Recorder:
             text = _cell(spec, edit.value, intended)
             self.editors.of_csv(place.file).set_cell(place.index, spec.name, text)
         else:
-            self._set_in_yaml(place, spec, edit.value)
+            self._set_in_yaml(place, spec, edit.value, self._written(source, spec.name))
         self.expected.set_value(source.database.handle, edit.key, spec.name, intended)
 
-    def _set_in_yaml(self, place: RowPlace, spec: PropertySpec, value: object) -> None:
+    def _set_in_yaml(
+        self, place: RowPlace, spec: PropertySpec, value: object, written: str
+    ) -> None:
         editor = self.editors.of_yaml(place.file)
         row = _row_mapping(place)
-        name = spec.name
-        entry = row.entry(name)
+        entry = row.entry(written)
+        name = written if entry is not None else spec.name
         if entry is not None and isinstance(value, list):
             value = _in_written_form(spec, entry.value, value)
         if value is None:
@@ -157,17 +179,17 @@ class Recorder:
     def _add_row(self, source: DatabaseSource, edit: AddRow) -> None:
         database = source.database
         values = {
-            name: _canonical(_row_property(source, name), v) for name, v in edit.values.items()
+            name: _canonical(self._row_property(source, name), v) for name, v in edit.values.items()
         }
-        key_spec = database.property_named(database.key)
-        assert key_spec is not None
-        key = codec_for(key_spec.type).key_text(values.get(database.key))
+        expected = self.expected.of(database.handle)
+        key_spec = expected.specs[expected.key]
+        key = codec_for(key_spec.type).key_text(values.get(expected.key))
         if key is None:
-            raise Refused(f"the row has no {database.key!r}: its key")
+            raise Refused(f"the row has no {expected.key!r}: its key")
         full = {
-            spec.name: values.get(spec.name, codec_for(spec.type).empty)
-            for spec in database.managed_properties
-            if spec.writable
+            name: values.get(name, codec_for(spec.type).empty)
+            for name, spec in expected.specs.items()
+            if spec.writable and name not in database.ignore
         }
         existing = self._place(source, key)
         if existing is not None or key in self.expected.of(database.handle).rows:
@@ -184,7 +206,7 @@ class Recorder:
         if last is not None and last.file.csv is not None:
             try:
                 cells = {
-                    name: _cell(_row_property(source, name), value, values[name])
+                    name: _cell(self._row_property(source, name), value, values[name])
                     for name, value in written.items()
                 }
             except Refused:
@@ -219,7 +241,7 @@ class Recorder:
         return properties, entry.value
 
     def _add_option(self, source: DatabaseSource, edit: AddOption) -> None:
-        spec = source.database.property_named(edit.property)
+        spec = self._spec(source, edit.property)
         if spec is None or spec.type not in _OPTION_TYPES:
             raise Refused(f"{edit.property!r} is not a select, multi_select or status property")
         current = self.expected.of(source.database.handle).specs[spec.name]
@@ -231,12 +253,13 @@ class Recorder:
         known = option_names(current.config)
         if not known or option_names({"options": added})[0] in known:
             raise Skipped  # no options declared: every option is accepted already
-        properties, declaration = self._declaration(source, spec.name)
+        written = self._written(source, spec.name)
+        properties, declaration = self._declaration(source, written)
         editor = self.editors.of_yaml(source.manifest)
         pending = self._options.setdefault((source.database.handle, spec.name), [])
         pending.append(edit.option)
         if declaration.kind == "scalar":
-            editor.set_value(properties, spec.name, {"type": declaration.text, "options": pending})
+            editor.set_value(properties, written, {"type": declaration.text, "options": pending})
         else:
             self._option_into(editor, declaration, edit.option, pending)
         old = current.config.get("options")
@@ -293,6 +316,7 @@ class Recorder:
         else:
             editor.set_value(declaration, "renamed_from", edit.old)
         self._rename_in_rows(source, edit.old, edit.new)
+        self._renamed[(source.database.handle, edit.new)] = self._written(source, edit.old)
         key = source.document.entry("key")
         if key is not None and key.value.text == edit.old:
             editor.set_value(source.document, "key", edit.new)
@@ -311,7 +335,8 @@ class Recorder:
                 self.editors.of_csv(data).rename_column(old, new)
 
     def _change_type(self, source: DatabaseSource, edit: ChangeType) -> None:
-        properties, declaration = self._declaration(source, edit.property)
+        written = self._written(source, edit.property)
+        properties, declaration = self._declaration(source, written)
         try:
             merged = _merged_declaration(edit.declaration, declaration)
         except (TypeError, ValueError, ValueProblem) as problem:
@@ -324,7 +349,7 @@ class Recorder:
             raise Skipped
         if edit.property == source.database.key:
             raise Refused("the key property's type is not changed by an edit of the manifest")
-        self.editors.of_yaml(source.manifest).set_value(properties, edit.property, merged)
+        self.editors.of_yaml(source.manifest).set_value(properties, written, merged)
         in_rows = spec.writable and spec.name not in source.database.ignore
         self.expected.retype(
             source.database.handle, spec, codec_for(spec.type).empty, in_rows=in_rows
@@ -332,15 +357,6 @@ class Recorder:
 
 
 # --- values and declarations -------------------------------------------------------------
-
-
-def _row_property(source: DatabaseSource, name: str) -> PropertySpec:
-    spec = source.database.property_named(name)
-    if spec is None:
-        raise Refused(f"{name!r} is not declared in {source.manifest.path}")
-    if not spec.writable or name in source.database.ignore:
-        raise Refused(f"{name!r} takes no row values (read-only or ignored)")
-    return spec
 
 
 def _canonical(spec: PropertySpec, value: object) -> JSON:

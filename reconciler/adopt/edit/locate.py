@@ -26,7 +26,7 @@ from reconciler.manifest.envvars import VariableProblem, expand
 from reconciler.manifest.source import FileProblem, read_source
 from reconciler.model import DesiredDatabase, DesiredState, RowKey
 
-__all__ = ["DatabaseSource", "RowPlace", "SourceFile", "Sources"]
+__all__ = ["DatabaseSource", "RowPlace", "SourceFile", "Sources", "SourcesProblem"]
 
 
 @dataclass

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from reconciler.config import Settings
 
@@ -123,11 +123,20 @@ class PropertySpec:
     location: SourceLocation | None = None
     description: str | None = None
     """The property's description in Notion (None: not managed)."""
+    owner: Literal["git", "notion"] = "git"
+    """Who owns the values: ``git`` (apply reverts Notion's edits) or ``notion`` (written when a
+    row is created, Notion's later edits kept). Always ``git`` for the key, read-only and
+    ignored properties."""
 
     @property
     def writable(self) -> bool:
         """Whether rows may set this property (read-only types are computed by Notion)."""
         return self.type in WRITABLE_TYPES
+
+    @property
+    def notion_owned(self) -> bool:
+        """Whether Notion owns the values once a row exists (``owner: notion``)."""
+        return self.owner == "notion"
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,26 @@ The inverse of the manifest reader: what Notion holds, written as manifest value
 to the same canonical values (``values``), with a key chosen among the properties (``keys``),
 comments to review (``manifests``), and rows as YAML, JSON or CSV (``rows``). The YAML itself is
 written by ``reconciler.manifest.yaml_writer``, the mirror of the reader. Used by the CLI's
-``import`` and ``export`` commands, which import this facade only.
+``import`` and ``export`` commands, which import this facade only. ``edit`` changes existing
+manifests minimally (``edit_manifests``, ``write_changes``): what ``pull`` writes back.
 """
 
+from reconciler.adopt.edit import (
+    AddOption,
+    AddRow,
+    ChangeType,
+    DeclareProperty,
+    Edit,
+    EditOutcome,
+    FileChange,
+    FilesChanged,
+    NotApplied,
+    RemoveRow,
+    RenameProperty,
+    SetValue,
+    edit_manifests,
+    write_changes,
+)
 from reconciler.adopt.importing import (
     ImportRequest,
     import_databases,
@@ -30,11 +47,24 @@ from reconciler.adopt.values import Naming
 
 __all__ = [
     "FORMATS",
+    "AddOption",
+    "AddRow",
+    "ChangeType",
+    "DeclareProperty",
+    "Edit",
+    "EditOutcome",
+    "FileChange",
+    "FilesChanged",
     "ImportRequest",
     "ImportedManifest",
     "Naming",
+    "NotApplied",
+    "RemoveRow",
+    "RenameProperty",
+    "SetValue",
     "Table",
     "csv_text",
+    "edit_manifests",
     "escaped_item",
     "handle_for",
     "import_databases",
@@ -44,6 +74,7 @@ __all__ = [
     "records",
     "table_of",
     "tables_of",
+    "write_changes",
     "write_imported",
     "yaml_text",
 ]

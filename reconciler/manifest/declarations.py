@@ -2,21 +2,24 @@
 
 ``declare_properties`` parses every declaration (shorthand ``Name: type`` or a mapping with
 ``type`` and settings) with ``codec.parse_config`` and checks what spans properties: exactly one
-title property, and a key property that is declared, not ignored and of a key type. Called by the
-database builder after the document passed the schema check.
+title property, a key property that is declared, not ignored and of a key type, and who owns each
+property's values (``owner:`` on the property, else the database's ``owner:``; the key, read-only
+and ignored properties are always git's, and an ``owner`` written on one of them is a problem).
+Called by the database builder after the document passed the schema check.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from reconciler.errors import Problem
 from reconciler.manifest.located import YamlDocument
-from reconciler.model import PropertySpec
+from reconciler.model import PropertySpec, SourceLocation
 from reconciler.properties import (
     ALL_CODECS,
     PropertyCodec,
@@ -25,7 +28,7 @@ from reconciler.properties import (
 )
 from reconciler.properties.formula_language import canonical_formula, referenced_names
 
-__all__ = ["Declarations", "declare_properties", "did_you_mean"]
+__all__ = ["Declarations", "declare_properties", "did_you_mean", "owned", "property_spec"]
 
 
 @dataclass(frozen=True)
@@ -51,22 +54,17 @@ def did_you_mean(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _declare(
-    document: YamlDocument, name: str, raw: object, problems: list[Problem]
-) -> tuple[PropertySpec, PropertyCodec] | None:
-    path = ("properties", name)
+def property_spec(
+    name: str, raw: object, *, default_owner: object = "git", location: SourceLocation | None = None
+) -> PropertySpec:
+    """The spec of one declaration (``Name: type`` or a mapping with ``type`` and settings),
+    its owner as written or ``default_owner``; raises ValueProblem for an unusable one."""
     declaration: Mapping[str, object] = {"type": raw} if isinstance(raw, str) else dict(raw)  # type: ignore[call-overload]
-    type_name = str(declaration["type"])
-    codec = codec_for(type_name)
-    try:
-        config = codec.parse_config(declaration)  # it skips the keys every property takes
-    except ValueProblem as problem:
-        hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
-        problems.append(document.problem((*path, *problem.path), problem.message, hint))
-        return None
+    type_name = str(declaration.get("type"))
+    config = codec_for(type_name).parse_config(declaration)  # it skips the common keys
     description = declaration.get("description")
     renamed_from = declaration.get("renamed_from")
-    spec = PropertySpec(
+    return PropertySpec(
         name=name,
         type=type_name,
         config=config,
@@ -74,9 +72,32 @@ def _declare(
         sensitive=declaration.get("sensitive") is True,
         prune_options=declaration.get("prune_options") is True,
         description=str(description) if description is not None else None,
-        location=document.location(path, at_key=True),
+        location=location,
+        owner="notion" if declaration.get("owner", default_owner) == "notion" else "git",
     )
-    return spec, codec
+
+
+def owned(spec: PropertySpec, key: str | None, ignore: Collection[str]) -> PropertySpec:
+    """The spec with its owner as it applies: the key, read-only and ignored properties stay
+    git's whatever the database's default says."""
+    if spec.notion_owned and (spec.name == key or not spec.writable or spec.name in ignore):
+        return dataclasses.replace(spec, owner="git")
+    return spec
+
+
+def _declare(
+    document: YamlDocument, name: str, raw: object, default_owner: object, problems: list[Problem]
+) -> tuple[PropertySpec, PropertyCodec] | None:
+    path = ("properties", name)
+    location = document.location(path, at_key=True)
+    try:
+        spec = property_spec(name, raw, default_owner=default_owner, location=location)
+    except ValueProblem as problem:
+        type_name = raw if isinstance(raw, str) else dict(raw).get("type")  # type: ignore[call-overload]
+        hint = problem.hint or f"see the {type_name} settings in schemas/manifest.schema.json"
+        problems.append(document.problem((*path, *problem.path), problem.message, hint))
+        return None
+    return spec, codec_for(spec.type)
 
 
 def declare_properties(document: YamlDocument, problems: list[Problem]) -> Declarations | None:
@@ -88,8 +109,9 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
     specs: list[PropertySpec] = []
     codecs: dict[str, PropertyCodec] = {}
     usable = True
+    default_owner = data.get("owner", "git")
     for name, raw in raw_properties.items():
-        declared = _declare(document, name, raw, problems)
+        declared = _declare(document, name, raw, default_owner, problems)
         if declared is None:
             usable = False
             continue
@@ -104,9 +126,52 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
         written=set(raw_properties),
     )
     _check_formulas_after_renames(document, specs, problems)
+    _check_owners(document, specs, raw_properties, key=key, ignore=ignore, problems=problems)
     if not usable:
         return None
-    return Declarations(tuple(specs), codecs, key, ignore)
+    return Declarations(tuple(owned(spec, key, ignore) for spec in specs), codecs, key, ignore)
+
+
+def _check_owners(
+    document: YamlDocument,
+    specs: list[PropertySpec],
+    raw_properties: Mapping[str, object],
+    *,
+    key: str | None,
+    ignore: frozenset[str],
+    problems: list[Problem],
+) -> None:
+    """An ``owner`` written on a property that cannot have one (the key, a read-only type, an
+    ignored property) is a problem: the author expects an effect it would not have."""
+    for spec in specs:
+        declaration = raw_properties[spec.name]
+        if not isinstance(declaration, Mapping) or "owner" not in declaration:
+            continue
+        path = ("properties", spec.name, "owner")
+        if spec.name == key:
+            message = (
+                f"the key property {spec.name!r} is always owned by git: rows are matched by"
+                " their key, so Notion cannot own it"
+            )
+            hint = f"remove `owner` from {spec.name!r}"
+        elif not spec.writable:
+            message = (
+                f"{spec.name!r} is a {spec.type} property: Notion computes its values, so they"
+                " have no owner"
+            )
+            hint = f"remove `owner` from {spec.name!r}"
+        elif spec.name in ignore:
+            message = (
+                f"{spec.name!r} is listed under `ignore`: its values are never compared nor"
+                " written, so they have no owner"
+            )
+            hint = (
+                f"remove `owner` from {spec.name!r}, or remove it from `ignore` and let"
+                " `owner: notion` keep Notion's edits"
+            )
+        else:
+            continue
+        problems.append(document.problem(path, message, hint, at_key=True))
 
 
 def _check_formulas_after_renames(

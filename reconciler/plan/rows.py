@@ -7,6 +7,10 @@ into a ``link_row`` change (applied after every create); the rest go straight in
 update. Rows whose key several live rows share are left alone (the guards say so), and so are
 relation values naming such a key: writing one would link to whichever of those pages came last,
 so the property is left out of the change and listed in ``RowsPlan.ambiguous_links``.
+
+A property with ``owner: notion`` is written when its row is created or restored and never
+afterwards: an existing row's difference in it is Notion's edit, kept, and no change (the note of
+a change the row has for other reasons names it).
 """
 
 from __future__ import annotations
@@ -175,12 +179,26 @@ def _converted_note(layout: RowLayout, diffs: list[FieldDiff]) -> str:
     )
 
 
+def _notion_owned_note(edited: list[str]) -> str:
+    """For properties Notion owns whose values differ: why the change leaves them alone."""
+    if not edited:
+        return ""
+    return f"{', '.join(edited)}: owned by Notion (owner: notion), its edits there are kept"
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(note for note in notes if note)
+
+
 def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
     have = rows.layout.live(live, rows.refs)
     if have.hash == want.hash:
         return []
     names = [spec.name for spec in rows.layout.specs]
+    notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
     diffs = _diffs(have, want, names)
+    edited = [diff.path for diff in diffs if diff.path in notion_owned]
+    diffs = [diff for diff in diffs if diff.path not in notion_owned]
     kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
@@ -198,7 +216,7 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
                 diffs=tuple(direct),
                 page_id=live.page_id,
                 live_hash=live.content_hash,
-                note=_converted_note(rows.layout, direct),
+                note=_joined(_converted_note(rows.layout, direct), _notion_owned_note(edited)),
             )
         )
     link = _link(rows, row.key, [diff for diff in diffs if diff.path in linked], live)

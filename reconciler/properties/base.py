@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 COMMON_DECLARATION_KEYS = frozenset(
-    {"type", "renamed_from", "sensitive", "prune_options", "description"}
+    {"type", "renamed_from", "sensitive", "prune_options", "description", "owner"}
 )
 """Declaration keys every property may carry; ``parse_config`` skips them (the loader owns them)."""
 

@@ -54,6 +54,8 @@ class Limits:
 
     query_result_cap: int = 10_000
     relation_page_cap: int = 25
+    markdown_block_cap: int = 20_000
+    """Blocks a page's Markdown renders before the rest is left out (Notion: about 20,000)."""
 
 
 @dataclass

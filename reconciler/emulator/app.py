@@ -197,7 +197,8 @@ class Emulator:
             body = self._run(route, call, caller)
             if fault is not None:
                 self._fail(fault, headers)
-            status = 202 if body.get("object") == "async_task" else 200
+            started_task = method != "GET" and body.get("object") == "async_task"
+            status = 202 if started_task else 200
         except ConnectionDropped:
             self.log.record(method, path, endpoint, 0, time.monotonic() - started)
             raise

@@ -431,3 +431,21 @@ def test_a_page_under_another_parent_is_announced_as_moved(emulator: Emulator, n
     assert [(c.type, c.entity_id, c.data) for c in changes] == [
         ("page.moved", page_id, {"parent": {"id": second, "type": "page"}})
     ]
+
+
+def test_a_markdown_edit_announces_the_pages_content_update(
+    subscribed: Receiver, notion: Any
+) -> None:
+    """page.content_updated lists the blocks the edit trashed and created, not the kept ones."""
+    page = notion.pages.create(
+        parent={"page_id": ROOT_PAGE_ID}, properties={"title": text("Doc")}, markdown="Keep\nOld"
+    )
+    kept, old = (b["id"] for b in notion.blocks.children.list(block_id=page["id"])["results"])
+    notion.pages.update_markdown(
+        page_id=page["id"], type="replace_content", replace_content={"new_str": "Keep\nNew"}
+    )
+    new = notion.blocks.children.list(block_id=page["id"])["results"][1]["id"]
+    event = subscribed.events(2)[1]
+    assert event["type"] == "page.content_updated"
+    updated = {b["id"] for b in event["data"]["updated_blocks"]}
+    assert (updated, kept in updated) == ({old, new}, False)

@@ -36,7 +36,7 @@ _ELEMENT = re.compile(r"^<([a-z_-]+)((?:\s+[a-zA-Z-]+=\"[^\"]*\")*)\s*>(.*)</\1>
 _OPENING = re.compile(r"^<(details|callout|table|columns|column)\b([^>]*)>(.*)$")
 _ID = re.compile(r"([0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})")
 _MEDIA = ("video", "audio", "file", "pdf")
-_ALIASES = {"py": "python", "js": "javascript", "ts": "typescript", "sh": "shell", "bash": "bash",
+_ALIASES = {"py": "python", "js": "javascript", "ts": "typescript", "sh": "shell",
             "yml": "yaml", "md": "markdown", "rb": "ruby", "cs": "c#", "cpp": "c++",
             "plaintext": "plain text", "text": "plain text", "txt": "plain text"}  # fmt: skip
 

@@ -47,7 +47,18 @@ def api_color(color: str) -> str | None:
 
 def render_inline(items: list[dict[str, Any]]) -> str:
     """Stored rich text as inline Markdown."""
-    return "".join(_render_item(item) for item in items)
+    out: list[str] = []
+    for n, item in enumerate(items):
+        own = str(item.get("plain_text", ""))
+        before = str(items[n - 1].get("plain_text", "")) if n else ""
+        after = str(items[n + 1].get("plain_text", "")) if n + 1 < len(items) else ""
+        # ``_`` cannot open or close inside a word: next to letters, italic is written with ``*``
+        # (a run's own edge spaces stand outside its markers).
+        left = own[:1] if own[:1].isspace() else before[-1:]
+        right = own[-1:] if own[-1:].isspace() else after[:1]
+        touching = left.isalnum() or right.isalnum()
+        out.append(_render_item(item, "*" if touching else "_"))
+    return "".join(out)
 
 
 def _escape(text: str) -> str:
@@ -66,13 +77,15 @@ def _inside_word(text: str, at: int) -> bool:
     return 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
 
 
-def _render_item(item: dict[str, Any]) -> str:
+def _render_item(item: dict[str, Any], italic: str) -> str:
     kind = item.get("type")
     annotations = item.get("annotations") or {}
     if kind == "equation":
-        return "$" + str(item["equation"]["expression"]) + "$"
+        expression = str(item["equation"]["expression"])
+        fence = "$$" if "$" in expression else "$"
+        return fence + expression + fence
     if kind == "mention":
-        return _spans(_emphasise(_render_mention(item), annotations), annotations)
+        return _spans(_emphasise(_render_mention(item), annotations, italic), annotations)
     text = item.get("text") or {}
     content = str(text.get("content", ""))
     core = content.strip()
@@ -86,19 +99,19 @@ def _render_item(item: dict[str, Any]) -> str:
     else:
         inner = _escape(core)
     # Emphasis markers must touch text, so edge spaces stay outside them (Notion does the same).
-    inner = _escape(lead) + _emphasise(inner, annotations) + _escape(trail)
+    inner = _escape(lead) + _emphasise(inner, annotations, italic) + _escape(trail)
     link = (text.get("link") or {}).get("url")
     if link:
         inner = f"[{inner}]({link})"
     return _spans(inner, annotations)
 
 
-def _emphasise(inner: str, annotations: dict[str, Any]) -> str:
+def _emphasise(inner: str, annotations: dict[str, Any], italic: str) -> str:
     """Markers around a run, innermost first: strike, italic, bold."""
     if annotations.get("strikethrough"):
         inner = f"~~{inner}~~"
     if annotations.get("italic"):
-        inner = f"_{inner}_"
+        inner = f"{italic}{inner}{italic}"
     if annotations.get("bold"):
         inner = f"**{inner}**"
     return inner

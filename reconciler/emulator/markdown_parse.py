@@ -84,8 +84,9 @@ def _width(line: str) -> int:
     return width
 
 
-def _sequence(lines: _Lines, parent_width: int) -> list[Node]:
-    """The blocks whose lines are indented deeper than ``parent_width``."""
+def _sequence(lines: _Lines, parent_width: int, *, columns: bool = False) -> list[Node]:
+    """The blocks whose lines are indented deeper than ``parent_width`` (a ``<column>`` outside
+    ``<columns>`` gives its blocks)."""
     nodes: list[Node] = []
     while True:
         lines.skip_blank()
@@ -96,7 +97,8 @@ def _sequence(lines: _Lines, parent_width: int) -> list[Node]:
         source = "\n".join(line.rstrip() for line in lines.lines[start : lines.at] if line.strip())
         for node in made:
             node.source = node.source or source
-        nodes.extend(made)
+            is_column = node.block.get("type") == "column"
+            nodes.extend(node.children if is_column and not columns else [node])
 
 
 def _block(lines: _Lines) -> list[Node]:
@@ -289,8 +291,8 @@ def _container(lines: _Lines, name: str, tag_text: str, rest: str) -> Node:
     return _columns(inner)
 
 
-def _sub(inner: list[str]) -> list[Node]:
-    return _sequence(_Lines(inner), -1)
+def _sub(inner: list[str], *, columns: bool = False) -> list[Node]:
+    return _sequence(_Lines(inner), -1, columns=columns)
 
 
 def _details(inner: list[str], tag: dict[str, str]) -> Node:
@@ -323,7 +325,7 @@ def _callout(inner: list[str], tag: dict[str, str]) -> Node:
 
 
 def _columns(inner: list[str]) -> Node:
-    columns = [n for n in _sub(inner) if n.block.get("type") == "column"]
+    columns = [n for n in _sub(inner, columns=True) if n.block.get("type") == "column"]
     return Node({"type": "column_list", "column_list": {}}, columns)
 
 

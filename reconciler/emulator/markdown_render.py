@@ -12,6 +12,7 @@ page is past the block cap (``truncated``), or a sub-page the integration cannot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +136,23 @@ def _indent(depth: int) -> str:
     return "\t" * depth
 
 
+def _line(items: list[dict[str, Any]]) -> str:
+    """Rich text as it fills a line: edge spaces would read as indentation, so they are left
+    out (as Notion leaves them out)."""
+    return render_inline(items).strip(" \t")
+
+
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?:\s|$)|[-+](?:\s|$)|(?:-\s*){3,}$|(?:_\s*){3,}$)")
+_NUMBER_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+def _plain_start(text: str) -> str:
+    """A paragraph's text, escaped where its start would read as a heading, list or divider."""
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    return _NUMBER_START.sub(lambda found: f"{found.group(1)}\\{found.group(2)}", text, count=1)
+
+
 def _text(plain: str) -> str:
     return render_inline([{"type": "text", "text": {"content": plain}, "annotations": {}}])
 
@@ -152,15 +170,15 @@ def _color_attribute(content: dict[str, Any]) -> str:
 def _text_block(r: _Renderer, row: Row, depth: int, number: int) -> list[str]:
     """Paragraphs, list items, to-dos, quotes: a marker, the text, the colour, the children."""
     kind, content = row.body["type"], row.body["content"]
-    text = render_inline(content.get("rich_text", []))
+    text = _line(content.get("rich_text", []))
     if kind == "numbered_list_item":
         marker = f"{max(number, 1)}. "
     elif kind == "to_do":
         marker = "- [x] " if content.get("checked") else "- [ ] "
     else:
         marker = _LIST_MARKERS.get(kind, "")
-    if kind == "paragraph" and not text:
-        text = "<empty-block/>"
+    if kind == "paragraph":
+        text = _plain_start(text) if text else "<empty-block/>"
     first = f"{_indent(depth)}{marker}{text}{_color(content)}"
     return [first, *r.nested(row.id, depth + 1)]
 
@@ -175,7 +193,7 @@ def _heading(r: _Renderer, row: Row, depth: int, number: int) -> list[str]:
     if (content.get("color") or "default") != "default":
         attributes.append(f'color="{markdown_color(content["color"])}"')
     suffix = f" {{{' '.join(attributes)}}}" if attributes else ""
-    first = f"{_indent(depth)}{'#' * level} {render_inline(content.get('rich_text', []))}{suffix}"
+    first = f"{_indent(depth)}{'#' * level} {_line(content.get('rich_text', []))}{suffix}"
     children = r.nested(row.id, depth + 1) if content.get("is_toggleable") else []
     return [first, *children]
 
@@ -185,7 +203,7 @@ def _toggle(r: _Renderer, row: Row, depth: int, number: int) -> list[str]:
     content, pad = row.body["content"], _indent(depth)
     return [
         f"{pad}<details{_color_attribute(content)}>",
-        f"{pad}<summary>{render_inline(content.get('rich_text', []))}</summary>",
+        f"{pad}<summary>{_line(content.get('rich_text', []))}</summary>",
         *r.nested(row.id, depth + 1),
         f"{pad}</details>",
     ]
@@ -197,7 +215,7 @@ def _callout(r: _Renderer, row: Row, depth: int, number: int) -> list[str]:
     icon = content.get("icon") or {}
     shown = icon.get("emoji") or (icon.get("external") or {}).get("url")
     icon_attribute = f' icon="{shown}"' if shown else ""
-    text = render_inline(content.get("rich_text", []))
+    text = _line(content.get("rich_text", []))
     lines = [f"{pad}<callout{icon_attribute}{_color_attribute(content)}>"]
     if text:
         lines.append(f"{pad}\t{text}")
@@ -241,7 +259,7 @@ def _table(r: _Renderer, row: Row, depth: int, number: int) -> list[str]:
         r.budget -= 1
         cells = table_row.body["content"].get("cells", [])
         lines.append(f"{pad}\t<tr>")
-        lines.extend(f"{pad}\t\t<td>{render_inline(cell)}</td>" for cell in cells)
+        lines.extend(f"{pad}\t\t<td>{_line(cell)}</td>" for cell in cells)
         lines.append(f"{pad}\t</tr>")
     return [*lines, f"{pad}</table>"]
 

@@ -204,7 +204,7 @@ def _replace(
 ) -> bool:
     """Make the page's top-level blocks those of ``nodes``; whether anything changed."""
     old = {row.id: n for n, row in enumerate(current.rows)}
-    wanted = [_virtual_chunk(ws, page, node, current, old=old, caller=caller) for node in nodes]
+    wanted = _virtual_chunks(ws, page, nodes, current, caller)
     matcher = SequenceMatcher(None, current.chunks, wanted, autojunk=False)
     final: list[Row | Node] = []
     dropped: list[Row] = []
@@ -230,32 +230,47 @@ def _replace(
     return True
 
 
-def _virtual_chunk(
-    ws: Workspace,
-    page: Row,
-    node: Node,
-    current: RenderedPage,
-    *,
-    old: dict[str, int],
-    caller: Caller,
-) -> str:
-    """The Markdown a new top-level block will render as (a kept object: its current text)."""
-    if node.keep is not None:
-        if node.keep in old:
-            return current.chunks[old[node.keep]]
-        kept = ws.store.get(node.keep)
-        if kept is not None and kept.kind in ("page", "database"):
-            raise validation_error(
-                f"The Markdown names {kept.kind} {node.keep}, which is not in this page; "
-                "a <page> or <database> tag can only keep one of the page's own."
-            )
-        return f"\x00dropped {node.keep}"
+def _virtual_chunks(
+    ws: Workspace, page: Row, nodes: list[Node], current: RenderedPage, caller: Caller
+) -> list[str]:
+    """The Markdown each new top-level block will render as, rendered together (lists are
+    numbered across them); a kept sub-page, database or block renders as it is."""
     children: dict[str, list[Row]] = {}
-    row = _virtual_row(ws, node, children, "v")
+    rows: list[Row] = []
+    for n, node in enumerate(nodes):
+        if node.keep is None:
+            rows.append(_virtual_row(ws, node, children, f"v{n}"))
+            continue
+        kept = next((row for row in current.rows if row.id == node.keep), None)
+        if kept is None:
+            _refuse_foreign(ws, node.keep)
+            kept = _placeholder(ws, f"dropped {n}")
+        rows.append(kept)
     rendered = render_blocks(
-        ws, page.id, [row], caller, cap=10**9, children_of=lambda i: children.get(i, [])
+        ws,
+        page.id,
+        rows,
+        caller,
+        cap=10**9,
+        children_of=lambda i: children[i] if i in children else ws.store.children(i),
     )
-    return rendered.markdown
+    return rendered.chunks
+
+
+def _refuse_foreign(ws: Workspace, object_id: str) -> None:
+    kept = ws.store.get(object_id)
+    if kept is not None and kept.kind in ("page", "database"):
+        raise validation_error(
+            f"The Markdown names {kept.kind} {object_id}, which is not in this page; "
+            "a <page> or <database> tag can only keep one of the page's own."
+        )
+
+
+def _placeholder(ws: Workspace, at: str) -> Row:
+    """A tag naming nothing the page holds: it keeps nothing and matches nothing."""
+    now = ws.now()
+    return Row(id=at, kind="block", created_time=now, last_edited_time=now,
+               body={"type": "unsupported", "content": {}})  # fmt: skip
 
 
 def _virtual_row(ws: Workspace, node: Node, children: dict[str, list[Row]], at: str) -> Row:

@@ -76,8 +76,10 @@ def changes_of(ws: Workspace, before: dict[str, Row | None]) -> list[Change]:
     }
     out: list[Change] = []
     blocks_by_page: dict[str, list[str]] = {}
-    for object_id, row in after.items():
-        old = before[object_id]
+    for object_id, old in before.items():
+        row = after.get(object_id)
+        if row is None:
+            continue
         if row.kind == "page":
             out.extend(_page_changes(ws, old, row, changed_sources))
         elif row.kind == "data_source" and object_id in changed_sources:

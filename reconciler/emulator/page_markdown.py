@@ -214,12 +214,13 @@ def _replace(
             continue
         dropped.extend(current.rows[i1:i2])
         for node in nodes[j1:j2]:
-            kept = current.rows[old[node.keep]] if node.keep in old else None
-            final.append(kept if kept is not None else node)
+            if node.keep is None:
+                final.append(node)
+            elif node.keep in old:
+                final.append(current.rows[old[node.keep]])
+    staying = {item.id for item in final if isinstance(item, Row)}
     # What the integration cannot see it cannot delete either: such blocks stay where they are.
-    dropped = [
-        row for row in dropped if ws.visible(row, caller) and all(row is not item for item in final)
-    ]
+    dropped = [row for row in dropped if ws.visible(row, caller) and row.id not in staying]
     _guard(ws, dropped, allow_deleting)
     same = [item.id if isinstance(item, Row) else None for item in final]
     if not dropped and same == [row.id for row in current.rows if ws.visible(row, caller)]:

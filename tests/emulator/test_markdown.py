@@ -491,3 +491,14 @@ def test_the_2026_version_edits_the_same_way(notion_2026: Any) -> None:
     page_id = new_page(notion_2026, "A")
     replace(notion_2026, page_id, "B")
     assert read(notion_2026, page_id) == "B"
+
+
+def test_an_unknown_tag_naming_no_block_of_the_page_keeps_nothing(notion: Any) -> None:
+    """A tag copied from another page is left out; the rest is written."""
+    other = new_page(notion, "Elsewhere")
+    (mark,) = notion.blocks.children.append(block_id=other, children=[bookmark()])["results"]
+    copied = read(notion, other).splitlines()[1]
+    page_id = new_page(notion, "Intro")
+    replace(notion, page_id, f"Intro\n{copied}\nOutro")
+    assert read(notion, page_id) == "Intro\nOutro"
+    assert mark["id"] in block_ids(notion, other)

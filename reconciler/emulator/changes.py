@@ -28,8 +28,6 @@ from reconciler.emulator.workspace import Workspace
 
 __all__ = ["Change", "changes_of"]
 
-_MAX_DEPTH = 64
-
 
 @dataclass(frozen=True)
 class Change:
@@ -85,7 +83,7 @@ def changes_of(ws: Workspace, before: dict[str, Row | None]) -> list[Change]:
         elif row.kind == "data_source" and object_id in changed_sources:
             out.append(_schema_change(ws, old, row))
         elif row.kind == "block" and _block_changed(old, row):
-            page = _holding_page(ws, row)
+            page = ws.holding_page(row)
             if page is not None and before.get(page.id, page) is not None:
                 blocks_by_page.setdefault(page.id, []).append(row.id)
     for page_id, block_ids in blocks_by_page.items():
@@ -132,18 +130,6 @@ def _block_changed(old: Row | None, row: Row) -> bool:
         row.parent_id,
         row.ord,
     )
-
-
-def _holding_page(ws: Workspace, row: Row) -> Row | None:
-    """The page a block belongs to (through the blocks it is nested in)."""
-    current: Row | None = row
-    for _ in range(_MAX_DEPTH):
-        if current is None or current.parent_id is None:
-            return None
-        current = ws.store.get(current.parent_id)
-        if current is not None and current.kind == "page":
-            return current
-    return None
 
 
 def _blocks(block_ids: list[str]) -> list[dict[str, str]]:

@@ -59,19 +59,10 @@ def retrieve_markdown(ws: Workspace, call: Call, caller: Caller) -> dict[str, An
     row = ws.find(("page", "block"), ws.path_id(call.params["page_id"], "page_id"), caller, "page")
     if row.kind == "page":
         return _answer(row.id, _render(ws, row, caller))
-    page_id = _holding_page_id(ws, row)
+    page = ws.holding_page(row)
+    page_id = page.id if page is not None else row.id
     rendered = render_blocks(ws, page_id, [row], caller, cap=ws.limits.markdown_block_cap)
     return _answer(row.id, rendered)
-
-
-def _holding_page_id(ws: Workspace, row: Row) -> str:
-    current = row
-    while current.kind != "page" and current.parent_id is not None:
-        parent = ws.store.get(current.parent_id)
-        if parent is None:
-            break
-        current = parent
-    return current.id
 
 
 # -- writing --------------------------------------------------------------------------------------

@@ -250,6 +250,20 @@ def test_an_edit_moves_the_pages_last_edited_time_to_the_minute(
     assert notion.pages.retrieve(page_id=page_id)["last_edited_time"] == "2026-07-01T09:05:00.000Z"
 
 
+def test_editing_a_nested_block_moves_the_pages_last_edited_time(
+    stepping: tuple[Emulator, Any],
+) -> None:
+    """Content appended inside a toggle is an edit of the page (its cache key moves)."""
+    emulator, notion = stepping
+    page_id = new_page(notion, "<details>\n<summary>More</summary>\n\tHidden\n</details>")
+    (toggle,) = block_ids(notion, page_id)
+    emulator.configure({"clock_offset_s": 120})
+    notion.blocks.children.append(
+        block_id=toggle, children=[{"type": "paragraph", "paragraph": {"rich_text": text("Also")}}]
+    )
+    assert notion.pages.retrieve(page_id=page_id)["last_edited_time"] == "2026-07-01T09:02:00.000Z"
+
+
 def test_writing_what_the_page_already_holds_changes_nothing(
     stepping: tuple[Emulator, Any],
 ) -> None:

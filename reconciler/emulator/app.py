@@ -139,8 +139,8 @@ class Emulator:
         return self.log.requests()
 
     def stats(self) -> dict[str, Any]:
-        """Counts per endpoint and status."""
-        return self.log.stats()
+        """Counts per endpoint and status, and of webhook deliveries by outcome."""
+        return {**self.log.stats(), "webhooks": self.webhooks.counts()}
 
     def close(self) -> None:
         """Stop the webhook sender and release the store (a file store keeps the workspace)."""

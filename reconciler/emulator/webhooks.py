@@ -119,6 +119,11 @@ class WebhookSender:
         self._closed = False
         self.outcomes: dict[str, int] = {"delivered": 0, "failed": 0, "dropped": 0}
 
+    def counts(self) -> dict[str, int]:
+        """Deliveries so far: delivered (answered 2xx), failed (lost), dropped (queue full)."""
+        with self._wake:
+            return dict(self.outcomes)
+
     def handshake(self, target: WebhookTarget) -> None:
         """Queue the verification request a new subscription starts with (sent at once)."""
         raw = json.dumps({"verification_token": target.verification_token}).encode()

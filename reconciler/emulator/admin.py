@@ -22,6 +22,7 @@ from reconciler.emulator.errors import ApiError
 from reconciler.emulator.identity import (
     ROOT_PAGE_ID,
     WORKSPACE_ID,
+    WORKSPACE_NAME,
     new_id,
     new_property_id,
     normalize_property_id,
@@ -52,7 +53,7 @@ def _bot_body(ws: Workspace, integration: str) -> dict[str, Any]:
         "type": "bot",
         "bot": {
             "owner": {"type": "workspace", "workspace": True},
-            "workspace_name": "Emulated workspace",
+            "workspace_name": WORKSPACE_NAME,
             "workspace_id": WORKSPACE_ID,
             "workspace_limits": {"max_file_upload_size_in_bytes": 5242880},
         },

@@ -3,8 +3,10 @@
 One request goes: route (unknown -> ``invalid_request_url``), ``Notion-Version`` (missing or
 unknown -> Notion's 400), bearer token (401), the token's rate limit (429), configured latency,
 configured faults, the endpoint inside one store transaction, then an ``after_write`` fault if
-one matched. Every answer carries ``request_id`` in its body and ``x-notion-request-id``.
-``/_emulator/...`` is the admin API of DESIGN.md (loopback callers only, no token).
+one matched. Every answer carries ``request_id`` in its body and ``x-notion-request-id``; an
+async task is answered 202. With webhooks configured, what a request changed is queued as events
+for the background sender (:mod:`.changes`, :mod:`.webhooks`). ``/_emulator/...`` is the admin
+API of the design (loopback callers only, no token). The clock runs ``clock_offset_s`` ahead.
 
 Used in-process through ``httpx.WSGITransport(app=emulator)`` and over TCP through
 :meth:`Emulator.serve`; the CLI's ``reconciler emulator serve`` and the ``--local`` workspace
@@ -17,12 +19,14 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
 from reconciler.emulator import admin
 from reconciler.emulator.calls import Call
+from reconciler.emulator.changes import Change, changes_of
 from reconciler.emulator.clock import Clock, system_clock
 from reconciler.emulator.control import (
     ConfigError,
@@ -33,11 +37,12 @@ from reconciler.emulator.control import (
     fault_error,
 )
 from reconciler.emulator.errors import ApiError, ConnectionDropped, invalid_json, unauthorized
-from reconciler.emulator.identity import ROOT_PAGE_ID, request_id
+from reconciler.emulator.identity import ROOT_PAGE_ID, request_id, stable_id
 from reconciler.emulator.query import CursorCache, query_data_source
 from reconciler.emulator.routing import QUERY, Route, match
 from reconciler.emulator.server import EmulatorServer
-from reconciler.emulator.store import Store
+from reconciler.emulator.store import Row, Store
+from reconciler.emulator.webhooks import WebhookSender
 from reconciler.emulator.workspace import VERSIONS, Caller, Workspace
 
 __all__ = ["DEFAULT_INTEGRATION", "DEFAULT_TOKEN", "Emulator"]
@@ -50,8 +55,8 @@ DEFAULT_INTEGRATION = "Notion Emulator"
 
 _MAX_BODY = 500 * 1024
 _ALL_VERSIONS = ("2021-05-11", "2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", *VERSIONS)
-_STATUS_TEXT = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-                404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
+_STATUS_TEXT = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
+                403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
                 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                 504: "Gateway Timeout", 529: "Site Overloaded"}  # fmt: skip
 _LOOPBACK = ("127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1")
@@ -78,9 +83,11 @@ class Emulator:
             rate_limit=RateLimit(rate_limit, burst) if rate_limit else None, seed=seed
         )
         self.store = Store(store)
-        self.workspace = Workspace(self.store, clock or system_clock, self.controls.limits)
+        self._clock = clock or system_clock
+        self.workspace = Workspace(self.store, self.now, self.controls.limits)
         self.log = RequestLog()
         self.cursors = CursorCache()
+        self.webhooks = WebhookSender()
         with self.store.transaction():
             if self.store.get(ROOT_PAGE_ID) is None and self.store.count() == 0:
                 admin.reset_workspace(self.workspace, self.integrations)
@@ -91,6 +98,10 @@ class Emulator:
     def integrations(self) -> list[str]:
         """The integration names of the configured tokens, first seen first."""
         return list(dict.fromkeys(self.tokens.values()))
+
+    def now(self) -> datetime:
+        """The emulator's time: the clock, ``clock_offset_s`` ahead."""
+        return self._clock() + timedelta(seconds=self.controls.clock_offset_s)
 
     def bot_id(self, integration: str | None = None) -> str:
         """The bot user id of an integration (default: the first configured one)."""
@@ -112,8 +123,15 @@ class Emulator:
             return admin.seed_workspace(self.workspace, payload, self.integrations)
 
     def configure(self, config: dict[str, Any]) -> dict[str, Any]:
-        """Change rate limit, latency, caps, faults or seed; returns the whole config."""
+        """Change rate limit, latency, caps, faults, seed, clock or webhooks; returns the config.
+
+        A newly subscribed webhook receiver gets the verification request first.
+        """
+        before = set(self.controls.webhooks)
         self.controls.configure(config)
+        for target in self.controls.webhooks:
+            if target not in before:
+                self.webhooks.handshake(target)
         return self.controls.describe()
 
     def requests(self) -> list[dict[str, Any]]:
@@ -121,11 +139,12 @@ class Emulator:
         return self.log.requests()
 
     def stats(self) -> dict[str, Any]:
-        """Counts per endpoint and status."""
-        return self.log.stats()
+        """Counts per endpoint and status, and of webhook deliveries by outcome."""
+        return {**self.log.stats(), "webhooks": self.webhooks.counts()}
 
     def close(self) -> None:
-        """Release the store (a file store keeps the workspace for the next Emulator)."""
+        """Stop the webhook sender and release the store (a file store keeps the workspace)."""
+        self.webhooks.close()
         self.store.close()
 
     @contextmanager
@@ -178,13 +197,14 @@ class Emulator:
             body = self._run(route, call, caller)
             if fault is not None:
                 self._fail(fault, headers)
-            status = 200
+            started_task = method != "GET" and body.get("object") == "async_task"
+            status = 202 if started_task else 200
         except ConnectionDropped:
             self.log.record(method, path, endpoint, 0, time.monotonic() - started)
             raise
         except ApiError as error:
             status, body = error.status, error.body(rid)
-        if status == 200 and route.has_request_id:
+        if status in (200, 202) and route.has_request_id:
             body["request_id"] = rid
         self.log.record(method, path, endpoint, status, time.monotonic() - started)
         return _respond(start_response, status, body, [*headers, ("x-notion-request-id", rid)])
@@ -199,15 +219,41 @@ class Emulator:
     def _run(self, route: Route, call: Call, caller: Caller) -> dict[str, Any]:
         try:
             with self.store.transaction():
-                if route.endpoint == QUERY:
-                    return query_data_source(self.workspace, call, caller, self.cursors)
-                assert callable(route.endpoint)
-                return route.endpoint(self.workspace, call, caller)
+                with self._recording() as before:
+                    body = self._endpoint(route, call, caller)
+                changes = changes_of(self.workspace, before) if before else []
         except ApiError:
             raise
         except Exception:
             logger.exception("emulator endpoint %s failed", route.name)
             raise ApiError(500, "internal_server_error", "Unexpected error occurred.") from None
+        self._notify(changes, caller)
+        return body
+
+    def _endpoint(self, route: Route, call: Call, caller: Caller) -> dict[str, Any]:
+        if route.endpoint == QUERY:
+            return query_data_source(self.workspace, call, caller, self.cursors)
+        assert callable(route.endpoint)
+        return route.endpoint(self.workspace, call, caller)
+
+    def _recording(self) -> AbstractContextManager[dict[str, Row | None] | None]:
+        """What the request saves, before it did, when webhooks want to hear of it."""
+        return self.store.recording() if self.controls.webhooks else nullcontext()
+
+    def _notify(self, changes: list[Change], caller: Caller) -> None:
+        """Queue the events of a request for every subscription that may see the objects."""
+        subscriber = self.integrations[0]
+        stamp = self.now().astimezone(UTC).isoformat(timespec="milliseconds")
+        for target in self.controls.webhooks:
+            for change in changes:
+                if change.visible_to(subscriber):
+                    event = change.payload(
+                        subscription_id=target.subscription_id,
+                        integration_id=stable_id(f"integration:{subscriber}"),
+                        author_id=caller.bot_id,
+                        timestamp=stamp.replace("+00:00", "Z"),
+                    )
+                    self.webhooks.send(target, event)
 
     @staticmethod
     def _token(environ: dict[str, Any]) -> str:

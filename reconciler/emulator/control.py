@@ -9,6 +9,8 @@
   so a run is reproducible. Status 0 drops the connection; ``after_write`` lets the request do its
   work first.
 - Latency ``{"mean", "jitter"}`` in milliseconds, drawn from the same seeded generator.
+- ``clock_offset_s`` moves the emulator's clock that many seconds ahead (negative: behind), for
+  everything time-based; ``webhooks`` subscribes receivers (see :mod:`.webhooks`).
 Used by the WSGI application and the admin API.
 """
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.emulator.errors import ApiError
+from reconciler.emulator.webhooks import TargetError, WebhookTarget, parse_targets
 from reconciler.emulator.workspace import Limits
 
 __all__ = ["ConfigError", "Controls", "Fault", "RateLimit", "RequestLog", "fault_error"]
@@ -105,6 +108,8 @@ class Controls:
     faults: list[Fault] = field(default_factory=list)
     seed: int | None = None
     limits: Limits = field(default_factory=Limits)
+    clock_offset_s: float = 0.0
+    webhooks: tuple[WebhookTarget, ...] = ()
     ticker: Callable[[], float] = time.monotonic
     """Seconds on a monotonic clock (tests replace it to measure rates without waiting)."""
 
@@ -123,24 +128,35 @@ class Controls:
             "latency_ms": {"mean": self.latency_mean, "jitter": self.latency_jitter},
             "query_result_cap": self.limits.query_result_cap,
             "relation_page_cap": self.limits.relation_page_cap,
+            "markdown_block_cap": self.limits.markdown_block_cap,
             "faults": [f.describe() for f in self.faults],
             "seed": self.seed,
+            "clock_offset_s": self.clock_offset_s,
+            "webhooks": [target.describe() for target in self.webhooks],
         }
 
     def configure(self, config: Mapping[str, Any]) -> None:
         """Apply the keys given (others keep their value); ConfigError names a bad one."""
         unknown = set(config) - {
             "rate_limit", "latency_ms", "query_result_cap", "relation_page_cap", "faults", "seed",
+            "markdown_block_cap", "clock_offset_s", "webhooks",
         }  # fmt: skip
         if unknown:
             raise ConfigError(f"unknown config keys: {', '.join(sorted(unknown))}")
         with self._lock:
+            if "clock_offset_s" in config:
+                self.clock_offset_s = _seconds(config["clock_offset_s"])
+            if "webhooks" in config:
+                try:
+                    self.webhooks = parse_targets(config["webhooks"])
+                except TargetError as error:
+                    raise ConfigError(str(error)) from None
             if "rate_limit" in config:
                 self.rate_limit = _rate_limit(config["rate_limit"])
                 self._buckets.clear()
             if "latency_ms" in config:
                 self.latency_mean, self.latency_jitter = _latency(config["latency_ms"])
-            for key in ("query_result_cap", "relation_page_cap"):
+            for key in ("query_result_cap", "relation_page_cap", "markdown_block_cap"):
                 if key in config:
                     setattr(self.limits, key, _positive_int(config[key], key))
             if "faults" in config:
@@ -226,6 +242,12 @@ def _latency(value: object) -> tuple[float, float]:
             raise ConfigError(f"latency_ms.{key} must be a number of milliseconds ≥ 0")
         out.append(float(number))
     return out[0], out[1]
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError("clock_offset_s must be a number of seconds (negative: behind)")
+    return float(value)
 
 
 def _positive_int(value: object, key: str) -> int:

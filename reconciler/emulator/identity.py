@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 __all__ = [
     "ROOT_PAGE_ID",
     "WORKSPACE_ID",
+    "WORKSPACE_NAME",
     "compact",
     "new_id",
     "new_property_id",
@@ -30,6 +31,9 @@ ROOT_PAGE_ID = "00000000-0000-4000-8000-000000000001"
 
 WORKSPACE_ID = "00000000-0000-4000-8000-0000000000f0"
 """The emulated workspace (formulas name it in their rewritten property references)."""
+
+WORKSPACE_NAME = "Emulated workspace"
+"""Its name, as the bot user and webhook events show it."""
 
 _UUID = re.compile(
     r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.IGNORECASE

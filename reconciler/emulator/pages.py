@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.emulator import blocks
+from reconciler.emulator import blocks, page_markdown
 from reconciler.emulator.calls import Call, check_keys, icon_value, require
 from reconciler.emulator.computed import page_values
 from reconciler.emulator.errors import archived_edit, should_be, validation_error
@@ -140,7 +140,9 @@ def create_page(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
         row.ord = ws.store.last_child_ord(parent_row.id) + 1
         _write_title(ws, row, body.get("properties") or {})
     ws.store.save(row)
-    if "children" in body:
+    if "markdown" in body:
+        page_markdown.create_body(ws, row, body, caller)
+    elif "children" in body:
         blocks.insert_children(ws, row, body["children"], caller, "body.children", after=None)
     if source is None:
         ws.touch(parent_row, caller)

@@ -4,8 +4,9 @@ Pages, databases, data sources, blocks and users are rows of ``objects``; the co
 lists and queries filter and order on (kind, parent, data source, creation order, position among
 siblings, trash flag, times) and ``body`` holds the rest. A file store uses WAL and survives
 restarts; ``:memory:`` lives as long as the Emulator. One connection serves all threads under a
-re-entrant lock: every API request runs as one transaction (see :meth:`Store.transaction`).
-Used by the workspace operations, the query engine and the admin API.
+re-entrant lock: every API request runs as one transaction (see :meth:`Store.transaction`);
+:meth:`Store.recording` keeps the state before the request of every object it saves (what changed
+is what webhooks tell). Used by the workspace operations, the query engine and the admin API.
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ class Store:
             ) from None
         self._counters = _Counters(seq=int(found))
         self._depth = 0
+        self._journal: dict[str, Row | None] | None = None
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -166,6 +168,17 @@ class Store:
                 self._db.execute("COMMIT")
             finally:
                 self._depth = 0
+
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, Row | None]]:
+        """Inside a transaction: each object saved in the block, as it was before (None: new)."""
+        with self._lock:
+            journal: dict[str, Row | None] = {}
+            self._journal = journal
+            try:
+                yield journal
+            finally:
+                self._journal = None
 
     def _reload_counter(self) -> None:
         found = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM objects").fetchone()[0]
@@ -223,6 +236,8 @@ class Store:
     def save(self, row: Row) -> None:
         """Insert the row, or replace it when it exists."""
         with self._lock:
+            if self._journal is not None and row.id not in self._journal:
+                self._journal[row.id] = self.get(row.id)
             self._db.execute(
                 _SAVE,
                 (

@@ -29,6 +29,8 @@ __all__ = ["UNTITLED_DATABASE", "V2025", "V2026", "VERSIONS", "Caller", "Limits"
 UNTITLED_DATABASE = "New database"
 """What Notion calls a database created without a title (observed)."""
 
+_MAX_NESTING = 64
+
 V2025 = "2025-09-03"
 V2026 = "2026-03-11"
 VERSIONS = (V2025, V2026)
@@ -54,6 +56,8 @@ class Limits:
 
     query_result_cap: int = 10_000
     relation_page_cap: int = 25
+    markdown_block_cap: int = 20_000
+    """Blocks a page's Markdown renders before the rest is left out (Notion: about 20,000)."""
 
 
 @dataclass
@@ -71,10 +75,26 @@ class Workspace:
         return self.clock()
 
     def touch(self, row: Row, caller: Caller) -> None:
-        """Mark the row edited now by the caller's bot, and save it."""
+        """Mark the row edited now by the caller's bot, and save it; an edited block edits the
+        page that holds it too (its ``last_edited_time`` is what says its content changed)."""
         row.last_edited_time = self.now()
         row.body["last_edited_by"] = caller.bot_id
         self.store.save(row)
+        if row.kind == "block":
+            page = self.holding_page(row)
+            if page is not None:
+                self.touch(page, caller)
+
+    def holding_page(self, row: Row) -> Row | None:
+        """The page a block belongs to, through the blocks it is nested in."""
+        current: Row | None = row
+        for _ in range(_MAX_NESTING):
+            if current is None or current.parent_id is None:
+                return None
+            current = self.store.get(current.parent_id)
+            if current is not None and current.kind == "page":
+                return current
+        return None
 
     # -- lookups ------------------------------------------------------------------------------
 

@@ -164,8 +164,11 @@ def test_the_config_answers_the_whole_configuration(emulator: Emulator) -> None:
         "latency_ms": {"mean": 5.0, "jitter": 1.0},
         "query_result_cap": 50,
         "relation_page_cap": 25,
+        "markdown_block_cap": 20_000,
         "faults": [],
         "seed": 1,
+        "clock_offset_s": 0.0,
+        "webhooks": [],
     }
 
 

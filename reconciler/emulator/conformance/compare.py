@@ -24,6 +24,7 @@ VOLATILE_KEYS = frozenset(
         "last_edited_time",
         "url",
         "public_url",
+        "status_url",
         "avatar_url",
         "href",
         "next_cursor",

@@ -5,7 +5,8 @@ emulator, learned by walking the recorded and the emulator's response side by si
 ``*_id`` keys, ``next_cursor`` values, property ids by property name). Requests are then rewritten:
 ids in paths, bodies and query strings (dashed or compact), cursors, property ids (keys of
 ``properties``, ``property`` in filters and sorts, ``filter_properties``, property item paths) and
-``{{notion:block_property:...}}`` references in formulas. Used by the replay.
+``{{notion:block_property:...}}`` references in formulas. Async task ids (``task_<32 hex>``) map
+by their digits. Used by the replay.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ _WHOLE_UUID = re.compile(
 )
 _REFERENCE = re.compile(r"\{\{notion:block_property:([^:}]+):([^:}]+):([^:}]+)\}\}")
 _PROPERTY_ID_KEYS = ("relation_property_id", "rollup_property_id", "synced_property_id")
+
+
+_TASK = "task_"
+
+
+def _is_task(value: str) -> bool:
+    """An async task id: ``task_`` and 32 hex digits (the replay maps the digits)."""
+    return value.startswith(_TASK) and is_uuid(value[len(_TASK) :])
 
 
 def is_uuid(value: object) -> bool:
@@ -79,6 +88,8 @@ class IdMap:
                 self.cursors.setdefault(rec, act)
             elif (key == "id" or key.endswith("_id")) and is_uuid(rec) and is_uuid(act):
                 self.bind(rec, act)
+            elif key == "id" and _is_task(rec) and _is_task(act):
+                self.bind(rec[len(_TASK) :], act[len(_TASK) :])
 
     def _context(self, rec: dict[str, Any], source: str | None) -> str | None:
         """The recorded data source whose property ids this object shows."""

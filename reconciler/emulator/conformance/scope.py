@@ -2,9 +2,10 @@
 
 The emulator serves the endpoints a database reconciler needs (issue 2): databases, data sources,
 pages, property items, block children of plain pages, search and users. Anything else a recording
-exercises is skipped with a reason: comments, views, file uploads, markdown, custom emojis, async
-tasks, page templates, block updates, traffic to other services, and blocks other than text,
-child pages and child databases. A recording is skipped whole when what it checks is out of
+exercises is skipped with a reason: comments, views, file uploads, custom emojis, page templates,
+block updates, traffic to other services, and blocks other than text, child pages and child
+databases. Page content as Markdown (and the async task a Markdown write may answer with) is in
+scope (issue 16). A recording is skipped whole when what it checks is out of
 scope: it has an out-of-scope interaction and no in-scope read (its in-scope writes only build
 and tear down the objects the out-of-scope calls work on). Used by the replay.
 """
@@ -45,8 +46,6 @@ _OUT_OF_SCOPE_PATHS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^/v1/views"), "views are out of the emulator's scope"),
     (re.compile(r"^/v1/file_uploads"), "file uploads are out of the emulator's scope"),
     (re.compile(r"^/v1/custom_emojis"), "custom emojis are out of the emulator's scope"),
-    (re.compile(r"^/v1/async_tasks"), "async tasks are out of the emulator's scope"),
-    (re.compile(r"/markdown$"), "markdown content is out of the emulator's scope"),
     (re.compile(r"^/v1/pages/[^/]+/move$"), "moving pages is out of the emulator's scope"),
 )
 _BLOCK_UPDATE = re.compile(r"^/v1/blocks/[^/]+$")

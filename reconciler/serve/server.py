@@ -81,5 +81,8 @@ class HttpServer:
     def stop(self) -> None:
         """Close the socket and the connections; wait (briefly) for the threads to end."""
         self._stopping.set()
+        if self._thread.ident is None:  # never started: close on this thread
+            self._serve()
+            return
         self._server.pull_trigger()
         self._thread.join(timeout=10)

@@ -94,10 +94,10 @@ class Service:
             self.controller.catalogue,
             on_verification=self._keep_verification_token,
         )
-        app = ControllerApp(
+        self.app = ControllerApp(
             Endpoints(self._board, self._breaker, self.metrics, receiver, self._hints, self._alive)
         )
-        self._http = HttpServer(app, config.host, config.port)
+        self._http = HttpServer(self.app, config.host, config.port)
         self._loop = threading.Thread(target=self.controller.run, name="serve-loop", daemon=True)
 
     def _elect(self, config: ServeConfig) -> Leadership:

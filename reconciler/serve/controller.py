@@ -49,6 +49,7 @@ __all__ = ["Controller", "ControllerOptions"]
 log = structlog.get_logger(__name__)
 
 _CLASSES = ("safe", "lossy", "destructive")
+_RELAY_POLL_SECONDS = 0.5
 _MESSAGE_LIMIT = 2000
 
 
@@ -146,6 +147,8 @@ class Controller:
             while not self._stopping.is_set():
                 wait = self._wait_seconds()
                 if wait > 0:
+                    if self._hints.relayed and self._leadership.is_leader():
+                        wait = min(wait, _RELAY_POLL_SECONDS)  # other replicas' hints
                     self._hints.arrived.wait(wait)
                     continue
                 if self._breaker.state is BreakerState.HALF_OPEN and not self._probe():
@@ -171,7 +174,8 @@ class Controller:
         since = self._clock() - last
         if self._memory.failed:
             return max(0.0, self._options.interval - since)
-        if self._hints.arrived.is_set() or self._memory.full_wanted:
+        leader = self._leadership.is_leader()
+        if self._hints.waiting(shared=leader) or self._memory.full_wanted:
             return max(0.0, self._options.min_gap - since)
         return max(0.0, self._options.interval - since)
 
@@ -199,7 +203,7 @@ class Controller:
         """One cycle (see the module docstring); never raises a ``ReconcilerError``."""
         started, before = self._clock(), self._engine.stats()
         self._memory.last_cycle = started
-        pending = self._hints.take()
+        pending = self._hints.take(shared=self._leadership.is_leader())
         read = "none"
         try:
             desired = self._reload()

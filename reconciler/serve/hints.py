@@ -5,6 +5,9 @@ them all at the start of a cycle, and puts them back when the cycle could not us
 was unreachable), so a hint is never lost to a failure. Many hints about one page are one
 re-read. Bounded: past ``max_pages`` pages waiting in one database, the database is read in
 full instead (a query of 100 rows costs what 100 page reads cost, and the set stops growing).
+
+With several replicas a ``HintRelay`` (``reconciler.serve.relay``) carries every hint to the
+leader too: ``put`` also pushes it there, and ``take(shared=True)`` (the leader) drains it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from reconciler.serve.relay import HintRelay
 from reconciler.serve.webhooks import Hint
 
 __all__ = ["HintQueue", "Pending"]
@@ -35,17 +39,31 @@ class Pending:
 class HintQueue:
     """Thread-safe hints, and the event that wakes the loop when one arrives."""
 
-    def __init__(self, *, max_pages: int = 1000) -> None:
+    def __init__(self, *, max_pages: int = 1000, relay: HintRelay | None = None) -> None:
         self._max_pages = max_pages
+        self._relay = relay
         self._lock = threading.Lock()
         self._pages: dict[str, set[str]] = {}
         self._databases: set[str] = set()
         self.arrived = threading.Event()
 
+    @property
+    def relayed(self) -> bool:
+        """Whether hints are shared with other replicas (the leader polls for theirs)."""
+        return self._relay is not None
+
     def put(self, hint: Hint) -> None:
         with self._lock:
             self._add(hint.database, {hint.page_id} if hint.page_id else None)
         self.arrived.set()
+        if self._relay is not None:
+            self._relay.push(hint)
+
+    def waiting(self, *, shared: bool = False) -> bool:
+        """Whether hints wait here (or, ``shared``, in the relay)."""
+        if self.arrived.is_set():
+            return True
+        return shared and self._relay is not None and self._relay.waiting()
 
     def put_back(self, pending: Pending) -> None:
         """Hints a cycle took but could not act on: waiting again, merged with newer ones."""
@@ -66,9 +84,12 @@ class HintQueue:
             self._databases.add(handle)
             del self._pages[handle]
 
-    def take(self) -> Pending:
-        """Every hint waiting, emptying the queue."""
+    def take(self, *, shared: bool = False) -> Pending:
+        """Every hint waiting, emptying the queue (and, ``shared``, the relay)."""
+        relayed = self._relay.drain() if shared and self._relay is not None else []
         with self._lock:
+            for hint in relayed:
+                self._add(hint.database, {hint.page_id} if hint.page_id else None)
             pending = Pending(
                 pages={handle: frozenset(ids) for handle, ids in self._pages.items()},
                 databases=frozenset(self._databases),

@@ -26,6 +26,7 @@ import structlog
 from reconciler.apply.redis_lease import RedisLease
 from reconciler.model import DesiredState
 from reconciler.notion.gateway import Gateway
+from reconciler.notion.redis_limiter import connect_redis
 from reconciler.serve.breaker import CircuitBreaker
 from reconciler.serve.controller import Controller, ControllerOptions, record_change
 from reconciler.serve.engine import Engine
@@ -33,6 +34,7 @@ from reconciler.serve.hints import HintQueue
 from reconciler.serve.http import ControllerApp, Endpoints
 from reconciler.serve.leadership import Leadership, LeaseLeadership, SoleReplica
 from reconciler.serve.metrics import ControllerMetrics
+from reconciler.serve.relay import HintRelay, RedisHintRelay
 from reconciler.serve.server import HttpServer
 from reconciler.serve.status import Board, StatusBoard
 from reconciler.serve.webhooks import WebhookReceiver
@@ -60,6 +62,13 @@ class ServeConfig:
     workers: int = 4
 
 
+def _relay(config: ServeConfig) -> HintRelay | None:
+    """Hints shared through the lock's Redis when there are several replicas."""
+    if not config.lock_url:
+        return None
+    return RedisHintRelay(connect_redis(config.lock_url), LEASE_NAME)
+
+
 class Service:
     """The running controller (see the module docstring)."""
 
@@ -68,7 +77,7 @@ class Service:
     ) -> None:
         self.config = config
         self.metrics = ControllerMetrics(gateway.stats)
-        self._hints = HintQueue()
+        self._hints = HintQueue(relay=_relay(config))
         self._board = StatusBoard(Board(auto_apply=config.controller.auto_apply))
         self._breaker = CircuitBreaker()
         self._leadership = self._elect(config)

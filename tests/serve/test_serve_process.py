@@ -11,8 +11,15 @@ from typing import Any
 import pytest
 
 from reconciler.emulator import Emulator, EmulatorServer
-from tests.conftest import tcp_client
-from tests.serve.conftest import manifest, page_event, read_tasks, status_of, write_repository
+from tests.conftest import TOKEN, tcp_client
+from tests.serve.conftest import (
+    WEBHOOK_TOKEN,
+    manifest,
+    page_event,
+    read_tasks,
+    status_of,
+    write_repository,
+)
 from tests.serve.process import ServeProcess, poll
 
 pytestmark = pytest.mark.resilience
@@ -150,3 +157,26 @@ def _keys(notion: Any) -> list[str]:
             break
         cursor = answer["next_cursor"]
     return ["".join(r["plain_text"] for r in p["properties"]["Name"]["title"]) for p in pages]
+
+
+def test_the_handshake_token_goes_to_the_state_folder_and_no_token_reaches_the_log(
+    serving: ServeProcess, repo: Path
+) -> None:
+    """Notion's verification token is written to .reconciler/webhook-verification-token (0600),
+    never answered back nor logged; neither the Notion token nor the webhook token is logged."""
+    poll(serving.ready, "/readyz to answer 200")
+    handshake = json.dumps({"verification_token": "secret_handshake_Zq8Xw2Lm5Np7"}).encode()
+    answer = serving.deliver(handshake, {"Content-Type": "application/json"})
+    assert answer.status_code == 200
+    assert "secret_handshake" not in answer.text
+    kept = repo / ".reconciler" / "webhook-verification-token"
+    poll(kept.exists, "the token file")
+    assert kept.read_text(encoding="utf-8").strip() == "secret_handshake_Zq8Xw2Lm5Np7"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    poll(lambda: serving.events("cycle"), "a cycle event")
+    assert serving.terminate() == 0
+    log = "".join(serving.lines)
+    for secret in ("secret_handshake_Zq8Xw2Lm5Np7", WEBHOOK_TOKEN, TOKEN):
+        assert secret not in log
+    (told,) = [line for line in serving.lines if "verification token received" in line]
+    assert "webhook-verification-token" in told

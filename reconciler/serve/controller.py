@@ -108,7 +108,6 @@ class Controller:
         self._stopping = threading.Event()
         self._apply_stop = threading.Event()
         self._applying = False
-        self._running = False
         self.crashed: str | None = None
         """Why the loop ended on an unexpected error (None: it did not)."""
 
@@ -122,10 +121,6 @@ class Controller:
     def applying(self) -> bool:
         """Whether an apply is under way (a shutdown waits for its writes in flight)."""
         return self._applying
-
-    def alive(self) -> bool:
-        """Whether the loop runs (or has not been asked to stop yet)."""
-        return self._running or not self._stopping.is_set()
 
     def shutdown(self) -> None:
         """Stop: the writes in flight finish, no other starts, the loop ends after this cycle."""
@@ -142,7 +137,6 @@ class Controller:
     def run(self) -> None:
         """Cycles until ``shutdown()``. An unexpected error ends the loop (``/healthz`` then
         fails and ``crashed`` says why), logged through the redaction."""
-        self._running = True
         try:
             while not self._stopping.is_set():
                 wait = self._wait_seconds()
@@ -158,7 +152,6 @@ class Controller:
             self.crashed = f"{type(error).__name__}: {error}"
             log.exception("the reconciliation loop stopped on an unexpected error")
         finally:
-            self._running = False
             log.info("loop stopped")
 
     def _wait_seconds(self) -> float:
@@ -332,11 +325,13 @@ class Controller:
             handle: _database_status(handle, proposal, previous.get(handle), now)
             for handle in (db.handle for db in proposal.plan.databases)
         }
+        board = self._board.get()
         self._board.update(
             databases=statuses,
             cycle_error=None,
-            token_valid=True,
-            cycles=self._board.get().cycles + 1,
+            # A cycle that sent no request proves nothing about the token.
+            token_valid=board.token_valid or read != "none",
+            cycles=board.cycles + 1,
             leader=self._leadership.is_leader(),
             last_cycle=now,
         )
@@ -365,6 +360,7 @@ class Controller:
         changes: dict[str, object] = {"cycle_error": message, "last_cycle": _now()}
         if isinstance(error, NotionAuthError):
             changes["token_valid"] = False
+            self._memory.full_wanted = True  # the next cycle proves the token again
         board = self._board.update(**changes)
         statuses = {
             handle: DatabaseStatus(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 
-from reconciler.model import DesiredDatabase, LiveDatabase, LiveRow, LiveState
+from reconciler.model import DesiredDatabase, LiveRow, LiveState
 from reconciler.serve.webhooks import Catalogue
 
 __all__ = ["catalogue", "patched"]
@@ -64,8 +64,3 @@ def catalogue(live: LiveState) -> Catalogue:
         for row in database.rows:
             pages[row.page_id] = handle
     return Catalogue(databases, pages)
-
-
-def has_rows(database: LiveDatabase) -> bool:
-    """Whether the database exists live (a database to be created has no rows to re-read)."""
-    return database.data_source_id is not None

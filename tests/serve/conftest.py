@@ -138,7 +138,7 @@ class Rig:
         self.notion = in_process_client(emulator)
         self._client = httpx.Client(transport=httpx.WSGITransport(app=emulator))
         self.gateway = NotionGateway(
-            Secret(TOKEN),
+            Secret(options.pop("token", TOKEN)),
             base_url="http://127.0.0.1",
             rate_limit=RateLimitSettings(rps=0),
             retry=options.pop("retry", FAST_RETRIES),

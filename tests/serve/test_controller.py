@@ -186,6 +186,21 @@ def test_notion_failing_opens_the_breaker_and_a_probe_closes_it(
         failing.close()
 
 
+def test_a_refused_token_makes_the_controller_not_ready(emulator: Emulator, repo: Path) -> None:
+    """401 from Notion: /readyz names the token and the failed cycle; the breaker stays closed
+    (Notion answered)."""
+    refused = Rig(emulator, repo, token="secret_revoked_token_0123456789")
+    try:
+        refused.cycle()
+        answer = refused.http.get("/readyz")
+        assert answer.status_code == 503
+        assert "the Notion token has not been accepted yet" in answer.text
+        assert "the last cycle failed" in answer.text
+        assert refused.status()["circuit_breaker"]["state"] == "closed"
+    finally:
+        refused.close()
+
+
 class _Follower:
     def is_leader(self) -> bool:
         return False

@@ -14,6 +14,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,12 +24,16 @@ from reconciler.cli.runtime import load_manifests, open_workspace, workspace_opt
 from reconciler.errors import ConfigError, ManifestError, Problem, ReconcilerError
 from reconciler.manifest import find_repository_root
 from reconciler.manifest.settings import load_settings
-from reconciler.serve import ControllerOptions, ServeConfig, Service, parse_listen
+
+if TYPE_CHECKING:  # the controller (prometheus, waitress) loads only when `serve` runs
+    from reconciler.serve import Service
 
 __all__ = ["command"]
 
 
 def _listen(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, int]:
+    from reconciler.serve import parse_listen
+
     try:
         return parse_listen(value)
     except ValueError as error:
@@ -147,6 +152,8 @@ def command(
     fail), plans, and with --auto-apply safe applies the safe changes. Notion's webhook events
     re-read the page they name at once; a full read every --full-every catches what they miss.
     """
+    from reconciler.serve import ControllerOptions, ServeConfig, Service
+
     debug = bool(click.get_current_context().find_root().meta.get("debug"))
     logs.configure(debug=debug, json_lines=log_format == "json", verbose=True)
     webhook_token = os.environ.get("NOTION_WEBHOOK_TOKEN", "").strip() or None

@@ -64,9 +64,17 @@ def _redaction_processor(
 
 
 def configure(
-    *, debug: bool = False, json_lines: bool | None = None, stream: TextIO | None = None
+    *,
+    debug: bool = False,
+    json_lines: bool | None = None,
+    stream: TextIO | None = None,
+    verbose: bool = False,
 ) -> None:
-    """Route logs to stderr: JSON lines when not on a TTY (CI), console lines otherwise."""
+    """Route logs to stderr: JSON lines when not on a TTY (CI), console lines otherwise.
+
+    Warnings and errors only, unless ``verbose`` (info too: the controller's cycle events) or
+    ``debug`` (everything).
+    """
     out = stream or sys.stderr
     if json_lines is None:
         json_lines = not out.isatty()
@@ -85,7 +93,7 @@ def configure(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if debug else logging.WARNING
+            logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
         ),
         logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,

@@ -14,7 +14,10 @@ workers only talk to Notion:
   failed, changes writing a property whose schema change failed, and rows (or links to rows)
   whose create failed are ``skipped`` with the reason;
 - when ``stop`` is set (Ctrl-C), no further operation starts; those in flight finish and are
-  recorded, the rest are ``not_started``.
+  recorded, the rest are ``not_started``;
+- ``before_write``, when given, is called on the worker right before each operation is sent;
+  raising a ``ReconcilerError`` there fails the operation unsent (the controller's fencing check:
+  a replica that lost its leadership does not write).
 
 Changes the journal already records done for this plan are not sent again. Used by the session.
 """
@@ -111,6 +114,7 @@ class Executor:
         listener: ProgressListener | None = None,
         workers: int = 8,
         stop: threading.Event | None = None,
+        before_write: Callable[[], None] | None = None,
     ) -> None:
         self._plan = plan
         self._gateway = gateway
@@ -120,6 +124,7 @@ class Executor:
         self._listener = listener
         self._workers = max(1, workers)
         self._stop = stop or threading.Event()
+        self._before_write = before_write
         self._state = _Progress()
         self._total = len(plan.changes)
 
@@ -355,7 +360,7 @@ class Executor:
                     continue
                 for change in item.changes:
                     self._journal.started(self._plan.checksum, change.id)
-                running[pool.submit(item.send)] = item
+                running[pool.submit(self._send, item.send)] = item
             if not running:
                 break
             finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -364,6 +369,11 @@ class Executor:
         for item in queue:
             changes = (item.change,) if isinstance(item, ChangeOutcome) else item.changes
             self._not_started(list(changes))
+
+    def _send(self, send: Callable[[], _Sent]) -> _Sent:
+        if self._before_write is not None:
+            self._before_write()
+        return send()
 
     def _settle(self, operation: _Operation, future: Future[_Sent]) -> None:
         try:

@@ -10,13 +10,15 @@ plan inside the lock. ``apply(plan)`` then:
 4. runs the executor, which journals, audits and reports progress;
 5. writes the undo plan of everything this plan has done, and returns the ``ApplyResult``.
 
-Gating is not done here: the CLI asks ``reconciler.gates`` before it calls ``apply``.
+Gating is not done here: the CLI asks ``reconciler.gates`` before it calls ``apply``. The
+controller passes ``before_write``, its fencing check, which the executor calls before each write.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -80,6 +82,7 @@ class ApplySession:
         stop: threading.Event | None = None,
         actor: str | None = None,
         command: str = "reconciler apply",
+        before_write: Callable[[], None] | None = None,
     ) -> None:
         self._gateway = gateway
         self._settings = settings
@@ -87,6 +90,7 @@ class ApplySession:
         self._listener = listener
         self._stop = stop or threading.Event()
         self._actor = actor or current_actor()
+        self._before_write = before_write
         self._lock = WorkspaceLock(
             options.lock, wait_seconds=options.lock_wait_seconds, describe=command
         )
@@ -145,6 +149,7 @@ class ApplySession:
             listener=self._listener,
             workers=self._options.workers,
             stop=self._stop,
+            before_write=self._before_write,
         )
         outcomes = executor.run()
         undo_path = None

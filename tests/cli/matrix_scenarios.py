@@ -28,6 +28,7 @@ CONTRACT_CODES: Final[dict[CommandPath, frozenset[int]]] = {
     ("export",): frozenset({0, 1}),
     ("doctor",): frozenset({0, 1}),
     ("emulator", "serve"): frozenset({0, 1}),
+    ("serve",): frozenset({0, 1}),
 }
 """DESIGN.md §5: 0 success, 1 error, 2 changes (--detailed-exitcode), 3 gate, 4 stale plan."""
 
@@ -152,6 +153,7 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
     Scenario("healthy", ("doctor",), 0, ("doctor",), _healthy),
     Scenario("no-token", ("doctor",), 1, ("doctor",), env=NO_TOKEN),
     Scenario("remote-host", ("emulator", "serve"), 1, ("emulator", "serve", "--host", "0.0.0.0")),
+    Scenario("no-token", ("serve",), 1, ("serve",), env=NO_TOKEN),
 )
 
 

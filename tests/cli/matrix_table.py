@@ -22,6 +22,11 @@ _PLAN: Final = "tests/cli/test_plan_show.py::"
 _IED: Final = "tests/cli/test_import_export_doctor.py::"
 _VALIDATE: Final = "tests/manifest/test_validate_cli.py::"
 _DEBUG: Final = _M + "test_debug_shows_the_traceback_then_the_same_message"
+_SERVE: Final = "tests/serve/test_cli.py::"
+_SERVED: Final = (
+    _SERVE + "test_serve_converges_the_local_workspace_and_stops_on_sigterm_with_exit_0"
+)
+_LEASED: Final = _SERVE + "test_serve_with_a_lock_url_leads_through_the_lease"
 
 OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
@@ -140,5 +145,19 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
         _M + "test_serve_allow_remote_lets_a_non_loopback_host_through",
     ),
     (("emulator", "serve"), "debug"): (_DEBUG,),
+    # serve
+    (("serve",), "paths"): (_SERVED,),
+    (("serve",), "listen"): (_SERVE + "test_a_listen_address_that_is_not_host_port_is_refused",),
+    (("serve",), "interval"): (_SERVED,),
+    (("serve",), "full_every"): (_SERVED,),
+    (("serve",), "auto_apply"): (_SERVED,),
+    (("serve",), "lock_url"): (_LEASED,),
+    (("serve",), "lease_seconds"): (_LEASED,),
+    (("serve",), "state_dir"): (_SERVED,),
+    (("serve",), "shutdown_grace"): (_SERVED,),
+    (("serve",), "log_format"): (_SERVED,),
+    (("serve",), "local"): (_SERVED,),
+    (("serve",), "local_store"): (_SERVED,),
+    (("serve",), "debug"): (_DEBUG,),
 }
 """(command path, parameter name) → tests that exercise it with click's runner."""

@@ -61,6 +61,10 @@ PROOFS_WITHOUT_A_SCENARIO: Final[dict[tuple[CommandPath, int], tuple[str, ...]]]
         "tests/emulator/test_tcp.py::test_the_cli_serves_until_interrupted",
         "tests/cli/test_contract_matrix.py::test_serve_stops_cleanly_on_sigterm",
     ),
+    (("serve",), 0): (
+        "tests/serve/test_cli.py::test_serve_converges_the_local_workspace_and_stops_on_sigterm_with_exit_0",
+        "tests/serve/test_serve_process.py::test_sigterm_during_an_apply_loses_nothing_and_a_restart_finishes",
+    ),
 }
 """Exit codes a scenario cannot reach (serving runs until stopped), and the tests that do:
 in-process first, then as a subprocess."""

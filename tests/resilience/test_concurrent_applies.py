@@ -52,11 +52,26 @@ class Recorded:
         self.app = app
         self.calls: list[Call] = []
         self._lock = threading.Lock()
+        self._held_token: str | None = None
+        self._released = threading.Event()
+
+    def hold_writes(self, token: str) -> None:
+        """Keep this token's writes waiting until ``release``: its apply holds the lock for as
+        long as the test needs, however slowly a loaded machine starts the other process."""
+        self._held_token = token
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        token = str(environ.get("HTTP_AUTHORIZATION", ""))[7:]
+        path, method = str(environ.get("PATH_INFO", "")), environ["REQUEST_METHOD"]
+        writes = method in ("PATCH", "DELETE") or (method == "POST" and "query" not in path)
+        if token == self._held_token and writes and path.startswith("/v1/"):
+            self._released.wait(timeout=120)
         started = time.monotonic()
         body = list(self.app(environ, start_response))
-        token = str(environ.get("HTTP_AUTHORIZATION", ""))[7:]
         call = Call(
             token, environ["REQUEST_METHOD"], environ["PATH_INFO"], started, time.monotonic()
         )
@@ -118,10 +133,13 @@ def test_a_second_apply_refuses_at_once_naming_the_first(
     app, server = recorded
     resilient = slow_repository
     unmanaged = resilient.unmanaged()
+    app.hold_writes(TOKEN)
     first = start(resilient.root, server.url, *APPLY)
     holding_the_lock(first)
     second = start(resilient.root, server.url, *APPLY, "--lock-wait", "0", token=SECOND)
-    refused, applied = ended(second), ended(first)
+    refused = ended(second)
+    app.release()
+    applied = ended(first)
     succeeded, failed = 0, 1
     assert (succeeded, failed) == (applied.exit_code, refused.exit_code), refused.stderr
     assert "another apply holds the lock on this workspace" in refused.stderr

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.emulator.filters import sort_pages
+from reconciler.emulator.sorting import sort_pages
 from tests.emulator.engines import values as v
 from tests.emulator.engines.querying import SCHEMA, page
 

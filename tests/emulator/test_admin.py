@@ -198,9 +198,14 @@ def test_stats_count_per_endpoint_and_status(emulator: Emulator, notion: Any) ->
 
 
 def admin_call(
-    emulator: Emulator, method: str, path: str, body: Any = None, remote: str = "127.0.0.1"
+    emulator: Emulator,
+    method: str,
+    path: str,
+    body: Any = None,
+    remote: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
-    """Call the admin API through WSGI, as a client at `remote` would."""
+    """Call the admin API through WSGI, as a client at `remote` would (JSON bodies)."""
     payload = json.dumps(body).encode() if body is not None else b""
     seen: dict[str, Any] = {}
 
@@ -213,8 +218,12 @@ def admin_call(
         "REMOTE_ADDR": remote,
         "QUERY_STRING": "",
         "CONTENT_LENGTH": str(len(payload)),
+        "CONTENT_TYPE": "application/json" if payload else "",
         "wsgi.input": io.BytesIO(payload),
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()},
     }
+    if headers and "Content-Type" in headers:
+        environ["CONTENT_TYPE"] = headers["Content-Type"]
     chunks = emulator(environ, start_response)
     return seen["status"], json.loads(b"".join(chunks))
 

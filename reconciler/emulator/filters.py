@@ -33,10 +33,12 @@ Matching rules (observed in the recordings unless marked as a choice):
   (a choice: the recordings cannot tell); does_not_equal and does_not_contain match empty values.
 - number, select, status, multi_select: does_not_equal/does_not_contain match empty values;
   the ordering comparisons never do. A list in select equals means "any of" (a choice).
-- dates: a date-only condition compares calendar days (UTC); a date-time compares instants at
-  millisecond precision, a missing offset meaning UTC; a page's date range compares by its
-  start. Relative values are days from ``now``; ``this_week`` is the ISO week (Monday first,
-  a choice); past_*/next_* include today.
+- dates: a date-only condition compares calendar days (UTC); a date-time compares instants cut
+  to the minute on both sides, a missing offset meaning UTC (observed: ``equals``,
+  ``on_or_before`` and ``on_or_after`` ``...T18:01:15.377+01:00`` match the page set to that
+  instant, which Notion keeps as ``...T18:01:00.000+01:00``; ``before`` and ``after`` do not);
+  a page's date range compares by its start. Relative values are days from ``now``;
+  ``this_week`` is the ISO week (Monday first, a choice); past_*/next_* include today.
 - rollup ``every`` is false for an empty rollup, ``none`` true, ``any`` false.
 - an empty ``and`` or ``or`` list matches every page (a choice).
 - a created_time/last_edited_time property also takes a ``date`` condition, a created_by
@@ -313,6 +315,10 @@ def _period(key: str, today: date) -> tuple[date, date]:
     return spans[key]
 
 
+def _to_minute(instant: datetime) -> datetime:
+    return instant.replace(second=0, microsecond=0)
+
+
 _ORDERINGS: dict[str, Callable[[int], bool]] = {
     "equals": lambda sign: sign == 0,
     "before": lambda sign: sign < 0,
@@ -337,15 +343,18 @@ def _date_test(condition: object, path: str, now: datetime) -> Test:
     target = _target_moment(f"{path}.{key}", raw, today)
     accept = _ORDERINGS[key]
 
+    wanted = _to_minute(target.instant)
+
     def test(value: object) -> bool:
         if not isinstance(value, Moment):
             return False
         if target.date_only:
             a, b = value.day, target.day
             return accept((a > b) - (a < b))
-        # Millisecond precision, as documented.
-        delta = (value.instant - target.instant) // timedelta(milliseconds=1)
-        return accept((delta > 0) - (delta < 0))
+        # Notion keeps date-times to the minute and compares them so: `equals` with
+        # 17:11:43.123 matches the page set to that instant (which shows 17:11:00.000).
+        moment = _to_minute(value.instant)
+        return accept((moment > wanted) - (moment < wanted))
 
     return test
 

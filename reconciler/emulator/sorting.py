@@ -11,13 +11,14 @@ Called by the emulator's data source query endpoint. Pure: nothing imported from
     Refusals are :class:`FilterError` with Notion's wording ("Could not find sort property
     with name or id: X", the validator's "body.sorts[0].direction should be ...").
 
-Sort keys: text ignoring case; numbers; checkbox false first; select, status and multi_select
-by the schema's option order; dates and timestamps by instant; people by name; formula and
-rollup by their result.
+Sort keys: text ignoring case, runs of digits compared as numbers; numbers; checkbox false
+first; select, status and multi_select by the schema's option order; dates and timestamps by
+instant; people by name; formula and rollup by their result.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -120,8 +121,19 @@ def _option_ranks(prop: SchemaProperty) -> dict[str, int]:
     return {str(name): rank for rank, name in enumerate(names)}
 
 
-def _text_key(text: str) -> tuple[str, str] | None:
-    return (text.casefold(), text) if text else None
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _text_key(text: str) -> tuple[tuple[tuple[int, int, str], ...], str] | None:
+    """Notion's collation: case ignored, runs of digits compared as numbers (observed: a title
+    sort gives "Article 1", "Article 4", "Article 10"), digits before letters."""
+    if not text:
+        return None
+    parts = _DIGITS.split(text.casefold())
+    chunks = tuple(
+        (0, int(part), "") if n % 2 else (1, 0, part) for n, part in enumerate(parts) if part
+    )
+    return chunks, text
 
 
 def _value_sort_key(kind: str, payload: object, ranks: Mapping[str, int]) -> _Comparable | None:

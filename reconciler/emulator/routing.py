@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.emulator import blocks, databases, pages, search
+from reconciler.emulator import blocks, databases, moving, pages, search
 from reconciler.emulator.calls import Call
 from reconciler.emulator.errors import invalid_request_url
 from reconciler.emulator.workspace import Caller, Workspace
@@ -64,7 +64,9 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/v1/pages/{page_id}", pages.retrieve_page),
     _route("PATCH", "/v1/pages/{page_id}", pages.update_page),
     _route("GET", "/v1/pages/{page_id}/properties/{property_id}", pages.property_item),
+    _route("POST", "/v1/pages/{page_id}/move", moving.move_page),
     _route("GET", "/v1/blocks/{block_id}", blocks.retrieve_block),
+    _route("PATCH", "/v1/blocks/{block_id}", blocks.update_block),
     _route("DELETE", "/v1/blocks/{block_id}", blocks.delete_block),
     _route("GET", "/v1/blocks/{block_id}/children", blocks.list_children),
     _route("PATCH", "/v1/blocks/{block_id}/children", blocks.append_children),

@@ -407,8 +407,9 @@ def _property_named(properties: Mapping[str, Any], pid: object, name: object) ->
 def _seed_expression(source: Row, expression: str) -> str:
     """The stored form of a seeded formula; one the engine cannot read is kept as shown.
 
-    Observed: a formula typed in Notion's editor may be stored unreadable (``={{...}}* 2``); Notion
-    shows it and computes an empty string for every page, as the emulator then does.
+    A formula with a leading ``=`` (``={{...}}* 2``) is kept as written and computes an empty
+    string, as Notion does; one that does not parse at all is kept too (a seed shows what Notion
+    stored) and computes an empty string the same way.
     """
     names = {v["name"]: p for p, v in source.body["properties"].items()}
     try:

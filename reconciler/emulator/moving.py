@@ -76,9 +76,7 @@ def _page_parent(ws: Workspace, parent: dict[str, Any], page: Row, caller: Calle
     ancestor: Row | None = target
     while ancestor is not None:
         if ancestor.id == page.id:
-            raise validation_error(
-                "A page can't be moved into itself or one of its sub-pages."
-            )
+            raise validation_error("A page can't be moved into itself or one of its sub-pages.")
         ancestor = ws.store.get(ancestor.parent_id) if ancestor.parent_id else None
     return target
 

@@ -33,7 +33,7 @@ def test_a_page_moves_under_another_page(notion: Any) -> None:
     old, new = new_page(notion, "Drafts"), new_page(notion, "Published")
     moving = new_page(notion, "Launch notes", old)
     moved = notion.pages.move(page_id=moving, parent={"type": "page_id", "page_id": new})
-    expected = ({"type": "page_id", "page_id": new}, "Launch notes", [], [moving])
+    expected: tuple[Any, ...] = ({"type": "page_id", "page_id": new}, "Launch notes", [], [moving])
     assert expected == (
         moved["parent"],
         plain(moved["properties"]["title"]["title"]),
@@ -78,7 +78,7 @@ def test_a_row_moving_to_another_data_source_keeps_values_of_the_same_name_and_t
         },
     )
     moved = notion.pages.move(page_id=row["id"], parent={"data_source_id": sprint})["properties"]
-    expected = ("Ship it", 3, [])
+    expected: tuple[Any, ...] = ("Ship it", 3, [])
     assert expected == (
         plain(moved["Task"]["title"]),
         moved["Estimate"]["number"],

@@ -18,6 +18,11 @@ model, value types, conversions and operators), :mod:`.functions` (the function 
     immutable (frozen dataclasses) and parses are cached, so passing the text on every row
     costs one parse per distinct expression.
 
+A formula written with a leading ``=`` (Notion stores such text from its editor, e.g.
+``={{notion:block_property:…}}* 2``) parses to :class:`KeptAsWritten`: its text is kept with its
+spacing, its references are known, and it computes ``{"type": "string", "string": null}`` for
+every page, as observed.
+
 ``unparse(expression) -> str``
     Notion's canonical formatting: spaces around binary operators, ``", "`` between arguments,
     a binary operation nested inside another binary operation in parentheses, no other
@@ -64,6 +69,7 @@ from reconciler.emulator.formula.syntax import (
     BooleanLiteral,
     Expression,
     FunctionCall,
+    KeptAsWritten,
     ListLiteral,
     NumberLiteral,
     PropertyReference,
@@ -91,6 +97,7 @@ __all__ = [
     "Expression",
     "FormulaError",
     "FunctionCall",
+    "KeptAsWritten",
     "ListLiteral",
     "NumberLiteral",
     "PropertyReference",

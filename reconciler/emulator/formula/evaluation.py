@@ -20,6 +20,7 @@ from reconciler.emulator.formula.syntax import (
     BooleanLiteral,
     Expression,
     FunctionCall,
+    KeptAsWritten,
     ListLiteral,
     NumberLiteral,
     PropertyReference,
@@ -71,6 +72,8 @@ class _Page:
 
 def _evaluate(node: Expression, page: _Page) -> Value:
     match node:
+        case KeptAsWritten():
+            return None
         case NumberLiteral(value=value) | TextLiteral(value=value) | BooleanLiteral(value=value):
             return value
         case ListLiteral(items=items):

@@ -24,6 +24,7 @@ __all__ = [
     "BooleanLiteral",
     "Expression",
     "FunctionCall",
+    "KeptAsWritten",
     "ListLiteral",
     "NumberLiteral",
     "PropertyReference",
@@ -110,6 +111,16 @@ class FunctionCall:
     method: bool = False
 
 
+@dataclass(frozen=True)
+class KeptAsWritten:
+    """A formula written with a leading ``=``: Notion keeps its text as written (observed:
+    ``={{notion:block_property:…}}* 2``, spacing untouched) and computes an empty string for
+    every page. ``text`` is what follows the ``=``; ``expression`` is that text, parsed."""
+
+    text: str
+    expression: Expression
+
+
 Expression: TypeAlias = (
     NumberLiteral
     | TextLiteral
@@ -120,6 +131,7 @@ Expression: TypeAlias = (
     | UnaryOperation
     | BinaryOperation
     | FunctionCall
+    | KeptAsWritten
 )
 # --------------------------------------------------------------------------------------------
 # Tokenizer
@@ -405,6 +417,15 @@ def parse(expression: str) -> Expression:
 
 @lru_cache(maxsize=1024)
 def _parse_text(expression: str) -> Expression:
+    kept = _after_equals_sign(expression)
+    if kept is not None:
+        try:
+            return KeptAsWritten(kept, _parse_text(kept))
+        except FormulaError as error:
+            if error.position is None:
+                raise
+            shift = len(expression) - len(kept)
+            raise FormulaError(error.detail, error.position + shift) from None
     try:
         tree = _Parser(expression).parse()
     except RecursionError:  # a backstop: the nesting limit should always come first
@@ -414,8 +435,16 @@ def _parse_text(expression: str) -> Expression:
     return tree
 
 
+def _after_equals_sign(expression: str) -> str | None:
+    """The text after a leading ``=`` (white space before it allowed), or None."""
+    stripped = expression.lstrip()
+    return stripped[1:] if stripped.startswith("=") else None
+
+
 def _children(node: Expression) -> tuple[Expression, ...]:
     match node:
+        case KeptAsWritten(expression=inner):
+            return (inner,)
         case ListLiteral(items=children) | FunctionCall(arguments=children):
             return children
         case UnaryOperation(operand=operand):
@@ -443,6 +472,8 @@ def _depth(tree: Expression) -> int:
 def unparse(expression: Expression) -> str:
     """Print an expression in Notion's canonical formatting (see the module docstring)."""
     match expression:
+        case KeptAsWritten(text=text):
+            return f"={text}"
         case NumberLiteral(value=value):
             return number_text(value)
         case TextLiteral(value=value):
@@ -517,7 +548,12 @@ def referenced_properties(expression: str | Expression) -> set[str]:
 def rewrite(
     expression: str, name_to_id: Mapping[str, str], data_source_id: str, workspace_id: str
 ) -> str:
-    """The stored form Notion returns: ``prop()`` replaced by references, canonical spacing."""
+    """The stored form Notion returns: ``prop()`` replaced by references, canonical spacing
+    (a formula kept as written keeps its spacing)."""
+    kept = _after_equals_sign(expression)
+    if kept is not None:
+        parse(kept)  # refused as any formula would be
+        return "=" + _references_in_place(kept, name_to_id, data_source_id, workspace_id)
 
     def substitute(node: Expression) -> Expression:
         match node:
@@ -537,3 +573,28 @@ def rewrite(
                 return node
 
     return unparse(substitute(parse(expression)))
+
+
+def _references_in_place(
+    text: str, name_to_id: Mapping[str, str], data_source_id: str, workspace_id: str
+) -> str:
+    """``text`` with each ``prop("X")`` replaced by its stored reference, all else untouched."""
+    tokens = _tokenize(text)
+    out: list[str] = []
+    done = 0
+    for n, token in enumerate(tokens[:-3]):
+        call = tokens[n : n + 4]
+        if not (
+            token.kind == "name"
+            and token.text == "prop"
+            and [t.text for t in (call[1], call[3])] == ["(", ")"]
+            and call[2].kind == "string"
+        ):
+            continue
+        name = str(call[2].value)
+        if name not in name_to_id:
+            raise FormulaError(f'property "{name}" does not exist')
+        reference = StoredReference(name_to_id[name], data_source_id, workspace_id)
+        out += [text[done : token.position], unparse(reference)]
+        done = call[3].position + 1
+    return "".join(out) + text[done:]

@@ -22,6 +22,7 @@ _PLAN: Final = "tests/cli/test_plan_show.py::"
 _IED: Final = "tests/cli/test_import_export_doctor.py::"
 _VALIDATE: Final = "tests/manifest/test_validate_cli.py::"
 _DEBUG: Final = _M + "test_debug_shows_the_traceback_then_the_same_message"
+_SERVE: Final = "tests/cli/test_emulator_serve_seeding.py::"
 
 OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
@@ -135,6 +136,13 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     (("emulator", "serve"), "store"): (_M + "test_serve_keeps_the_workspace_in_the_store_file",),
     (("emulator", "serve"), "rate_limit"): (
         _M + "test_serve_hands_the_rate_limit_to_the_emulator",
+    ),
+    (("emulator", "serve"), "example_people"): (
+        _SERVE + "test_the_example_manifests_apply_to_an_emulator_served_with_the_example_people",
+    ),
+    (("emulator", "serve"), "seed_file"): (
+        _SERVE + "test_a_seed_file_installs_its_users_before_clients_connect",
+        _SERVE + "test_a_seed_file_the_emulator_cannot_install_is_refused_clearly",
     ),
     (("emulator", "serve"), "allow_remote"): (
         _M + "test_serve_allow_remote_lets_a_non_loopback_host_through",

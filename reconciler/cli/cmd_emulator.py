@@ -1,23 +1,33 @@
 """``reconciler emulator serve``: run the local Notion API on loopback until Ctrl-C.
 
 Only parses options and hands them to :class:`reconciler.emulator.Emulator`; prints the URL to
-point ``NOTION_BASE_URL`` at. Refuses to listen beyond loopback unless ``--allow-remote`` says so
-(the admin API has no token). Ctrl-C and SIGTERM (``docker stop``) both stop it cleanly.
+point ``NOTION_BASE_URL`` at. ``--example-people`` seeds the people of the example manifests (the
+same users as a new ``--local`` workspace), ``--seed FILE`` an admin seed (the JSON that
+``POST /_emulator/seed`` takes, see docs/emulator.md). Refuses to listen beyond loopback unless
+``--allow-remote`` says so (the admin API has no token). Ctrl-C and SIGTERM (``docker stop``)
+both stop it cleanly.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reconciler.cli.common import debug_option, reports_errors
+from reconciler.cli.runtime import LOCAL_USERS
 from reconciler.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reconciler.emulator import Emulator
 
 __all__ = ["command", "wait_for_ctrl_c"]
 
@@ -82,6 +92,8 @@ Examples:
   reconciler emulator serve                          in memory, on http://127.0.0.1:8787
   reconciler emulator serve --store emu.sqlite       the workspace survives restarts
   reconciler emulator serve --port 0 --rate-limit 0  any free port, no rate limit
+  reconciler emulator serve --example-people         with the example manifests' people
+  reconciler emulator serve --seed seed.json         with the users, pages and databases given
 Then: NOTION_BASE_URL=<printed url> NOTION_TOKEN=<token> reconciler plan
 """,
 )
@@ -95,6 +107,13 @@ Then: NOTION_BASE_URL=<printed url> NOTION_TOKEN=<token> reconciler plan
 @click.option("--rate-limit", "rate_limit", default=3.0, show_default=True,
               type=click.FloatRange(min=0), metavar="RPS",
               help="Average requests per second per token, as Notion (0 disables).")  # fmt: skip
+@click.option("--example-people", is_flag=True,
+              help="Start with the example manifests' people (Ada, Grace and Alan, "
+                   "@example.com), as a new --local workspace has them.")  # fmt: skip
+@click.option("--seed", "seed_file", default=None, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Install the users, pages and databases of this admin seed (JSON, as "
+                   "POST /_emulator/seed takes it) at start.")  # fmt: skip
 @click.option("--allow-remote", is_flag=True,
               help="Listen beyond loopback (whoever reaches it gets the admin API).")  # fmt: skip
 @debug_option
@@ -106,6 +125,8 @@ def serve(
     store: str | None,
     token: str | None,
     rate_limit: float,
+    example_people: bool,
+    seed_file: Path | None,
     allow_remote: bool,
 ) -> None:
     """Serve the emulated Notion API (Notion-Version 2025-09-03 and 2026-03-11) until Ctrl-C."""
@@ -118,10 +139,16 @@ def serve(
             hint="use --host 127.0.0.1, or add --allow-remote if you really mean it",
         )
     tokens = {token or DEFAULT_TOKEN: _INTEGRATION}
+    seed = _read_seed(seed_file) if seed_file is not None else None
     try:
         emulator = Emulator(store=store or ":memory:", tokens=tokens, rate_limit=rate_limit or None)
     except StoreError as error:
         raise ConfigError(str(error)) from None
+    try:
+        seeded = _install(emulator, seed, seed_file, example_people=example_people)
+    except ConfigError:
+        emulator.close()
+        raise
     try:
         server = EmulatorServer(emulator, host, port)
     except OSError as error:
@@ -143,9 +170,60 @@ def serve(
             click.echo(
                 f"  store: {store or 'in memory (lost on exit)'}; rate limit: {limit}; Ctrl-C stops"
             )
+            for line in seeded:
+                click.echo(f"  seeded: {line}")
             wait_for_ctrl_c()
     except KeyboardInterrupt:
         click.echo("stopping")
     finally:
         server.stop()
         emulator.close()
+
+
+def _read_seed(path: Path) -> dict[str, Any]:
+    """The admin seed in a JSON file, or a ConfigError saying what is wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such seed file", hint="give the path of a JSON file, e.g. --seed seed.json"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the seed file ({error})") from None
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            f"{path}:{error.lineno}:{error.colno}: the seed is not JSON ({error.msg})",
+            hint='a seed is an object such as {"users": [...], "pages": [...], "databases": [...]}',
+        ) from None
+    if not isinstance(payload, dict):
+        raise ConfigError(
+            f"{path}: the seed must be a JSON object with users, pages and databases lists",
+            hint='e.g. {"users": [{"name": "Ada", "type": "person", "person": {"email": ...}}]}',
+        )
+    return payload
+
+
+def _install(
+    emulator: Emulator, seed: dict[str, Any] | None, path: Path | None, *, example_people: bool
+) -> list[str]:
+    """Seed the example people and the seed file; one line per source saying what was added."""
+    from reconciler.emulator import SeedError
+
+    lines = []
+    if example_people:
+        emulator.seed({"users": [dict(user) for user in LOCAL_USERS]})
+        names = ", ".join(str(user["person"]["email"]) for user in LOCAL_USERS)
+        lines.append(f"the example people ({names})")
+    if seed is not None:
+        try:
+            added = emulator.seed(seed)
+        except SeedError as error:
+            raise ConfigError(
+                f"{path}: the seed was refused: {error}",
+                hint="see docs/emulator.md for the shape of users, pages and databases",
+            ) from None
+        counts = ", ".join(f"{len(added[key])} {key.replace('_', ' ')}" for key in added)
+        lines.append(f"{counts} from {path}")
+    return lines

@@ -16,6 +16,7 @@ tests/recordings/ultimate-notion/fixtures`` replays recorded Notion traffic agai
 (:mod:`reconciler.emulator.conformance`, results in ``docs/conformance.md``).
 """
 
+from reconciler.emulator.admin import SeedError
 from reconciler.emulator.app import DEFAULT_INTEGRATION, DEFAULT_TOKEN, Emulator
 from reconciler.emulator.identity import ROOT_PAGE_ID, WORKSPACE_ID
 from reconciler.emulator.server import EmulatorServer
@@ -28,5 +29,6 @@ __all__ = [
     "WORKSPACE_ID",
     "Emulator",
     "EmulatorServer",
+    "SeedError",
     "StoreError",
 ]

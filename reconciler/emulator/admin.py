@@ -7,7 +7,10 @@ every data source exists); what can be derived may be left out (option ids and c
 urls, property ids). Seeded objects may carry ``"_shared_with": ["Integration name", ...]`` to be
 visible to those integrations only (default: inherited from their parent, else everyone).
 Databases carry their data sources under ``data_sources`` (each with ``properties``); database
-rows carry API-shaped ``properties`` values. Used by the Emulator and its admin endpoints.
+rows carry API-shaped ``properties`` values; a database may list no data sources (``"data_sources":
+[]``, a linked view). ``created_by`` and ``last_edited_by`` are kept as given (else the first
+integration's bot), and a user given there in full joins the workspace. Used by the Emulator and
+its admin endpoints.
 """
 
 from __future__ import annotations
@@ -236,15 +239,15 @@ def _seed_database(
             "icon": item.get("icon"),
             "cover": item.get("cover"),
             "is_locked": bool(item.get("is_locked", False)),
-            "created_by": creator,
-            "last_edited_by": creator,
+            "created_by": _user_id(ws, item, "created_by", creator),
+            "last_edited_by": _user_id(ws, item, "last_edited_by", creator),
             "data_sources": [],
             "shared": _shared(item, parent_row.body.get("shared") if parent_row else None),
         },
     )
-    specs = item.get("data_sources") or [
-        {"properties": item.get("properties") or {"Name": {"type": "title", "title": {}}}}
-    ]
+    # A database listing no data sources (a linked view of a source elsewhere) is seeded so.
+    default = {"properties": item.get("properties") or {"Name": {"type": "title", "title": {}}}}
+    specs = item["data_sources"] if isinstance(item.get("data_sources"), list) else [default]
     created = []
     for spec in specs:
         if not isinstance(spec, Mapping):
@@ -275,7 +278,7 @@ def _seed_data_source(
         last_edited_time=_time(spec, "last_edited_time", database.last_edited_time),
         parent_id=database.id,
         seq=ws.store.next_seq(),
-        in_trash=database.in_trash,
+        in_trash=bool(spec.get("in_trash", database.in_trash)),
         body={
             "database_id": database.id,
             "title": source_title,
@@ -283,8 +286,8 @@ def _seed_data_source(
             "cover": spec.get("cover"),
             "properties": {},
             "counters": {},
-            "created_by": creator,
-            "last_edited_by": creator,
+            "created_by": _user_id(ws, spec, "created_by", database.body["created_by"]),
+            "last_edited_by": _user_id(ws, spec, "last_edited_by", database.body["last_edited_by"]),
             "shared": database.body.get("shared"),
         },
     )
@@ -405,8 +408,9 @@ def _property_named(properties: Mapping[str, Any], pid: object, name: object) ->
 def _seed_expression(source: Row, expression: str) -> str:
     """The stored form of a seeded formula; one the engine cannot read is kept as shown.
 
-    Observed: a formula typed in Notion's editor may be stored unreadable (``={{...}}* 2``); Notion
-    shows it and computes an empty string for every page, as the emulator then does.
+    A formula with a leading ``=`` (``={{...}}* 2``) is kept as written and computes an empty
+    string, as Notion does; one that does not parse at all is kept too (a seed shows what Notion
+    stored) and computes an empty string the same way.
     """
     names = {v["name"]: p for p, v in source.body["properties"].items()}
     try:
@@ -415,11 +419,21 @@ def _seed_expression(source: Row, expression: str) -> str:
         return expression
 
 
-def _user_id(item: Mapping[str, Any], key: str, default: str | None) -> str | None:
-    """The id of a seeded object's creator or last editor (default: the first bot)."""
+def _user_id(ws: Workspace, item: Mapping[str, Any], key: str, default: str | None) -> str | None:
+    """The id of a seeded object's creator or last editor (default: the first bot).
+
+    A user given in full there (with a ``type``) joins the workspace when it does not hold them
+    yet, so ``GET /v1/users/{id}`` finds whoever the seeded objects name.
+    """
     user = item.get(key)
     raw = user.get("id") if isinstance(user, Mapping) else None
-    return (parse_uuid(raw) if isinstance(raw, str) else None) or default
+    user_id = parse_uuid(raw) if isinstance(raw, str) else None
+    if user_id is None:
+        return default
+    assert isinstance(user, Mapping)
+    if user.get("type") in ("person", "bot") and ws.user_row(user_id) is None:
+        _seed_user(ws, user)
+    return user_id
 
 
 def _parents_first(pages: list[Mapping[str, Any]]) -> Any:
@@ -458,8 +472,8 @@ def _seed_page(
         seq=existing.seq if existing else ws.store.next_seq(),
         in_trash=bool(item.get("in_trash", item.get("archived", False))),
         body={
-            "created_by": _user_id(item, "created_by", creator),
-            "last_edited_by": _user_id(item, "last_edited_by", creator),
+            "created_by": _user_id(ws, item, "created_by", creator),
+            "last_edited_by": _user_id(ws, item, "last_edited_by", creator),
             "icon": item.get("icon"),
             "cover": item.get("cover"),
             "values": {},

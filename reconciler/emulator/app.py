@@ -6,7 +6,8 @@ configured faults, the endpoint inside one store transaction, then an ``after_wr
 one matched. Every answer carries ``request_id`` in its body and ``x-notion-request-id``; an
 async task is answered 202. With webhooks configured, what a request changed is queued as events
 for the background sender (:mod:`.changes`, :mod:`.webhooks`). ``/_emulator/...`` is the admin
-API of the design (loopback callers only, no token). The clock runs ``clock_offset_s`` ahead.
+API (no token; loopback callers that are not web pages, see :mod:`.guard`). The clock runs
+``clock_offset_s`` ahead.
 
 Used in-process through ``httpx.WSGITransport(app=emulator)`` and over TCP through
 :meth:`Emulator.serve`; the CLI's ``reconciler emulator serve`` and the ``--local`` workspace
@@ -37,6 +38,7 @@ from reconciler.emulator.control import (
     fault_error,
 )
 from reconciler.emulator.errors import ApiError, ConnectionDropped, invalid_json, unauthorized
+from reconciler.emulator.guard import admin_refusal
 from reconciler.emulator.identity import ROOT_PAGE_ID, request_id, stable_id
 from reconciler.emulator.query import CursorCache, query_data_source
 from reconciler.emulator.routing import QUERY, Route, match
@@ -56,10 +58,10 @@ DEFAULT_INTEGRATION = "Notion Emulator"
 _MAX_BODY = 500 * 1024
 _ALL_VERSIONS = ("2021-05-11", "2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", *VERSIONS)
 _STATUS_TEXT = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
-                403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
+                403: "Forbidden", 404: "Not Found", 409: "Conflict",
+                415: "Unsupported Media Type", 429: "Too Many Requests",
                 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
                 504: "Gateway Timeout", 529: "Site Overloaded"}  # fmt: skip
-_LOOPBACK = ("127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1")
 
 StartResponse = Callable[..., Any]
 logger = logging.getLogger(__name__)
@@ -317,10 +319,9 @@ class Emulator:
         self, environ: dict[str, Any], start_response: StartResponse, path: str
     ) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-        if str(environ.get("REMOTE_ADDR", "127.0.0.1")) not in _LOOPBACK:
-            return _respond(
-                start_response, 403, {"error": "the admin API answers loopback callers only"}, []
-            )
+        refusal = admin_refusal(environ)
+        if refusal is not None:
+            return _respond(start_response, refusal.status, {"error": refusal.message}, [])
         routes: dict[tuple[str, str], Callable[[Any], Any]] = {
             ("POST", "/_emulator/reset"): lambda _: self.reset(),
             ("POST", "/_emulator/seed"): self.seed,

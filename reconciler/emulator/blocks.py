@@ -4,8 +4,10 @@ Enough of Notion's block model for parent pages and their databases: a page's ch
 content blocks, its sub-pages (``child_page``) and its databases (``child_database``), in order.
 Appended blocks get Notion's defaults (colour, toggles, empty captions) and normalized rich text;
 at most 100 children per request and two levels of nested ``children``. ``after`` (2025-09-03)
-and ``position`` (2026-03-11) place them. ``DELETE /v1/blocks/{id}`` moves a block, page or
-database to the trash. Called by the router and by page creation (``children``).
+and ``position`` (2026-03-11) place them. ``PATCH /v1/blocks/{id}`` changes a block's content
+(the fields given under its type) or puts a block, page or database in or out of the trash;
+``DELETE /v1/blocks/{id}`` moves any of them to the trash. Called by the router and by page
+creation (``children``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ __all__ = [
     "list_children",
     "render_block",
     "retrieve_block",
+    "trashed_with_ancestors",
+    "update_block",
 ]
 
 _COLORED = ("paragraph", "bulleted_list_item", "numbered_list_item", "quote", "toggle",
@@ -63,14 +67,42 @@ def render_block(ws: Workspace, row: Row, caller: Caller) -> dict[str, Any]:
         "last_edited_time": ws.page_time(row.last_edited_time),
         "created_by": ws.user_ref(row.body.get("created_by")),
         "last_edited_by": ws.user_ref(row.body.get("last_edited_by")),
-        # Observed: children in the trash do not count (a trashed page's block says false).
-        "has_children": kind != "child_database"
-        and any(not c.in_trash for c in ws.store.children(row.id)),
-        "in_trash": row.in_trash,
+        "has_children": kind != "child_database" and _has_children(ws, _content_holder(ws, row)),
+        "in_trash": trashed_with_ancestors(ws, row),
         "type": kind,
         kind: content,
     }
-    return ws.finish(out, row, caller)
+    out = ws.finish(out, row, caller)
+    if "archived" in out:
+        out["archived"] = out["in_trash"]
+    return out
+
+
+def _has_children(ws: Workspace, row: Row) -> bool:
+    # Observed: children in the trash do not count (a trashed page's block says false).
+    return any(not c.in_trash for c in ws.store.children(row.id))
+
+
+def trashed_with_ancestors(ws: Workspace, row: Row) -> bool:
+    """Whether a block is in the trash, itself or with a block it sits in (observed: the
+    paragraph of a deleted column reads ``in_trash: true``)."""
+    current: Row | None = row
+    while current is not None:
+        if current.in_trash:
+            return True
+        if current.kind != "block" or current.parent_id is None:
+            return False
+        current = ws.store.get(current.parent_id)
+    return False
+
+
+def _content_holder(ws: Workspace, row: Row) -> Row:
+    """Whose children a block shows: a synced block copied from another shows the original's."""
+    if row.kind != "block" or row.body.get("type") != "synced_block":
+        return row
+    source = (row.body["content"].get("synced_from") or {}).get("block_id")
+    original = ws.store.get(str(source)) if isinstance(source, str) else None
+    return original if original is not None and original.kind == "block" else row
 
 
 def _container(ws: Workspace, call: Call, caller: Caller) -> Row:
@@ -80,7 +112,7 @@ def _container(ws: Workspace, call: Call, caller: Caller) -> Row:
 
 def list_children(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
     """``GET /v1/blocks/{block_id}/children``."""
-    parent = _container(ws, call, caller)
+    parent = _content_holder(ws, _container(ws, call, caller))
     size = query_page_size(call.query)
     children = [c for c in ws.store.children(parent.id) if ws.visible(c, caller) and not c.in_trash]
     ids = [c.id for c in children]
@@ -288,12 +320,84 @@ def retrieve_block(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
 def delete_block(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
     """``DELETE /v1/blocks/{block_id}``: to the trash (pages and databases too)."""
     row = _container(ws, call, caller)
-    row.in_trash = True
+    _set_trash(ws, row, True)
     ws.touch(row, caller)
+    return render_block(ws, row, caller)
+
+
+def update_block(ws: Workspace, call: Call, caller: Caller) -> dict[str, Any]:
+    """``PATCH /v1/blocks/{block_id}``: a block's content, or any block's (page's, database's)
+    place in the trash.
+
+    The payload under the block's type key changes the fields it names (rich text, colour,
+    ``checked``, ``language``...); the others stay. Pages and databases change only ``in_trash``
+    here: their titles go through their own endpoints.
+    """
+    body = call.json_body()
+    ws.version_check_archived(body, caller)
+    row = _container(ws, call, caller)
+    shown = render_block(ws, row, caller)
+    kind = str(shown["type"])
+    check_keys(body, ("type", "in_trash", "archived", kind))
+    trash = _trash_flag(body)
+    if "type" in body and body["type"] != kind:
+        raise validation_error(
+            f"body.type `{body['type']}` does not match the block, which is a `{kind}` block."
+        )
+    if kind in body:
+        if row.kind != "block":
+            raise validation_error(
+                f"A {kind} block can't be updated here; update the "
+                f"{'page' if row.kind == 'page' else 'database'} instead."
+            )
+        if trashed_with_ancestors(ws, row) and trash is not False:
+            raise archived_edit()
+        row.body["content"] = _updated_content(ws, kind, row.body["content"], body[kind])
+    if trash is not None:
+        _set_trash(ws, row, trash)
+    ws.touch(row, caller)
+    return render_block(ws, row, caller)
+
+
+def _trash_flag(body: dict[str, Any]) -> bool | None:
+    for key in ("in_trash", "archived"):
+        if key in body:
+            if not isinstance(body[key], bool):
+                raise should_be("body", f"body.{key}", "a boolean", body[key])
+            return bool(body[key])
+    return None
+
+
+def _updated_content(
+    ws: Workspace, kind: str, current: dict[str, Any], payload: object
+) -> dict[str, Any]:
+    """The stored payload with the given fields replaced and checked as on creation."""
+    if not isinstance(payload, dict):
+        raise should_be("body", f"body.{kind}", "an object", payload)
+    changes = dict(payload)
+    nested = changes.pop("children", None)
+    if nested:
+        raise should_be("body", f"body.{kind}.children", "not present", nested)
+    if kind == "file" and isinstance(changes.get("name"), str):
+        changes["name"] = _keeping_extension(changes["name"], str(current.get("name", "")))
+    return _content(kind, {**current, **changes}, f"body.{kind}", ws)
+
+
+def _keeping_extension(name: str, old: str) -> str:
+    """A file renamed without an extension keeps the one it had (observed: ``robots.txt``
+    renamed ``my_robot`` reads ``my_robot.txt``)."""
+    stem, dot, extension = old.rpartition(".")
+    if "." in name or not (dot and stem and extension):
+        return name
+    return f"{name}.{extension}"
+
+
+def _set_trash(ws: Workspace, row: Row, trash: bool) -> None:
+    """Trash or restore a block, page or database (a database's data sources with it)."""
+    row.in_trash = trash
     if row.kind == "database":
         for source_id in row.body.get("data_sources", []):
             source = ws.store.get(source_id)
             if source is not None:
-                source.in_trash = True
+                source.in_trash = trash
                 ws.store.save(source)
-    return render_block(ws, row, caller)

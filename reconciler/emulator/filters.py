@@ -1,4 +1,4 @@
-"""Query filters and sorts for the emulator: validate them as Notion does, apply them to pages.
+"""Query filters for the emulator: validate them as Notion does, apply them to pages.
 
 Called by the emulator's data source query endpoint. Pure: the clock (``now``) and the
 requesting bot are passed in; nothing imported from the rest of ``reconciler``.
@@ -20,17 +20,12 @@ cut at 25), ``created_time``, ``last_edited_time``.
     Only the validation; raises :class:`FilterError`.
 ``matches(filter_obj, page, schema, *, now, bot_id=None, unfilterable_formulas=()) -> bool``
     One-off convenience around :func:`compile_filter`.
-``validate_sorts(sorts, schema) -> None`` and ``sort_pages(pages, sorts, schema) -> list``
-    ``pages`` must be given in creation order. Sorts apply in order (earlier entries win),
-    empty values last in both directions. Ties, and a query without sorts, keep Notion's
-    default order, observed in every recorded unsorted query: newest first (created_time
-    descending), pages created in the same minute newest first too (reverse creation order).
 
 :class:`FilterError` messages copy Notion's validation_error wording: "Could not find property
-with name or id: X", "Could not find sort property with name or id: X", "database property
-text does not match filter number", "body failed validation. Fix one:\\n..." when no known
-condition is given, "body failed validation: body.filter.and[0].or[0].and should be not
-present, instead was `[...]`." past the two levels of compound nesting Notion allows.
+with name or id: X", "database property text does not match filter number", "body failed
+validation. Fix one:\\n..." when no known condition is given, "body failed validation:
+body.filter.and[0].or[0].and should be not present, instead was `[...]`." past the two levels
+of compound nesting Notion allows.
 
 Matching rules (observed in the recordings unless marked as a choice):
 - any text condition key (title, rich_text, url, email, phone_number) works on any text-like
@@ -38,10 +33,12 @@ Matching rules (observed in the recordings unless marked as a choice):
   (a choice: the recordings cannot tell); does_not_equal and does_not_contain match empty values.
 - number, select, status, multi_select: does_not_equal/does_not_contain match empty values;
   the ordering comparisons never do. A list in select equals means "any of" (a choice).
-- dates: a date-only condition compares calendar days (UTC); a date-time compares instants at
-  millisecond precision, a missing offset meaning UTC; a page's date range compares by its
-  start. Relative values are days from ``now``; ``this_week`` is the ISO week (Monday first,
-  a choice); past_*/next_* include today.
+- dates: a date-only condition compares calendar days (UTC); a date-time compares instants cut
+  to the minute on both sides, a missing offset meaning UTC (observed: ``equals``,
+  ``on_or_before`` and ``on_or_after`` ``...T18:01:15.377+01:00`` match the page set to that
+  instant, which Notion keeps as ``...T18:01:00.000+01:00``; ``before`` and ``after`` do not);
+  a page's date range compares by its start. Relative values are days from ``now``;
+  ``this_week`` is the ISO week (Monday first, a choice); past_*/next_* include today.
 - rollup ``every`` is false for an empty rollup, ``none`` true, ``any`` false.
 - an empty ``and`` or ``or`` list matches every page (a choice).
 - a created_time/last_edited_time property also takes a ``date`` condition, a created_by
@@ -49,166 +46,50 @@ Matching rules (observed in the recordings unless marked as a choice):
 - a property missing from a page's ``properties`` is empty (so a caller may load only the
   properties the filter and sorts read).
 
-Sort keys: text ignoring case; numbers; checkbox false first; select, status and multi_select
-by the schema's option order; dates and timestamps by instant; people by name; formula and
-rollup by their result.
+Sorts live in :mod:`reconciler.emulator.sorting`; what both read of pages and schemas, and
+:class:`FilterError`, in :mod:`reconciler.emulator.page_reading`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from typing import Any, Protocol
-from urllib.parse import unquote
 
-from reconciler.emulator.formula import add_months, parse_instant, plain_text
+from reconciler.emulator.formula import add_months, plain_text
+from reconciler.emulator.page_reading import (
+    TEXT_TYPES,
+    TIMESTAMPS,
+    FilterError,
+    Moment,
+    Page,
+    Schema,
+    fix_one,
+    invalid,
+    moment_of,
+    normalized_id,
+    number_of,
+    option_name,
+    option_names,
+    page_value,
+    parse_moment,
+    payload_of,
+    related_ids,
+    schema_property,
+    undefined,
+    verification_state,
+)
 
 __all__ = [
     "FilterError",
     "compile_filter",
     "matches",
-    "sort_pages",
     "validate_filter",
-    "validate_sorts",
 ]
 
-Schema = Mapping[str, Mapping[str, object]]
-Page = Mapping[str, object]
 Predicate = Callable[[Page], bool]
 Test = Callable[[object], bool]  # a condition applied to one extracted value
-
-
-class FilterError(ValueError):
-    """A filter or sort Notion would refuse, with Notion's validation_error message."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _invalid(path: str, expectation: str, value: object) -> FilterError:
-    return FilterError(
-        f"body failed validation: {path} {expectation}, instead was `{_json(value)}`."
-    )
-
-
-def _undefined(path: str) -> FilterError:
-    return FilterError(
-        f"body failed validation: {path} should be defined, instead was `undefined`."
-    )
-
-
-def _fix_one(path: str, keys: Sequence[str]) -> FilterError:
-    lines = [f"{path}.{key} should be defined, instead was `undefined`." for key in keys]
-    return FilterError("body failed validation. Fix one:\n" + "\n".join(lines))
-
-
-# --------------------------------------------------------------------------------------------
-# Finding properties
-
-
-@dataclass(frozen=True)
-class _Property:
-    name: str
-    identifier: str
-    kind: str
-    config: Mapping[str, object]
-
-
-def _find_property(schema: Schema, reference: str) -> _Property | None:
-    for name, config in schema.items():
-        identifier = str(config.get("id", ""))
-        if reference in (name, identifier) or unquote(reference) in (unquote(identifier), name):
-            return _Property(name, identifier, str(config.get("type")), config)
-    return None
-
-
-def _page_value(page: Page, prop: _Property) -> Mapping[str, object] | None:
-    properties = page.get("properties")
-    if not isinstance(properties, Mapping):
-        return None
-    value = properties.get(prop.name)
-    if isinstance(value, Mapping) and value.get("id") in (prop.identifier, None):
-        return value
-    for candidate in properties.values():
-        if isinstance(candidate, Mapping) and candidate.get("id") == prop.identifier:
-            return candidate
-    return value if isinstance(value, Mapping) else None
-
-
-def _payload(value: Mapping[str, object] | None) -> object:
-    if value is None:
-        return None
-    kind = value.get("type")
-    return value.get(kind) if isinstance(kind, str) else None
-
-
-# --------------------------------------------------------------------------------------------
-# Reading values out of property payloads
-
-
-def _number(payload: object) -> float | None:
-    if isinstance(payload, Mapping):  # unique_id
-        payload = payload.get("number")
-    if isinstance(payload, int | float) and not isinstance(payload, bool):
-        return payload
-    return None
-
-
-def _option_name(payload: object) -> str | None:
-    if isinstance(payload, Mapping) and isinstance(payload.get("name"), str):
-        return str(payload["name"])
-    return None
-
-
-def _option_names(payload: object) -> list[str]:
-    items = payload if isinstance(payload, list) else []
-    return [name for name in (_option_name(item) for item in items) if name is not None]
-
-
-def _normalized_id(identifier: object) -> str:
-    return str(identifier).replace("-", "").lower()
-
-
-def _ids(payload: object) -> list[str]:
-    items = payload if isinstance(payload, list) else [payload] if payload else []
-    return [_normalized_id(i.get("id")) for i in items if isinstance(i, Mapping) and i.get("id")]
-
-
-@dataclass(frozen=True)
-class _Moment:
-    """A date value: its instant (UTC) and whether it was written without a time."""
-
-    instant: datetime
-    date_only: bool
-
-    @property
-    def day(self) -> date:
-        return self.instant.astimezone(UTC).date()
-
-
-@lru_cache(maxsize=8192)  # timestamps have minute precision: rows share few distinct values
-def _parse_moment(text: str) -> _Moment:
-    return _Moment(parse_instant(text), date_only=len(text) == 10)
-
-
-def _moment(payload: object) -> _Moment | None:
-    if isinstance(payload, Mapping):
-        payload = payload.get("start")
-    if not isinstance(payload, str):
-        return None
-    try:
-        return _parse_moment(payload)
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,30 +98,30 @@ def _moment(payload: object) -> _Moment | None:
 
 def _condition_key(condition: object, path: str, keys: Sequence[str]) -> tuple[str, object]:
     if not isinstance(condition, Mapping):
-        raise _invalid(path, "should be an object", condition)
+        raise invalid(path, "should be an object", condition)
     present = [key for key in condition if key in keys]
     if not present:
-        raise _fix_one(path, keys)
+        raise fix_one(path, keys)
     extra = [key for key in condition if key != present[0]]
     if extra:
-        raise _invalid(f"{path}.{extra[0]}", "should be not present", condition[extra[0]])
+        raise invalid(f"{path}.{extra[0]}", "should be not present", condition[extra[0]])
     return present[0], condition[present[0]]
 
 
 def _require_true(path: str, value: object) -> None:
     if value is not True:
-        raise _invalid(path, "should be `true`", value)
+        raise invalid(path, "should be `true`", value)
 
 
 def _require_string(path: str, value: object) -> str:
     if not isinstance(value, str):
-        raise _invalid(path, "should be a string", value)
+        raise invalid(path, "should be a string", value)
     return value
 
 
 def _require_number(path: str, value: object) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise _invalid(path, "should be a number", value)
+        raise invalid(path, "should be a number", value)
     return value
 
 
@@ -249,7 +130,7 @@ def _string_list(path: str, value: object) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return list(value)
-    raise _invalid(path, "should be a string or an array of strings", value)
+    raise invalid(path, "should be a string or an array of strings", value)
 
 
 def _existence(key: str, is_empty: Callable[[object], bool]) -> Test:
@@ -311,7 +192,7 @@ def _checkbox_test(condition: object, path: str) -> Test:
     """On a boolean."""
     key, raw = _condition_key(condition, path, ("equals", "does_not_equal"))
     if not isinstance(raw, bool):
-        raise _invalid(f"{path}.{key}", "should be a boolean", raw)
+        raise invalid(f"{path}.{key}", "should be a boolean", raw)
     if key == "equals":
         return lambda value: value is raw
     return lambda value: value is not raw
@@ -356,17 +237,17 @@ _UUID = re.compile(
 
 def _uuid(path: str, value: object) -> str:
     if not isinstance(value, str) or not _UUID.match(value):
-        raise _invalid(path, "should be a valid uuid", value)
-    return _normalized_id(value)
+        raise invalid(path, "should be a valid uuid", value)
+    return normalized_id(value)
 
 
 def _person_targets(bot_id: str | None) -> Callable[[str, object], list[str]]:
     def targets(path: str, value: object) -> list[str]:
         if value == "me":
-            return [_normalized_id(bot_id)] if bot_id else []
+            return [normalized_id(bot_id)] if bot_id else []
         if not isinstance(value, str) or not _UUID.match(value):
-            raise _invalid(path, 'should be a valid uuid or `"me"`', value)
-        return [_normalized_id(value)]
+            raise invalid(path, 'should be a valid uuid or `"me"`', value)
+        return [normalized_id(value)]
 
     return targets
 
@@ -385,7 +266,7 @@ def _verification_test(condition: object, path: str) -> Test:
     """On a verification state, 'none' standing for unverified or no value."""
     key, raw = _condition_key(condition, path, ("status", "does_not_equal"))
     if raw not in _VERIFICATION_STATES:
-        raise _invalid(f"{path}.{key}", 'should be `"verified"`, `"expired"`, or `"none"`', raw)
+        raise invalid(f"{path}.{key}", 'should be `"verified"`, `"expired"`, or `"none"`', raw)
     if key == "status":
         return lambda value: value == raw
     return lambda value: value != raw
@@ -403,18 +284,18 @@ _DATE_PERIODS = ("this_week", "past_week", "past_month", "past_year", "next_week
 _DATE_KEYS = (*_DATE_COMPARISONS, *_DATE_PERIODS, "is_empty", "is_not_empty")
 
 
-def _target_moment(path: str, raw: object, today: date) -> _Moment:
+def _target_moment(path: str, raw: object, today: date) -> Moment:
     if isinstance(raw, str) and (raw in _RELATIVE_DAYS or raw in _RELATIVE_MONTHS):
         if raw in _RELATIVE_DAYS:
             day = today + timedelta(days=_RELATIVE_DAYS[raw])
         else:
             day = add_months(today, _RELATIVE_MONTHS[raw])
-        return _Moment(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True)
-    refusal = _invalid(path, "should be a valid ISO 8601 date string or a relative date", raw)
+        return Moment(datetime(day.year, day.month, day.day, tzinfo=UTC), date_only=True)
+    refusal = invalid(path, "should be a valid ISO 8601 date string or a relative date", raw)
     if not isinstance(raw, str):
         raise refusal
     try:
-        return _parse_moment(raw)
+        return parse_moment(raw)
     except ValueError:
         raise refusal from None
 
@@ -434,6 +315,10 @@ def _period(key: str, today: date) -> tuple[date, date]:
     return spans[key]
 
 
+def _to_minute(instant: datetime) -> datetime:
+    return instant.replace(second=0, microsecond=0)
+
+
 _ORDERINGS: dict[str, Callable[[int], bool]] = {
     "equals": lambda sign: sign == 0,
     "before": lambda sign: sign < 0,
@@ -444,7 +329,7 @@ _ORDERINGS: dict[str, Callable[[int], bool]] = {
 
 
 def _date_test(condition: object, path: str, now: datetime) -> Test:
-    """On a _Moment, or None when empty."""
+    """On a Moment, or None when empty."""
     key, raw = _condition_key(condition, path, _DATE_KEYS)
     today = now.astimezone(UTC).date()
     if key in ("is_empty", "is_not_empty"):
@@ -452,21 +337,24 @@ def _date_test(condition: object, path: str, now: datetime) -> Test:
         return _existence(key, lambda value: value is None)
     if key in _DATE_PERIODS:
         if raw != {}:
-            raise _invalid(f"{path}.{key}", "should be an empty object", raw)
+            raise invalid(f"{path}.{key}", "should be an empty object", raw)
         first, last = _period(key, today)
-        return lambda value: isinstance(value, _Moment) and first <= value.day <= last
+        return lambda value: isinstance(value, Moment) and first <= value.day <= last
     target = _target_moment(f"{path}.{key}", raw, today)
     accept = _ORDERINGS[key]
 
+    wanted = _to_minute(target.instant)
+
     def test(value: object) -> bool:
-        if not isinstance(value, _Moment):
+        if not isinstance(value, Moment):
             return False
         if target.date_only:
             a, b = value.day, target.day
             return accept((a > b) - (a < b))
-        # Millisecond precision, as documented.
-        delta = (value.instant - target.instant) // timedelta(milliseconds=1)
-        return accept((delta > 0) - (delta < 0))
+        # Notion keeps date-times to the minute and compares them so: `equals` with
+        # 17:11:43.123 matches the page set to that instant (which shows 17:11:00.000).
+        moment = _to_minute(value.instant)
+        return accept((moment > wanted) - (moment < wanted))
 
     return test
 
@@ -475,9 +363,8 @@ def _date_test(condition: object, path: str, now: datetime) -> Test:
 # Property filters: which condition keys fit which property types, and what they read
 
 
-_TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
 _ACCEPTS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(_TEXT_TYPES, _TEXT_TYPES),
+    **dict.fromkeys(TEXT_TYPES, TEXT_TYPES),
     "number": frozenset({"number"}),
     "unique_id": frozenset({"unique_id"}),
     "checkbox": frozenset({"checkbox"}),
@@ -507,31 +394,30 @@ _INTERNAL_TYPE_NAMES = {"rich_text": "text"}
 
 def _read(kind: str, payload: object) -> object:
     """The value a condition on a property of this type looks at."""
-    if kind in _TEXT_TYPES:
+    if kind in TEXT_TYPES:
         return plain_text(payload)
     if kind in ("number", "unique_id"):
-        return _number(payload)
+        return number_of(payload)
     if kind == "checkbox":
         return payload is True
     if kind in ("select", "status"):
-        return _option_name(payload)
+        return option_name(payload)
     if kind == "multi_select":
-        return _option_names(payload)
+        return option_names(payload)
     if kind in ("date", "created_time", "last_edited_time"):
-        return _moment(payload)
+        return moment_of(payload)
     if kind in ("people", "created_by", "last_edited_by", "relation"):
-        return _ids(payload)
+        return related_ids(payload)
     if kind == "files":
         return payload if isinstance(payload, list) else []
     if kind == "verification":
-        state = payload.get("state") if isinstance(payload, Mapping) else None
-        return state if state in ("verified", "expired") else "none"
+        return verification_state(payload)
     return payload
 
 
 def _typed_test(key: str, condition: object, path: str, now: datetime, bot_id: str | None) -> Test:
     """The test for a condition object under one type key (rich_text, number, ...)."""
-    if key in _TEXT_TYPES:
+    if key in TEXT_TYPES:
         return _text_test(condition, path)
     if key in ("number", "unique_id"):
         return _number_test(condition, path)
@@ -626,18 +512,18 @@ def _condition_keys_of(filter_obj: Mapping[str, object]) -> list[str]:
 def _property_filter(filter_obj: Mapping[str, object], path: str, context: _Context) -> Predicate:
     keys = _condition_keys_of(filter_obj)
     if not keys:
-        raise _fix_one(path, _FILTER_UNION)
+        raise fix_one(path, _FILTER_UNION)
     reference = filter_obj.get("property")
     if reference is None:
-        raise _undefined(f"{path}.property")
+        raise undefined(f"{path}.property")
     if not isinstance(reference, str):
-        raise _invalid(f"{path}.property", "should be a string", reference)
-    prop = _find_property(context.schema, reference)
+        raise invalid(f"{path}.property", "should be a string", reference)
+    prop = schema_property(context.schema, reference)
     if prop is None:
         raise FilterError(f"Could not find property with name or id: {reference}")
     key = keys[0]
     if len(keys) > 1:
-        raise _invalid(f"{path}.{keys[1]}", "should be not present", filter_obj[keys[1]])
+        raise invalid(f"{path}.{keys[1]}", "should be not present", filter_obj[keys[1]])
     if prop.kind not in _ACCEPTS[key]:
         kind = _INTERNAL_TYPE_NAMES.get(prop.kind, prop.kind)
         raise FilterError(f"database property {kind} does not match filter {key}")
@@ -647,7 +533,7 @@ def _property_filter(filter_obj: Mapping[str, object], path: str, context: _Cont
         # through the API cannot be filtered on, whatever its result type.
         raise FilterError("Unable to filter based on a formula of unknown type")
     kind = prop.kind
-    return lambda page: test(_read(kind, _payload(_page_value(page, prop))))
+    return lambda page: test(_read(kind, payload_of(page_value(page, prop))))
 
 
 def _property_test(
@@ -663,7 +549,6 @@ def _property_test(
 # --------------------------------------------------------------------------------------------
 # Compound and timestamp filters, the public entry points
 
-_TIMESTAMPS = ("created_time", "last_edited_time")
 _MAX_COMPOUND_DEPTH = 2  # Notion: "only up to two nesting levels deep"
 
 
@@ -679,24 +564,24 @@ class _Context:
 
 def _timestamp_filter(filter_obj: Mapping[str, object], path: str, now: datetime) -> Predicate:
     timestamp = filter_obj["timestamp"]
-    if timestamp not in _TIMESTAMPS:
-        raise _invalid(
+    if timestamp not in TIMESTAMPS:
+        raise invalid(
             f"{path}.timestamp", 'should be `"created_time"` or `"last_edited_time"`', timestamp
         )
     assert isinstance(timestamp, str)
     if timestamp not in filter_obj:
-        raise _undefined(f"{path}.{timestamp}")
+        raise undefined(f"{path}.{timestamp}")
     test = _date_test(filter_obj[timestamp], f"{path}.{timestamp}", now)
-    return lambda page: test(_moment(page.get(timestamp)))
+    return lambda page: test(moment_of(page.get(timestamp)))
 
 
 def _compound_filter(
     operator: str, items: object, path: str, depth: int, context: _Context
 ) -> Predicate:
     if depth >= _MAX_COMPOUND_DEPTH:
-        raise _invalid(f"{path}.{operator}", "should be not present", items)
+        raise invalid(f"{path}.{operator}", "should be not present", items)
     if not isinstance(items, list):
-        raise _invalid(f"{path}.{operator}", "should be an array", items)
+        raise invalid(f"{path}.{operator}", "should be an array", items)
     parts = [
         _compile(item, f"{path}.{operator}[{index}]", depth + 1, context)
         for index, item in enumerate(items)
@@ -710,7 +595,7 @@ def _compound_filter(
 
 def _compile(filter_obj: object, path: str, depth: int, context: _Context) -> Predicate:
     if not isinstance(filter_obj, Mapping):
-        raise _invalid(path, "should be an object", filter_obj)
+        raise invalid(path, "should be an object", filter_obj)
     for operator in ("and", "or"):
         if operator in filter_obj:
             return _compound_filter(operator, filter_obj[operator], path, depth, context)
@@ -759,159 +644,3 @@ def matches(
         filter_obj, schema, now=now, bot_id=bot_id, unfilterable_formulas=unfilterable_formulas
     )
     return keep(page)
-
-
-# --------------------------------------------------------------------------------------------
-# Sorts
-
-_DIRECTIONS = ("ascending", "descending")
-
-
-class _Comparable(Protocol):
-    def __lt__(self, other: Any, /) -> bool: ...
-
-
-SortKey = Callable[[Page], _Comparable | None]  # None when the page's value is empty
-
-
-@dataclass(frozen=True)
-class _Sort:
-    key: SortKey
-    descending: bool
-
-
-def _sort_entry(entry: object, path: str, schema: Schema) -> _Sort:
-    if not isinstance(entry, Mapping):
-        raise _invalid(path, "should be an object", entry)
-    direction = entry.get("direction")
-    if "property" in entry:
-        reference = entry["property"]
-        if not isinstance(reference, str):
-            raise _invalid(f"{path}.property", "should be a string", reference)
-        prop = _find_property(schema, reference)
-        if prop is None:
-            raise FilterError(f"Could not find sort property with name or id: {reference}")
-        key = _property_sort_key(prop)
-    elif "timestamp" in entry:
-        timestamp = entry["timestamp"]
-        if timestamp not in _TIMESTAMPS:
-            raise _invalid(
-                f"{path}.timestamp", 'should be `"created_time"` or `"last_edited_time"`', timestamp
-            )
-        key = _timestamp_sort_key(str(timestamp))
-    else:
-        raise _fix_one(path, ("property", "timestamp"))
-    if direction is None:
-        raise _undefined(f"{path}.direction")
-    if direction not in _DIRECTIONS:
-        raise _invalid(f"{path}.direction", 'should be `"ascending"` or `"descending"`', direction)
-    return _Sort(key, direction == "descending")
-
-
-def _parse_sorts(sorts: object, schema: Schema) -> list[_Sort]:
-    if sorts is None:
-        return []
-    if not isinstance(sorts, list):
-        raise _invalid("body.sorts", "should be an array", sorts)
-    return [_sort_entry(entry, f"body.sorts[{i}]", schema) for i, entry in enumerate(sorts)]
-
-
-def validate_sorts(sorts: object, schema: Schema) -> None:
-    """Raise :class:`FilterError` if Notion would refuse these sorts."""
-    _parse_sorts(sorts, schema)
-
-
-def _instant_key(payload: object) -> float | None:
-    moment = _moment(payload)
-    return moment.instant.timestamp() if moment else None
-
-
-def _timestamp_sort_key(timestamp: str) -> SortKey:
-    return lambda page: _instant_key(page.get(timestamp))
-
-
-def _option_ranks(prop: _Property) -> dict[str, int]:
-    config = prop.config.get(prop.kind)
-    options = config.get("options") if isinstance(config, Mapping) else None
-    names = [o.get("name") for o in options or [] if isinstance(o, Mapping)]
-    return {str(name): rank for rank, name in enumerate(names)}
-
-
-def _text_key(text: str) -> tuple[str, str] | None:
-    return (text.casefold(), text) if text else None
-
-
-def _value_sort_key(kind: str, payload: object, ranks: Mapping[str, int]) -> _Comparable | None:
-    """A comparable key for one value of a property type, None when the value is empty."""
-    if kind in _TEXT_TYPES:
-        return _text_key(plain_text(payload))
-    if kind in ("number", "unique_id"):
-        return _number(payload)
-    if kind == "checkbox":
-        return payload is True
-    if kind in ("select", "status"):
-        name = _option_name(payload)
-        return None if name is None else (ranks.get(name, len(ranks)), name)
-    if kind == "multi_select":
-        names = _option_names(payload)
-        return tuple((ranks.get(n, len(ranks)), n) for n in names) or None
-    if kind in ("date", "created_time", "last_edited_time"):
-        return _instant_key(payload)
-    if kind in ("people", "created_by", "last_edited_by", "files"):
-        items = payload if isinstance(payload, list) else [payload] if payload else []
-        names = [str(i.get("name", "")).casefold() for i in items if isinstance(i, Mapping)]
-        return tuple(names) or None
-    if kind == "relation":
-        return tuple(_ids(payload)) or None
-    if kind in ("formula", "rollup"):
-        return _computed_sort_key(payload)
-    if kind == "verification":
-        return str(_read(kind, payload))
-    return None
-
-
-_COMPUTED_RANKS = {"number": 0, "date": 1, "string": 2, "boolean": 3}
-
-
-def _computed_sort_key(payload: object) -> _Comparable | None:
-    """Formula and rollup results: numbers, dates, text, booleans, each ranked apart."""
-    if not isinstance(payload, Mapping):
-        return None
-    kind = str(payload.get("type"))
-    inner = payload.get(kind)
-    if kind == "array" and isinstance(inner, list):
-        texts = [plain_text(_payload(i)) if isinstance(i, Mapping) else "" for i in inner]
-        return _text_key(",".join(texts))
-    key: _Comparable | None
-    if kind == "date":
-        key = _instant_key(inner)
-    elif kind == "string":
-        key = _text_key(inner) if isinstance(inner, str) else None
-    else:
-        key = inner if isinstance(inner, bool | int | float) else None
-    return None if key is None else (_COMPUTED_RANKS.get(kind, 4), key)
-
-
-def _property_sort_key(prop: _Property) -> SortKey:
-    ranks = _option_ranks(prop)
-    return lambda page: _value_sort_key(prop.kind, _payload(_page_value(page, prop)), ranks)
-
-
-def _default_order(pages: Sequence[Page]) -> list[Page]:
-    """Newest first; pages of the same minute in reverse creation order (observed)."""
-    ordered = list(reversed(pages))
-    ordered.sort(key=lambda page: _instant_key(page.get("created_time")) or 0.0, reverse=True)
-    return ordered
-
-
-def sort_pages(pages: Sequence[Page], sorts: object, schema: Schema) -> list[Page]:
-    """The pages (given in creation order) in the order a query with these sorts returns."""
-    ordered = _default_order(pages)
-    for sort in reversed(_parse_sorts(sorts, schema)):
-        keyed = [(sort.key(page), page) for page in ordered]
-        # Stable sorts from the last criterion to the first make earlier entries win; empty
-        # values stay last whatever the direction.
-        present = [(key, page) for key, page in keyed if key is not None]
-        present.sort(key=lambda pair: pair[0], reverse=sort.descending)
-        ordered = [page for _, page in present] + [page for key, page in keyed if key is None]
-    return ordered

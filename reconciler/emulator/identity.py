@@ -1,8 +1,10 @@
 """Identifiers as Notion writes them: object uuids, short property ids, urls, request ids.
 
 Used by every part of the emulator that names an object. Notion accepts ids with or without
-dashes and checks more than their shape: the variant nibble must be 8, 9, a or b (a recorded
-refusal of ``12345678-1234-1234-1234-123456789abc`` shows it).
+dashes and checks them as the ``uuid`` package of JavaScript validates: a version nibble of 1 to 8
+and a variant nibble of 8, 9, a or b, or the nil and max uuids (recorded: a 400 "should be a valid
+uuid" for ``12345678-1234-1234-1234-123456789abc``, whose variant nibble is 1, and a 404 for
+``00000000-0000-0000-0000-000000000000``, a well-formed id nothing has).
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ WORKSPACE_NAME = "Emulated workspace"
 """Its name, as the bot user and webhook events show it."""
 
 _UUID = re.compile(
-    r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.IGNORECASE
+    r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[1-8][0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$", re.IGNORECASE
 )
+_SPECIAL_UUIDS = frozenset({"0" * 32, "f" * 32})  # nil and max: valid whatever their nibbles
+_SHAPE = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 
 # encodeURIComponent leaves these unescaped; Notion's property ids are escaped the same way.
 _URI_SAFE = "-_.!~*'()"
@@ -48,7 +52,8 @@ _PROPERTY_ID_ALPHABET = (
 
 def parse_uuid(text: str) -> str | None:
     """The dashed lower-case form of a uuid Notion would accept, or None."""
-    if not _UUID.match(text):
+    special = bool(_SHAPE.match(text)) and text.replace("-", "").lower() in _SPECIAL_UUIDS
+    if not (_UUID.match(text) or special):
         return None
     return str(uuid.UUID(text.replace("-", "")))
 

@@ -24,10 +24,12 @@ from reconciler.emulator.workspace import Caller, Workspace
 
 __all__ = [
     "create_page",
+    "fill_new_row",
     "property_item",
     "render_page",
     "retrieve_page",
     "selected_properties",
+    "sync_back_links",
     "update_page",
 ]
 
@@ -244,11 +246,11 @@ def _write_row_values(
         values[pid] = stored
     if problems:
         raise validation_error(" ".join(problems))
-    counted = _fill_new_row(row, source) if creating else False
+    counted = fill_new_row(row, source) if creating else False
     if counted or _option_count(schema) != before:
         ws.store.save(source)
     for pid, old in changed_relations.items():
-        _sync_back_links(ws, row, source, pid, old=old, caller=caller)
+        sync_back_links(ws, row, source, pid, old=old, caller=caller)
 
 
 def _option_count(schema: dict[str, Any]) -> int:
@@ -260,7 +262,7 @@ def _option_count(schema: dict[str, Any]) -> int:
     )
 
 
-def _fill_new_row(row: Row, source: Row) -> bool:
+def fill_new_row(row: Row, source: Row) -> bool:
     """Unique ids and status defaults a new row gets; True when a unique id counter moved."""
     counters = source.body.setdefault("counters", {})
     values = row.body["values"]
@@ -277,7 +279,7 @@ def _fill_new_row(row: Row, source: Row) -> bool:
     return counted
 
 
-def _sync_back_links(
+def sync_back_links(
     ws: Workspace, row: Row, source: Row, pid: str, *, old: list[str], caller: Caller
 ) -> None:
     """A dual relation shows the page in each related page's synced property."""

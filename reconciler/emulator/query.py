@@ -1,13 +1,14 @@
 """``POST /v1/data_sources/{id}/query``: filter, sort, paginate, and stop at the result cap.
 
-The one place the emulator calls the filter engine (:mod:`reconciler.emulator.filters`). A query's
-ordered list of matching ids is computed once, on its first page, and kept behind its cursor
-(``s:<query token>:<next page id>``, Notion's observed form), so reading 50,000 rows by pages of
-100 never re-scans the data source; a cursor whose list was evicted (or an emulator restarted)
-recomputes the list and resumes at the page it names. Without filter and sorts the order comes
-straight from the store's index (newest first, as Notion answers). Filters and sorts only render
-the properties they name, unless a formula or rollup is involved. A query stops at
-``query_result_cap`` rows with ``has_more: false`` and ``request_status`` incomplete.
+The one place the emulator calls the filter and sort engines (:mod:`reconciler.emulator.filters`,
+:mod:`reconciler.emulator.sorting`). A query's ordered list of matching ids is computed once, on
+its first page, and kept behind its cursor (``s:<query token>:<next page id>``, Notion's observed
+form), so reading 50,000 rows by pages of 100 never re-scans the data source; a cursor whose list
+was evicted (or an emulator restarted) recomputes the list and resumes at the page it names.
+Without filter and sorts the order comes straight from the store's index (newest first, as
+Notion answers). Filters and sorts only render the properties they name, unless a formula or
+rollup is involved. A query stops at ``query_result_cap`` rows with ``has_more: false`` and
+``request_status`` incomplete.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.emulator import filters
+from reconciler.emulator import filters, sorting
 from reconciler.emulator.calls import Call, check_keys
 from reconciler.emulator.computed import page_values
 from reconciler.emulator.errors import should_be, validation_error
@@ -178,7 +179,7 @@ def _matching_ids(
             else None
         )
         if sorts is not None:
-            filters.validate_sorts(sorts, schema)
+            sorting.validate_sorts(sorts, schema)
     except filters.FilterError as error:
         raise validation_error(error.message) from None
     needed = _needed_properties(source, [condition, sorts])
@@ -189,7 +190,7 @@ def _matching_ids(
         pages = list(_pages_for_matching(ws, source, oldest_first, needed))
     if test is not None:
         pages = [p for p in pages if test(p)]
-    ordered = filters.sort_pages(pages, sorts or [], schema)
+    ordered = sorting.sort_pages(pages, sorts or [], schema)
     return [str(p["id"]) for p in ordered]
 
 

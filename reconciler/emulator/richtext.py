@@ -36,6 +36,8 @@ COLORS: tuple[str, ...] = (
 """Every annotation colour Notion knows (``ApiColor``)."""
 
 _ANNOTATIONS = ("bold", "italic", "strikethrough", "underline", "code")
+# The mention types Notion lists when a mention names none it knows (observed, in this order).
+_MENTION_UNION = ("user", "page", "database", "date", "link_preview")
 
 
 class MentionResolver(Protocol):
@@ -197,13 +199,15 @@ def _mention(value: object, path: str, resolver: MentionResolver) -> dict[str, A
     if not isinstance(value, dict):
         raise should_be("body", path, "an object", value)
     kind = value.get("type") or next(
-        (k for k in ("user", "page", "database", "date", "link_preview") if k in value), None
+        (k for k in (*_MENTION_UNION, "custom_emoji") if k in value), None
     )
     target = value.get(str(kind)) if kind else None
     if kind in ("user", "page", "database"):
         return _object_mention(str(kind), target, f"{path}.{kind}", resolver)
     if kind == "date":
         return _date_mention(target, f"{path}.date")
+    if kind == "custom_emoji":
+        return _custom_emoji_mention(target, f"{path}.custom_emoji")
     if kind == "link_preview" and isinstance(target, dict) and isinstance(target.get("url"), str):
         url = str(target["url"])
         return {
@@ -215,10 +219,24 @@ def _mention(value: object, path: str, resolver: MentionResolver) -> dict[str, A
     raise validation_error(
         "body failed validation. Fix one:\n"
         + "\n".join(
-            f"{path}.{k} should be defined, instead was `undefined`."
-            for k in ("user", "page", "database", "date", "link_preview")
+            f"{path}.{k} should be defined, instead was `undefined`." for k in _MENTION_UNION
         )
     )
+
+
+def _custom_emoji_mention(target: object, path: str) -> dict[str, Any]:
+    """A workspace's own emoji, shown ``:name:`` (the emulator keeps what the request names)."""
+    if not isinstance(target, dict):
+        raise should_be("body", path, "an object", target)
+    if parse_uuid(str(target.get("id"))) is None:
+        raise should_be("body", f"{path}.id", "a valid uuid", target.get("id"))
+    emoji = {"id": target["id"], "name": target.get("name"), "url": target.get("url")}
+    return {
+        "type": "mention",
+        "mention": {"type": "custom_emoji", "custom_emoji": emoji},
+        "_plain": f":{emoji['name'] or ''}:",
+        "_href": None,
+    }
 
 
 def _object_mention(

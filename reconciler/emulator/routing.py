@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.emulator import blocks, databases, page_markdown, pages, search, tasks
+from reconciler.emulator import blocks, databases, moving, page_markdown, pages, search, tasks
 from reconciler.emulator.calls import Call
 from reconciler.emulator.errors import invalid_request_url
 from reconciler.emulator.workspace import Caller, Workspace
@@ -67,7 +67,9 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/v1/pages/{page_id}/markdown", page_markdown.retrieve_markdown),
     _route("PATCH", "/v1/pages/{page_id}/markdown", page_markdown.update_markdown),
     _route("GET", "/v1/async_tasks/{task_id}", tasks.retrieve_task),
+    _route("POST", "/v1/pages/{page_id}/move", moving.move_page),
     _route("GET", "/v1/blocks/{block_id}", blocks.retrieve_block),
+    _route("PATCH", "/v1/blocks/{block_id}", blocks.update_block),
     _route("DELETE", "/v1/blocks/{block_id}", blocks.delete_block),
     _route("GET", "/v1/blocks/{block_id}/children", blocks.list_children),
     _route("PATCH", "/v1/blocks/{block_id}/children", blocks.append_children),

@@ -6,8 +6,9 @@ re-printed with its own spacing and parentheses (``50000 + dateBetween(...)*1000
 ``50000 + (dateBetween(...) * 1000)``). Comparing text would show a change on every plan, so
 both sides are tokenised, parsed and printed again here: references resolved to
 ``prop("Name")``, one space around binary operators, every binary operand that is itself an
-operation in parentheses, ``&&``/``||``/``!`` spelled ``and``/``or``/``not``. Used by the formula
-codec (``computed``); independent of the emulator's own formula handling by design.
+operation in parentheses, ``&&``/``||``/``!`` spelled ``and``/``or``/``not``; a leading ``=`` (an
+expression Notion keeps as written) stays in front. Used by the formula codec (``computed``);
+independent of the emulator's own formula handling by design.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class FormulaSyntaxError(ValueError):
 
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(f"{message} at character {offset + 1}")
+        self.message = message
         self.offset = offset
 
 
@@ -300,8 +302,20 @@ def _print(node: _Node) -> str:
 
 
 def canonical_formula(text: str, resolve: PropertyResolver | None = None) -> str:
-    """The canonical form of an expression; raises FormulaSyntaxError when it does not parse."""
-    return _print(_Parser(text, resolve).parse())
+    """The canonical form of an expression; raises FormulaSyntaxError when it does not parse.
+
+    An expression with a leading ``=`` (Notion's editor stores such text, and Notion returns it
+    as stored: ``={{notion:block_property:…}}* 2``) is ``=`` followed by the canonical form of
+    the rest, so it compares equal however it is spaced.
+    """
+    stripped = text.lstrip()
+    if not stripped.startswith("="):
+        return _print(_Parser(text, resolve).parse())
+    try:
+        return "=" + _print(_Parser(stripped[1:], resolve).parse())
+    except FormulaSyntaxError as error:
+        shift = len(text) - len(stripped) + 1
+        raise FormulaSyntaxError(error.message, error.offset + shift) from None
 
 
 def live_formula(text: str, resolve: PropertyResolver | None = None) -> str:

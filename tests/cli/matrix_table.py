@@ -27,6 +27,7 @@ _SERVED: Final = (
     _SERVE + "test_serve_converges_the_local_workspace_and_stops_on_sigterm_with_exit_0"
 )
 _LEASED: Final = _SERVE + "test_serve_with_a_lock_url_leads_through_the_lease"
+_SEEDING: Final = "tests/cli/test_emulator_serve_seeding.py::"
 
 OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
@@ -140,6 +141,13 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     (("emulator", "serve"), "store"): (_M + "test_serve_keeps_the_workspace_in_the_store_file",),
     (("emulator", "serve"), "rate_limit"): (
         _M + "test_serve_hands_the_rate_limit_to_the_emulator",
+    ),
+    (("emulator", "serve"), "example_people"): (
+        _SEEDING + "test_the_example_manifests_apply_to_an_emulator_served_with_the_example_people",
+    ),
+    (("emulator", "serve"), "seed_file"): (
+        _SEEDING + "test_a_seed_file_installs_its_users_before_clients_connect",
+        _SEEDING + "test_a_seed_file_the_emulator_cannot_install_is_refused_clearly",
     ),
     (("emulator", "serve"), "allow_remote"): (
         _M + "test_serve_allow_remote_lets_a_non_loopback_host_through",

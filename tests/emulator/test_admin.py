@@ -1,4 +1,4 @@
-"""The admin API of DESIGN.md: reset, seed, config, request log and stats; persistence."""
+"""The admin API: reset, seed, config, request log and stats; persistence."""
 
 from __future__ import annotations
 
@@ -201,9 +201,14 @@ def test_stats_count_per_endpoint_and_status(emulator: Emulator, notion: Any) ->
 
 
 def admin_call(
-    emulator: Emulator, method: str, path: str, body: Any = None, remote: str = "127.0.0.1"
+    emulator: Emulator,
+    method: str,
+    path: str,
+    body: Any = None,
+    remote: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
-    """Call the admin API through WSGI, as a client at `remote` would."""
+    """Call the admin API through WSGI, as a client at `remote` would (JSON bodies)."""
     payload = json.dumps(body).encode() if body is not None else b""
     seen: dict[str, Any] = {}
 
@@ -216,8 +221,12 @@ def admin_call(
         "REMOTE_ADDR": remote,
         "QUERY_STRING": "",
         "CONTENT_LENGTH": str(len(payload)),
+        "CONTENT_TYPE": "application/json" if payload else "",
         "wsgi.input": io.BytesIO(payload),
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()},
     }
+    if headers and "Content-Type" in headers:
+        environ["CONTENT_TYPE"] = headers["Content-Type"]
     chunks = emulator(environ, start_response)
     return seen["status"], json.loads(b"".join(chunks))
 
@@ -281,3 +290,67 @@ def test_an_sqlite_file_of_another_program_is_left_untouched(tmp_path: Path) -> 
         f"{other} is an SQLite database but not an emulator workspace (it holds the tables "
         "notes); give the path of a new file or of a store this emulator wrote"
     ) == str(refused.value)
+
+
+GRACE = {
+    "object": "user",
+    "id": "6b1d7a5f-3d5c-4a2f-8e5b-1b2c3d4e5f60",
+    "name": "Grace Hopper",
+    "avatar_url": None,
+    "type": "person",
+    "person": {"email": "grace@example.com"},
+}
+
+
+def test_people_who_made_seeded_objects_are_retrievable(emulator: Emulator, notion: Any) -> None:
+    """A creator the workspace holds (seeded, or given in full as an object's editor) answers
+    GET /v1/users/{id}; a data source keeps the creator the seed names for its database."""
+    emulator.seed(
+        {
+            "users": SEED["users"],
+            "pages": [
+                {
+                    "id": ROW,
+                    "created_by": {"object": "user", "id": ADA},
+                    "last_edited_by": GRACE,
+                    "properties": {"title": {"title": text("Notes")}},
+                }
+            ],
+            "databases": [{**SEED["databases"][0], "created_by": {"object": "user", "id": ADA}}],
+        }
+    )
+    page = notion.pages.retrieve(page_id=ROW)
+    creators = (page["created_by"]["id"], page["last_edited_by"]["id"])
+    found = [notion.users.retrieve(user_id=u)["name"] for u in creators]
+    source = notion.data_sources.retrieve(data_source_id=TASKS_DS)
+    assert found == ["Ada Lovelace", "Grace Hopper"]
+    assert source["created_by"]["id"] == ADA
+
+
+def test_a_creator_the_workspace_does_not_hold_is_not_found(
+    emulator: Emulator, notion: Any
+) -> None:
+    """Named by id only and never seeded: 404, as for anyone outside the workspace."""
+    stranger = "7c2e8b60-4e6d-4b30-9f6c-2c3d4e5f6071"
+    emulator.seed({"pages": [{"id": ROW, "created_by": {"object": "user", "id": stranger}}]})
+    with pytest.raises(APIResponseError) as refused:
+        notion.users.retrieve(user_id=stranger)
+    assert (refused.value.status, notion.pages.retrieve(page_id=ROW)["created_by"]["id"]) == (
+        404,
+        stranger,
+    )
+
+
+def test_a_seeded_database_may_have_no_data_source_and_a_data_source_its_own_trash(
+    emulator: Emulator, notion: Any
+) -> None:
+    """A linked view lists no data sources; a trashed data source of a live database stays
+    trashed."""
+    linked = "3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a"
+    database = {**SEED["databases"][0]}
+    database["data_sources"] = [{**database["data_sources"][0], "in_trash": True}]
+    emulator.seed({"databases": [database, {"id": linked, "data_sources": [], "is_inline": True}]})
+    view = notion.databases.retrieve(database_id=linked)
+    source = notion.data_sources.retrieve(data_source_id=TASKS_DS)
+    live = notion.databases.retrieve(database_id=TASKS_DB)
+    assert (view["data_sources"], source["in_trash"], live["in_trash"]) == ([], True, False)

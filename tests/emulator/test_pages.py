@@ -243,6 +243,32 @@ def test_a_bad_page_id_is_refused_in_notions_words(notion: Any) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "page_id",
+    [
+        "12345678-1234-0234-8234-123456789abc",  # version nibble 0
+        "12345678-1234-9234-8234-123456789abc",  # version nibble 9
+        "12345678-1234-4234-c234-123456789abc",  # variant nibble c
+        "12345678-1234-4234-8234-123456789ab",  # one digit short
+    ],
+)
+def test_ids_are_validated_as_javascripts_uuid_package_does(notion: Any, page_id: str) -> None:
+    """A version nibble of 1 to 8 and a variant of 8, 9, a or b, else path validation fails."""
+    with pytest.raises(APIResponseError) as refused:
+        notion.pages.retrieve(page_id=page_id)
+    assert (refused.value.status, refused.value.code) == (400, "validation_error")
+
+
+@pytest.mark.parametrize(
+    "page_id", ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"]
+)
+def test_the_nil_and_max_uuids_are_well_formed_ids_nothing_has(notion: Any, page_id: str) -> None:
+    """Observed: the nil uuid is not a malformed id but a page that is not found (404)."""
+    with pytest.raises(APIResponseError) as refused:
+        notion.pages.retrieve(page_id=page_id)
+    assert (refused.value.status, refused.value.code) == (404, "object_not_found")
+
+
 def test_ids_without_dashes_name_the_same_page(notion: Any) -> None:
     """Notion accepts the 32-hex form of an id."""
     found = notion.pages.retrieve(page_id=ROOT_PAGE_ID.replace("-", ""))

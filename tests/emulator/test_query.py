@@ -269,3 +269,50 @@ def test_a_filter_on_a_seeded_formula_works(emulator: Emulator, notion: Any) -> 
     )
     expected = ["Task 3", "Task 2"]
     assert expected == names(result["results"])
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("equals", ["Launch"]),
+        ("on_or_before", ["Kickoff", "Launch"]),
+        ("on_or_after", ["Launch", "Review"]),
+        ("before", ["Kickoff"]),
+        ("after", ["Review"]),
+    ],
+)
+def test_a_date_time_filter_matches_the_page_set_to_that_instant(
+    notion: Any, condition: str, expected: list[str]
+) -> None:
+    """Notion keeps the minute of a date-time and compares the filter's instant to the minute:
+    the page written with 17:11:43.123+02:00 (shown as 17:11:00.000+02:00) is "equal" to it."""
+    _, source = create_database(notion, "Events", SCHEMA)
+    instant = "2026-06-27T17:11:43.123+02:00"
+    for name, start in (
+        ("Kickoff", "2026-06-27T17:10:59.999+02:00"),
+        ("Launch", instant),
+        ("Review", "2026-06-27T17:12:00.000+02:00"),
+    ):
+        notion.pages.create(
+            parent={"data_source_id": source},
+            properties={"Name": {"title": text(name)}, "Due": {"date": {"start": start}}},
+        )
+    result = notion.data_sources.query(
+        data_source_id=source,
+        filter={"property": "Due", "date": {condition: instant}},
+        sorts=[{"property": "Due", "direction": "ascending"}],
+    )
+    assert expected == names(result["results"])
+
+
+def test_a_title_sort_orders_numbers_in_titles_by_value(notion: Any) -> None:
+    """Notion collates titles numerically: Article 2 comes before Article 10."""
+    _, source = create_database(notion, "Articles", SCHEMA)
+    for n in (10, 2, 1, 21):
+        notion.pages.create(
+            parent={"data_source_id": source}, properties={"Name": {"title": text(f"Article {n}")}}
+        )
+    result = notion.data_sources.query(
+        data_source_id=source, sorts=[{"property": "Name", "direction": "ascending"}]
+    )
+    assert names(result["results"]) == ["Article 1", "Article 2", "Article 10", "Article 21"]

@@ -233,6 +233,32 @@ def test_a_formula_referencing_an_unknown_property_is_refused(notion: Any) -> No
     assert refused.value.code == "validation_error"
 
 
+def test_a_formula_with_a_leading_equals_sign_is_kept_as_written_and_computes_nothing(
+    notion: Any,
+) -> None:
+    """Notion keeps ``=prop("Estimate")* 2`` with its spacing (the reference rewritten) and
+    every row reads an empty string."""
+    _, source = create_database(
+        notion, "Tasks", {"Name": {"title": {}}, "Estimate": {"number": {}}}
+    )
+    updated = notion.data_sources.update(
+        data_source_id=source,
+        properties={"Double": {"formula": {"expression": '=prop("Estimate")* 2'}}},
+    )
+    estimate = updated["properties"]["Estimate"]["id"]
+    row = notion.pages.create(
+        parent={"data_source_id": source}, properties={"Estimate": {"number": 4}}
+    )
+    expected = (
+        f"={{{{notion:block_property:{estimate}:{source}:{WORKSPACE}}}}}* 2",
+        {"type": "string", "string": None},
+    )
+    assert expected == (
+        updated["properties"]["Double"]["formula"]["expression"],
+        row["properties"]["Double"]["formula"],
+    )
+
+
 def test_changing_a_dual_relation_to_single_leaves_a_one_way_back_property(notion: Any) -> None:
     """The target's synced property stays, as a one-way relation back to the source."""
     _, people = create_database(notion, "People", {"Name": {"title": {}}})

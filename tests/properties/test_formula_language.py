@@ -81,3 +81,19 @@ def test_live_formulas_never_fail() -> None:
     """A text that does not parse keeps its words with references resolved."""
     expected = 'prop("Name") = 2'
     assert expected == live_formula(f"  {_ref('title')}   =   2", _names)
+
+
+def test_a_formula_kept_as_written_reads_as_equals_and_the_canonical_rest() -> None:
+    """Notion returned ``={{…}}* 2`` for a formula typed with a leading ``=``: it parses, keeps
+    its ``=``, and equals the manifest's ``=prop("Hiring Date") * 2`` however it is spaced."""
+    answered = f"={_ref('XdU%3B')}* 2"
+    expected = '=prop("Hiring Date") * 2'
+    assert expected == live_formula(answered, _names)
+    assert expected == canonical_formula('  =prop("Hiring Date")*2')
+
+
+def test_a_broken_formula_after_an_equals_sign_says_where() -> None:
+    """The position counts from the start of the whole text."""
+    with pytest.raises(FormulaSyntaxError) as raised:
+        canonical_formula('= prop("A") *')
+    assert (str(raised.value), raised.value.offset) == ("unexpected the end at character 14", 13)

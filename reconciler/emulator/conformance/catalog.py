@@ -118,6 +118,9 @@ class Catalog:
         recording replayed) shows it as that recording found it.
         """
         snaps = [s for s in self.snapshots.get(object_id, []) if s.complete]
+        # A page or database also shows as a block (child_page, child_database): not a seed.
+        kind = self.kind(object_id)
+        snaps = [s for s in snaps if s.body["object"] == kind] or snaps
         own = [s for s in snaps if s.recording == prefer]
         if own:
             return own[0].body

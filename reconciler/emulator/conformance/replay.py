@@ -32,7 +32,7 @@ from reconciler.emulator.conformance.catalog import (
 from reconciler.emulator.conformance.compare import Difference, compare
 from reconciler.emulator.conformance.idmap import IdMap
 from reconciler.emulator.conformance.recordings import Interaction, Recording
-from reconciler.emulator.conformance.scope import out_of_scope, recording_out_of_scope
+from reconciler.emulator.conformance.scope import Skip, recording_skip, skip_of
 from reconciler.emulator.conformance.seeding import SeedPlan, plan_seed
 from reconciler.emulator.identity import WORKSPACE_ID
 
@@ -44,19 +44,21 @@ _BASE_URL = "http://notion.emulator"
 _TIME_KEYS = ("created_time", "last_edited_time")
 _PAGE_BLOCKS = ("child_page", "child_database")
 _OLD_BLOCKS = (
-    "reads content blocks that existed before the recording (the seed of DESIGN.md takes "
-    "users, pages and databases, not blocks)"
+    "reads content blocks that existed before the recording (the seed takes users, pages and "
+    "databases, not blocks)"
 )
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one interaction fared: ``pass``, ``fail`` or ``skip``, and why."""
+    """How one interaction fared: ``pass``, ``fail`` or ``skip``, and why (a skip also names its
+    category of :data:`.scope.SKIP_CATEGORIES`)."""
 
     interaction: Interaction
     verdict: str
     reason: str = ""
     difference: Difference | None = None
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class RecordingResult:
     recording: Recording
     outcomes: tuple[Outcome, ...]
     skipped_because: str | None = None
+    skipped_category: str = ""
 
     def count(self, verdict: str) -> int:
         """How many interactions had this verdict."""
@@ -95,15 +98,15 @@ def replay(recording: Recording, catalog: Catalog) -> RecordingResult:
     A recording whose content the replay cannot make sense of (an answer of an unexpected shape)
     fails whole, each in-scope interaction naming the problem, and the run goes on.
     """
-    whole = recording_out_of_scope(recording.interactions)
+    whole = recording_skip(recording.interactions)
     if whole is not None:
-        return RecordingResult(recording, (), whole)
+        return RecordingResult(recording, (), whole.reason, whole.category)
     try:
         return _replay(recording, catalog)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         reason = f"the replay cannot read this recording ({type(error).__name__}: {error})"
         outcomes = (
-            Outcome(i, "skip", skip) if (skip := out_of_scope(i)) else Outcome(i, "fail", reason)
+            _skipped(i, skip) if (skip := skip_of(i)) else Outcome(i, "fail", reason)
             for i in recording.interactions
         )
         return RecordingResult(recording, tuple(outcomes))
@@ -190,9 +193,9 @@ class _Replay:
             yield outcome
 
     def _one(self, interaction: Interaction) -> Outcome:
-        reason = out_of_scope(interaction)
-        if reason is not None:
-            return Outcome(interaction, "skip", reason)
+        skip = skip_of(interaction)
+        if skip is not None:
+            return _skipped(interaction, skip)
         depends = self._dependency(interaction)
         if depends is not None:
             return depends
@@ -214,20 +217,20 @@ class _Replay:
         for object_id in used:
             index = self.creator[object_id]
             if index in self.skipped:
-                return Outcome(interaction, "skip", f"uses an object made by skipped #{index}")
+                return _dependent(interaction, f"uses an object made by skipped #{index}")
             if index in self.failed:
                 return Outcome(interaction, "fail", f"uses an object made by failing #{index}")
         shown = uuids_in(json.dumps(interaction.response_body))
         for object_id in shown:
             index = self.creator.get(object_id, -1)
             if index in self.skipped and index < interaction.index:
-                return Outcome(interaction, "skip", f"shows an object made by skipped #{index}")
+                return _dependent(interaction, f"shows an object made by skipped #{index}")
         if self._old_blocks(interaction):
-            return Outcome(interaction, "skip", _OLD_BLOCKS)
+            return Outcome(interaction, "skip", _OLD_BLOCKS, category="old-blocks")
         for object_id in [*uuids_in(interaction.path), *shown]:
             if object_id in self.changed:
                 index = self.changed[object_id]
-                return Outcome(interaction, "skip", f"shows an object changed by skipped #{index}")
+                return _dependent(interaction, f"shows an object changed by skipped #{index}")
         return None
 
     def _old_blocks(self, interaction: Interaction) -> bool:
@@ -264,6 +267,14 @@ class _Replay:
             return response.status_code, response.json()
         except ValueError:
             return response.status_code, {"__raw__": response.text}
+
+
+def _skipped(interaction: Interaction, skip: Skip) -> Outcome:
+    return Outcome(interaction, "skip", skip.reason, category=skip.category)
+
+
+def _dependent(interaction: Interaction, reason: str) -> Outcome:
+    return Outcome(interaction, "skip", reason, category="dependent")
 
 
 def _blocks(body: object) -> Iterator[dict[str, Any]]:

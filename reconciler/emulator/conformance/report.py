@@ -1,10 +1,14 @@
-"""The replay's report: one line per recording, the totals, and the list of failing interactions.
+"""The replay's report: one line per recording, what was skipped and why, the totals, and the list
+of failing interactions.
 
-Lines read ``PASS|FAIL|SKIP <path>  <passed>/<counted>  <reason>``; the last line is ``N passed,
-M failed``, counting interactions. Skipped interactions (out of scope, or using what a skipped one
-made) are counted apart and never in N or M. The failure list (``--failures FILE``) is Markdown;
-when FILE already holds the marker line, everything above it (a hand-written summary) is kept.
-Used by the command line and the conformance test.
+Lines read ``PASS|FAIL|SKIP <path>  <passed>/<counted>  <reason>``; then one ``skipped:`` line per
+category of skipped traffic (how many interactions, and why they stay out); the last two lines
+say how many interactions are in scope and ``N passed, M failed``, counting interactions. Skipped
+interactions (out of scope, or using what a skipped one made) are counted apart and never in N or
+M. The failure list (``--failures FILE``) is Markdown: what still differs and why, what is not
+replayed and why, then every failing interaction; when FILE already holds the marker line,
+everything above it (a hand-written summary) is kept. Used by the command line and the
+conformance test.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.emulator.conformance.known import explain
+from reconciler.emulator.conformance.known import CATEGORIES, explain
 from reconciler.emulator.conformance.replay import Outcome, RecordingResult
+from reconciler.emulator.conformance.scope import SKIP_CATEGORIES
 
 __all__ = [
     "MARKER",
@@ -22,6 +27,8 @@ __all__ = [
     "Totals",
     "failure_list",
     "recording_line",
+    "skip_lines",
+    "skipped_by_category",
     "totals",
     "unexplained",
     "write_failures",
@@ -43,18 +50,23 @@ class Totals:
     skipped_recordings: int
 
     @property
+    def in_scope(self) -> int:
+        """How many interactions were replayed and judged."""
+        return self.passed + self.failed
+
+    @property
     def rate(self) -> float:
         """The share of counted (in-scope) interactions that passed."""
-        counted = self.passed + self.failed
-        return self.passed / counted if counted else 1.0
+        return self.passed / self.in_scope if self.in_scope else 1.0
 
     def lines(self) -> list[str]:
         """The closing lines; the last one is ``N passed, M failed``."""
-        skipped = (
-            f"{self.skipped} interactions skipped (out of scope), {self.skipped_recordings} "
-            f"recordings skipped whole; {self.rate:.1%} of in-scope interactions pass"
+        scope = (
+            f"{self.in_scope} interactions in scope, {self.rate:.1%} of them pass; "
+            f"{self.skipped} skipped (out of scope), {self.skipped_recordings} recordings "
+            "skipped whole"
         )
-        return [skipped, f"{self.passed} passed, {self.failed} failed"]
+        return [scope, f"{self.passed} passed, {self.failed} failed"]
 
 
 def totals(results: Iterable[RecordingResult]) -> Totals:
@@ -90,19 +102,56 @@ def _reason(outcomes: Sequence[Outcome]) -> str:
     return "; ".join(parts)
 
 
+def skipped_by_category(results: Iterable[RecordingResult]) -> dict[str, int]:
+    """Skipped interactions per category key, in the order of :data:`.scope.SKIP_CATEGORIES`."""
+    counts = dict.fromkeys(SKIP_CATEGORIES, 0)
+    for result in results:
+        if result.skipped_because is not None:
+            counts[result.skipped_category] += len(result.recording.interactions)
+        for outcome in result.outcomes:
+            if outcome.verdict == "skip":
+                counts[outcome.category] += 1
+    return {key: count for key, count in counts.items() if count}
+
+
+def skip_lines(results: Sequence[RecordingResult]) -> list[str]:
+    """``skipped: <category>: N interactions (<why>)``, one line per category that occurred."""
+    return [
+        f"skipped: {SKIP_CATEGORIES[key].title}: {count} interactions ({SKIP_CATEGORIES[key].why})"
+        for key, count in skipped_by_category(results).items()
+    ]
+
+
 def failure_list(results: Sequence[RecordingResult]) -> list[str]:
-    """Markdown lines listing every failing interaction, how it differs and why it is left."""
+    """Markdown lines: what still differs and why, what is skipped and why, every failure."""
     total = totals(results)
-    failures = [(r, o) for r in results for o in r.outcomes if o.verdict == "fail"]
+    failures = _failures(results)
     lines = [MARKER, "", f"Totals: {total.lines()[-1]}; {total.lines()[0]}.", ""]
-    lines += ["| Why left | Failing interactions |", "|---|---|"]
+    lines += [
+        "## What still differs",
+        "",
+        "| Why left | Failing interactions | Why |",
+        "|---|---|---|",
+    ]
     counts: dict[str, int] = {}
     for result, outcome in failures:
         category = explain(result.recording.name, outcome.interaction.index)
-        title = category.title if category else UNEXPLAINED
-        counts[title] = counts.get(title, 0) + 1
-    lines += [f"| {title} | {count} |" for title, count in counts.items()]
-    lines.append("")
+        key = category.key if category else ""
+        counts[key] = counts.get(key, 0) + 1
+    for key, count in counts.items():
+        known = CATEGORIES.get(key)
+        title, why = (known.title, known.why) if known else (UNEXPLAINED, "")
+        lines.append(f"| {title} | {count} | {why} |")
+    lines += [
+        "",
+        "## What is not replayed",
+        "",
+        "| Skipped | Interactions | Why |",
+        "|---|---|---|",
+    ]
+    for key, count in skipped_by_category(results).items():
+        lines.append(f"| {SKIP_CATEGORIES[key].title} | {count} | {SKIP_CATEGORIES[key].why} |")
+    lines += ["", "## Failing interactions"]
     current = None
     for result, outcome in failures:
         if result is not current:
@@ -110,6 +159,10 @@ def failure_list(results: Sequence[RecordingResult]) -> list[str]:
             lines += ["", f"### {result.recording.name}", ""]
         lines.append(_failure_line(result, outcome))
     return lines
+
+
+def _failures(results: Sequence[RecordingResult]) -> list[tuple[RecordingResult, Outcome]]:
+    return [(r, o) for r in results for o in r.outcomes if o.verdict == "fail"]
 
 
 def _failure_line(result: RecordingResult, outcome: Outcome) -> str:

@@ -14,7 +14,12 @@ from typing import TextIO
 from reconciler.emulator.conformance.catalog import Catalog
 from reconciler.emulator.conformance.recordings import load_folder
 from reconciler.emulator.conformance.replay import RecordingResult, replay
-from reconciler.emulator.conformance.report import recording_line, totals, write_failures
+from reconciler.emulator.conformance.report import (
+    recording_line,
+    skip_lines,
+    totals,
+    write_failures,
+)
 
 __all__ = ["run"]
 
@@ -37,7 +42,7 @@ def run(
         if out is not None:
             out.write(recording_line(result) + "\n")
     if out is not None:
-        out.write("\n".join(totals(results).lines()) + "\n")
+        out.write("\n".join([*skip_lines(results), *totals(results).lines()]) + "\n")
     if failures is not None:
         write_failures(failures, results)
     return results

@@ -273,9 +273,10 @@ def _databases(planner: _Planner) -> list[dict[str, Any]]:
         listed = [dashed(s["id"]) for s in (snap or {}).get("data_sources") or []]
         source_ids = listed or by_database.get(database_id, [])
         sources = [_source(planner, s) for s in source_ids]
-        if not sources:
-            continue
-        out.append(_database(database_id, snap, planner.sources.get(source_ids[0]), sources))
+        if not sources and (snap or {}).get("data_sources") != []:
+            continue  # nothing known of its data sources; an empty list means a linked view
+        first = planner.sources.get(source_ids[0]) if source_ids else None
+        out.append(_database(database_id, snap, first, sources))
     return _oldest_first(out, planner.catalog.newest_first)
 
 
@@ -313,7 +314,7 @@ def _source(planner: _Planner, source_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": source_id, "properties": properties}
     if snap is not None:
         out.update({k: snap.get(k) for k in ("title", "icon", "cover", "created_time",
-                                              "last_edited_time")})  # fmt: skip
+                                              "last_edited_time", "in_trash")})  # fmt: skip
     else:
         name = _listed_name(planner, source_id)
         if name is not None:

@@ -12,6 +12,7 @@ from reconciler.emulator.conformance.__main__ import main
 from reconciler.emulator.conformance.catalog import Catalog
 from reconciler.emulator.conformance.replay import replay
 from reconciler.emulator.conformance.report import MARKER
+from reconciler.emulator.conformance.scope import SKIP_CATEGORIES
 from tests.emulator.conformance.recorded import (
     PAGE,
     ROOT,
@@ -88,10 +89,11 @@ def test_what_uses_an_object_a_skipped_call_made_is_skipped(tmp_path: Path) -> N
     assert expected == (outcome.verdict, outcome.reason)
 
 
-def test_the_command_prints_a_line_per_recording_and_the_totals(
+def test_the_command_prints_a_line_per_recording_the_skips_and_the_totals(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """PASS|FAIL|SKIP path n/m reason, then ``N passed, M failed`` counting interactions."""
+    """PASS|FAIL|SKIP path n/m reason, one line per category of skipped traffic with its reason,
+    how many interactions are in scope, then ``N passed, M failed`` counting interactions."""
     folder = tmp_path / "recordings"
     good = write(folder, "test_page/test_create.json", create_and_read())
     write(folder, "test_comment/test_comment.json", [
@@ -103,9 +105,10 @@ def test_the_command_prints_a_line_per_recording_and_the_totals(
     expected = [
         f"SKIP {skipped}  0/0  comments are out of the emulator's scope",
         f"PASS {good.as_posix()}  3/3",
+        f"skipped: Comments: 2 interactions ({SKIP_CATEGORIES['comments'].why})",
         (
-            "2 interactions skipped (out of scope), 1 recordings skipped whole; 100.0% of "
-            "in-scope interactions pass"
+            "3 interactions in scope, 100.0% of them pass; 2 skipped (out of scope), 1 recordings "
+            "skipped whole"
         ),
         "3 passed, 0 failed",
     ]

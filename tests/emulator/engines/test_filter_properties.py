@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.emulator.filters import FilterError, compile_filter, sort_pages
+from reconciler.emulator.filters import FilterError, compile_filter
+from reconciler.emulator.sorting import sort_pages
 from tests.emulator.engines import values as v
 from tests.emulator.engines.querying import SCHEMA, page
 

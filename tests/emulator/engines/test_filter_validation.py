@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.emulator.filters import FilterError, validate_filter, validate_sorts
+from reconciler.emulator.filters import FilterError, validate_filter
+from reconciler.emulator.sorting import validate_sorts
 from tests.emulator.engines.querying import SCHEMA
 
 LEAF = {"property": "Price", "number": {"equals": 1}}

@@ -196,7 +196,12 @@ TODAYS = ["today", "tonight", "utc-27"]
     ("on_or_before", "2026-06-27", [*TODAYS, "week-ago"]),
     ("on_or_after", "2026-06-27", [*TODAYS, "july"]),
     ("equals", "2026-06-27T23:30:00Z", ["tonight"]),
-    ("equals", "2026-06-27T23:30:00.001Z", []),
+    ("equals", "2026-06-27T23:30:43.123Z", ["tonight"]),
+    ("equals", "2026-06-28T01:30:59.999+02:00", ["tonight"]),
+    ("equals", "2026-06-27T23:31:00Z", []),
+    ("before", "2026-06-27T23:30:43.123Z", ["today", "utc-27", "week-ago"]),
+    ("on_or_before", "2026-06-27T23:30:43.123Z", [*TODAYS, "week-ago"]),
+    ("after", "2026-06-27T23:29:59.999Z", ["tonight", "july"]),
     ("after", "2026-06-27T12:00:00", ["tonight", "july"]),
     ("before", "2026-06-27T05:00:00+02:00", ["today", "week-ago"]),
     ("on_or_after", "2026-06-27T03:00:00Z", ["tonight", "utc-27", "july"]),
@@ -204,7 +209,8 @@ TODAYS = ["today", "tonight", "utc-27"]
     ("is_not_empty", True, [*TODAYS, "july", "week-ago"]),
 )
 def test_date_comparisons(condition: str, operand: object, expected: list[str]):
-    """A date compares calendar days (UTC); a date-time compares instants (no offset: UTC)."""
+    """A date compares calendar days (UTC); a date-time compares instants cut to the minute, as
+    Notion keeps them (no offset: UTC)."""
     assert expected == kept({"property": "Due", "date": {condition: operand}}, DUES)
 
 

@@ -424,3 +424,9 @@ def test_a_naive_now_is_taken_as_utc():
     actual = evaluate("now()", PAGE, property_names_by_id=NAMES_BY_ID, now=naive)
 
     assert day("2026-06-27T16:58:00.000+00:00") == actual
+
+
+def test_a_formula_kept_as_written_computes_an_empty_string():
+    """Observed for ={{…}}* 2 on pages whose Number is 1 and 2: {"type": "string", "string": null}
+    for every page, even in strict mode (it is read, not refused)."""
+    assert string(None) == run('=prop("Number") * 2')

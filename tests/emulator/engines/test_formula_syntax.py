@@ -9,6 +9,7 @@ from reconciler.emulator.formula import (
     BooleanLiteral,
     FormulaError,
     FunctionCall,
+    KeptAsWritten,
     ListLiteral,
     NumberLiteral,
     PropertyReference,
@@ -175,7 +176,7 @@ def test_canonical_printing(source: str, expected: str):
         ("(1 + 2", "expected ')', found the end of the formula", 6),
         ("1 2", "unexpected '2'", 2),
         ("1 = 1", "unexpected character '='", 2),
-        ('=prop("Number") * 2', "unexpected character '='", 0),
+        ('= prop("Number") *', "unexpected the end of the formula", 18),
         ("1 # 2", "unexpected character '#'", 2),
         ("Price * 2", "unknown name 'Price' (functions need parentheses)", 0),
         ("prop(Price)", "unknown name 'Price' (functions need parentheses)", 5),
@@ -189,7 +190,8 @@ def test_canonical_printing(source: str, expected: str):
         "empty", "blank", "unknown-function", "unknown-function-later", "too-few-arguments",
         "too-few-date-arguments", "too-many-arguments", "no-arguments", "unterminated-string",
         "dangling-operator", "unclosed-parenthesis", "two-values", "single-equals",
-        "leading-equals", "unknown-character", "bare-name", "unquoted-prop", "prop-two-names",
+        "kept-as-written-but-broken", "unknown-character", "bare-name", "unquoted-prop",
+        "prop-two-names",
         "prop-number", "not-two-arguments", "method-without-name", "malformed-reference",
     ],
 )  # fmt: skip
@@ -289,3 +291,33 @@ def test_referenced_properties_lists_names_and_ids():
 def test_referenced_properties_of_a_constant_is_empty():
     """A formula without references references nothing."""
     assert set() == referenced_properties('"constant"')
+
+
+# --- formulas kept as written (a leading "=") -------------------------------------------------
+
+
+def test_a_formula_with_a_leading_equals_sign_is_read_and_printed_as_written():
+    """Notion returned ={{notion:block_property:…}}* 2: it parses, and prints back unchanged."""
+    stored = f"={ref('%5Di%3BB')}* 2"
+
+    tree = parse(stored)
+
+    assert (KeptAsWritten, stored) == (type(tree), unparse(tree))
+
+
+def test_rewrite_keeps_the_spacing_of_a_formula_kept_as_written():
+    """Only the prop() references change; the text around them stays as written."""
+    expected = f"= {ref('%5Di%3BB')}* 2 +  {ref('%5Cocr')}.length()"
+
+    assert expected == rewrite('= prop("Price")* 2 +  prop("Status").length()', IDS, DS, WS)
+
+
+def test_a_formula_kept_as_written_still_names_existing_properties():
+    """An unknown property is refused as in any formula."""
+    with pytest.raises(FormulaError, match='property "Cost" does not exist'):
+        rewrite('=prop("Cost")', IDS, DS, WS)
+
+
+def test_references_of_a_formula_kept_as_written_are_known():
+    """What the text after the "=" uses."""
+    assert {"Price"} == referenced_properties('=prop("Price") * 2')

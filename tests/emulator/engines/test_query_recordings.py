@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reconciler.emulator.filters import compile_filter, sort_pages
+from reconciler.emulator.filters import compile_filter
+from reconciler.emulator.sorting import sort_pages
 from tests.emulator.engines.recorded import QueryExample, query_examples
 
 QUERIES = query_examples()

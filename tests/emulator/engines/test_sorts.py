@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.emulator.filters import sort_pages
+from reconciler.emulator.sorting import sort_pages
 from tests.emulator.engines import values as v
 from tests.emulator.engines.querying import SCHEMA, page
 
@@ -64,6 +64,27 @@ def test_text_sort_ignores_case():
     expected = ["Apple", "apricot", "banana", "cherry"]
 
     assert expected == order(pages, by("Name"))
+
+
+@pytest.mark.parametrize(
+    ("direction", "expected"),
+    [
+        (
+            "ascending",
+            ["Article 1", "article 4", "Article 10", "Article 16b", "Article 16c", "Batch"],
+        ),
+        (
+            "descending",
+            ["Batch", "Article 16c", "Article 16b", "Article 10", "article 4", "Article 1"],
+        ),
+    ],
+)
+def test_text_sort_compares_runs_of_digits_as_numbers(direction: str, expected: list[str]):
+    """Notion collates numerically (observed: "Article 1", "Article 4", "Article 10" ascending),
+    case still ignored."""
+    titles = ["Article 10", "Batch", "Article 16c", "article 4", "Article 1", "Article 16b"]
+
+    assert expected == order([page(t) for t in titles], by("Name", direction))
 
 
 def test_empty_title_sorts_last():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from reconciler.logs import printable
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
 from reconciler.render.describe import (
     SYMBOLS,
@@ -51,28 +52,17 @@ _CODES = {
 # clear the screen, retitle the window or hide lines, a carriage return overwrites what came
 # before, a direction override reorders what a reviewer reads. They are shown as escapes instead;
 # only the colours this module paints itself pass through (tab and line break are kept).
-_OWN_COLOURS = "|".join(sorted({*_CODES.values(), "0"}))
-_UNSAFE = re.compile(
-    rf"\x1b\[(?:{_OWN_COLOURS})m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
+_OWN_COLOURS = re.compile(r"\x1b\[(?:" + "|".join(sorted({*_CODES.values(), "0"})) + r")m")
 
 
 def _neutralised(text: str, colour: bool) -> str:
     """The text with foreign control characters written as visible escapes."""
-
-    def shown(match: re.Match[str]) -> str:
-        found = match.group()
-        if len(found) > 1:
-            return found if colour else found.replace("\x1b", "\\x1b")
-        code = ord(found)
-        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-    return _UNSAFE.sub(shown, text)
+    return printable(text, keep=_OWN_COLOURS if colour else None)
 
 
 def terminal_safe(text: str) -> str:
     """Text from a manifest or from Notion, safe to print: control characters as escapes."""
-    return _neutralised(text, colour=False)
+    return printable(text)
 
 
 def _painter(colour: bool) -> Paint:

@@ -48,7 +48,7 @@ _SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE|(?:^|_)AUTH(?:_|$)"
     r"|KEYS?(?:_|$)"
 )
-_PATH_NAME = re.compile(r"_(FILE|PATH|DIR)\Z")
+_PATH_NAME = re.compile(r"_(FILE|PATH|DIR|SOCK|SOCKET)\Z")
 _MIN_ENVIRONMENT_SECRET = 6
 """Shorter values (``1``, ``true``) would mask ordinary words everywhere; no real secret is."""
 
@@ -108,17 +108,15 @@ def redact(text: str) -> str:
 
 
 def secrets_in(text: str, environ: Mapping[str, str] | None = None) -> list[str]:
-    """What secrets the text holds, by name: the secret-looking environment variables whose
-    values it contains, ``the Notion token`` for a registered secret, ``a Notion token`` for
-    one that only looks like it; empty when it holds none. Never the values themselves."""
+    """Which known secrets the text holds, by name: the secret-looking environment variables
+    whose values it contains, and ``the Notion token`` for a registered secret; empty when it
+    holds none. Never the values themselves."""
     env = os.environ if environ is None else environ
     found = sorted(name for name, value in _secret_variables(env).items() if value in text)
     with _lock:
         registered = any(secret in text for secret in _secrets)
     if registered and not found:
         found.append("the Notion token")
-    if not found and _NOTION_TOKENS.search(text):
-        found.append("a Notion token")
     return found
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from reconciler.adopt.keys import KeyChoice, choose_key, key_of
 from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
 from reconciler.errors import ReconcilerError
+from reconciler.logs import printable
 from reconciler.manifest.yaml_writer import dump_yaml, indent
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
@@ -191,10 +192,16 @@ def _keys(shape: _Shape) -> dict[str, str]:
 
 
 def _comment(text: str, spaces: int = 0) -> str:
-    """``text`` as comment lines of at most 100 characters."""
+    """``text`` as comment lines of at most 100 characters.
+
+    The text carries Notion's titles, names and URLs. YAML ends a line at CR, NEL (U+0085) and
+    the line and paragraph separators too, not only at LF: each of them, and every other
+    control or invisible character, is written as a visible escape, so that no title can end
+    the comment and write a manifest key of its own. Only LF separates paragraphs.
+    """
     pad = " " * spaces + "# "
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in printable(text).split("\n"):
         line = ""
         for word in paragraph.split(" "):
             if line and len(pad) + len(line) + 1 + len(word) > 100:

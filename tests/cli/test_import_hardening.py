@@ -1,0 +1,73 @@
+"""``reconciler import`` against hostile titles, with ``--key``, in rows' creation order, with a
+portable schema reference, and without links to a local workspace that Notion does not have.
+
+The databases live in a ``--local`` workspace file filled through the emulator's API, as a person
+would have filled them in Notion (``LocalNotion``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.manifest import load_desired_state
+from tests.cli.test_import_export_doctor import LocalNotion, run
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository without schemas/ as the current directory, without a token."""
+    (tmp_path / "reconciler.yaml").write_text("manifests: manifests\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for name in ("NOTION_TOKEN", "NOTION_TOKEN_FILE", "NOTION_BASE_URL", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def notion(repo: Path) -> Iterator[LocalNotion]:
+    local = LocalNotion(repo)
+    yield local
+    local.close()
+
+
+def _import(*args: str) -> str:
+    result = run("import", *args, "--local")
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    return result.stdout
+
+
+def _written(repo: Path) -> tuple[str, dict[str, Any]]:
+    """The text and data of the one manifest import wrote."""
+    (path,) = (repo / "manifests").iterdir()
+    content = path.read_text(encoding="utf-8")
+    loaded = yaml.safe_load(content)
+    assert isinstance(loaded, dict)
+    return content, loaded
+
+
+# --- titles that end a YAML line ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "breaker", ["\u2028", "\u2029", "\x85", "\r"], ids=["LS", "PS", "NEL", "CR"]
+)
+def test_a_title_ending_a_yaml_line_cannot_write_a_manifest_key(
+    notion: LocalNotion, repo: Path, breaker: str
+) -> None:
+    """`Roadmap<line break>prune_properties: true` imports cleanly and sets nothing."""
+    title = f"Roadmap{breaker}prune_properties: true"
+    database, _ = notion.database(title, {"Name": {"title": {}}})
+
+    _import(database)
+
+    content, loaded = _written(repo)
+    state = load_desired_state(["manifests"])
+    assert "prune_properties" not in loaded
+    assert state.databases[0].prune_properties is False
+    assert state.databases[0].title == title
+    assert f"Roadmap\\u{ord(breaker):04x}" in content or f"Roadmap\\x{ord(breaker):02x}" in content

@@ -9,6 +9,7 @@ written by ``reconciler.manifest.yaml_writer``, the mirror of the reader. Used b
 
 from reconciler.adopt.importing import (
     ImportRequest,
+    ImportWritten,
     import_databases,
     parse_database_id,
     write_imported,
@@ -31,6 +32,7 @@ from reconciler.adopt.values import Naming
 __all__ = [
     "FORMATS",
     "ImportRequest",
+    "ImportWritten",
     "ImportedManifest",
     "Naming",
     "Table",

@@ -29,9 +29,18 @@ from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
 from reconciler.render import plural
 
-__all__ = ["Adoption", "ImportedManifest", "handle_for", "schema_reference", "write_manifests"]
+__all__ = [
+    "SCHEMA_IN_REPOSITORY",
+    "Adoption",
+    "ImportedManifest",
+    "handle_for",
+    "schema_location",
+    "schema_reference",
+    "write_manifests",
+]
 
 _MAX_LISTED_ROWS = 10
+SCHEMA_IN_REPOSITORY = Path("schemas") / "manifest.schema.json"
 
 
 @dataclass(frozen=True)
@@ -71,16 +80,22 @@ def handle_for(title: str, taken: Iterable[str]) -> str:
     return handle
 
 
-def schema_reference(folder: Path, root: Path, installed: Path) -> str:
-    """The manifest schema for editors: the repository's copy, relative to the manifests'
-    folder, if it has one; else the installed package's copy as a file URI."""
-    repository_copy = root / "schemas" / "manifest.schema.json"
-    if not repository_copy.is_file():
-        return installed.resolve().as_uri()
+def schema_location(folder: Path, root: Path) -> Path:
+    """Where the manifest schema for editors is kept: ``schemas/manifest.schema.json`` of the
+    repository, or next to the manifests when they are written outside the repository."""
+    if folder.resolve().is_relative_to(root.resolve()):
+        return root / SCHEMA_IN_REPOSITORY
+    return folder / SCHEMA_IN_REPOSITORY.name
+
+
+def schema_reference(folder: Path, root: Path) -> str:
+    """The modeline's path to the schema, relative to the manifests' folder: it works in every
+    checkout of the repository, unlike a file URI of one machine's installed package."""
+    location = schema_location(folder, root).resolve()
     try:
-        return Path(os.path.relpath(repository_copy.resolve(), folder.resolve())).as_posix()
-    except ValueError:  # another drive (Windows)
-        return repository_copy.resolve().as_uri()
+        return Path(os.path.relpath(location, folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): the schema is then kept beside the manifests
+        return location.name
 
 
 # --- deciding what each property becomes ----------------------------------------------------

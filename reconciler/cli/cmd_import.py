@@ -15,6 +15,7 @@ import click
 from reconciler.adopt import (
     ImportedManifest,
     ImportRequest,
+    ImportWritten,
     import_databases,
     parse_database_id,
     write_imported,
@@ -76,7 +77,7 @@ def command(
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
         manifests = import_databases(workspace.gateway, repository, request)
         label = workspace.label
-    paths = write_imported(folder, manifests)
+    written = write_imported(folder, manifests, repository.root)
     plan = ["reconciler", "plan"]
     if folder.resolve() != repository.manifests.resolve():
         plan.append(shown(folder))
@@ -84,14 +85,15 @@ def command(
         plan.append("--local")
     if local_store:
         plan += ["--local-store", local_store]
-    _report(manifests, paths, label, " ".join(plan))
+    _report(manifests, written, label, " ".join(plan))
 
 
 def _report(
-    manifests: Sequence[ImportedManifest], paths: Sequence[Path], label: str, plan: str
+    manifests: Sequence[ImportedManifest], written: ImportWritten, label: str, plan: str
 ) -> None:
     count = len(manifests)
     click.echo(f"Imported {count} {'database' if count == 1 else 'databases'} from {label}:")
+    paths = written.manifests
     width = max(len(shown(path)) for path in paths)
     for manifest, path in zip(manifests, paths, strict=True):
         rows = f"{manifest.rows} {'row' if manifest.rows == 1 else 'rows'}"
@@ -101,4 +103,9 @@ def _report(
         )
         for note in manifest.review:
             click.echo(f"  {'':<{width}}  review: {note}")
+    if written.schema is not None:
+        click.echo(
+            f"Wrote {shown(written.schema)}: the manifest schema their first line names, for"
+            " editors (commit it with them)."
+        )
     click.echo(f"Next: read the comments in each file, then `{plan}` (it shows no changes).")

@@ -7,6 +7,8 @@ would have filled them in Notion (``LocalNotion``).
 
 from __future__ import annotations
 
+import importlib.resources
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,13 @@ def _import(*args: str) -> str:
     return result.stdout
 
 
+def _installed_schema() -> dict[str, Any]:
+    schemas = importlib.resources.files("reconciler").joinpath("schemas")
+    loaded = json.loads(schemas.joinpath("manifest.schema.json").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
 def _written(repo: Path) -> tuple[str, dict[str, Any]]:
     """The text and data of the one manifest import wrote."""
     (path,) = (repo / "manifests").iterdir()
@@ -71,3 +80,54 @@ def test_a_title_ending_a_yaml_line_cannot_write_a_manifest_key(
     assert state.databases[0].prune_properties is False
     assert state.databases[0].title == title
     assert f"Roadmap\\u{ord(breaker):04x}" in content or f"Roadmap\\x{ord(breaker):02x}" in content
+
+
+# --- the schema reference ---------------------------------------------------------------------
+
+
+def test_import_without_schemas_copies_the_schema_and_names_it_relatively(
+    notion: LocalNotion, repo: Path
+) -> None:
+    """No file:// of one machine: schemas/manifest.schema.json is written and named by a path
+    relative to the manifest, which holds in every checkout."""
+    database, _ = notion.database("Tasks", {"Name": {"title": {}}})
+
+    output = _import(database)
+
+    content, _ = _written(repo)
+    first = content.splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/manifest.schema.json"
+    copied = json.loads((repo / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    assert copied["$id"] == _installed_schema()["$id"]
+    assert (
+        "Wrote schemas/manifest.schema.json: the manifest schema their first line names" in output
+    )
+
+
+def test_import_keeps_the_schema_a_repository_already_has(notion: LocalNotion, repo: Path) -> None:
+    """A repository's own schemas/manifest.schema.json is referenced, never replaced."""
+    own = repo / "schemas" / "manifest.schema.json"
+    own.parent.mkdir()
+    own.write_text('{"$id": "our own"}\n', encoding="utf-8")
+    database, _ = notion.database("Tasks", {"Name": {"title": {}}})
+
+    output = _import(database, "-o", "deep/manifests")
+
+    first = (repo / "deep/manifests/tasks.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/manifest.schema.json"
+    assert own.read_text(encoding="utf-8") == '{"$id": "our own"}\n'
+    assert "the manifest schema" not in output
+
+
+def test_import_outside_the_repository_keeps_the_schema_beside_the_manifests(
+    notion: LocalNotion, repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """-o to a folder outside the repository: the schema goes next to the manifests."""
+    outside = tmp_path_factory.mktemp("adopted")
+    database, _ = notion.database("Tasks", {"Name": {"title": {}}})
+
+    _import(database, "-o", str(outside))
+
+    first = (outside / "tasks.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=manifest.schema.json"
+    assert (outside / "manifest.schema.json").is_file()

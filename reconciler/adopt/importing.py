@@ -11,6 +11,7 @@ folder) and checks that they load back as manifests. Called by the ``import`` co
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import re
 from collections.abc import Sequence
@@ -29,7 +30,13 @@ from reconciler.adopt.manifests import (
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
-from reconciler.model import DesiredDatabase, DesiredState, PropertySpec, SourceLocation
+from reconciler.model import (
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    PropertySpec,
+    SourceLocation,
+)
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
@@ -66,11 +73,18 @@ def parse_database_id(text: str) -> str:
 
 @dataclass(frozen=True)
 class ImportRequest:
-    """Which databases to import into which folder, and whether existing files may be replaced."""
+    """Which databases to import into which folder, and how.
+
+    ``force`` replaces existing files; ``key`` names the key property of every database
+    (``--key``; None: chosen among the properties); ``links`` False leaves Notion URLs out of
+    the manifests (a ``--local`` workspace has none that open anywhere: page ids say it).
+    """
 
     database_ids: tuple[str, ...]
     folder: Path
     force: bool = False
+    key: str | None = None
+    links: bool = True
 
 
 def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]:
@@ -100,6 +114,12 @@ def _reading_spec(outline: DatabaseOutline, handle: str) -> DesiredDatabase:
         id=outline.database_id,
         data_source=outline.data_source_id if len(outline.data_sources) > 1 else None,
     )
+
+
+def _without_links(live: LiveDatabase) -> LiveDatabase:
+    """The database without its URLs and its rows' (comments then name pages by id)."""
+    rows = tuple(dataclasses.replace(row, url="") for row in live.rows)
+    return dataclasses.replace(live, url=None, rows=rows)
 
 
 def _handles(
@@ -153,7 +173,12 @@ def import_databases(
     specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))
     live = gateway.read_state(DesiredState(specs, repository.settings, repository.root))
     adoptions = [
-        Adoption(h, live.databases[h], o.data_source_id if len(o.data_sources) > 1 else None)
+        Adoption(
+            h,
+            live.databases[h] if request.links else _without_links(live.databases[h]),
+            o.data_source_id if len(o.data_sources) > 1 else None,
+            key=request.key,
+        )
         for o, h in zip(outlines, handles, strict=True)
     ]
     schema = schema_reference(request.folder, repository.root)

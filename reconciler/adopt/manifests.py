@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.adopt.keys import KeyChoice, choose_key, key_of
+from reconciler.adopt.keys import KeyChoice, choose_key, key_of, required_key
 from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
 from reconciler.errors import ReconcilerError
 from reconciler.logs import printable
@@ -50,6 +50,8 @@ class Adoption:
     handle: str
     live: LiveDatabase
     data_source: str | None = None
+    key: str | None = None
+    """The property chosen with ``import --key``; None: import chooses."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,11 @@ def _first_pass(shape: _Shape, naming: Naming) -> None:
     for prop in shape.writable():
         if prop.type != "relation":
             _convert(shape, prop, naming)
-    shape.key = choose_key(shape.writable(), shape.live.rows)
+    live, wanted = shape.live, shape.adoption.key
+    if wanted is not None:
+        shape.key = required_key(live.title, live.properties, shape.writable(), live.rows, wanted)
+        return
+    shape.key = choose_key(shape.writable(), live.rows)
     if shape.key is None:
         raise ReconcilerError(
             f"database {shape.live.title!r} cannot be imported: no property can tell its rows"
@@ -340,10 +346,9 @@ def _row(shape: _Shape, index: int) -> dict[str, object]:
 def _rows(shape: _Shape) -> str:
     assert shape.key is not None
     left_out = set(shape.key.left_out)
-    prop = next(p for p in shape.live.properties if p.name == shape.key.name)
     order = sorted(
         (i for i, r in enumerate(shape.live.rows) if r.page_id not in left_out),
-        key=lambda i: _creation_order(shape.live.rows[i], key_of(prop, shape.live.rows[i])),
+        key=lambda i: _creation_order(shape.live.rows[i]),
     )
     rows = [_row(shape, i) for i in order]
     text = dump_yaml({"rows": rows}, manifest=True, block_depth=3) if rows else "rows: []\n"
@@ -352,16 +357,17 @@ def _rows(shape: _Shape) -> str:
     return text
 
 
-def _creation_order(row: LiveRow, key: str | None) -> tuple[str, str, str]:
-    """Oldest first; Notion's creation times are whole minutes, so ties go by key."""
-    return (row.created_time, key or "", row.page_id)
+def _creation_order(row: LiveRow) -> tuple[str, str]:
+    """Oldest first. Notion's creation times are whole minutes, so ties go by page id, which
+    Notion makes time-ordered (a key would put row 10 before row 2)."""
+    return (row.created_time, row.page_id)
 
 
 def _left_out_rows(shape: _Shape) -> str:
     key = shape.key
     assert key is not None
     urls = {row.page_id: row.url for row in shape.live.rows}
-    listed = [urls.get(page, page) for page in key.left_out[:_MAX_LISTED_ROWS]]
+    listed = [urls.get(page) or page for page in key.left_out[:_MAX_LISTED_ROWS]]
     more = len(key.left_out) - len(listed)
     tail = f" and {more} more" if more > 0 else ""
     problems = []

@@ -37,6 +37,7 @@ Examples:
                                   the id is taken from the URL
   reconciler import ID1 ID2 -o adopted/
                                   relations between them are written by handle and row key
+  reconciler import ID --key Code rows keyed by their Code (a stable id), not their title
   reconciler import ID --force    replace manifests written by an earlier import
   reconciler import ID --local    from the embedded workspace (.reconciler/local.sqlite)
 """,
@@ -52,13 +53,24 @@ Examples:
     help="Folder for the manifests (default: the manifests folder of reconciler.yaml).",
 )
 @click.option("--force", is_flag=True, help="Overwrite manifests that already exist.")
+@click.option(
+    "--key",
+    "key",
+    default=None,
+    metavar="PROPERTY",
+    help="The key property (refused when it is missing, cannot be a key, or a row has no value"
+    " or one another row has). Default: the title if it tells every row apart, else the best"
+    " candidate.",
+)
 @workspace_options
 @debug_option
 @reports_errors
 def command(
+    *,
     database_ids: tuple[str, ...],
     output: str | None,
     force: bool,
+    key: str | None,
     local: bool,
     local_store: str | None,
 ) -> None:
@@ -72,7 +84,7 @@ def command(
     ids = tuple(parse_database_id(text) for text in database_ids)
     repository = find_repository()
     folder = Path(output) if output else repository.manifests
-    request = ImportRequest(ids, folder, force=force)
+    request = ImportRequest(ids, folder, force=force, key=key, links=not local)
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
         manifests = import_databases(workspace.gateway, repository, request)

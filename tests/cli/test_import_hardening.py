@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,25 +19,12 @@ import yaml
 
 from reconciler.emulator import ROOT_PAGE_ID, Emulator
 from reconciler.manifest import load_desired_state
+from tests.cli import test_import_export_doctor as adoption
 from tests.cli.test_import_export_doctor import BUILDER_TOKEN, LocalNotion, run, text
 from tests.conftest import in_process_client
 
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A repository without schemas/ as the current directory, without a token."""
-    (tmp_path / "reconciler.yaml").write_text("manifests: manifests\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    for name in ("NOTION_TOKEN", "NOTION_TOKEN_FILE", "NOTION_BASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def notion(repo: Path) -> Iterator[LocalNotion]:
-    local = LocalNotion(repo)
-    yield local
-    local.close()
+repo = adoption.repo  # an empty repository as the current directory, no token
+notion = adoption.notion  # its --local workspace, filled through the API
 
 
 def _import(*args: str) -> str:

@@ -479,7 +479,7 @@ def command(
         if desired is not None:
             plan, live = _manifest_plan(workspace.gateway, desired, request)
         assert plan is not None
-        click.echo(render_text(plan, colour=use_colour()), nl=False)
+        click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return

@@ -22,14 +22,16 @@ from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff
 from reconciler.render.describe import (
     SYMBOLS,
     Tally,
+    estimate_words,
     headline,
     list_delta,
     needs_approval,
     plural,
     row_values,
     show_change,
-    show_config,
+    show_config_change,
     show_item,
+    show_link,
     show_value,
     tally,
     text_pair,
@@ -86,14 +88,18 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    plan: Plan, *, full_plan: str | None = None, apply_args: str | None = None
+    plan: Plan,
+    *,
+    full_plan: str | None = None,
+    apply_args: str | None = None,
+    local: bool = False,
 ) -> str:
-    """The comment; ``full_plan`` says where the whole plan is when details are cut, and
+    """The comment; ``full_plan`` says where the whole plan is when details are cut,
     ``apply_args`` what follows ``reconciler apply`` in the approval command (``plan.json`` when
-    None)."""
+    None), ``local`` that the plan is of the --local workspace (no page URL opens anywhere)."""
     view = masked(plan)
-    head = "".join(_head(view, apply_args))
-    tail = _footer(view)
+    head = "".join(_head(view, apply_args, local))
+    tail = _footer(view, local)
     budget = MAX_COMMENT - _size(head) - _size(tail) - _RESERVE
     details, left_out = _details(view, budget)
     note = ""
@@ -115,7 +121,7 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _head(plan: Plan, apply_args: str | None) -> Iterator[str]:
+def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
     yield f"{MARKER}\n## Notion plan\n\n"
     counts = plan.counts()
     total = sum(counts.values())
@@ -126,7 +132,7 @@ def _head(plan: Plan, apply_args: str | None) -> Iterator[str]:
         yield f"**{plural(total, 'change')}**: {classes}\n\n"
     yield from _table(plan)
     yield from _approval(plan, apply_args)
-    yield from _guards(plan)
+    yield from _guards(plan, local)
     if plan.skipped_databases:
         skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
         yield f"Not planned (`--database`): {skipped}; left untouched.\n\n"
@@ -175,15 +181,15 @@ def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
     )
 
 
-def _guards(plan: Plan) -> Iterator[str]:
+def _guards(plan: Plan, local: bool) -> Iterator[str]:
     notes = [(db, note) for db in plan.databases for note in db.guards]
     if not notes:
         return
     yield "### Guards\n\nThese deletes were left out of the plan:\n\n"
     for db, note in notes:
         yield f"- **{escape(db.handle)}** ({note.kind}): {escape(note.message)}\n"
-        for url in note.urls[:MAX_LISTED]:
-            yield f"  - {escape(url)}\n"
+        links = [show_link(url, local=local) for url in note.urls[:MAX_LISTED]]
+        yield from (f"  - {escape(link)}\n" for link in links if link)
         if len(note.urls) > MAX_LISTED:
             yield f"  - … and {len(note.urls) - MAX_LISTED} more\n"
     yield "\n"
@@ -239,8 +245,7 @@ def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
             yield f"  - {escape(diff.path)}: {_row_diff(plan, db, diff)}\n"
     elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS, Action.UPDATE_DATABASE):
         for diff in change.diffs:
-            old, new = escape(show_config(diff.old)), escape(show_config(diff.new))
-            yield f"  - {escape(diff.path)}: {old} → {new}\n"
+            yield f"  - {escape(show_config_change(change, diff))}\n"
 
 
 def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
@@ -259,10 +264,9 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
     return escape(show_change(plan, db, name, old, new))
 
 
-def _footer(plan: Plan) -> str:
+def _footer(plan: Plan, local: bool) -> str:
     total: Tally = sum((tally(db.changes) for db in plan.databases), Tally())
-    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
     return (
-        f"<sub>{total.total} changes · estimate {plural(plan.estimate.requests, 'request')}"
-        f" (about {plan.estimate.seconds:g} s at {rate}) · checksum `{plan.checksum}`</sub>\n"
+        f"<sub>{total.total} changes · estimate {estimate_words(plan, local=local)}"
+        f" · checksum `{plan.checksum}`</sub>\n"
     )

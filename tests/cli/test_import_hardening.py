@@ -16,15 +16,22 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 
+from reconciler.cli import cli
 from reconciler.emulator import ROOT_PAGE_ID, Emulator
 from reconciler.manifest import load_desired_state
 from tests.cli import test_import_export_doctor as adoption
-from tests.cli.test_import_export_doctor import BUILDER_TOKEN, LocalNotion, run, text
+from tests.cli.test_import_export_doctor import BUILDER_TOKEN, LocalNotion, text
 from tests.conftest import in_process_client
 
 repo = adoption.repo  # an empty repository as the current directory, no token
 notion = adoption.notion  # its --local workspace, filled through the API
+
+
+def run(*args: str) -> Result:
+    """The CLI in-process (click's runner), stdout and stderr apart."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def _import(*args: str) -> str:

@@ -122,10 +122,11 @@ def secrets_in(text: str, environ: Mapping[str, str] | None = None) -> list[str]
 
 # --- control characters -----------------------------------------------------------------------
 
-OWN_SEQUENCES: Final = re.compile(r"\x1b\[(?:0|1|2|22|3[1-6]|90)m|\r\x1b\[\?25l|\x1b\[\?25h")
+OWN_SEQUENCES: Final = re.compile(r"\x1b\[(?:0|1|2|22|3[1-6]|90)m|\r\x1b\[\?25l|\x1b\[\?25h|\A\r")
 """The escape sequences the reconciler writes itself: SGR colours, bold and normal (plan,
-doctor) and click's progress bar hiding and showing the cursor. Nothing else reaches a
-terminal."""
+doctor), click's progress bar hiding and showing the cursor, and the carriage return that starts
+a progress line redrawn in place (only as the first character of a write). Nothing else reaches
+a terminal."""
 
 _VISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (tab and line break kept), DEL, C1 (NEL included)

@@ -158,3 +158,15 @@ def test_every_colour_the_plan_paints_passes_the_guard() -> None:
         for bold in (False, True)
     )
     assert logs.printable(painted, keep=logs.OWN_SEQUENCES) == painted
+
+
+def test_a_progress_line_redrawn_in_place_keeps_its_carriage_return(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write that starts with CR redraws a line (apply's progress); a CR inside is shown."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with guarded_output():
+        sys.stderr.write("\r[###---] 3/6 rows")
+        sys.stderr.write("Error: Notion said\rfake")
+    assert terminal.getvalue() == "\r[###---] 3/6 rowsError: Notion said\\x0dfake"

@@ -13,6 +13,7 @@ files use ``redact`` too.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -56,6 +57,7 @@ _secrets: set[str] = set()
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_secret(name: str) -> bool:
     """Whether an environment variable's name says it holds a secret.
 
@@ -66,13 +68,19 @@ def looks_secret(name: str) -> bool:
     return _SECRET_NAME.search(name.upper()) is not None
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds_secret(name: str) -> bool:
+    """A secret-looking name that does not name where a secret is kept (a file, a socket)."""
+    return looks_secret(name) and not _PATH_NAME.search(name.upper())
+
+
 def _secret_variables(environ: Mapping[str, str]) -> dict[str, str]:
+    # Called for every write and log line: the names' verdicts are cached, the values are not
+    # (the environment may change between calls).
     return {
         name: value
         for name, value in environ.items()
-        if len(value) >= _MIN_ENVIRONMENT_SECRET
-        and looks_secret(name)
-        and not _PATH_NAME.search(name.upper())
+        if len(value) >= _MIN_ENVIRONMENT_SECRET and _holds_secret(name)
     }
 
 

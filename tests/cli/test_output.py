@@ -9,11 +9,8 @@ does so on a terminal only, and both mask the values of secrets.
 from __future__ import annotations
 
 import io
-import json
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from click.testing import CliRunner
 from reconciler import logs
 from reconciler.cli import cli
 from reconciler.cli.output import GuardedStream, guarded_output
+from tests.hostile.notion import hostile_notion_server
 
 OSC_TITLE = "\x1b]0;owned\x07"
 HOSTILE_MESSAGE = f"{OSC_TITLE}Could not find database\x1b[2J\x1b]8;;https://evil.example\x07"
@@ -34,38 +32,10 @@ class _Terminal(io.StringIO):
         return True
 
 
-class _HostileNotion(BaseHTTPRequestHandler):
-    """Answers every request with a 400 whose message carries terminal escapes."""
-
-    def _refuse(self) -> None:
-        body = json.dumps(
-            {
-                "object": "error",
-                "status": 400,
-                "code": "validation_error",
-                "message": HOSTILE_MESSAGE,
-            }
-        ).encode()
-        self.send_response(400)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PATCH = _refuse  # noqa: N815 - http.server's naming
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
 @pytest.fixture
 def hostile_notion() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileNotion)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with hostile_notion_server(HOSTILE_MESSAGE, status=400, code="validation_error") as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 import yaml
@@ -31,6 +27,7 @@ from tests.hostile.conftest import (
     run_caged,
     run_caged_on_terminal,
 )
+from tests.hostile.notion import hostile_notion_server
 
 TOKEN = "ntn_matrixIntegrationToken0123456789"
 GITHUB_TOKEN = "ghs_matrixRunnerToken0123456789"
@@ -377,37 +374,15 @@ def _no_esc(run: CagedRun) -> None:
     assert "\x07" not in run.output
 
 
-# --- the hostile Notion on loopback -------------------------------------------------------------
-
-
-class _HostileNotion(BaseHTTPRequestHandler):
-    """Answers every request with a 404 whose message carries terminal escapes."""
-
-    def _refuse(self) -> None:
-        message = f"{OSC}Could not find database\x1b]8;;https://evil.example\x07"
-        body = json.dumps(
-            {"object": "error", "status": 404, "code": "object_not_found", "message": message}
-        ).encode()
-        self.send_response(404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PATCH = _refuse  # noqa: N815 - http.server's naming
-
-    def log_message(self, *args: Any) -> None:
-        return None
+# --- the test -----------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def hostile_notion() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileNotion)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """A Notion whose every answer is a 404 with OSC sequences in its message."""
+    message = f"{OSC}Could not find database\x1b]8;;https://evil.example\x07"
+    with hostile_notion_server(message) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

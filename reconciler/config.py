@@ -8,27 +8,44 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Final
 from urllib.parse import urlsplit
 
 from reconciler.errors import ConfigError
+from reconciler.logs import looks_secret, register_secret
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_ENV",
+    "STATE_DIR_HINT",
+    "STATE_DIR_VARIABLE",
     "SUPPORTED_NOTION_VERSIONS",
     "GateSettings",
     "RateLimitSettings",
     "Secret",
     "Settings",
+    "env_pattern_problem",
     "resolve_base_url",
     "resolve_token",
+    "state_folder",
 ]
 
 SUPPORTED_NOTION_VERSIONS: Final = ("2025-09-03", "2026-03-11")
 DEFAULT_BASE_URL: Final = "https://api.notion.com"
+DEFAULT_ENV: Final = ("*_ID", "*_PAGE")
+"""The variables ``${VAR}`` may read when reconciler.yaml has no ``env:``: names ending in _ID or
+_PAGE (ids of databases, data sources and pages, such as TASKS_DATABASE_ID, NOTION_ROOT_PAGE)."""
+STATE_DIR_VARIABLE: Final = "RECONCILER_STATE_DIR"
+"""Moves the state folder for one run; the only way to put it outside the repository."""
+STATE_DIR_HINT: Final = (
+    "use a folder inside the repository (default .reconciler); to keep the state elsewhere for"
+    f" a run, set {STATE_DIR_VARIABLE}=/absolute/path in its environment"
+)
+_ENV_PATTERN = re.compile(r"[A-Za-z0-9_*]+\Z")
 
 
 class Secret:
@@ -94,6 +111,7 @@ class Settings:
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     gates: GateSettings = field(default_factory=GateSettings)
     state_dir: str = ".reconciler"
+    env: tuple[str, ...] = DEFAULT_ENV
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Settings:
@@ -125,8 +143,63 @@ class Settings:
                 ),
                 max_deletes=int(_number(gates, "max_deletes", gate_defaults.max_deletes)),
             ),
-            state_dir=str(data.get("state_dir", cls.state_dir)),
+            state_dir=_state_dir(data.get("state_dir", cls.state_dir)),
+            env=_env(data.get("env", list(DEFAULT_ENV))),
         )
+
+
+def env_pattern_problem(pattern: str) -> str | None:
+    """Why an ``env:`` entry cannot be allowed (not a name or ``*`` pattern, or a secret's
+    name); None when it can."""
+    if not _ENV_PATTERN.match(pattern) or (pattern != "*" and not pattern.strip("*")):
+        return f"env: {pattern!r} is not a variable name or a pattern such as *_ID"
+    if looks_secret(pattern.replace("*", "")):
+        return f"env: {pattern} looks like a secret, and secrets are never read into manifests"
+    return None
+
+
+def _env(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            "reconciler.yaml: env must be a list of variable names or patterns",
+            hint='write env: ["*_ID", "*_PAGE", TEAM]',
+        )
+    for pattern in value:
+        problem = env_pattern_problem(pattern)
+        if problem is not None:
+            raise ConfigError(
+                f"reconciler.yaml: {problem}",
+                hint='list the variables manifests may read, e.g. env: ["*_ID", "*_PAGE"];'
+                " never a token, secret, key or password",
+            )
+    return tuple(value)
+
+
+def _state_dir(value: object) -> str:
+    text = str(value)
+    hint = STATE_DIR_HINT
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute():
+        raise ConfigError(
+            f"reconciler.yaml: state_dir {text!r} is an absolute path; the repository's"
+            " settings keep the state inside the repository",
+            hint=hint,
+        )
+    if os.path.normpath(text).replace("\\", "/").split("/")[0] == "..":
+        raise ConfigError(
+            f"reconciler.yaml: state_dir {text!r} leads out of the repository", hint=hint
+        )
+    return text
+
+
+def state_folder(settings: Settings, root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where locks, the journal, the audit log, undo plans and the --local workspace live:
+    RECONCILER_STATE_DIR when set (relative to the current directory), else the settings'
+    state_dir inside the repository."""
+    env = os.environ if environ is None else environ
+    override = env.get(STATE_DIR_VARIABLE, "").strip()
+    if override:
+        return Path(override).absolute()
+    return root / settings.state_dir
 
 
 def _section(data: Mapping[str, object], name: str) -> Mapping[str, object]:
@@ -147,11 +220,16 @@ def _number(section: Mapping[str, object], name: str, default: float) -> float:
 
 
 def resolve_token(environ: Mapping[str, str] | None = None) -> Secret:
-    """The token from NOTION_TOKEN, or from the file NOTION_TOKEN_FILE names."""
+    """The token from NOTION_TOKEN, or from the file NOTION_TOKEN_FILE names.
+
+    The token is registered for redaction at once, and a token that cannot be sent in an HTTP
+    header (a line break, a non-ASCII character, a space) is refused here with a message about
+    the token, rather than failing every request later.
+    """
     env = os.environ if environ is None else environ
     token = env.get("NOTION_TOKEN", "").strip()
     if token:
-        return Secret(token)
+        return _checked_token(token, "NOTION_TOKEN")
     token_file = env.get("NOTION_TOKEN_FILE", "").strip()
     if token_file:
         path = Path(token_file)
@@ -162,8 +240,13 @@ def resolve_token(environ: Mapping[str, str] | None = None) -> Secret:
                 f"NOTION_TOKEN_FILE {token_file!r} cannot be read ({exc.strerror})",
                 hint="point NOTION_TOKEN_FILE at a readable file holding only the token",
             ) from None
+        except UnicodeDecodeError:
+            raise ConfigError(
+                f"NOTION_TOKEN_FILE {token_file!r} is not UTF-8 text",
+                hint="write the integration token into that file, and nothing else",
+            ) from None
         if token:
-            return Secret(token)
+            return _checked_token(token, f"the file NOTION_TOKEN_FILE names ({token_file})")
         raise ConfigError(
             f"NOTION_TOKEN_FILE {token_file!r} is empty",
             hint="write the integration token into that file",
@@ -173,6 +256,27 @@ def resolve_token(environ: Mapping[str, str] | None = None) -> Secret:
         hint="export NOTION_TOKEN=<your integration's secret> (Notion: Settings > Integrations),"
         " or use --local to work against the embedded workspace",
     )
+
+
+def _checked_token(token: str, source: str) -> Secret:
+    register_secret(token)  # masked from now on, wherever it might show
+    for position, char in enumerate(token, start=1):
+        if char in "\r\n\x85\u2028\u2029":
+            found = "a line break"
+        elif not char.isascii():
+            found = "a non-ASCII character"
+        elif char.isspace() or not char.isprintable():
+            found = "a space or control character"
+        else:
+            continue
+        raise ConfigError(
+            f"the Notion token in {source} holds {found} (character {position} of"
+            f" {len(token)}): a token is one word of ASCII letters, digits and _, and Notion"
+            " would refuse every request",
+            hint="copy the integration's secret again (Notion: Settings > Integrations) and set"
+            " it alone, without quotes, spaces or line breaks",
+        )
+    return Secret(token)
 
 
 def _is_loopback(host: str) -> bool:

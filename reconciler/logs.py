@@ -1,51 +1,196 @@
-"""structlog set-up: readable console lines on a TTY, JSON lines in CI, and token redaction.
+"""What may reach an output: structlog set-up, secret redaction, control characters made visible.
 
 The CLI calls ``configure`` once; every module logs through ``structlog.get_logger(__name__)``.
-``register_secret`` adds a value that the redaction processor masks wherever it appears.
+``redact`` masks the values of known secrets whatever their shape: values given to
+``register_secret`` (the token), the values of environment variables whose names look like
+secrets (``looks_secret``: ``*_TOKEN``, ``*_SECRET``, ``*_KEY``, ``*PASSWORD*``, ...), bearer
+credentials, Notion-shaped tokens and passwords inside URLs. ``printable`` shows control
+characters, direction overrides, invisible characters and line separators as visible escapes, so
+that text from Notion or a manifest cannot drive a terminal or hide what a reviewer reads. The
+CLI's output streams apply both to everything they print; log lines, the audit log and the plan
+files use ``redact`` too.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
 import sys
 import threading
-from collections.abc import MutableMapping
-from typing import Any, TextIO
+import unicodedata
+from collections.abc import Mapping, MutableMapping
+from typing import Any, Final, TextIO
 
 import structlog
 
-__all__ = ["configure", "redact", "register_secret"]
+__all__ = [
+    "MASK",
+    "OWN_SEQUENCES",
+    "configure",
+    "looks_secret",
+    "printable",
+    "redact",
+    "register_secret",
+    "secret_values",
+    "secrets_in",
+]
+
+MASK: Final = "********"
 
 _SENSITIVE_KEYS = re.compile(r"(?i)(token|authorization|auth|secret|password|api[_-]?key)")
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-.=]+")
 _NOTION_TOKENS = re.compile(r"\b(secret_|ntn_)[A-Za-z0-9]{8,}")
-_MASK = "********"
+_URL_PASSWORD = re.compile(r"(?<=://)([^/\s:@]*):[^/\s@]+@")
+"""``scheme://user:password@host``: the password of credentials written into a URL."""
+
+_SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE|(?:^|_)AUTH(?:_|$)"
+    r"|KEYS?(?:_|$)"
+)
+_PATH_NAME = re.compile(r"_(FILE|PATH|DIR|SOCK|SOCKET)\Z")
+_MIN_ENVIRONMENT_SECRET = 6
+"""Shorter values (``1``, ``true``) would mask ordinary words everywhere; no real secret is."""
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=4096)
+def looks_secret(name: str) -> bool:
+    """Whether an environment variable's name says it holds a secret.
+
+    ``NOTION_TOKEN``, ``GITHUB_TOKEN``, ``AWS_SECRET_ACCESS_KEY``, ``API_KEY``, ``DB_PASSWORD``,
+    ``NPM_AUTH``: names holding TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE, CREDENTIAL or
+    PRIVATE, the word AUTH, or a word ending in KEY (any case).
+    """
+    return _SECRET_NAME.search(name.upper()) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds_secret(name: str) -> bool:
+    """A secret-looking name that does not name where a secret is kept (a file, a socket)."""
+    return looks_secret(name) and not _PATH_NAME.search(name.upper())
+
+
+def _secret_variables(environ: Mapping[str, str]) -> dict[str, str]:
+    # Called for every write and log line: the names' verdicts are cached, the values are not
+    # (the environment may change between calls).
+    return {
+        name: value
+        for name, value in environ.items()
+        if len(value) >= _MIN_ENVIRONMENT_SECRET and _holds_secret(name)
+    }
+
+
+def secret_values(environ: Mapping[str, str]) -> set[str]:
+    """The values of the secret-looking variables of ``environ`` (not those naming a file,
+    path or folder where a secret is kept, which are paths people need to read)."""
+    return set(_secret_variables(environ).values())
+
+
 def register_secret(value: str) -> None:
-    """Mask this exact value in every log line from now on (values shorter than 4 are ignored)."""
+    """Mask this exact value in every output from now on (values shorter than 4 are ignored)."""
     if len(value) >= 4:
         with _lock:
             _secrets.add(value)
 
 
-def redact(text: str) -> str:
-    """The text with registered secrets, bearer credentials and Notion-looking tokens masked."""
+def _known_secrets() -> list[str]:
     with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        text = text.replace(secret, _MASK)
-    text = _BEARER.sub(lambda m: m.group(1) + _MASK, text)
-    return _NOTION_TOKENS.sub(_MASK, text)
+        known = set(_secrets)
+    known |= secret_values(os.environ)
+    return sorted(known, key=len, reverse=True)  # the longest first: one may contain another
+
+
+def redact(text: str) -> str:
+    """The text with known secrets, bearer credentials, URL passwords and Notion-looking tokens
+    masked."""
+    for secret in _known_secrets():
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _BEARER.sub(lambda m: m.group(1) + MASK, text)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+    return _NOTION_TOKENS.sub(MASK, text)
+
+
+def secrets_in(text: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Which known secrets the text holds, by name: the secret-looking environment variables
+    whose values it contains, and ``the Notion token`` for a registered secret; empty when it
+    holds none. Never the values themselves."""
+    env = os.environ if environ is None else environ
+    found = sorted(name for name, value in _secret_variables(env).items() if value in text)
+    with _lock:
+        registered = any(secret in text for secret in _secrets)
+    if registered and not found:
+        found.append("the Notion token")
+    return found
+
+
+# --- control characters -----------------------------------------------------------------------
+
+OWN_SEQUENCES: Final = re.compile(r"\x1b\[(?:0|1|2|22|3[1-6]|90)m|\r\x1b\[\?25l|\x1b\[\?25h|\A\r")
+"""The escape sequences the reconciler writes itself: SGR colours, bold and normal (plan,
+doctor), click's progress bar hiding and showing the cursor, and the carriage return that starts
+a progress line redrawn in place (only as the first character of a write). Nothing else reaches
+a terminal."""
+
+_VISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (tab and line break kept), DEL, C1 (NEL included)
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # direction marks, embeddings, overrides
+    "\u200b-\u200d\u2060-\u2064\ufeff"  # zero-width and invisible characters
+    "\u2028\u2029"  # line and paragraph separators
+    "\ud800-\udfff\ufffe\uffff]"  # lone surrogates and non-characters: no encoding takes them
+)
+_ZWJ = "\u200d"
+_EMOJI_CATEGORIES = frozenset({"So", "Sk"})
+
+
+def _joins_emoji(text: str, index: int) -> bool:
+    """A zero-width joiner between two emoji (👩‍💻) is part of how they are drawn."""
+    before = text[index - 1] if index else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if not before or not after:
+        return False
+    before_is_emoji = before == "\ufe0f" or unicodedata.category(before) in _EMOJI_CATEGORIES
+    return before_is_emoji and unicodedata.category(after) in _EMOJI_CATEGORIES
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep: re.Pattern[str] | None = None) -> str:
+    """The text with every character that could drive a terminal or hide text from a reader
+    shown as a visible escape (``\\x1b``, ``\\u202e``); tab and line break stay, and so do the
+    sequences ``keep`` matches (the reconciler's own colours)."""
+    if keep is None:
+        return _VISIBLE.sub(lambda m: _visible(m, text), text)
+    parts: list[str] = []
+    start = 0
+    for own in keep.finditer(text):
+        parts.append(printable(text[start : own.start()]))
+        parts.append(own.group())
+        start = own.end()
+    parts.append(printable(text[start:]))
+    return "".join(parts)
+
+
+def _visible(match: re.Match[str], text: str) -> str:
+    char = match.group()
+    if char == _ZWJ and _joins_emoji(text, match.start()):
+        return char
+    return _escape(char)
+
+
+# --- structlog ----------------------------------------------------------------------------------
 
 
 def _redact_value(key: str, value: Any) -> Any:
     if _SENSITIVE_KEYS.search(key) and value is not None and not isinstance(value, bool | int):
-        return _MASK
+        return MASK
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):

@@ -26,6 +26,7 @@ from reconciler.adopt.edit import (
 )
 from reconciler.adopt.importing import (
     ImportRequest,
+    ImportWritten,
     import_databases,
     parse_database_id,
     write_imported,
@@ -56,6 +57,7 @@ __all__ = [
     "FileChange",
     "FilesChanged",
     "ImportRequest",
+    "ImportWritten",
     "ImportedManifest",
     "Naming",
     "NotApplied",

@@ -4,11 +4,14 @@
 looks each database up, chooses a handle unique in the target folder (refusing a database
 another manifest there already manages), reads every property of every row through the gateway
 and builds the manifest texts (``reconciler.adopt.manifests``); ``write_imported`` writes them
-and checks that they load back as manifests. Called by the ``import`` command.
+(and the manifest schema their first line names, into ``schemas/`` when the repository has none:
+a path that works in every checkout, where the installed package's file would name one machine's
+folder) and checks that they load back as manifests. Called by the ``import`` command.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import re
 from collections.abc import Sequence
@@ -20,19 +23,32 @@ from reconciler.adopt.manifests import (
     Adoption,
     ImportedManifest,
     handle_for,
+    schema_location,
     schema_reference,
     write_manifests,
 )
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
-from reconciler.model import DesiredDatabase, DesiredState, PropertySpec, SourceLocation
+from reconciler.model import (
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    PropertySpec,
+    SourceLocation,
+)
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
 from reconciler.properties.checks import normalise_id
 
-__all__ = ["ImportRequest", "import_databases", "parse_database_id", "write_imported"]
+__all__ = [
+    "ImportRequest",
+    "ImportWritten",
+    "import_databases",
+    "parse_database_id",
+    "write_imported",
+]
 
 _ID_IN_TEXT = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32}"
@@ -57,11 +73,18 @@ def parse_database_id(text: str) -> str:
 
 @dataclass(frozen=True)
 class ImportRequest:
-    """Which databases to import into which folder, and whether existing files may be replaced."""
+    """Which databases to import into which folder, and how.
+
+    ``force`` replaces existing files; ``key`` names the key property of every database
+    (``--key``; None: chosen among the properties); ``links`` False leaves Notion URLs out of
+    the manifests (a ``--local`` workspace has none that open anywhere: page ids say it).
+    """
 
     database_ids: tuple[str, ...]
     folder: Path
     force: bool = False
+    key: str | None = None
+    links: bool = True
 
 
 def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]:
@@ -91,6 +114,12 @@ def _reading_spec(outline: DatabaseOutline, handle: str) -> DesiredDatabase:
         id=outline.database_id,
         data_source=outline.data_source_id if len(outline.data_sources) > 1 else None,
     )
+
+
+def _without_links(live: LiveDatabase) -> LiveDatabase:
+    """The database without its URLs and its rows' (comments then name pages by id)."""
+    rows = tuple(dataclasses.replace(row, url="") for row in live.rows)
+    return dataclasses.replace(live, url=None, rows=rows)
 
 
 def _handles(
@@ -128,8 +157,9 @@ def _refuse_overwrite(folder: Path, names: Sequence[str]) -> None:
         )
 
 
-def _installed_schema() -> Path:
-    return Path(str(importlib.resources.files("reconciler") / "schemas" / "manifest.schema.json"))
+def _installed_schema() -> bytes:
+    schemas = importlib.resources.files("reconciler").joinpath("schemas")
+    return schemas.joinpath("manifest.schema.json").read_bytes()
 
 
 def import_databases(
@@ -143,10 +173,15 @@ def import_databases(
     specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))
     live = gateway.read_state(DesiredState(specs, repository.settings, repository.root))
     adoptions = [
-        Adoption(h, live.databases[h], o.data_source_id if len(o.data_sources) > 1 else None)
+        Adoption(
+            h,
+            live.databases[h] if request.links else _without_links(live.databases[h]),
+            o.data_source_id if len(o.data_sources) > 1 else None,
+            key=request.key,
+        )
         for o, h in zip(outlines, handles, strict=True)
     ]
-    schema = schema_reference(request.folder, repository.root, _installed_schema())
+    schema = schema_reference(request.folder, repository.root)
     return write_manifests(adoptions, live.users, schema)
 
 
@@ -178,8 +213,36 @@ def _check_written(paths: Sequence[Path]) -> None:
         ) from None
 
 
-def write_imported(folder: Path, manifests: Sequence[ImportedManifest]) -> list[Path]:
-    """Write the manifests into ``folder`` and check that they load back; the paths written."""
+@dataclass(frozen=True)
+class ImportWritten:
+    """What import wrote: the manifests, and the schema copy for editors when it made one."""
+
+    manifests: tuple[Path, ...]
+    schema: Path | None = None
+
+
+def _copy_schema(location: Path) -> Path | None:
+    """Put the installed manifest schema where the manifests' modeline expects it, unless the
+    repository keeps one there already (its own, perhaps of another version: left alone)."""
+    if location.exists():
+        return None
+    try:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        location.write_bytes(_installed_schema())
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the manifest schema {shown(location)} ({exc.strerror})",
+            hint="make the folder writable, or choose another folder with -o DIR",
+        ) from None
+    return location
+
+
+def write_imported(
+    folder: Path, manifests: Sequence[ImportedManifest], root: Path
+) -> ImportWritten:
+    """Write the manifests into ``folder`` (and the schema their modeline names, when the
+    repository ``root`` has none yet) and check that they load back."""
     paths = _write(folder, manifests)
+    schema = _copy_schema(schema_location(folder, root))
     _check_written(paths)
-    return paths
+    return ImportWritten(tuple(paths), schema)

@@ -19,18 +19,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.adopt.keys import KeyChoice, choose_key, key_of
+from reconciler.adopt.keys import KeyChoice, choose_key, key_of, required_key
 from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
 from reconciler.errors import ReconcilerError
+from reconciler.logs import printable
 from reconciler.manifest.yaml_writer import dump_yaml, indent
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
 from reconciler.render import plural
 
-__all__ = ["Adoption", "ImportedManifest", "handle_for", "schema_reference", "write_manifests"]
+__all__ = [
+    "SCHEMA_IN_REPOSITORY",
+    "Adoption",
+    "ImportedManifest",
+    "handle_for",
+    "schema_location",
+    "schema_reference",
+    "write_manifests",
+]
 
 _MAX_LISTED_ROWS = 10
+SCHEMA_IN_REPOSITORY = Path("schemas") / "manifest.schema.json"
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class Adoption:
     handle: str
     live: LiveDatabase
     data_source: str | None = None
+    key: str | None = None
+    """The property chosen with ``import --key``; None: import chooses."""
 
 
 @dataclass(frozen=True)
@@ -70,16 +82,22 @@ def handle_for(title: str, taken: Iterable[str]) -> str:
     return handle
 
 
-def schema_reference(folder: Path, root: Path, installed: Path) -> str:
-    """The manifest schema for editors: the repository's copy, relative to the manifests'
-    folder, if it has one; else the installed package's copy as a file URI."""
-    repository_copy = root / "schemas" / "manifest.schema.json"
-    if not repository_copy.is_file():
-        return installed.resolve().as_uri()
+def schema_location(folder: Path, root: Path) -> Path:
+    """Where the manifest schema for editors is kept: ``schemas/manifest.schema.json`` of the
+    repository, or next to the manifests when they are written outside the repository."""
+    if folder.resolve().is_relative_to(root.resolve()):
+        return root / SCHEMA_IN_REPOSITORY
+    return folder / SCHEMA_IN_REPOSITORY.name
+
+
+def schema_reference(folder: Path, root: Path) -> str:
+    """The modeline's path to the schema, relative to the manifests' folder: it works in every
+    checkout of the repository, unlike a file URI of one machine's installed package."""
+    location = schema_location(folder, root).resolve()
     try:
-        return Path(os.path.relpath(repository_copy.resolve(), folder.resolve())).as_posix()
-    except ValueError:  # another drive (Windows)
-        return repository_copy.resolve().as_uri()
+        return Path(os.path.relpath(location, folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): the schema is then kept beside the manifests
+        return location.name
 
 
 # --- deciding what each property becomes ----------------------------------------------------
@@ -165,7 +183,11 @@ def _first_pass(shape: _Shape, naming: Naming) -> None:
     for prop in shape.writable():
         if prop.type != "relation":
             _convert(shape, prop, naming)
-    shape.key = choose_key(shape.writable(), shape.live.rows)
+    live, wanted = shape.live, shape.adoption.key
+    if wanted is not None:
+        shape.key = required_key(live.title, live.properties, shape.writable(), live.rows, wanted)
+        return
+    shape.key = choose_key(shape.writable(), live.rows)
     if shape.key is None:
         raise ReconcilerError(
             f"database {shape.live.title!r} cannot be imported: no property can tell its rows"
@@ -191,10 +213,16 @@ def _keys(shape: _Shape) -> dict[str, str]:
 
 
 def _comment(text: str, spaces: int = 0) -> str:
-    """``text`` as comment lines of at most 100 characters."""
+    """``text`` as comment lines of at most 100 characters.
+
+    The text carries Notion's titles, names and URLs. YAML ends a line at CR, NEL (U+0085) and
+    the line and paragraph separators too, not only at LF: each of them, and every other
+    control or invisible character, is written as a visible escape, so that no title can end
+    the comment and write a manifest key of its own. Only LF separates paragraphs.
+    """
     pad = " " * spaces + "# "
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in printable(text).split("\n"):
         line = ""
         for word in paragraph.split(" "):
             if line and len(pad) + len(line) + 1 + len(word) > 100:
@@ -318,10 +346,9 @@ def _row(shape: _Shape, index: int) -> dict[str, object]:
 def _rows(shape: _Shape) -> str:
     assert shape.key is not None
     left_out = set(shape.key.left_out)
-    prop = next(p for p in shape.live.properties if p.name == shape.key.name)
     order = sorted(
         (i for i, r in enumerate(shape.live.rows) if r.page_id not in left_out),
-        key=lambda i: _creation_order(shape.live.rows[i], key_of(prop, shape.live.rows[i])),
+        key=lambda i: _creation_order(shape.live.rows[i]),
     )
     rows = [_row(shape, i) for i in order]
     text = dump_yaml({"rows": rows}, manifest=True, block_depth=3) if rows else "rows: []\n"
@@ -330,16 +357,17 @@ def _rows(shape: _Shape) -> str:
     return text
 
 
-def _creation_order(row: LiveRow, key: str | None) -> tuple[str, str, str]:
-    """Oldest first; Notion's creation times are whole minutes, so ties go by key."""
-    return (row.created_time, key or "", row.page_id)
+def _creation_order(row: LiveRow) -> tuple[str, str]:
+    """Oldest first. Notion's creation times are whole minutes, so ties go by page id, which
+    Notion makes time-ordered (a key would put row 10 before row 2)."""
+    return (row.created_time, row.page_id)
 
 
 def _left_out_rows(shape: _Shape) -> str:
     key = shape.key
     assert key is not None
     urls = {row.page_id: row.url for row in shape.live.rows}
-    listed = [urls.get(page, page) for page in key.left_out[:_MAX_LISTED_ROWS]]
+    listed = [urls.get(page) or page for page in key.left_out[:_MAX_LISTED_ROWS]]
     more = len(key.left_out) - len(listed)
     tail = f" and {more} more" if more > 0 else ""
     problems = []

@@ -11,7 +11,10 @@ as ISO text), so a YAML or JSON export is a valid ``rows_from`` file. CSV cells 
 - a date range is ``start/end``; place and verification are JSON objects, an expired
   verification included; checkboxes are ``true``/``false``;
 - title and rich text are their plain text (formatting is not kept in CSV);
-- an empty value is an empty cell.
+- an empty value is an empty cell;
+- a cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab or carriage
+  return first) starts with ``'``, which ``rows_from`` takes off again; numbers stay numbers;
+- a cell holding a line break or a carriage return is quoted, so no record is ever split.
 
 ``naming_of`` and ``tables_of`` pick what an export of a live state writes. Called by the
 ``export`` command.
@@ -26,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reconciler.adopt.values import Naming, manifest_form
+from reconciler.manifest.cells import formula_safe
 from reconciler.manifest.yaml_writer import dump_yaml
 from reconciler.model import (
     JSON,
@@ -132,14 +136,33 @@ def json_text(records: Sequence[Mapping[str, object]]) -> str:
     return json.dumps(list(records), indent=2, ensure_ascii=False) + "\n"
 
 
+class _Records:
+    """CSV records ending in LF, with every cell holding a CR or an LF quoted.
+
+    The csv module quotes a cell holding any character of the line terminator, so a "\r\n"
+    terminator makes it quote both; each record then ends with LF alone, as the repository's
+    files do. (With "\n" it would leave a CR unquoted, and readers end the record there.)
+    """
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        self.lines: list[str] = []
+
+    def add(self, cells: Sequence[str]) -> None:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        self.lines.append(self._buffer.getvalue()[:-2] + "\n")
+
+
 def csv_text(table: Table, naming: Naming, rows: Iterable[LiveRow]) -> str:
     """A header of property names, then one line per row (cells as ``rows_from`` reads them)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([prop.name for prop in table.columns])
+    records = _Records()
+    records.add([formula_safe(prop.name) for prop in table.columns])
     for row in rows:
-        writer.writerow([_cell(prop, row.values.get(prop.name), naming) for prop in table.columns])
-    return buffer.getvalue()
+        records.add([_cell(prop, row.values.get(prop.name), naming) for prop in table.columns])
+    return "".join(records.lines)
 
 
 def _item(item: object) -> str:
@@ -165,6 +188,11 @@ def escaped_item(text: str) -> str:
 
 
 def _cell(prop: LiveProperty, value: JSON, naming: Naming) -> str:
+    text = _cell_text(prop, value, naming)
+    return text if prop.type == "number" else formula_safe(text)
+
+
+def _cell_text(prop: LiveProperty, value: JSON, naming: Naming) -> str:
     if value is None or (value == codec_for(prop.type).empty and prop.type != "checkbox"):
         return ""
     if prop.type in ("title", "rich_text"):

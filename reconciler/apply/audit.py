@@ -94,10 +94,10 @@ class AuditLog:
             "page_id": record.page_id,
             "request_id": record.request_id,
             "outcome": record.outcome,
-            "message": redact(record.message),
+            "message": record.message,
         }
         with self._lock:
-            self._file.write(canonical_json(line) + "\n")
+            self._file.write(redact(canonical_json(line)) + "\n")
             self._file.flush()
 
     def close(self) -> None:

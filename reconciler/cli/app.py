@@ -8,6 +8,7 @@ import click
 
 from reconciler import __version__
 from reconciler.cli.common import debug_option
+from reconciler.cli.output import guarded_output
 
 __all__ = ["cli", "main"]
 
@@ -26,7 +27,12 @@ class _UsageErrorExitingOne(click.ClickException):
 
 
 class ReconcilerGroup(click.Group):
-    """A group whose usage errors exit with 1: in this CLI, 2 means "changes present"."""
+    """A group whose usage errors exit with 1 (in this CLI, 2 means "changes present") and
+    whose commands print only through the guarded streams (``reconciler.cli.output``)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with guarded_output():
+            return super().main(*args, **kwargs)
 
     def make_context(
         self,

@@ -43,7 +43,7 @@ from reconciler.cli.runtime import (
     open_workspace,
     workspace_options,
 )
-from reconciler.config import Settings
+from reconciler.config import Settings, state_folder
 from reconciler.errors import (
     ApplyError,
     ApprovalRequired,
@@ -456,7 +456,7 @@ def command(
     request = _Request(paths, _plan_file(paths), databases, local, local_store, yes)
     desired, plan, settings, root = _inputs(request)
     options = ApplyOptions(
-        state_dir=root / settings.state_dir,
+        state_dir=state_folder(settings, root),
         journal_path=Path(journal) if journal else None,
         audit_path=Path(audit_log) if audit_log else None,
         workers=workers,
@@ -479,7 +479,7 @@ def command(
         if desired is not None:
             plan, live = _manifest_plan(workspace.gateway, desired, request)
         assert plan is not None
-        click.echo(render_text(plan, colour=use_colour()), nl=False)
+        click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return

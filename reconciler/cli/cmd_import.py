@@ -15,6 +15,7 @@ import click
 from reconciler.adopt import (
     ImportedManifest,
     ImportRequest,
+    ImportWritten,
     import_databases,
     parse_database_id,
     write_imported,
@@ -36,6 +37,7 @@ Examples:
                                   the id is taken from the URL
   reconciler import ID1 ID2 -o adopted/
                                   relations between them are written by handle and row key
+  reconciler import ID --key Code rows keyed by their Code (a stable id), not their title
   reconciler import ID --force    replace manifests written by an earlier import
   reconciler import ID --local    from the embedded workspace (.reconciler/local.sqlite)
 """,
@@ -51,13 +53,24 @@ Examples:
     help="Folder for the manifests (default: the manifests folder of reconciler.yaml).",
 )
 @click.option("--force", is_flag=True, help="Overwrite manifests that already exist.")
+@click.option(
+    "--key",
+    "key",
+    default=None,
+    metavar="PROPERTY",
+    help="The key property (refused when it is missing, cannot be a key, or a row has no value"
+    " or one another row has). Default: the title if it tells every row apart, else the best"
+    " candidate.",
+)
 @workspace_options
 @debug_option
 @reports_errors
 def command(
+    *,
     database_ids: tuple[str, ...],
     output: str | None,
     force: bool,
+    key: str | None,
     local: bool,
     local_store: str | None,
 ) -> None:
@@ -71,12 +84,12 @@ def command(
     ids = tuple(parse_database_id(text) for text in database_ids)
     repository = find_repository()
     folder = Path(output) if output else repository.manifests
-    request = ImportRequest(ids, folder, force=force)
+    request = ImportRequest(ids, folder, force=force, key=key, links=not local)
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
         manifests = import_databases(workspace.gateway, repository, request)
         label = workspace.label
-    paths = write_imported(folder, manifests)
+    written = write_imported(folder, manifests, repository.root)
     plan = ["reconciler", "plan"]
     if folder.resolve() != repository.manifests.resolve():
         plan.append(shown(folder))
@@ -84,14 +97,15 @@ def command(
         plan.append("--local")
     if local_store:
         plan += ["--local-store", local_store]
-    _report(manifests, paths, label, " ".join(plan))
+    _report(manifests, written, label, " ".join(plan))
 
 
 def _report(
-    manifests: Sequence[ImportedManifest], paths: Sequence[Path], label: str, plan: str
+    manifests: Sequence[ImportedManifest], written: ImportWritten, label: str, plan: str
 ) -> None:
     count = len(manifests)
     click.echo(f"Imported {count} {'database' if count == 1 else 'databases'} from {label}:")
+    paths = written.manifests
     width = max(len(shown(path)) for path in paths)
     for manifest, path in zip(manifests, paths, strict=True):
         rows = f"{manifest.rows} {'row' if manifest.rows == 1 else 'rows'}"
@@ -101,4 +115,9 @@ def _report(
         )
         for note in manifest.review:
             click.echo(f"  {'':<{width}}  review: {note}")
+    if written.schema is not None:
+        click.echo(
+            f"Wrote {shown(written.schema)}: the manifest schema their first line names, for"
+            " editors (commit it with them)."
+        )
     click.echo(f"Next: read the comments in each file, then `{plan}` (it shows no changes).")

@@ -150,9 +150,8 @@ def command(
     else:
         again = apply_arguments(paths, databases, local=local, local_store=local_store)
     apply_args = shlex.join(again)
-    click.echo(
-        render(plan, fmt, colour=fmt == "text" and use_colour(), apply_args=apply_args), nl=False
-    )
+    colour = fmt == "text" and use_colour()
+    click.echo(render(plan, fmt, colour=colour, apply_args=apply_args, local=local), nl=False)
     click.echo(_plan_summary(plan), err=True)
     if detailed_exitcode and (not plan.is_empty or _needs_attention(plan)):
         click.get_current_context().exit(2)

@@ -46,7 +46,10 @@ debug_option = click.option(
 
 
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn our errors into one clear message and their exit code; anything else into exit 1."""
+    """Turn our errors into one clear message and their exit code; anything else into exit 1.
+
+    The messages go to stderr, which the command group guards (``reconciler.cli.output``):
+    secrets are masked and escape sequences relayed from Notion shown, never obeyed."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -56,8 +59,8 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except ReconcilerError as exc:
             if debug:
-                click.echo(logs.redact(traceback.format_exc()), err=True)
-            click.echo(logs.redact(f"Error: {exc}"), err=True)
+                click.echo(traceback.format_exc(), err=True)
+            click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -68,11 +71,10 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - last resort: one message, never a traceback
             if debug:
-                click.echo(logs.redact(traceback.format_exc()), err=True)
+                click.echo(traceback.format_exc(), err=True)
             click.echo(
-                logs.redact(f"Error: unexpected {type(exc).__name__}: {exc}")
-                + "\n  hint: this is a bug in notion-reconciler; rerun with --debug and report"
-                " the traceback",
+                f"Error: unexpected {type(exc).__name__}: {exc}\n  hint: this is a bug in"
+                " notion-reconciler; rerun with --debug and report the traceback",
                 err=True,
             )
             ctx.exit(1)

@@ -22,7 +22,14 @@ from typing import Final, Literal
 import structlog
 
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
-from reconciler.config import SUPPORTED_NOTION_VERSIONS, Settings, resolve_base_url, resolve_token
+from reconciler.config import (
+    STATE_DIR_VARIABLE,
+    SUPPORTED_NOTION_VERSIONS,
+    Settings,
+    resolve_base_url,
+    resolve_token,
+    state_folder,
+)
 from reconciler.errors import (
     ConfigError,
     ManifestError,
@@ -355,7 +362,7 @@ def _rate_limit(settings: Settings, *, local: bool) -> Iterator[Finding]:
 
 
 def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
-    folder = root / settings.state_dir
+    folder = state_folder(settings, root)
     existing = folder if folder.is_dir() else folder.parent
     try:
         with tempfile.TemporaryFile(dir=existing):
@@ -365,7 +372,8 @@ def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
         yield Finding(
             "fail",
             f"state folder {shown(folder)}/ is not writable ({exc.strerror})",
-            "make it writable, or set state_dir in reconciler.yaml to a writable folder",
+            "make it writable, or set state_dir in reconciler.yaml to a writable folder inside"
+            f" the repository (or {STATE_DIR_VARIABLE} to one outside it)",
         )
         return
     made = "" if folder.is_dir() else " (created on first use)"

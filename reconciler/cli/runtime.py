@@ -18,7 +18,14 @@ from typing import Any, Final, TypeVar
 import click
 import httpx
 
-from reconciler.config import RateLimitSettings, Secret, Settings, resolve_base_url, resolve_token
+from reconciler.config import (
+    RateLimitSettings,
+    Secret,
+    Settings,
+    resolve_base_url,
+    resolve_token,
+    state_folder,
+)
 from reconciler.emulator import ROOT_PAGE_ID, Emulator, StoreError
 from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
@@ -103,7 +110,7 @@ def local_store_path(settings: Settings, root: Path, local_store: str | None) ->
     """Where the --local workspace lives."""
     if local_store:
         return Path(local_store)
-    return root / settings.state_dir / "local.sqlite"
+    return state_folder(settings, root) / "local.sqlite"
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """Manifests (YAML in git) to the frozen ``DesiredState``: loading, checking, building.
 
-``load_desired_state(paths)`` finds the manifest files, reads them safely with line marks,
-expands ``${VAR}``, checks them against ``schemas/manifest.schema.json``, turns every property
+``load_desired_state(paths)`` finds the manifest files (refusing those a link leads out of the
+repository), reads them safely with line marks, expands ``${VAR}`` of the variables
+reconciler.yaml allows, checks them against ``schemas/manifest.schema.json``, turns every property
 declaration and row value into canonical form through the property codecs, reads ``rows_from``
 files and ``reconciler.yaml``, and checks references across databases. All problems of a run come
 back at once as one ``ManifestError``. Used by the CLI (validate, plan, apply) and the planner.

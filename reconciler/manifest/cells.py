@@ -16,7 +16,11 @@ codec sees it (the codec then checks it exactly as it checks a YAML value):
   also takes ``verified`` or ``unverified``;
 - every other type (title, rich_text, select, status, url, email, phone_number): the text.
 
-Called by the rows_from reader.
+A cell of any type but number that starts with ``'`` followed by ``=``, ``+``, ``-``, ``@``, a
+tab, a carriage return or another ``'`` stands for the text without that first ``'``: export
+writes cells that a spreadsheet would run as a formula that way (``'=HYPERLINK(...)``), as
+spreadsheets themselves do, and reading them gives back the text exactly (``formula_safe`` and
+``cell_text`` are each other's inverse). Called by the rows_from reader and by export.
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ from typing import Final
 
 from reconciler.manifest.scalars import decimal_integer
 
-__all__ = ["LIST_SEPARATOR", "cell_value"]
+__all__ = ["LIST_SEPARATOR", "cell_text", "cell_value", "formula_safe"]
 
 LIST_SEPARATOR: Final = ";"
+_FORMULA_LEAD = re.compile(r"[=+\-@\t\r]|'[=+\-@\t\r']")
+"""Text a spreadsheet would run as a formula (or that reads as an escaped one)."""
+_ESCAPED = re.compile(r"'(?=[=+\-@\t\r'])")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
 _CHECKBOX: Final = {
     "true": True, "yes": True, "1": True, "x": True,
@@ -116,12 +123,27 @@ _READERS: Final[dict[str, Callable[[str], object]]] = {
 }
 
 
+def formula_safe(text: str) -> str:
+    """The text as a CSV cell no spreadsheet runs as a formula: ``'`` before a leading ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return (and before a ``'`` that ``cell_text`` would
+    otherwise take for such a mark)."""
+    return "'" + text if _FORMULA_LEAD.match(text) else text
+
+
+def cell_text(cell: str) -> str:
+    """The text a cell written by ``formula_safe`` (or by hand) stands for."""
+    return cell[1:] if _ESCAPED.match(cell) else cell
+
+
 def cell_value(type_name: str, text: str) -> object:
     """The manifest value a CSV cell stands for; None for an empty cell."""
     stripped = text.strip()
     if not stripped:
         return None
     if type_name in ("title", "rich_text"):
-        return text  # spaces inside text are the author's
+        return cell_text(text)  # spaces inside text are the author's
+    if type_name == "number":
+        return _number(stripped)
+    stripped = cell_text(stripped).strip()
     reader = _READERS.get(type_name)
     return reader(stripped) if reader is not None else stripped

@@ -17,6 +17,7 @@ from pathlib import Path
 from reconciler.errors import ManifestError, Problem
 from reconciler.manifest import schema
 from reconciler.manifest.database import BuiltDatabase, build_database
+from reconciler.manifest.envvars import Variables
 from reconciler.manifest.located import YamlDocument
 from reconciler.manifest.references import check_references, dependency_order
 from reconciler.manifest.repository import (
@@ -42,7 +43,8 @@ def load_desired_state(
 ) -> DesiredState:
     """The desired state of the manifests under ``paths`` (default: the settings' folder).
 
-    ``environ`` (default: the process environment) feeds ``${VAR}``; ``cwd`` (default: the
+    ``environ`` (default: the process environment) feeds ``${VAR}``, as far as reconciler.yaml's
+    ``env:`` allows (``reconciler.manifest.envvars``); ``cwd`` (default: the
     current directory) anchors relative paths; ``root`` overrides the repository root's
     discovery. Raises ManifestError with every problem found.
     """
@@ -83,7 +85,8 @@ def _load(
         paths = [os.path.relpath(repository / settings.manifests, here)]
     files, found = find_manifest_files(paths, repository, here)
     problems.extend(found)
-    documents, every_file_read = _read_manifests(files, repository, env, problems)
+    variables = Variables(env, settings.env)
+    documents, every_file_read = _read_manifests(files, repository, variables, problems)
     built = _build_all(documents, repository, problems, every_file_read)
     if problems:
         raise ManifestError(problems)

@@ -4,8 +4,10 @@ The repository root is the nearest folder, from the first path given (or the cur
 upwards, that holds ``reconciler.yaml``; failing that, the nearest one holding ``.git``; failing
 that, the current directory. ``rows_from`` files must stay inside it and source locations are
 relative to it. Manifests are the ``*.yaml`` / ``*.yml`` files under each folder given (hidden
-folders skipped, ``reconciler.yaml`` of the root skipped) and every file given by name. Called by
-the loader.
+folders skipped, ``reconciler.yaml`` of the root skipped) and every file given by name. A
+manifest that a link (its own or a folder's) leads outside the repository is refused, never read:
+a pull request could otherwise link ``manifests/a.yaml`` to a credentials file of the machine that
+validates it. Called by the loader.
 """
 
 from __future__ import annotations
@@ -90,5 +92,27 @@ def find_manifest_files(
             if resolved in seen or resolved == config:
                 continue
             seen.add(resolved)
+            if _links_out_of(path, resolved, root):
+                problems.append(
+                    Problem(
+                        str(display),
+                        0,
+                        0,
+                        "a link leads this manifest out of the repository (its file or a folder"
+                        " on its way is a link to a place outside); it is not read",
+                        "keep manifests inside the repository, as rows_from files are: copy the"
+                        " file in rather than linking to it",
+                    )
+                )
+                continue
             files.append(ManifestFile(resolved, str(display)))
     return files, problems
+
+
+def _links_out_of(path: Path, resolved: Path, root: Path) -> bool:
+    """Whether a link (the file's, or a folder's on its way) leads the file out of the
+    repository. A file named outside the repository without links is the user's own choice;
+    special files behind links are refused by the reader anyway, as not regular files."""
+    if resolved.is_relative_to(root.resolve()) or not resolved.is_file():
+        return False
+    return Path(os.path.normpath(path.absolute())) != resolved

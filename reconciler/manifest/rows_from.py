@@ -13,11 +13,12 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
-from reconciler.manifest.cells import cell_value
+from reconciler.manifest.cells import cell_text, cell_value
 from reconciler.manifest.declarations import Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
@@ -28,6 +29,7 @@ from reconciler.manifest.yaml_reader import read_documents
 __all__ = ["data_file_paths", "read_rows_from"]
 
 _SUFFIXES = (".csv", ".yaml", ".yml", ".json")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
@@ -147,7 +149,9 @@ def _csv_document(
     source: SourceFile, declarations: Declarations, problems: list[Problem]
 ) -> YamlDocument:
     """The CSV's rows as a document of row mappings (cells read for their property types)."""
-    lines = source.text.split("\n")
+    # The csv module ends a line at CR, LF or CRLF, inside quoted cells too; so do these lines,
+    # so that its line numbers find them.
+    lines = _LINE_BREAK.split(source.text)
     reader = csv.reader(io.StringIO(source.text, newline=""))
     rows: list[object] = []
     marks = _CsvMarks(lines)
@@ -202,8 +206,9 @@ def _header(
     """(property name, column) of each header cell; '' for a column to skip."""
     declared = [spec.name for spec in declarations.specs]
     header: list[tuple[str, int]] = []
-    for index, cell in enumerate(cells):
+    for index, written in enumerate(cells):
         # Exactly as written when that is declared (" Spaced "), else without the spaces.
+        cell = cell_text(written)
         name = cell if declarations.spec(cell) is not None else cell.strip()
         column = columns[index] if index < len(columns) else 1
         message = ""

@@ -61,13 +61,16 @@ def check(document: YamlDocument, name: SchemaName) -> list[Problem]:
     keys, as the schema's ``row`` says): jsonschema takes about a second per 10,000 rows.
     """
     data = document.data
+    foreign = _not_this_kind_of_file(document, name)
+    if foreign is not None:
+        return [foreign]
     problems: list[Problem] = []
     if name == "manifest" and isinstance(data, dict) and isinstance(data.get("rows"), list):
         problems.extend(_row_problems(document, data["rows"]))
         data = {**data, "rows": []}
     seen: set[tuple[int, int, str]] = set()
     for error in _validator(name).iter_errors(data):
-        for problem in _problems(document, error):
+        for problem in _problems(document, error, name):
             signature = (problem.line, problem.column, problem.message)
             if signature not in seen:
                 seen.add(signature)
@@ -75,16 +78,55 @@ def check(document: YamlDocument, name: SchemaName) -> list[Problem]:
     return problems
 
 
-def _problems(document: YamlDocument, error: jsonschema.ValidationError) -> Iterator[Problem]:
+_MANIFEST_FIELDS: Final = ("database", "title", "properties")
+_NOT_A_MANIFEST_HINT: Final = (
+    "a manifest is a mapping with database, title and properties; keep other YAML files out of"
+    " the manifests folder (links to files outside the repository are refused)"
+)
+
+
+def _bare_kind(value: object) -> str:
+    """What kind of value this is, without showing any of it."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, int | float) else "nothing"
+
+
+def _not_this_kind_of_file(document: YamlDocument, name: SchemaName) -> Problem | None:
+    """One problem, echoing nothing of the content, for a file that is not a manifest (or not
+    settings) at all: it may be any file that ended up in the folder, a credentials file say."""
+    data = document.data
+    what = "a manifest document" if name == "manifest" else "reconciler.yaml"
+    hint = _NOT_A_MANIFEST_HINT if name == "manifest" else "see schemas/config.schema.json"
+    if not isinstance(data, dict):
+        return document.problem((), f"{what} must be a mapping, not {_bare_kind(data)}", hint)
+    if name == "manifest" and not any(field in data for field in _MANIFEST_FIELDS):
+        return document.problem(
+            (),
+            "this is not a manifest: it has none of the fields database, title, properties",
+            hint,
+        )
+    return None
+
+
+def _problems(
+    document: YamlDocument, error: jsonschema.ValidationError, name: SchemaName
+) -> Iterator[Problem]:
     path: DataPath = tuple(error.absolute_path)
     if document.is_tainted(path):
         return
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     keyword = error.validator
     if keyword == "additionalProperties":
-        yield from _unknown_fields(document, path, error.instance, schema)
+        yield from _unknown_fields(document, path, error.instance, schema, name=name)
     elif keyword == "required":
-        yield from _missing_fields(document, path, error.instance, schema, error.validator_value)
+        yield from _missing_fields(
+            document, path, error.instance, schema, error.validator_value, name=name
+        )
     elif keyword == "type":
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
@@ -107,7 +149,7 @@ def _problems(document: YamlDocument, error: jsonschema.ValidationError) -> Iter
     elif keyword == "anyOf" and error.context:
         # the branch whose type fits says what is wrong; "not a list" would only distract
         fitting = [e for e in error.context if e.validator != "type"] or list(error.context)
-        yield from _problems(document, jsonschema.exceptions.best_match(fitting))
+        yield from _problems(document, jsonschema.exceptions.best_match(fitting), name)
     elif keyword == "minProperties" and error.validator_value == 1:
         yield document.problem(path, f"{_subject(path)} must not be empty", _hint(schema))
     else:
@@ -133,7 +175,12 @@ def _row_problems(document: YamlDocument, rows: list[object]) -> Iterator[Proble
 
 
 def _unknown_fields(
-    document: YamlDocument, path: DataPath, instance: object, schema: Mapping[str, object]
+    document: YamlDocument,
+    path: DataPath,
+    instance: object,
+    schema: Mapping[str, object],
+    *,
+    name: SchemaName,
 ) -> Iterator[Problem]:
     allowed_schemas = schema.get("properties")
     allowed = sorted(allowed_schemas) if isinstance(allowed_schemas, Mapping) else []
@@ -146,7 +193,7 @@ def _unknown_fields(
         suggestion = f" (did you mean {close[0]!r}?)" if close else ""
         yield document.problem(
             (*path, field),
-            f"unknown field {field!r} {_where(path, instance)}{suggestion}",
+            f"unknown field {field!r} {_where(path, instance, name)}{suggestion}",
             "fields allowed here: " + ", ".join(allowed),
             at_key=True,
         )
@@ -158,6 +205,8 @@ def _missing_fields(
     instance: object,
     schema: Mapping[str, object],
     required: object,
+    *,
+    name: SchemaName,
 ) -> Iterator[Problem]:
     if not isinstance(instance, Mapping) or not isinstance(required, list):
         return
@@ -168,7 +217,7 @@ def _missing_fields(
         field_schema = fields.get(field, {}) if isinstance(fields, Mapping) else {}
         yield document.problem(
             path,
-            f"missing field {field!r} {_where(path, instance)}",
+            f"missing field {field!r} {_where(path, instance, name)}",
             _hint(field_schema) if isinstance(field_schema, Mapping) else "",
         )
 
@@ -190,9 +239,9 @@ def _not_allowed(
     )
 
 
-def _where(path: DataPath, instance: Mapping[object, object]) -> str:
+def _where(path: DataPath, instance: Mapping[object, object], name: SchemaName) -> str:
     if not path:
-        return "in the manifest"
+        return "in the manifest" if name == "manifest" else "in reconciler.yaml"
     if len(path) == 2 and path[0] == "properties":
         kind = instance.get("type")
         return f"in property {path[1]!r}" + (f" (a {kind} property)" if kind else "")

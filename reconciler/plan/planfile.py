@@ -21,6 +21,7 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 
 from reconciler.errors import PlanFileError
+from reconciler.logs import secrets_in
 from reconciler.model import JSON
 from reconciler.plan.model import PLAN_FORMAT, Plan
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
@@ -49,8 +50,16 @@ def dump_plan(plan: Plan) -> str:
 
 
 def write_plan(plan: Plan, path: Path) -> None:
-    """Write the plan file atomically (a reader never sees half a plan)."""
+    """Write the plan file atomically (a reader never sees half a plan); a plan holding the
+    value of a known secret is refused, never written (``logs.secrets_in``)."""
     text = dump_plan(plan)
+    held = secrets_in(text)
+    if held:
+        raise PlanFileError(
+            f"the plan holds the value of {', '.join(held)}; {path} is not written",
+            hint="find the value in the manifests (or in Notion) and take it out: a plan file"
+            " is kept as a CI artifact, and apply would write the secret to Notion",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

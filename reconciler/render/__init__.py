@@ -27,10 +27,17 @@ __all__ = [
 FORMATS = ("text", "markdown", "json")
 
 
-def render(plan: Plan, fmt: str, *, colour: bool = False, apply_args: str | None = None) -> str:
-    """The plan in one of ``FORMATS``."""
+def render(
+    plan: Plan,
+    fmt: str,
+    *,
+    colour: bool = False,
+    apply_args: str | None = None,
+    local: bool = False,
+) -> str:
+    """The plan in one of ``FORMATS``; ``local``: of the --local workspace (no Notion links)."""
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
-        return render_markdown(plan, apply_args=apply_args)
-    return render_text(plan, colour=colour, apply_args=apply_args)
+        return render_markdown(plan, apply_args=apply_args, local=local)
+    return render_text(plan, colour=colour, apply_args=apply_args, local=local)

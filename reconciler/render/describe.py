@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ __all__ = [
     "TEXT_TYPES",
     "Tally",
     "WordRun",
+    "estimate_words",
     "headline",
     "in_declared_order",
     "list_delta",
@@ -39,7 +41,9 @@ __all__ = [
     "row_values",
     "show_change",
     "show_config",
+    "show_config_change",
     "show_item",
+    "show_link",
     "show_value",
     "tally",
     "text_pair",
@@ -116,6 +120,53 @@ def show_config(value: JSON) -> str:
     if isinstance(value, str):
         return value
     return _compact(value)
+
+
+def show_config_change(change: Change, diff: FieldDiff) -> str:
+    """One schema setting's change, in words for options: ``add option Blocked (red)``,
+    ``remove option Later``, ``option Done: colour green → red``; else ``path: old → new``."""
+    setting = diff.path.removeprefix(f"{change.target}.")
+    old, new = diff.old, diff.new
+    if setting.startswith("options."):
+        option = setting.removeprefix("options.")
+        if old is None and isinstance(new, dict):
+            colour = new.get("color")
+            return f"add option {new.get('name', option)}" + (f" ({colour})" if colour else "")
+        if isinstance(old, dict) and new is None:
+            return f"remove option {old.get('name', option)}"
+        for field, word in (("color", "colour"), ("description", "description")):
+            if option.endswith(f".{field}"):
+                name = option.removesuffix(f".{field}")
+                return f"option {name}: {word} {show_config(old)} → {show_config(new)}"
+    return f"{diff.path}: {show_config(old)} → {show_config(new)}"
+
+
+_NOTION_PAGE_ID = re.compile(r"([0-9a-f]{32})(?:[?#].*)?\Z")
+
+
+def show_link(url: str, *, local: bool) -> str:
+    """A Notion URL; in a --local workspace, whose URLs open nowhere, the page id it names
+    (or nothing when it names none)."""
+    if not local:
+        return url
+    found = _NOTION_PAGE_ID.search(url.replace("-", "").lower())
+    return f"page {uuid.UUID(found.group(1))}" if found else ""
+
+
+def estimate_words(plan: Plan, *, local: bool) -> str:
+    """``47 requests, about 16 s at 3 requests/s``; a local workspace has no rate to wait for."""
+    requests = plural(plan.estimate.requests, "request")
+    if local:
+        return f"{requests} (the local workspace has no rate limit)"
+    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
+    return f"{requests}, about {_duration(plan.estimate.seconds)} at {rate}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:g} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,37 @@
 """The plan as a pull-request comment: summary table, what needs approval, collapsible details.
 
-``render_markdown(plan)`` returns GitHub-flavoured Markdown of at most ``MAX_COMMENT`` characters,
-starting with ``MARKER`` so a workflow can find and update its one sticky comment. Sensitive values
-are masked first. Every text that comes from Notion or a manifest goes through ``escape``, so a
-row title cannot close a table cell or a ``<details>``, open a code span, inject HTML, make a link
-or an image, or @-mention anyone. When the details do not fit, whole changes are left out from
-the end (the same plan always keeps the same ones) and the comment says how many and where the
-full plan is.
+``render_markdown(plan)`` returns GitHub-flavoured Markdown of at most ``MAX_COMMENT`` bytes of
+UTF-8, starting with ``MARKER`` so a workflow can find and update its one sticky comment.
+Sensitive values are masked first. Every text that comes from Notion or a manifest goes through
+``escape``, so a row title cannot close a table cell or a ``<details>``, open a code span, inject
+HTML, make a link or an image, or @-mention anyone, and carries no control character (ESC, BEL),
+direction override, invisible character or line separator: those are shown as escapes, so that
+what a reviewer reads is what the plan does. When the details do not fit, whole changes are left
+out from the end (the same plan always keeps the same ones) and the comment says how many and
+where the full plan is.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reconciler.logs import printable
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
 from reconciler.render.describe import (
     SYMBOLS,
     Tally,
+    estimate_words,
     headline,
     list_delta,
     needs_approval,
     plural,
     row_values,
     show_change,
-    show_config,
+    show_config_change,
     show_item,
+    show_link,
     show_value,
     tally,
     text_pair,
@@ -37,7 +43,11 @@ __all__ = ["MARKER", "MAX_COMMENT", "escape", "render_markdown"]
 
 MARKER = "<!-- notion-reconciler:plan -->"
 MAX_COMMENT = 65_000
-"""GitHub refuses comments over 65,536 characters; the rest is headroom."""
+"""Bytes of UTF-8, not characters. GitHub refuses comment bodies over 65,536 "characters", and
+what it counts is not code points: a 63,219-code-point comment (245,625 bytes) was refused. A
+text of N bytes of UTF-8 has at most N code points and at most N UTF-16 units, so capping the
+bytes keeps under the limit whichever of the three GitHub counts; the rest is headroom. Text
+rich in emoji or CJK fits fewer characters, which the truncation note then says."""
 MAX_LISTED = 50
 """Changes listed under "needs approval", and URLs per guard, before "and N more"."""
 _RESERVE = 600
@@ -50,15 +60,18 @@ _DEFAULT_FULL_PLAN = (
 _BACKSLASHED = set("\\`*_[]|~#")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ZWSP = "\u200b"
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def escape(text: str) -> str:
-    """Text from Notion or a manifest made inert in Markdown: no markup, HTML, links or mentions.
+    """Text from Notion or a manifest made inert in Markdown: no markup, HTML, links or mentions,
+    no control, direction or invisible character (shown as ``\\x1b``, ``\\u202e``).
 
-    One line (newlines become ``↵``), safe inside table cells, lists and ``<summary>``.
+    One line (every kind of line break becomes ``↵``), safe inside table cells, lists and
+    ``<summary>``. The zero-width spaces that break mentions and autolinks are its own.
     """
     out: list[str] = []
-    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
+    for char in printable(_LINE_BREAKS.sub("\n", text)):
         if char in _ENTITIES:
             out.append(_ENTITIES[char])
         elif char in _BACKSLASHED:
@@ -75,30 +88,40 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    plan: Plan, *, full_plan: str | None = None, apply_args: str | None = None
+    plan: Plan,
+    *,
+    full_plan: str | None = None,
+    apply_args: str | None = None,
+    local: bool = False,
 ) -> str:
-    """The comment; ``full_plan`` says where the whole plan is when details are cut, and
+    """The comment; ``full_plan`` says where the whole plan is when details are cut,
     ``apply_args`` what follows ``reconciler apply`` in the approval command (``plan.json`` when
-    None)."""
+    None), ``local`` that the plan is of the --local workspace (no page URL opens anywhere)."""
     view = masked(plan)
-    head = "".join(_head(view, apply_args))
-    tail = _footer(view)
-    budget = MAX_COMMENT - len(head) - len(tail) - _RESERVE
+    head = "".join(_head(view, apply_args, local))
+    tail = _footer(view, local)
+    budget = MAX_COMMENT - _size(head) - _size(tail) - _RESERVE
     details, left_out = _details(view, budget)
     note = ""
     if left_out:
         where = escape(full_plan) if full_plan else _DEFAULT_FULL_PLAN
         note = (
             f"\n> [!NOTE]\n> {plural(left_out, 'change')} not shown: this comment is limited to"
-            f" {MAX_COMMENT:,} characters. The full plan is in {where}.\n\n"
+            f" {MAX_COMMENT:,} bytes. The full plan is in {where}.\n\n"
         )
     comment = head + details + note + tail
-    if len(comment) > MAX_COMMENT:  # a head too long by itself: cut, and say so
-        comment = comment[: MAX_COMMENT - 200] + "\n\n(comment cut at its size limit)\n"
+    if _size(comment) > MAX_COMMENT:  # a head too long by itself: cut, and say so
+        kept = comment.encode("utf-8")[: MAX_COMMENT - 200].decode("utf-8", errors="ignore")
+        comment = kept + "\n\n(comment cut at its size limit)\n"
     return comment
 
 
-def _head(plan: Plan, apply_args: str | None) -> Iterator[str]:
+def _size(text: str) -> int:
+    """What counts against ``MAX_COMMENT``: bytes of UTF-8."""
+    return len(text.encode("utf-8"))
+
+
+def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
     yield f"{MARKER}\n## Notion plan\n\n"
     counts = plan.counts()
     total = sum(counts.values())
@@ -109,7 +132,7 @@ def _head(plan: Plan, apply_args: str | None) -> Iterator[str]:
         yield f"**{plural(total, 'change')}**: {classes}\n\n"
     yield from _table(plan)
     yield from _approval(plan, apply_args)
-    yield from _guards(plan)
+    yield from _guards(plan, local)
     if plan.skipped_databases:
         skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
         yield f"Not planned (`--database`): {skipped}; left untouched.\n\n"
@@ -151,22 +174,22 @@ def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
         yield f"- **{escape(change.database)}**: {what} ({change.change_class.value})\n"
     if len(gated) > MAX_LISTED:
         yield f"- … and {len(gated) - MAX_LISTED} more\n"
-    target = (apply_args or "plan.json").replace("`", "").replace("\n", " ")
+    target = printable((apply_args or "plan.json").replace("`", "").replace("\n", " "))
     yield (
         f"\nApprove exactly this plan (checksum `{plan.checksum}`) with:\n\n"
         f"    reconciler apply {target} --approve {plan.checksum}\n\n"
     )
 
 
-def _guards(plan: Plan) -> Iterator[str]:
+def _guards(plan: Plan, local: bool) -> Iterator[str]:
     notes = [(db, note) for db in plan.databases for note in db.guards]
     if not notes:
         return
     yield "### Guards\n\nThese deletes were left out of the plan:\n\n"
     for db, note in notes:
         yield f"- **{escape(db.handle)}** ({note.kind}): {escape(note.message)}\n"
-        for url in note.urls[:MAX_LISTED]:
-            yield f"  - {escape(url)}\n"
+        links = [show_link(url, local=local) for url in note.urls[:MAX_LISTED]]
+        yield from (f"  - {escape(link)}\n" for link in links if link)
         if len(note.urls) > MAX_LISTED:
             yield f"  - … and {len(note.urls) - MAX_LISTED} more\n"
     yield "\n"
@@ -178,9 +201,10 @@ class _Budget:
     left_out: int = 0
 
     def take(self, text: str) -> bool:
-        if self.left_out or len(text) > self.left:
+        size = _size(text)
+        if self.left_out or size > self.left:
             return False
-        self.left -= len(text)
+        self.left -= size
         return True
 
 
@@ -221,8 +245,7 @@ def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
             yield f"  - {escape(diff.path)}: {_row_diff(plan, db, diff)}\n"
     elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS, Action.UPDATE_DATABASE):
         for diff in change.diffs:
-            old, new = escape(show_config(diff.old)), escape(show_config(diff.new))
-            yield f"  - {escape(diff.path)}: {old} → {new}\n"
+            yield f"  - {escape(show_config_change(change, diff))}\n"
 
 
 def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
@@ -241,10 +264,9 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:
     return escape(show_change(plan, db, name, old, new))
 
 
-def _footer(plan: Plan) -> str:
+def _footer(plan: Plan, local: bool) -> str:
     total: Tally = sum((tally(db.changes) for db in plan.databases), Tally())
-    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
     return (
-        f"<sub>{total.total} changes · estimate {plural(plan.estimate.requests, 'request')}"
-        f" (about {plan.estimate.seconds:g} s at {rate}) · checksum `{plan.checksum}`</sub>\n"
+        f"<sub>{total.total} changes · estimate {estimate_words(plan, local=local)}"
+        f" · checksum `{plan.checksum}`</sub>\n"
     )

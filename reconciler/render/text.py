@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from reconciler.logs import printable
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
 from reconciler.render.describe import (
     SYMBOLS,
+    estimate_words,
     headline,
     in_declared_order,
     list_delta,
@@ -21,8 +23,9 @@ from reconciler.render.describe import (
     plural,
     row_values,
     show_change,
-    show_config,
+    show_config_change,
     show_item,
+    show_link,
     show_value,
     tally,
     text_pair,
@@ -51,28 +54,17 @@ _CODES = {
 # clear the screen, retitle the window or hide lines, a carriage return overwrites what came
 # before, a direction override reorders what a reviewer reads. They are shown as escapes instead;
 # only the colours this module paints itself pass through (tab and line break are kept).
-_OWN_COLOURS = "|".join(sorted({*_CODES.values(), "0"}))
-_UNSAFE = re.compile(
-    rf"\x1b\[(?:{_OWN_COLOURS})m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
+_OWN_COLOURS = re.compile(r"\x1b\[(?:" + "|".join(sorted({*_CODES.values(), "0"})) + r")m")
 
 
 def _neutralised(text: str, colour: bool) -> str:
     """The text with foreign control characters written as visible escapes."""
-
-    def shown(match: re.Match[str]) -> str:
-        found = match.group()
-        if len(found) > 1:
-            return found if colour else found.replace("\x1b", "\\x1b")
-        code = ord(found)
-        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-    return _UNSAFE.sub(shown, text)
+    return printable(text, keep=_OWN_COLOURS if colour else None)
 
 
 def terminal_safe(text: str) -> str:
     """Text from a manifest or from Notion, safe to print: control characters as escapes."""
-    return _neutralised(text, colour=False)
+    return printable(text)
 
 
 def _painter(colour: bool) -> Paint:
@@ -84,28 +76,32 @@ def _painter(colour: bool) -> Paint:
     return paint
 
 
-def render_text(plan: Plan, *, colour: bool = False, apply_args: str | None = None) -> str:
+def render_text(
+    plan: Plan, *, colour: bool = False, apply_args: str | None = None, local: bool = False
+) -> str:
     """The plan as terminal text (ANSI colours only when ``colour``).
 
     ``apply_args``: what follows ``reconciler apply`` to apply this plan (a saved plan file, or
     the manifests' paths and options), shown in the closing hint; None leaves the hint out (the
-    ``apply`` command, which goes on to apply or to say what approval it needs).
+    ``apply`` command, which goes on to apply or to say what approval it needs). ``local``: the
+    plan is of the --local workspace, whose pages have no URL that opens anywhere.
     """
     view = masked(plan)
     paint = _painter(colour)
     lines: list[str] = []
     for database in view.databases:
-        lines.extend(_database(view, database, paint))
+        lines.extend(_database(view, database, paint, local))
         lines.append("")
-    lines.extend(_footer(view, paint, apply_args))
+    lines.extend(_footer(view, paint, apply_args, local))
     return _neutralised("\n".join(lines) + "\n", colour)
 
 
-def _database(plan: Plan, db: DatabasePlan, paint: Paint) -> Iterator[str]:
+def _database(plan: Plan, db: DatabasePlan, paint: Paint, local: bool) -> Iterator[str]:
     if db.is_new:
         where = f"new, under page {db.parent}"
     else:
-        where = f"{plural(db.live_rows, 'live row')}{f', {db.url}' if db.url else ''}"
+        link = f"id {db.database_id}" if local and db.database_id else db.url
+        where = f"{plural(db.live_rows, 'live row')}{f', {link}' if link else ''}"
     yield paint(f"{db.handle}", "bold") + f"  ({db.title}: {where})"
     if not db.changes:
         yield "  no changes"
@@ -113,7 +109,8 @@ def _database(plan: Plan, db: DatabasePlan, paint: Paint) -> Iterator[str]:
         yield from _change(plan, db, change, paint)
     for note in db.guards:
         yield paint(f"  ! guard ({note.kind}): {note.message}", "guard")
-        yield from (f"      {url}" for url in note.urls)
+        links = (show_link(url, local=local) for url in note.urls)
+        yield from (f"      {link}" for link in links if link)
     yield from _left_alone(db, paint)
 
 
@@ -150,8 +147,7 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
     elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
         yield from (_row_diff(plan, db, diff, paint) for diff in change.diffs)
     elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS):
-        for diff in change.diffs:
-            yield f"      {diff.path}: {show_config(diff.old)} → {show_config(diff.new)}"
+        yield from (f"      {show_config_change(change, diff)}" for diff in change.diffs)
     if change.note and change.action not in (Action.RESTORE_ROW, Action.LINK_ROW):
         yield paint(f"      {change.note}", "dim")
 
@@ -184,7 +180,7 @@ def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff, paint: Paint) -> st
     return f"      {name}: {show_change(plan, db, name, old, new)}"
 
 
-def _footer(plan: Plan, paint: Paint, apply_args: str | None) -> Iterator[str]:
+def _footer(plan: Plan, paint: Paint, apply_args: str | None, local: bool) -> Iterator[str]:
     counts = plan.counts()
     total = tally(tuple(plan.changes))
     if plan.is_empty:
@@ -204,11 +200,7 @@ def _footer(plan: Plan, paint: Paint, apply_args: str | None) -> Iterator[str]:
         yield paint(f"Guards withheld {plural(withheld, 'change')} (see above).", "guard")
     if plan.skipped_databases:
         yield f"Not planned (--database): {', '.join(plan.skipped_databases)}; left untouched."
-    rate = f"{plan.estimate.rps:g} requests/s" if plan.estimate.rps else "no rate limit"
-    yield (
-        f"Estimate: {plural(plan.estimate.requests, 'request')},"
-        f" about {_duration(plan.estimate.seconds)} at {rate}."
-    )
+    yield f"Estimate: {estimate_words(plan, local=local)}."
     yield f"Checksum: {plan.checksum}"
     yield from _approval(plan, apply_args)
 
@@ -224,10 +216,3 @@ def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
     verb = "can lose data and needs" if len(gated) == 1 else "can lose data and need"
     yield f"{plural(len(gated), 'change')} {verb} approval; approve exactly this plan with:"
     yield f"  {target} --approve {plan.checksum}"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:g} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
 from reconciler.logs import register_secret
 
@@ -63,3 +65,16 @@ def test_the_actor_is_the_github_actor_in_actions() -> None:
 def test_the_actor_is_the_local_user_elsewhere() -> None:
     """Without GITHUB_ACTOR the actor is the logged-in user."""
     assert current_actor({}) not in ("", "octocat")
+
+
+def test_a_secret_of_the_environment_is_masked_in_every_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row key holding GITHUB_TOKEN's value is masked like the message: the whole line is."""
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_runnerTokenValue42")
+    path = tmp_path / "audit.jsonl"
+    audit = AuditLog(path, "ada")
+    audit.write(AuditRecord("p", "create_row", "tasks", "ghs_runnerTokenValue42", "done"))
+    audit.close()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["key"] == "********"

@@ -90,6 +90,13 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ),
     (("import",), "output"): (_IED + "test_import_writes_into_the_folder_given_with_output",),
     (("import",), "force"): (_IED + "test_import_with_force_replaces_existing_manifests",),
+    (("import",), "key"): (
+        "tests/cli/test_import_hardening.py::test_key_makes_the_chosen_property_the_key",
+        (
+            "tests/cli/test_import_hardening.py::"
+            "test_a_key_that_cannot_tell_rows_apart_is_refused_and_nothing_is_written"
+        ),
+    ),
     (("import",), "local"): (_IED + "test_import_reads_the_workspace_file_given_with_local_store",),
     (("import",), "local_store"): (
         _IED + "test_import_reads_the_workspace_file_given_with_local_store",

@@ -4,15 +4,20 @@
 root, so ``tmp_path`` itself is outside it: a place to put files a manifest must not reach).
 ``run_caged`` runs ``reconciler ARGS...`` in a subprocess with its address space capped
 (``RLIMIT_AS``), its CPU time capped (``RLIMIT_CPU``) and a wall-clock timeout, so a regression
-that blows up memory or loops fails the test instead of taking the machine down.
+that blows up memory or loops fails the test instead of taking the machine down;
+``run_caged_on_terminal`` does the same with stdout on a pseudo-terminal.
 """
 
 from __future__ import annotations
 
 import os
+import pty
 import resource
+import selectors
 import subprocess
 import sys
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,15 +75,22 @@ def _cage() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_CAP_SECONDS, CPU_CAP_SECONDS))
 
 
-def run_caged(root: Path, *args: str) -> CagedRun:
-    """``reconciler ARGS`` in ``root``, caged; a run past the wall-clock cap fails the test."""
+def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """This process's environment without Notion or reconciler settings, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTION_", "RECONCILER_"))}
     env["NO_COLOR"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def run_caged(root: Path, *args: str, env: Mapping[str, str] | None = None) -> CagedRun:
+    """``reconciler ARGS`` in ``root``, caged, with ``env`` added to a clean environment; a run
+    past the wall-clock cap fails the test."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CLI, *args],
             cwd=root,
-            env=env,
+            env=_environment(env),
             capture_output=True,
             text=True,
             errors="replace",
@@ -89,6 +101,51 @@ def run_caged(root: Path, *args: str) -> CagedRun:
     except subprocess.TimeoutExpired:
         pytest.fail(f"reconciler {' '.join(args)} ran past {WALL_CAP_SECONDS} s")
     return CagedRun(done.returncode, done.stdout, done.stderr)
+
+
+def run_caged_on_terminal(root: Path, *args: str, env: Mapping[str, str] | None = None) -> CagedRun:
+    """Like ``run_caged``, with stdout on a pseudo-terminal (what a person's terminal gets)."""
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-c", _CLI, *args],
+        cwd=root,
+        env=_environment(env),
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        preexec_fn=_cage,  # noqa: PLW1509 - this process starts no thread; the cage is the child's
+    ) as process:
+        os.close(secondary)
+        assert process.stderr is not None
+        drained = _drain({primary: b"", process.stderr.fileno(): b""}, time.monotonic())
+        if drained is None:
+            process.kill()
+            pytest.fail(f"reconciler {' '.join(args)} ran past {WALL_CAP_SECONDS} s")
+        code = process.wait(timeout=WALL_CAP_SECONDS)
+    os.close(primary)
+    return CagedRun(code, *drained)
+
+
+def _drain(streams: dict[int, bytes], started: float) -> tuple[str, str] | None:
+    """Read the terminal and stderr (in that order of the dict) until both end; None past the
+    wall-clock cap."""
+    with selectors.DefaultSelector() as selector:
+        for descriptor in streams:
+            selector.register(descriptor, selectors.EVENT_READ)
+        while selector.get_map():
+            left = WALL_CAP_SECONDS - (time.monotonic() - started)
+            if left <= 0:
+                return None
+            for key, _ in selector.select(timeout=left):
+                try:
+                    chunk = os.read(key.fd, 65536)
+                except OSError:  # the terminal's other end closed (EIO on Linux)
+                    chunk = b""
+                if chunk:
+                    streams[key.fd] += chunk
+                else:
+                    selector.unregister(key.fd)
+    terminal, errors = (data.decode("utf-8", errors="replace") for data in streams.values())
+    return terminal, errors
 
 
 @pytest.fixture

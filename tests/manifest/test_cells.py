@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.adopt.rows import escaped_item
-from reconciler.manifest.cells import cell_value
+from reconciler.manifest.cells import cell_text, cell_value, formula_safe
 from tests.manifest.conftest import Repository
 
 
@@ -100,3 +100,50 @@ def test_a_csv_header_matches_a_name_with_spaces_as_written(repo: Repository) ->
     repo.write("s.csv", "Name , Spaced \nx,y\n")
     rows = repo.load("s.yaml").databases[0].rows
     assert [dict(r.values) for r in rows] == [{"Name": "x", " Spaced ": "y"}]
+
+
+# --- cells a spreadsheet would run as formulas ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ('=HYPERLINK("https://evil.example","x")', '\'=HYPERLINK("https://evil.example","x")'),
+        ("+SUM(1,2)", "'+SUM(1,2)"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\tindented", "'\tindented"),
+        ("\rreturn", "'\rreturn"),
+        ("'=already escaped", "''=already escaped"),
+        ("''", "'''"),
+        ("'quoted", "'quoted"),
+        ("plain", "plain"),
+    ],
+)
+def test_formula_leading_text_is_written_with_an_apostrophe(text: str, cell: str) -> None:
+    """= + - @ tab CR first get a leading '; a ' that could read as that mark gets one too."""
+    assert (formula_safe(text), cell_text(cell)) == (cell, text)
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_reading_a_formula_safe_cell_gives_the_text_back(text: str) -> None:
+    """cell_text undoes formula_safe for every text."""
+    assert cell_text(formula_safe(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("type_name", "cell", "expected"),
+    [
+        ("rich_text", "'=1+1", "=1+1"),
+        ("select", "'-Blocked", "-Blocked"),
+        ("multi_select", "'-a; +b", ["-a", "+b"]),
+        ("phone_number", "'+44 20 7946 0000", "+44 20 7946 0000"),
+        ("number", "-2", -2),
+    ],
+)
+def test_rows_from_reads_an_escaped_cell_as_its_text(
+    type_name: str, cell: str, expected: object
+) -> None:
+    """The leading ' goes for every type but number, where -2 stays the number -2."""
+    assert cell_value(type_name, cell) == expected

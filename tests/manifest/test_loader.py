@@ -124,10 +124,10 @@ def test_ids_are_normalised_and_empty_ones_mean_unset(repo: Repository) -> None:
     """A 32-digit id becomes the dashed lower-case form; ${VAR:-} gives no id at all."""
     repo.write(
         "manifests/tasks.yaml",
-        "database: tasks\ntitle: T\nid: ${TASKS_ID:-}\nparent: ${ROOT}\n"
+        "database: tasks\ntitle: T\nid: ${TASKS_ID:-}\nparent: ${ROOT_PAGE}\n"
         "properties: {Name: title}\n",
     )
-    database = repo.load("manifests", environ={"ROOT": "1429989FE8AC4EFFBC8F57F56486DB54"})
+    database = repo.load("manifests", environ={"ROOT_PAGE": "1429989FE8AC4EFFBC8F57F56486DB54"})
     assert (
         database.databases[0].id,
         database.databases[0].parent,

@@ -73,7 +73,8 @@ def test_validate_help_shows_examples(runner: CliRunner) -> None:
 def test_validate_reads_variables_from_the_environment(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """${VAR} comes from the process environment."""
+    """${VAR} comes from the process environment (a variable reconciler.yaml allows)."""
+    (tmp_path / "reconciler.yaml").write_text("env: [TITLE]\n", encoding="utf-8")
     (tmp_path / "t.yaml").write_text(
         "database: t\ntitle: ${TITLE}\nproperties: {Name: title}\n", encoding="utf-8"
     )

@@ -88,3 +88,23 @@ def test_a_missing_plan_file_is_a_clear_error(tmp_path: Path) -> None:
     """No such file: PlanFileError naming it, never a traceback."""
     with pytest.raises(PlanFileError, match=r"cannot read the plan file .*missing\.json"):
         load_plan(tmp_path / "missing.json")
+
+
+def test_a_plan_holding_a_secrets_value_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row value equal to GITHUB_TOKEN's value: refused, naming the variable, no file."""
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_pastedIntoARow42")
+    world = World.steady()
+    rows = list(world.desired_rows("tasks"))
+    rows[1] = with_values(rows[1], Name="ghs_pastedIntoARow42")
+    plan = world.desired_db("tasks", rows=tuple(rows)).plan()
+    path = tmp_path / "plan.json"
+
+    with pytest.raises(PlanFileError) as caught:
+        write_plan(plan, path)
+
+    assert caught.value.message == (
+        f"the plan holds the value of GITHUB_TOKEN; {path} is not written"
+    )
+    assert list(tmp_path.iterdir()) == []

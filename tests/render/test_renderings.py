@@ -58,9 +58,9 @@ def test_sensitive_values_never_appear(render: object) -> None:
 
 
 def test_a_comment_too_long_is_cut_at_whole_changes(snapshot: SnapshotAssertion) -> None:
-    """3,000 new rows: at most 65,000 characters, the head kept, a note on what was left out."""
+    """3,000 new rows: at most 65,000 bytes, the head kept, a note on what was left out."""
     comment = render_markdown(guarded(rows=3000), full_plan="the plan-json artifact")
-    assert len(comment) <= MAX_COMMENT
+    assert len(comment.encode("utf-8")) <= MAX_COMMENT
     assert comment.startswith(MARKER)
     assert comment.count("<details>") == comment.count("</details>")
     assert comment[:1500] == snapshot(name="head")

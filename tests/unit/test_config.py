@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from reconciler import logs
 from reconciler.config import (
     DEFAULT_BASE_URL,
+    STATE_DIR_VARIABLE,
     Secret,
     Settings,
     resolve_base_url,
     resolve_token,
+    state_folder,
 )
 from reconciler.errors import ConfigError
 
@@ -106,3 +109,66 @@ def test_settings_refuse_an_unknown_notion_version() -> None:
     """Only the versions the reconciler speaks are accepted."""
     with pytest.raises(ConfigError, match="not supported"):
         Settings.from_mapping({"notion_version": "2022-06-28"})
+
+
+# --- a token that cannot be sent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "found"),
+    [
+        ("ntn_first_half\nntn_second_half", "a line break (character 15 of 30)"),
+        ("ntn_abc\u00e9defghijklmnop", "a non-ASCII character (character 8 of 21)"),
+        ("Bearer ntn_abcdefghijklmnop", "a space or control character (character 7 of 27)"),
+    ],
+)
+def test_a_token_that_cannot_be_sent_is_refused_at_start_up(token: str, found: str) -> None:
+    """Not 8 retries and "Notion is unavailable": a message about the token, without it."""
+    with pytest.raises(ConfigError) as info:
+        resolve_token({"NOTION_TOKEN": token})
+    message = str(info.value)
+    assert f"the Notion token in NOTION_TOKEN holds {found}" in message
+    assert "abcdefghijklmnop" not in message
+    assert "half" not in message
+
+
+def test_a_token_file_with_two_lines_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """A token file holding a second line (a comment, another token) is named in the error."""
+    token_file = tmp_path / "token"
+    token_file.write_text("ntn_one\nntn_two\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"the file NOTION_TOKEN_FILE names .* holds a line break"
+    ):
+        resolve_token({"NOTION_TOKEN_FILE": str(token_file)})
+
+
+def test_the_token_is_masked_from_the_moment_it_is_read() -> None:
+    """Any output redacted after resolve_token masks the token, whatever its shape."""
+    resolve_token({"NOTION_TOKEN": "plainTokenWithoutPrefix42"})
+    assert logs.redact("sent plainTokenWithoutPrefix42") == "sent ********"
+
+
+# --- the state folder ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state_dir", ["../../elsewhere", "state/../../out", "/var/tmp/state"])
+def test_state_dir_of_the_settings_stays_inside_the_repository(state_dir: str) -> None:
+    """reconciler.yaml cannot move the lock, journal, audit log and undo plans out."""
+    with pytest.raises(ConfigError) as info:
+        Settings.from_mapping({"state_dir": state_dir})
+    assert STATE_DIR_VARIABLE in str(info.value)
+
+
+def test_a_relative_state_dir_inside_the_repository_is_accepted() -> None:
+    """A folder below the root, even written with .. inside it, is fine."""
+    assert Settings.from_mapping({"state_dir": "state/../.state"}).state_dir == "state/../.state"
+
+
+def test_the_state_folder_may_be_moved_anywhere_from_the_environment(tmp_path: Path) -> None:
+    """RECONCILER_STATE_DIR (an absolute path, or relative to the current directory) wins."""
+    settings = Settings()
+    elsewhere = tmp_path / "elsewhere"
+    assert state_folder(settings, tmp_path / "repo", {}) == tmp_path / "repo" / ".reconciler"
+    assert state_folder(settings, tmp_path / "repo", {STATE_DIR_VARIABLE: str(elsewhere)}) == (
+        elsewhere
+    )

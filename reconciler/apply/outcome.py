@@ -19,7 +19,7 @@ __all__ = [
     "ApplyResult",
     "ChangeFinished",
     "ChangeOutcome",
-    "CreatedDatabase",
+    "DatabaseIds",
     "ProgressEvent",
     "ProgressListener",
     "StageStarted",
@@ -55,7 +55,7 @@ class ChangeOutcome:
 
 
 @dataclass(frozen=True)
-class CreatedDatabase:
+class DatabaseIds:
     """The ids of a database the apply created."""
 
     database_id: str | None

@@ -31,7 +31,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.apply.context import desired_database, desired_state
-from reconciler.apply.outcome import ChangeOutcome, CreatedDatabase, Status
+from reconciler.apply.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.apply.stale import read_current
 from reconciler.config import Settings
 from reconciler.model import JSON, LiveRow
@@ -215,7 +215,7 @@ def _without(change: Change, names: frozenset[str]) -> Change | None:
 def _undo_database(
     db: DatabasePlan,
     outcomes: Mapping[str, ChangeOutcome],
-    created: CreatedDatabase | None,
+    created: DatabaseIds | None,
     schema: Mapping[str, str] | None,
 ) -> DatabasePlan:
     done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
@@ -284,7 +284,7 @@ def undo_plan(
     gateway: Gateway,
     settings: Settings,
     *,
-    created: Mapping[str, CreatedDatabase],
+    created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
 ) -> Plan | None:
     """The plan undoing what ``outcomes`` record as done; None when nothing was done."""

@@ -38,7 +38,7 @@ from reconciler.model import (
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi, Send
 from reconciler.notion.decode import (
-    RowLayout,
+    ReadLayout,
     decode_row,
     decode_schema,
     decode_user,
@@ -155,7 +155,7 @@ class LiveReader:
     ) -> LiveDatabase:
         if location.database_id is None or location.data_source_id is None:
             return LiveDatabase(desired.handle, None, None, location.title, (), ())
-        layout = RowLayout.of(desired, schema)
+        layout = ReadLayout.of(desired, schema)
         subject = Subject("the rows", database=desired.handle)
         read = self.query_all(location.data_source_id, layout, subject)
         missing = self._missing_keys(desired, read)
@@ -329,7 +329,7 @@ class LiveReader:
 
     # --- rows --------------------------------------------------------------------------------
 
-    def query_all(self, data_source_id: str, layout: RowLayout, subject: Subject) -> RowsRead:
+    def query_all(self, data_source_id: str, layout: ReadLayout, subject: Subject) -> RowsRead:
         """Every row, in created_time windows past the query cap, each exactly once."""
         read = RowsRead()
         start: str | None = None
@@ -349,7 +349,7 @@ class LiveReader:
     def _query_window(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         start: str | None,
         rows: dict[str, LiveRow],
         subject: Subject,
@@ -384,7 +384,7 @@ class LiveReader:
     def _query_pages(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         subject: Subject,
         query_filter: Mapping[str, JSON] | None,
         in_trash: bool,
@@ -407,7 +407,7 @@ class LiveReader:
     def find_by_key(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         keys: Sequence[str],
         subject: Subject,
         in_trash: bool,
@@ -447,7 +447,7 @@ class LiveReader:
         self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
     ) -> dict[str, LiveRow]:
         """Current content of these rows: per-page GETs, or one query when that is cheaper."""
-        layout = RowLayout.of(desired, live.properties)
+        layout = ReadLayout.of(desired, live.properties)
         wanted = list(dict.fromkeys(page_ids))
         found: dict[str, LiveRow] = {}
         query_cost = max(1, math.ceil(len(live.rows) / PAGE_SIZE))
@@ -468,13 +468,13 @@ class LiveReader:
         """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""
         if live.data_source_id is None:
             return ()
-        layout = RowLayout.of(desired, live.properties)
+        layout = ReadLayout.of(desired, live.properties)
         subject = Subject("the rows", database=desired.handle)
         wanted = sorted(set(keys))
         found = self.find_by_key(live.data_source_id, layout, wanted, subject, False)
         return tuple(row for row in found if not row.in_trash)
 
-    def _retrieve_row(self, page_id: str, layout: RowLayout, handle: str) -> LiveRow | None:
+    def _retrieve_row(self, page_id: str, layout: ReadLayout, handle: str) -> LiveRow | None:
         try:
             page = self._api.request(
                 endpoints.RETRIEVE_PAGE,

@@ -19,7 +19,6 @@ from reconciler.errors import PlanError
 from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
 from reconciler.plan.back import BackProperty, back_renames
 from reconciler.plan.index import RowIndex, relation_target
-from reconciler.plan.matching import matched_properties, vacated_names
 from reconciler.plan.model import (
     PHASES,
     SCHEMA_ORDER,
@@ -32,6 +31,7 @@ from reconciler.plan.model import (
 from reconciler.properties import ConfigChange, References, codec_for
 from reconciler.properties.formula_language import renamed_references
 from reconciler.properties.options import option_names
+from reconciler.readspec import matched_properties, vacated_names
 
 __all__ = [
     "SchemaPlan",
@@ -128,7 +128,7 @@ def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
 
 def planned_properties(desired: DesiredDatabase, live: LiveDatabase) -> tuple[PlannedProperty, ...]:
     """The managed properties as the plan records them, with their live ids where they exist."""
-    matched = matched_properties(desired, live)
+    matched = matched_properties(desired.managed_properties, live.properties)
     return tuple(_planned(spec, matched.get(spec.name)) for spec in desired.managed_properties)
 
 
@@ -165,7 +165,7 @@ def existing_database_schema(
     ``back`` are live properties owned by a managed dual relation (``back_properties``): not
     listed, not pruned, renamed when the relation names them otherwise.
     """
-    matched = matched_properties(desired, live)
+    matched = matched_properties(desired.managed_properties, live.properties)
     changes: list[Change] = []
     if live.title != desired.title:
         changes.append(
@@ -206,7 +206,9 @@ def existing_database_schema(
         removable = [prop for prop in undeclared if prop.type != "title"]
         changes.extend(_remove(desired.handle, prop) for prop in removable)
         kept = [prop.name for prop in undeclared if prop.type == "title"]
-    changes = _after_vacating_renames(changes, vacated_names(desired, live))
+    changes = _after_vacating_renames(
+        changes, vacated_names(desired.managed_properties, live.properties)
+    )
     return SchemaPlan(tuple(changes), tuple(properties), tuple(kept), tuple(unmanaged_options))
 
 

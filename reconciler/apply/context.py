@@ -11,24 +11,11 @@ the stale check, the resume and the reference builder.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from reconciler.config import Settings
-from reconciler.model import (
-    DesiredDatabase,
-    DesiredState,
-    LiveDatabase,
-    LiveProperty,
-    PropertySpec,
-    SourceLocation,
-)
+from reconciler.model import LiveProperty
 from reconciler.plan.model import Action, DatabasePlan
+from reconciler.readspec import ReadProperty, ReadSpec
 
-__all__ = ["desired_database", "desired_state", "live_database", "live_names"]
-
-
-def _plan_location(handle: str) -> SourceLocation:
-    return SourceLocation(f"<plan: database {handle}>", 0, 0)
+__all__ = ["live_names", "read_spec"]
 
 
 def _renamed_from(db: DatabasePlan) -> dict[str, str]:
@@ -49,17 +36,29 @@ def _live_types(db: DatabasePlan) -> dict[str, str]:
     return types
 
 
-def desired_database(
-    db: DatabasePlan, *, database_id: str | None = None, data_source_id: str | None = None
-) -> DesiredDatabase:
-    """The manifest side of a planned database: its managed properties, key, and where it is.
+def read_spec(
+    db: DatabasePlan,
+    *,
+    database_id: str | None = None,
+    data_source_id: str | None = None,
+) -> ReadSpec:
+    """What to read of a planned database: its managed properties, key, and where it is.
 
     The ids override the plan's (a database this apply created has them only now). A database
-    without ids yet is located by title under its parent page.
+    without ids yet is located by title under its parent page. The properties' live sides are
+    as the plan saw them, so rows read again hash as the plan's did.
     """
     renames = _renamed_from(db)
-    specs = tuple(
-        PropertySpec(p.name, p.type, p.config, renamed_from=renames.get(p.name))
+    types = _live_types(db)
+    properties = tuple(
+        ReadProperty(
+            p.name,
+            p.type,
+            renames.get(p.name),
+            LiveProperty(p.id, renames.get(p.name, p.name), types.get(p.name, p.type))
+            if p.id is not None
+            else None,
+        )
         for p in db.properties
     )
     database = database_id or db.database_id
@@ -68,44 +67,17 @@ def desired_database(
     for change in db.changes:
         if change.action is Action.CREATE_DATABASE and change.after:
             parent = str(change.after.get("parent") or parent or "")
-    return DesiredDatabase(
+    return ReadSpec(
         handle=db.handle,
         title=db.title,
         key=db.key,
-        properties=specs,
-        rows=(),
-        location=_plan_location(db.handle),
+        properties=properties,
+        where=f"the plan's database {db.handle}",
         id=database or source,
         data_source=source if database else None,
         parent=parent or None,
-        protect=db.protect,
-    )
-
-
-def live_database(
-    db: DatabasePlan, *, database_id: str | None = None, data_source_id: str | None = None
-) -> LiveDatabase:
-    """The live side as the plan saw it: schema under live names and types, no rows."""
-    renames = _renamed_from(db)
-    types = _live_types(db)
-    properties = tuple(
-        LiveProperty(
-            id=p.id,
-            name=renames.get(p.name, p.name),
-            type=types.get(p.name, p.type),
-            config=p.config,
-        )
-        for p in db.properties
-        if p.id is not None
-    )
-    return LiveDatabase(
-        handle=db.handle,
-        database_id=database_id or db.database_id,
-        data_source_id=data_source_id or db.data_source_id,
-        title=db.title,
-        properties=properties,
-        rows=(),
-        url=db.url,
+        data_source_id=source,
+        row_count=db.live_rows,
     )
 
 
@@ -113,8 +85,3 @@ def live_names(db: DatabasePlan) -> dict[str, str]:
     """Manifest name → the live name rows are read under, for properties that exist live."""
     renames = _renamed_from(db)
     return {p.name: renames.get(p.name, p.name) for p in db.properties if p.id is not None}
-
-
-def desired_state(databases: list[DesiredDatabase], settings: Settings) -> DesiredState:
-    """A desired state of just these databases, for ``gateway.read_state``."""
-    return DesiredState(databases=tuple(databases), settings=settings, root=Path())

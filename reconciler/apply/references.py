@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.context import read_spec
 from reconciler.apply.payloads import relation_keys
-from reconciler.config import Settings
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
@@ -60,7 +59,6 @@ def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
 def plan_references(
     plan: Plan,
     gateway: Gateway,
-    settings: Settings,
     *,
     live: LiveState | None = None,
     page_ids: Mapping[tuple[str, str], str] | None = None,
@@ -82,12 +80,12 @@ def plan_references(
             " so their page ids are unknown",
             hint="plan again including those databases (without --database), then apply",
         )
-    databases = []
+    specs = []
     for handle in sorted(wanted):
         db = _recorded(plan, handle)
         assert db is not None
-        databases.append(desired_database(db))
-    state = gateway.read_state(desired_state(databases, settings), [d.handle for d in databases])
+        specs.append(read_spec(db))
+    state = gateway.read_state(specs)
     for handle, database in state.databases.items():
         for row in database.rows:
             if row.key is not None and not row.in_trash:

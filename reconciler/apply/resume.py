@@ -21,10 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.context import read_spec
 from reconciler.apply.journal import Journal, JournalEntry
 from reconciler.apply.outcome import ChangeOutcome, Status
-from reconciler.config import Settings
 from reconciler.model import LiveDatabase
 from reconciler.notion.gateway import Gateway
 from reconciler.plan.model import Action, Change, Plan
@@ -48,10 +47,10 @@ def _unknown(plan: Plan, journal: Journal) -> list[tuple[Change, list[JournalEnt
 
 
 def _read(
-    plan: Plan, journal: Journal, gateway: Gateway, settings: Settings, handles: set[str]
+    plan: Plan, journal: Journal, gateway: Gateway, handles: set[str]
 ) -> Mapping[str, LiveDatabase]:
     done = journal.done(plan.checksum)
-    databases = []
+    specs = []
     for handle in sorted(handles):
         db = plan.database(handle)
         assert db is not None
@@ -59,14 +58,14 @@ def _read(
             (done[c.id] for c in db.changes if c.action is Action.CREATE_DATABASE and c.id in done),
             None,
         )
-        databases.append(
-            desired_database(
+        specs.append(
+            read_spec(
                 db,
                 database_id=created.database_id if created else None,
                 data_source_id=created.data_source_id if created else None,
             )
         )
-    return gateway.read_state(desired_state(databases, settings), sorted(handles)).databases
+    return gateway.read_state(specs).databases
 
 
 @dataclass(frozen=True)
@@ -91,14 +90,12 @@ def _found(change: Change, live: LiveDatabase) -> _Happened | None:
     return _Happened() if gone else None
 
 
-def settle_unfinished(
-    plan: Plan, journal: Journal, gateway: Gateway, settings: Settings
-) -> tuple[ChangeOutcome, ...]:
+def settle_unfinished(plan: Plan, journal: Journal, gateway: Gateway) -> tuple[ChangeOutcome, ...]:
     """Look up every unknown outcome that is unsafe to resend; the changes that did happen."""
     unknown = _unknown(plan, journal)
     if not unknown:
         return ()
-    live = _read(plan, journal, gateway, settings, {c.database for c, _ in unknown})
+    live = _read(plan, journal, gateway, {c.database for c, _ in unknown})
     happened: list[ChangeOutcome] = []
     for change, entries in unknown:
         found = _found(change, live[change.database])

@@ -123,7 +123,7 @@ class ApplySession:
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
-        for outcome in settle_unfinished(plan, journal, gateway, self._settings):
+        for outcome in settle_unfinished(plan, journal, gateway):
             if self._audit is not None:
                 self._audit.write(AuditRecord.of(plan.checksum, outcome))
         voided = recheck_done(plan, journal, gateway, live)
@@ -134,7 +134,7 @@ class ApplySession:
             for c in plan.changes
             if c.action in CREATING_ROWS and c.id in done and done[c.id].page_id
         }
-        refs = plan_references(plan, gateway, self._settings, live=live, page_ids=created_rows)
+        refs = plan_references(plan, gateway, live=live, page_ids=created_rows)
         check_stale(plan, gateway, refs, done=set(done), unfinished=unfinished)
         executor = Executor(
             plan,
@@ -153,7 +153,6 @@ class ApplySession:
                 plan,
                 outcomes,
                 gateway,
-                self._settings,
                 created=executor.created,
                 schemas=executor.schemas,
             )

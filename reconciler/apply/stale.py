@@ -20,12 +20,10 @@ also reads rows back for the undo plan.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import desired_database, desired_state, live_database, live_names
-from reconciler.config import Settings
+from reconciler.apply.context import live_names, read_spec
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
@@ -33,8 +31,6 @@ from reconciler.plan.model import Action, Change, DatabasePlan, Plan
 from reconciler.properties import References, codec_for
 
 __all__ = ["StaleRow", "check_stale", "find_stale", "read_current"]
-
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -60,19 +56,12 @@ def read_current(
     database_id: str | None = None,
     data_source_id: str | None = None,
 ) -> Mapping[str, LiveRow]:
-    """The rows' current content: one GET each, or one query when that costs fewer requests."""
+    """The rows' current content, read under the properties the plan saw."""
     wanted = list(dict.fromkeys(page_ids))
     if not wanted:
         return {}
-    desired = desired_database(db, database_id=database_id, data_source_id=data_source_id)
-    live = live_database(db, database_id=database_id, data_source_id=data_source_id)
-    query_cost = max(1, math.ceil(max(db.live_rows, len(wanted)) / PAGE_SIZE))
-    if len(wanted) > query_cost:
-        return gateway.read_rows(desired, live, wanted)
-    found: dict[str, LiveRow] = {}
-    for page_id in wanted:
-        found.update(gateway.read_rows(desired, live, [page_id]))
-    return found
+    spec = read_spec(db, database_id=database_id, data_source_id=data_source_id)
+    return gateway.read_rows(spec, wanted)
 
 
 def _values_written(
@@ -130,7 +119,7 @@ def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[Stale
         keys = [c.target for c in db.changes if c.action is Action.CREATE_ROW and c.id not in done]
         if not keys or db.data_source_id is None:
             continue
-        rows = gateway.find_rows(desired_database(db), live_database(db), keys)
+        rows = gateway.find_rows(read_spec(db), keys)
         for row in sorted(rows, key=lambda r: (str(r.key), r.page_id)):
             reason = "a row with this key exists in Notion now; the plan would create another"
             found.append(StaleRow(db.handle, str(row.key), row.page_id, reason))
@@ -138,14 +127,13 @@ def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[Stale
 
 
 def _database_appeared(db: DatabasePlan, gateway: Gateway) -> list[StaleRow]:
-    desired = desired_database(db)
-    state = gateway.read_state(desired_state([desired], Settings()), [db.handle])
-    live = state.databases[db.handle]
+    spec = read_spec(db)
+    live = gateway.read_state([spec]).databases[db.handle]
     if live.database_id is None:
         return []
     reason = (
         f"the plan creates this database, but one titled {db.title!r} exists under page"
-        f" {desired.parent} now; the plan would create another"
+        f" {spec.parent} now; the plan would create another"
     )
     return [StaleRow(db.handle, db.title, live.database_id, reason, kind="database")]
 

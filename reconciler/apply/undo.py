@@ -30,10 +30,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from reconciler.apply.context import desired_database, desired_state
+from reconciler.apply.context import read_spec
 from reconciler.apply.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.apply.stale import read_current
-from reconciler.config import Settings
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import ROW_ACTIONS
@@ -261,17 +260,14 @@ def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
     return dataclasses.replace(db, changes=tuple(hashed(c) for c in db.changes))
 
 
-def _read_back(
-    db: DatabasePlan, gateway: Gateway, settings: Settings, is_new: bool
-) -> DatabasePlan:
+def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan:
     """The undo database with each row's current live hash (and, if new, property ids)."""
     pages = [c.page_id for c in db.changes if c.page_id]
     if not pages:
         return db
     if not is_new:
         return _with_hashes(db, read_current(gateway, db, pages))
-    state = gateway.read_state(desired_state([desired_database(db)], settings), [db.handle])
-    live = state.databases[db.handle]
+    live = gateway.read_state([read_spec(db)]).databases[db.handle]
     ids = {p.name: p.id for p in live.properties}
     props = tuple(dataclasses.replace(p, id=p.id or ids.get(p.name)) for p in db.properties)
     rows = {row.page_id: row for row in live.rows}
@@ -282,7 +278,6 @@ def undo_plan(
     plan: Plan,
     outcomes: tuple[ChangeOutcome, ...],
     gateway: Gateway,
-    settings: Settings,
     *,
     created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
@@ -293,7 +288,7 @@ def undo_plan(
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
-        databases.append(_read_back(undone, gateway, settings, db.handle in created))
+        databases.append(_read_back(undone, gateway, db.handle in created))
     if not any(db.changes for db in databases):
         return None
     draft = Plan(

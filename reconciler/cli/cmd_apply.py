@@ -58,6 +58,7 @@ from reconciler.manifest.settings import load_settings
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import Plan, load_plan, make_plan, selected_handles
+from reconciler.readspec import read_specs
 from reconciler.render import plural, render_text, terminal_safe
 
 __all__ = ["command"]
@@ -312,7 +313,7 @@ def _manifest_plan(
     planned = selected_handles(desired, request.databases)
     to_read = handles_to_read(desired, planned)
     started = time.monotonic()
-    live = gateway.read_state(desired, to_read)
+    live = gateway.read_state(read_specs(desired, to_read))
     stats = gateway.stats()
     click.echo(read_summary(stats, time.monotonic() - started, len(to_read)), err=True)
     plan = make_plan(

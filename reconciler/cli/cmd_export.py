@@ -33,6 +33,7 @@ from reconciler.errors import ConfigError
 from reconciler.manifest import shown
 from reconciler.model import LiveRow
 from reconciler.plan import selected_handles
+from reconciler.readspec import read_specs
 from reconciler.render import plural
 
 __all__ = ["PROGRESS_FROM_ROWS", "command"]
@@ -161,7 +162,7 @@ def command(
     ) as workspace:
         if _is_terminal():
             click.echo(f"Reading {plural(len(to_read), 'database')}...", err=True)
-        live = workspace.gateway.read_state(desired, to_read)
+        live = workspace.gateway.read_state(read_specs(desired, to_read))
     tables, missing = tables_of(desired, live, selected)
     _emit(chosen, output, tables, naming_of(live))
     for handle in missing:

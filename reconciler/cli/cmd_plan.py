@@ -24,6 +24,7 @@ from reconciler.model import DesiredState
 from reconciler.notion.stats import RequestStats
 from reconciler.plan import Plan, make_plan, selected_handles, write_plan
 from reconciler.plan.index import relation_target
+from reconciler.readspec import read_specs
 from reconciler.render import FORMATS, plural, render
 
 __all__ = ["command", "handles_to_read", "read_summary"]
@@ -129,7 +130,7 @@ def command(
             f"Reading {plural(len(to_read), 'database')} from {workspace.label} ...", err=True
         )
         started = time.monotonic()
-        live = workspace.gateway.read_state(desired, to_read)
+        live = workspace.gateway.read_state(read_specs(desired, to_read))
         stats = workspace.gateway.stats()
         seconds = time.monotonic() - started
         plan = make_plan(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
-from reconciler.model import JSON, DesiredDatabase, LiveProperty, LiveRow, LiveUser
+from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser
 from reconciler.notion.shapes import Body
 from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
-from reconciler.readspec import matched_properties
+from reconciler.readspec import ReadSpec
 
 __all__ = [
     "ReadLayout",
@@ -91,15 +91,16 @@ class ReadLayout:
     key: LiveProperty | None
 
     @classmethod
-    def of(cls, desired: DesiredDatabase, properties: Sequence[LiveProperty]) -> ReadLayout:
-        """The managed writable properties that exist live (``matched_properties``)."""
-        matched = matched_properties(desired.managed_properties, properties)
+    def of(cls, spec: ReadSpec) -> ReadLayout:
+        """The managed writable properties whose live side the spec knows (a plan's, or the
+        schema just read through ``ReadSpec.matched``), and the key's."""
         managed: dict[str, LiveProperty] = {}
-        for spec in desired.managed_properties:
-            prop = matched.get(spec.name)
-            if spec.writable and prop is not None and _readable(prop):
+        for declared in spec.properties:
+            prop = declared.live
+            if declared.writable and prop is not None and _readable(prop):
                 managed[prop.id] = prop
-        key = matched.get(desired.key)
+        key_property = spec.property_named(spec.key)
+        key = key_property.live if key_property is not None else None
         if key is not None and not (_readable(key) and codec_for(key.type).can_be_key):
             key = None
         return cls(managed=tuple(managed.values()), key=key)

@@ -10,6 +10,7 @@ import pytest
 from reconciler.apply import Status
 from reconciler.errors import StalePlanError
 from reconciler.plan import Action, ChangeClass, Plan, load_plan
+from reconciler.readspec import read_specs
 from tests.apply.conftest import PROJECTS, TASKS, Project
 
 
@@ -25,7 +26,7 @@ def converged_then(project: Project, *manifests: dict[str, Any]) -> Plan:
 
 
 def row_values(project: Project, handle: str) -> dict[str, dict[str, Any]]:
-    live = project.gateway.read_state(project.desired(), [handle]).databases[handle]
+    live = project.gateway.read_state(read_specs(project.desired(), [handle])).databases[handle]
     return {str(r.key): dict(r.values) for r in live.rows if not r.in_trash}
 
 
@@ -146,7 +147,9 @@ def test_the_undo_of_a_restore_that_changed_values_shows_them(project: Project) 
     project.converge()
     (page_id,) = [
         row.page_id
-        for row in project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"].rows
+        for row in project.gateway.read_state(read_specs(project.desired(), ["tasks"]))
+        .databases["tasks"]
+        .rows
         if row.key == "design-pages"
     ]
     project.gateway.update_row(

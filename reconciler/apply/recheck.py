@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.apply.context import read_spec
 from reconciler.apply.journal import Journal, JournalEntry
 from reconciler.apply.outcome import Voided
 from reconciler.apply.stale import read_current
@@ -117,7 +116,7 @@ def _recheck_fresh(
     if fresh.database_id is None:
         return voided + [Voided(c.id, _ROW_GONE) for c in rows]  # its database is not there
     pages = [str(done[c.id].page_id) for c in rows if done[c.id].page_id]
-    found = gateway.read_rows(read_spec(db).located(fresh), pages)
+    found = gateway.read_rows(db.read_spec().located(fresh), pages)
     verdicts = (_created_row(c, found.get(str(done[c.id].page_id))) for c in rows)
     return voided + [v for v in verdicts if v is not None]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.apply.context import read_spec
 from reconciler.apply.payloads import relation_keys
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
@@ -84,7 +83,7 @@ def plan_references(
     for handle in sorted(wanted):
         db = _recorded(plan, handle)
         assert db is not None
-        specs.append(read_spec(db))
+        specs.append(db.read_spec())
     state = gateway.read_state(specs)
     for handle, database in state.databases.items():
         for row in database.rows:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import read_spec
 from reconciler.apply.journal import Journal, JournalEntry
 from reconciler.apply.outcome import ChangeOutcome, Status
 from reconciler.model import LiveDatabase
@@ -59,8 +58,7 @@ def _read(
             None,
         )
         specs.append(
-            read_spec(
-                db,
+            db.read_spec(
                 database_id=created.database_id if created else None,
                 data_source_id=created.data_source_id if created else None,
             )

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import live_names, read_spec
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
@@ -60,13 +59,11 @@ def read_current(
     wanted = list(dict.fromkeys(page_ids))
     if not wanted:
         return {}
-    spec = read_spec(db, database_id=database_id, data_source_id=data_source_id)
+    spec = db.read_spec(database_id=database_id, data_source_id=data_source_id)
     return gateway.read_rows(spec, wanted)
 
 
-def _values_written(
-    db: DatabasePlan, change: Change, row: LiveRow, refs: References, live_names: Mapping[str, str]
-) -> bool:
+def _values_written(db: DatabasePlan, change: Change, row: LiveRow, refs: References) -> bool:
     """Whether the row holds what this change writes (its own earlier, unrecorded write)."""
     after = change.after or {}
     if change.action is Action.TRASH_ROW:
@@ -80,7 +77,7 @@ def _values_written(
         if prop is None:
             return False
         codec = codec_for(prop.type)
-        current: JSON = row.values.get(live_names.get(name, name), codec.empty)
+        current: JSON = row.values.get(prop.live_name, codec.empty)
         if codec.resolve_live(current, prop.config, refs) != value:
             return False
     return True
@@ -91,7 +88,6 @@ def _difference(
     change: Change,
     row: LiveRow | None,
     refs: References,
-    names: Mapping[str, str],
     *,
     unfinished: bool,
     in_trash: bool,
@@ -99,7 +95,7 @@ def _difference(
     """How the row differs from what the plan saw (None: it does not, or only by our write)."""
     if row is None:
         return "not found: deleted, no longer shared with the integration, or another workspace"
-    if unfinished and _values_written(db, change, row, refs, names):
+    if unfinished and _values_written(db, change, row, refs):
         return None
     if row.in_trash != in_trash:
         return "moved to the trash" if row.in_trash else "restored from the trash"
@@ -119,7 +115,7 @@ def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[Stale
         keys = [c.target for c in db.changes if c.action is Action.CREATE_ROW and c.id not in done]
         if not keys or db.data_source_id is None:
             continue
-        rows = gateway.find_rows(read_spec(db), keys)
+        rows = gateway.find_rows(db.read_spec(), keys)
         for row in sorted(rows, key=lambda r: (str(r.key), r.page_id)):
             reason = "a row with this key exists in Notion now; the plan would create another"
             found.append(StaleRow(db.handle, str(row.key), row.page_id, reason))
@@ -127,7 +123,7 @@ def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[Stale
 
 
 def _database_appeared(db: DatabasePlan, gateway: Gateway) -> list[StaleRow]:
-    spec = read_spec(db)
+    spec = db.read_spec()
     live = gateway.read_state([spec]).databases[db.handle]
     if live.database_id is None:
         return []
@@ -154,7 +150,6 @@ def find_stale(
         if not checked:
             continue
         rows = read_current(gateway, db, [str(c.page_id) for c in checked])
-        names = live_names(db)
         restored = {c.target for c in db.changes if c.action is Action.RESTORE_ROW}
         for change in checked:
             row = rows.get(str(change.page_id))
@@ -163,7 +158,6 @@ def find_stale(
                 change,
                 row,
                 refs,
-                names,
                 unfinished=change.id in unfinished,
                 in_trash=change.target in restored,  # the plan saw it in the trash
             )

@@ -30,10 +30,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from reconciler.apply.context import read_spec
 from reconciler.apply.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.apply.stale import read_current
-from reconciler.model import JSON, LiveRow
+from reconciler.model import JSON, LiveProperty, LiveRow
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import ROW_ACTIONS
 from reconciler.plan.comparable import is_cleared
@@ -46,6 +45,7 @@ from reconciler.plan.model import (
     FieldDiff,
     Plan,
     PlannedProperty,
+    PriorProperty,
 )
 from reconciler.plan.serialise import checksum
 
@@ -166,6 +166,20 @@ def _renames(db: DatabasePlan, done: Mapping[str, ChangeOutcome]) -> dict[str, s
     }
 
 
+def _after_apply(
+    prop: PlannedProperty, db: DatabasePlan, ids: Mapping[str, str], done: Mapping[str, object]
+) -> PriorProperty | None:
+    """The live property after the apply (the undo's prior state): renamed and retyped when
+    those changes were done; with the id the apply learnt for a property it made."""
+    changed = {c.action for c in db.changes if c.target == prop.name and c.id in done}
+    prior, made = prop.prior, ids.get(prop.name)
+    if prior is None:
+        return PriorProperty(made, prop.name, prop.type) if made is not None else None
+    name = prop.name if Action.RENAME_PROPERTY in changed else prior.name
+    kind = prop.type if Action.CHANGE_TYPE in changed else prior.type
+    return PriorProperty(prior.id, name, kind)
+
+
 def _properties(
     db: DatabasePlan,
     renames: Mapping[str, str],
@@ -180,7 +194,9 @@ def _properties(
     removed = [c for c in db.changes if c.action is Action.REMOVE_PROPERTY and c.id in done]
     gone = {c.target for c in removed}
     props = [
-        dataclasses.replace(p, name=renames.get(p.name, p.name), id=p.id or ids.get(p.name))
+        dataclasses.replace(
+            p, name=renames.get(p.name, p.name), prior=_after_apply(p, db, ids, done)
+        )
         for p in db.properties
         if p.name not in gone
     ]
@@ -267,11 +283,18 @@ def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan
         return db
     if not is_new:
         return _with_hashes(db, read_current(gateway, db, pages))
-    live = gateway.read_state([read_spec(db)]).databases[db.handle]
-    ids = {p.name: p.id for p in live.properties}
-    props = tuple(dataclasses.replace(p, id=p.id or ids.get(p.name)) for p in db.properties)
+    live = gateway.read_state([db.read_spec()]).databases[db.handle]
+    found = {p.name: p for p in live.properties}
+    props = tuple(
+        p if p.prior is not None or p.name not in found else _read_prior(p, found[p.name])
+        for p in db.properties
+    )
     rows = {row.page_id: row for row in live.rows}
     return _with_hashes(dataclasses.replace(db, properties=props), rows)
+
+
+def _read_prior(prop: PlannedProperty, live: LiveProperty) -> PlannedProperty:
+    return dataclasses.replace(prop, prior=PriorProperty(live.id, live.name, live.type))
 
 
 def undo_plan(

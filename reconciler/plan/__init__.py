@@ -23,6 +23,7 @@ from reconciler.plan.model import (
     GuardNote,
     Plan,
     PlannedProperty,
+    PriorProperty,
 )
 from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
@@ -44,6 +45,7 @@ __all__ = [
     "GuardNote",
     "Plan",
     "PlannedProperty",
+    "PriorProperty",
     "checksum",
     "dump_plan",
     "load_plan",

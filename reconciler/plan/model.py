@@ -40,7 +40,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reconciler.model import JSON
+from reconciler.model import JSON, LiveProperty
+from reconciler.readspec import ReadProperty, ReadSpec
 
 __all__ = [
     "CREATING_ROWS",
@@ -58,9 +59,12 @@ __all__ = [
     "GuardNote",
     "Plan",
     "PlannedProperty",
+    "PriorProperty",
 ]
 
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
+"""The layout of a plan file; a file of another format is refused (``planfile``). 2: typed
+change payloads, each property's prior state, a checksum over what the apply does."""
 
 
 class ChangeClass(enum.StrEnum):
@@ -176,14 +180,46 @@ class Change:
 
 
 @dataclass(frozen=True)
+class PriorProperty:
+    """A managed property as the live read showed it when the plan was made (the prior state):
+    the apply writes it by this id, and reads rows again under this name and type."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
 class PlannedProperty:
-    """A managed property as the plan knows it: enough to encode values and to render them."""
+    """A managed property as the plan knows it: enough to encode values, to read rows again as
+    the plan read them, and to render them."""
 
     name: str
     type: str
     config: Mapping[str, JSON] = field(default_factory=dict)
-    id: str | None = None
+    prior: PriorProperty | None = None
+    """The live property it manages as read (None: it does not exist live yet)."""
     sensitive: bool = False
+
+    @property
+    def id(self) -> str | None:
+        """The live property id (None: not live yet)."""
+        return self.prior.id if self.prior is not None else None
+
+    @property
+    def live_name(self) -> str:
+        """The name rows were read under: the live name, which a rename still to come differs
+        from."""
+        return self.prior.name if self.prior is not None else self.name
+
+    def read_property(self) -> ReadProperty:
+        """What the reader needs of it: declared name and type, and the live side as read."""
+        prior = self.prior
+        if prior is None:
+            return ReadProperty(self.name, self.type)
+        renamed_from = prior.name if prior.name != self.name else None
+        live = LiveProperty(prior.id, prior.name, prior.type)
+        return ReadProperty(self.name, self.type, renamed_from, live)
 
 
 @dataclass(frozen=True)
@@ -237,6 +273,30 @@ class DatabasePlan:
     def is_new(self) -> bool:
         """Whether the plan creates this database."""
         return any(change.action is Action.CREATE_DATABASE for change in self.changes)
+
+    def read_spec(
+        self, *, database_id: str | None = None, data_source_id: str | None = None
+    ) -> ReadSpec:
+        """What the gateway reads of this database: its managed properties as the plan read
+        them (so rows read again hash as the plan's did), key, ids and place.
+
+        The ids override the plan's (a database this apply created has them only now); one
+        without ids is located by title under its parent page.
+        """
+        database = database_id or self.database_id
+        source = data_source_id or self.data_source_id
+        return ReadSpec(
+            handle=self.handle,
+            title=self.title,
+            key=self.key,
+            properties=tuple(prop.read_property() for prop in self.properties),
+            where="the plan",
+            id=database or source,
+            data_source=source if database else None,
+            parent=self.parent,
+            data_source_id=source,
+            row_count=self.live_rows,
+        )
 
     def counts(self) -> dict[ChangeClass, int]:
         """How many changes of each class (every class present, zero included)."""

@@ -27,6 +27,7 @@ from reconciler.plan.model import (
     ChangeClass,
     FieldDiff,
     PlannedProperty,
+    PriorProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
 from reconciler.properties.formula_language import renamed_references
@@ -121,7 +122,7 @@ def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
         name=spec.name,
         type=spec.type,
         config=spec.config,
-        id=prop.id if prop is not None else None,
+        prior=PriorProperty(prop.id, prop.name, prop.type) if prop is not None else None,
         sensitive=spec.sensitive,
     )
 

@@ -25,6 +25,7 @@ from reconciler.plan.model import (
     GuardNote,
     Plan,
     PlannedProperty,
+    PriorProperty,
 )
 
 __all__ = ["checksum", "content_of", "plan_from_json", "plan_to_json"]
@@ -50,6 +51,12 @@ def _change(change: Change) -> dict[str, JSON]:
     }
 
 
+def _prior(prior: PriorProperty | None) -> JSON:
+    if prior is None:
+        return None
+    return {"id": prior.id, "name": prior.name, "type": prior.type}
+
+
 def _database(db: DatabasePlan) -> dict[str, JSON]:
     return {
         "handle": db.handle,
@@ -73,7 +80,7 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
                 "name": p.name,
                 "type": p.type,
                 "config": dict(p.config),
-                "id": p.id,
+                "live": _prior(p.prior),
                 "sensitive": p.sensitive,
             }
             for p in db.properties
@@ -142,6 +149,13 @@ def _optional(value: JSON) -> str | None:
     return None if value is None else str(value)
 
 
+def _prior_from(raw: JSON) -> PriorProperty | None:
+    if raw is None:
+        return None
+    live = _obj(raw)
+    return PriorProperty(id=str(live["id"]), name=str(live["name"]), type=str(live["type"]))
+
+
 def _change_from(raw: dict[str, JSON]) -> Change:
     before, after = raw.get("before"), raw.get("after")
     return Change(
@@ -171,7 +185,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
                 name=str(p["name"]),
                 type=str(p["type"]),
                 config=_obj(p["config"]),
-                id=_optional(p.get("id")),
+                prior=_prior_from(p.get("live")),
                 sensitive=bool(p.get("sensitive", False)),
             )
             for p in _items(raw["properties"])

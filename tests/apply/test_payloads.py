@@ -12,7 +12,14 @@ from reconciler.apply.payloads import (
     schema_update,
 )
 from reconciler.model import JSON, LiveUser
-from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, PlannedProperty
+from reconciler.plan import (
+    Action,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    PlannedProperty,
+    PriorProperty,
+)
 from reconciler.properties import ValueProblem, WorkspaceReferences
 
 ADA = "0000000a-0000-4000-8000-00000000000a"
@@ -24,17 +31,44 @@ TASKS = DatabasePlan(
     title="Tasks",
     key="Slug",
     properties=(
-        PlannedProperty("Name", "title", id="title"),
-        PlannedProperty("Slug", "rich_text", id="a%3Bb"),
-        PlannedProperty("Estimate", "number", {"format": "number"}, id="c%3Dd"),
-        PlannedProperty("Owner", "people", id="e%40f"),
-        PlannedProperty("Project", "relation", {"database": "projects"}, id="g%3Ah"),
-        PlannedProperty("State", "status", {"options": [{"name": "Todo"}]}, id="i%3Fj"),
+        PlannedProperty(
+            "Name",
+            "title",
+            prior=PriorProperty("title", "Name", "title"),
+        ),
+        PlannedProperty(
+            "Slug",
+            "rich_text",
+            prior=PriorProperty("a%3Bb", "Slug", "rich_text"),
+        ),
+        PlannedProperty(
+            "Estimate",
+            "number",
+            {"format": "number"},
+            prior=PriorProperty("c%3Dd", "Estimate", "number"),
+        ),
+        PlannedProperty(
+            "Owner",
+            "people",
+            prior=PriorProperty("e%40f", "Owner", "people"),
+        ),
+        PlannedProperty(
+            "Project",
+            "relation",
+            {"database": "projects"},
+            prior=PriorProperty("g%3Ah", "Project", "relation"),
+        ),
+        PlannedProperty(
+            "State",
+            "status",
+            {"options": [{"name": "Todo"}]},
+            prior=PriorProperty("i%3Fj", "State", "status"),
+        ),
         PlannedProperty(
             "Priority",
             "select",
             {"options": [{"name": "High", "color": "red"}, {"name": "Low"}]},
-            id="k%3Bl",
+            prior=PriorProperty("k%3Bl", "Priority", "select"),
         ),
     ),
     changes=(),

@@ -191,6 +191,19 @@ def test_another_plans_checksum_approves_nothing(repo: Repo) -> None:
     assert not repo.writes_since(since)
 
 
+def test_a_plan_file_of_an_older_format_is_refused_before_any_request(repo: Repo) -> None:
+    """A plan saved by the previous version (format 1): exit 1, a message that says to plan
+    again, and no request at all."""
+    older = Path(__file__).parents[1] / "plan" / "fixtures" / "plan-format-1.json"
+    Path("old.json").write_text(older.read_text(encoding="utf-8"), encoding="utf-8")
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "old.json")
+    expect_exit(result, 1)
+    assert "old.json has plan format 1, made by an older notion-reconciler" in result.stderr
+    assert "plan again with this version: reconciler plan -o plan.json" in result.stderr
+    assert repo.emulator.requests()[since:] == []
+
+
 def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
     """A plan file crafted to trash a row of a protect: true database (checksum recomputed)
     is refused whatever the approval: exit 3, nothing written."""

@@ -9,9 +9,12 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from reconciler.errors import PlanFileError
-from reconciler.plan import Plan, dump_plan, load_plan, plan_schema, write_plan
+from reconciler.plan import PLAN_FORMAT, Plan, dump_plan, load_plan, plan_schema, write_plan
 from reconciler.render import render_json
 from tests.plan.world import World, desired_row, task_values, with_values
+
+FORMAT_1 = Path(__file__).parent / "fixtures" / "plan-format-1.json"
+"""A plan file as `reconciler plan -o` wrote it before plan format 2 (an update of one row)."""
 
 
 def _plan() -> Plan:
@@ -57,13 +60,26 @@ def test_a_masked_rendering_is_not_a_plan_file(tmp_path: Path) -> None:
 
 
 def test_a_plan_of_a_newer_format_is_refused(tmp_path: Path) -> None:
-    """format 2 is newer than this reconciler: upgrade, or plan again."""
+    """A format newer than this reconciler's: upgrade, or plan again."""
     path = tmp_path / "plan.json"
     document = json.loads(dump_plan(_plan()))
-    document["format"] = 2
+    document["format"] = PLAN_FORMAT + 1
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(PlanFileError, match="has plan format 2; this reconciler reads format 1"):
+    expected = f"has plan format {PLAN_FORMAT + 1}; this reconciler reads format {PLAN_FORMAT}"
+    with pytest.raises(PlanFileError, match=expected):
         load_plan(path)
+
+
+def test_a_plan_file_of_the_first_format_is_refused_with_plan_again() -> None:
+    """A real plan file written by the previous version (format 1): refused before anything is
+    read from it, saying to plan again with this version."""
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(FORMAT_1)
+    message = caught.value.message
+    assert "has plan format 1, made by an older notion-reconciler" in message
+    assert "nothing was read from it" in message
+    assert caught.value.hint == "plan again with this version: reconciler plan -o plan.json"
+    assert caught.value.exit_code == 1
 
 
 def test_a_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ Rules:
   - ``--allow-destroy``: every lossy and destructive change, except row trashes that break a
     threshold (below) unless ``--force-thresholds`` is given too;
   - ``--approve CHECKSUM`` (or ``RECONCILER_APPROVE``) equal to the plan's checksum: every lossy
-    and destructive change of exactly that plan, thresholds included. The checksum covers the
-    plan's changes and the content hash of every live row they touch, so an approval never
-    carries over to a plan that differs in a single change or a single touched row; a checksum
-    that does not match approves nothing;
+    and destructive change of exactly that plan, thresholds included. The checksum covers what
+    the plan's changes write and the content hash of every live row they touch (not the text
+    that explains them), so an approval never carries over to a plan that differs in a single
+    change or a single touched row; a checksum that does not match approves nothing;
   - typing a database's name at the interactive prompt (a TTY only, never in CI): every lossy and
     destructive change of that database, thresholds included (the prompt states the counts).
 

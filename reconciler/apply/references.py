@@ -17,7 +17,7 @@ from reconciler.apply.payloads import relation_keys
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
 from reconciler.notion.gateway import Gateway
-from reconciler.plan import CREATING_ROWS, ROW_ACTIONS
+from reconciler.plan import CREATING_ROWS, ROW_ACTIONS, ROW_PAYLOADS
 from reconciler.plan.model import DatabasePlan, Plan
 from reconciler.properties import WorkspaceReferences
 
@@ -47,9 +47,10 @@ def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
     wanted: dict[str, set[str]] = {}
     for db in plan.databases:
         for change in db.changes:
-            if change.action not in ROW_ACTIONS or not change.after:
+            payload = change.payload
+            if not isinstance(payload, ROW_PAYLOADS):
                 continue
-            for target, key in relation_keys(db, change.after):
+            for target, key in relation_keys(db, payload.written):
                 if (target, key) not in created and refs.page_for_key(target, key) is None:
                     wanted.setdefault(target, set()).add(key)
     return wanted

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
 from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import Action, Change, DatabasePlan, Plan
+from reconciler.plan import ROW_PAYLOADS, Action, Change, DatabasePlan, Plan, RestoreRow, TrashRow
 from reconciler.properties import References, codec_for
 
 __all__ = ["StaleRow", "check_stale", "find_stale", "read_current"]
@@ -65,14 +65,13 @@ def read_current(
 
 def _values_written(db: DatabasePlan, change: Change, row: LiveRow, refs: References) -> bool:
     """Whether the row holds what this change writes (its own earlier, unrecorded write)."""
-    after = change.after or {}
-    if change.action is Action.TRASH_ROW:
+    payload = change.payload
+    if isinstance(payload, TrashRow):
         return row.in_trash
-    if change.action is Action.RESTORE_ROW and row.in_trash:
+    if isinstance(payload, RestoreRow) and row.in_trash:
         return False
-    for name, value in after.items():
-        if name == "in_trash":
-            continue
+    written = payload.written if isinstance(payload, ROW_PAYLOADS) else {}
+    for name, value in written.items():
         prop = db.property_named(name)
         if prop is None:
             return False

@@ -159,14 +159,9 @@ def command(
         click.get_current_context().exit(2)
 
 
-_ATTENTION_GUARDS = frozenset({"duplicate_keys", "ambiguous_links", "empty_manifest"})
-"""Guards that hold changes back until a person acts; a drift check must not pass over them.
-(``protected`` and ``incomplete_read`` describe lasting states, not drift.)"""
-
-
 def _needs_attention(plan: Plan) -> bool:
     return any(
-        note.kind in _ATTENTION_GUARDS and note.withheld
+        note.kind.needs_attention and note.withheld
         for database in plan.databases
         for note in database.guards
     )

@@ -1,10 +1,30 @@
 """The plan: what changes, in which order, how much it can lose; made, saved and read back.
 
-``make_plan(desired, live)`` (``differ``) computes the frozen ``Plan`` (``model``); ``write_plan`` /
-``load_plan`` (``planfile``) save it and read it back checked; ``masked`` (``masking``) hides
-sensitive values for renderers. Used by the CLI, the renderers and the applier.
+``make_plan(desired, live)`` (``differ``) computes the frozen ``Plan`` (``model``), each change
+with a typed payload (``actions``); ``write_plan`` / ``load_plan`` (``planfile``) save it and
+read it back checked; ``masked`` (``masking``) hides sensitive values for renderers. Used by the
+CLI, the renderers and the applier.
 """
 
+from reconciler.plan.actions import (
+    ROW_PAYLOADS,
+    AddProperty,
+    ChangePayload,
+    ChangeType,
+    CreateDatabase,
+    CreateRow,
+    LinkRow,
+    PropertyShape,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    RestoreRow,
+    RowPayload,
+    TrashRow,
+    UpdateDatabase,
+    UpdateProperty,
+    UpdateRow,
+)
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.masking import SENSITIVE, masked
 from reconciler.plan.model import (
@@ -20,6 +40,7 @@ from reconciler.plan.model import (
     DatabasePlan,
     Estimate,
     FieldDiff,
+    GuardKind,
     GuardNote,
     Plan,
     PlannedProperty,
@@ -33,19 +54,37 @@ __all__ = [
     "PHASES",
     "PLAN_FORMAT",
     "ROW_ACTIONS",
+    "ROW_PAYLOADS",
     "SCHEMA_ACTIONS",
     "SCHEMA_ORDER",
     "SENSITIVE",
     "Action",
+    "AddProperty",
     "Change",
     "ChangeClass",
+    "ChangePayload",
+    "ChangeType",
+    "CreateDatabase",
+    "CreateRow",
     "DatabasePlan",
     "Estimate",
     "FieldDiff",
+    "GuardKind",
     "GuardNote",
+    "LinkRow",
     "Plan",
     "PlannedProperty",
     "PriorProperty",
+    "PropertyShape",
+    "RemoveOptions",
+    "RemoveProperty",
+    "RenameProperty",
+    "RestoreRow",
+    "RowPayload",
+    "TrashRow",
+    "UpdateDatabase",
+    "UpdateProperty",
+    "UpdateRow",
     "checksum",
     "dump_plan",
     "load_plan",

@@ -175,7 +175,7 @@ def _user_labels(plans: Iterable[DatabasePlan], refs: References) -> dict[str, s
         people = {p.name for p in db.properties if p.type == "people"}
         for change in db.changes:
             values: list[JSON] = []
-            for side in (change.before, change.after):
+            for side in change.payload.encode():
                 values.extend(v for k, v in (side or {}).items() if k in people)
             for diff in change.diffs:
                 if diff.path in people:

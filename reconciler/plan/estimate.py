@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from reconciler.plan.actions import RestoreRow
 from reconciler.plan.model import ROW_ACTIONS, SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
 
 __all__ = ["estimate", "requests_of"]
@@ -56,8 +57,8 @@ def _writes(database: DatabasePlan) -> int:
     for change in database.changes:
         if change.action in _ONE_EACH:
             count += 1
-        elif change.action is Action.RESTORE_ROW:
-            count += 2 if len(change.after or {}) > 1 else 1
+        elif isinstance(change.payload, RestoreRow):
+            count += 2 if change.payload.new else 1
     return count
 
 

@@ -5,8 +5,9 @@ with the real values: apply writes them, so it holds sensitive values as the man
 it where the manifests may be). Reading checks, in this order: JSON, the format version (another
 one is refused: an older plan is made again, a newer one needs a newer reconciler), the masking
 flag (a ``--format json`` rendering is for people, not for apply),
-the schema, and the checksum over the content: a file modified after it was written is refused
-with ``PlanFileError``. The result equals the plan that was written.
+the schema, that row changes show what they write, and the checksum over the content: a file
+modified after it was written is refused with ``PlanFileError``. The result equals the plan that
+was written.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import jsonschema  # type: ignore[import-untyped]
 from reconciler.errors import PlanFileError
 from reconciler.model import JSON
 from reconciler.plan.model import PLAN_FORMAT, Plan
-from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
+from reconciler.plan.serialise import UnfaithfulPlan, checksum, plan_from_json, plan_to_json
 
 __all__ = ["dump_plan", "load_plan", "parse_plan", "plan_schema", "write_plan"]
 
@@ -106,7 +107,13 @@ def parse_plan(text: str, source: str = "the plan") -> Plan:
             f" ({len(errors)} problem{'s' if len(errors) > 1 else ''})",
             hint=_HINT,
         )
-    plan = plan_from_json(document)
+    try:
+        plan = plan_from_json(document)
+    except UnfaithfulPlan as unfaithful:
+        raise PlanFileError(
+            f"{source} was modified after it was written: {unfaithful}",
+            hint=f"never edit a plan file; {_HINT}",
+        ) from None
     if checksum(plan) != plan.checksum:
         raise PlanFileError(
             f"{source} was modified after it was written: its content does not match its"

@@ -24,7 +24,15 @@ from reconciler.apply import (
 from reconciler.cli import cli
 from reconciler.cli.cmd_apply import _TerminalProgress
 from reconciler.emulator import Emulator, EmulatorServer
-from reconciler.plan import Action, Change, ChangeClass, checksum, load_plan, write_plan
+from reconciler.plan import (
+    Change,
+    ChangeClass,
+    CreateRow,
+    TrashRow,
+    checksum,
+    load_plan,
+    write_plan,
+)
 from tests.apply.conftest import PEOPLE, PROJECTS, TASKS, writes
 from tests.conftest import TOKEN, in_process_client
 
@@ -216,9 +224,7 @@ def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
     projects = plan.database("projects")
     assert projects is not None
     page = _page_of(repo, "projects", "Handbook")
-    trash = Change(
-        Action.TRASH_ROW, "projects", "Handbook", ChangeClass.DESTRUCTIVE, before={}, page_id=page
-    )
+    trash = Change("projects", "Handbook", ChangeClass.DESTRUCTIVE, TrashRow(), page_id=page)
     crafted = dataclasses.replace(projects, changes=(trash,))
     draft = dataclasses.replace(plan, databases=(crafted,))
     write_plan(dataclasses.replace(draft, checksum=checksum(draft)), Path("crafted.json"))
@@ -379,7 +385,7 @@ def test_a_saved_plan_linking_into_a_database_it_leaves_out_applies_the_link(
 def test_the_terminal_progress_is_one_redrawn_line() -> None:
     """On a TTY each finished change redraws the bar; the last one ends the line."""
     runner = CliRunner()
-    change = Change(Action.CREATE_ROW, "tasks", "a", ChangeClass.SAFE)
+    change = Change("tasks", "a", ChangeClass.SAFE, CreateRow())
 
     def draw() -> None:
         progress = _TerminalProgress()

@@ -49,6 +49,36 @@ def test_a_modified_plan_file_is_refused(tmp_path: Path) -> None:
         load_plan(path)
 
 
+def test_a_plan_file_whose_diffs_show_other_values_is_refused(tmp_path: Path) -> None:
+    """The checksum leaves display text out, so a row change whose diffs were edited to show
+    values other than those it writes is refused: what `show` displays is what apply does."""
+    path = tmp_path / "plan.json"
+    write_plan(_plan(), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    update = next(
+        c for db in document["databases"] for c in db["changes"] if c["action"] == "update_row"
+    )
+    update["diffs"][0]["new"] = "something harmless"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(path)
+    assert "was modified after it was written: the diffs of change tasks/update_row/" in (
+        caught.value.message
+    )
+
+
+def test_a_reworded_note_in_a_plan_file_still_applies(tmp_path: Path) -> None:
+    """Notes are display text outside the checksum: a file whose note reads otherwise loads
+    with the same checksum."""
+    plan = _plan()
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["databases"][1]["changes"][0]["note"] = "worded otherwise"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert load_plan(path).checksum == plan.checksum
+
+
 def test_a_masked_rendering_is_not_a_plan_file(tmp_path: Path) -> None:
     """The --format json output cannot be applied: refused with how to write a plan file."""
     path = tmp_path / "rendering.json"

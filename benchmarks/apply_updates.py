@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     plan = make_plan(desired, live, requests_per_second=rps)
     time.sleep(BURST / rps)  # an idle API's bucket is full; let the emulator's refill
     options = ApplyOptions(state_dir=root / ".reconciler", workers=args.workers)
-    with ApplySession(gateway, desired.settings, options, actor="benchmark") as session:
+    with ApplySession(gateway, options, actor="benchmark") as session:
         before = gateway.stats()
         cpu, wall = time.process_time(), time.perf_counter()
         result = session.apply(plan, live=live)

@@ -469,7 +469,6 @@ def command(
         open_workspace(settings, root, local=local, local_store=local_store) as workspace,
         ApplySession(
             workspace.gateway,
-            settings,
             options,
             listener=_TerminalProgress() if interactive() else _log_progress,
             stop=stop,

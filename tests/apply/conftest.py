@@ -142,7 +142,6 @@ class Project:
     ) -> ApplyResult:
         session = ApplySession(
             gateway or self.gateway,
-            self.desired().settings,
             self.options(**options),
             listener=listener,
             actor="ada",

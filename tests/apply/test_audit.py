@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
+from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.logs import register_secret
 
 TOKEN = "ntn_audit_log_test_token_0123456789abcdef"

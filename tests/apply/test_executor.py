@@ -155,7 +155,6 @@ def test_a_stop_finishes_what_is_in_flight_and_leaves_the_rest(project: Project)
 
     with ApplySession(
         project.gateway,
-        project.desired().settings,
         project.options(),
         listener=stop_after_three,
         stop=stop,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.apply.payloads import (
+from reconciler.apply.running.payloads import (
     initial_schema,
     new_row_properties,
     relation_keys,

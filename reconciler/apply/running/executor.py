@@ -27,9 +27,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from reconciler.apply.audit import AuditLog, AuditRecord
-from reconciler.apply.journal import Journal, JournalEntry
-from reconciler.apply.outcome import (
+from reconciler.apply.records.audit import AuditLog, AuditRecord
+from reconciler.apply.records.journal import Journal, JournalEntry
+from reconciler.apply.running.outcome import (
     ChangeFinished,
     ChangeOutcome,
     DatabaseIds,
@@ -37,7 +37,7 @@ from reconciler.apply.outcome import (
     StageStarted,
     Status,
 )
-from reconciler.apply.payloads import (
+from reconciler.apply.running.payloads import (
     initial_schema,
     new_row_properties,
     relation_keys,

@@ -88,7 +88,7 @@ ProgressListener = Callable[[ProgressEvent], None]
 @dataclass(frozen=True)
 class Voided:
     """A change an earlier run of the plan recorded done that Notion no longer shows, and why:
-    it is sent again (see ``reconciler.apply.recheck``)."""
+    it is sent again (see ``reconciler.apply.preflight.recheck``)."""
 
     change: str
     reason: str

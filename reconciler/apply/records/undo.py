@@ -30,8 +30,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from reconciler.apply.outcome import ChangeOutcome, DatabaseIds, Status
-from reconciler.apply.stale import read_current
+from reconciler.apply.running.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.model import JSON, LiveProperty, LiveRow
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import (
@@ -322,7 +321,7 @@ def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan
     if not pages:
         return db
     if not is_new:
-        return _with_hashes(db, read_current(gateway, db, pages))
+        return _with_hashes(db, gateway.read_rows(db.read_spec(), pages))
     live = gateway.read_state([db.read_spec()]).databases[db.handle]
     found = {p.name: p for p in live.properties}
     props = tuple(

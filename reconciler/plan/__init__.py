@@ -1,9 +1,10 @@
 """The plan: what changes, in which order, how much it can lose; made, saved and read back.
 
-``make_plan(desired, live)`` (``differ``) computes the frozen ``Plan`` (``model``), each change
-with a typed payload (``actions``); ``write_plan`` / ``load_plan`` (``planfile``) save it and
-read it back checked; ``masked`` (``masking``) hides sensitive values for renderers. Used by the
-CLI, the renderers and the applier.
+``read_and_plan`` (``reading``) reads what the manifests' databases hold through the gateway and
+makes the plan; ``make_plan(desired, live)`` (``differ``) computes the frozen ``Plan``
+(``model``), each change with a typed payload (``actions``); ``write_plan`` / ``load_plan``
+(``planfile``) save it and read it back checked; ``masked`` (``masking``) hides sensitive values
+for renderers. Used by the CLI, the renderers and the applier (this facade only).
 """
 
 from reconciler.plan.actions import (
@@ -47,6 +48,7 @@ from reconciler.plan.model import (
     PriorProperty,
 )
 from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
+from reconciler.plan.reading import LiveRead, handles_to_read, read_and_plan, read_live
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "GuardKind",
     "GuardNote",
     "LinkRow",
+    "LiveRead",
     "Plan",
     "PlannedProperty",
     "PriorProperty",
@@ -87,6 +90,7 @@ __all__ = [
     "UpdateRow",
     "checksum",
     "dump_plan",
+    "handles_to_read",
     "load_plan",
     "make_plan",
     "masked",
@@ -94,6 +98,8 @@ __all__ = [
     "plan_from_json",
     "plan_schema",
     "plan_to_json",
+    "read_and_plan",
+    "read_live",
     "selected_handles",
     "write_plan",
 ]

@@ -229,6 +229,17 @@ def test_a_protected_database_never_loses_rows_or_properties(approvals: Approval
     assert expected == reasons
 
 
+def test_protection_given_as_data_holds_for_a_plan_that_predates_it() -> None:
+    """A database protected now (the manifests' flag, passed to the gate) refuses the trashes of
+    a plan made before the flag, whatever the approval; the plan itself is not changed."""
+    p = plan(database([trash("ada"), create("grace")], "people"))
+    approvals = Approvals(allow_destroy=True, approved_checksum=CHECKSUM)
+    decision = decide(p, approvals, DEFAULTS, protected=frozenset({"people"}))
+    assert [(h.change.target, h.reason.value) for h in decision.held] == [("ada", "protected")]
+    assert (p.checksum, p.databases[0].protect) == (CHECKSUM, False)
+    assert decide(p, approvals, DEFAULTS).allowed
+
+
 def test_a_protected_database_still_takes_approved_lossy_changes() -> None:
     """protect guards rows and properties; an approved lossy update still applies."""
     p = plan(database([clear("ada", "people")], "people", protect=True))

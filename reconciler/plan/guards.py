@@ -1,4 +1,4 @@
-"""The guards: deletes a plan must not contain, whatever the approvals (see docs/architecture.md).
+"""The guards: deletes a plan must not contain, whatever the approvals.
 
 Called by the differ for each database after its changes are computed. A guard withholds
 changes and leaves a ``GuardNote`` saying which and why (its ``GuardKind``), shown in every

@@ -229,6 +229,11 @@ class CreateRow:
         """The values the change writes."""
         return self.values
 
+    @property
+    def value_maps(self) -> tuple[Values, ...]:
+        """Every map of row values the payload holds."""
+        return (self.values,)
+
     def with_values(self, change: Callable[[Values], Values]) -> CreateRow:
         """The payload with ``change`` applied to each of its value maps."""
         return replace(self, values=change(self.values))
@@ -252,6 +257,11 @@ class _RowValues:
     def written(self) -> Values:
         """The values the change writes."""
         return self.new
+
+    @property
+    def value_maps(self) -> tuple[Values, ...]:
+        """Every map of row values the payload holds."""
+        return (self.old, self.new)
 
     def with_values(self, change: Callable[[Values], Values]) -> Self:
         """The payload with ``change`` applied to each of its value maps."""
@@ -305,6 +315,10 @@ class TrashRow:
     @property
     def written(self) -> Values:
         return {}
+
+    @property
+    def value_maps(self) -> tuple[Values, ...]:
+        return (self.values,)
 
     def with_values(self, change: Callable[[Values], Values]) -> TrashRow:
         return replace(self, values=change(self.values))

@@ -84,6 +84,29 @@ def test_undo_removes_added_properties_and_renames_back(project: Project) -> Non
     assert plan.is_empty
 
 
+def test_the_undo_of_values_of_a_renamed_property_writes_them_under_the_old_name(
+    project: Project,
+) -> None:
+    """A property renamed and a value of it changed in one apply: the undo renames it back and
+    sets the value back under the old name, its diffs showing that name (the undo plan file
+    loads: it shows what it writes)."""
+    projects = copy.deepcopy(PROJECTS)
+    budget = projects["properties"].pop("Budget")
+    projects["properties"]["Funding"] = {**budget, "renamed_from": "Budget"}
+    for row in projects["rows"]:
+        row["Funding"] = row.pop("Budget")
+    projects["rows"][0]["Funding"] = 15000
+    undo = converged_then(project, projects)
+    update = next(c for c in undo.changes if c.action is Action.UPDATE_ROW)
+    assert (update.payload.encode(), [d.path for d in update.diffs]) == (
+        ({"Budget": 15000}, {"Budget": 12000}),
+        ["Budget"],
+    )
+    assert project.apply(undo).complete
+    project.write(PROJECTS)
+    assert project.plan()[0].is_empty
+
+
 def test_undo_then_plan_of_the_old_manifests_is_empty(project: Project) -> None:
     """After the undo, Notion matches the manifests as they were before the apply."""
     tasks = copy.deepcopy(TASKS)

@@ -10,6 +10,7 @@ from reconciler.notion.gateway import CreatedDatabase, Gateway, WrittenPage
 from reconciler.notion.inspect import SHARING_HINT, DatabaseOutline, Inspector
 from reconciler.notion.limiter import RateLimiter, TokenBucket, bucket_burst
 from reconciler.notion.notion_gateway import NotionGateway, Unlimited, limiter_for
+from reconciler.notion.reader import queries_for, reads_by_query
 from reconciler.notion.redis_limiter import RedisTokenBucket
 from reconciler.notion.retry import RetryPolicy
 from reconciler.notion.stats import RequestAccounting, RequestStats
@@ -31,4 +32,6 @@ __all__ = [
     "WrittenPage",
     "bucket_burst",
     "limiter_for",
+    "queries_for",
+    "reads_by_query",
 ]

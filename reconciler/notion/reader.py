@@ -12,7 +12,7 @@ Request costs (n = rows, c = the query cap, 10,000 on Notion):
 - reading some rows again (``read_rows``): a GET per page, or one query over the data source
   (ceil(n/100) requests, n the spec's ``row_count``) when that costs fewer requests, then a GET
   for each wanted page the query did not return (it was moved to the trash). This rule lives
-  here alone; the plan's estimate counts by it.
+  here alone (``reads_by_query``); the plan's estimate counts by it.
 
 Every read takes ``ReadSpec`` values (``reconciler.readspec``). Used by ``NotionGateway``;
 ``read_state`` reads the databases concurrently, all within the one rate limiter.
@@ -53,7 +53,7 @@ from reconciler.notion.shapes import Body
 from reconciler.properties.references import WorkspaceReferences
 from reconciler.readspec import ReadSpec
 
-__all__ = ["LiveReader", "Location"]
+__all__ = ["LiveReader", "Location", "queries_for", "reads_by_query"]
 
 log = structlog.get_logger(__name__)
 
@@ -92,6 +92,18 @@ class RowsRead:
 
     rows: dict[str, LiveRow] = field(default_factory=dict)
     incomplete_reasons: list[str] = field(default_factory=list)
+
+
+def queries_for(row_count: int, wanted: int = 0) -> int:
+    """Queries that read every live row of a data source (``row_count`` of them, or at least
+    the ``wanted`` ones): one per 100."""
+    return max(1, math.ceil(max(row_count, wanted) / PAGE_SIZE))
+
+
+def reads_by_query(wanted: int, row_count: int) -> bool:
+    """The reader's rule for reading ``wanted`` rows again: one query over the data source when
+    that costs fewer requests than a GET per page (the plan's estimate counts by it)."""
+    return wanted > queries_for(row_count, wanted)
 
 
 def _run_all(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
@@ -448,8 +460,7 @@ class LiveReader:
         layout = ReadLayout.of(spec)
         wanted = list(dict.fromkeys(page_ids))
         found: dict[str, LiveRow] = {}
-        query_cost = max(1, math.ceil(max(spec.row_count, len(wanted)) / PAGE_SIZE))
-        if spec.data_source_id is not None and len(wanted) > query_cost:
+        if spec.data_source_id is not None and reads_by_query(len(wanted), spec.row_count):
             subject = Subject("the rows", database=spec.handle)
             everything = self.query_all(spec.data_source_id, layout, subject).rows
             found = {pid: everything[pid] for pid in wanted if pid in everything}

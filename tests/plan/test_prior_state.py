@@ -11,26 +11,20 @@ from reconciler.readspec import ReadProperty
 from tests.plan.world import TASK_SPECS, TASKS_DB, TASKS_DS, World, spec
 
 
-def _tasks_plan(*replaced: PropertySpec) -> DatabasePlan:
-    """The tasks database planned with some declarations replaced or added."""
+def _tasks_plan(*declared: PropertySpec, rename: tuple[str, str] | None = None) -> DatabasePlan:
+    """The tasks database planned with these declarations replacing (by name) or joining the
+    steady ones; ``rename`` (old, new) also renames the rows' values of that property."""
     world = World.steady()
     tasks = world.desired.database("tasks")
     assert tasks is not None
-    by_name = {p.name: p for p in replaced}
-    renamed = {p.renamed_from: p for p in replaced if p.renamed_from}
-    specs = [renamed.get(s.name) or by_name.pop(s.name, s) for s in tasks.properties]
-    specs.extend(p for p in by_name.values() if p not in specs)
+    old, new = rename or ("", "")
+    replaced = {spec.renamed_from or spec.name: spec for spec in declared}
+    specs = [replaced.pop(s.name, s) for s in tasks.properties]
     rows = tuple(
-        dataclasses.replace(
-            row,
-            values={
-                (renamed[k].name if k in renamed else k): ("x" if k == "Done" else v)
-                for k, v in row.values.items()
-            },
-        )
+        dataclasses.replace(row, values={new if k == old else k: v for k, v in row.values.items()})
         for row in tasks.rows
     )
-    world.desired_db("tasks", properties=tuple(specs), rows=rows)
+    world.desired_db("tasks", properties=(*specs, *replaced.values()), rows=rows)
     planned = world.plan().database("tasks")
     assert planned is not None
     return planned
@@ -41,7 +35,7 @@ def test_each_planned_property_carries_the_live_property_as_read() -> None:
     live ids; a property still to be added has no prior state."""
     days = dataclasses.replace(TASK_SPECS[3], name="Days", renamed_from="Estimate")
     done = PropertySpec("Done", "rich_text")
-    plan = _tasks_plan(days, done, spec("Due", "date"))
+    plan = _tasks_plan(days, done, spec("Due", "date"), rename=("Estimate", "Days"))
     priors = {p.name: p.prior for p in plan.properties}
     assert priors["Days"] == PriorProperty("p3", "Estimate", "number")
     assert priors["Done"] == PriorProperty("p7", "Done", "checkbox")
@@ -53,7 +47,7 @@ def test_a_plans_read_spec_reads_rows_under_the_names_and_types_it_saw() -> None
     """The read spec of a planned database: its ids, key, row count, and every property's
     live side as the plan read it (so rows read again hash as the plan's did)."""
     days = dataclasses.replace(TASK_SPECS[3], name="Days", renamed_from="Estimate")
-    plan = _tasks_plan(days, spec("Due", "date"))
+    plan = _tasks_plan(days, spec("Due", "date"), rename=("Estimate", "Days"))
     read = plan.read_spec()
     assert (read.id, read.data_source, read.data_source_id) == (TASKS_DB, TASKS_DS, TASKS_DS)
     assert (read.key, read.row_count, read.keys, read.where) == ("Slug", 2, (), "the plan")

@@ -32,6 +32,7 @@ from reconciler.config import RateLimitSettings, Secret
 from reconciler.manifest import load_desired_state
 from reconciler.notion import NotionGateway, bucket_burst
 from reconciler.plan import make_plan
+from reconciler.readspec import read_specs
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
@@ -101,11 +102,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     gateway = NotionGateway(
         Secret(TOKEN), base_url=url, rate_limit=RateLimitSettings(rps=rps, burst=BURST)
     )
-    live = gateway.read_state(desired)
+    live = gateway.read_state(read_specs(desired))
     plan = make_plan(desired, live, requests_per_second=rps)
     time.sleep(BURST / rps)  # an idle API's bucket is full; let the emulator's refill
     options = ApplyOptions(state_dir=root / ".reconciler", workers=args.workers)
-    with ApplySession(gateway, desired.settings, options, actor="benchmark") as session:
+    with ApplySession(gateway, options, actor="benchmark") as session:
         before = gateway.stats()
         cpu, wall = time.process_time(), time.perf_counter()
         result = session.apply(plan, live=live)

@@ -28,6 +28,7 @@ from pathlib import Path
 from reconciler.config import RateLimitSettings, Secret, Settings
 from reconciler.model import DesiredDatabase, DesiredState, PropertySpec, SourceLocation
 from reconciler.notion import NotionGateway, bucket_burst
+from reconciler.readspec import read_specs
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     )
     time.sleep(10 / rps)  # let the emulator's bucket fill after seeding, as an idle API's is
     cpu, wall = time.process_time(), time.perf_counter()
-    state = gateway.read_state(desired())
+    state = gateway.read_state(read_specs(desired()))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     stats = gateway.stats()
     gateway.close()

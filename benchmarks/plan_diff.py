@@ -50,6 +50,7 @@ from reconciler.notion.notion_gateway import NotionGateway
 from reconciler.plan import Plan, make_plan
 from reconciler.plan.comparable import RowLayout
 from reconciler.properties import WorkspaceReferences
+from reconciler.readspec import read_specs
 from reconciler.render import render_json, render_markdown, render_text
 
 TOKEN = "secret_benchmark"
@@ -231,7 +232,7 @@ def run(rows: int) -> dict[str, Any]:
         Secret(TOKEN), base_url="http://127.0.0.1", rate_limit=RateLimitSettings(rps=0),
         http_client=client,
     )  # fmt: skip
-    live, read_cpu = cpu(lambda: gateway.read_state(desired))
+    live, read_cpu = cpu(lambda: gateway.read_state(read_specs(desired)))
     read_requests = gateway.stats().requests
     gateway.close()
     live_mb = peak_mb(lambda: gateway_copy(live))

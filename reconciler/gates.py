@@ -1,7 +1,8 @@
 """Which changes of a plan need approval, and whether they have it: a pure decision.
 
 Called by ``reconciler apply`` (the CLI) before anything is written; ``decide`` is a function of
-(plan, approvals, thresholds) alone, so the same inputs always give the same decision.
+(plan, approvals, thresholds, protected databases) alone, so the same inputs always give the
+same decision.
 
 Rules:
 
@@ -12,10 +13,10 @@ Rules:
   - ``--allow-destroy``: every lossy and destructive change, except row trashes that break a
     threshold (below) unless ``--force-thresholds`` is given too;
   - ``--approve CHECKSUM`` (or ``RECONCILER_APPROVE``) equal to the plan's checksum: every lossy
-    and destructive change of exactly that plan, thresholds included. The checksum covers the
-    plan's changes and the content hash of every live row they touch, so an approval never
-    carries over to a plan that differs in a single change or a single touched row; a checksum
-    that does not match approves nothing;
+    and destructive change of exactly that plan, thresholds included. The checksum covers what
+    the plan's changes write and the content hash of every live row they touch (not the text
+    that explains them), so an approval never carries over to a plan that differs in a single
+    change or a single touched row; a checksum that does not match approves nothing;
   - typing a database's name at the interactive prompt (a TTY only, never in CI): every lossy and
     destructive change of that database, thresholds included (the prompt states the counts).
 
@@ -23,7 +24,9 @@ Rules:
   database's managed rows once it has ``min_rows_for_fraction`` of them, or more than
   ``max_deletes`` rows in one apply across all databases.
 - ``protect: true`` databases never lose rows or properties: a row trash or property removal
-  there is refused whatever the approvals, even when a hand-edited plan asks for it.
+  there is refused whatever the approvals, even when a hand-edited plan asks for it. The plan
+  records each database's flag as planned; ``protected`` adds the databases the manifests
+  protect now (set after a saved plan was made, the flag still holds).
 
 A change's class is taken as at least what its action implies (a trash is destructive even if a
 plan file calls it safe), so the gate cannot be talked out of a destructive action.
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import enum
 import shlex
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from reconciler.config import GateSettings
@@ -168,9 +171,11 @@ def _hold(
     change: Change,
     plan: Plan,
     approvals: Approvals,
+    *,
     over_threshold: bool,
+    protected: bool,
 ) -> HoldReason | None:
-    if db.protect and change.action in _PROTECTED_ACTIONS:
+    if protected and change.action in _PROTECTED_ACTIONS:
         return HoldReason.PROTECTED
     if effective_class(change) is ChangeClass.SAFE:
         return None
@@ -183,16 +188,24 @@ def _hold(
     return None
 
 
-def decide(plan: Plan, approvals: Approvals, settings: GateSettings) -> GateDecision:
-    """Hold every change that needs an approval it does not have (see the module docstring)."""
+def decide(
+    plan: Plan,
+    approvals: Approvals,
+    settings: GateSettings,
+    *,
+    protected: Collection[str] = (),
+) -> GateDecision:
+    """Hold every change that needs an approval it does not have (see the module docstring);
+    ``protected``: databases protected besides those the plan marks."""
     breaches = _breaches(plan, settings)
     everywhere = any(b.database is None for b in breaches)
     breached = {b.database for b in breaches}
     held: list[HeldChange] = []
     for db in plan.databases:
         over = everywhere or db.handle in breached
+        protects = db.protect or db.handle in protected
         for change in db.changes:
-            reason = _hold(db, change, plan, approvals, over)
+            reason = _hold(db, change, plan, approvals, over_threshold=over, protected=protects)
             if reason is not None:
                 held.append(HeldChange(change, effective_class(change), reason))
     mismatch = approvals.approved_checksum

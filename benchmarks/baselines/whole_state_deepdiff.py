@@ -27,6 +27,7 @@ from reconciler import logs
 from reconciler.config import RateLimitSettings, Secret
 from reconciler.manifest import load_desired_state
 from reconciler.notion.notion_gateway import NotionGateway
+from reconciler.readspec import read_specs
 
 
 def main() -> int:
@@ -41,7 +42,7 @@ def main() -> int:
         base_url=os.environ["NOTION_BASE_URL"],
         rate_limit=RateLimitSettings(rps=0),
     )
-    live = gateway.read_state(desired)
+    live = gateway.read_state(read_specs(desired))
     gateway.close()
     started = time.process_time()
     if args.engine == "deepdiff":

@@ -30,17 +30,12 @@ from reconciler.adopt.manifests import (
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
-from reconciler.model import (
-    DesiredDatabase,
-    DesiredState,
-    LiveDatabase,
-    PropertySpec,
-    SourceLocation,
-)
+from reconciler.model import LiveDatabase
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
 from reconciler.properties.checks import normalise_id
+from reconciler.readspec import ReadProperty, ReadSpec
 
 __all__ = [
     "ImportRequest",
@@ -101,16 +96,15 @@ def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]
     return list(outlines.values())
 
 
-def _reading_spec(outline: DatabaseOutline, handle: str) -> DesiredDatabase:
-    """A manifest-less description that makes the gateway read every property of every row."""
+def _reading_spec(outline: DatabaseOutline, handle: str) -> ReadSpec:
+    """What to read of a database being imported: every property of every row."""
     title = next(p.name for p in outline.properties if p.type == "title")
-    return DesiredDatabase(
+    return ReadSpec(
         handle=handle,
         title=outline.title,
         key=title,
-        properties=tuple(PropertySpec(p.name, p.type, dict(p.config)) for p in outline.properties),
-        rows=(),
-        location=SourceLocation(f"import {outline.database_id}", 0, 0),
+        properties=tuple(ReadProperty(p.name, p.type) for p in outline.properties),
+        where=f"import {outline.database_id}",
         id=outline.database_id,
         data_source=outline.data_source_id if len(outline.data_sources) > 1 else None,
     )
@@ -171,7 +165,7 @@ def import_databases(
     if not request.force:
         _refuse_overwrite(request.folder, [f"{handle}.yaml" for handle in handles])
     specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))
-    live = gateway.read_state(DesiredState(specs, repository.settings, repository.root))
+    live = gateway.read_state(specs)
     adoptions = [
         Adoption(
             h,

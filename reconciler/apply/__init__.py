@@ -1,28 +1,35 @@
 """Apply: a gated plan sent to Notion in order, journaled, resumable, audited, with an undo plan.
 
-``ApplySession`` (``session``) is what the ``apply`` command uses: the workspace lock, the journal
-(``journal``), the audit log (``audit``), the stale check (``stale``), settling interrupted work
-(``resume``), the executor (``executor``) and the undo plan (``undo``). The executor reports
-progress through a listener and never prints; the CLI renders it.
+``ApplySession`` (``session``) is what the ``apply`` command uses. The package is grouped by job:
+
+- ``preflight``: everything checked in Notion before the first write, in one pass: each
+  change's state from the journal, unknown creates settled, contradicted records voided, the
+  workspace references, the stale-plan check;
+- ``running``: the executor, the outcomes it reports, the request payloads it sends;
+- ``records``: the journal, the audit log, the workspace lock and the undo plan.
+
+The executor reports progress through a listener and never prints; the CLI renders it. This
+module is the package's facade: the CLI imports nothing else of it.
 """
 
-from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
-from reconciler.apply.executor import Executor
-from reconciler.apply.journal import Journal, JournalEntry, JournalEvent
-from reconciler.apply.lock import WorkspaceLock
-from reconciler.apply.outcome import (
+from reconciler.apply.preflight import ChangeState, Preflight, StaleRow, preflight
+from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
+from reconciler.apply.records.journal import Journal, JournalEntry, JournalEvent
+from reconciler.apply.records.lock import WorkspaceLock
+from reconciler.apply.records.undo import undo_plan
+from reconciler.apply.running.executor import Executor
+from reconciler.apply.running.outcome import (
     ApplyResult,
     ChangeFinished,
     ChangeOutcome,
-    CreatedDatabase,
+    DatabaseIds,
     ProgressEvent,
     ProgressListener,
     StageStarted,
     Status,
+    Voided,
 )
 from reconciler.apply.session import ApplyOptions, ApplySession
-from reconciler.apply.stale import StaleRow, check_stale, find_stale
-from reconciler.apply.undo import undo_plan
 
 __all__ = [
     "ApplyOptions",
@@ -32,19 +39,21 @@ __all__ = [
     "AuditRecord",
     "ChangeFinished",
     "ChangeOutcome",
-    "CreatedDatabase",
+    "ChangeState",
+    "DatabaseIds",
     "Executor",
     "Journal",
     "JournalEntry",
     "JournalEvent",
+    "Preflight",
     "ProgressEvent",
     "ProgressListener",
     "StageStarted",
     "StaleRow",
     "Status",
+    "Voided",
     "WorkspaceLock",
-    "check_stale",
     "current_actor",
-    "find_stale",
+    "preflight",
     "undo_plan",
 ]

@@ -4,11 +4,12 @@
 and the audit log (all under the state folder, ``.reconciler/`` by default), so the caller can
 plan inside the lock. ``apply(plan)`` then:
 
-1. settles what an interrupted earlier run left unknown (``resume``), reading only when needed;
-2. builds the workspace references (from ``live`` when the caller just read it);
-3. refuses a stale plan (``StalePlanError``, nothing written), skipping changes already done;
-4. runs the executor, which journals, audits and reports progress;
-5. writes the undo plan of everything this plan has done, and returns the ``ApplyResult``.
+1. runs the preflight (``reconciler.apply.preflight``): each change's state from the journal,
+   unknown creates settled, done records Notion contradicts voided, the workspace references
+   built (from ``live`` when the caller just read it), and a stale plan refused
+   (``StalePlanError``, nothing written);
+2. runs the executor, which journals, audits and reports progress;
+3. writes the undo plan of everything this plan has done, and returns the ``ApplyResult``.
 
 Gating is not done here: the CLI asks ``reconciler.gates`` before it calls ``apply``. The
 controller passes ``before_write``, its fencing check, which the executor calls before each write.
@@ -23,22 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
-from reconciler.apply.executor import Executor
-from reconciler.apply.journal import Journal
-from reconciler.apply.lock import WorkspaceLock
-from reconciler.apply.outcome import ApplyResult, ProgressListener, Status
-from reconciler.apply.recheck import recheck_done
-from reconciler.apply.references import plan_references
-from reconciler.apply.resume import settle_unfinished
-from reconciler.apply.stale import check_stale
-from reconciler.apply.undo import undo_plan
-from reconciler.config import Settings
+from reconciler.apply.preflight import preflight
+from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
+from reconciler.apply.records.journal import Journal
+from reconciler.apply.records.lock import WorkspaceLock
+from reconciler.apply.records.undo import undo_plan
+from reconciler.apply.running.executor import Executor
+from reconciler.apply.running.outcome import ApplyResult, ChangeOutcome, ProgressListener, Status
 from reconciler.model import LiveState
-from reconciler.notion.gateway import Gateway
-from reconciler.plan import CREATING_ROWS
-from reconciler.plan.model import Plan
-from reconciler.plan.planfile import write_plan
+from reconciler.notion import Gateway
+from reconciler.plan import Plan, write_plan
 
 __all__ = ["ApplyOptions", "ApplySession"]
 
@@ -75,7 +70,6 @@ class ApplySession:
     def __init__(
         self,
         gateway: Gateway,
-        settings: Settings,
         options: ApplyOptions,
         *,
         listener: ProgressListener | None = None,
@@ -85,7 +79,6 @@ class ApplySession:
         before_write: Callable[[], None] | None = None,
     ) -> None:
         self._gateway = gateway
-        self._settings = settings
         self._options = options
         self._listener = listener
         self._stop = stop or threading.Event()
@@ -127,23 +120,11 @@ class ApplySession:
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
-        for outcome in settle_unfinished(plan, journal, gateway, self._settings):
-            if self._audit is not None:
-                self._audit.write(AuditRecord.of(plan.checksum, outcome))
-        voided = recheck_done(plan, journal, gateway, live)
-        done = journal.done(plan.checksum)
-        unfinished = {e.change for e in journal.unfinished() if e.plan == plan.checksum}
-        created_rows = {
-            (c.database, c.target): str(done[c.id].page_id)
-            for c in plan.changes
-            if c.action in CREATING_ROWS and c.id in done and done[c.id].page_id
-        }
-        refs = plan_references(plan, gateway, self._settings, live=live, page_ids=created_rows)
-        check_stale(plan, gateway, refs, done=set(done), unfinished=unfinished)
+        checked = preflight(plan, journal, gateway, live=live, on_recovered=self._audited(plan))
         executor = Executor(
             plan,
             gateway,
-            refs,
+            checked.refs,
             journal,
             audit=self._audit,
             listener=self._listener,
@@ -155,12 +136,7 @@ class ApplySession:
         undo_path = None
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
-                plan,
-                outcomes,
-                gateway,
-                self._settings,
-                created=executor.created,
-                schemas=executor.schemas,
+                plan, outcomes, gateway, created=executor.created, schemas=executor.schemas
             )
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)
@@ -173,5 +149,14 @@ class ApplySession:
             interrupted=executor.interrupted,
             undo_path=undo_path,
             journal_path=self._options.journal,
-            voided=voided,
+            voided=checked.voided,
         )
+
+    def _audited(self, plan: Plan) -> Callable[[ChangeOutcome], None]:
+        """Audits a change the preflight found done (the run that made it could not)."""
+
+        def audit(outcome: ChangeOutcome) -> None:
+            if self._audit is not None:
+                self._audit.write(AuditRecord.of(plan.checksum, outcome))
+
+        return audit

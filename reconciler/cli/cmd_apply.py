@@ -1,23 +1,21 @@
 """``reconciler apply``: make Notion match the manifests or a saved plan, gated and journaled.
 
-Only wiring and the terminal: the plan comes from the differ (manifest paths) or the plan file;
-``reconciler.gates`` decides what needs approval; ``reconciler.apply.ApplySession`` holds the lock
-and runs the apply. This module shows the plan, asks (on a TTY only: the database name for gated
-changes, then yes/no), renders progress (a bar on a TTY, JSON log lines in CI), turns Ctrl-C into
+Only wiring and the terminal: the plan comes from ``read_and_plan`` (manifest paths) or the plan
+file; ``reconciler.gates`` decides what needs approval, with the ``protect: true`` flags of the
+manifests as they are now; ``reconciler.apply.ApplySession`` holds the lock and runs the apply.
+This module shows the plan, asks (on a TTY only: the database name for gated changes, then
+yes/no), renders progress (a bar on a TTY, JSON log lines in CI), turns Ctrl-C into
 a clean stop, and prints the summary. Exit codes: 0 done (or nothing to do), 1 error, partial
 apply or no confirmation, 3 blocked by a gate, 4 stale plan.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import shlex
 import signal
 import sys
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,29 +33,21 @@ from reconciler.apply import (
     StageStarted,
     Status,
 )
-from reconciler.cli.cmd_plan import handles_to_read, read_summary
 from reconciler.cli.common import debug_option, reports_errors, use_colour
 from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
     open_workspace,
+    read_summary,
     workspace_options,
 )
 from reconciler.config import Settings, state_folder
-from reconciler.errors import (
-    ApplyError,
-    ApprovalRequired,
-    ManifestError,
-    Problem,
-    ReconcilerError,
-)
+from reconciler.errors import ApplyError, ApprovalRequired, ReconcilerError
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.logs import redact
-from reconciler.manifest import find_repository_root, load_desired_state
-from reconciler.manifest.settings import load_settings
-from reconciler.model import DesiredState, LiveState
-from reconciler.notion.gateway import Gateway
-from reconciler.plan import Plan, load_plan, make_plan, selected_handles
+from reconciler.manifest import find_repository, load_desired_state
+from reconciler.model import DesiredState
+from reconciler.plan import Plan, load_plan, read_and_plan, selected_handles
 from reconciler.render import plural, render_text, terminal_safe
 
 __all__ = ["command"]
@@ -91,17 +81,6 @@ def _plan_file(paths: Sequence[str]) -> Path | None:
     if len(paths) == 1 and paths[0].lower().endswith(".json") and Path(paths[0]).is_file():
         return Path(paths[0])
     return None
-
-
-def _repository_settings() -> tuple[Settings, Path]:
-    """reconciler.yaml of the repository around the current folder (for a saved plan)."""
-    cwd = Path.cwd()
-    root = find_repository_root(Path(), cwd)
-    problems: list[Problem] = []
-    settings = load_settings(root, cwd, os.environ, problems)
-    if problems:
-        raise ManifestError(problems)
-    return settings, root
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -185,11 +164,19 @@ def _ask_for_approvals(decision: GateDecision, approvals: Approvals) -> Approval
     )
 
 
-def _gate(plan: Plan, approvals: Approvals, settings: Settings, request: _Request) -> None:
-    """Raise ApprovalRequired (exit 3) unless every gated change is approved."""
-    decision = decide(plan, approvals, settings.gates)
+def _gate(
+    plan: Plan,
+    approvals: Approvals,
+    settings: Settings,
+    request: _Request,
+    protected: frozenset[str],
+) -> None:
+    """Raise ApprovalRequired (exit 3) unless every gated change is approved; ``protected``:
+    databases the manifests protect now (a saved plan may predate the flag)."""
+    decision = decide(plan, approvals, settings.gates, protected=protected)
     if not decision.allowed and decision.promptable_databases and interactive():
-        decision = decide(plan, _ask_for_approvals(decision, approvals), settings.gates)
+        asked = _ask_for_approvals(decision, approvals)
+        decision = decide(plan, asked, settings.gates, protected=protected)
     if not decision.allowed:
         raise ApprovalRequired(describe_block(decision, request.command()))
 
@@ -306,40 +293,35 @@ def _report(result: ApplyResult, request: _Request) -> None:
 # --- the command --------------------------------------------------------------------------------
 
 
-def _manifest_plan(
-    gateway: Gateway, desired: DesiredState, request: _Request
-) -> tuple[Plan, LiveState]:
-    planned = selected_handles(desired, request.databases)
-    to_read = handles_to_read(desired, planned)
-    started = time.monotonic()
-    live = gateway.read_state(desired, to_read)
-    stats = gateway.stats()
-    click.echo(read_summary(stats, time.monotonic() - started, len(to_read)), err=True)
-    plan = make_plan(
-        desired,
-        live,
-        databases=planned,
-        requests_per_second=gateway.requests_per_second,
-        read=stats.to_json(),
-    )
-    return plan, live
+@dataclass(frozen=True)
+class _Inputs:
+    """What the command applies: manifests (planned inside the lock) or a saved plan."""
+
+    desired: DesiredState | None
+    plan: Plan | None
+    settings: Settings
+    root: Path
+    protected: frozenset[str] = frozenset()
+    """Databases the manifests protect now (for a saved plan)."""
 
 
-def _inputs(request: _Request) -> tuple[DesiredState | None, Plan | None, Settings, Path]:
-    """(manifests, saved plan, settings, repository root): one of the first two is given."""
+def _inputs(request: _Request) -> _Inputs:
+    """The manifests, or the saved plan with the repository's settings and protect flags."""
     if request.plan_file is None:
         desired = load_manifests(request.paths, local=request.local)
-        return desired, None, desired.settings, desired.root
+        selected_handles(desired, request.databases)  # an unknown handle: refused at once
+        return _Inputs(desired, None, desired.settings, desired.root)
     if request.databases:
         raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
-    settings, root = _repository_settings()
-    return None, _protected_now(load_plan(request.plan_file)), settings, root
+    repository = find_repository()
+    plan = load_plan(request.plan_file)
+    return _Inputs(None, plan, repository.settings, repository.root, _protected_now())
 
 
-def _protected_now(plan: Plan) -> Plan:
-    """The saved plan, with ``protect: true`` of the manifests as they are now added to its own
-    (set after the plan was made, it still holds). Manifests that do not load leave the plan's
-    flags, with a note: a saved plan applies without them."""
+def _protected_now() -> frozenset[str]:
+    """The databases ``protect: true`` in the manifests as they are now: set after a plan was
+    made, it still holds. Manifests that do not load protect nothing more, with a note (a saved
+    plan applies without them)."""
     try:
         desired = load_desired_state(())
     except ReconcilerError as error:
@@ -349,15 +331,8 @@ def _protected_now(plan: Plan) -> Plan:
             " own protect flags apply",
             err=True,
         )
-        return plan
-    protected = {db.handle for db in desired.databases if db.protect}
-    if not any(db.handle in protected and not db.protect for db in plan.databases):
-        return plan
-    databases = tuple(
-        dataclasses.replace(db, protect=True) if db.handle in protected else db
-        for db in plan.databases
-    )
-    return dataclasses.replace(plan, databases=databases)
+        return frozenset()
+    return frozenset(db.handle for db in desired.databases if db.protect)
 
 
 @click.command(
@@ -454,9 +429,10 @@ def command(
     interrupted apply resumes where it stopped when run again; every apply leaves an undo plan.
     """
     request = _Request(paths, _plan_file(paths), databases, local, local_store, yes)
-    desired, plan, settings, root = _inputs(request)
+    inputs = _inputs(request)
+    settings = inputs.settings
     options = ApplyOptions(
-        state_dir=state_folder(settings, root),
+        state_dir=state_folder(settings, inputs.root),
         journal_path=Path(journal) if journal else None,
         audit_path=Path(audit_log) if audit_log else None,
         workers=workers,
@@ -465,25 +441,26 @@ def command(
     approvals = Approvals(allow_destroy, (approved or "").strip().lower() or None, force_thresholds)
     stop = threading.Event()
     with (
-        open_workspace(settings, root, local=local, local_store=local_store) as workspace,
+        open_workspace(settings, inputs.root, local=local, local_store=local_store) as workspace,
         ApplySession(
             workspace.gateway,
-            settings,
             options,
             listener=_TerminalProgress() if interactive() else _log_progress,
             stop=stop,
             command=" ".join(request.command()),
         ) as session,
     ):
-        live: LiveState | None = None
-        if desired is not None:
-            plan, live = _manifest_plan(workspace.gateway, desired, request)
+        plan, live = inputs.plan, None
+        if inputs.desired is not None:
+            plan, read = read_and_plan(workspace.gateway, inputs.desired, databases)
+            click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
+            live = read.live
         assert plan is not None
         click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return
-        _gate(plan, approvals, settings, request)
+        _gate(plan, approvals, settings, request, inputs.protected)
         _confirm(plan, yes, workspace.label)
         with _stoppable(stop):
             result = session.apply(plan, live=live)

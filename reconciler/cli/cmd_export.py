@@ -26,13 +26,12 @@ from reconciler.adopt import (
     tables_of,
 )
 from reconciler.adopt import yaml_text as rows_yaml
-from reconciler.cli.cmd_plan import handles_to_read
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
 from reconciler.manifest import shown
 from reconciler.model import LiveRow
-from reconciler.plan import selected_handles
+from reconciler.plan import read_live, selected_handles
 from reconciler.render import plural
 
 __all__ = ["PROGRESS_FROM_ROWS", "command"]
@@ -73,6 +72,12 @@ def _text(fmt: str, table: Table, naming: Naming) -> str:
         found = records(table, naming, rows)
     writer: Callable[[list[dict[str, object]]], str] = rows_yaml if fmt == "yaml" else json_text
     return writer(found)
+
+
+def _announce(count: int) -> None:
+    """On a terminal: how many databases are about to be read."""
+    if _is_terminal():
+        click.echo(f"Reading {plural(count, 'database')}...", err=True)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -155,13 +160,10 @@ def command(
             f"-o - writes one database to stdout, and {len(selected)} are selected",
             hint="choose one with --database HANDLE, or write files with -o DIR",
         )
-    to_read = handles_to_read(desired, selected)
     with open_workspace(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
-        if _is_terminal():
-            click.echo(f"Reading {plural(len(to_read), 'database')}...", err=True)
-        live = workspace.gateway.read_state(desired, to_read)
+        live = read_live(workspace.gateway, desired, selected, reading=_announce).live
     tables, missing = tables_of(desired, live, selected)
     _emit(chosen, output, tables, naming_of(live))
     for handle in missing:

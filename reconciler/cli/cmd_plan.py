@@ -1,14 +1,14 @@
 """``reconciler plan``: read Notion, compare with the manifests, show (and save) the plan.
 
-Only wiring: manifests (``load_manifests``), the live read (``open_workspace``), the differ
-(``make_plan``), the plan file (``write_plan``) and a renderer. The rendering goes to stdout (pure
-JSON with ``--format json``); progress and the request summary go to stderr.
+Only wiring: manifests (``load_manifests``), the workspace (``open_workspace``), the read and the
+plan (``read_and_plan``), the plan file (``write_plan``) and a renderer. The rendering goes to
+stdout (pure JSON with ``--format json``); progress and the request summary go to stderr.
 """
 
 from __future__ import annotations
 
 import shlex
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,37 +18,22 @@ from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
     open_workspace,
+    read_summary,
     workspace_options,
 )
-from reconciler.model import DesiredState
-from reconciler.notion.stats import RequestStats
-from reconciler.plan import Plan, make_plan, selected_handles, write_plan
-from reconciler.plan.index import relation_target
+from reconciler.plan import Plan, read_and_plan, selected_handles, write_plan
 from reconciler.render import FORMATS, plural, render
 
-__all__ = ["command", "handles_to_read", "read_summary"]
+__all__ = ["command"]
 
 
-def handles_to_read(desired: DesiredState, planned: list[str]) -> list[str]:
-    """The planned databases and the ones they relate to (their keys and data sources)."""
-    wanted = set(planned)
-    for database in desired.databases:
-        if database.handle not in planned:
-            continue
-        for spec in database.properties:
-            target = relation_target(spec.config) if spec.type == "relation" else None
-            if target is not None and desired.database(target) is not None:
-                wanted.add(target)
-    return [db.handle for db in desired.databases if db.handle in wanted]
+def _announce(label: str) -> Callable[[int], None]:
+    """Says on stderr how many databases are about to be read, and from where."""
 
+    def reading(count: int) -> None:
+        click.echo(f"Reading {plural(count, 'database')} from {label} ...", err=True)
 
-def read_summary(stats: RequestStats, seconds: float, databases: int) -> str:
-    """``Read 3 databases: 7 requests (0 retries, 0 rate-limited) in 0.4 s``."""
-    noun = "database" if databases == 1 else "databases"
-    return (
-        f"Read {databases} {noun}: {stats.requests} requests ({stats.retries} retries,"
-        f" {stats.rate_limited} rate-limited) in {seconds:.1f} s"
-    )
+    return reading
 
 
 def _plan_summary(plan: Plan) -> str:
@@ -120,26 +105,13 @@ def command(
     for them (the plan ends with the exact command).
     """
     desired = load_manifests(paths, local=local)
-    planned = selected_handles(desired, databases)
-    to_read = handles_to_read(desired, planned)
+    selected_handles(desired, databases)  # an unknown handle is refused before connecting
     with open_workspace(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
-        click.echo(
-            f"Reading {plural(len(to_read), 'database')} from {workspace.label} ...", err=True
-        )
-        started = time.monotonic()
-        live = workspace.gateway.read_state(desired, to_read)
-        stats = workspace.gateway.stats()
-        seconds = time.monotonic() - started
-        plan = make_plan(
-            desired,
-            live,
-            databases=planned,
-            requests_per_second=workspace.gateway.requests_per_second,
-            read=stats.to_json(),
-        )
-    click.echo(read_summary(stats, seconds, len(to_read)), err=True)
+        reading = _announce(workspace.label)
+        plan, read = read_and_plan(workspace.gateway, desired, databases, reading=reading)
+    click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
     if out:
         write_plan(plan, Path(out))
         click.echo(f"Saved the plan to {out}", err=True)
@@ -157,14 +129,9 @@ def command(
         click.get_current_context().exit(2)
 
 
-_ATTENTION_GUARDS = frozenset({"duplicate_keys", "ambiguous_links", "empty_manifest"})
-"""Guards that hold changes back until a person acts; a drift check must not pass over them.
-(``protected`` and ``incomplete_read`` describe lasting states, not drift.)"""
-
-
 def _needs_attention(plan: Plan) -> bool:
     return any(
-        note.kind in _ATTENTION_GUARDS and note.withheld
+        note.kind.needs_attention and note.withheld
         for database in plan.databases
         for note in database.guards
     )

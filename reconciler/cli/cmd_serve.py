@@ -21,9 +21,9 @@ import click
 from reconciler import logs
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
-from reconciler.errors import ConfigError, ManifestError, Problem, ReconcilerError
-from reconciler.manifest import find_repository_root
-from reconciler.manifest.settings import load_settings
+from reconciler.config import state_folder
+from reconciler.errors import ConfigError, ReconcilerError
+from reconciler.manifest import find_repository
 
 if TYPE_CHECKING:  # the controller (prometheus, waitress) loads only when `serve` runs
     from reconciler.serve import Service
@@ -159,11 +159,8 @@ def command(
     webhook_token = os.environ.get("NOTION_WEBHOOK_TOKEN", "").strip() or None
     if webhook_token:
         logs.register_secret(webhook_token)
-    root = find_repository_root(Path(paths[0]) if paths else Path(), Path.cwd())
-    problems: list[Problem] = []
-    settings = load_settings(root, Path.cwd(), os.environ, problems)
-    if problems:
-        raise ManifestError(problems)
+    repository = find_repository(Path(paths[0]) if paths else None)
+    root, settings = repository.root, repository.settings
     host, port = listen
     config = ServeConfig(
         host=host,
@@ -177,7 +174,7 @@ def command(
         webhook_token=webhook_token,
         lock_url=lock_url,
         lease_seconds=lease_seconds,
-        state_dir=Path(state_dir) if state_dir else root / settings.state_dir,
+        state_dir=Path(state_dir) if state_dir else state_folder(settings, root),
         shutdown_grace=shutdown_grace,
     )
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:

@@ -42,10 +42,7 @@ from reconciler.errors import (
 )
 from reconciler.manifest import Repository, find_repository, shown
 from reconciler.model import DesiredDatabase, DesiredState
-from reconciler.notion.gateway import Gateway
-from reconciler.notion.inspect import SHARING_HINT, Inspector
-from reconciler.notion.notion_gateway import NotionGateway
-from reconciler.notion.retry import RetryPolicy
+from reconciler.notion import SHARING_HINT, Gateway, Inspector, NotionGateway, RetryPolicy
 
 __all__ = ["NOTION_RPS", "Finding", "Status", "run_checks"]
 

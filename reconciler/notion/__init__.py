@@ -1,18 +1,26 @@
 """The Notion gateway: the only code that talks to Notion (see ``reconciler.notion.gateway``).
 
-The differ and the applier use the ``Gateway`` protocol; the CLI builds a ``NotionGateway``.
+The differ and the applier use the ``Gateway`` protocol, whose reads take ``ReadSpec`` values
+(``reconciler.readspec``); the CLI builds a ``NotionGateway``; ``Inspector`` looks databases up
+for ``import`` and ``doctor``. This module is the package's facade: the CLI imports nothing else
+of it.
 """
 
 from reconciler.notion.gateway import CreatedDatabase, Gateway, WrittenPage
+from reconciler.notion.inspect import SHARING_HINT, DatabaseOutline, Inspector
 from reconciler.notion.limiter import RateLimiter, TokenBucket, bucket_burst
 from reconciler.notion.notion_gateway import NotionGateway, Unlimited, limiter_for
+from reconciler.notion.reader import queries_for, reads_by_query
 from reconciler.notion.redis_limiter import RedisTokenBucket
 from reconciler.notion.retry import RetryPolicy
 from reconciler.notion.stats import RequestAccounting, RequestStats
 
 __all__ = [
+    "SHARING_HINT",
     "CreatedDatabase",
+    "DatabaseOutline",
     "Gateway",
+    "Inspector",
     "NotionGateway",
     "RateLimiter",
     "RedisTokenBucket",
@@ -24,4 +32,6 @@ __all__ = [
     "WrittenPage",
     "bucket_burst",
     "limiter_for",
+    "queries_for",
+    "reads_by_query",
 ]

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
-from reconciler.model import JSON, DesiredDatabase, LiveProperty, LiveRow, LiveUser, PropertySpec
+from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser
 from reconciler.notion.shapes import Body
 from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
+from reconciler.readspec import ReadSpec
 
 __all__ = [
-    "RowLayout",
+    "ReadLayout",
     "decode_row",
     "decode_schema",
     "decode_user",
@@ -82,31 +83,24 @@ def _unreadable(where: Body, what: str, problem: ValueProblem) -> UnexpectedResp
     )
 
 
-def _live_for(spec: PropertySpec, live: Mapping[str, LiveProperty]) -> LiveProperty | None:
-    found = live.get(spec.name)
-    if found is None and spec.renamed_from:
-        found = live.get(spec.renamed_from)
-    return found
-
-
 @dataclass(frozen=True)
-class RowLayout:
-    """Which live properties a database's rows are read for, and which one is the key."""
+class ReadLayout:
+    """Which live properties a database's pages are read for, and which one is the key."""
 
     managed: tuple[LiveProperty, ...]
     key: LiveProperty | None
 
     @classmethod
-    def of(cls, desired: DesiredDatabase, properties: Sequence[LiveProperty]) -> RowLayout:
-        """The managed writable properties (by name or ``renamed_from``) that exist live."""
-        live = {p.name: p for p in properties}
+    def of(cls, spec: ReadSpec) -> ReadLayout:
+        """The managed writable properties whose live side the spec knows (a plan's, or the
+        schema just read through ``ReadSpec.matched``), and the key's."""
         managed: dict[str, LiveProperty] = {}
-        for spec in desired.managed_properties:
-            prop = _live_for(spec, live)
-            if spec.writable and prop is not None and _readable(prop):
+        for declared in spec.properties:
+            prop = declared.live
+            if declared.writable and prop is not None and _readable(prop):
                 managed[prop.id] = prop
-        key_spec = desired.property_named(desired.key)
-        key = _live_for(key_spec, live) if key_spec is not None else live.get(desired.key)
+        key_property = spec.property_named(spec.key)
+        key = key_property.live if key_property is not None else None
         if key is not None and not (_readable(key) and codec_for(key.type).can_be_key):
             key = None
         return cls(managed=tuple(managed.values()), key=key)
@@ -146,7 +140,7 @@ def decode_value(prop: LiveProperty, page: Body, properties: Body, fetch: FetchI
         raise _unreadable(body, f"property {prop.name!r}", problem) from None
 
 
-def decode_row(page: Body, layout: RowLayout, fetch: FetchItems) -> LiveRow:
+def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
     properties = page.child("properties")
     values = {prop.name: decode_value(prop, page, properties, fetch) for prop in layout.managed}

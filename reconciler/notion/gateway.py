@@ -7,7 +7,10 @@ no Notion JSON comes back out, and Notion JSON goes in only as the property payl
 builds with the codecs.
 
 Reading
-    ``read_state(desired)`` reads every managed database concurrently within one rate limiter:
+    Every read takes ``ReadSpec`` values (``reconciler.readspec``): what to read of a database,
+    built from a manifest or from a plan.
+
+    ``read_state(specs)`` reads these databases concurrently within one rate limiter:
     it locates each database (``id`` may be a database id or a data source id; a database with
     several data sources needs ``data_source:``; without ``id`` the database is found by title
     among the ``child_database`` blocks of ``parent``: none gives ``database_id=None``, "to be
@@ -21,21 +24,23 @@ Reading
     so the plan can restore instead of creating a duplicate.
 
     ``LiveRow.values`` holds, under the *live* property name, the canonical value of every
-    writable property the manifest manages (declared, not ignored, matched by name or by
-    ``renamed_from``); relations as ``[{"page_id": ...}]``, people as user ids. ``LiveRow.key`` is
-    the key property's ``key_text``. Read-only and undeclared properties are not read at all.
+    writable property the spec manages (matched by name or by ``renamed_from``:
+    ``reconciler.readspec.matched_properties``); relations as ``[{"page_id": ...}]``, people as
+    user ids. ``LiveRow.key`` is the key property's ``key_text``. Read-only and undeclared
+    properties are not read at all.
 
-    ``read_state(desired, handles)`` reads only those databases; a relation whose target is a
-    managed database outside ``handles`` then shows the target's data source id where the
-    handle would be, so pass relation targets along with the databases they serve.
+    A relation whose target is a managed database not among ``specs`` shows the target's data
+    source id where the handle would be, so pass relation targets along with the databases they
+    serve.
 
-    ``read_rows(desired, live, page_ids)`` re-reads just those rows for the stale-plan check
-    (``LiveRow.content_hash``): one GET per page when that is cheaper than querying the whole data
-    source, else one query; a page that no longer exists is absent from the result.
+    ``read_rows(spec, page_ids)`` re-reads just those rows under the spec's known live properties
+    (``ReadSpec.located`` or a plan's), so ``LiveRow.content_hash`` compares with an earlier read:
+    a GET per page, or one query when that costs fewer requests by the spec's ``row_count``; a
+    page that no longer exists is absent from the result.
 
-    ``find_rows(desired, live, keys)`` gives the rows (not in the trash) whose key is one of
-    ``keys``, one filtered query per 100 keys: the stale-plan check asks it whether a row a plan
-    creates has appeared since the plan was made.
+    ``find_rows(spec, keys)`` gives the rows (not in the trash) whose key is one of ``keys``, one
+    filtered query per 100 keys: the apply's preflight asks it whether a row a plan creates has
+    appeared since the plan was made.
 
 Writing
     Payloads are built by the applier: ``properties`` maps a property name or id to the request
@@ -66,15 +71,12 @@ one rate limiter and one ``RequestStats`` account.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from reconciler.model import (
     JSON,
-    DesiredDatabase,
-    DesiredState,
-    LiveDatabase,
     LiveProperty,
     LiveRow,
     LiveState,
@@ -82,6 +84,7 @@ from reconciler.model import (
     RowKey,
 )
 from reconciler.notion.stats import RequestStats
+from reconciler.readspec import ReadSpec
 
 __all__ = ["CreatedDatabase", "Gateway", "RequestStats", "WrittenPage"]
 
@@ -131,22 +134,17 @@ class Gateway(Protocol):
         """Every user of the workspace (people and bots), for mapping e-mails to user ids."""
         ...
 
-    def read_state(
-        self, desired: DesiredState, handles: Collection[str] | None = None
-    ) -> LiveState:
-        """The live state of the managed databases (all, or only ``handles``) and the users."""
+    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
+        """The live state of these databases, and the users."""
         ...
 
-    def read_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
-    ) -> Mapping[str, LiveRow]:
-        """The current content of these rows of ``live`` (by page id); absent if gone."""
+    def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
+        """The current content of these rows of the spec's database (by page id); absent if
+        gone."""
         ...
 
-    def find_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[RowKey]
-    ) -> tuple[LiveRow, ...]:
-        """The rows of ``live`` outside the trash whose key is one of ``keys``."""
+    def find_rows(self, spec: ReadSpec, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:
+        """The rows of the spec's database outside the trash whose key is one of ``keys``."""
         ...
 
     def database_exists(self, database_id: str, *, database: str) -> bool:

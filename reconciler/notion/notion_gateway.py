@@ -9,7 +9,7 @@ emulator without a limit); a ``rate_limit.redis_url`` shares the limiter between
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import httpx
 
@@ -24,9 +24,6 @@ from reconciler.config import (
 from reconciler.errors import ConfigError
 from reconciler.model import (
     JSON,
-    DesiredDatabase,
-    DesiredState,
-    LiveDatabase,
     LiveProperty,
     LiveRow,
     LiveState,
@@ -42,6 +39,7 @@ from reconciler.notion.retry import RetryPolicy
 from reconciler.notion.stats import RequestAccounting, RequestStats
 from reconciler.notion.writer import LiveWriter
 from reconciler.properties.references import WorkspaceReferences
+from reconciler.readspec import ReadSpec
 
 __all__ = ["NotionGateway", "Unlimited", "limiter_for"]
 
@@ -157,23 +155,17 @@ class NotionGateway:
     def read_users(self) -> tuple[LiveUser, ...]:
         return self._reader.read_users()
 
-    def read_state(
-        self, desired: DesiredState, handles: Collection[str] | None = None
-    ) -> LiveState:
-        state = self._reader.read_state(desired, handles)
+    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
+        state = self._reader.read_state(specs)
         for handle, database in state.databases.items():
             self._writer.know(handle, database)
         return state
 
-    def read_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
-    ) -> Mapping[str, LiveRow]:
-        return self._reader.read_rows(desired, live, page_ids)
+    def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
+        return self._reader.read_rows(spec, page_ids)
 
-    def find_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[RowKey]
-    ) -> tuple[LiveRow, ...]:
-        return self._reader.find_rows(desired, live, keys)
+    def find_rows(self, spec: ReadSpec, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:
+        return self._reader.find_rows(spec, keys)
 
     def database_exists(self, database_id: str, *, database: str) -> bool:
         return self._reader.database_exists(database_id, database)

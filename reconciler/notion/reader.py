@@ -8,10 +8,14 @@ Request costs (n = rows, c = the query cap, 10,000 on Notion):
   of the minute it starts in, so roughly ceil(n/100) plus one query per window;
 - plus one GET per 100 items of every relation, people or text list longer than 25;
 - trash: only keys the manifest has and no live row has are looked for in the trash, up to 100
-  keys per query (none when every desired key is live, as in a steady state).
+  keys per query (none when every desired key is live, as in a steady state);
+- reading some rows again (``read_rows``): a GET per page, or one query over the data source
+  (ceil(n/100) requests, n the spec's ``row_count``) when that costs fewer requests, then a GET
+  for each wanted page the query did not return (it was moved to the trash). This rule lives
+  here alone (``reads_by_query``); the plan's estimate counts by it.
 
-Used by ``NotionGateway``; ``read_state`` reads the databases concurrently, all within the one
-rate limiter.
+Every read takes ``ReadSpec`` values (``reconciler.readspec``). Used by ``NotionGateway``;
+``read_state`` reads the databases concurrently, all within the one rate limiter.
 """
 
 from __future__ import annotations
@@ -27,8 +31,6 @@ import structlog
 from reconciler.errors import NotionAccessError, NotionValidationError, PlanError
 from reconciler.model import (
     JSON,
-    DesiredDatabase,
-    DesiredState,
     LiveDatabase,
     LiveProperty,
     LiveRow,
@@ -38,7 +40,7 @@ from reconciler.model import (
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi, Send
 from reconciler.notion.decode import (
-    RowLayout,
+    ReadLayout,
     decode_row,
     decode_schema,
     decode_user,
@@ -49,8 +51,9 @@ from reconciler.notion.decode import (
 from reconciler.notion.failures import Subject
 from reconciler.notion.shapes import Body
 from reconciler.properties.references import WorkspaceReferences
+from reconciler.readspec import ReadSpec
 
-__all__ = ["LiveReader", "Location"]
+__all__ = ["LiveReader", "Location", "queries_for", "reads_by_query"]
 
 log = structlog.get_logger(__name__)
 
@@ -91,6 +94,18 @@ class RowsRead:
     incomplete_reasons: list[str] = field(default_factory=list)
 
 
+def queries_for(row_count: int, wanted: int = 0) -> int:
+    """Queries that read every live row of a data source (``row_count`` of them, or at least
+    the ``wanted`` ones): one per 100."""
+    return max(1, math.ceil(max(row_count, wanted) / PAGE_SIZE))
+
+
+def reads_by_query(wanted: int, row_count: int) -> bool:
+    """The reader's rule for reading ``wanted`` rows again: one query over the data source when
+    that costs fewer requests than a GET per page (the plan's estimate counts by it)."""
+    return wanted > queries_for(row_count, wanted)
+
+
 def _run_all(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``fn`` over ``items`` in the pool; the first failure cancels what has not started."""
     futures: list[Future[R]] = [pool.submit(fn, item) for item in items]
@@ -127,10 +142,8 @@ class LiveReader:
 
     # --- state -------------------------------------------------------------------------------
 
-    def read_state(
-        self, desired: DesiredState, handles: Collection[str] | None = None
-    ) -> LiveState:
-        chosen = [d for d in desired.databases if handles is None or d.handle in handles]
+    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
+        chosen = list(specs)
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="notion-read") as pool:
             users = pool.submit(self.read_users)
             locations = _run_all(pool, self.locate, chosen)
@@ -151,14 +164,14 @@ class LiveReader:
         return LiveState(databases={db.handle: db for db in live}, users=users.result())
 
     def _read_database(
-        self, desired: DesiredDatabase, location: Location, schema: tuple[LiveProperty, ...]
+        self, spec: ReadSpec, location: Location, schema: tuple[LiveProperty, ...]
     ) -> LiveDatabase:
         if location.database_id is None or location.data_source_id is None:
-            return LiveDatabase(desired.handle, None, None, location.title, (), ())
-        layout = RowLayout.of(desired, schema)
-        subject = Subject("the rows", database=desired.handle)
+            return LiveDatabase(spec.handle, None, None, location.title, (), ())
+        layout = ReadLayout.of(spec.matched(schema))
+        subject = Subject("the rows", database=spec.handle)
         read = self.query_all(location.data_source_id, layout, subject)
-        missing = self._missing_keys(desired, read)
+        missing = self._missing_keys(spec, read)
         if missing and read.incomplete_reasons:
             # The query cap hid rows: look the manifest's unseen keys up directly, so a row that
             # exists is updated rather than created a second time. Only unmanaged rows stay
@@ -166,16 +179,16 @@ class LiveReader:
             found = self.find_by_key(location.data_source_id, layout, missing, subject, False)
             for row in found:
                 read.rows.setdefault(row.page_id, row)
-            missing = self._missing_keys(desired, read)
+            missing = self._missing_keys(spec, read)
         if missing and layout.key is not None:
             for row in self.find_by_key(location.data_source_id, layout, missing, subject, True):
                 if row.in_trash and row.page_id not in read.rows:
                     read.rows[row.page_id] = row
         log.debug(
-            "read database", database=desired.handle, rows=len(read.rows), trash_keys=len(missing)
+            "read database", database=spec.handle, rows=len(read.rows), trash_keys=len(missing)
         )
         return LiveDatabase(
-            handle=desired.handle,
+            handle=spec.handle,
             database_id=location.database_id,
             data_source_id=location.data_source_id,
             title=location.title,
@@ -187,46 +200,46 @@ class LiveReader:
         )
 
     @staticmethod
-    def _missing_keys(desired: DesiredDatabase, read: RowsRead) -> list[str]:
+    def _missing_keys(spec: ReadSpec, read: RowsRead) -> list[str]:
         """Keys the manifest has and no row read so far has."""
         live_keys = {row.key for row in read.rows.values() if row.key is not None}
-        return sorted({row.key for row in desired.rows} - live_keys)
+        return sorted(set(spec.keys) - live_keys)
 
     # --- locating ----------------------------------------------------------------------------
 
-    def locate(self, desired: DesiredDatabase) -> Location:
-        """Find the database and data source a manifest means, with the data source's schema."""
-        if desired.id:
-            return self._locate_by_id(desired, desired.id)
-        if not desired.parent:
+    def locate(self, spec: ReadSpec) -> Location:
+        """Find the database and data source a spec means, with the data source's schema."""
+        if spec.id:
+            return self._locate_by_id(spec, spec.id)
+        if not spec.parent:
             raise PlanError(
-                f"{desired.location}: database {desired.handle!r} has neither `id` nor `parent`",
+                f"{spec.where}: database {spec.handle!r} has neither `id` nor `parent`",
                 hint="set `id:` to the database id, or `parent:` to the page that holds it",
             )
-        return self._locate_by_title(desired, desired.parent)
+        return self._locate_by_title(spec, spec.parent)
 
-    def _locate_by_id(self, desired: DesiredDatabase, given_id: str) -> Location:
-        database = self._retrieve_database(given_id, desired, probe=True)
+    def _locate_by_id(self, spec: ReadSpec, given_id: str) -> Location:
+        database = self._retrieve_database(given_id, spec, probe=True)
         if database is not None:
-            source_id = self._choose_data_source(database, desired)
-            source = self.retrieve_data_source(source_id, desired.handle)
+            source_id = self._choose_data_source(database, spec)
+            source = self.retrieve_data_source(source_id, spec.handle)
         else:
             # Not a database id: a data source id, whose parent is the database.
-            source = self.retrieve_data_source(given_id, desired.handle)
-            wanted = desired.data_source
+            source = self.retrieve_data_source(given_id, spec.handle)
+            wanted = spec.data_source
             if wanted and not _names_source(wanted, source.text("id"), source.plain_text("title")):
                 raise PlanError(
-                    f"{desired.location}: `id` {given_id} is a data source, and `data_source:`"
+                    f"{spec.where}: `id` {given_id} is a data source, and `data_source:`"
                     f" {wanted!r} names another",
                     hint="remove `data_source:` or set `id:` to the database id",
                 )
             parent_id = source.child("parent").text("database_id")
-            found = self._retrieve_database(parent_id, desired, probe=False)
+            found = self._retrieve_database(parent_id, spec, probe=False)
             assert found is not None
             database = found
         if database.in_trash():
             raise PlanError(
-                f"{desired.location}: database {desired.handle!r} ({database.text('id')}) is in"
+                f"{spec.where}: database {spec.handle!r} ({database.text('id')}) is in"
                 " the Notion trash",
                 hint="restore it in Notion (Trash → Restore), or remove `id:` to create a new one",
             )
@@ -238,10 +251,8 @@ class LiveReader:
             schema=source,
         )
 
-    def _retrieve_database(
-        self, database_id: str, desired: DesiredDatabase, *, probe: bool
-    ) -> Body | None:
-        subject = Subject(f"database {database_id}", database=desired.handle)
+    def _retrieve_database(self, database_id: str, spec: ReadSpec, *, probe: bool) -> Body | None:
+        subject = Subject(f"database {database_id}", database=spec.handle)
         try:
             return self._api.request(
                 endpoints.RETRIEVE_DATABASE,
@@ -276,39 +287,39 @@ class LiveReader:
             Subject(f"data source {data_source_id}", database=handle),
         )
 
-    def _choose_data_source(self, database: Body, desired: DesiredDatabase) -> str:
+    def _choose_data_source(self, database: Body, spec: ReadSpec) -> str:
         sources = database.items("data_sources")
         described = ", ".join(f"{s.text('name')!r} ({s.text('id')})" for s in sources)
-        wanted = desired.data_source
+        wanted = spec.data_source
         if wanted:
             for source in sources:
                 if _names_source(wanted, source.text("id"), source.text("name")):
                     return source.text("id")
             raise PlanError(
-                f"{desired.location}: database {desired.handle!r} has no data source"
+                f"{spec.where}: database {spec.handle!r} has no data source"
                 f" {wanted!r}; it has {described or 'none'}",
                 hint="set `data_source:` to one of those names or ids",
             )
         if len(sources) == 1:
             return sources[0].text("id")
         raise PlanError(
-            f"{desired.location}: database {desired.handle!r} has {len(sources)} data sources"
+            f"{spec.where}: database {spec.handle!r} has {len(sources)} data sources"
             f" ({described or 'none'}); say which one the manifest manages",
             hint="add `data_source: <name or id>` to the manifest",
         )
 
-    def _locate_by_title(self, desired: DesiredDatabase, parent: str) -> Location:
-        subject = Subject(f"page {parent} (the `parent` of the manifest)", database=desired.handle)
-        matches = self.child_databases(parent, desired.title, subject)
+    def _locate_by_title(self, spec: ReadSpec, parent: str) -> Location:
+        subject = Subject(f"page {parent} (the `parent` of the manifest)", database=spec.handle)
+        matches = self.child_databases(parent, spec.title, subject)
         if len(matches) > 1:
             raise PlanError(
-                f"{desired.location}: {len(matches)} databases titled {desired.title!r} under"
+                f"{spec.where}: {len(matches)} databases titled {spec.title!r} under"
                 f" page {parent}: {', '.join(matches)}",
                 hint="pin the one to manage with `id:` in the manifest",
             )
         if not matches:
-            return Location(database_id=None, data_source_id=None, title=desired.title)
-        return self._locate_by_id(desired, matches[0])
+            return Location(database_id=None, data_source_id=None, title=spec.title)
+        return self._locate_by_id(spec, matches[0])
 
     def child_databases(self, parent: str, title: str, subject: Subject) -> list[str]:
         """Ids of the databases titled ``title`` among the child blocks of page ``parent``."""
@@ -329,7 +340,7 @@ class LiveReader:
 
     # --- rows --------------------------------------------------------------------------------
 
-    def query_all(self, data_source_id: str, layout: RowLayout, subject: Subject) -> RowsRead:
+    def query_all(self, data_source_id: str, layout: ReadLayout, subject: Subject) -> RowsRead:
         """Every row, in created_time windows past the query cap, each exactly once."""
         read = RowsRead()
         start: str | None = None
@@ -349,7 +360,7 @@ class LiveReader:
     def _query_window(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         start: str | None,
         rows: dict[str, LiveRow],
         subject: Subject,
@@ -384,7 +395,7 @@ class LiveReader:
     def _query_pages(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         subject: Subject,
         query_filter: Mapping[str, JSON] | None,
         in_trash: bool,
@@ -407,7 +418,7 @@ class LiveReader:
     def find_by_key(
         self,
         data_source_id: str,
-        layout: RowLayout,
+        layout: ReadLayout,
         keys: Sequence[str],
         subject: Subject,
         in_trash: bool,
@@ -443,38 +454,34 @@ class LiveReader:
         )
         return [item.raw for page in pages for item in page.items("results")]
 
-    def read_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, page_ids: Collection[str]
-    ) -> dict[str, LiveRow]:
-        """Current content of these rows: per-page GETs, or one query when that is cheaper."""
-        layout = RowLayout.of(desired, live.properties)
+    def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> dict[str, LiveRow]:
+        """Current content of these rows, read under the spec's known live properties: a GET
+        per page, or one query when that costs fewer requests (see the module docstring)."""
+        layout = ReadLayout.of(spec)
         wanted = list(dict.fromkeys(page_ids))
         found: dict[str, LiveRow] = {}
-        query_cost = max(1, math.ceil(len(live.rows) / PAGE_SIZE))
-        if live.data_source_id is not None and len(wanted) > query_cost:
-            subject = Subject("the rows", database=desired.handle)
-            everything = self.query_all(live.data_source_id, layout, subject).rows
+        if spec.data_source_id is not None and reads_by_query(len(wanted), spec.row_count):
+            subject = Subject("the rows", database=spec.handle)
+            everything = self.query_all(spec.data_source_id, layout, subject).rows
             found = {pid: everything[pid] for pid in wanted if pid in everything}
         for page_id in wanted:
             if page_id not in found:
-                row = self._retrieve_row(page_id, layout, desired.handle)
+                row = self._retrieve_row(page_id, layout, spec.handle)
                 if row is not None:
                     found[page_id] = row
         return found
 
-    def find_rows(
-        self, desired: DesiredDatabase, live: LiveDatabase, keys: Collection[str]
-    ) -> tuple[LiveRow, ...]:
+    def find_rows(self, spec: ReadSpec, keys: Collection[str]) -> tuple[LiveRow, ...]:
         """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""
-        if live.data_source_id is None:
+        if spec.data_source_id is None:
             return ()
-        layout = RowLayout.of(desired, live.properties)
-        subject = Subject("the rows", database=desired.handle)
+        layout = ReadLayout.of(spec)
+        subject = Subject("the rows", database=spec.handle)
         wanted = sorted(set(keys))
-        found = self.find_by_key(live.data_source_id, layout, wanted, subject, False)
+        found = self.find_by_key(spec.data_source_id, layout, wanted, subject, False)
         return tuple(row for row in found if not row.in_trash)
 
-    def _retrieve_row(self, page_id: str, layout: RowLayout, handle: str) -> LiveRow | None:
+    def _retrieve_row(self, page_id: str, layout: ReadLayout, handle: str) -> LiveRow | None:
         try:
             page = self._api.request(
                 endpoints.RETRIEVE_PAGE,

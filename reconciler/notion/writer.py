@@ -24,7 +24,7 @@ from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
 from reconciler.notion.decode import (
-    RowLayout,
+    ReadLayout,
     decode_schema,
     property_names,
     rich_title,
@@ -200,7 +200,7 @@ class LiveWriter:
     ) -> WrittenPage:
         subject = Subject("a new row", database=database, row_key=key, properties=tuple(properties))
         # The key property may be named by name or id: the layout matches either.
-        layout = RowLayout(
+        layout = ReadLayout(
             managed=(), key=LiveProperty(id=key_property, name=key_property, type=key_type)
         )
 

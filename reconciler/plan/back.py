@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from reconciler.errors import PlanError
 from reconciler.model import DesiredDatabase, LiveDatabase, LiveProperty
+from reconciler.plan.actions import RenameProperty
 from reconciler.plan.index import relation_target
-from reconciler.plan.model import Action, Change, ChangeClass, FieldDiff
+from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties.checks import looks_like_notion_id
 
 __all__ = ["BackProperty", "back_properties", "back_renames"]
@@ -96,12 +97,10 @@ def back_renames(handle: str, back: Iterable[BackProperty], live: LiveDatabase) 
             )
     return [
         Change(
-            Action.RENAME_PROPERTY,
             handle,
             prop.wanted,
             ChangeClass.SAFE,
-            before={"name": prop.live.name},
-            after={"name": prop.wanted},
+            RenameProperty(prop.live.name, prop.wanted),
             diffs=(FieldDiff(f"{prop.wanted}.name", prop.live.name, prop.wanted),),
             note="the back property of a two-way relation, named by its synced_property",
         )

@@ -23,9 +23,9 @@ from reconciler.model import (
     PropertySpec,
     content_hash,
 )
-from reconciler.plan.matching import matched_properties
 from reconciler.properties import References, ValueProblem, codec_for
 from reconciler.properties.options import option_names
+from reconciler.readspec import matched_properties
 
 __all__ = ["Comparable", "RowLayout", "is_cleared", "row_problem"]
 
@@ -70,7 +70,7 @@ class RowLayout:
 
     @classmethod
     def of(cls, desired: DesiredDatabase, live: LiveDatabase) -> RowLayout:
-        matched = matched_properties(desired, live)
+        matched = matched_properties(desired.managed_properties, live.properties)
         names: dict[str, str] = {}
         status: dict[str, frozenset[str]] = {}
         converted: set[str] = set()

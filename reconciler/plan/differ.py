@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.errors import PlanError, PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
+from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
 from reconciler.plan.estimate import estimate
@@ -175,8 +176,9 @@ def _user_labels(plans: Iterable[DatabasePlan], refs: References) -> dict[str, s
         people = {p.name for p in db.properties if p.type == "people"}
         for change in db.changes:
             values: list[JSON] = []
-            for side in (change.before, change.after):
-                values.extend(v for k, v in (side or {}).items() if k in people)
+            payload = change.payload
+            for side in payload.value_maps if isinstance(payload, ROW_PAYLOADS) else ():
+                values.extend(v for k, v in side.items() if k in people)
             for diff in change.diffs:
                 if diff.path in people:
                     values.extend((diff.old, diff.new))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from reconciler.notion import queries_for, reads_by_query
+from reconciler.plan.actions import RestoreRow
 from reconciler.plan.model import ROW_ACTIONS, SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
 
 __all__ = ["estimate", "requests_of"]
@@ -43,12 +45,14 @@ _READ_NEW = 4  # the users list, the parent's children, the database and its dat
 
 
 def _rows_read(wanted: int, live_rows: int, in_trash: int) -> int:
-    """Reading ``wanted`` rows of a data source: a GET each, or one query per 100 if fewer (and
-    then a GET for each of the ``in_trash`` rows, which a query does not return)."""
+    """Reading ``wanted`` rows of a data source as the reader does: a GET each, or the queries
+    over all of them when fewer (and then a GET for each of the ``in_trash`` rows, which a query
+    does not return)."""
     if wanted == 0:
         return 0
-    queries = max(1, math.ceil(max(live_rows, wanted) / _PAGE))
-    return queries + in_trash if wanted > queries else wanted
+    if reads_by_query(wanted, live_rows):
+        return queries_for(live_rows, wanted) + in_trash
+    return wanted
 
 
 def _writes(database: DatabasePlan) -> int:
@@ -56,8 +60,8 @@ def _writes(database: DatabasePlan) -> int:
     for change in database.changes:
         if change.action in _ONE_EACH:
             count += 1
-        elif change.action is Action.RESTORE_ROW:
-            count += 2 if len(change.after or {}) > 1 else 1
+        elif isinstance(change.payload, RestoreRow):
+            count += 2 if change.payload.new else 1
     return count
 
 

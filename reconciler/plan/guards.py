@@ -1,7 +1,8 @@
-"""The guards of DESIGN.md section 4: deletes a plan must not contain, whatever the approvals.
+"""The guards: deletes a plan must not contain, whatever the approvals.
 
 Called by the differ for each database after its changes are computed. A guard withholds
-changes and leaves a ``GuardNote`` saying which and why, shown in every rendering:
+changes and leaves a ``GuardNote`` saying which and why (its ``GuardKind``), shown in every
+rendering:
 
 - ``protected``: a ``protect: true`` database never loses rows or properties;
 - ``duplicate_keys``: live rows share a key, so no row of the database is trashed and the
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from reconciler.model import DesiredDatabase, LiveDatabase
 from reconciler.plan.index import RowMatch
-from reconciler.plan.model import Action, Change, GuardNote
+from reconciler.plan.model import Action, Change, GuardKind, GuardNote
 
 __all__ = ["Guarded", "ambiguous_links_note", "guard"]
 
@@ -51,7 +52,7 @@ def guard(
         withheld.update(c.id for c in deletes)
         notes.append(
             GuardNote(
-                "protected",
+                GuardKind.PROTECTED,
                 f"{desired.handle} is protected (`protect: true`): "
                 f"{_plural(len(deletes), 'delete')} left out "
                 f"({_plural(len(trashes), 'row')} to trash,"
@@ -66,7 +67,7 @@ def guard(
         urls = tuple(row.url for key in sorted(match.duplicates) for row in match.duplicates[key])
         notes.append(
             GuardNote(
-                "duplicate_keys",
+                GuardKind.DUPLICATE_KEYS,
                 f"several live rows share the keys {keys}: no row is trashed and"
                 f" {_plural(ambiguous, 'manifest row')} with those keys"
                 f" {'is' if ambiguous == 1 else 'are'} left alone; give each page a unique"
@@ -80,7 +81,7 @@ def guard(
         reasons = "; ".join(live.incomplete_reasons) or "the read was cut short"
         notes.append(
             GuardNote(
-                "incomplete_read",
+                GuardKind.INCOMPLETE_READ,
                 f"the live read of {desired.handle} is incomplete ({reasons}):"
                 f" {_plural(len(trashes), 'row')} not trashed",
                 withheld=len(trashes),
@@ -90,7 +91,7 @@ def guard(
         withheld.update(c.id for c in trashes)
         notes.append(
             GuardNote(
-                "empty_manifest",
+                GuardKind.EMPTY_MANIFEST,
                 f"the manifest of {desired.handle} has no rows and `prune: true`: trashing"
                 f" all {_plural(len(trashes), 'row')} needs `allow_empty: true`",
                 withheld=len(trashes),
@@ -107,7 +108,7 @@ def ambiguous_links_note(handle: str, left_out: Sequence[str]) -> tuple[GuardNot
     listed = "; ".join(left_out)
     return (
         GuardNote(
-            "ambiguous_links",
+            GuardKind.AMBIGUOUS_LINKS,
             f"relations of {handle} to keys several live rows share are not written"
             f" ({listed}): give each of those pages a unique key in Notion (the target's"
             " guard lists them), then plan again",

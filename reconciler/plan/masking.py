@@ -1,7 +1,7 @@
 """Values of properties marked ``sensitive: true``, masked for every rendering of a plan.
 
 ``masked(plan)`` gives the same plan (checksum included) with every value of a sensitive
-property replaced by ``SENSITIVE`` in row changes' before/after and diffs. Renderers (text,
+property replaced by ``SENSITIVE`` in row changes' payloads and diffs. Renderers (text,
 markdown, JSON) call it before showing anything; the plan file keeps the real values, because
 apply writes them.
 """
@@ -12,16 +12,15 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.model import JSON
-from reconciler.plan.model import ROW_ACTIONS, Change, DatabasePlan, FieldDiff, Plan
+from reconciler.plan.actions import ROW_PAYLOADS
+from reconciler.plan.model import Change, DatabasePlan, FieldDiff, Plan
 
 __all__ = ["SENSITIVE", "masked"]
 
 SENSITIVE = "(sensitive)"
 
 
-def _values(values: Mapping[str, JSON] | None, hidden: frozenset[str]) -> Mapping[str, JSON] | None:
-    if values is None:
-        return None
+def _values(values: Mapping[str, JSON], hidden: frozenset[str]) -> Mapping[str, JSON]:
     return {name: SENSITIVE if name in hidden else value for name, value in values.items()}
 
 
@@ -33,12 +32,12 @@ def _diff(diff: FieldDiff, hidden: frozenset[str]) -> FieldDiff:
 
 
 def _change(change: Change, hidden: frozenset[str]) -> Change:
-    if change.action not in ROW_ACTIONS:
+    payload = change.payload
+    if not isinstance(payload, ROW_PAYLOADS):
         return change
     return dataclasses.replace(
         change,
-        before=_values(change.before, hidden),
-        after=_values(change.after, hidden),
+        payload=payload.with_values(lambda values: _values(values, hidden)),
         diffs=tuple(_diff(diff, hidden) for diff in change.diffs),
     )
 

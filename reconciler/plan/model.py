@@ -1,30 +1,17 @@
-"""The plan's types: what a change is, how it is classed and ordered, and the plan itself.
+"""The plan's types: a change and what it does, the planned databases, and the plan itself.
 
 Computed by ``reconciler.plan.differ``, saved by ``reconciler.plan.planfile``, read by renderers,
-gates and the applier; none of them changes it. A change is ``{action, before, after}``:
+gates and the applier; none of them changes it. A change is an action on a target of one
+database with a typed payload (``reconciler.plan.actions``: what it writes, and the live values
+it replaces), its class, and for a row the page and the content hash of the live row it was
+planned against. Fields that explain a change to a human (``note``, ``diffs``) never steer the
+applier, and the checksum leaves them out.
 
-    action           before                                   after
-    ---------------  ---------------------------------------  ------------------------------------
-    create_database  None                                     {"title", "parent", "properties":
-                                                              {name: {"type", "config"}}} (the
-                                                              initial schema)
-    update_database  {"title"}                                {"title"}
-    add_property     None                                     {"type", "config"}
-    update_property  {"type", "config"} as live               {"type", "config"} as desired
-    rename_property  {"name": old}                            {"name": new}
-    change_type      {"type", "config"}                       {"type", "config"}
-    remove_options   {"options": [names removed]}             {"options": []}
-    remove_property  {"type", "config"}                       None
-    create_row       None                                     canonical values to write, except
-                                                              relations to rows this apply creates
-    update_row       canonical values of changed properties   their new canonical values
-    restore_row      {"in_trash": true} + changed values      {"in_trash": false} + values to write
-    link_row         relation values now                      relation values to write
-    trash_row        the row's canonical values               None
-
-Fields that explain a change to a human (``note``, ``diffs``) never steer the applier, which acts on
-``action``, ``page_id`` and ``after`` alone. Row values are canonical and *resolved*: people as user
-ids (``Plan.users`` labels them for display), relations as target keys, or ``{"page_id"}`` for pages
+Each planned database carries what the apply needs without any manifest, as Terraform keeps the
+prior state beside a plan: its ids, parent page and title, its key, and every managed property
+with its live id, name and type as read (``PlannedProperty.prior``); ``DatabasePlan.read_spec``
+is what the apply reads of it. Row values are canonical and *resolved*: people as user ids
+(``Plan.users`` labels them for display), relations as target keys, or ``{"page_id"}`` for pages
 that are not managed rows. A ``link_row`` or ``create_row`` of a row this apply creates has no
 ``page_id``; the applier finds it by ``target`` (the key) once the row exists.
 
@@ -35,12 +22,23 @@ the unit the applier batches schema updates of one data source by.
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reconciler.model import JSON
+from reconciler.model import JSON, LiveProperty
+from reconciler.plan.actions import ChangePayload
+from reconciler.plan.kinds import (
+    CREATING_ROWS,
+    PHASES,
+    ROW_ACTIONS,
+    SCHEMA_ACTIONS,
+    SCHEMA_ORDER,
+    Action,
+    ChangeClass,
+    GuardKind,
+)
+from reconciler.readspec import ReadProperty, ReadSpec
 
 __all__ = [
     "CREATING_ROWS",
@@ -55,83 +53,16 @@ __all__ = [
     "DatabasePlan",
     "Estimate",
     "FieldDiff",
+    "GuardKind",
     "GuardNote",
     "Plan",
     "PlannedProperty",
+    "PriorProperty",
 ]
 
-PLAN_FORMAT = 1
-
-
-class ChangeClass(enum.StrEnum):
-    """How much a change can lose: safe changes apply freely, the others need approval."""
-
-    SAFE = "safe"
-    LOSSY = "lossy"
-    DESTRUCTIVE = "destructive"
-
-
-class Action(enum.StrEnum):
-    """What a change does; the order of the members is not the apply order (see PHASES)."""
-
-    CREATE_DATABASE = "create_database"
-    UPDATE_DATABASE = "update_database"
-    ADD_PROPERTY = "add_property"
-    UPDATE_PROPERTY = "update_property"
-    RENAME_PROPERTY = "rename_property"
-    CHANGE_TYPE = "change_type"
-    CREATE_ROW = "create_row"
-    RESTORE_ROW = "restore_row"
-    UPDATE_ROW = "update_row"
-    LINK_ROW = "link_row"
-    TRASH_ROW = "trash_row"
-    REMOVE_OPTIONS = "remove_options"
-    REMOVE_PROPERTY = "remove_property"
-
-
-PHASES: Mapping[Action, int] = {
-    Action.CREATE_DATABASE: 0,
-    Action.UPDATE_DATABASE: 0,
-    Action.RENAME_PROPERTY: 1,
-    Action.ADD_PROPERTY: 1,
-    Action.UPDATE_PROPERTY: 1,
-    Action.CHANGE_TYPE: 1,
-    Action.CREATE_ROW: 2,
-    Action.RESTORE_ROW: 2,
-    Action.UPDATE_ROW: 3,
-    Action.LINK_ROW: 4,
-    Action.TRASH_ROW: 5,
-    Action.REMOVE_OPTIONS: 6,
-    Action.REMOVE_PROPERTY: 6,
-}
-"""Apply order: databases, schema additions, row creates without relations, updates, relation
-links (so rows can point at rows created in the same apply, cycles included), trashes, schema
-removals. Every change of a phase, in every database, comes before any change of the next."""
-
-SCHEMA_ACTIONS = frozenset(
-    {
-        Action.ADD_PROPERTY,
-        Action.UPDATE_PROPERTY,
-        Action.RENAME_PROPERTY,
-        Action.CHANGE_TYPE,
-        Action.REMOVE_OPTIONS,
-        Action.REMOVE_PROPERTY,
-    }
-)
-"""Changes of a data source's schema (batched into one update per database and stage)."""
-
-ROW_ACTIONS = frozenset(
-    {Action.CREATE_ROW, Action.RESTORE_ROW, Action.UPDATE_ROW, Action.LINK_ROW, Action.TRASH_ROW}
-)
-"""Changes of one row (a page of the data source)."""
-
-CREATING_ROWS = frozenset({Action.CREATE_ROW, Action.RESTORE_ROW})
-"""Changes after which a row exists live (others may link to it)."""
-
-SCHEMA_ORDER: Mapping[str, int] = {"relation": 1, "rollup": 2, "formula": 2}
-"""``Change.order`` of a schema addition or update by the property's type (0 for the others):
-relations exist before the rollups over them, and formulas come after every property they may
-name."""
+PLAN_FORMAT = 2
+"""The layout of a plan file; a file of another format is refused (``planfile``). 2: typed
+change payloads, each property's prior state, a checksum over what the apply does."""
 
 
 @dataclass(frozen=True)
@@ -145,20 +76,23 @@ class FieldDiff:
 
 @dataclass(frozen=True)
 class Change:
-    """One operation of the plan, with its class and what it touches (see the module table)."""
+    """One operation of the plan: its payload says what it does, the rest where and how much."""
 
-    action: Action
     database: str
     target: str
     change_class: ChangeClass
-    before: Mapping[str, JSON] | None = None
-    after: Mapping[str, JSON] | None = None
+    payload: ChangePayload
     diffs: tuple[FieldDiff, ...] = ()
     page_id: str | None = None
     live_hash: str | None = None
     note: str = ""
     order: int = 0
     """Sub-order inside the phase (see ``SCHEMA_ORDER``); 0 for row changes."""
+
+    @property
+    def action(self) -> Action:
+        """What the change does (its payload's kind)."""
+        return self.payload.action
 
     @property
     def id(self) -> str:
@@ -176,21 +110,53 @@ class Change:
 
 
 @dataclass(frozen=True)
+class PriorProperty:
+    """A managed property as the live read showed it when the plan was made (the prior state):
+    the apply writes it by this id, and reads rows again under this name and type."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
 class PlannedProperty:
-    """A managed property as the plan knows it: enough to encode values and to render them."""
+    """A managed property as the plan knows it: enough to encode values, to read rows again as
+    the plan read them, and to render them."""
 
     name: str
     type: str
     config: Mapping[str, JSON] = field(default_factory=dict)
-    id: str | None = None
+    prior: PriorProperty | None = None
+    """The live property it manages as read (None: it does not exist live yet)."""
     sensitive: bool = False
+
+    @property
+    def id(self) -> str | None:
+        """The live property id (None: not live yet)."""
+        return self.prior.id if self.prior is not None else None
+
+    @property
+    def live_name(self) -> str:
+        """The name rows were read under: the live name, which a rename still to come differs
+        from."""
+        return self.prior.name if self.prior is not None else self.name
+
+    def read_property(self) -> ReadProperty:
+        """What the reader needs of it: declared name and type, and the live side as read."""
+        prior = self.prior
+        if prior is None:
+            return ReadProperty(self.name, self.type)
+        renamed_from = prior.name if prior.name != self.name else None
+        live = LiveProperty(prior.id, prior.name, prior.type)
+        return ReadProperty(self.name, self.type, renamed_from, live)
 
 
 @dataclass(frozen=True)
 class GuardNote:
     """Deletes a guard withheld, and why (incomplete read, empty manifest, duplicate keys)."""
 
-    kind: str
+    kind: GuardKind
     message: str
     urls: tuple[str, ...] = ()
     withheld: int = 0
@@ -237,6 +203,30 @@ class DatabasePlan:
     def is_new(self) -> bool:
         """Whether the plan creates this database."""
         return any(change.action is Action.CREATE_DATABASE for change in self.changes)
+
+    def read_spec(
+        self, *, database_id: str | None = None, data_source_id: str | None = None
+    ) -> ReadSpec:
+        """What the gateway reads of this database: its managed properties as the plan read
+        them (so rows read again hash as the plan's did), key, ids and place.
+
+        The ids override the plan's (a database this apply created has them only now); one
+        without ids is located by title under its parent page.
+        """
+        database = database_id or self.database_id
+        source = data_source_id or self.data_source_id
+        return ReadSpec(
+            handle=self.handle,
+            title=self.title,
+            key=self.key,
+            properties=tuple(prop.read_property() for prop in self.properties),
+            where="the plan",
+            id=database or source,
+            data_source=source if database else None,
+            parent=self.parent,
+            data_source_id=source,
+            row_count=self.live_rows,
+        )
 
     def counts(self) -> dict[ChangeClass, int]:
         """How many changes of each class (every class present, zero included)."""

@@ -2,10 +2,12 @@
 
 A plan file is the JSON document of ``serialise.plan_to_json`` (``schemas/plan.schema.json``)
 with the real values: apply writes them, so it holds sensitive values as the manifests do (keep
-it where the manifests may be). Reading checks, in this order: JSON, the format version (a newer
-one is refused), the masking flag (a ``--format json`` rendering is for people, not for apply),
-the schema, and the checksum over the content: a file modified after it was written is refused
-with ``PlanFileError``. The result equals the plan that was written.
+it where the manifests may be). Reading checks, in this order: JSON, the format version (another
+one is refused: an older plan is made again, a newer one needs a newer reconciler), the masking
+flag (a ``--format json`` rendering is for people, not for apply),
+the schema, that row changes show what they write, and the checksum over the content: a file
+modified after it was written is refused with ``PlanFileError``. The result equals the plan that
+was written.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from reconciler.errors import PlanFileError
 from reconciler.logs import secrets_in
 from reconciler.model import JSON
 from reconciler.plan.model import PLAN_FORMAT, Plan
-from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
+from reconciler.plan.serialise import UnfaithfulPlan, checksum, plan_from_json, plan_to_json
 
 __all__ = ["dump_plan", "load_plan", "parse_plan", "plan_schema", "write_plan"]
 
@@ -114,7 +116,13 @@ def parse_plan(text: str, source: str = "the plan") -> Plan:
             f" ({len(errors)} problem{'s' if len(errors) > 1 else ''})",
             hint=_HINT,
         )
-    plan = plan_from_json(document)
+    try:
+        plan = plan_from_json(document)
+    except UnfaithfulPlan as unfaithful:
+        raise PlanFileError(
+            f"{source} was modified after it was written: {unfaithful}",
+            hint=f"never edit a plan file; {_HINT}",
+        ) from None
     if checksum(plan) != plan.checksum:
         raise PlanFileError(
             f"{source} was modified after it was written: its content does not match its"
@@ -126,8 +134,16 @@ def parse_plan(text: str, source: str = "the plan") -> Plan:
 
 def _check_format(document: Mapping[str, JSON], source: str) -> None:
     version = document.get("format")
-    if isinstance(version, int) and not isinstance(version, bool) and version > PLAN_FORMAT:
+    if not isinstance(version, int) or isinstance(version, bool):
+        return  # the schema check names it
+    if version > PLAN_FORMAT:
         raise PlanFileError(
             f"{source} has plan format {version}; this reconciler reads format {PLAN_FORMAT}",
             hint="upgrade notion-reconciler, or make the plan with this version",
+        )
+    if version < PLAN_FORMAT:
+        raise PlanFileError(
+            f"{source} has plan format {version}, made by an older notion-reconciler; this"
+            f" version applies plan format {PLAN_FORMAT} only, so nothing was read from it",
+            hint=f"plan again with this version: {_HINT.split(': ', 1)[1]}",
         )

@@ -22,9 +22,10 @@ from deepdiff import DeepDiff
 
 from reconciler.errors import PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
+from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.comparable import Comparable, RowLayout, is_cleared, row_problem
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
-from reconciler.plan.model import Action, Change, ChangeClass, FieldDiff
+from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
 
 __all__ = ["RowsPlan", "row_changes"]
@@ -127,6 +128,14 @@ def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[Fie
     ]
 
 
+def _olds(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
+    return {diff.path: diff.old for diff in diffs}
+
+
+def _news(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
+    return {diff.path: diff.new for diff in diffs}
+
+
 def _class_of(diffs: Iterable[FieldDiff]) -> ChangeClass:
     lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
     return ChangeClass.LOSSY if lossy else ChangeClass.SAFE
@@ -136,12 +145,10 @@ def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -
     if not diffs:
         return None
     return Change(
-        Action.LINK_ROW,
         rows.handle,
         key,
         _class_of(diffs),
-        before={diff.path: diff.old for diff in diffs},
-        after={diff.path: diff.new for diff in diffs},
+        LinkRow(_olds(diffs), _news(diffs)),
         diffs=tuple(diffs),
         page_id=live.page_id if live is not None else None,
         live_hash=live.content_hash if live is not None else None,
@@ -159,7 +166,7 @@ def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
     }
     kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want.values)
     written = {name: value for name, value in written.items() if name in kept}
-    changes = [Change(Action.CREATE_ROW, rows.handle, row.key, ChangeClass.SAFE, after=written)]
+    changes = [Change(rows.handle, row.key, ChangeClass.SAFE, CreateRow(written))]
     links = [
         FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked) if name in kept
     ]
@@ -207,12 +214,10 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
     if direct:
         changes.append(
             Change(
-                Action.UPDATE_ROW,
                 rows.handle,
                 row.key,
                 _class_of(direct),
-                before={diff.path: diff.old for diff in direct},
-                after={diff.path: diff.new for diff in direct},
+                UpdateRow(_olds(direct), _news(direct)),
                 diffs=tuple(direct),
                 page_id=live.page_id,
                 live_hash=live.content_hash,
@@ -231,17 +236,11 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
     direct = [diff for diff in diffs if diff.path not in linked]
-    before: dict[str, JSON] = {"in_trash": True}
-    before.update({diff.path: diff.old for diff in direct})
-    after: dict[str, JSON] = {"in_trash": False}
-    after.update({diff.path: diff.new for diff in direct})
     restore = Change(
-        Action.RESTORE_ROW,
         rows.handle,
         row.key,
         _class_of(direct),
-        before=before,
-        after=after,
+        RestoreRow(_olds(direct), _news(direct)),
         diffs=tuple(direct),
         page_id=trashed.page_id,
         live_hash=trashed.content_hash,
@@ -254,11 +253,10 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
 def _trash(rows: _Rows, live: LiveRow) -> Change:
     values = rows.layout.live(live, rows.refs).values
     return Change(
-        Action.TRASH_ROW,
         rows.handle,
         live.key if live.key is not None else live.page_id,
         ChangeClass.DESTRUCTIVE,
-        before=dict(values),
+        TrashRow(dict(values)),
         page_id=live.page_id,
         live_hash=live.content_hash,
         note="" if live.key is not None else "a row without a key",

@@ -16,10 +16,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reconciler.errors import PlanError
-from reconciler.model import JSON, DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
+from reconciler.model import DesiredDatabase, LiveDatabase, LiveProperty, PropertySpec
+from reconciler.plan.actions import (
+    AddProperty,
+    ChangeType,
+    CreateDatabase,
+    PropertyShape,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    UpdateDatabase,
+    UpdateProperty,
+)
 from reconciler.plan.back import BackProperty, back_renames
 from reconciler.plan.index import RowIndex, relation_target
-from reconciler.plan.matching import matched_properties, vacated_names
 from reconciler.plan.model import (
     PHASES,
     SCHEMA_ORDER,
@@ -28,10 +38,12 @@ from reconciler.plan.model import (
     ChangeClass,
     FieldDiff,
     PlannedProperty,
+    PriorProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
 from reconciler.properties.formula_language import renamed_references
 from reconciler.properties.options import option_names
+from reconciler.readspec import matched_properties, vacated_names
 
 __all__ = [
     "SchemaPlan",
@@ -54,21 +66,20 @@ class SchemaPlan:
     unmanaged_options: tuple[str, ...] = ()
 
 
-def _shape(spec: PropertySpec) -> dict[str, JSON]:
-    return {"type": spec.type, "config": dict(spec.config)}
+def _shape(spec: PropertySpec) -> PropertyShape:
+    return PropertyShape(spec.type, dict(spec.config))
 
 
-def _live_shape(prop: LiveProperty) -> dict[str, JSON]:
-    return {"type": prop.type, "config": dict(prop.config)}
+def _live_shape(prop: LiveProperty) -> PropertyShape:
+    return PropertyShape(prop.type, dict(prop.config))
 
 
 def _add(handle: str, spec: PropertySpec) -> Change:
     return Change(
-        Action.ADD_PROPERTY,
         handle,
         spec.name,
         ChangeClass.SAFE,
-        after=_shape(spec),
+        AddProperty(_shape(spec)),
         order=SCHEMA_ORDER.get(spec.type, 0),
     )
 
@@ -93,7 +104,7 @@ def new_database_schema(desired: DesiredDatabase, index: RowIndex) -> SchemaPlan
             " page to be created in",
             hint="set `parent:` to a page shared with the integration, or `id:` to adopt one",
         )
-    initial: dict[str, JSON] = {}
+    initial: dict[str, PropertyShape] = {}
     later: list[Change] = []
     for spec in desired.managed_properties:
         _check_relation_target(desired, spec, index)
@@ -106,11 +117,10 @@ def new_database_schema(desired: DesiredDatabase, index: RowIndex) -> SchemaPlan
         else:
             initial[spec.name] = _shape(spec)
     create = Change(
-        Action.CREATE_DATABASE,
         desired.handle,
         desired.handle,
         ChangeClass.SAFE,
-        after={"title": desired.title, "parent": desired.parent, "properties": initial},
+        CreateDatabase(desired.title, desired.parent, initial),
     )
     properties = tuple(_planned(spec, None) for spec in desired.managed_properties)
     return SchemaPlan((create, *later), properties)
@@ -121,14 +131,14 @@ def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
         name=spec.name,
         type=spec.type,
         config=spec.config,
-        id=prop.id if prop is not None else None,
+        prior=PriorProperty(prop.id, prop.name, prop.type) if prop is not None else None,
         sensitive=spec.sensitive,
     )
 
 
 def planned_properties(desired: DesiredDatabase, live: LiveDatabase) -> tuple[PlannedProperty, ...]:
     """The managed properties as the plan records them, with their live ids where they exist."""
-    matched = matched_properties(desired, live)
+    matched = matched_properties(desired.managed_properties, live.properties)
     return tuple(_planned(spec, matched.get(spec.name)) for spec in desired.managed_properties)
 
 
@@ -140,8 +150,8 @@ old name is not taken for the renamed one."""
 
 def _after_vacating_renames(changes: list[Change], vacated: frozenset[str]) -> list[Change]:
     def vacates(change: Change) -> bool:
-        old = (change.before or {}).get("name")
-        return change.action is Action.RENAME_PROPERTY and old in vacated
+        payload = change.payload
+        return isinstance(payload, RenameProperty) and payload.old_name in vacated
 
     if not vacated:
         return changes
@@ -165,17 +175,15 @@ def existing_database_schema(
     ``back`` are live properties owned by a managed dual relation (``back_properties``): not
     listed, not pruned, renamed when the relation names them otherwise.
     """
-    matched = matched_properties(desired, live)
+    matched = matched_properties(desired.managed_properties, live.properties)
     changes: list[Change] = []
     if live.title != desired.title:
         changes.append(
             Change(
-                Action.UPDATE_DATABASE,
                 desired.handle,
                 desired.handle,
                 ChangeClass.SAFE,
-                before={"title": live.title},
-                after={"title": desired.title},
+                UpdateDatabase(live.title, desired.title),
                 diffs=(FieldDiff("title", live.title, desired.title),),
             )
         )
@@ -206,7 +214,9 @@ def existing_database_schema(
         removable = [prop for prop in undeclared if prop.type != "title"]
         changes.extend(_remove(desired.handle, prop) for prop in removable)
         kept = [prop.name for prop in undeclared if prop.type == "title"]
-    changes = _after_vacating_renames(changes, vacated_names(desired, live))
+    changes = _after_vacating_renames(
+        changes, vacated_names(desired.managed_properties, live.properties)
+    )
     return SchemaPlan(tuple(changes), tuple(properties), tuple(kept), tuple(unmanaged_options))
 
 
@@ -235,12 +245,10 @@ def _property_changes(
     handle = desired.handle
     if prop.name != spec.name:
         yield Change(
-            Action.RENAME_PROPERTY,
             handle,
             spec.name,
             ChangeClass.SAFE,
-            before={"name": prop.name},
-            after={"name": spec.name},
+            RenameProperty(prop.name, spec.name),
             diffs=(FieldDiff(f"{spec.name}.name", prop.name, spec.name),),
         )
     if prop.type != spec.type:
@@ -252,12 +260,10 @@ def _property_changes(
                 hint=f"declare {spec.name!r} as {prop.type}",
             )
         yield Change(
-            Action.CHANGE_TYPE,
             handle,
             spec.name,
             ChangeClass.LOSSY,
-            before=_live_shape(prop),
-            after=_shape(spec),
+            ChangeType(_live_shape(prop), _shape(spec)),
             diffs=(FieldDiff(f"{spec.name}.type", prop.type, spec.type),),
             note=f"Notion converts the values of {spec.name!r} from {prop.type} to {spec.type}",
             order=SCHEMA_ORDER.get(spec.type, 0),
@@ -279,24 +285,19 @@ def _property_changes(
     updated = [c for c in found if not _removes_option(c)]
     if updated:
         yield Change(
-            Action.UPDATE_PROPERTY,
             handle,
             spec.name,
             ChangeClass.LOSSY if any(c.lossy for c in updated) else ChangeClass.SAFE,
-            before=_live_shape(prop),
-            after=_shape(spec),
+            UpdateProperty(_live_shape(prop), _shape(spec)),
             diffs=tuple(_field_diff(spec.name, c) for c in updated),
             order=SCHEMA_ORDER.get(spec.type, 0),
         )
     if removed:
-        names: list[JSON] = [str(c.path[1]) for c in removed]
         yield Change(
-            Action.REMOVE_OPTIONS,
             handle,
             spec.name,
             ChangeClass.LOSSY,
-            before={"options": names},
-            after={"options": []},
+            RemoveOptions(tuple(str(c.path[1]) for c in removed)),
             diffs=tuple(_field_diff(spec.name, c) for c in removed),
             note="rows using these options lose them",
         )
@@ -325,11 +326,10 @@ def _undeclared_options(spec: PropertySpec, prop: LiveProperty) -> list[str]:
 
 def _remove(handle: str, prop: LiveProperty) -> Change:
     return Change(
-        Action.REMOVE_PROPERTY,
         handle,
         prop.name,
         ChangeClass.DESTRUCTIVE,
-        before=_live_shape(prop),
+        RemoveProperty(_live_shape(prop)),
         note="every value of this property is lost",
         order=0 if prop.type in _DEFERRED_TYPES else 1,
     )

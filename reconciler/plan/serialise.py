@@ -2,10 +2,16 @@
 
 ``plan_to_json`` gives the document the plan file and ``--format json`` hold; ``plan_from_json``
 rebuilds an equal ``Plan`` from a document already checked against the schema (``planfile``
-does that). ``checksum`` is the sha256 of the canonical JSON of everything but the checksum, the
-masking flag and the ``read`` section: databases, changes (with the content hash of every live
-row they touch), guards, estimate, users and versions. Called by the differ, the plan file and
-the JSON renderer.
+does that), refusing row changes whose diffs do not show what they write.
+
+``checksum`` is the sha256 of the canonical JSON of ``content_of(plan)``: what the apply would
+do and the live content it depends on. That is the format and Notion version; per database its
+handle, title, key, ids, parent, protect flag and row counts (the gates and the reads use
+them), every managed property with its configuration and prior state; per change its action,
+target, class, order, page, live hash and payload (the values it writes and those it replaces).
+Text that only explains the plan to people (notes, diffs, guard notes, summaries, estimate,
+user labels, URLs) is left out, so rewording it voids no approval. Called by the differ, the
+undo plan, the plan file and the JSON renderer.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Mapping
 from typing import cast
 
 from reconciler.model import JSON, canonical_json
+from reconciler.plan.actions import LinkRow, RestoreRow, UpdateRow, decode_payload
 from reconciler.plan.model import (
     Action,
     Change,
@@ -22,64 +29,56 @@ from reconciler.plan.model import (
     DatabasePlan,
     Estimate,
     FieldDiff,
+    GuardKind,
     GuardNote,
     Plan,
     PlannedProperty,
+    PriorProperty,
 )
 
-__all__ = ["checksum", "content_of", "plan_from_json", "plan_to_json"]
+__all__ = ["UnfaithfulPlan", "checksum", "content_of", "plan_from_json", "plan_to_json"]
 
-_NOT_CONTENT = ("checksum", "masked", "read")
+
+class UnfaithfulPlan(ValueError):
+    """A plan document whose display disagrees with what it would do (it was edited)."""
 
 
 def _change(change: Change) -> dict[str, JSON]:
     return {
         "id": change.id,
-        "action": change.action.value,
         "database": change.database,
-        "target": change.target,
-        "class": change.change_class.value,
         "phase": change.phase,
-        "order": change.order,
-        "before": dict(change.before) if change.before is not None else None,
-        "after": dict(change.after) if change.after is not None else None,
+        **_change_content(change),
         "diffs": [{"path": d.path, "old": d.old, "new": d.new} for d in change.diffs],
-        "page_id": change.page_id,
-        "live_hash": change.live_hash,
         "note": change.note,
     }
 
 
+def _prior(prior: PriorProperty | None) -> JSON:
+    if prior is None:
+        return None
+    return {"id": prior.id, "name": prior.name, "type": prior.type}
+
+
 def _database(db: DatabasePlan) -> dict[str, JSON]:
+    """The database as the document holds it: what the checksum covers, and what is shown."""
     return {
-        "handle": db.handle,
-        "title": db.title,
-        "key": db.key,
-        "database_id": db.database_id,
-        "data_source_id": db.data_source_id,
-        "parent": db.parent,
+        **_database_content(db),
         "url": db.url,
-        "protect": db.protect,
         "complete": db.complete,
         "incomplete_reasons": list(db.incomplete_reasons),
-        "live_rows": db.live_rows,
-        "managed_rows": db.managed_rows,
         "unmanaged_rows": db.unmanaged_rows,
         "unmanaged_properties": list(db.unmanaged_properties),
         "unmanaged_options": list(db.unmanaged_options),
         "ignored_properties": list(db.ignored_properties),
-        "properties": [
-            {
-                "name": p.name,
-                "type": p.type,
-                "config": dict(p.config),
-                "id": p.id,
-                "sensitive": p.sensitive,
-            }
-            for p in db.properties
-        ],
+        "properties": [{**_property_content(p), "sensitive": p.sensitive} for p in db.properties],
         "guards": [
-            {"kind": g.kind, "message": g.message, "urls": list(g.urls), "withheld": g.withheld}
+            {
+                "kind": g.kind.value,
+                "message": g.message,
+                "urls": list(g.urls),
+                "withheld": g.withheld,
+            }
             for g in db.guards
         ],
         "summary": {cls.value: n for cls, n in db.counts().items()},
@@ -112,14 +111,61 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
     return document
 
 
-def content_of(document: Mapping[str, JSON]) -> dict[str, JSON]:
-    """What the checksum covers: the document without checksum, masking flag and ``read``."""
-    return {key: value for key, value in document.items() if key not in _NOT_CONTENT}
+# --- the checksum ---------------------------------------------------------------------------
+
+
+def _change_content(change: Change) -> dict[str, JSON]:
+    before, after = change.payload.encode()
+    return {
+        "action": change.action.value,
+        "target": change.target,
+        "class": change.change_class.value,
+        "order": change.order,
+        "page_id": change.page_id,
+        "live_hash": change.live_hash,
+        "before": before,
+        "after": after,
+    }
+
+
+def _property_content(prop: PlannedProperty) -> dict[str, JSON]:
+    return {
+        "name": prop.name,
+        "type": prop.type,
+        "config": dict(prop.config),
+        "live": _prior(prop.prior),
+    }
+
+
+def _database_content(db: DatabasePlan) -> dict[str, JSON]:
+    return {
+        "handle": db.handle,
+        "title": db.title,
+        "key": db.key,
+        "database_id": db.database_id,
+        "data_source_id": db.data_source_id,
+        "parent": db.parent,
+        "protect": db.protect,
+        "live_rows": db.live_rows,
+        "managed_rows": db.managed_rows,
+        "properties": [_property_content(p) for p in db.properties],
+        "changes": [_change_content(change) for change in db.changes],
+    }
+
+
+def content_of(plan: Plan) -> dict[str, JSON]:
+    """What the checksum covers (see the module docstring)."""
+    return {
+        "format": plan.format,
+        "notion_version": plan.notion_version,
+        "databases": [_database_content(db) for db in plan.databases],
+        "related_databases": [_database_content(db) for db in plan.related],
+    }
 
 
 def checksum(plan: Plan) -> str:
-    """sha256 of the canonical JSON of the plan's content (the stored checksum left out)."""
-    text = canonical_json(content_of(plan_to_json(plan)))
+    """sha256 of the canonical JSON of what the plan would do (``content_of``)."""
+    text = canonical_json(content_of(plan))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -142,15 +188,20 @@ def _optional(value: JSON) -> str | None:
     return None if value is None else str(value)
 
 
+def _prior_from(raw: JSON) -> PriorProperty | None:
+    if raw is None:
+        return None
+    live = _obj(raw)
+    return PriorProperty(id=str(live["id"]), name=str(live["name"]), type=str(live["type"]))
+
+
 def _change_from(raw: dict[str, JSON]) -> Change:
-    before, after = raw.get("before"), raw.get("after")
-    return Change(
-        action=Action(str(raw["action"])),
+    action = Action(str(raw["action"]))
+    change = Change(
         database=str(raw["database"]),
         target=str(raw["target"]),
         change_class=ChangeClass(str(raw["class"])),
-        before=_obj(before) if before is not None else None,
-        after=_obj(after) if after is not None else None,
+        payload=decode_payload(action, raw.get("before"), raw.get("after")),
         diffs=tuple(
             FieldDiff(str(d["path"]), d.get("old"), d.get("new")) for d in _items(raw["diffs"])
         ),
@@ -159,6 +210,23 @@ def _change_from(raw: dict[str, JSON]) -> Change:
         note=str(raw.get("note", "")),
         order=int(cast("int", raw.get("order", 0))),
     )
+    _check_shown(change)
+    return change
+
+
+def _check_shown(change: Change) -> None:
+    """A row change's diffs are exactly what it writes over what it replaces; the checksum
+    leaves diffs out, so a file showing anything else was edited to show what is not real."""
+    payload = change.payload
+    if not isinstance(payload, UpdateRow | RestoreRow | LinkRow):
+        return
+    shown = {(d.path, canonical_json(d.old), canonical_json(d.new)) for d in change.diffs}
+    written = {
+        (name, canonical_json(payload.old.get(name)), canonical_json(value))
+        for name, value in payload.new.items()
+    }
+    if shown != written:
+        raise UnfaithfulPlan(f"the diffs of change {change.id} do not show the values it writes")
 
 
 def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
@@ -171,7 +239,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
                 name=str(p["name"]),
                 type=str(p["type"]),
                 config=_obj(p["config"]),
-                id=_optional(p.get("id")),
+                prior=_prior_from(p.get("live")),
                 sensitive=bool(p.get("sensitive", False)),
             )
             for p in _items(raw["properties"])
@@ -192,7 +260,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
         incomplete_reasons=_strings(raw["incomplete_reasons"]),
         guards=tuple(
             GuardNote(
-                kind=str(g["kind"]),
+                kind=GuardKind(str(g["kind"])),
                 message=str(g["message"]),
                 urls=_strings(g["urls"]),
                 withheld=int(cast("int", g.get("withheld", 0))),
@@ -203,7 +271,8 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
 
 
 def plan_from_json(document: Mapping[str, JSON]) -> Plan:
-    """The plan a schema-valid document describes (its checksum as stored, not checked)."""
+    """The plan a schema-valid document describes (its checksum as stored, not checked);
+    ``UnfaithfulPlan`` when a row change's diffs disagree with its payload."""
     estimate = _obj(document["estimate"])
     read = document.get("read")
     return Plan(

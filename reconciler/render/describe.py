@@ -18,11 +18,24 @@ from reconciler.model import JSON
 from reconciler.plan import (
     SENSITIVE,
     Action,
+    AddProperty,
     Change,
     ChangeClass,
+    ChangeType,
+    CreateDatabase,
+    CreateRow,
     DatabasePlan,
     FieldDiff,
+    LinkRow,
     Plan,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    RestoreRow,
+    TrashRow,
+    UpdateDatabase,
+    UpdateProperty,
+    UpdateRow,
 )
 from reconciler.properties import ALL_CODECS
 
@@ -218,39 +231,32 @@ def list_delta(old: JSON, new: JSON) -> tuple[list[JSON], list[JSON]] | None:
 def headline(change: Change) -> str:
     """What the change does, in a few words: ``update row write-docs``."""
     target = change.target
-    match change.action:
-        case Action.CREATE_DATABASE:
-            return f"create database {change.after.get('title') if change.after else target}"
-        case Action.UPDATE_DATABASE:
+    match change.payload:
+        case CreateDatabase(title=title):
+            return f"create database {title}"
+        case UpdateDatabase():
             return "retitle database"
-        case Action.ADD_PROPERTY:
-            kind = change.after.get("type") if change.after else "?"
-            return f"add property {target} ({kind})"
-        case Action.UPDATE_PROPERTY:
+        case AddProperty(shape=shape):
+            return f"add property {target} ({shape.type})"
+        case UpdateProperty():
             return f"update property {target}"
-        case Action.RENAME_PROPERTY:
-            old = change.before.get("name") if change.before else "?"
+        case RenameProperty(old_name=old):
             return f"rename property {old} → {target}"
-        case Action.CHANGE_TYPE:
-            old = change.before.get("type") if change.before else "?"
-            new = change.after.get("type") if change.after else "?"
-            return f"change type of {target}: {old} → {new}"
-        case Action.REMOVE_OPTIONS:
-            names = change.before.get("options") if change.before else []
-            shown = ", ".join(str(n) for n in names) if isinstance(names, list) else ""
-            return f"remove options of {target}: {shown}"
-        case Action.REMOVE_PROPERTY:
-            kind = change.before.get("type") if change.before else "?"
-            return f"remove property {target} ({kind})"
-        case Action.CREATE_ROW:
+        case ChangeType(live=live, desired=desired):
+            return f"change type of {target}: {live.type} → {desired.type}"
+        case RemoveOptions(options=names):
+            return f"remove options of {target}: {', '.join(names)}"
+        case RemoveProperty(live=live):
+            return f"remove property {target} ({live.type})"
+        case CreateRow():
             return f"create row {target}"
-        case Action.UPDATE_ROW:
+        case UpdateRow():
             return f"update row {target}"
-        case Action.RESTORE_ROW:
+        case RestoreRow():
             return f"restore row {target} from the trash"
-        case Action.LINK_ROW:
+        case LinkRow():
             return f"link row {target}"
-        case Action.TRASH_ROW:
+        case TrashRow():
             return f"trash row {target}"
 
 
@@ -262,20 +268,21 @@ def in_declared_order(database: DatabasePlan, names: Iterable[str]) -> list[str]
 
 def row_values(database: DatabasePlan, change: Change) -> Iterator[tuple[str, JSON]]:
     """The values a create writes (or a trash loses), in the order the manifest declares them."""
-    values = dict((change.after if change.action is Action.CREATE_ROW else change.before) or {})
+    payload = change.payload
+    values = payload.values if isinstance(payload, CreateRow | TrashRow) else {}
     for name in in_declared_order(database, values):
-        if name != "in_trash":
-            yield name, values[name]
+        yield name, values[name]
 
 
 def trashed_title(database: DatabasePlan, change: Change) -> tuple[str, JSON] | None:
     """A trashed row's title, so that reviewers see what goes (None: not a trash, no title, or
     the title is the key and already in the headline)."""
-    if change.action is not Action.TRASH_ROW or not change.before:
+    payload = change.payload
+    if not isinstance(payload, TrashRow) or not payload.values:
         return None
     for prop in database.properties:
         if prop.type == "title" and prop.name != database.key:
-            value = change.before.get(prop.name)
+            value = payload.values.get(prop.name)
             return (prop.name, value) if value else None
     return None
 

@@ -12,7 +12,16 @@ import re
 from collections.abc import Callable, Iterator
 
 from reconciler.logs import printable
-from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
+from reconciler.plan import (
+    Action,
+    Change,
+    ChangeClass,
+    CreateDatabase,
+    DatabasePlan,
+    FieldDiff,
+    Plan,
+    masked,
+)
 from reconciler.render.describe import (
     SYMBOLS,
     estimate_words,
@@ -135,10 +144,8 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
     if change.change_class is not ChangeClass.SAFE:
         label = "  " + paint(f"({change.change_class.value})", "-")
     yield f"  {paint(symbol, symbol)} {headline(change)}{label}"
-    if change.action is Action.CREATE_DATABASE and change.after:
-        properties = change.after.get("properties")
-        declared = in_declared_order(db, properties) if isinstance(properties, dict) else []
-        names = ", ".join(declared)
+    if isinstance(change.payload, CreateDatabase):
+        names = ", ".join(in_declared_order(db, change.payload.properties))
         yield f"      with {names}"
     elif change.action is Action.CREATE_ROW:
         yield from _values(plan, db, change)

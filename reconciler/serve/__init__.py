@@ -4,8 +4,8 @@
 and applies through the engine (``engine``, the one module calling plan and apply), the snapshot
 of the live state it plans from (``snapshot``), Notion's webhooks (``webhooks``, ``hints``), the
 circuit breaker (``breaker``), leadership among replicas (``leadership``, over
-``reconciler.apply.redis_lease``), the endpoints (``http``, served by waitress in ``server``),
-the metrics (``metrics``) and the status (``status``). Nothing here prints or exits.
+``reconciler.apply.records.redis_lease``), the endpoints (``http``, served by waitress in
+``server``), the metrics (``metrics``) and the status (``status``). Nothing here prints or exits.
 """
 
 from reconciler.serve.controller import Controller, ControllerOptions

@@ -34,24 +34,24 @@ from reconciler.apply import (
     ProgressEvent,
     Status,
 )
+from reconciler.config import state_folder
 from reconciler.errors import StalePlanError
 from reconciler.gates import Approvals, decide, effective_class
 from reconciler.model import DesiredState, LiveRow, LiveState
-from reconciler.notion.gateway import Gateway
-from reconciler.notion.stats import RequestStats
+from reconciler.notion import Gateway, RequestStats
 from reconciler.plan import (
     CREATING_ROWS,
     ROW_ACTIONS,
+    ROW_PAYLOADS,
     SCHEMA_ACTIONS,
+    Change,
     Plan,
     checksum,
     make_plan,
 )
+from reconciler.readspec import read_spec, read_specs
 
 __all__ = ["Applied", "AppliedChange", "Engine", "Proposal"]
-
-_ATTENTION_GUARDS = frozenset({"duplicate_keys", "ambiguous_links", "empty_manifest"})
-"""Guards that hold changes back until a person fixes Notion or the manifest."""
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,15 @@ class Engine:
         return self._gateway.read_me().id
 
     def read_all(self, desired: DesiredState) -> LiveState:
-        return self._gateway.read_state(desired)
+        return self._gateway.read_state(read_specs(desired))
 
     def read_pages(
         self, desired: DesiredState, live: LiveState, handle: str, page_ids: frozenset[str]
     ) -> Mapping[str, LiveRow]:
         database = desired.database(handle)
         assert database is not None, f"no manifest for {handle!r}"
-        return self._gateway.read_rows(database, live.databases[handle], page_ids)
+        spec = read_spec(database).located(live.databases[handle])
+        return self._gateway.read_rows(spec, page_ids)
 
     def propose(self, desired: DesiredState, live: LiveState) -> Proposal:
         plan = make_plan(
@@ -154,7 +155,7 @@ class Engine:
             db.handle
             for db in plan.databases
             for note in db.guards
-            if note.kind in _ATTENTION_GUARDS and note.withheld
+            if note.kind.needs_attention and note.withheld
         )
         return Proposal(
             plan=plan,
@@ -171,11 +172,10 @@ class Engine:
 
         Setting ``stop`` lets the writes in flight finish and starts no other.
         """
-        state_dir = self._state_dir or desired.root / desired.settings.state_dir
+        state_dir = self._state_dir or state_folder(desired.settings, desired.root)
         options = ApplyOptions(state_dir=state_dir, workers=self._workers, lock_wait_seconds=30.0)
         session = ApplySession(
             self._gateway,
-            desired.settings,
             options,
             listener=self._listen,
             stop=stop,
@@ -231,6 +231,14 @@ def _row_pages(plan: Plan, change_ids: set[str]) -> dict[str, frozenset[str]]:
     return {handle: frozenset(ids) for handle, ids in pages.items()}
 
 
+def _written(change: Change) -> frozenset[str]:
+    """The properties a row change writes (none for other changes)."""
+    payload = change.payload
+    if isinstance(payload, ROW_PAYLOADS):
+        return frozenset(payload.written)
+    return frozenset()
+
+
 def _applicable(plan: Plan, held_ids: set[str]) -> Plan | None:
     """The plan without the held changes, and without any change that writes a property whose
     held schema change it needs; None when nothing is left. It gets a checksum of its own (the
@@ -243,7 +251,7 @@ def _applicable(plan: Plan, held_ids: set[str]) -> Plan | None:
         changes = tuple(
             c
             for c in db.changes
-            if c.id not in held_ids and not held_properties.intersection((c.after or {}).keys())
+            if c.id not in held_ids and not held_properties.intersection(_written(c))
         )
         databases.append(dataclasses.replace(db, changes=changes))
     applicable = dataclasses.replace(plan, databases=tuple(databases))

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import structlog
 
-from reconciler.apply.redis_lease import RedisLease
+from reconciler.apply.records.redis_lease import RedisLease
 from reconciler.errors import LockError, ReconcilerError
 
 __all__ = ["Leadership", "LeaseLeadership", "SoleReplica"]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import structlog
 
-from reconciler.apply.redis_lease import RedisLease
+from reconciler.apply.records.redis_lease import RedisLease
 from reconciler.model import DesiredState
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.redis_limiter import connect_redis

@@ -26,6 +26,7 @@ from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.notion_gateway import NotionGateway
 from reconciler.plan import Plan, make_plan
+from reconciler.readspec import read_specs
 from tests.conftest import FAST_RETRIES, ROOT_PAGE_ID, TOKEN
 
 # The emulator never holds a request after it answered or dropped the connection: nothing is
@@ -124,7 +125,7 @@ class Project:
 
     def plan(self) -> tuple[Plan, LiveState]:
         desired = self.desired()
-        live = self.gateway.read_state(desired)
+        live = self.gateway.read_state(read_specs(desired))
         return make_plan(desired, live), live
 
     def options(self, **overrides: Any) -> ApplyOptions:
@@ -141,7 +142,6 @@ class Project:
     ) -> ApplyResult:
         session = ApplySession(
             gateway or self.gateway,
-            self.desired().settings,
             self.options(**options),
             listener=listener,
             actor="ada",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.audit import AuditLog, AuditRecord, current_actor
+from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.logs import register_secret
 
 TOKEN = "ntn_audit_log_test_token_0123456789abcdef"

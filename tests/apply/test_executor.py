@@ -11,6 +11,7 @@ from reconciler.apply import ApplySession, ChangeFinished, ProgressEvent, StageS
 from reconciler.errors import NotionValidationError
 from reconciler.model import JSON, RowKey
 from reconciler.notion.gateway import CreatedDatabase, Gateway, WrittenPage
+from reconciler.readspec import read_specs
 from tests.apply.conftest import PROJECTS, TASKS, Project, writes
 
 
@@ -49,7 +50,7 @@ class RefusingCreates:
 
 def live_rows(project: Project, handle: str) -> dict[str, Mapping[str, JSON]]:
     """The live rows of a database by key, values under their names (relations as page ids)."""
-    live = project.gateway.read_state(project.desired(), [handle]).databases[handle]
+    live = project.gateway.read_state(read_specs(project.desired(), [handle])).databases[handle]
     return {str(row.key): row.values for row in live.rows if not row.in_trash}
 
 
@@ -64,7 +65,7 @@ def test_a_new_workspace_converges_and_then_plans_empty(project: Project) -> Non
 def test_rows_link_to_rows_created_in_the_same_apply(project: Project) -> None:
     """A self-relation to a row created in the same apply points at that row's page."""
     project.converge()
-    tasks = project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"]
+    tasks = project.gateway.read_state(read_specs(project.desired(), ["tasks"])).databases["tasks"]
     pages = {row.key: row.page_id for row in tasks.rows}
     expected = [{"page_id": pages["write-brief"]}]
     assert expected == {row.key: row.values for row in tasks.rows}["design-pages"]["Blocked by"]
@@ -154,7 +155,6 @@ def test_a_stop_finishes_what_is_in_flight_and_leaves_the_rest(project: Project)
 
     with ApplySession(
         project.gateway,
-        project.desired().settings,
         project.options(),
         listener=stop_after_three,
         stop=stop,
@@ -201,7 +201,9 @@ def test_an_update_changes_only_the_properties_it_names(project: Project) -> Non
 def test_a_trashed_row_whose_key_comes_back_is_restored(project: Project) -> None:
     """Removing a row trashes it; putting it back restores the same page, not a new one."""
     project.converge()
-    before = project.gateway.read_state(project.desired(), ["projects"]).databases["projects"]
+    before = project.gateway.read_state(read_specs(project.desired(), ["projects"])).databases[
+        "projects"
+    ]
     page = next(row.page_id for row in before.rows if row.key == "Handbook")
     trimmed = json.loads(json.dumps(PROJECTS))
     trimmed["rows"] = trimmed["rows"][:1]
@@ -213,7 +215,9 @@ def test_a_trashed_row_whose_key_comes_back_is_restored(project: Project) -> Non
     plan, live = project.plan()
     assert "projects/restore_row/Handbook" in [c.id for c in plan.changes]
     project.apply(plan, live=live)
-    after = project.gateway.read_state(project.desired(), ["projects"]).databases["projects"]
+    after = project.gateway.read_state(read_specs(project.desired(), ["projects"])).databases[
+        "projects"
+    ]
     assert page == next(row.page_id for row in after.rows if row.key == "Handbook")
 
 

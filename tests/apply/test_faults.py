@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reconciler.emulator import Emulator
+from reconciler.readspec import read_specs
 from tests.apply.conftest import PROJECTS, TASKS, Project
 
 EACH = 0.055  # four independent faults: 1 - (1 - 0.055) ** 4 ≈ 20% of requests fail
@@ -44,7 +45,7 @@ def many_tasks(count: int) -> dict[str, Any]:
 
 
 def live_keys(project: Project) -> Counter[str]:
-    state = project.gateway.read_state(project.desired())
+    state = project.gateway.read_state(read_specs(project.desired()))
     return Counter(
         f"{handle}/{row.key}"
         for handle, database in state.databases.items()

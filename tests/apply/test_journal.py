@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reconciler.apply.journal import Journal, JournalEvent
+from reconciler.apply.records.journal import Journal, JournalEvent
 
 PLAN = "9b2f" * 16
 OTHER = "c0de" * 16

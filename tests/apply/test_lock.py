@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.lock import WorkspaceLock
+from reconciler.apply.records.lock import WorkspaceLock
 from reconciler.errors import LockError
 
 
@@ -45,7 +45,7 @@ def test_a_killed_holder_leaves_no_lock_behind(tmp_path: Path) -> None:
         f"""
         import sys, time
         from pathlib import Path
-        from reconciler.apply.lock import WorkspaceLock
+        from reconciler.apply.records.lock import WorkspaceLock
         lock = WorkspaceLock(Path({str(path)!r}))
         lock.acquire()
         print("locked", flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.apply.payloads import (
+from reconciler.apply.running.payloads import (
     initial_schema,
     new_row_properties,
     relation_keys,
@@ -12,25 +12,45 @@ from reconciler.apply.payloads import (
     schema_update,
 )
 from reconciler.model import JSON, LiveUser
-from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, PlannedProperty
+from reconciler.plan import (
+    AddProperty,
+    Change,
+    ChangeClass,
+    DatabasePlan,
+    PlannedProperty,
+    PriorProperty,
+    PropertyShape,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    UpdateProperty,
+)
 from reconciler.properties import ValueProblem, WorkspaceReferences
 
 ADA = "0000000a-0000-4000-8000-00000000000a"
 PROJECTS_DS = "5b2c3d4e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
 WEBSITE = "3f6b8e4c-2d5a-4b7c-8e9f-000000000001"
 
+
+def managed(
+    name: str, kind: str, config: dict[str, JSON] | None = None, *, id: str
+) -> PlannedProperty:
+    """A managed property that exists live under its declared name."""
+    return PlannedProperty(name, kind, config or {}, prior=PriorProperty(id, name, kind))
+
+
 TASKS = DatabasePlan(
     handle="tasks",
     title="Tasks",
     key="Slug",
     properties=(
-        PlannedProperty("Name", "title", id="title"),
-        PlannedProperty("Slug", "rich_text", id="a%3Bb"),
-        PlannedProperty("Estimate", "number", {"format": "number"}, id="c%3Dd"),
-        PlannedProperty("Owner", "people", id="e%40f"),
-        PlannedProperty("Project", "relation", {"database": "projects"}, id="g%3Ah"),
-        PlannedProperty("State", "status", {"options": [{"name": "Todo"}]}, id="i%3Fj"),
-        PlannedProperty(
+        managed("Name", "title", id="title"),
+        managed("Slug", "rich_text", id="a%3Bb"),
+        managed("Estimate", "number", {"format": "number"}, id="c%3Dd"),
+        managed("Owner", "people", id="e%40f"),
+        managed("Project", "relation", {"database": "projects"}, id="g%3Ah"),
+        managed("State", "status", {"options": [{"name": "Todo"}]}, id="i%3Fj"),
+        managed(
             "Priority",
             "select",
             {"options": [{"name": "High", "color": "red"}, {"name": "Low"}]},
@@ -94,28 +114,16 @@ def test_relation_keys_lists_the_rows_values_point_at() -> None:
 def test_schema_changes_of_a_stage_merge_into_one_body() -> None:
     """Add by name, rename and update by property id; a rename and an update share one entry."""
     changes = [
+        Change("tasks", "Due", ChangeClass.SAFE, AddProperty(PropertyShape("date", {}))),
+        Change("tasks", "Estimate", ChangeClass.SAFE, RenameProperty("Effort", "Estimate")),
         Change(
-            Action.ADD_PROPERTY,
-            "tasks",
-            "Due",
-            ChangeClass.SAFE,
-            after={"type": "date", "config": {}},
-        ),
-        Change(
-            Action.RENAME_PROPERTY,
             "tasks",
             "Estimate",
             ChangeClass.SAFE,
-            before={"name": "Effort"},
-            after={"name": "Estimate"},
-        ),
-        Change(
-            Action.UPDATE_PROPERTY,
-            "tasks",
-            "Estimate",
-            ChangeClass.SAFE,
-            before={"type": "number", "config": {"format": "number"}},
-            after={"type": "number", "config": {"format": "percent"}},
+            UpdateProperty(
+                PropertyShape("number", {"format": "number"}),
+                PropertyShape("number", {"format": "percent"}),
+            ),
         ),
     ]
     expected = {
@@ -128,15 +136,10 @@ def test_schema_changes_of_a_stage_merge_into_one_body() -> None:
 def test_removals_send_null_and_option_removals_the_declared_options() -> None:
     """A removed property is null; pruning options sends exactly the declared ones."""
     changes = [
-        Change(Action.REMOVE_PROPERTY, "tasks", "Legacy", ChangeClass.DESTRUCTIVE),
         Change(
-            Action.REMOVE_OPTIONS,
-            "tasks",
-            "Priority",
-            ChangeClass.LOSSY,
-            before={"options": ["Medium"]},
-            after={"options": []},
+            "tasks", "Legacy", ChangeClass.DESTRUCTIVE, RemoveProperty(PropertyShape("rich_text"))
         ),
+        Change("tasks", "Priority", ChangeClass.LOSSY, RemoveOptions(("Medium",))),
     ]
     expected = {
         "Legacy": None,
@@ -147,12 +150,12 @@ def test_removals_send_null_and_option_removals_the_declared_options() -> None:
 
 def test_a_new_databases_schema_is_built_by_the_codecs() -> None:
     """The initial schema of a database create, relations to known data sources included."""
-    properties: dict[str, JSON] = {
-        "Name": {"type": "title", "config": {}},
-        "Project": {
-            "type": "relation",
-            "config": {"database": "projects", "type": "single_property", "synced_property": None},
-        },
+    properties = {
+        "Name": PropertyShape("title", {}),
+        "Project": PropertyShape(
+            "relation",
+            {"database": "projects", "type": "single_property", "synced_property": None},
+        ),
     }
     expected = {
         "Name": {"title": {}},

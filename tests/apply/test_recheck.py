@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.apply import Status
 from reconciler.model import LiveState
 from reconciler.plan import Plan
+from reconciler.readspec import read_specs
 from tests.apply.conftest import PEOPLE, PROJECTS, TASKS, Project, writes
 
 
@@ -35,7 +36,7 @@ def add_outline(project: Project, **settings: Any) -> tuple[Plan, LiveState]:
 
 def live_rows(project: Project, key: str) -> list[str]:
     """The page ids of the live rows outside the trash with this key."""
-    live = project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"]
+    live = project.gateway.read_state(read_specs(project.desired(), ["tasks"])).databases["tasks"]
     return [row.page_id for row in live.rows if row.key == key and not row.in_trash]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from reconciler.apply import Journal, JournalEvent, Status
+from reconciler.readspec import read_specs
 from tests.apply.conftest import Project, writes
 
 
@@ -21,7 +22,7 @@ def crash_after_sending(project: Project, change_ids: list[str]) -> None:
 
 
 def keys_of(project: Project, handle: str) -> list[str]:
-    live = project.gateway.read_state(project.desired(), [handle]).databases[handle]
+    live = project.gateway.read_state(read_specs(project.desired(), [handle])).databases[handle]
     return sorted(str(row.key) for row in live.rows if not row.in_trash)
 
 
@@ -45,7 +46,7 @@ def test_a_create_started_but_never_made_is_made_once(project: Project) -> None:
     plan, live = project.plan()
     project.apply(plan, live=live)
     outline = next(c for c in plan.changes if c.id == "tasks/create_row/outline")
-    gone = project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"]
+    gone = project.gateway.read_state(read_specs(project.desired(), ["tasks"])).databases["tasks"]
     page = next(row.page_id for row in gone.rows if row.key == "outline")
     project.gateway.set_row_trashed(page, True, database="tasks", row_key="outline")
     crash_after_sending(project, [outline.id])

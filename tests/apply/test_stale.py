@@ -8,6 +8,7 @@ from reconciler.apply import Journal, Status
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON
 from reconciler.plan import Plan
+from reconciler.readspec import read_specs
 from tests.apply.conftest import Project, writes
 
 
@@ -18,7 +19,7 @@ def planned_update(project: Project) -> Plan:
 
 def edit_in_notion(project: Project, key: str, properties: dict[str, JSON]) -> None:
     """Someone edits a row by hand in Notion."""
-    live = project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"]
+    live = project.gateway.read_state(read_specs(project.desired(), ["tasks"])).databases["tasks"]
     page = next(row.page_id for row in live.rows if row.key == key)
     project.gateway.update_row(page, properties, database="tasks", row_key=key)
 

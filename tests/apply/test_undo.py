@@ -10,6 +10,7 @@ import pytest
 from reconciler.apply import Status
 from reconciler.errors import StalePlanError
 from reconciler.plan import Action, ChangeClass, Plan, load_plan
+from reconciler.readspec import read_specs
 from tests.apply.conftest import PROJECTS, TASKS, Project
 
 
@@ -25,7 +26,7 @@ def converged_then(project: Project, *manifests: dict[str, Any]) -> Plan:
 
 
 def row_values(project: Project, handle: str) -> dict[str, dict[str, Any]]:
-    live = project.gateway.read_state(project.desired(), [handle]).databases[handle]
+    live = project.gateway.read_state(read_specs(project.desired(), [handle])).databases[handle]
     return {str(r.key): dict(r.values) for r in live.rows if not r.in_trash}
 
 
@@ -35,7 +36,7 @@ def test_undo_puts_back_the_old_values(project: Project) -> None:
     tasks["rows"][1]["Estimate"] = 8
     undo = converged_then(project, tasks)
     expected = [("tasks/update_row/design-pages", {"Estimate": 5})]
-    assert expected == [(c.id, c.after) for c in undo.changes]
+    assert expected == [(c.id, c.payload.encode()[1]) for c in undo.changes]
     project.apply(undo)
     five = 5
     assert five == row_values(project, "tasks")["design-pages"]["Estimate"]
@@ -81,6 +82,29 @@ def test_undo_removes_added_properties_and_renames_back(project: Project) -> Non
     project.write(PROJECTS)
     plan, _ = project.plan()
     assert plan.is_empty
+
+
+def test_the_undo_of_values_of_a_renamed_property_writes_them_under_the_old_name(
+    project: Project,
+) -> None:
+    """A property renamed and a value of it changed in one apply: the undo renames it back and
+    sets the value back under the old name, its diffs showing that name (the undo plan file
+    loads: it shows what it writes)."""
+    projects = copy.deepcopy(PROJECTS)
+    budget = projects["properties"].pop("Budget")
+    projects["properties"]["Funding"] = {**budget, "renamed_from": "Budget"}
+    for row in projects["rows"]:
+        row["Funding"] = row.pop("Budget")
+    projects["rows"][0]["Funding"] = 15000
+    undo = converged_then(project, projects)
+    update = next(c for c in undo.changes if c.action is Action.UPDATE_ROW)
+    assert (update.payload.encode(), [d.path for d in update.diffs]) == (
+        ({"Budget": 15000}, {"Budget": 12000}),
+        ["Budget"],
+    )
+    assert project.apply(undo).complete
+    project.write(PROJECTS)
+    assert project.plan()[0].is_empty
 
 
 def test_undo_then_plan_of_the_old_manifests_is_empty(project: Project) -> None:
@@ -146,7 +170,9 @@ def test_the_undo_of_a_restore_that_changed_values_shows_them(project: Project) 
     project.converge()
     (page_id,) = [
         row.page_id
-        for row in project.gateway.read_state(project.desired(), ["tasks"]).databases["tasks"].rows
+        for row in project.gateway.read_state(read_specs(project.desired(), ["tasks"]))
+        .databases["tasks"]
+        .rows
         if row.key == "design-pages"
     ]
     project.gateway.update_row(

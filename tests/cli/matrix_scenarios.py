@@ -1,4 +1,4 @@
-"""Exit-code scenarios of the CLI contract matrix: one per command and exit code of DESIGN.md §5.
+"""Exit-code scenarios of the CLI contract matrix: one per command and exit code of the README.
 
 Each ``Scenario`` prepares a ``Stage`` (in-process, through the CLI itself where it can), then
 names the command line whose exit code is the contract's. ``test_contract_matrix.py`` runs every
@@ -30,7 +30,7 @@ CONTRACT_CODES: Final[dict[CommandPath, frozenset[int]]] = {
     ("emulator", "serve"): frozenset({0, 1}),
     ("serve",): frozenset({0, 1}),
 }
-"""DESIGN.md §5: 0 success, 1 error, 2 changes (--detailed-exitcode), 3 gate, 4 stale plan."""
+"""README, Exit codes: 0 success, 1 error, 2 changes (--detailed-exitcode), 3 gate, 4 stale plan."""
 
 
 Prepare = Callable[[Stage], Sequence[str]]

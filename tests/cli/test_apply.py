@@ -24,7 +24,15 @@ from reconciler.apply import (
 from reconciler.cli import cli
 from reconciler.cli.cmd_apply import _TerminalProgress
 from reconciler.emulator import Emulator, EmulatorServer
-from reconciler.plan import Action, Change, ChangeClass, checksum, load_plan, write_plan
+from reconciler.plan import (
+    Change,
+    ChangeClass,
+    CreateRow,
+    TrashRow,
+    checksum,
+    load_plan,
+    write_plan,
+)
 from tests.apply.conftest import PEOPLE, PROJECTS, TASKS, writes
 from tests.conftest import TOKEN, in_process_client
 
@@ -191,6 +199,19 @@ def test_another_plans_checksum_approves_nothing(repo: Repo) -> None:
     assert not repo.writes_since(since)
 
 
+def test_a_plan_file_of_an_older_format_is_refused_before_any_request(repo: Repo) -> None:
+    """A plan saved by the previous version (format 1): exit 1, a message that says to plan
+    again, and no request at all."""
+    older = Path(__file__).parents[1] / "plan" / "fixtures" / "plan-format-1.json"
+    Path("old.json").write_text(older.read_text(encoding="utf-8"), encoding="utf-8")
+    since = repo.mark()
+    result = repo.run("apply", "--yes", "old.json")
+    expect_exit(result, 1)
+    assert "old.json has plan format 1, made by an older notion-reconciler" in result.stderr
+    assert "plan again with this version: reconciler plan -o plan.json" in result.stderr
+    assert repo.emulator.requests()[since:] == []
+
+
 def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
     """A plan file crafted to trash a row of a protect: true database (checksum recomputed)
     is refused whatever the approval: exit 3, nothing written."""
@@ -203,9 +224,7 @@ def test_a_protected_database_refuses_a_crafted_trash(repo: Repo) -> None:
     projects = plan.database("projects")
     assert projects is not None
     page = _page_of(repo, "projects", "Handbook")
-    trash = Change(
-        Action.TRASH_ROW, "projects", "Handbook", ChangeClass.DESTRUCTIVE, before={}, page_id=page
-    )
+    trash = Change("projects", "Handbook", ChangeClass.DESTRUCTIVE, TrashRow(), page_id=page)
     crafted = dataclasses.replace(projects, changes=(trash,))
     draft = dataclasses.replace(plan, databases=(crafted,))
     write_plan(dataclasses.replace(draft, checksum=checksum(draft)), Path("crafted.json"))
@@ -366,7 +385,7 @@ def test_a_saved_plan_linking_into_a_database_it_leaves_out_applies_the_link(
 def test_the_terminal_progress_is_one_redrawn_line() -> None:
     """On a TTY each finished change redraws the bar; the last one ends the line."""
     runner = CliRunner()
-    change = Change(Action.CREATE_ROW, "tasks", "a", ChangeClass.SAFE)
+    change = Change("tasks", "a", ChangeClass.SAFE, CreateRow())
 
     def draw() -> None:
         progress = _TerminalProgress()

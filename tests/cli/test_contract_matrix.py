@@ -1,4 +1,5 @@
-"""The CLI contract of DESIGN.md §5 as a matrix: every command, option and exit code, pinned.
+"""The CLI contract (README: Commands, Exit codes) as a matrix: every command, option and exit
+code, pinned.
 
 The matrix follows the click command objects themselves (``matrix_support.commands``): a new
 command or option fails ``test_every_*`` here until it has its exit codes

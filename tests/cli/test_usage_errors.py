@@ -1,4 +1,4 @@
-"""Usage errors exit with 1: exit code 2 is reserved for "changes present" (DESIGN.md section 5)."""
+"""Usage errors exit with 1: exit code 2 is reserved for "changes present" (README: Exit codes)."""
 
 from __future__ import annotations
 

@@ -15,38 +15,43 @@ from reconciler.gates import (
     describe_block,
     effective_class,
 )
-from reconciler.plan.model import (
-    Action,
+from reconciler.plan import (
     Change,
     ChangeClass,
+    CreateRow,
     DatabasePlan,
     Estimate,
     Plan,
+    PropertyShape,
+    RemoveProperty,
+    RowPayload,
+    TrashRow,
+    UpdateRow,
 )
 
 CHECKSUM = "3f1c9a0d5b7e2c4f6a8d0b2e4c6f8a1d3b5e7c9f1a3d5b7e9c1f3a5d7b9e1c3f"
 DEFAULTS = GateSettings()
 
 
-def _row(action: Action, key: str, cls: ChangeClass, db: str = "tasks") -> Change:
-    return Change(action=action, database=db, target=key, change_class=cls, page_id=f"p-{key}")
+def _row(payload: RowPayload, key: str, cls: ChangeClass, db: str = "tasks") -> Change:
+    return Change(database=db, target=key, change_class=cls, payload=payload, page_id=f"p-{key}")
 
 
 def create(key: str, db: str = "tasks") -> Change:
-    return _row(Action.CREATE_ROW, key, ChangeClass.SAFE, db)
+    return _row(CreateRow({"Name": key}), key, ChangeClass.SAFE, db)
 
 
 def trash(key: str, db: str = "tasks") -> Change:
-    return _row(Action.TRASH_ROW, key, ChangeClass.DESTRUCTIVE, db)
+    return _row(TrashRow({"Name": key}), key, ChangeClass.DESTRUCTIVE, db)
 
 
 def clear(key: str, db: str = "tasks") -> Change:
     """An update that clears a value: lossy."""
-    return _row(Action.UPDATE_ROW, key, ChangeClass.LOSSY, db)
+    return _row(UpdateRow({"Due": "2026-05-01"}, {"Due": None}), key, ChangeClass.LOSSY, db)
 
 
 def remove_property(name: str, db: str = "tasks") -> Change:
-    return Change(Action.REMOVE_PROPERTY, db, name, ChangeClass.DESTRUCTIVE)
+    return Change(db, name, ChangeClass.DESTRUCTIVE, RemoveProperty(PropertyShape("rich_text")))
 
 
 def database(
@@ -222,6 +227,17 @@ def test_a_protected_database_never_loses_rows_or_properties(approvals: Approval
     reasons = held(p, approvals)
     expected = [("ada", "protected"), ("Legacy", "protected")]
     assert expected == reasons
+
+
+def test_protection_given_as_data_holds_for_a_plan_that_predates_it() -> None:
+    """A database protected now (the manifests' flag, passed to the gate) refuses the trashes of
+    a plan made before the flag, whatever the approval; the plan itself is not changed."""
+    p = plan(database([trash("ada"), create("grace")], "people"))
+    approvals = Approvals(allow_destroy=True, approved_checksum=CHECKSUM)
+    decision = decide(p, approvals, DEFAULTS, protected=frozenset({"people"}))
+    assert [(h.change.target, h.reason.value) for h in decision.held] == [("ada", "protected")]
+    assert (p.checksum, p.databases[0].protect) == (CHECKSUM, False)
+    assert decide(p, approvals, DEFAULTS).allowed
 
 
 def test_a_protected_database_still_takes_approved_lossy_changes() -> None:

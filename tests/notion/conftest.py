@@ -31,6 +31,7 @@ from reconciler.model import (
     SourceLocation,
 )
 from reconciler.notion.notion_gateway import NotionGateway
+from reconciler.readspec import ReadSpec, read_spec
 from tests.conftest import FAST_RETRIES
 
 ROOT_PAGE = "00000000-0000-4000-8000-000000000001"
@@ -249,3 +250,8 @@ def desired_database(
 
 def desired_state(*databases: DesiredDatabase) -> DesiredState:
     return DesiredState(databases=tuple(databases), settings=Settings(), root=Path("."))
+
+
+def specs_of(*databases: DesiredDatabase) -> tuple[ReadSpec, ...]:
+    """What the gateway reads of these manifests' databases."""
+    return tuple(read_spec(database) for database in databases)

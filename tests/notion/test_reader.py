@@ -9,6 +9,7 @@ import pytest
 from reconciler.emulator.app import Emulator
 from reconciler.errors import NotionAccessError, NotionAuthError, PlanError
 from reconciler.model import JSON, LiveProperty
+from reconciler.readspec import read_spec, read_specs
 from tests.notion.conftest import (
     PROJECTS_DB,
     PROJECTS_DS,
@@ -23,6 +24,7 @@ from tests.notion.conftest import (
     row_page,
     seed_database,
     spec,
+    specs_of,
     text,
 )
 
@@ -61,7 +63,7 @@ def test_database_id_locates_database_data_source_and_schema(
     seed_tasks(emu)
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.database_id, live.data_source_id, live.title) == (TASKS_DB, TASKS_DS, "Tasks")
     assert [(p.name, p.type) for p in live.properties] == [
         ("Estimate", "number"),
@@ -79,7 +81,7 @@ def test_data_source_id_locates_its_database(emu: Emulator, connect: GatewayFact
     seed_tasks(emu)
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DS)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.database_id, live.data_source_id) == (TASKS_DB, TASKS_DS)
 
 
@@ -108,7 +110,7 @@ def test_several_data_sources_need_the_manifest_to_name_one(
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
     with pytest.raises(PlanError) as caught:
-        gateway.read_state(desired_state(desired))
+        gateway.read_state(specs_of(desired))
     assert "has 2 data sources ('Open'" in caught.value.message
     assert "data_source:" in (caught.value.hint or "")
 
@@ -118,7 +120,7 @@ def test_data_source_by_name_picks_that_one(emu: Emulator, connect: GatewayFacto
     seed_two_sources(emu)
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, data_source="Archive")
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert live.data_source_id == PROJECTS_DS
 
 
@@ -132,7 +134,7 @@ def test_database_without_id_is_found_by_title_under_its_parent(
     )
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, parent=ROOT_PAGE)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.database_id, live.data_source_id) == (TASKS_DB, TASKS_DS)
 
 
@@ -142,7 +144,7 @@ def test_database_not_found_by_title_is_to_be_created(
     """No child database with that title: database_id None and no rows."""
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, parent=ROOT_PAGE, keys=["a"])
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.database_id, live.data_source_id, live.rows, live.properties) == (
         None,
         None,
@@ -158,7 +160,7 @@ def test_two_databases_with_the_title_are_an_error(emu: Emulator, connect: Gatew
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, parent=ROOT_PAGE)
     with pytest.raises(PlanError) as caught:
-        gateway.read_state(desired_state(desired))
+        gateway.read_state(specs_of(desired))
     assert caught.value.message.startswith("manifests/tasks.yaml:1:1: 2 databases titled 'Tasks'")
 
 
@@ -169,7 +171,7 @@ def test_rows_hold_canonical_values_of_managed_properties_only(
     seed_tasks(emu, task(1, "Write the docs", 3), task(2, "Ship it", 5))
     gateway, recorder = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert {row.key: dict(row.values) for row in live.rows} == {
         "Write the docs": {"Name": "Write the docs", "Estimate": 3, "Status": None},
         "Ship it": {"Name": "Ship it", "Estimate": 5, "Status": None},
@@ -188,7 +190,7 @@ def test_rows_past_the_query_cap_are_read_in_created_time_windows(
     emu.configure({"query_result_cap": 50})
     gateway, recorder = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert sorted(row.page_id for row in live.rows) == sorted(page_id(n) for n in range(130))
     assert (live.complete, len(recorder.queries())) == (True, 3)
     windows = [q.body.get("filter") for q in recorder.queries()]
@@ -207,7 +209,7 @@ def test_more_rows_than_the_cap_in_one_minute_leave_the_read_incomplete(
     emu.configure({"query_result_cap": 50})
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.complete, len(live.rows)) == (False, 50)
     reason = (
         f"more than 50 rows were created in the minute {minute(5)}; Notion's query cap hides"
@@ -225,7 +227,7 @@ def test_an_incomplete_read_still_finds_every_row_the_manifest_names(
     gateway, _ = connect()
     keys = [f"task {n}" for n in range(0, 60, 2)]
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, keys=keys)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     live_keys = {row.key for row in live.rows}
     assert set(keys) <= live_keys
     assert live.complete is False
@@ -257,7 +259,7 @@ def test_relations_past_25_are_completed_through_the_property_item_endpoint(
     gateway, recorder = connect()
     specs = [*TASKS_SPECS, spec("Depends on", "relation", database="tasks")]
     desired = desired_database("tasks", "Tasks", specs, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     hub = next(row for row in live.rows if row.key == "hub")
     assert hub.values["Depends on"] == sorted(
         ({"page_id": t["id"]} for t in targets), key=lambda t: str(t["page_id"])
@@ -286,7 +288,7 @@ def test_people_past_25_are_completed_too(emu: Emulator, connect: GatewayFactory
     gateway, _ = connect()
     specs = [*TASKS_SPECS, spec("Owners", "people")]
     desired = desired_database("tasks", "Tasks", specs, id=TASKS_DB)
-    state = gateway.read_state(desired_state(desired))
+    state = gateway.read_state(specs_of(desired))
     row = state.databases["tasks"].rows[0]
     assert row.values["Owners"] == sorted(str(u["id"]) for u in users)
     assert {u.email for u in state.users} >= {f"person{n}@example.com" for n in range(27)}
@@ -306,7 +308,7 @@ def test_trashed_rows_are_read_only_for_keys_the_manifest_misses(
     desired = desired_database(
         "tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, keys=["live task", "deleted task"]
     )
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert sorted((row.key, row.in_trash) for row in live.rows) == [
         ("deleted task", True),
         ("live task", False),
@@ -321,7 +323,7 @@ def test_no_trash_query_when_every_desired_key_is_live(
     seed_tasks(emu, task(1, "live task", 1), task(2, "deleted task", 2, in_trash=True))
     gateway, recorder = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, keys=["live task"])
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert ([row.key for row in live.rows], len(recorder.queries())) == (["live task"], 1)
 
 
@@ -349,17 +351,17 @@ def test_several_databases_are_read_concurrently_and_completely(
     gateway, _ = connect(concurrency=4)
     tasks = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
     projects = desired_database("projects", "Projects", [spec("Name", "title")], id=PROJECTS_DB)
-    state = gateway.read_state(desired_state(tasks, projects))
+    state = gateway.read_state(specs_of(tasks, projects))
     assert {h: len(db.rows) for h, db in state.databases.items()} == {"tasks": 120, "projects": 7}
 
 
 def test_only_the_chosen_handles_are_read(emu: Emulator, connect: GatewayFactory) -> None:
-    """read_state(handles=[...]) leaves the other databases out (no requests for them)."""
+    """Reading the specs of some databases leaves the others out (no requests for them)."""
     seed_tasks(emu, task(1, "a", 1))
     gateway, recorder = connect()
     tasks = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
     projects = desired_database("projects", "Projects", [spec("Name", "title")], id=PROJECTS_DB)
-    state = gateway.read_state(desired_state(tasks, projects), handles=["tasks"])
+    state = gateway.read_state(read_specs(desired_state(tasks, projects), ["tasks"]))
     assert (list(state.databases), recorder.matching("GET", PROJECTS_DB)) == (["tasks"], [])
 
 
@@ -368,9 +370,11 @@ def test_read_rows_uses_page_gets_for_a_few_rows(emu: Emulator, connect: Gateway
     seed_tasks(emu, *[task(n, f"task {n}", n) for n in range(150)])
     gateway, recorder = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     before = len(recorder.sent)
-    rows = gateway.read_rows(desired, live, [page_id(4), "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"])
+    rows = gateway.read_rows(
+        read_spec(desired).located(live), [page_id(4), "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"]
+    )
     assert (list(rows), len(recorder.sent) - before) == ([page_id(4)], 2)
     assert rows[page_id(4)].values["Estimate"] == 4
 
@@ -382,11 +386,11 @@ def test_read_rows_queries_once_when_that_is_cheaper(
     seed_tasks(emu, *[task(n, f"task {n}", n) for n in range(150)])
     gateway, recorder = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     gateway.update_row(page_id(3), {"Estimate": {"number": 8}}, database="tasks", row_key="task 3")
     before = len(recorder.sent)
     wanted = [page_id(n) for n in range(5)]
-    rows = gateway.read_rows(desired, live, wanted)
+    rows = gateway.read_rows(read_spec(desired).located(live), wanted)
     assert (sorted(rows), len(recorder.sent) - before) == (sorted(wanted), 2)
     assert rows[page_id(3)].values["Estimate"] == 8
     assert rows[page_id(3)].content_hash != next(
@@ -403,7 +407,7 @@ def test_notion_version_2026_03_11_reads_in_trash_without_archived(
     desired = desired_database(
         "tasks", "Tasks", TASKS_SPECS, id=TASKS_DB, keys=["live task", "deleted task"]
     )
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert sorted((row.key, row.in_trash) for row in live.rows) == [
         ("deleted task", True),
         ("live task", False),
@@ -440,7 +444,7 @@ def test_a_database_not_shared_with_the_integration_says_how_to_share_it(
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
     with pytest.raises(NotionAccessError) as caught:
-        gateway.read_state(desired_state(desired))
+        gateway.read_state(specs_of(desired))
     assert "database 'tasks'" in caught.value.message
     assert "Connections" in (caught.value.hint or "")
 
@@ -463,7 +467,7 @@ def test_read_only_properties_are_in_the_schema_but_not_in_row_values(
     gateway, _ = connect()
     specs = [*TASKS_SPECS, spec("Go", "button")]
     desired = desired_database("tasks", "Tasks", specs, id=TASKS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     go = live.property_named("Go")
     assert go == LiveProperty(id=go.id if go else "", name="Go", type="button", config={})
     assert sorted(live.rows[0].values) == ["Estimate", "Name", "Status"]
@@ -504,7 +508,7 @@ def test_a_relation_of_130_pages_is_read_in_two_property_item_pages(
     ]
     specs = [spec("Name", "title"), spec("Tasks", "relation", database="tasks")]
     desired = desired_database("projects", "Projects", specs, id=PROJECTS_DB)
-    live = gateway.read_state(desired_state(desired)).databases["projects"]
+    live = gateway.read_state(specs_of(desired)).databases["projects"]
     assert live.rows[0].values["Tasks"] == sorted(
         ({"page_id": page} for page in created), key=lambda t: t["page_id"]
     )

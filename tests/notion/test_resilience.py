@@ -20,11 +20,11 @@ from tests.notion.conftest import (
     TASKS_DB,
     TASKS_DS,
     desired_database,
-    desired_state,
     minute,
     row_page,
     seed_database,
     spec,
+    specs_of,
     text,
 )
 
@@ -73,7 +73,7 @@ def seed_rows(emulator: Emulator, count: int, per_minute: int) -> None:
 
 def read_tasks(gateway: NotionGateway) -> LiveDatabase:
     desired = desired_database("tasks", "Tasks", SPECS, id=TASKS_DB)
-    return gateway.read_state(desired_state(desired)).databases["tasks"]
+    return gateway.read_state(specs_of(desired)).databases["tasks"]
 
 
 def failed_fraction(stats: RequestStats) -> float:

@@ -23,10 +23,10 @@ from tests.notion.conftest import (
     GatewayFactory,
     Recorder,
     desired_database,
-    desired_state,
     page_id,
     seed_database,
     spec,
+    specs_of,
     text,
 )
 
@@ -70,7 +70,7 @@ def live_keys(connect: GatewayFactory) -> list[str | None]:
     gateway, _ = connect()
     desired = desired_database("tasks", "Tasks", SPECS, id=TASKS_DB)
     return sorted(
-        (r.key for r in gateway.read_state(desired_state(desired)).databases["tasks"].rows),
+        (r.key for r in gateway.read_state(specs_of(desired)).databases["tasks"].rows),
         key=str,
     )
 
@@ -83,7 +83,7 @@ def test_create_database_returns_ids_and_schema_and_is_found_by_title_next_time(
     created = gateway.create_database("tasks", ROOT_PAGE, "Tasks", SCHEMA)
     assert sorted(p.name for p in created.properties) == ["Due", "Estimate", "Name"]
     desired = desired_database("tasks", "Tasks", SPECS, parent=ROOT_PAGE)
-    live = gateway.read_state(desired_state(desired)).databases["tasks"]
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
     assert (live.database_id, live.data_source_id, created.recovered) == (
         created.database_id,
         created.data_source_id,
@@ -111,13 +111,13 @@ def test_update_database_title(tasks: Tasks) -> None:
     gateway, _ = tasks
     gateway.update_database_title(TASKS_DB, "Team tasks", database="tasks")
     desired = desired_database("tasks", "Team tasks", SPECS, id=TASKS_DB)
-    assert gateway.read_state(desired_state(desired)).databases["tasks"].title == "Team tasks"
+    assert gateway.read_state(specs_of(desired)).databases["tasks"].title == "Team tasks"
 
 
 def test_update_data_source_adds_renames_and_removes_properties(tasks: Tasks) -> None:
     """Add by name, rename by id, remove by id: the returned schema shows all three."""
     gateway, _ = tasks
-    live = gateway.read_state(desired_state(desired_database("tasks", "Tasks", SPECS, id=TASKS_DB)))
+    live = gateway.read_state(specs_of(desired_database("tasks", "Tasks", SPECS, id=TASKS_DB)))
     ids = {p.name: p.id for p in live.databases["tasks"].properties}
     schema = gateway.update_data_source(
         TASKS_DS,
@@ -242,7 +242,7 @@ def test_update_row_and_trash_and_restore(connect: GatewayFactory, tasks: Tasks)
     assert (trashed.in_trash, live_keys(connect)) == (True, [])
     restored = gateway.set_row_trashed(page.page_id, False, database="tasks", row_key="Ship it")
     desired = desired_database("tasks", "Tasks", SPECS, id=TASKS_DB)
-    rows = gateway.read_state(desired_state(desired)).databases["tasks"].rows
+    rows = gateway.read_state(specs_of(desired)).databases["tasks"].rows
     assert (restored.in_trash, [r.values["Estimate"] for r in rows]) == (False, [8])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reconciler.plan import Action, GuardNote
+from reconciler.plan import Action, GuardKind, GuardNote
 from tests.plan.world import World, live_row, task_values, with_values
 
 
@@ -84,7 +84,7 @@ def test_a_protected_database_never_loses_rows_or_properties() -> None:
     assert tasks.changes == ()
     assert tasks.guards == (
         GuardNote(
-            "protected",
+            GuardKind.PROTECTED,
             "tasks is protected (`protect: true`): 1 delete left out (1 row to trash,"
             " 0 properties to remove)",
             withheld=1,

@@ -8,7 +8,7 @@ import pytest
 
 from reconciler.errors import PlanError
 from reconciler.model import LiveDatabase, PropertySpec
-from reconciler.plan import Action, ChangeClass
+from reconciler.plan import Action, ChangeClass, CreateDatabase, CreateRow, LinkRow
 from tests.plan.world import ROOT, World
 
 
@@ -44,11 +44,9 @@ def test_a_database_not_found_is_created_with_what_depends_on_nothing() -> None:
     tasks = plan.database("tasks")
     assert tasks is not None
     create = tasks.changes[0]
-    assert create.action == Action.CREATE_DATABASE
-    assert create.after is not None
-    assert {k: create.after[k] for k in ("title", "parent")} == {"title": "Tasks", "parent": ROOT}
-    initial = create.after["properties"]
-    assert isinstance(initial, dict)
+    assert isinstance(create.payload, CreateDatabase)
+    assert (create.payload.title, create.payload.parent) == ("Tasks", ROOT)
+    initial = create.payload.properties
     assert list(initial) == ["Name", "Slug", "Status", "Estimate", "Owner", "Done"]
     later = [c.target for c in tasks.changes if c.action is Action.ADD_PROPERTY]
     assert later == ["Project", "Blocked by"]
@@ -73,13 +71,15 @@ def test_rows_of_a_new_database_are_created_then_linked() -> None:
     assert tasks is not None
     design = {c.action: c for c in tasks.changes if c.target == "design-pages"}
     assert {Action.CREATE_ROW, Action.LINK_ROW} == set(design)
-    created = design[Action.CREATE_ROW].after
-    assert created is not None
+    create = design[Action.CREATE_ROW].payload
+    assert isinstance(create, CreateRow)
+    created = create.values
     assert "Project" not in created
     assert "Blocked by" not in created
     link = design[Action.LINK_ROW]
     assert (link.phase, link.page_id) == (4, None)
-    assert link.after == {"Blocked by": ["write-brief"], "Project": ["Website"]}
+    assert isinstance(link.payload, LinkRow)
+    assert link.payload.new == {"Blocked by": ["write-brief"], "Project": ["Website"]}
 
 
 def test_empty_values_are_not_written_on_create() -> None:
@@ -88,7 +88,8 @@ def test_empty_values_are_not_written_on_create() -> None:
     tasks = plan.database("tasks")
     assert tasks is not None
     design = next(c for c in tasks.changes if c.id == "tasks/create_row/design-pages")
-    assert design.after == {
+    assert isinstance(design.payload, CreateRow)
+    assert design.payload.values == {
         "Name": "Design the pages",
         "Slug": "design-pages",
         "Status": "Doing",

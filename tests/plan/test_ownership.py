@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reconciler.plan import Action, FieldDiff
+from reconciler.plan import Action, CreateRow, FieldDiff, RestoreRow
 from tests.plan.world import World, desired_row, task_values, with_live_values, with_values
 
 
@@ -62,7 +62,8 @@ def test_a_new_row_is_created_with_its_notion_owned_values() -> None:
     row = desired_row("ship-it", task_values("ship-it", "Ship it", status="Doing"))
     world.desired_db("tasks", rows=(*world.desired_rows("tasks"), row))
     [create] = [c for c in world.plan().changes if c.target == "ship-it"]
-    assert (create.action, (create.after or {}).get("Status")) == (Action.CREATE_ROW, "Doing")
+    assert isinstance(create.payload, CreateRow)
+    assert create.payload.written.get("Status") == "Doing"
 
 
 def test_a_restored_row_gets_its_notion_owned_values_back() -> None:
@@ -72,7 +73,5 @@ def test_a_restored_row_gets_its_notion_owned_values_back() -> None:
     trashed = dataclasses.replace(world.live_rows("tasks")[1], in_trash=True)
     world.live_db("tasks", rows=(world.live_rows("tasks")[0], trashed))
     [change] = world.plan().changes
-    assert (
-        change.action,
-        change.after,
-    ) == (Action.RESTORE_ROW, {"in_trash": False, "Status": "Doing"})
+    assert isinstance(change.payload, RestoreRow)
+    assert change.payload.written == {"Status": "Doing"}

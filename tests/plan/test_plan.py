@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -12,10 +13,15 @@ from reconciler.model import canonical_json
 from reconciler.plan import (
     Action,
     ChangeClass,
+    CreateRow,
     Estimate,
+    FieldDiff,
+    GuardKind,
+    GuardNote,
+    Plan,
+    UpdateRow,
     checksum,
     dump_plan,
-    plan_to_json,
 )
 from reconciler.plan.serialise import content_of
 from tests.plan.world import World, desired_row, live_row, task_values, with_values
@@ -41,25 +47,70 @@ def test_the_same_inputs_give_byte_identical_plans() -> None:
 
 
 def test_the_checksum_is_the_sha256_of_the_canonical_content() -> None:
-    """sha256 over the canonical JSON of everything but checksum, masked flag and read."""
+    """sha256 over the canonical JSON of what the apply would do (``content_of``)."""
     plan = _busy_world().plan()
-    content = canonical_json(content_of(plan_to_json(plan)))
+    content = canonical_json(content_of(plan))
     assert plan.checksum == hashlib.sha256(content.encode()).hexdigest()
 
 
 def test_the_checksum_covers_the_live_row_hashes() -> None:
     """A touched live row with other content (another live_hash) changes the checksum."""
     plan = _busy_world().plan()
+    assert checksum(_with_update(plan, live_hash="0" * 64)) != plan.checksum
+
+
+def _with_update(plan: Plan, **changed: Any) -> Plan:
+    """The plan with its row update replaced by a copy with these fields changed."""
     tasks = plan.database("tasks")
     assert tasks is not None
     update = next(c for c in tasks.changes if c.action is Action.UPDATE_ROW)
-    other = dataclasses.replace(update, live_hash="0" * 64)
+    other = dataclasses.replace(update, **changed)
     changes = tuple(other if c is update else c for c in tasks.changes)
-    edited = dataclasses.replace(
+    edited = dataclasses.replace(tasks, changes=changes)
+    return dataclasses.replace(plan, databases=(plan.databases[0], edited))
+
+
+def test_rewording_what_a_plan_shows_keeps_its_checksum() -> None:
+    """Notes, diffs and guard notes explain a plan to people: rewording them voids no
+    approval."""
+    plan = _busy_world().plan()
+    reworded = _with_update(
         plan,
-        databases=(plan.databases[0], dataclasses.replace(tasks, changes=changes)),
+        note="a reworded note",
+        diffs=(FieldDiff("Estimate", "two", "three"),),
     )
-    assert checksum(edited) != plan.checksum
+    tasks = reworded.database("tasks")
+    assert tasks is not None
+    guard = GuardNote(GuardKind.INCOMPLETE_READ, "reworded", withheld=1)
+    reworded = dataclasses.replace(
+        reworded,
+        databases=(reworded.databases[0], dataclasses.replace(tasks, guards=(guard,))),
+        users={"someone": "someone@example.com"},
+    )
+    assert checksum(reworded) == plan.checksum
+
+
+def test_a_changed_value_to_write_changes_the_checksum() -> None:
+    """The values a change writes are what an approval approves: another value, another
+    checksum."""
+    plan = _busy_world().plan()
+    other = _with_update(plan, payload=UpdateRow({"Estimate": 2}, {"Estimate": 4}))
+    assert checksum(other) != plan.checksum
+
+
+def test_a_changed_prior_state_changes_the_checksum() -> None:
+    """The live property ids the apply writes by are part of what it does."""
+    plan = _busy_world().plan()
+    tasks = plan.database("tasks")
+    assert tasks is not None
+    first = tasks.properties[1]
+    assert first.prior is not None
+    moved = dataclasses.replace(first, prior=dataclasses.replace(first.prior, id="elsewhere"))
+    properties = (tasks.properties[0], moved, *tasks.properties[2:])
+    edited = dataclasses.replace(tasks, properties=properties)
+    assert checksum(dataclasses.replace(plan, databases=(plan.databases[0], edited))) != (
+        plan.checksum
+    )
 
 
 def test_request_accounting_is_outside_the_checksum_and_equality() -> None:
@@ -115,8 +166,8 @@ def test_relations_into_a_skipped_database_still_resolve_by_key() -> None:
     """Rows of a skipped target still count for relation keys (its live rows were read)."""
     plan = _busy_world().plan(databases=["tasks"])
     create = next(c for c in plan.changes if c.action is Action.CREATE_ROW)
-    assert create.after is not None
-    assert create.after["Project"] == ["Analytics"]
+    assert isinstance(create.payload, CreateRow)
+    assert create.payload.values["Project"] == ["Analytics"]
 
 
 def test_an_unknown_database_handle_is_a_plan_error() -> None:

@@ -9,9 +9,12 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from reconciler.errors import PlanFileError
-from reconciler.plan import Plan, dump_plan, load_plan, plan_schema, write_plan
+from reconciler.plan import PLAN_FORMAT, Plan, dump_plan, load_plan, plan_schema, write_plan
 from reconciler.render import render_json
 from tests.plan.world import World, desired_row, task_values, with_values
+
+FORMAT_1 = Path(__file__).parent / "fixtures" / "plan-format-1.json"
+"""A plan file as `reconciler plan -o` wrote it before plan format 2 (an update of one row)."""
 
 
 def _plan() -> Plan:
@@ -46,6 +49,36 @@ def test_a_modified_plan_file_is_refused(tmp_path: Path) -> None:
         load_plan(path)
 
 
+def test_a_plan_file_whose_diffs_show_other_values_is_refused(tmp_path: Path) -> None:
+    """The checksum leaves display text out, so a row change whose diffs were edited to show
+    values other than those it writes is refused: what `show` displays is what apply does."""
+    path = tmp_path / "plan.json"
+    write_plan(_plan(), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    update = next(
+        c for db in document["databases"] for c in db["changes"] if c["action"] == "update_row"
+    )
+    update["diffs"][0]["new"] = "something harmless"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(path)
+    assert "was modified after it was written: the diffs of change tasks/update_row/" in (
+        caught.value.message
+    )
+
+
+def test_a_reworded_note_in_a_plan_file_still_applies(tmp_path: Path) -> None:
+    """Notes are display text outside the checksum: a file whose note reads otherwise loads
+    with the same checksum."""
+    plan = _plan()
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["databases"][1]["changes"][0]["note"] = "worded otherwise"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert load_plan(path).checksum == plan.checksum
+
+
 def test_a_masked_rendering_is_not_a_plan_file(tmp_path: Path) -> None:
     """The --format json output cannot be applied: refused with how to write a plan file."""
     path = tmp_path / "rendering.json"
@@ -57,13 +90,26 @@ def test_a_masked_rendering_is_not_a_plan_file(tmp_path: Path) -> None:
 
 
 def test_a_plan_of_a_newer_format_is_refused(tmp_path: Path) -> None:
-    """format 2 is newer than this reconciler: upgrade, or plan again."""
+    """A format newer than this reconciler's: upgrade, or plan again."""
     path = tmp_path / "plan.json"
     document = json.loads(dump_plan(_plan()))
-    document["format"] = 2
+    document["format"] = PLAN_FORMAT + 1
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(PlanFileError, match="has plan format 2; this reconciler reads format 1"):
+    expected = f"has plan format {PLAN_FORMAT + 1}; this reconciler reads format {PLAN_FORMAT}"
+    with pytest.raises(PlanFileError, match=expected):
         load_plan(path)
+
+
+def test_a_plan_file_of_the_first_format_is_refused_with_plan_again() -> None:
+    """A real plan file written by the previous version (format 1): refused before anything is
+    read from it, saying to plan again with this version."""
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(FORMAT_1)
+    message = caught.value.message
+    assert "has plan format 1, made by an older notion-reconciler" in message
+    assert "nothing was read from it" in message
+    assert caught.value.hint == "plan again with this version: reconciler plan -o plan.json"
+    assert caught.value.exit_code == 1
 
 
 def test_a_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:

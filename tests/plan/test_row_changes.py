@@ -8,7 +8,15 @@ import pytest
 
 from reconciler.errors import PlanError, PlanProblems
 from reconciler.model import PropertySpec
-from reconciler.plan import Action, ChangeClass, FieldDiff
+from reconciler.plan import (
+    Action,
+    ChangeClass,
+    CreateRow,
+    FieldDiff,
+    LinkRow,
+    RestoreRow,
+    UpdateRow,
+)
 from reconciler.plan import rows as rows_module
 from tests.plan.world import (
     ADA,
@@ -46,7 +54,7 @@ def test_a_changed_value_is_an_update_of_that_field_only() -> None:
         change.change_class,
     ) == (Action.UPDATE_ROW, "design-pages", ChangeClass.SAFE)
     assert (FieldDiff("Status", "Doing", "Done"),) == change.diffs
-    assert (change.before, change.after) == ({"Status": "Doing"}, {"Status": "Done"})
+    assert change.payload == UpdateRow({"Status": "Doing"}, {"Status": "Done"})
     assert (live.page_id, live.content_hash) == (change.page_id, change.live_hash)
 
 
@@ -172,9 +180,9 @@ def test_a_new_row_relating_to_existing_rows_is_one_create() -> None:
     """Relations to rows that exist already go straight into the create (no link needed)."""
     world = _add_task(World.steady(), "write-copy", project=["Website"], blocked_by=["write-brief"])
     [change] = world.plan().changes
-    assert change.action == Action.CREATE_ROW
-    assert change.after is not None
-    assert (change.after["Project"], change.after["Blocked by"]) == (["Website"], ["write-brief"])
+    assert isinstance(change.payload, CreateRow)
+    values = change.payload.values
+    assert (values["Project"], values["Blocked by"]) == (["Website"], ["write-brief"])
 
 
 def test_relations_to_rows_created_in_the_same_apply_wait_for_a_link() -> None:
@@ -194,7 +202,8 @@ def test_a_self_relation_to_its_own_new_row_is_linked_after_the_create() -> None
     """A new row that names itself gets its relation in a link after its create."""
     world = _add_task(World.steady(), "loop", blocked_by=["loop"])
     link = world.plan().changes[-1]
-    assert (link.action, link.after) == (Action.LINK_ROW, {"Blocked by": ["loop"]})
+    assert isinstance(link.payload, LinkRow)
+    assert link.payload.new == {"Blocked by": ["loop"]}
 
 
 def test_an_update_pointing_at_a_new_row_splits_into_update_and_link() -> None:
@@ -204,8 +213,10 @@ def test_an_update_pointing_at_a_new_row_splits_into_update_and_link() -> None:
     changes = [c for c in world.plan().changes if c.target == "design-pages"]
     assert [c.action for c in changes] == [Action.UPDATE_ROW, Action.LINK_ROW]
     update, link = changes
-    assert update.after == {"Status": "Done"}
-    assert link.after == {"Blocked by": ["research", "write-brief"]}
+    assert isinstance(update.payload, UpdateRow)
+    assert isinstance(link.payload, LinkRow)
+    assert update.payload.new == {"Status": "Done"}
+    assert link.payload.new == {"Blocked by": ["research", "write-brief"]}
     assert (update.page_id, update.live_hash) == (link.page_id, link.live_hash)
 
 
@@ -244,10 +255,11 @@ def test_a_trashed_row_whose_key_is_back_is_restored_with_its_changes() -> None:
         change.change_class,
         change.page_id,
     )
-    assert (
-        change.before,
-        change.after,
-    ) == ({"in_trash": True, "Estimate": 5.5}, {"in_trash": False, "Estimate": 8})
+    assert change.payload == RestoreRow({"Estimate": 5.5}, {"Estimate": 8})
+    assert change.payload.encode() == (
+        {"in_trash": True, "Estimate": 5.5},
+        {"in_trash": False, "Estimate": 8},
+    )
 
 
 def test_ignored_properties_are_never_compared() -> None:

@@ -8,7 +8,16 @@ import pytest
 
 from reconciler.errors import PlanError
 from reconciler.model import LiveProperty, PropertySpec
-from reconciler.plan import Action, ChangeClass, FieldDiff
+from reconciler.plan import (
+    Action,
+    AddProperty,
+    ChangeClass,
+    FieldDiff,
+    PropertyShape,
+    RemoveOptions,
+    RenameProperty,
+    UpdateDatabase,
+)
 from tests.plan.world import (
     TASK_SPECS,
     World,
@@ -48,7 +57,7 @@ def test_a_declared_property_missing_live_is_added() -> None:
         change.change_class,
         change.phase,
     ) == (Action.ADD_PROPERTY, "Due", ChangeClass.SAFE, 1)
-    assert change.after == {"type": "date", "config": {}}
+    assert change.payload == AddProperty(PropertyShape("date", {}))
 
 
 def test_renamed_from_renames_in_place_and_rows_compare_under_the_old_name() -> None:
@@ -66,7 +75,7 @@ def test_renamed_from_renames_in_place_and_rows_compare_under_the_old_name() -> 
     world.desired_db("tasks", properties=specs, rows=rows)
     [change] = world.plan().changes
     assert (change.action, change.target) == (Action.RENAME_PROPERTY, "Effort days")
-    assert (change.before, change.after) == ({"name": "Estimate"}, {"name": "Effort days"})
+    assert change.payload == RenameProperty("Estimate", "Effort days")
 
 
 def test_a_formula_over_a_renamed_property_is_not_a_change() -> None:
@@ -142,7 +151,7 @@ def test_prune_options_removes_undeclared_options_as_a_lossy_late_change() -> No
         change.change_class,
         change.phase,
     ) == (Action.REMOVE_OPTIONS, ChangeClass.LOSSY, 6)
-    assert change.before == {"options": ["Archived"]}
+    assert change.payload == RemoveOptions(("Archived",))
 
 
 def test_a_type_change_is_lossy_and_rows_are_rewritten() -> None:
@@ -195,11 +204,10 @@ def test_prune_properties_removes_undeclared_properties_but_never_the_title() ->
 def test_a_new_database_title_retitles_the_database() -> None:
     """With an id, the title is managed: update_database from the live title to the new one."""
     [change] = World.steady().desired_db("projects", title="Initiatives").plan().changes
-    assert (
-        change.action,
-        change.before,
-        change.after,
-    ) == (Action.UPDATE_DATABASE, {"title": "Projects"}, {"title": "Initiatives"})
+    assert (change.action, change.payload) == (
+        Action.UPDATE_DATABASE,
+        UpdateDatabase("Projects", "Initiatives"),
+    )
 
 
 def test_declaring_the_title_under_another_name_asks_for_renamed_from() -> None:

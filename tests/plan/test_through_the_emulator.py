@@ -14,6 +14,7 @@ from reconciler.emulator import Emulator
 from reconciler.manifest import load_desired_state
 from reconciler.notion.notion_gateway import NotionGateway
 from reconciler.plan import Action, make_plan
+from reconciler.readspec import read_spec, read_specs
 from tests.conftest import ROOT_PAGE_ID, TOKEN
 
 TASKS_DB = "1d4f6c2a-0b3e-4f5a-8c7d-9e0f1a2b3c4d"
@@ -102,7 +103,7 @@ def test_a_live_database_read_from_the_emulator_is_planned_row_by_row(
     """Equal row: nothing; changed: update; in the trash: restore; not listed: trash."""
     (tmp_path / "tasks.yaml").write_text(MANIFEST, encoding="utf-8")
     desired = load_desired_state(["tasks.yaml"], environ={}, cwd=tmp_path, root=tmp_path)
-    plan = make_plan(desired, gateway.read_state(desired))
+    plan = make_plan(desired, gateway.read_state(read_specs(desired)))
     assert [(c.action, c.target) for c in plan.changes] == [
         (Action.RESTORE_ROW, "archive-old"),
         (Action.UPDATE_ROW, "design-pages"),
@@ -119,10 +120,10 @@ def test_live_hashes_match_what_the_stale_check_re_reads(
     """Each change's live_hash equals the content hash of the row read_rows returns for it."""
     (tmp_path / "tasks.yaml").write_text(MANIFEST, encoding="utf-8")
     desired = load_desired_state(["tasks.yaml"], environ={}, cwd=tmp_path, root=tmp_path)
-    live = gateway.read_state(desired)
+    live = gateway.read_state(read_specs(desired))
     plan = make_plan(desired, live)
     touched = {c.page_id: c.live_hash for c in plan.changes if c.page_id is not None}
     database = desired.database("tasks")
     assert database is not None
-    reread = gateway.read_rows(database, live.databases["tasks"], list(touched))
+    reread = gateway.read_rows(read_spec(database).located(live.databases["tasks"]), list(touched))
     assert {page: row.content_hash for page, row in reread.items()} == touched

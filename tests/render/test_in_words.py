@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from reconciler.plan import Action, Change, ChangeClass, FieldDiff, Plan
+from reconciler.plan import Change, ChangeClass, FieldDiff, Plan, PropertyShape, UpdateProperty
 from reconciler.render import render_markdown, render_text
 from reconciler.render.describe import estimate_words, show_config_change, show_link
 from tests.plan.world import World
@@ -18,7 +18,9 @@ EMULATOR_ROW_ID = "00000000-0000-4000-8000-00000000a099"
 
 
 def _stage_change(diff: FieldDiff) -> Change:
-    return Change(Action.UPDATE_PROPERTY, "tasks", "Stage", ChangeClass.SAFE, diffs=(diff,))
+    shape = PropertyShape("select")
+    payload = UpdateProperty(shape, shape)
+    return Change("tasks", "Stage", ChangeClass.SAFE, payload, diffs=(diff,))
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,7 @@ def apply_plan(
 ) -> ApplyResult:
     """Apply ``plan`` as the apply command does (journal and lock in the repository)."""
     options = ApplyOptions(state_dir=workspace.root / ".reconciler", workers=4)
-    settings = workspace.desired().settings
-    with ApplySession(gateway, settings, options, listener=listener, actor="ada") as session:
+    with ApplySession(gateway, options, listener=listener, actor="ada") as session:
         return session.apply(plan, live=live)
 
 

@@ -34,6 +34,7 @@ from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState, LiveState
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import Plan, make_plan
+from reconciler.readspec import read_specs
 from tests.conftest import ROOT_PAGE_ID, in_process_client
 
 PROJECTS_DB = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
@@ -249,7 +250,7 @@ class ResilienceWorkspace:
 
     def plan(self, gateway: Gateway) -> tuple[Plan, LiveState]:
         desired = self.desired()
-        live = gateway.read_state(desired)
+        live = gateway.read_state(read_specs(desired))
         return make_plan(desired, live), live
 
     # -- what must never be touched ---------------------------------------------------------

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from reconciler.apply.redis_lease import RedisLease
+from reconciler.apply.records.redis_lease import RedisLease
 from reconciler.errors import LockError
 from reconciler.notion.redis_limiter import connect_redis
 from tests.notion.conftest import free_port, redis_url  # noqa: F401 - the fixture

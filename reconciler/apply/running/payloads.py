@@ -13,7 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from reconciler.model import JSON
-from reconciler.plan.model import Action, Change, DatabasePlan, PlannedProperty
+from reconciler.plan import (
+    AddProperty,
+    Change,
+    ChangeType,
+    DatabasePlan,
+    PlannedProperty,
+    PropertyShape,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    UpdateProperty,
+)
 from reconciler.properties import References, ValueProblem, codec_for
 
 __all__ = [
@@ -24,16 +35,8 @@ __all__ = [
     "schema_update",
 ]
 
-_ROW_FLAGS = frozenset({"in_trash"})
 _DEFAULTED_ON_CREATE = frozenset({"status"})
 """Types Notion fills in on a new page (a status gets its default option) unless told not to."""
-
-
-def _config(shape: Mapping[str, JSON] | None) -> tuple[str, Mapping[str, JSON]]:
-    """(type, config) of a ``{"type", "config"}`` shape from a change."""
-    shape = shape or {}
-    config = shape.get("config")
-    return str(shape.get("type")), config if isinstance(config, dict) else {}
 
 
 def _property(db: DatabasePlan, name: str) -> PlannedProperty:
@@ -52,8 +55,6 @@ def row_properties(
     """The ``properties`` of a page create or update writing these canonical values."""
     payload: dict[str, JSON] = {}
     for name, value in values.items():
-        if name in _ROW_FLAGS:
-            continue
         prop = _property(db, name)
         try:
             body = codec_for(prop.type).to_request(value, prop.config, refs)
@@ -88,39 +89,39 @@ def relation_keys(db: DatabasePlan, values: Mapping[str, JSON]) -> set[tuple[str
     return found
 
 
-def initial_schema(properties: Mapping[str, JSON], refs: References) -> dict[str, JSON]:
+def _config_request(shape: PropertyShape, refs: References) -> dict[str, JSON]:
+    return {shape.type: codec_for(shape.type).config_to_request(shape.config, refs)}
+
+
+def initial_schema(properties: Mapping[str, PropertyShape], refs: References) -> dict[str, JSON]:
     """The ``initial_data_source.properties`` of a database create."""
-    payload: dict[str, JSON] = {}
-    for name, shape in properties.items():
-        kind, config = _config(shape if isinstance(shape, dict) else None)
-        payload[name] = {kind: codec_for(kind).config_to_request(config, refs)}
-    return payload
+    return {name: _config_request(shape, refs) for name, shape in properties.items()}
 
 
 def _entry(db: DatabasePlan, change: Change, refs: References) -> tuple[str, JSON]:
-    """The key and body of one schema change in a data source update."""
+    """The key and body of one schema change in a data source update: by the live property id
+    the plan recorded (ids survive renames), by name for a property not made yet."""
     prop = db.property_named(change.target)
     key = prop.id if prop is not None and prop.id else change.target
-    if change.action is Action.ADD_PROPERTY:
-        kind, config = _config(change.after)
-        return change.target, {kind: codec_for(kind).config_to_request(config, refs)}
-    if change.action is Action.RENAME_PROPERTY:
-        old = str((change.before or {}).get("name", change.target))
-        return (prop.id if prop is not None and prop.id else old), {"name": change.target}
-    if change.action is Action.UPDATE_PROPERTY:
-        kind, desired = _config(change.after)
-        _, live = _config(change.before)
-        body = codec_for(kind).config_update_request(desired, live, refs, prune_options=False)
-        return key, {kind: body}
-    if change.action is Action.CHANGE_TYPE:
-        kind, config = _config(change.after)
-        return key, {kind: codec_for(kind).config_to_request(config, refs)}
-    if change.action is Action.REMOVE_OPTIONS:
-        # Pruning keeps exactly the declared options; Notion drops the options a list omits.
-        planned = _property(db, change.target)
-        return key, {planned.type: codec_for(planned.type).config_to_request(planned.config, refs)}
-    if change.action is Action.REMOVE_PROPERTY:
-        return key, None
+    match change.payload:
+        case AddProperty(shape=shape):
+            return change.target, _config_request(shape, refs)
+        case RenameProperty(old_name=old, new_name=new):
+            return (prop.id if prop is not None and prop.id else old), {"name": new}
+        case UpdateProperty(live=live, desired=desired):
+            codec = codec_for(desired.type)
+            body = codec.config_update_request(
+                desired.config, live.config, refs, prune_options=False
+            )
+            return key, {desired.type: body}
+        case ChangeType(desired=desired):
+            return key, _config_request(desired, refs)
+        case RemoveOptions():
+            # Pruning keeps exactly the declared options; Notion drops the options a list omits.
+            planned = _property(db, change.target)
+            return key, _config_request(PropertyShape(planned.type, planned.config), refs)
+        case RemoveProperty():
+            return key, None
     raise ValueProblem(f"{change.action.value} is not a schema change")
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reconciler.apply.outcome import ChangeOutcome
+from reconciler.apply.running.outcome import ChangeOutcome
 from reconciler.errors import ApplyError
 from reconciler.logs import redact
 from reconciler.model import canonical_json

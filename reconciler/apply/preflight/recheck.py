@@ -1,4 +1,4 @@
-"""When a fresh plan repeats a journaled one: set aside the records that Notion contradicts.
+"""Done records that Notion contradicts are set aside, so their changes are sent again.
 
 The journal's ``done`` records let a run of a plan skip what an earlier run of the *same* plan
 did: a saved plan applied again after a crash, or manifests planned again before Notion showed
@@ -18,27 +18,27 @@ read by id (never by a query, which may lag behind a create):
 - every other change (updates, links, trashes, restores, schema changes) sets absolute values,
   and the fresh plan holds it only because Notion does not show it: it is sent again.
 
-Each record set aside is journaled ``voided`` with the reason.
-
 Without one (``live`` None: a saved plan applied again), nothing says what changed: a created
-database or row is kept while it exists as above; a row change is sent again
-only when the row is back exactly as the plan saw it (someone put it back, or the workspace was
-rebuilt), and kept when the row holds anything else (the change done, or edited since: a resumed
-apply must not send it twice). Schema changes are kept. Used by the apply session before the
-stale check and the executor.
+database or row is kept while it exists as above; a row change is sent again only when the row
+is back exactly as the plan saw it (someone put it back, or the workspace was rebuilt), and kept
+when the row holds anything else (the change done, or edited since: a resumed apply must not
+send it twice). Schema changes are kept.
+
+Each record set aside is journaled ``voided`` with the reason. The rows are read once per
+database together with those the stale check needs (``stale_pages``). Part of the preflight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.apply.context import desired_database
-from reconciler.apply.journal import Journal, JournalEntry
-from reconciler.apply.outcome import Voided
-from reconciler.apply.stale import read_current
+from reconciler.apply.preflight.reads import PreflightReads
+from reconciler.apply.preflight.stale import stale_pages
+from reconciler.apply.preflight.states import ChangeStates
+from reconciler.apply.records.journal import JournalEntry
+from reconciler.apply.running.outcome import Voided
 from reconciler.model import LiveRow, LiveState
-from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import ROW_ACTIONS, Action, Change, DatabasePlan, Plan
+from reconciler.plan import ROW_ACTIONS, Action, Change, DatabasePlan, Plan
 
 __all__ = ["recheck_done"]
 
@@ -50,27 +50,26 @@ _PUT_BACK = "the row is back as the plan saw it (put back by hand, or the worksp
 
 
 def recheck_done(
-    plan: Plan, journal: Journal, gateway: Gateway, live: LiveState | None
+    plan: Plan, states: ChangeStates, reads: PreflightReads, live: LiveState | None
 ) -> tuple[Voided, ...]:
     """Void this plan's ``done`` records that Notion contradicts (``live``: the fresh read the
     plan was just made from; None for a saved plan); the ones voided."""
-    done = journal.done(plan.checksum)
     voided: list[Voided] = []
     for db in plan.databases:
-        recorded = [c for c in db.changes if c.id in done]
-        if not recorded:
-            continue
-        if live is None:
-            voided.extend(_recheck_saved(db, recorded, done, gateway))
-        else:
-            voided.extend(_recheck_fresh(db, recorded, done, gateway, live))
-    for item in voided:
-        journal.voided(plan.checksum, item.change, item.reason)
+        recorded = [c for c in db.changes if states.is_done(c)]
+        if recorded:
+            voided.extend(_recheck(db, recorded, states, reads, live))
     return tuple(voided)
 
 
+def _void(states: ChangeStates, voided: list[Voided]) -> list[Voided]:
+    for item in voided:
+        states.void(item)
+    return voided
+
+
 def _created_database(
-    recorded: list[Change], done: Mapping[str, JournalEntry], gateway: Gateway, handle: str
+    recorded: list[Change], done: Mapping[str, JournalEntry], reads: PreflightReads, handle: str
 ) -> tuple[JournalEntry | None, bool]:
     """The record of the database this plan created (None: it created none), and whether it is
     gone from Notion."""
@@ -78,7 +77,7 @@ def _created_database(
     if created is None:
         return None, False
     entry = done[created.id]
-    gone = not entry.database_id or not gateway.database_exists(entry.database_id, database=handle)
+    gone = not entry.database_id or not reads.exists(entry.database_id, handle)
     return entry, gone
 
 
@@ -93,55 +92,55 @@ def _created_row(change: Change, row: LiveRow | None) -> Voided | None:
     return None
 
 
-def _recheck_fresh(
+def _recheck(
     db: DatabasePlan,
     recorded: list[Change],
-    done: Mapping[str, JournalEntry],
-    gateway: Gateway,
-    live: LiveState,
+    states: ChangeStates,
+    reads: PreflightReads,
+    live: LiveState | None,
 ) -> list[Voided]:
-    fresh = live.databases.get(db.handle)
-    entry, gone = _created_database(recorded, done, gateway, db.handle)
+    done = states.done()
+    entry, gone = _created_database(recorded, done, reads, db.handle)
     if gone:
-        return [Voided(c.id, _DATABASE_GONE) for c in recorded]
+        return _void(states, [Voided(c.id, _DATABASE_GONE) for c in recorded])
+    if live is None:
+        rows = [c for c in recorded if c.action is Action.CREATE_ROW and done[c.id].page_id]
+        seen = [c for c in recorded if c.live_hash and c.page_id and c.action in ROW_ACTIONS]
+        return _judged(db, rows, seen, states, reads)
+    fresh = live.databases.get(db.handle)
     if entry is not None and (fresh is None or fresh.database_id != entry.database_id):
         return []  # it exists, but not where the fresh read looked: keep everything
-    voided = [
-        Voided(c.id, _NOT_SHOWN)
-        for c in recorded
-        if c.action not in (Action.CREATE_DATABASE, Action.CREATE_ROW)
-    ]
+    made = (Action.CREATE_DATABASE, Action.CREATE_ROW)
+    voided = _void(states, [Voided(c.id, _NOT_SHOWN) for c in recorded if c.action not in made])
     rows = [c for c in recorded if c.action is Action.CREATE_ROW]
     if not rows or fresh is None:
         return voided  # (no fresh read of the database: nothing contradicts the records)
-    if fresh.database_id is None:
-        return voided + [Voided(c.id, _ROW_GONE) for c in rows]  # its database is not there
-    pages = [str(done[c.id].page_id) for c in rows if done[c.id].page_id]
-    found = gateway.read_rows(desired_database(db), fresh, pages)
-    verdicts = (_created_row(c, found.get(str(done[c.id].page_id))) for c in rows)
-    return voided + [v for v in verdicts if v is not None]
+    if fresh.database_id is None:  # its database is not there
+        return voided + _void(states, [Voided(c.id, _ROW_GONE) for c in rows])
+    return voided + _judged(db, rows, [], states, reads)
 
 
-def _recheck_saved(
-    db: DatabasePlan, recorded: list[Change], done: Mapping[str, JournalEntry], gateway: Gateway
+def _judged(
+    db: DatabasePlan,
+    rows: list[Change],
+    seen: list[Change],
+    states: ChangeStates,
+    reads: PreflightReads,
 ) -> list[Voided]:
-    entry, gone = _created_database(recorded, done, gateway, db.handle)
-    if gone:
-        return [Voided(c.id, _DATABASE_GONE) for c in recorded]
-    ids = {
-        "database_id": entry.database_id if entry else None,
-        "data_source_id": entry.data_source_id if entry else None,
-    }
-    rows = [c for c in recorded if c.action is Action.CREATE_ROW and done[c.id].page_id]
-    changed = [c for c in recorded if c.live_hash and c.page_id and c.action in ROW_ACTIONS]
-    pages = [str(done[c.id].page_id) for c in rows] + [str(c.page_id) for c in changed]
-    current = read_current(gateway, db, pages, **ids)
-    verdicts = [_created_row(c, current.get(str(done[c.id].page_id))) for c in rows]
+    """Verdicts on created rows and (saved plans) rows changed, read by page id together with
+    the rows the stale check reads."""
+    done = states.done()
+    created = {c.id: str(done[c.id].page_id) for c in rows if done[c.id].page_id}
+    pages = [*created.values(), *(str(c.page_id) for c in seen)]
+    current = reads.rows(db, [*pages, *stale_pages(db, states)])
+    verdicts = [
+        _created_row(c, current.get(created[c.id]) if c.id in created else None) for c in rows
+    ]
     voided = [v for v in verdicts if v is not None]
     restored = {c.target for c in db.changes if c.action is Action.RESTORE_ROW}
-    for change in changed:
+    for change in seen:
         row = current.get(str(change.page_id))
         as_seen = row is not None and row.content_hash == change.live_hash
         if as_seen and row is not None and row.in_trash == (change.target in restored):
             voided.append(Voided(change.id, _PUT_BACK))
-    return voided
+    return _void(states, voided)

@@ -19,7 +19,7 @@ __all__ = [
     "ApplyResult",
     "ChangeFinished",
     "ChangeOutcome",
-    "CreatedDatabase",
+    "DatabaseIds",
     "ProgressEvent",
     "ProgressListener",
     "StageStarted",
@@ -55,7 +55,7 @@ class ChangeOutcome:
 
 
 @dataclass(frozen=True)
-class CreatedDatabase:
+class DatabaseIds:
     """The ids of a database the apply created."""
 
     database_id: str | None
@@ -88,7 +88,7 @@ ProgressListener = Callable[[ProgressEvent], None]
 @dataclass(frozen=True)
 class Voided:
     """A change an earlier run of the plan recorded done that Notion no longer shows, and why:
-    it is sent again (see ``reconciler.apply.recheck``)."""
+    it is sent again (see ``reconciler.apply.preflight.recheck``)."""
 
     change: str
     reason: str

@@ -5,22 +5,19 @@ manifests has just read the live state, and takes its references from it. An app
 plan starts from what the plan itself records (each database's data source and property ids, the
 page of every row it touches, and the databases left out with ``--database`` that its rows relate
 to) and reads the live rows of a relation's target database only when the plan names a key there
-that it neither touches nor creates. Rows this apply creates are added
-by the executor as they are created. Used by the apply session.
+that it neither touches nor creates (through the preflight's reads, shared with its other
+checks), and adds the rows an earlier run of the plan created (recorded done in the journal).
+Rows this apply creates are added by the executor as they are created. Part of the preflight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from reconciler.apply.context import desired_database, desired_state
-from reconciler.apply.payloads import relation_keys
-from reconciler.config import Settings
+from reconciler.apply.preflight.reads import PreflightReads
+from reconciler.apply.preflight.states import ChangeStates
+from reconciler.apply.running.payloads import relation_keys
 from reconciler.errors import ApplyError
 from reconciler.model import LiveState
-from reconciler.notion.gateway import Gateway
-from reconciler.plan import CREATING_ROWS, ROW_ACTIONS
-from reconciler.plan.model import DatabasePlan, Plan
+from reconciler.plan import CREATING_ROWS, ROW_ACTIONS, ROW_PAYLOADS, Plan
 from reconciler.properties import WorkspaceReferences
 
 __all__ = ["plan_references"]
@@ -38,57 +35,42 @@ def _from_plan(plan: Plan, live: LiveState | None) -> WorkspaceReferences:
     return refs
 
 
-def _recorded(plan: Plan, handle: str) -> DatabasePlan | None:
-    """The database as the plan records it: planned, or related to by planned rows."""
-    return plan.database(handle) or plan.related_database(handle)
-
-
 def _unresolved(plan: Plan, refs: WorkspaceReferences) -> dict[str, set[str]]:
     """Target keys the plan relates to whose page id is unknown, by target database."""
     created = {(c.database, c.target) for c in plan.changes if c.action in CREATING_ROWS}
     wanted: dict[str, set[str]] = {}
     for db in plan.databases:
         for change in db.changes:
-            if change.action not in ROW_ACTIONS or not change.after:
+            payload = change.payload
+            if not isinstance(payload, ROW_PAYLOADS):
                 continue
-            for target, key in relation_keys(db, change.after):
+            for target, key in relation_keys(db, payload.written):
                 if (target, key) not in created and refs.page_for_key(target, key) is None:
                     wanted.setdefault(target, set()).add(key)
     return wanted
 
 
 def plan_references(
-    plan: Plan,
-    gateway: Gateway,
-    settings: Settings,
-    *,
-    live: LiveState | None = None,
-    page_ids: Mapping[tuple[str, str], str] | None = None,
+    plan: Plan, states: ChangeStates, reads: PreflightReads, live: LiveState | None
 ) -> WorkspaceReferences:
-    """References for applying ``plan``; ``live`` when the caller has just read the workspace.
-
-    ``page_ids`` adds rows known from the journal (created by an earlier run of this plan).
-    """
+    """References for applying ``plan``; ``live`` when the caller has just read the workspace."""
     refs = _from_plan(plan, live)
-    for (handle, key), page_id in (page_ids or {}).items():
-        refs.add_page(handle, key, page_id)
+    done = states.done()
+    for change in plan.changes:
+        entry = done.get(change.id)
+        if change.action in CREATING_ROWS and entry is not None and entry.page_id:
+            refs.add_page(change.database, change.target, entry.page_id)
     wanted = _unresolved(plan, refs)
     if not wanted:
         return refs
-    missing = sorted(handle for handle in wanted if _recorded(plan, handle) is None)
+    missing = sorted(handle for handle in wanted if reads.recorded(handle) is None)
     if missing:
         raise ApplyError(
             f"the plan relates rows to {', '.join(missing)}, which the plan does not include,"
             " so their page ids are unknown",
             hint="plan again including those databases (without --database), then apply",
         )
-    databases = []
-    for handle in sorted(wanted):
-        db = _recorded(plan, handle)
-        assert db is not None
-        databases.append(desired_database(db))
-    state = gateway.read_state(desired_state(databases, settings), [d.handle for d in databases])
-    for handle, database in state.databases.items():
+    for handle, database in reads.located(sorted(wanted)).items():
         for row in database.rows:
             if row.key is not None and not row.in_trash:
                 refs.add_page(handle, row.key, row.page_id)

@@ -30,17 +30,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from reconciler.apply.audit import AuditLog, AuditRecord
-from reconciler.apply.journal import Journal, JournalEntry
-from reconciler.apply.outcome import (
+from reconciler.apply.records.audit import AuditLog, AuditRecord
+from reconciler.apply.records.journal import Journal, JournalEntry
+from reconciler.apply.running.outcome import (
     ChangeFinished,
     ChangeOutcome,
-    CreatedDatabase,
+    DatabaseIds,
     ProgressListener,
     StageStarted,
     Status,
 )
-from reconciler.apply.payloads import (
+from reconciler.apply.running.payloads import (
     initial_schema,
     new_row_properties,
     relation_keys,
@@ -48,9 +48,24 @@ from reconciler.apply.payloads import (
     schema_update,
 )
 from reconciler.errors import NotionError, ReconcilerError
+from reconciler.model import JSON
 from reconciler.notion.gateway import Gateway, WrittenPage
-from reconciler.plan import CREATING_ROWS, SCHEMA_ACTIONS
-from reconciler.plan.model import Action, Change, DatabasePlan, Plan
+from reconciler.plan import (
+    CREATING_ROWS,
+    ROW_PAYLOADS,
+    SCHEMA_ACTIONS,
+    Action,
+    AddProperty,
+    Change,
+    ChangeType,
+    CreateDatabase,
+    CreateRow,
+    DatabasePlan,
+    Plan,
+    PropertyShape,
+    UpdateDatabase,
+    UpdateProperty,
+)
 from reconciler.properties import ValueProblem, WorkspaceReferences
 
 __all__ = ["Executor"]
@@ -96,7 +111,7 @@ class _Progress:
     broken_properties: dict[tuple[str, str], str] = field(default_factory=dict)
     missing_rows: dict[tuple[str, str], str] = field(default_factory=dict)
     outcomes: dict[str, ChangeOutcome] = field(default_factory=dict)
-    created: dict[str, CreatedDatabase] = field(default_factory=dict)
+    created: dict[str, DatabaseIds] = field(default_factory=dict)
     schemas: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -133,7 +148,7 @@ class Executor:
         return self._stop.is_set()
 
     @property
-    def created(self) -> Mapping[str, CreatedDatabase]:
+    def created(self) -> Mapping[str, DatabaseIds]:
         """The databases this plan created (in this run or an earlier one), by handle."""
         return dict(self._state.created)
 
@@ -178,7 +193,7 @@ class Executor:
         """Take in what a change done by an earlier run created."""
         if change.action is Action.CREATE_DATABASE and entry.data_source_id:
             self._state.data_sources[change.database] = entry.data_source_id
-            self._state.created[change.database] = CreatedDatabase(
+            self._state.created[change.database] = DatabaseIds(
                 entry.database_id, entry.data_source_id
             )
             self._refs.add_data_source(change.database, entry.data_source_id)
@@ -212,11 +227,12 @@ class Executor:
         if change.action not in CREATING_ROWS and row in state.missing_rows:
             return state.missing_rows[row]
         db = self._database(change.database)
-        for name in change.after or {}:
+        written = _written(change)
+        for name in written:
             reason = state.broken_properties.get((change.database, name))
             if reason is not None:
                 return reason
-        for target in sorted(relation_keys(db, change.after or {})):
+        for target in sorted(relation_keys(db, written)):
             if target in state.missing_rows:
                 return f"it links to {target[0]}/{target[1]}, which was not created"
         return None
@@ -237,8 +253,8 @@ class Executor:
         broken = self._state.broken_databases
         if change.database in broken:
             return broken[change.database]
-        config = (change.after or {}).get("config")
-        target = config.get("database") if isinstance(config, dict) else None
+        shape = _declared_shape(change)
+        target = shape.config.get("database") if shape is not None else None
         if isinstance(target, str) and target in broken:
             return f"it relates to {target}, which was not created"
         return None
@@ -289,36 +305,38 @@ class Executor:
 
     def _sender(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
         """The call that performs one non-schema change (payloads built now, sent later)."""
-        gateway, handle, after = self._gateway, db.handle, change.after or {}
-        if change.action is Action.CREATE_DATABASE:
-            properties = after.get("properties")
-            payload = initial_schema(properties if isinstance(properties, dict) else {}, self._refs)
-            parent, title = str(after.get("parent")), str(after.get("title", db.title))
+        gateway, handle = self._gateway, db.handle
+        match change.payload:
+            case CreateDatabase(title=title, parent=parent, properties=properties):
+                payload = initial_schema(properties, self._refs)
 
-            def create_database() -> _Sent:
-                made = gateway.create_database(handle, parent, title, payload)
-                schema = {p.id: p.name for p in made.properties}
-                return _Sent(None, made.database_id, made.data_source_id, schema, made.recovered)
+                def create_database() -> _Sent:
+                    made = gateway.create_database(handle, parent, title, payload)
+                    schema = {p.id: p.name for p in made.properties}
+                    return _Sent(
+                        None, made.database_id, made.data_source_id, schema, made.recovered
+                    )
 
-            return create_database
-        if change.action is Action.UPDATE_DATABASE:
-            database_id = db.database_id
-            if database_id is None:
-                raise ValueProblem(f"database {handle!r} has no id to rename")
-            title = str(after.get("title"))
+                return create_database
+            case UpdateDatabase(new_title=title):
+                database_id = db.database_id
+                if database_id is None:
+                    raise ValueProblem(f"database {handle!r} has no id to rename")
 
-            def update_database() -> _Sent:
-                gateway.update_database_title(database_id, title, database=handle)
-                return _Sent()
+                def update_database() -> _Sent:
+                    gateway.update_database_title(database_id, title, database=handle)
+                    return _Sent()
 
-            return update_database
-        if change.action is Action.CREATE_ROW:
-            return self._create_row(db, change)
+                return update_database
+            case CreateRow(values=values):
+                return self._create_row(db, change, values)
         return self._row_write(db, change)
 
-    def _create_row(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
+    def _create_row(
+        self, db: DatabasePlan, change: Change, values: Mapping[str, JSON]
+    ) -> Callable[[], _Sent]:
         source = self._data_source(db)
-        payload = new_row_properties(db, change.after or {}, self._refs)
+        payload = new_row_properties(db, values, self._refs)
         key_prop = db.property_named(db.key)
         key_type = key_prop.type if key_prop is not None else "title"
         gateway, key = self._gateway, change.target
@@ -331,7 +349,7 @@ class Executor:
 
     def _row_write(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
         page, key, gateway, handle = self._page(change), change.target, self._gateway, db.handle
-        payload = row_properties(db, change.after or {}, self._refs)
+        payload = row_properties(db, _written(change), self._refs)
         if change.action is Action.TRASH_ROW:
             return lambda: _page(gateway.set_row_trashed(page, True, database=handle, row_key=key))
         if change.action is Action.RESTORE_ROW:
@@ -403,7 +421,7 @@ class Executor:
     def _learn(self, change: Change, sent: _Sent) -> None:
         handle = change.database
         if change.action is Action.CREATE_DATABASE:
-            self._state.created[handle] = CreatedDatabase(sent.database_id, sent.data_source_id)
+            self._state.created[handle] = DatabaseIds(sent.database_id, sent.data_source_id)
         if sent.data_source_id is not None:
             self._state.data_sources[handle] = sent.data_source_id
             self._refs.add_data_source(handle, sent.data_source_id)
@@ -453,6 +471,22 @@ class Executor:
     def _emit(self, event: StageStarted | ChangeFinished) -> None:
         if self._listener is not None:
             self._listener(event)
+
+
+def _written(change: Change) -> Mapping[str, JSON]:
+    """The row values a change writes (none for a database or schema change)."""
+    payload = change.payload
+    return payload.written if isinstance(payload, ROW_PAYLOADS) else {}
+
+
+def _declared_shape(change: Change) -> PropertyShape | None:
+    """The type and configuration a schema change gives its property (None: it gives none)."""
+    match change.payload:
+        case AddProperty(shape=shape):
+            return shape
+        case UpdateProperty(desired=shape) | ChangeType(desired=shape):
+            return shape
+    return None
 
 
 def _page(page: WrittenPage) -> _Sent:

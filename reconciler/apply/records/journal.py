@@ -4,14 +4,15 @@ The executor writes a ``started`` record before it sends a change and a ``done``
 page, database or data source ids it created) when Notion has answered; ``failed`` when Notion
 refused, ``absent`` when a resumed apply found that an unfinished create never happened,
 ``voided`` when a fresh plan showed that Notion no longer holds what a ``done`` one did (see
-``reconciler.apply.recheck``). Each
+``reconciler.apply.preflight.recheck``). Each
 record is one JSON line, written with one ``write`` and ``fsync``'d, so a crash (SIGKILL
 included) loses at most the line being written: a torn last line is ignored on reading and a
 fresh line starts after it.
 
 Records are keyed by plan checksum and change id (``tasks/create_row/write-docs``). A change
 ``started`` (or ``failed``) without a later ``done`` or ``absent`` is *unfinished*: its outcome
-is unknown, and a create among them is looked up by key before anything is sent again. Used by
+is unknown, and a create among them is looked up by key before anything is sent again (the
+preflight reads each change's state from here: ``reconciler.apply.preflight.states``). Used by
 ``reconciler.apply.session``; one journal per workspace state folder, guarded by the apply lock.
 
 A journal past ``COMPACT_ABOVE_BYTES`` is compacted when opened (under the lock): the last record
@@ -200,6 +201,11 @@ class Journal:
         """The changes of this plan recorded done, by change id, with what they created."""
         with self._lock:
             return {change: e for (p, change), e in self._done.items() if p == plan}
+
+    def last(self, plan: str) -> dict[str, JournalEntry]:
+        """The last record of each change of this plan, by change id."""
+        with self._lock:
+            return {change: e for (p, change), e in self._last.items() if p == plan}
 
     def unfinished(self) -> tuple[JournalEntry, ...]:
         """Changes of any plan started (or failed) and never settled: their outcome is unknown."""

@@ -30,40 +30,77 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from reconciler.apply.context import desired_database, desired_state
-from reconciler.apply.outcome import ChangeOutcome, CreatedDatabase, Status
-from reconciler.apply.stale import read_current
-from reconciler.config import Settings
-from reconciler.model import JSON, LiveRow
+from reconciler.apply.running.outcome import ChangeOutcome, DatabaseIds, Status
+from reconciler.model import JSON, LiveProperty, LiveRow
 from reconciler.notion.gateway import Gateway
-from reconciler.plan import ROW_ACTIONS
-from reconciler.plan.comparable import is_cleared
-from reconciler.plan.estimate import estimate
-from reconciler.plan.model import (
+from reconciler.plan import (
+    ROW_ACTIONS,
+    ROW_PAYLOADS,
     Action,
+    AddProperty,
     Change,
     ChangeClass,
+    ChangePayload,
+    ChangeType,
+    CreateDatabase,
+    CreateRow,
     DatabasePlan,
     FieldDiff,
+    LinkRow,
     Plan,
     PlannedProperty,
+    PriorProperty,
+    PropertyShape,
+    RemoveOptions,
+    RemoveProperty,
+    RenameProperty,
+    RestoreRow,
+    TrashRow,
+    UpdateDatabase,
+    UpdateProperty,
+    UpdateRow,
 )
+from reconciler.plan.comparable import is_cleared
+from reconciler.plan.estimate import estimate
 from reconciler.plan.serialise import checksum
 
 __all__ = ["undo_plan"]
 
 
+def _swapped(payload: ChangePayload) -> ChangePayload:
+    """The payload that sets back what ``payload`` set (for the actions that are their own
+    inverse)."""
+    match payload:
+        case UpdateDatabase(old_title=old, new_title=new):
+            return UpdateDatabase(new, old)
+        case RenameProperty(old_name=old, new_name=new):
+            return RenameProperty(new, old)
+        case UpdateProperty(live=live, desired=desired):
+            return UpdateProperty(desired, live)
+        case ChangeType(live=live, desired=desired):
+            return ChangeType(desired, live)
+        case UpdateRow(old=old, new=new):
+            return UpdateRow(new, old)
+        case LinkRow(old=old, new=new):
+            return LinkRow(new, old)
+    raise ValueError(f"{payload.action.value} has no inverse of its own kind")
+
+
 def _swap(
     change: Change,
     *,
-    before: Mapping[str, JSON] | None = None,
-    after: Mapping[str, JSON] | None = None,
     target: str | None = None,
     page_id: str | None = None,
+    renames: Mapping[str, str] | None = None,
 ) -> Change:
-    """The change with before and after exchanged (and the diffs turned round); a row change
-    classed by what the undo does (clearing a value is lossy, setting one back is not)."""
-    diffs = tuple(FieldDiff(d.path, d.new, d.old) for d in change.diffs)
+    """The change turned round (payload and diffs, row values under the names the undo gives
+    back); a row change classed by what the undo does (clearing a value is lossy, setting one
+    back is not)."""
+    names = renames or {}
+    payload = _swapped(change.payload)
+    if isinstance(payload, ROW_PAYLOADS):
+        payload = payload.with_values(lambda values: _rekey(values, names))
+    diffs = tuple(FieldDiff(names.get(d.path, d.path), d.new, d.old) for d in change.diffs)
     change_class = change.change_class
     if change.action in (Action.UPDATE_ROW, Action.LINK_ROW):
         change_class = _row_class(diffs)
@@ -71,8 +108,7 @@ def _swap(
         change,
         target=target or change.target,
         change_class=change_class,
-        before=before if before is not None else change.after,
-        after=after if after is not None else change.before,
+        payload=payload,
         diffs=diffs,
         page_id=page_id or change.page_id,
         live_hash=None,
@@ -85,8 +121,8 @@ def _row_class(diffs: tuple[FieldDiff, ...]) -> ChangeClass:
     return ChangeClass.LOSSY if any(is_cleared(d.old, d.new) for d in diffs) else ChangeClass.SAFE
 
 
-def _rekey(values: Mapping[str, JSON] | None, renames: Mapping[str, str]) -> dict[str, JSON]:
-    return {renames.get(k, k): v for k, v in (values or {}).items()}
+def _rekey(values: Mapping[str, JSON], renames: Mapping[str, str]) -> dict[str, JSON]:
+    return {renames.get(k, k): v for k, v in values.items()}
 
 
 def _restored_options(change: Change, db: DatabasePlan) -> Change:
@@ -100,71 +136,95 @@ def _restored_options(change: Change, db: DatabasePlan) -> Change:
         options.append({k: v for k, v in old.items() if k in ("name", "color", "description")})
     kind = prop.type if prop is not None else "select"
     return Change(
-        Action.UPDATE_PROPERTY,
         change.database,
         change.target,
         ChangeClass.SAFE,
-        before={"type": kind, "config": config},
-        after={"type": kind, "config": {**config, "options": options}},
+        UpdateProperty(
+            PropertyShape(kind, config), PropertyShape(kind, {**config, "options": options})
+        ),
         note="undo: the options come back; rows that used them lost them",
     )
 
 
 def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) -> list[Change]:
     page = page_id or change.page_id
-    before, after = _rekey(change.before, renames), _rekey(change.after, renames)
-    if change.action is Action.CREATE_ROW:
-        trash = Change(Action.TRASH_ROW, change.database, change.target, ChangeClass.DESTRUCTIVE)
-        return [dataclasses.replace(trash, before=after, page_id=page, note="undo: created")]
-    if change.action is Action.TRASH_ROW:
-        restore = Change(Action.RESTORE_ROW, change.database, change.target, ChangeClass.SAFE)
-        return [
-            dataclasses.replace(
-                restore, before={"in_trash": True}, after={"in_trash": False}, page_id=page
-            )
-        ]
-    if change.action is Action.RESTORE_ROW:
-        trash = Change(Action.TRASH_ROW, change.database, change.target, ChangeClass.DESTRUCTIVE)
-        undone = [dataclasses.replace(trash, before=after, page_id=page, note="undo: restored")]
-        old = {k: v for k, v in before.items() if k != "in_trash"}
-        if old:
-            new = {k: v for k, v in after.items() if k != "in_trash"}
-            diffs = tuple(FieldDiff(name, new.get(name), value) for name, value in old.items())
-            update = Change(Action.UPDATE_ROW, change.database, change.target, _row_class(diffs))
-            undone.append(
-                dataclasses.replace(
-                    update, before=new, after=old, diffs=diffs, page_id=page, note="undo"
+    handle, key = change.database, change.target
+    match change.payload:
+        case CreateRow(values=values):
+            trash = TrashRow(_rekey(values, renames))
+            return [
+                Change(
+                    handle, key, ChangeClass.DESTRUCTIVE, trash, page_id=page, note="undo: created"
                 )
-            )
-        return undone
-    return [_swap(change, before=after, after=before, page_id=page)]
+            ]
+        case TrashRow():
+            return [Change(handle, key, ChangeClass.SAFE, RestoreRow(), page_id=page)]
+        case RestoreRow(old=old, new=new):
+            old, new = _rekey(old, renames), _rekey(new, renames)
+            undone = [
+                Change(
+                    handle,
+                    key,
+                    ChangeClass.DESTRUCTIVE,
+                    TrashRow(new),
+                    page_id=page,
+                    note="undo: restored",
+                )
+            ]
+            if old:
+                diffs = tuple(FieldDiff(name, new.get(name), value) for name, value in old.items())
+                back = UpdateRow(new, old)
+                undone.append(
+                    Change(handle, key, _row_class(diffs), back, diffs, page, note="undo")
+                )
+            return undone
+    return [_swap(change, page_id=page, renames=renames)]
 
 
 def _undo_schema(change: Change, db: DatabasePlan) -> list[Change]:
-    if change.action is Action.ADD_PROPERTY:
-        remove = Change(Action.REMOVE_PROPERTY, db.handle, change.target, ChangeClass.DESTRUCTIVE)
-        return [dataclasses.replace(remove, before=change.after, note="undo: added")]
-    if change.action is Action.REMOVE_PROPERTY:
-        add = Change(Action.ADD_PROPERTY, db.handle, change.target, ChangeClass.SAFE)
-        note = "undo: the property comes back empty; Notion deleted its values"
-        return [dataclasses.replace(add, after=change.before, note=note)]
-    if change.action is Action.RENAME_PROPERTY:
-        old = str((change.before or {}).get("name"))
-        return [_swap(change, target=old)]
-    if change.action is Action.REMOVE_OPTIONS:
-        return [_restored_options(change, db)]
-    if change.action is Action.CREATE_DATABASE:
-        return []
+    match change.payload:
+        case AddProperty(shape=shape):
+            remove = RemoveProperty(shape)
+            return [
+                Change(
+                    db.handle, change.target, ChangeClass.DESTRUCTIVE, remove, note="undo: added"
+                )
+            ]
+        case RemoveProperty(live=shape):
+            note = "undo: the property comes back empty; Notion deleted its values"
+            return [
+                Change(db.handle, change.target, ChangeClass.SAFE, AddProperty(shape), note=note)
+            ]
+        case RenameProperty(old_name=old):
+            return [_swap(change, target=old)]
+        case RemoveOptions():
+            return [_restored_options(change, db)]
+        case CreateDatabase():
+            return []
     return [_swap(change)]
 
 
 def _renames(db: DatabasePlan, done: Mapping[str, ChangeOutcome]) -> dict[str, str]:
     """New name → old name of the properties this apply renamed."""
     return {
-        c.target: str((c.before or {}).get("name"))
+        c.payload.new_name: c.payload.old_name
         for c in db.changes
-        if c.action is Action.RENAME_PROPERTY and c.id in done
+        if isinstance(c.payload, RenameProperty) and c.id in done
     }
+
+
+def _after_apply(
+    prop: PlannedProperty, db: DatabasePlan, ids: Mapping[str, str], done: Mapping[str, object]
+) -> PriorProperty | None:
+    """The live property after the apply (the undo's prior state): renamed and retyped when
+    those changes were done; with the id the apply learnt for a property it made."""
+    changed = {c.action for c in db.changes if c.target == prop.name and c.id in done}
+    prior, made = prop.prior, ids.get(prop.name)
+    if prior is None:
+        return PriorProperty(made, prop.name, prop.type) if made is not None else None
+    name = prop.name if Action.RENAME_PROPERTY in changed else prior.name
+    kind = prop.type if Action.CHANGE_TYPE in changed else prior.type
+    return PriorProperty(prior.id, name, kind)
 
 
 def _properties(
@@ -181,41 +241,35 @@ def _properties(
     removed = [c for c in db.changes if c.action is Action.REMOVE_PROPERTY and c.id in done]
     gone = {c.target for c in removed}
     props = [
-        dataclasses.replace(p, name=renames.get(p.name, p.name), id=p.id or ids.get(p.name))
+        dataclasses.replace(
+            p, name=renames.get(p.name, p.name), prior=_after_apply(p, db, ids, done)
+        )
         for p in db.properties
         if p.name not in gone
     ]
     for change in removed:
-        shape = change.before or {}
-        config = shape.get("config")
-        kind = str(shape.get("type"))
-        props.append(
-            PlannedProperty(change.target, kind, config if isinstance(config, dict) else {})
-        )
+        if isinstance(change.payload, RemoveProperty):
+            shape = change.payload.live
+            props.append(PlannedProperty(change.target, shape.type, shape.config))
     return tuple(props)
 
 
 def _without(change: Change, names: frozenset[str]) -> Change | None:
     """The row change without the values of these properties (None: nothing left to do)."""
-    if not names:
+    payload = change.payload
+    if not names or not isinstance(payload, ROW_PAYLOADS):
         return change
-    before = {k: v for k, v in (change.before or {}).items() if k not in names}
-    after = {k: v for k, v in (change.after or {}).items() if k not in names}
-    diffs = tuple(d for d in change.diffs if d.path not in names)
-    if change.action is Action.UPDATE_ROW and not after:
+    kept = payload.with_values(lambda values: {k: v for k, v in values.items() if k not in names})
+    if isinstance(kept, UpdateRow) and not kept.new:
         return None
-    return dataclasses.replace(
-        change,
-        before=before if change.before is not None else None,
-        after=after if change.after is not None else None,
-        diffs=diffs,
-    )
+    diffs = tuple(d for d in change.diffs if d.path not in names)
+    return dataclasses.replace(change, payload=kept, diffs=diffs)
 
 
 def _undo_database(
     db: DatabasePlan,
     outcomes: Mapping[str, ChangeOutcome],
-    created: CreatedDatabase | None,
+    created: DatabaseIds | None,
     schema: Mapping[str, str] | None,
 ) -> DatabasePlan:
     done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
@@ -261,30 +315,33 @@ def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
     return dataclasses.replace(db, changes=tuple(hashed(c) for c in db.changes))
 
 
-def _read_back(
-    db: DatabasePlan, gateway: Gateway, settings: Settings, is_new: bool
-) -> DatabasePlan:
+def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan:
     """The undo database with each row's current live hash (and, if new, property ids)."""
     pages = [c.page_id for c in db.changes if c.page_id]
     if not pages:
         return db
     if not is_new:
-        return _with_hashes(db, read_current(gateway, db, pages))
-    state = gateway.read_state(desired_state([desired_database(db)], settings), [db.handle])
-    live = state.databases[db.handle]
-    ids = {p.name: p.id for p in live.properties}
-    props = tuple(dataclasses.replace(p, id=p.id or ids.get(p.name)) for p in db.properties)
+        return _with_hashes(db, gateway.read_rows(db.read_spec(), pages))
+    live = gateway.read_state([db.read_spec()]).databases[db.handle]
+    found = {p.name: p for p in live.properties}
+    props = tuple(
+        p if p.prior is not None or p.name not in found else _read_prior(p, found[p.name])
+        for p in db.properties
+    )
     rows = {row.page_id: row for row in live.rows}
     return _with_hashes(dataclasses.replace(db, properties=props), rows)
+
+
+def _read_prior(prop: PlannedProperty, live: LiveProperty) -> PlannedProperty:
+    return dataclasses.replace(prop, prior=PriorProperty(live.id, live.name, live.type))
 
 
 def undo_plan(
     plan: Plan,
     outcomes: tuple[ChangeOutcome, ...],
     gateway: Gateway,
-    settings: Settings,
     *,
-    created: Mapping[str, CreatedDatabase],
+    created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
 ) -> Plan | None:
     """The plan undoing what ``outcomes`` record as done; None when nothing was done."""
@@ -293,7 +350,7 @@ def undo_plan(
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
-        databases.append(_read_back(undone, gateway, settings, db.handle in created))
+        databases.append(_read_back(undone, gateway, db.handle in created))
     if not any(db.changes for db in databases):
         return None
     draft = Plan(

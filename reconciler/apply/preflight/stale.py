@@ -1,8 +1,8 @@
 """The stale-plan check: the rows a plan touches must still hold what the plan saw.
 
 Every row change of a plan carries ``live_hash``, the content hash of the live row when the plan
-was made. Before anything is written the rows are read again (``gateway.read_rows``, under the
-same managed properties) and compared; any difference, or a row that is gone, refuses the whole
+was made. Before anything is written the rows are read again (by page id, under the properties
+the plan read them by) and compared; any difference, or a row that is gone, refuses the whole
 plan with ``StalePlanError`` naming the rows (exit 4, nothing written).
 
 Creates carry no hash: for them the check asks Notion whether the thing has appeared since the
@@ -11,30 +11,33 @@ or a database with the title a ``create_database`` would create under its parent
 a plan applied twice (a rerun CI job on a fresh runner, without the journal) or after a colleague
 added the row by hand would make a duplicate.
 
-A resumed apply skips the changes its journal records done, and accepts a row whose change was
-started but not recorded done when the row holds either what the plan saw or what the change
-writes: that is the apply's own write whose answer was lost. Reads cost one GET per row, or
-one query over the database when that is cheaper. Used by the apply session; ``read_current``
-also reads rows back for the undo plan.
+A resumed apply skips the changes recorded done, and accepts a row whose change is ``unknown``
+(started but never recorded done) when the row holds either what the plan saw or what the change
+writes: that is the apply's own write whose answer was lost. The reads are the preflight's,
+shared with its other checks (``stale_pages`` are the pages this check reads). Part of the
+preflight.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from reconciler.apply.context import desired_database, desired_state, live_database, live_names
-from reconciler.config import Settings
+from reconciler.apply.preflight.reads import PreflightReads
+from reconciler.apply.preflight.states import ChangeState, ChangeStates
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
-from reconciler.notion.gateway import Gateway
-from reconciler.plan.model import Action, Change, DatabasePlan, Plan
+from reconciler.plan import (
+    ROW_PAYLOADS,
+    Action,
+    Change,
+    DatabasePlan,
+    Plan,
+    RestoreRow,
+    TrashRow,
+)
 from reconciler.properties import References, codec_for
 
-__all__ = ["StaleRow", "check_stale", "find_stale", "read_current"]
-
-PAGE_SIZE = 100
+__all__ = ["StaleRow", "check_stale", "find_stale", "stale_pages"]
 
 
 @dataclass(frozen=True)
@@ -52,46 +55,30 @@ class StaleRow:
         return f"{self.database}/{self.key} ({self.kind} {self.page_id}): {self.reason}"
 
 
-def read_current(
-    gateway: Gateway,
-    db: DatabasePlan,
-    page_ids: Collection[str],
-    *,
-    database_id: str | None = None,
-    data_source_id: str | None = None,
-) -> Mapping[str, LiveRow]:
-    """The rows' current content: one GET each, or one query when that costs fewer requests."""
-    wanted = list(dict.fromkeys(page_ids))
-    if not wanted:
-        return {}
-    desired = desired_database(db, database_id=database_id, data_source_id=data_source_id)
-    live = live_database(db, database_id=database_id, data_source_id=data_source_id)
-    query_cost = max(1, math.ceil(max(db.live_rows, len(wanted)) / PAGE_SIZE))
-    if len(wanted) > query_cost:
-        return gateway.read_rows(desired, live, wanted)
-    found: dict[str, LiveRow] = {}
-    for page_id in wanted:
-        found.update(gateway.read_rows(desired, live, [page_id]))
-    return found
+def _checked(db: DatabasePlan, states: ChangeStates) -> list[Change]:
+    """The changes of ``db`` whose row must still be as the plan saw it."""
+    return [c for c in db.changes if c.live_hash and c.page_id and not states.is_done(c)]
 
 
-def _values_written(
-    db: DatabasePlan, change: Change, row: LiveRow, refs: References, live_names: Mapping[str, str]
-) -> bool:
+def stale_pages(db: DatabasePlan, states: ChangeStates) -> list[str]:
+    """The pages the stale check reads of ``db``, given the states now."""
+    return [str(change.page_id) for change in _checked(db, states)]
+
+
+def _values_written(db: DatabasePlan, change: Change, row: LiveRow, refs: References) -> bool:
     """Whether the row holds what this change writes (its own earlier, unrecorded write)."""
-    after = change.after or {}
-    if change.action is Action.TRASH_ROW:
+    payload = change.payload
+    if isinstance(payload, TrashRow):
         return row.in_trash
-    if change.action is Action.RESTORE_ROW and row.in_trash:
+    if isinstance(payload, RestoreRow) and row.in_trash:
         return False
-    for name, value in after.items():
-        if name == "in_trash":
-            continue
+    written = payload.written if isinstance(payload, ROW_PAYLOADS) else {}
+    for name, value in written.items():
         prop = db.property_named(name)
         if prop is None:
             return False
         codec = codec_for(prop.type)
-        current: JSON = row.values.get(live_names.get(name, name), codec.empty)
+        current: JSON = row.values.get(prop.live_name, codec.empty)
         if codec.resolve_live(current, prop.config, refs) != value:
             return False
     return True
@@ -102,7 +89,6 @@ def _difference(
     change: Change,
     row: LiveRow | None,
     refs: References,
-    names: Mapping[str, str],
     *,
     unfinished: bool,
     in_trash: bool,
@@ -110,7 +96,7 @@ def _difference(
     """How the row differs from what the plan saw (None: it does not, or only by our write)."""
     if row is None:
         return "not found: deleted, no longer shared with the integration, or another workspace"
-    if unfinished and _values_written(db, change, row, refs, names):
+    if unfinished and _values_written(db, change, row, refs):
         return None
     if row.in_trash != in_trash:
         return "moved to the trash" if row.in_trash else "restored from the trash"
@@ -119,54 +105,50 @@ def _difference(
     return None
 
 
-def _appeared(plan: Plan, gateway: Gateway, done: Collection[str]) -> list[StaleRow]:
+def _appeared(plan: Plan, states: ChangeStates, reads: PreflightReads) -> list[StaleRow]:
     """Rows and databases the plan creates that exist in Notion now."""
     found: list[StaleRow] = []
     for db in plan.databases:
-        creates = [c for c in db.changes if c.action is Action.CREATE_DATABASE and c.id not in done]
+        creates = [
+            c for c in db.changes if c.action is Action.CREATE_DATABASE and not states.is_done(c)
+        ]
         if creates:
-            found.extend(_database_appeared(db, gateway))
+            found.extend(_database_appeared(db, reads))
             continue
-        keys = [c.target for c in db.changes if c.action is Action.CREATE_ROW and c.id not in done]
+        keys = [
+            c.target for c in db.changes if c.action is Action.CREATE_ROW and not states.is_done(c)
+        ]
         if not keys or db.data_source_id is None:
             continue
-        rows = gateway.find_rows(desired_database(db), live_database(db), keys)
+        rows = reads.with_keys(db, keys)
         for row in sorted(rows, key=lambda r: (str(r.key), r.page_id)):
             reason = "a row with this key exists in Notion now; the plan would create another"
             found.append(StaleRow(db.handle, str(row.key), row.page_id, reason))
     return found
 
 
-def _database_appeared(db: DatabasePlan, gateway: Gateway) -> list[StaleRow]:
-    desired = desired_database(db)
-    state = gateway.read_state(desired_state([desired], Settings()), [db.handle])
-    live = state.databases[db.handle]
+def _database_appeared(db: DatabasePlan, reads: PreflightReads) -> list[StaleRow]:
+    live = reads.located([db.handle])[db.handle]
     if live.database_id is None:
         return []
     reason = (
         f"the plan creates this database, but one titled {db.title!r} exists under page"
-        f" {desired.parent} now; the plan would create another"
+        f" {db.parent} now; the plan would create another"
     )
     return [StaleRow(db.handle, db.title, live.database_id, reason, kind="database")]
 
 
 def find_stale(
-    plan: Plan,
-    gateway: Gateway,
-    refs: References,
-    *,
-    done: Collection[str] = (),
-    unfinished: Collection[str] = (),
+    plan: Plan, states: ChangeStates, reads: PreflightReads, refs: References
 ) -> tuple[StaleRow, ...]:
-    """Rows whose content differs from the plan's (changes in ``done`` are not checked), and
-    rows and databases the plan creates that exist already."""
-    stale: list[StaleRow] = _appeared(plan, gateway, done)
+    """Rows whose content differs from the plan's (changes done are not checked), and rows and
+    databases the plan creates that exist already."""
+    stale: list[StaleRow] = _appeared(plan, states, reads)
     for db in plan.databases:
-        checked = [c for c in db.changes if c.live_hash and c.page_id and c.id not in done]
+        checked = _checked(db, states)
         if not checked:
             continue
-        rows = read_current(gateway, db, [str(c.page_id) for c in checked])
-        names = live_names(db)
+        rows = reads.rows(db, stale_pages(db, states))
         restored = {c.target for c in db.changes if c.action is Action.RESTORE_ROW}
         for change in checked:
             row = rows.get(str(change.page_id))
@@ -175,8 +157,7 @@ def find_stale(
                 change,
                 row,
                 refs,
-                names,
-                unfinished=change.id in unfinished,
+                unfinished=states[change.id] is ChangeState.UNKNOWN,
                 in_trash=change.target in restored,  # the plan saw it in the trash
             )
             if reason is not None:
@@ -184,16 +165,9 @@ def find_stale(
     return tuple(stale)
 
 
-def check_stale(
-    plan: Plan,
-    gateway: Gateway,
-    refs: References,
-    *,
-    done: Collection[str] = (),
-    unfinished: Collection[str] = (),
-) -> None:
+def check_stale(plan: Plan, states: ChangeStates, reads: PreflightReads, refs: References) -> None:
     """Raise ``StalePlanError`` naming every row that changed since the plan was made."""
-    stale = find_stale(plan, gateway, refs, done=done, unfinished=unfinished)
+    stale = find_stale(plan, states, reads, refs)
     if not stale:
         return
     listed = "\n".join(f"  - {row}" for row in stale)

@@ -1,0 +1,94 @@
+"""What the preflight reads of Notion, shared by its checks so no database is read twice.
+
+The checks before the first write (settling unknown creates, rechecking done records, finding
+relation targets, refusing a stale plan) ask Notion through one ``PreflightReads``:
+
+- ``located(handles)``: databases located and read whole (``read_state``), for the look-up of
+  unknown creates, a database a plan creates that may exist already, and the rows of a relation
+  target; each database at most once, those asked together concurrently;
+- ``rows(db, pages)``: rows by page id, read under the properties the plan read them by (its
+  prior state), so their content hashes compare with the plan's; the reader chooses a GET per
+  page or one query by the plan's row count. The checks ask once per database, with every page
+  any of them needs;
+- ``with_keys(db, keys)``: rows outside the trash holding these keys: taken from the database's
+  whole read when there was a complete one, else one filtered query per 100 keys;
+- ``exists(database_id)``: whether a database is there outside the trash (a GET by id).
+
+A database this plan created in an earlier run is read by the ids the journal recorded for it.
+Used by the preflight's parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from reconciler.apply.preflight.states import ChangeStates
+from reconciler.model import LiveDatabase, LiveRow, RowKey
+from reconciler.notion import Gateway
+from reconciler.plan import Action, DatabasePlan, Plan
+from reconciler.readspec import ReadSpec
+
+__all__ = ["PreflightReads"]
+
+
+class PreflightReads:
+    """The reads of one preflight, each made once."""
+
+    def __init__(self, plan: Plan, gateway: Gateway, states: ChangeStates) -> None:
+        self._plan = plan
+        self._gateway = gateway
+        self._states = states
+        self._whole: dict[str, LiveDatabase] = {}
+        self._rows: dict[str, dict[str, LiveRow | None]] = {}
+        self._exists: dict[str, bool] = {}
+
+    def recorded(self, handle: str) -> DatabasePlan | None:
+        """The database as the plan records it: planned, or related to by planned rows."""
+        return self._plan.database(handle) or self._plan.related_database(handle)
+
+    def spec(self, db: DatabasePlan) -> ReadSpec:
+        """What to read of a planned database, with the ids of it this plan created, if any."""
+        done = self._states.done()
+        created = next(
+            (done[c.id] for c in db.changes if c.action is Action.CREATE_DATABASE and c.id in done),
+            None,
+        )
+        if created is None:
+            return db.read_spec()
+        return db.read_spec(database_id=created.database_id, data_source_id=created.data_source_id)
+
+    def located(self, handles: Iterable[str]) -> Mapping[str, LiveDatabase]:
+        """These databases located and read whole (those read before are not read again)."""
+        wanted = list(dict.fromkeys(handles))
+        missing = [handle for handle in wanted if handle not in self._whole]
+        specs = []
+        for handle in missing:
+            db = self.recorded(handle)
+            assert db is not None, f"{handle!r} is not a database of the plan"
+            specs.append(self.spec(db))
+        if specs:
+            self._whole.update(self._gateway.read_state(specs).databases)
+        return {handle: self._whole[handle] for handle in wanted}
+
+    def rows(self, db: DatabasePlan, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
+        """The current content of these rows of ``db`` (absent: gone)."""
+        known = self._rows.setdefault(db.handle, {})
+        missing = [page for page in dict.fromkeys(page_ids) if page not in known]
+        if missing:
+            found = self._gateway.read_rows(self.spec(db), missing)
+            known.update({page: found.get(page) for page in missing})
+        return {page: row for page in page_ids if (row := known.get(page)) is not None}
+
+    def with_keys(self, db: DatabasePlan, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:
+        """The rows of ``db`` outside the trash whose key is one of ``keys``."""
+        whole = self._whole.get(db.handle)
+        if whole is not None and whole.complete and whole.data_source_id is not None:
+            wanted = set(keys)
+            return tuple(r for r in whole.rows if r.key in wanted and not r.in_trash)
+        return self._gateway.find_rows(self.spec(db), keys)
+
+    def exists(self, database_id: str, handle: str) -> bool:
+        """Whether this database exists outside the trash (read by id)."""
+        if database_id not in self._exists:
+            self._exists[database_id] = self._gateway.database_exists(database_id, database=handle)
+        return self._exists[database_id]

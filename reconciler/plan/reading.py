@@ -1,0 +1,92 @@
+"""The live read a plan compares with, and the plan made from it: one sequence for every command.
+
+``read_live`` chooses the databases (all the manifests', or those named with ``--database``),
+adds the ones their relations point at (their keys and data sources resolve relation values),
+and reads them through the gateway; ``read_and_plan`` then makes the plan of the chosen ones.
+The ``plan`` and ``apply`` commands call ``read_and_plan``, ``export`` calls ``read_live``; none
+of them repeats the sequence. A hook hears how many databases are about to be read (the CLI
+says so); nothing here prints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from reconciler.model import DesiredState, LiveState
+from reconciler.notion import Gateway, RequestStats
+from reconciler.plan.differ import make_plan, selected_handles
+from reconciler.plan.index import relation_target
+from reconciler.plan.model import Plan
+from reconciler.readspec import read_specs
+
+__all__ = ["LiveRead", "handles_to_read", "read_and_plan", "read_live"]
+
+
+@dataclass(frozen=True)
+class LiveRead:
+    """What was read for a plan: the databases chosen, those read, the state, and the cost."""
+
+    planned: tuple[str, ...]
+    """The databases chosen (all the manifests', or those named), in dependency order."""
+    handles: tuple[str, ...]
+    """The databases read: the chosen ones and those their relations point at."""
+    live: LiveState
+    stats: RequestStats
+    """The gateway's requests so far (a gateway opened for the command: the read's)."""
+    seconds: float
+
+
+def handles_to_read(desired: DesiredState, planned: Collection[str]) -> list[str]:
+    """The planned databases and the ones they relate to (their keys and data sources)."""
+    wanted = set(planned)
+    for database in desired.databases:
+        if database.handle not in planned:
+            continue
+        for spec in database.properties:
+            target = relation_target(spec.config) if spec.type == "relation" else None
+            if target is not None and desired.database(target) is not None:
+                wanted.add(target)
+    return [db.handle for db in desired.databases if db.handle in wanted]
+
+
+def read_live(
+    gateway: Gateway,
+    desired: DesiredState,
+    databases: Collection[str] = (),
+    *,
+    reading: Callable[[int], None] | None = None,
+) -> LiveRead:
+    """Read the chosen databases and those they relate to; ``reading`` hears how many first.
+
+    An unknown handle in ``databases`` is a ``PlanError`` naming the known ones.
+    """
+    planned = selected_handles(desired, databases)
+    handles = handles_to_read(desired, planned)
+    if reading is not None:
+        reading(len(handles))
+    started = time.monotonic()
+    live = gateway.read_state(read_specs(desired, handles))
+    seconds = time.monotonic() - started
+    return LiveRead(tuple(planned), tuple(handles), live, gateway.stats(), seconds)
+
+
+def read_and_plan(
+    gateway: Gateway,
+    desired: DesiredState,
+    databases: Collection[str] = (),
+    *,
+    reading: Callable[[int], None] | None = None,
+) -> tuple[Plan, LiveRead]:
+    """The plan that brings the chosen databases to the manifests, and the read it was made
+    from (the apply passes it on, so the preflight does not read again what it holds)."""
+    read = read_live(gateway, desired, databases, reading=reading)
+    plan = make_plan(
+        desired,
+        read.live,
+        databases=read.planned,
+        requests_per_second=gateway.requests_per_second,
+        read=read.stats.to_json(),
+    )
+    return plan, read

@@ -26,6 +26,24 @@ WALL_CAP_SECONDS = 90
 
 _CLI = "from reconciler.cli import main; main()"
 
+TASKS_HEAD = """\
+database: tasks
+title: Tasks
+properties:
+  Name: title
+  Notes: rich_text
+  Estimate: number
+"""
+"""The start of a valid tasks manifest: hostile cases add their rows or fields after it."""
+
+
+def one_string_aliased_by_500_rows() -> str:
+    """Issue 14's input: a 210 KB manifest, one 195 KB anchored string named by 500 rows (lines
+    9 to 508); expanding it would take 97.5 MB."""
+    rows = [f"  - {{Name: row 0, Notes: &big {'x' * 195_000}}}\n"]
+    rows += [f"  - {{Name: row {n}, Notes: *big}}\n" for n in range(1, 501)]
+    return TASKS_HEAD + "rows:\n" + "".join(rows)
+
 
 @dataclass(frozen=True)
 class CagedRun:

@@ -21,6 +21,7 @@ from typing import Final, Literal
 
 import structlog
 
+from reconciler.cli.permissions import container_fix
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
 from reconciler.config import SUPPORTED_NOTION_VERSIONS, Settings, resolve_base_url, resolve_token
 from reconciler.errors import (
@@ -362,10 +363,12 @@ def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
             pass
     except OSError as exc:
         _failed_on(exc)
+        fix = "make it writable, or set state_dir in reconciler.yaml to a writable folder"
+        in_container = container_fix(exc)
         yield Finding(
             "fail",
             f"state folder {shown(folder)}/ is not writable ({exc.strerror})",
-            "make it writable, or set state_dir in reconciler.yaml to a writable folder",
+            f"{fix}; {in_container}" if in_container else fix,
         )
         return
     made = "" if folder.is_dir() else " (created on first use)"

@@ -166,25 +166,52 @@ def test_the_action_takes_command_args_python_version_and_version() -> None:
 
 
 def test_the_image_runs_the_cli_as_a_non_root_user() -> None:
-    """A pinned slim Python base, a numeric non-root USER, `reconciler` as the entrypoint."""
+    """A slim Python base pinned by digest, a numeric non-root USER, `reconciler` as entrypoint."""
     lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
     bases = [line.split()[1] for line in lines if line.startswith("FROM ")]
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
 
-    assert set(bases) == {"python:3.12-slim-bookworm"}
+    assert len(bases) == 2
+    assert len(set(bases)) == 1
+    assert re.fullmatch(r"python:3\.12-slim-bookworm@sha256:[0-9a-f]{64}", bases[0])
     assert users == ["10001:10001"]
     assert 'ENTRYPOINT ["reconciler"]' in lines
 
 
+def test_the_image_installs_the_locked_dependencies_then_the_package_alone() -> None:
+    """requirements/runtime.txt with hashes required, then the package with --no-deps."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert "pip install --require-hashes -r requirements/runtime.txt" in text
+    assert "pip install --no-deps --no-build-isolation --no-compile ." in text
+
+
+def test_the_image_documents_running_as_the_checkouts_owner() -> None:
+    """The header's docker run examples pass --user, and the image marks itself for the hint."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    runs = [line for line in text.splitlines() if line.startswith("#   docker run")]
+
+    assert runs
+    assert all('--user "$(id -u):$(id -g)"' in line for line in runs)
+    assert "RECONCILER_IN_CONTAINER=1" in text
+
+
 def test_the_build_context_holds_only_what_the_image_needs() -> None:
-    """.dockerignore excludes everything but the package's sources and metadata."""
+    """.dockerignore excludes everything but the lock, the package's sources and metadata."""
     rules = [
         line
         for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
 
-    assert rules[:5] == ["*", "!pyproject.toml", "!README.md", "!schemas/", "!reconciler/"]
+    assert rules[:6] == [
+        "*",
+        "!requirements/runtime.txt",
+        "!pyproject.toml",
+        "!README.md",
+        "!schemas/",
+        "!reconciler/",
+    ]
 
 
 # --- linters --------------------------------------------------------------------------------

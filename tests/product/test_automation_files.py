@@ -1,4 +1,4 @@
-"""The GitHub workflows, the composite action and the Dockerfile: safe by construction, and linted.
+"""The GitHub workflows, Dependabot, the composite action and the Dockerfile: safe, and linted.
 
 The structural tests always run; the linter tests run check-jsonschema (GitHub's workflow and
 action schemas), zizmor (offline audits) and hadolint when they are installed (`pip install
@@ -255,7 +255,9 @@ def test_zizmor_finds_nothing_even_as_an_auditor() -> None:
     command = tool("zizmor")
     paths = [str(p.relative_to(ROOT)) for p in [*ALL_WORKFLOWS, ACTION]]
 
-    code, output = lint(command, "--offline", "--persona", "auditor", *paths)
+    code, output = lint(
+        command, "--offline", "--persona", "auditor", *paths, ".github/dependabot.yml"
+    )
 
     assert code == 0, output
 
@@ -265,3 +267,83 @@ def test_hadolint_accepts_the_dockerfile() -> None:
     command = tool("hadolint")
 
     assert lint(command, "Dockerfile") == (0, "")
+
+
+# --- releases, drift and updates ------------------------------------------------------------
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    return load(ROOT / ".github" / "workflows" / name)
+
+
+def job_script(job: dict[str, Any]) -> str:
+    return "\n".join(str(step["run"]) for step in job["steps"] if "run" in step)
+
+
+def test_a_release_runs_on_version_tags_only() -> None:
+    """release.yml: `push` of tags like v1.2.3, nothing else."""
+    assert triggers(workflow("release.yml")) == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}
+
+
+def test_only_the_pypi_job_may_ask_for_an_oidc_token_in_its_protected_environment() -> None:
+    """Trusted publishing: `id-token: write` in the `pypi` environment's job alone, no token."""
+    jobs = workflow("release.yml")["jobs"]
+    publish = jobs["pypi"]
+    with_oidc = [name for name, job in jobs.items() if "id-token" in job["permissions"]]
+    uses = [str(step.get("uses", "")) for step in publish["steps"]]
+
+    assert with_oidc == ["pypi"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert any(use.startswith("pypa/gh-action-pypi-publish@") for use in uses)
+    assert "password" not in yaml.safe_dump(publish)
+    assert publish["needs"] == ["build", "test-wheel"]
+
+
+def test_the_release_tests_the_built_wheel_not_the_checkout() -> None:
+    """test-wheel installs dist/*.whl without deps and removes the checkout's package first."""
+    script = job_script(workflow("release.yml")["jobs"]["test-wheel"])
+
+    assert "pip install --quiet --require-hashes -r requirements/test.txt" in script
+    assert "pip install --quiet --no-deps dist/*.whl" in script
+    assert script.index("rm -rf reconciler") < script.index("python -m pytest")
+
+
+def test_the_release_attaches_the_files_and_their_sbom_and_names_the_image_digest() -> None:
+    """github-release uploads dist/* and sbom/*; the image is pushed as one index by digest."""
+    jobs = workflow("release.yml")["jobs"]
+    release, build = job_script(jobs["github-release"]), job_script(jobs["build"])
+
+    assert 'gh release create "$TAG" dist/* sbom/*' in release
+    assert "$IMAGE" in release
+    assert 'cyclonedx-py" environment' in build
+    assert "docker buildx imagetools create" in job_script(jobs["image-manifest"])
+    assert jobs["github-release"]["needs"] == ["build", "pypi", "image-manifest"]
+
+
+def test_the_newest_allowed_dependencies_are_tested_every_week() -> None:
+    """latest.yml runs `.ci/run --latest` on a weekly schedule (and by hand)."""
+    latest = workflow("latest.yml")
+    (cron,) = [entry["cron"] for entry in triggers(latest)["schedule"]]
+
+    assert cron.split()[2:] == ["*", "*", "1"]
+    assert "workflow_dispatch" in triggers(latest)
+    assert "bash .ci/run --latest" in job_script(latest["jobs"]["latest"])
+
+
+def test_dependabot_updates_the_locks_the_actions_and_the_base_image() -> None:
+    """pip (lockfile-only), github-actions and docker, each weekly."""
+    updates = load(ROOT / ".github" / "dependabot.yml")["updates"]
+
+    assert [u["package-ecosystem"] for u in updates] == ["pip", "github-actions", "docker"]
+    assert {u["schedule"]["interval"] for u in updates} == {"weekly"}
+    assert updates[0]["versioning-strategy"] == "lockfile-only"
+
+
+def test_dependabots_file_matches_its_schema() -> None:
+    """check-jsonschema --builtin-schema vendor.dependabot accepts .github/dependabot.yml."""
+    command = tool("check-jsonschema")
+
+    code, output = lint(command, "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
+
+    assert (code, output.strip()) == (0, "ok -- validation done")

@@ -40,6 +40,7 @@ from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import SHARING_HINT, Inspector
 from reconciler.notion.notion_gateway import NotionGateway
 from reconciler.notion.retry import RetryPolicy
+from reconciler.versions import describe_versions, versions_in_use
 
 __all__ = ["NOTION_RPS", "Finding", "Status", "run_checks"]
 
@@ -84,9 +85,14 @@ class _Run:
     read_content: bool | None = None
 
 
-def run_checks(paths: Sequence[str], *, local: bool, local_store: str | None) -> Iterator[Finding]:
-    """Every finding, in order; a check that cannot run says why instead."""
+def run_checks(
+    paths: Sequence[str], *, local: bool, local_store: str | None, versions: bool = False
+) -> Iterator[Finding]:
+    """Every finding, in order; a check that cannot run says why instead. ``versions`` (with
+    --debug) first notes Python's, notion-reconciler's and each dependency's version in use."""
     run = _Run(paths, local, local_store)
+    if versions:
+        yield Finding("note", f"versions: {describe_versions(versions_in_use())}")
     yield from _settings(run)
     settings = run.repository.settings if run.repository else Settings()
     root = run.repository.root if run.repository else Path.cwd()

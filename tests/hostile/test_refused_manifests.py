@@ -374,7 +374,7 @@ def test_hostile_manifest_is_refused_clearly(
     ("manifest", "says"),
     [
         pytest.param(
-            _billion_laughs, "aliases expand to more than 200,000 nodes", id="billion laughs"
+            _billion_laughs, "aliases expand to more than 200,000 nodes", id="an alias bomb"
         ),
         pytest.param(
             one_string_aliased_by_500_rows,

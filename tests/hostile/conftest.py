@@ -4,15 +4,18 @@
 root, so ``tmp_path`` itself is outside it: a place to put files a manifest must not reach).
 ``run_caged`` runs ``reconciler ARGS...`` in a subprocess with its address space capped
 (``RLIMIT_AS``), its CPU time capped (``RLIMIT_CPU``) and a wall-clock timeout, so a regression
-that blows up memory or loops fails the test instead of taking the machine down.
+that blows up memory or loops fails the test instead of taking the machine down; with
+``as_other_user`` file permissions apply to it even when the suite runs as root.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,8 @@ CPU_CAP_SECONDS = 60
 WALL_CAP_SECONDS = 90
 
 _CLI = "from reconciler.cli import main; main()"
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
 
 TASKS_HEAD = """\
 database: tasks
@@ -88,20 +93,40 @@ def _cage() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_CAP_SECONDS, CPU_CAP_SECONDS))
 
 
-def run_caged(root: Path, *args: str) -> CagedRun:
-    """``reconciler ARGS`` in ``root``, caged; a run past the wall-clock cap fails the test."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTION_", "RECONCILER_"))}
-    env["NO_COLOR"] = "1"
+def _cage_without_root_overrides() -> None:
+    """As ``_cage``; as root, also give up overriding file permissions (``CAP_DAC_OVERRIDE``,
+    ``CAP_DAC_READ_SEARCH``), so that a folder's mode bits apply as to any other user."""
+    _cage()
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def run_caged(
+    root: Path, *args: str, env: Mapping[str, str] | None = None, as_other_user: bool = False
+) -> CagedRun:
+    """``reconciler ARGS`` in ``root``, caged; a run past the wall-clock cap fails the test.
+
+    ``env`` adds variables to a clean environment (no NOTION_*, RECONCILER_*); ``as_other_user``
+    makes file permissions apply even when the suite runs as root.
+    """
+    child_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NOTION_", "RECONCILER_"))
+    }
+    child_env.update(NO_COLOR="1", **(env or {}))
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CLI, *args],
             cwd=root,
-            env=env,
+            env=child_env,
             capture_output=True,
             text=True,
             errors="replace",
             timeout=WALL_CAP_SECONDS,
-            preexec_fn=_cage,
+            preexec_fn=_cage_without_root_overrides if as_other_user else _cage,
             check=False,
         )
     except subprocess.TimeoutExpired:

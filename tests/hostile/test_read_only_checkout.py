@@ -12,11 +12,7 @@ root the CLI runs without the capabilities that let root write anywhere (``CAP_D
 
 from __future__ import annotations
 
-import ctypes
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,40 +22,15 @@ from click.testing import CliRunner
 
 from reconciler.cli.common import reports_errors
 from reconciler.cli.permissions import CONTAINER_MARKER
-from tests.hostile.conftest import TASKS_HEAD, CagedRun
+from tests.hostile.conftest import TASKS_HEAD, CagedRun, run_caged
 
 DOCKER_USER = 'docker run --user "$(id -u):$(id -g)"'
-_PR_CAPBSET_DROP = 24
-_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
-
-
-def _like_another_user() -> None:
-    """In the child, before exec: as root, give up overriding file permissions."""
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
-        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
 def run_without_write_access(root: Path, *args: str, in_container: bool) -> CagedRun:
     """``reconciler ARGS`` in ``root`` as a user the folder's mode bits apply to."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTION_", "RECONCILER_"))}
-    env["NO_COLOR"] = "1"
-    if in_container:
-        env[CONTAINER_MARKER] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", "from reconciler.cli import main; main()", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_like_another_user,
-        check=False,
-    )
-    return CagedRun(done.returncode, done.stdout, done.stderr)
+    env = {CONTAINER_MARKER: "1"} if in_container else {}
+    return run_caged(root, *args, env=env, as_other_user=True)
 
 
 def _set_writable(root: Path, writable: bool) -> None:

@@ -12,7 +12,9 @@ hostile-input suites). The emulator runs at Notion's rate and latency scaled by 
 ``report.json`` and ``REPORT.md`` into ``--output`` (default ``benchmarks/``); with ``--only``
 the other scenarios' sections of an existing report.json are kept; ``--render`` only writes
 REPORT.md again from report.json. ``--quick`` runs small sizes
-only (a smoke run; a test in the default suite runs it so this entry point cannot rot).
+only (a smoke run; a test in the default suite runs it so this entry point cannot rot). The report
+names the versions measured with (Python, notion-reconciler, every dependency) and those that
+differ from the lock of what ships (requirements/runtime.txt).
 Seeded workspaces are kept in ``--work`` between runs.
 """
 
@@ -33,9 +35,16 @@ if str(REPO) not in sys.path:  # run as a script: make `benchmarks.*` importable
 
 from benchmarks.scenarios import apply_writes, import_export, plan_sync, suites  # noqa: E402
 from benchmarks.scenarios.context import Context  # noqa: E402
-from benchmarks.scenarios.machine import describe_machine, load_average  # noqa: E402
+from benchmarks.scenarios.machine import (  # noqa: E402
+    describe_machine,
+    load_average,
+    locked_versions,
+)
 from benchmarks.scenarios.pace import Pace  # noqa: E402
 from benchmarks.scenarios.report import render_markdown  # noqa: E402
+
+LOCK = REPO / "requirements" / "runtime.txt"
+"""What ships: the report says whether it measured these versions."""
 
 SCENARIOS: dict[str, Callable[[Context], dict[str, Any]]] = {
     "plan": plan_sync.run,
@@ -84,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     if args.render:
         report = _previous(args.output / "report.json")
-        (args.output / "REPORT.md").write_text(render_markdown(report), encoding="utf-8")
+        (args.output / "REPORT.md").write_text(
+            render_markdown(report, locked_versions(LOCK)), encoding="utf-8"
+        )
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     args.output.mkdir(parents=True, exist_ok=True)
@@ -106,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     report["run_seconds"] = round(time.perf_counter() - started, 1)
     report["machine"]["load_average_at_end"] = load_average()
     json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.output / "REPORT.md").write_text(render_markdown(report), encoding="utf-8")
+    (args.output / "REPORT.md").write_text(
+        render_markdown(report, locked_versions(LOCK)), encoding="utf-8"
+    )
     context.say(f"wrote {json_path} and {args.output / 'REPORT.md'}")
     return 0
 

@@ -1,6 +1,8 @@
 """The machine and versions a run measured on: CPU, cores, memory, OS, Python, packages, commit.
 
-Written at the top of the report so that every figure can be reproduced or discounted.
+Written at the top of the report so that every figure can be reproduced or discounted. The
+packages are notion-reconciler and every dependency it declares (``reconciler.versions``), and
+the report compares them with the lock of what ships (``locked_versions``).
 """
 
 from __future__ import annotations
@@ -8,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["PACKAGES", "describe_machine", "load_average", "one_line"]
+from reconciler.versions import versions_in_use
 
-PACKAGES = (
-    "notion-reconciler", "notion-client", "httpx", "pyyaml", "jsonschema", "deepdiff", "click",
-    "tenacity", "structlog",
-)  # fmt: skip
+__all__ = ["canonical_name", "describe_machine", "load_average", "locked_versions", "one_line"]
+
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\]+)", re.MULTILINE)
 
 
 def _cpu_model() -> str:
@@ -67,14 +69,23 @@ def load_average() -> str:
         return "unknown"
 
 
+def canonical_name(name: str) -> str:
+    """A package name as the index compares it: ``ruamel.yaml`` and ``ruamel-yaml`` are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_versions(lock: Path) -> dict[str, str]:
+    """Canonical package name to the version a lock file pins (empty if there is no lock)."""
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {canonical_name(m[1]): m[2] for m in _PIN.finditer(text)}
+
+
 def describe_machine(repo: Path) -> dict[str, object]:
-    """Where and with what this run measured."""
-    versions: dict[str, str] = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    """Where and with what this run measured: every runtime dependency, optional ones if there."""
+    versions = {v.name: v.version for v in versions_in_use() if v.name != "Python"}
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "cpu": _cpu_model(),

@@ -1,9 +1,10 @@
 """The combined report: ``report.json`` as measured, and ``REPORT.md`` written from it.
 
-``render_markdown(report)`` turns the JSON document of ``benchmarks/run.py`` (machine, pace and
-one section per scenario) into the Markdown report: the headline ratios first, then one table
-per scenario and how to reproduce it. A scenario missing from the document (``--only``) is left
-out of the Markdown.
+``render_markdown(report, locked)`` turns the JSON document of ``benchmarks/run.py`` (machine,
+pace and one section per scenario) into the Markdown report: the versions measured with and how
+they differ from ``locked`` (the pins of requirements/runtime.txt, what ships), the headline
+ratios, then one table per scenario and how to reproduce it. A scenario missing from the document
+(``--only``) is left out of the Markdown.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from benchmarks.scenarios.machine import canonical_name
 from benchmarks.scenarios.pace import NOTION_RPS
 
 __all__ = ["render_markdown"]
@@ -46,7 +48,28 @@ def _notion_floor(requests: int) -> str:
     return f"{seconds:.0f} s"
 
 
-def _header(report: Doc) -> Iterator[str]:
+def _against_the_lock(packages: Mapping[str, str], locked: Mapping[str, str]) -> Iterator[str]:
+    """Whether the figures measure what ships: the measured versions against the lock's pins."""
+    if not locked:
+        return
+    differ = [
+        f"{name} {version} (locked {locked[canonical_name(name)]})"
+        for name, version in packages.items()
+        if canonical_name(name) in locked and locked[canonical_name(name)] != version
+    ]
+    if differ:
+        yield (
+            "- **Measured with other versions than requirements/runtime.txt locks** (what ships):"
+            f" {', '.join(differ)}. Rerun to measure the locked versions."
+        )
+    else:
+        yield (
+            "- These are the versions requirements/runtime.txt locks: the figures measure what"
+            " ships."
+        )
+
+
+def _header(report: Doc, locked: Mapping[str, str]) -> Iterator[str]:
     machine = report["machine"]
     packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
     yield "# Benchmarks: the reconciler against the emulator, next to its baselines\n"
@@ -63,6 +86,7 @@ def _header(report: Doc) -> Iterator[str]:
         " counts)."
     )
     yield f"- Python {machine['python']}, SQLite {machine['sqlite']}; {packages}."
+    yield from _against_the_lock(machine["packages"], locked)
     yield f"- Commit: `{machine['git_commit']}`."
     yield (
         f"- **Time scaling: {report['pace']}.** Every request slot and every round trip is"
@@ -338,9 +362,9 @@ def _notes(report: Doc) -> Iterator[str]:
     yield ""
 
 
-def render_markdown(report: Doc) -> str:
-    """The Markdown report of a run's JSON document."""
-    parts: list[str] = [*_header(report), *_headline(report)]
+def render_markdown(report: Doc, locked: Mapping[str, str] | None = None) -> str:
+    """The Markdown report of a run's JSON document; ``locked``: the shipped lock's pins."""
+    parts: list[str] = [*_header(report, locked or {}), *_headline(report)]
     sections = (
         ("plan", _plan_section),
         ("apply", _apply_section),

@@ -69,6 +69,7 @@ Examples:
   reconciler doctor manifests/tasks.yaml
                                       only the databases of these manifests
   reconciler doctor --local           the embedded workspace (no token needed)
+  reconciler doctor --debug           also the versions in use, and why a check failed
   NOTION_TOKEN_FILE=/run/secrets/notion reconciler doctor
 """,
 )
@@ -80,12 +81,14 @@ def command(paths: tuple[str, ...], local: bool, local_store: str | None) -> Non
     """Check the token, Notion-Version, capabilities and access to every database.
 
     Also checks rate-limit headroom and that the state folder (.reconciler/) is writable.
-    Reads only: nothing is written to Notion. Each problem comes with its fix. Exit codes:
+    Reads only: nothing is written to Notion. Each problem comes with its fix. With --debug it
+    first names the versions in use (Python, notion-reconciler, every dependency). Exit codes:
     0 every check passed (warnings allowed), 1 a check failed.
     """
     marks, colour = marks_for(sys.stdout), use_colour(sys.stdout)
+    debug = bool(click.get_current_context().find_root().meta.get("debug"))
     failed = 0
-    for finding in run_checks(paths, local=local, local_store=local_store):
+    for finding in run_checks(paths, local=local, local_store=local_store, versions=debug):
         failed += finding.status == "fail"
         click.echo(_line(finding, marks, colour), color=colour)
     if failed:

@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from reconciler import logs
+from reconciler.cli.permissions import explain_refusal, with_permission_hint
 from reconciler.errors import ReconcilerError
 
 __all__ = ["debug_option", "reports_errors", "use_colour"]
@@ -59,9 +60,14 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except ReconcilerError as exc:
             if debug:
-                click.echo(traceback.format_exc(), err=True)
-            click.echo(f"Error: {exc}", err=True)
+                click.echo(logs.redact(traceback.format_exc()), err=True)
+            click.echo(logs.redact(f"Error: {with_permission_hint(exc)}"), err=True)
             ctx.exit(exc.exit_code)
+        except PermissionError as exc:  # a write no error reported: say which and what to do
+            if debug:
+                click.echo(logs.redact(traceback.format_exc()), err=True)
+            click.echo(logs.redact(f"Error: {explain_refusal(exc)}"), err=True)
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:

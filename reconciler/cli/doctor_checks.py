@@ -21,6 +21,7 @@ from typing import Final, Literal
 
 import structlog
 
+from reconciler.cli.permissions import container_fix
 from reconciler.cli.runtime import Workspace, load_manifests, open_workspace
 from reconciler.config import (
     STATE_DIR_VARIABLE,
@@ -43,6 +44,7 @@ from reconciler.errors import (
 from reconciler.manifest import Repository, find_repository, shown
 from reconciler.model import DesiredDatabase, DesiredState
 from reconciler.notion import SHARING_HINT, Gateway, Inspector, NotionGateway, RetryPolicy
+from reconciler.versions import describe_versions, versions_in_use
 
 __all__ = ["NOTION_RPS", "Finding", "Status", "run_checks"]
 
@@ -87,9 +89,14 @@ class _Run:
     read_content: bool | None = None
 
 
-def run_checks(paths: Sequence[str], *, local: bool, local_store: str | None) -> Iterator[Finding]:
-    """Every finding, in order; a check that cannot run says why instead."""
+def run_checks(
+    paths: Sequence[str], *, local: bool, local_store: str | None, versions: bool = False
+) -> Iterator[Finding]:
+    """Every finding, in order; a check that cannot run says why instead. ``versions`` (with
+    --debug) first notes Python's, notion-reconciler's and each dependency's version in use."""
     run = _Run(paths, local, local_store)
+    if versions:
+        yield Finding("note", f"versions: {describe_versions(versions_in_use())}")
     yield from _settings(run)
     settings = run.repository.settings if run.repository else Settings()
     root = run.repository.root if run.repository else Path.cwd()
@@ -366,11 +373,15 @@ def _state_folder(settings: Settings, root: Path) -> Iterator[Finding]:
             pass
     except OSError as exc:
         _failed_on(exc)
+        fix = (
+            "make it writable, or set state_dir in reconciler.yaml to a writable folder inside"
+            f" the repository (or {STATE_DIR_VARIABLE} to one outside it)"
+        )
+        in_container = container_fix(exc)
         yield Finding(
             "fail",
             f"state folder {shown(folder)}/ is not writable ({exc.strerror})",
-            "make it writable, or set state_dir in reconciler.yaml to a writable folder inside"
-            f" the repository (or {STATE_DIR_VARIABLE} to one outside it)",
+            f"{fix}; {in_container}" if in_container else fix,
         )
         return
     made = "" if folder.is_dir() else " (created on first use)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ROWS"]
+__all__ = ["MAX_ALIAS_CHARS", "MAX_ALIAS_NODES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ROWS"]
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 """Largest manifest or rows_from file read (10 MiB); 10,000 rows take about 1.5 MiB."""
@@ -20,6 +20,12 @@ MAX_DEPTH: Final = 64
 MAX_ALIAS_NODES: Final = 200_000
 """Most nodes that aliases (``*name``) may produce in one file; a "billion laughs" file hits it
 after a few aliases, while sharing row defaults through ``<<: *defaults`` stays far below."""
+
+MAX_ALIAS_CHARS: Final = 10_000_000
+"""Most characters of text (scalars and keys) that aliases may copy in one file: about as much
+as the largest file read. One long anchored string named by many rows stays under the node
+limit yet multiplies what is validated, planned and printed (195 KB used by 500 rows is 97.5 MB);
+this bound stops it at the alias that crosses it."""
 
 MAX_ROWS: Final = 100_000
 """Most rows one database's manifest may hold (inline and rows_from together). At Notion's three

@@ -5,9 +5,13 @@ PyYAML's constructors, so that:
 
 - only plain data exists: a ``!!python/...`` or any other unknown tag is a problem at its line;
 - a duplicate mapping key is a problem (PyYAML would silently keep the last one);
-- nesting deeper than ``MAX_DEPTH`` and aliases expanding to more than ``MAX_ALIAS_NODES`` nodes
-  stop the file at once (sizes are counted, never expanded, so a "billion laughs" file fails in
+- nesting deeper than ``MAX_DEPTH``, and aliases expanding to more than ``MAX_ALIAS_NODES`` nodes
+  or ``MAX_ALIAS_CHARS`` characters of text, stop the file at once (sizes are counted, never
+  expanded, so a "billion laughs" file or one long string aliased by every row fails in
   microseconds), and a recursive alias is refused;
+- the parser's own nesting limit (libyaml 0.2.6, in PyYAML 6.0.4 and later, refuses 1,000 levels
+  before this reader sees the 65th when they stand on one line) is reported in this reader's
+  words, so the message and hint do not depend on the PyYAML release;
 - scalars follow the YAML 1.2 core schema (``reconciler.manifest.scalars``) and mapping keys are
   always text; ``${VAR}`` references are expanded when ``environ`` is given;
 - ``<<`` merge keys work (explicit keys win), as they do in PyYAML.
@@ -25,7 +29,7 @@ import yaml
 
 from reconciler.errors import Problem
 from reconciler.manifest.envvars import VariableProblem, expand
-from reconciler.manifest.limits import MAX_ALIAS_NODES, MAX_DEPTH
+from reconciler.manifest.limits import MAX_ALIAS_CHARS, MAX_ALIAS_NODES, MAX_DEPTH
 from reconciler.manifest.located import DataPath, Marks, RawMark, YamlDocument, position
 from reconciler.manifest.scalars import (
     SUPPORTED_SCALAR_TAGS,
@@ -46,6 +50,7 @@ _CORE = "tag:yaml.org,2002:"
 _COLLECTION_TAGS = {"map": _CORE + "map", "seq": _CORE + "seq"}
 _MERGE = "<<"
 _MERGE_KEY = "\x00<<"  # a plain << (NUL never reaches here: the reader refuses it)
+_PARSER_TOO_DEEP = "maximum nesting depth"  # libyaml 0.2.6: "exceeded maximum nesting depth"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,23 @@ class _Stop(Exception):
 
 
 @dataclass
+class _AliasBudget:
+    """What aliases may still add to one file: nodes, and characters of scalars and keys."""
+
+    nodes: int = MAX_ALIAS_NODES
+    chars: int = MAX_ALIAS_CHARS
+
+
+@dataclass(frozen=True)
+class _Anchored:
+    """A value an anchor names, with its size in nodes and in characters of text."""
+
+    value: object
+    nodes: int
+    chars: int
+
+
+@dataclass
 class _Frame:
     """A mapping or list being built."""
 
@@ -75,6 +97,7 @@ class _Frame:
     anchor: str | None
     mark: RawMark
     size: int = 1
+    chars: int = 0
     key: str | None = None
     skip_value: bool = False
     complex_key: bool = False
@@ -95,6 +118,26 @@ def _tag_problem_hint() -> str:
     return "remove the tag: manifests hold plain data only (text, numbers, booleans, lists, maps)"
 
 
+def _too_deep(source: SourceFile, line: int, column: int) -> Problem:
+    return Problem(
+        source.display,
+        line,
+        column,
+        f"the data is nested more than {MAX_DEPTH} levels deep",
+        "a manifest needs only a few levels; flatten this structure",
+    )
+
+
+def _aliases_too_big(source: SourceFile, mark: RawMark, what: str) -> Problem:
+    return Problem(
+        source.display,
+        *position(mark),
+        f"aliases expand to more than {what} in this file",
+        "each alias copies its anchor's whole value: this looks like an alias bomb; write the"
+        " data out, shorten the anchored value or use fewer aliases",
+    )
+
+
 class _DocumentBuilder:
     """Turns the events of one document into data and marks; reports into ``problems``."""
 
@@ -103,7 +146,7 @@ class _DocumentBuilder:
         source: SourceFile,
         environ: Mapping[str, str] | None,
         problems: list[Problem],
-        alias_budget: list[int],
+        alias_budget: _AliasBudget,
     ) -> None:
         self.source = source
         self.environ = environ
@@ -111,7 +154,7 @@ class _DocumentBuilder:
         self.alias_budget = alias_budget
         self.marks = Marks()
         self.tainted: set[DataPath] = set()
-        self.anchors: dict[str, tuple[object, int]] = {}
+        self.anchors: dict[str, _Anchored] = {}
         self.stack: list[_Frame] = []
         self.root: object = None
         self.has_root = False
@@ -170,14 +213,16 @@ class _DocumentBuilder:
         else:
             value = self._scalar_value(event, path, mark)
         if event.anchor is not None or top is None:
-            self._finish(value, 1, event.anchor)
+            self._finish(value, 1, len(text), event.anchor)
         elif top.kind == "seq":
             top.size += 1
+            top.chars += len(text)
             top.value.append(value)  # type: ignore[union-attr]
         elif top.skip_value or top.key == _MERGE_KEY:
-            self._finish(value, 1, None)
+            self._finish(value, 1, len(text), None)
         else:
             top.size += 1
+            top.chars += len(text)
             top.value[top.key] = value  # type: ignore[call-overload,index]
             top.key = None
 
@@ -208,6 +253,7 @@ class _DocumentBuilder:
         top = self.stack[-1]
         tag = event.tag
         text = event.value
+        top.chars += len(text)
         if tag is None and text != _MERGE and "${" not in text:  # the common case
             path = (*top.path, text)
             if text not in top.value and path not in self.marks.keys:
@@ -260,20 +306,17 @@ class _DocumentBuilder:
                 hint = f"define &{anchor} earlier in this document"
             self._problem(mark, message, hint)
             self.tainted.add(path)
-            self._finish(None, 1, None)
+            self._finish(None, 1, 0, None)
             return
-        value, size = self.anchors[anchor]
-        self.alias_budget[0] -= size
-        if self.alias_budget[0] < 0:
-            raise _Stop(
-                Problem(
-                    self.source.display,
-                    *position(mark),
-                    f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes in this file",
-                    "this looks like an alias bomb; write the data out or use fewer aliases",
-                )
-            )
-        self._finish(value, size, None)
+        anchored = self.anchors[anchor]
+        budget = self.alias_budget
+        budget.nodes -= anchored.nodes
+        if budget.nodes < 0:
+            raise _Stop(_aliases_too_big(self.source, mark, f"{MAX_ALIAS_NODES:,} nodes"))
+        budget.chars -= anchored.chars
+        if budget.chars < 0:
+            raise _Stop(_aliases_too_big(self.source, mark, f"{MAX_ALIAS_CHARS:,} characters"))
+        self._finish(anchored.value, anchored.nodes, anchored.chars, None)
 
     def start(self, event: yaml.CollectionStartEvent, kind: Literal["map", "seq"]) -> None:
         mark = _mark(event)
@@ -290,14 +333,7 @@ class _DocumentBuilder:
         else:
             path = self._child_path()
         if len(self.stack) >= MAX_DEPTH:
-            raise _Stop(
-                Problem(
-                    self.source.display,
-                    *position(mark),
-                    f"the data is nested more than {MAX_DEPTH} levels deep",
-                    "a manifest needs only a few levels; flatten this structure",
-                )
-            )
+            raise _Stop(_too_deep(self.source, *position(mark)))
         self.marks.values[path] = mark
         if event.tag not in (None, "!", _COLLECTION_TAGS[kind]):
             self._problem(mark, f"unsupported YAML tag {_tag_name(event.tag)}", _tag_problem_hint())
@@ -315,17 +351,18 @@ class _DocumentBuilder:
                     if key not in frame.value:
                         frame.value[key] = value
                         self.marks.values.setdefault((*frame.path, key), merge_mark)
-        self._finish(frame.value, frame.size, frame.anchor)
+        self._finish(frame.value, frame.size, frame.chars, frame.anchor)
 
-    def _finish(self, value: object, size: int, anchor: str | None) -> None:
+    def _finish(self, value: object, size: int, chars: int, anchor: str | None) -> None:
         """Hand a complete value to its parent (or make it the root); remember its anchor."""
         if anchor is not None:
-            self.anchors[anchor] = (value, size)
+            self.anchors[anchor] = _Anchored(value, size, chars)
         if not self.stack:
             self.root, self.has_root = value, True
             return
         top = self.stack[-1]
         top.size += size
+        top.chars += chars
         if isinstance(top.value, list):
             top.value.append(value)
             return
@@ -371,6 +408,8 @@ def _syntax_problem(source: SourceFile, error: yaml.YAMLError) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        if _PARSER_TOO_DEEP in (error.problem or ""):
+            return _too_deep(source, line, column)
         message = f"YAML syntax error: {error.problem or error.context}"
         if error.context and error.problem:
             message += f" ({error.context})"
@@ -392,7 +431,7 @@ def read_documents(source: SourceFile, environ: Mapping[str, str] | None) -> Rea
     """Every non-empty document of the file; ``environ`` None leaves ``${...}`` untouched."""
     problems: list[Problem] = []
     documents: list[YamlDocument] = []
-    alias_budget = [MAX_ALIAS_NODES]
+    alias_budget = _AliasBudget()
     parser = _Parser(source.text)
     builder: _DocumentBuilder | None = None
     handlers = _handlers()

@@ -5,11 +5,13 @@ root, so ``tmp_path`` itself is outside it: a place to put files a manifest must
 ``run_caged`` runs ``reconciler ARGS...`` in a subprocess with its address space capped
 (``RLIMIT_AS``), its CPU time capped (``RLIMIT_CPU``) and a wall-clock timeout, so a regression
 that blows up memory or loops fails the test instead of taking the machine down;
-``run_caged_on_terminal`` does the same with stdout on a pseudo-terminal.
+``run_caged_on_terminal`` does the same with stdout on a pseudo-terminal; with
+``as_other_user`` file permissions apply to a caged run even when the suite runs as root.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pty
 import resource
@@ -30,6 +32,26 @@ CPU_CAP_SECONDS = 60
 WALL_CAP_SECONDS = 90
 
 _CLI = "from reconciler.cli import main; main()"
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+
+TASKS_HEAD = """\
+database: tasks
+title: Tasks
+properties:
+  Name: title
+  Notes: rich_text
+  Estimate: number
+"""
+"""The start of a valid tasks manifest: hostile cases add their rows or fields after it."""
+
+
+def one_string_aliased_by_500_rows() -> str:
+    """Issue 14's input: a 210 KB manifest, one 195 KB anchored string named by 500 rows (lines
+    9 to 508); expanding it would take 97.5 MB."""
+    rows = [f"  - {{Name: row 0, Notes: &big {'x' * 195_000}}}\n"]
+    rows += [f"  - {{Name: row {n}, Notes: *big}}\n" for n in range(1, 501)]
+    return TASKS_HEAD + "rows:\n" + "".join(rows)
 
 
 @dataclass(frozen=True)
@@ -83,19 +105,37 @@ def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
     return env
 
 
-def run_caged(root: Path, *args: str, env: Mapping[str, str] | None = None) -> CagedRun:
-    """``reconciler ARGS`` in ``root``, caged, with ``env`` added to a clean environment; a run
-    past the wall-clock cap fails the test."""
+def _cage_without_root_overrides() -> None:
+    """As ``_cage``; as root, also give up overriding file permissions (``CAP_DAC_OVERRIDE``,
+    ``CAP_DAC_READ_SEARCH``), so that a folder's mode bits apply as to any other user."""
+    _cage()
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def run_caged(
+    root: Path, *args: str, env: Mapping[str, str] | None = None, as_other_user: bool = False
+) -> CagedRun:
+    """``reconciler ARGS`` in ``root``, caged; a run past the wall-clock cap fails the test.
+
+    ``env`` adds variables to a clean environment (no NOTION_*, RECONCILER_*); ``as_other_user``
+    makes file permissions apply even when the suite runs as root.
+    """
+    child_env = _environment(env)
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CLI, *args],
             cwd=root,
-            env=_environment(env),
+            env=child_env,
             capture_output=True,
             text=True,
             errors="replace",
             timeout=WALL_CAP_SECONDS,
-            preexec_fn=_cage,
+            preexec_fn=_cage_without_root_overrides if as_other_user else _cage,
             check=False,
         )
     except subprocess.TimeoutExpired:

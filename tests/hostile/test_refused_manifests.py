@@ -17,16 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import HostileRepository, run_caged
+from tests.hostile.conftest import (
+    TASKS_HEAD,
+    HostileRepository,
+    one_string_aliased_by_500_rows,
+    run_caged,
+)
 
-HEAD = """\
-database: tasks
-title: Tasks
-properties:
-  Name: title
-  Notes: rich_text
-  Estimate: number
-"""
+HEAD = TASKS_HEAD
 DATA = "manifests/data"
 
 
@@ -122,7 +120,7 @@ HOSTILE: list[Hostile] = [
     Hostile(
         "deep flow nesting",
         _manifest(HEAD + "rows:\n  - {Name: a, Notes: " + "[" * 200_000 + "]" * 200_000 + "}\n"),
-        "manifests/tasks.yaml",
+        "manifests/tasks.yaml:8:",
         "nested more than 64 levels deep",
         quick=True,
     ),
@@ -141,7 +139,7 @@ HOSTILE: list[Hostile] = [
     Hostile(
         "deep YAML rows_from",
         _rows_from("rows.yaml", "- " + "[" * 100_000 + "]" * 100_000 + "\n"),
-        "manifests/data/rows.yaml",
+        "manifests/data/rows.yaml:1:",
         "nested more than 64 levels deep",
     ),
     Hostile(
@@ -181,6 +179,13 @@ HOSTILE: list[Hostile] = [
         _manifest(_merge_bomb()),
         "manifests/tasks.yaml",
         "aliases expand to more than 200,000 nodes",
+    ),
+    Hostile(
+        "one 195 KB string aliased by 500 rows",
+        _manifest(one_string_aliased_by_500_rows()),
+        "manifests/tasks.yaml:60:27:",
+        "aliases expand to more than 10,000,000 characters",
+        quick=True,
     ),
     Hostile(
         "binary junk",
@@ -365,15 +370,29 @@ def test_hostile_manifest_is_refused_clearly(
     assert "hint:" in run.output
 
 
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        pytest.param(
+            _billion_laughs, "aliases expand to more than 200,000 nodes", id="an alias bomb"
+        ),
+        pytest.param(
+            one_string_aliased_by_500_rows,
+            "manifests/tasks.yaml:60:27: aliases expand to more than 10,000,000 characters",
+            id="one 195 KB string aliased by 500 rows",  # it made plan --local print 97.5 MB
+        ),
+    ],
+)
 def test_a_plan_refuses_hostile_manifests_before_contacting_notion(
-    hostile_repo: HostileRepository,
+    manifest: Callable[[], str], says: str, hostile_repo: HostileRepository
 ) -> None:
-    """plan loads manifests through the same checks: the bomb is refused, no workspace is made."""
-    hostile_repo.manifest(_billion_laughs())
+    """plan loads manifests through the same checks: one short refusal, no workspace is made."""
+    hostile_repo.manifest(manifest())
     run = run_caged(hostile_repo.root, "plan", "--local")
     refused = 1
     assert refused == run.exit_code, run.output[-2000:]
-    assert "aliases expand to more than 200,000 nodes" in run.output
+    assert says in run.output
+    assert len(run.output) < 2000
     assert not (hostile_repo.root / ".reconciler" / "local.sqlite").exists()
 
 

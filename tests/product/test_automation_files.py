@@ -1,4 +1,4 @@
-"""The GitHub workflows, the composite action and the Dockerfile: safe by construction, and linted.
+"""The GitHub workflows, Dependabot, the composite action and the Dockerfile: safe, and linted.
 
 The structural tests always run; the linter tests run check-jsonschema (GitHub's workflow and
 action schemas), zizmor (offline audits) and hadolint when they are installed (`pip install
@@ -166,25 +166,52 @@ def test_the_action_takes_command_args_python_version_and_version() -> None:
 
 
 def test_the_image_runs_the_cli_as_a_non_root_user() -> None:
-    """A pinned slim Python base, a numeric non-root USER, `reconciler` as the entrypoint."""
+    """A slim Python base pinned by digest, a numeric non-root USER, `reconciler` as entrypoint."""
     lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
     bases = [line.split()[1] for line in lines if line.startswith("FROM ")]
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
 
-    assert set(bases) == {"python:3.12-slim-bookworm"}
+    assert len(bases) == 2
+    assert len(set(bases)) == 1
+    assert re.fullmatch(r"python:3\.12-slim-bookworm@sha256:[0-9a-f]{64}", bases[0])
     assert users == ["10001:10001"]
     assert 'ENTRYPOINT ["reconciler"]' in lines
 
 
+def test_the_image_installs_the_locked_dependencies_then_the_package_alone() -> None:
+    """requirements/runtime.txt with hashes required, then the package with --no-deps."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert "pip install --require-hashes -r requirements/runtime.txt" in text
+    assert "pip install --no-deps --no-build-isolation --no-compile ." in text
+
+
+def test_the_image_documents_running_as_the_checkouts_owner() -> None:
+    """The header's docker run examples pass --user, and the image marks itself for the hint."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    runs = [line for line in text.splitlines() if line.startswith("#   docker run")]
+
+    assert runs
+    assert all('--user "$(id -u):$(id -g)"' in line for line in runs)
+    assert "RECONCILER_IN_CONTAINER=1" in text
+
+
 def test_the_build_context_holds_only_what_the_image_needs() -> None:
-    """.dockerignore excludes everything but the package's sources and metadata."""
+    """.dockerignore excludes everything but the lock, the package's sources and metadata."""
     rules = [
         line
         for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
 
-    assert rules[:5] == ["*", "!pyproject.toml", "!README.md", "!schemas/", "!reconciler/"]
+    assert rules[:6] == [
+        "*",
+        "!requirements/runtime.txt",
+        "!pyproject.toml",
+        "!README.md",
+        "!schemas/",
+        "!reconciler/",
+    ]
 
 
 # --- linters --------------------------------------------------------------------------------
@@ -228,7 +255,9 @@ def test_zizmor_finds_nothing_even_as_an_auditor() -> None:
     command = tool("zizmor")
     paths = [str(p.relative_to(ROOT)) for p in [*ALL_WORKFLOWS, ACTION]]
 
-    code, output = lint(command, "--offline", "--persona", "auditor", *paths)
+    code, output = lint(
+        command, "--offline", "--persona", "auditor", *paths, ".github/dependabot.yml"
+    )
 
     assert code == 0, output
 
@@ -238,3 +267,83 @@ def test_hadolint_accepts_the_dockerfile() -> None:
     command = tool("hadolint")
 
     assert lint(command, "Dockerfile") == (0, "")
+
+
+# --- releases, drift and updates ------------------------------------------------------------
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    return load(ROOT / ".github" / "workflows" / name)
+
+
+def job_script(job: dict[str, Any]) -> str:
+    return "\n".join(str(step["run"]) for step in job["steps"] if "run" in step)
+
+
+def test_a_release_runs_on_version_tags_only() -> None:
+    """release.yml: `push` of tags like v1.2.3, nothing else."""
+    assert triggers(workflow("release.yml")) == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}
+
+
+def test_only_the_pypi_job_may_ask_for_an_oidc_token_in_its_protected_environment() -> None:
+    """Trusted publishing: `id-token: write` in the `pypi` environment's job alone, no token."""
+    jobs = workflow("release.yml")["jobs"]
+    publish = jobs["pypi"]
+    with_oidc = [name for name, job in jobs.items() if "id-token" in job["permissions"]]
+    uses = [str(step.get("uses", "")) for step in publish["steps"]]
+
+    assert with_oidc == ["pypi"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert any(use.startswith("pypa/gh-action-pypi-publish@") for use in uses)
+    assert "password" not in yaml.safe_dump(publish)
+    assert publish["needs"] == ["build", "test-wheel"]
+
+
+def test_the_release_tests_the_built_wheel_not_the_checkout() -> None:
+    """test-wheel installs dist/*.whl without deps and removes the checkout's package first."""
+    script = job_script(workflow("release.yml")["jobs"]["test-wheel"])
+
+    assert "pip install --quiet --require-hashes -r requirements/test.txt" in script
+    assert "pip install --quiet --no-deps dist/*.whl" in script
+    assert script.index("rm -rf reconciler") < script.index("python -m pytest")
+
+
+def test_the_release_attaches_the_files_and_their_sbom_and_names_the_image_digest() -> None:
+    """github-release uploads dist/* and sbom/*; the image is pushed as one index by digest."""
+    jobs = workflow("release.yml")["jobs"]
+    release, build = job_script(jobs["github-release"]), job_script(jobs["build"])
+
+    assert 'gh release create "$TAG" dist/* sbom/*' in release
+    assert "$IMAGE" in release
+    assert 'cyclonedx-py" environment' in build
+    assert "docker buildx imagetools create" in job_script(jobs["image-manifest"])
+    assert jobs["github-release"]["needs"] == ["build", "pypi", "image-manifest"]
+
+
+def test_the_newest_allowed_dependencies_are_tested_every_week() -> None:
+    """latest.yml runs `.ci/run --latest` on a weekly schedule (and by hand)."""
+    latest = workflow("latest.yml")
+    (cron,) = [entry["cron"] for entry in triggers(latest)["schedule"]]
+
+    assert cron.split()[2:] == ["*", "*", "1"]
+    assert "workflow_dispatch" in triggers(latest)
+    assert "bash .ci/run --latest" in job_script(latest["jobs"]["latest"])
+
+
+def test_dependabot_updates_the_locks_the_actions_and_the_base_image() -> None:
+    """pip (lockfile-only), github-actions and docker, each weekly."""
+    updates = load(ROOT / ".github" / "dependabot.yml")["updates"]
+
+    assert [u["package-ecosystem"] for u in updates] == ["pip", "github-actions", "docker"]
+    assert {u["schedule"]["interval"] for u in updates} == {"weekly"}
+    assert updates[0]["versioning-strategy"] == "lockfile-only"
+
+
+def test_dependabots_file_matches_its_schema() -> None:
+    """check-jsonschema --builtin-schema vendor.dependabot accepts .github/dependabot.yml."""
+    command = tool("check-jsonschema")
+
+    code, output = lint(command, "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
+
+    assert (code, output.strip()) == (0, "ok -- validation done")

@@ -3,8 +3,8 @@
 #   docker build -t notion-reconciler .
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -e NOTION_TOKEN notion-reconciler plan
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" notion-reconciler apply --local --yes
-#   docker run -d -p 8080:8080 -v "$PWD:/work" -e NOTION_TOKEN -e NOTION_WEBHOOK_TOKEN \
-#       notion-reconciler serve --listen 0.0.0.0:8080 --auto-apply safe     (the controller)
+#   docker run -d --user "$(id -u):$(id -g)" -p 8080:8080 -v "$PWD:/work" -e NOTION_TOKEN \
+#       -e NOTION_WEBHOOK_TOKEN notion-reconciler serve --listen 0.0.0.0:8080 --auto-apply safe
 #
 # --user "$(id -u):$(id -g)" runs the container as the owner of the mounted checkout. Without it
 # the image's own user (10001) cannot write into a folder that belongs to someone else: the lock

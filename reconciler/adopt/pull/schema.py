@@ -98,12 +98,22 @@ class _Database:
         return self.desired.handle
 
 
+def _declared(
+    db: _Database, name: str, prop: LiveProperty, words: str, found: SchemaFindings
+) -> object | None:
+    """The declaration of ``prop`` when one can be written (else the difference is recorded
+    as reported only, saying why)."""
+    try:
+        return declaration(prop, db.naming)
+    except NotExpressible as why:
+        found.differences.append(Difference(name, f"{words}; cannot be declared: {why}"))
+        return None
+
+
 def _added(db: _Database, prop: LiveProperty, found: SchemaFindings) -> None:
     words = f"{prop.name}: added in Notion ({prop.type})"
-    try:
-        declared = declaration(prop, db.naming)
-    except NotExpressible as why:
-        found.differences.append(Difference(prop.name, f"{words}; cannot be declared: {why}"))
+    declared = _declared(db, prop.name, prop, words, found)
+    if declared is None:
         return
     if not db.write:
         found.differences.append(Difference(prop.name, f"{words}; {_WITH_SCHEMA}"))
@@ -129,10 +139,8 @@ def _renamed(db: _Database, spec: PropertySpec, prop: LiveProperty, found: Schem
 
 def _retyped(db: _Database, spec: PropertySpec, prop: LiveProperty, found: SchemaFindings) -> None:
     words = f"{spec.name}: its type is {prop.type} in Notion, {spec.type} here"
-    try:
-        declared = declaration(prop, db.naming)
-    except NotExpressible as why:
-        found.differences.append(Difference(spec.name, f"{words}; cannot be declared: {why}"))
+    declared = _declared(db, spec.name, prop, words, found)
+    if declared is None:
         return
     if not db.write or spec.name == db.desired.key:
         reason = "the key's type is changed by hand" if db.write else _WITH_SCHEMA

@@ -45,11 +45,17 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "Budget": ("number", {"number": 27500.5}),
     "Stage": ("select", {"select": {"name": "Shipped"}}),
-    "Tags": ("multi_select", {"multi_select": [{"name": "web"}, {"name": "api"}, {"name": "mobile"}]}),
+    "Tags": (
+        "multi_select",
+        {"multi_select": [{"name": "web"}, {"name": "api"}, {"name": "mobile"}]},
+    ),
     "Progress": ("status", {"status": {"name": "Done"}}),
     "Window": ("date", {"date": {"start": "2026-09-01", "end": "2026-12-20"}}),
     "Kickoff": ("date", {"date": {"start": "2026-09-01T10:00", "time_zone": "Europe/Paris"}}),
-    "Owners": ("people", {"people": [{"object": "user", "id": ADA}, {"object": "user", "id": GRACE}]}),
+    "Owners": (
+        "people",
+        {"people": [{"object": "user", "id": ADA}, {"object": "user", "id": GRACE}]},
+    ),
     "Lead": ("relation", {"relation": [{"id": "grace"}]}),
     "Assets": (
         "files",
@@ -68,7 +74,10 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
         "place",
         {"place": {"lat": 51.5194, "lon": -0.127, "name": "Gower Street office"}},
     ),
-    "Review": ("verification", {"verification": {"state": "verified", "date": {"start": "2026-12-31"}}}),
+    "Review": (
+        "verification",
+        {"verification": {"state": "verified", "date": {"start": "2026-12-31"}}},
+    ),
 }
 """Property → (its type, the value a person sets in Notion, as the API takes it). ``Lead``'s
 ``grace`` stands for Grace's row of the people database."""

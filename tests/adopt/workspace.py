@@ -118,9 +118,7 @@ class Team:
     @contextlib.contextmanager
     def notion(self) -> Iterator[Any]:
         """notion-client as a person in the Notion app, on the same workspace."""
-        emulator = Emulator(
-            store=str(self.store), tokens={_PERSON_TOKEN: PERSON}, rate_limit=None
-        )
+        emulator = Emulator(store=str(self.store), tokens={_PERSON_TOKEN: PERSON}, rate_limit=None)
         transport = httpx.Client(transport=httpx.WSGITransport(app=emulator))
         try:
             yield Client(

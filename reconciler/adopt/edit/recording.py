@@ -140,8 +140,12 @@ class Recorder:
         if edit.key not in self.expected.of(source.database.handle).rows:
             raise Refused("another edit removes this row")
         intended = _canonical(spec, edit.value)
-        current = self.expected.of(source.database.handle).rows.get(edit.key, {})
-        if current.get(spec.name) == intended:
+        expected = self.expected.of(source.database.handle)
+        current = expected.rows.get(edit.key, {})
+        # After a type change the old text is read the new way, whatever it says: only a value
+        # set since is known, so any other is written even when it looks equal.
+        retyped = edit.key not in expected.retyped.get(spec.name, {edit.key})
+        if current.get(spec.name) == intended and not retyped:
             raise Skipped
         if place.file.csv is not None:
             text = _cell(spec, edit.value, intended)

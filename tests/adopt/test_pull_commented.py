@@ -63,12 +63,10 @@ def calendar(applied: Team, tmp_path: Path) -> Team:
         notion.pages.update(rows["retro"]["id"], in_trash=True)
         notion.pages.update(rows["old-post"]["id"], in_trash=True)
         source = {"data_source_id": team.source_id(notion, "Content calendar")}
+        bold = {**_text("bold"), "annotations": {"bold": True}}
         for slug, title in (
             ("summer", _title(_text("Summer plans"))),
-            (
-                "bold-move",
-                _title(_text("A "), {**_text("bold"), "annotations": {"bold": True}}, _text(" move")),
-            ),
+            ("bold-move", _title(_text("A "), bold, _text(" move"))),
         ):
             notion.pages.create(
                 parent=source,

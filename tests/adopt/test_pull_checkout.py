@@ -51,12 +51,10 @@ rows:
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Team:
-    team = Team.create(
+    return Team.applied(
         tmp_path_factory.mktemp("tasks"),
         {"manifests/tasks.yaml": TASKS, "manifests/notes.yaml": NOTES},
     )
-    team.expect(0, "apply", "--yes")
-    return team
 
 
 @pytest.fixture

@@ -29,12 +29,10 @@ def _text(content: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Team:
-    team = Team.create(
+    return Team.applied(
         tmp_path_factory.mktemp("calendar"),
         {"manifests/calendar.yaml": CALENDAR, "manifests/data/calendar.csv": CSV},
     )
-    team.expect(0, "apply", "--yes")
-    return team
 
 
 @pytest.fixture

@@ -29,9 +29,7 @@ rows:
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Team:
-    team = Team.create(tmp_path_factory.mktemp("schema"), {"manifests/tasks.yaml": TASKS})
-    team.expect(0, "apply", "--yes")
-    return team
+    return Team.applied(tmp_path_factory.mktemp("schema"), {"manifests/tasks.yaml": TASKS})
 
 
 @pytest.fixture

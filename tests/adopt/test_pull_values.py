@@ -86,12 +86,10 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
 @pytest.fixture(scope="module")
 def launches(tmp_path_factory: pytest.TempPathFactory) -> Team:
     """The launches and people manifests, applied to the workspace and committed."""
-    team = Team.create(
+    return Team.applied(
         tmp_path_factory.mktemp("launches"),
         {"manifests/people.yaml": PEOPLE, "manifests/launches.yaml": LAUNCHES},
     )
-    team.expect(0, "apply", "--yes")
-    return team
 
 
 @pytest.fixture

@@ -61,6 +61,13 @@ class Team:
         team.commit("Manifests")
         return team
 
+    @classmethod
+    def applied(cls, folder: Path, files: Mapping[str, str]) -> Team:
+        """A new checkout holding ``files``, applied to its workspace (``apply --yes``)."""
+        team = cls.create(folder, files)
+        team.expect(0, "apply", "--yes")
+        return team
+
     def copy(self, folder: Path) -> Team:
         """The same checkout and workspace in another folder."""
         team = Team(folder / "repo", folder / "workspace.sqlite")

@@ -267,16 +267,21 @@ def _schema_drifts(
     )
 
 
-def write_pulled(pulled: Pulled, root: Path, *, force: bool = False) -> None:
+_RETRY = (
+    "commit them first (git add, git commit), or pass --force to edit them anyway (values you"
+    " changed by hand are kept)"
+)
+
+
+def write_pulled(pulled: Pulled, root: Path, *, force: bool = False, retry: str = _RETRY) -> None:
     """Write the files the pull changes; refuses (nothing written) when some have uncommitted
-    changes, unless ``force``."""
+    changes, unless ``force`` (``retry``: the hint saying what to do then)."""
     if pulled.uncommitted and not force:
         listed = ", ".join(pulled.uncommitted)
         raise UncommittedFiles(
             f"{listed} {'has' if len(pulled.uncommitted) == 1 else 'have'} uncommitted changes;"
             " pull edits only committed files, so that no hand edit is lost (nothing was"
             " written)",
-            hint="commit them first (git add, git commit), or pass --force to edit them anyway"
-            " (values you changed by hand are kept)",
+            hint=retry,
         )
     write_changes(pulled.outcome, root)

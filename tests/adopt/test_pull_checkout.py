@@ -196,3 +196,43 @@ def test_pull_never_writes_to_notion(
         pulled = runner.invoke(cli, ["pull", "--detailed-exitcode"], env=env)
     assert pulled.exit_code == 2, pulled.output
     assert writes(emulator, mark) == []
+
+
+def test_a_path_limits_the_pull_to_its_manifests(team: Team) -> None:
+    """`pull manifests/notes.yaml`: only that manifest's database is pulled."""
+    _estimate_in_notion(team, "pages", 8)
+    _set(team, "Notes", "Title", "Kickoff", "Stars", 5)
+    team.expect(0, "pull", "manifests/notes.yaml")
+    assert team.read("manifests/tasks.yaml") == TASKS
+    assert team.read("manifests/notes.yaml") == NOTES.replace("Stars: 3", "Stars: 5")
+
+
+def test_adopt_rows_adds_rows_created_in_notion(team: Team) -> None:
+    """notes has prune: false: a row created in Notion is only reported, unless --adopt-rows,
+    which adds it after the last row."""
+    with team.notion() as notion:
+        notion.pages.create(
+            parent={"data_source_id": team.source_id(notion, "Notes")},
+            properties={
+                "Title": {"title": [{"text": {"content": "Retro"}}]},
+                "Stars": {"number": 4},
+            },
+        )
+    reported = team.expect(0, "pull", "--detailed-exitcode")
+    assert (
+        "left alone: notes: 1 live row not in the manifest left alone (prune: false);"
+        " `reconciler pull --adopt-rows` adds them"
+    ) in reported.stdout
+    team.expect(2, "pull", "--adopt-rows", "--detailed-exitcode")
+    assert team.read("manifests/notes.yaml") == NOTES + "  - {Title: Retro, Stars: 4}\n"
+
+
+def test_local_store_is_the_workspace_pull_reads(team: Team) -> None:
+    """`pull --local --local-store FILE` reads the workspace in FILE (given as the CLI is)."""
+    _estimate_in_notion(team, "pages", 8)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(team.root)
+        pulled = CliRunner().invoke(cli, ["pull", "--local", "--local-store", str(team.store)])
+    assert pulled.exit_code == 0, pulled.output
+    assert f"from local workspace {team.store}" in pulled.stderr
+    assert "Estimate: 8}" in team.read("manifests/tasks.yaml")

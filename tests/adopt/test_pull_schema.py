@@ -1,6 +1,9 @@
 """``reconciler pull`` and properties changed in Notion: options are always added to their
 declaration; properties added, renamed, retyped or removed there are reported, and written only
-with ``--schema`` (a new declaration with its values, ``renamed_from``, the new type)."""
+with ``--schema`` (a new declaration with its values, ``renamed_from``, the new type).
+
+The CLI runs in-process through click's CliRunner (``tests.adopt.workspace.Team``).
+"""
 
 from __future__ import annotations
 

@@ -55,6 +55,7 @@ class Team:
         team = cls(folder / "repo", folder / "workspace.sqlite")
         team.root.mkdir(parents=True)
         team.write("reconciler.yaml", "manifests: manifests\n")
+        team.write(".gitignore", ".reconciler/\n")  # the journal and undo plans stay local
         for relative, text in files.items():
             team.write(relative, text)
         team.git("init", "-q", "-b", "main")

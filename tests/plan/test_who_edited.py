@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 from reconciler.plan import Action, Plan, checksum, load_plan, write_plan
-from reconciler.render import render
+from reconciler.render import moment, render
+from tests.adopt.test_pull_checkout import TASKS
+from tests.adopt.workspace import PERSON, Team
 from tests.plan.world import ADA, GRACE, World, with_values
 
 EDITED_AT = "2026-03-02T10:15:00.000Z"
@@ -92,3 +94,17 @@ def test_text_markdown_and_json_show_who_last_edited_the_row() -> None:
         "ada@example.com",
         EDITED_AT,
     )
+
+
+def test_a_plan_of_the_workspace_names_the_person_who_edited_a_row_in_notion(
+    tmp_path: Path,
+) -> None:
+    """Through the CLI against the local workspace: a value changed in the Notion app shows in
+    `plan` with the integration it came through and the minute of the edit."""
+    team = Team.applied(tmp_path, {"manifests/tasks.yaml": TASKS})
+    with team.notion() as notion:
+        page = team.rows(notion, "Tasks", "Slug")["pages"]
+        edited = notion.pages.update(page["id"], properties={"Estimate": {"number": 8}})
+    when = moment(edited["last_edited_time"])
+    shown = team.expect(2, "plan", "--detailed-exitcode")
+    assert f"      last edited in Notion by {PERSON} on {when}\n" in shown.stdout

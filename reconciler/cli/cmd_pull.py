@@ -175,6 +175,6 @@ def command(
         click.echo(line)
     click.echo(_closing(pulled, dry_run=dry_run), err=True)
     if summary:
-        _write_summary(summary, markdown_summary(pulled))
+        _write_summary(summary, markdown_summary(pulled, links=not local))
     if detailed_exitcode and pulled.changed:
         click.get_current_context().exit(2)

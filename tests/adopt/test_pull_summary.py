@@ -87,3 +87,26 @@ def test_a_long_summary_stays_within_githubs_size_and_says_how_many_rows_it_left
     body = markdown_summary(pulled)
     assert len(body.encode("utf-8")) <= MAX_COMMENT
     assert "… and 4700 more rows." in body
+
+
+@pytest.mark.parametrize(
+    ("url", "links", "cell"),
+    [
+        (
+            "https://www.notion.so/Brief-1c29f0e2",
+            True,
+            "[brief](https://www.notion.so/Brief-1c29f0e2)",
+        ),
+        ("https://www.notion.so/Brief-1c29f0e2", False, "brief"),
+        ("https://evil.example/x)[y](z", True, "brief"),
+    ],
+    ids=["notion-url", "local-workspace", "url-that-would-break-the-link"],
+)
+def test_a_row_links_to_its_notion_page_only_when_the_url_is_plain(
+    url: str, links: bool, cell: str
+) -> None:
+    """The row's key links to its page; in a --local workspace, or when the URL holds anything
+    that could end the link, the key is shown alone."""
+    origin = Origin("tasks", "brief", RowChange.CHANGED, "", "", url)
+    pulled = Pulled(EditOutcome((), (), (), ()), (RowDrift(origin, ("Estimate",)),), (), ())
+    assert f"| tasks | {cell} | changed in Notion |" in markdown_summary(pulled, links=links)

@@ -65,20 +65,20 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _row_cell(row: RowDrift) -> str:
+def _row_cell(row: RowDrift, links: bool) -> str:
     key = escape(row.origin.key)
     url = row.origin.url
-    return f"[{key}]({url})" if _NOTION_URL.match(url) else key
+    return f"[{key}]({url})" if links and _NOTION_URL.match(url) else key
 
 
-def _table(pulled: Pulled, room: int) -> Iterator[str]:
+def _table(pulled: Pulled, room: int, links: bool) -> Iterator[str]:
     yield "| Database | Row | In Notion | Properties | Last edited by | When |\n"
     yield "| --- | --- | --- | --- | --- | --- |\n"
     left = room
     for index, row in enumerate(pulled.rows):
         origin = row.origin
         line = (
-            f"| {escape(origin.database)} | {_row_cell(row)} | {_WHAT[origin.change]}"
+            f"| {escape(origin.database)} | {_row_cell(row, links)} | {_WHAT[origin.change]}"
             f" | {escape(', '.join(row.properties)) or '—'} | {escape(origin.edited_by) or '—'}"
             f" | {escape(moment(origin.edited_time)) or '—'} |\n"
         )
@@ -95,8 +95,10 @@ def _section(title: str, items: list[str]) -> str:
     return f"\n### {title}\n\n" + "".join(f"- {escape(item)}\n" for item in items)
 
 
-def markdown_summary(pulled: Pulled) -> str:
-    """The pull-request body: who edited which rows in Notion and when, and what to review."""
+def markdown_summary(pulled: Pulled, *, links: bool = True) -> str:
+    """The pull-request body: who edited which rows in Notion and when, and what to review;
+    ``links`` False leaves the rows' Notion URLs out (a ``--local`` workspace has none that open
+    anywhere)."""
     files = plural(len(pulled.outcome.files), "file")
     head = f"{MARKER}\n## Notion edits to accept into the manifests\n\n"
     if pulled.rows or pulled.outcome.files:
@@ -115,7 +117,7 @@ def markdown_summary(pulled: Pulled) -> str:
         )
     )
     room = MAX_BODY - _size(head) - _size(tail) - 200
-    table = "".join(_table(pulled, room)) if pulled.rows else ""
+    table = "".join(_table(pulled, room, links)) if pulled.rows else ""
     body = head + table + tail
     if _size(body) > MAX_BODY:  # the sections alone are too long: cut, and say so
         body = body.encode("utf-8")[: MAX_BODY - 100].decode("utf-8", errors="ignore")

@@ -27,6 +27,7 @@ from reconciler.adopt.edit import AddRow, RemoveRow, SetValue
 from reconciler.adopt.pull.findings import Conflict, Origin, Proposal, RowChange
 from reconciler.adopt.values import Naming, NotExpressible, manifest_value
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveProperty, LiveRow, PropertySpec
+from reconciler.plan import SENSITIVE
 from reconciler.plan.index import RowMatch
 from reconciler.properties import References, ValueProblem, codec_for
 from reconciler.render import edited_words, plural
@@ -99,6 +100,8 @@ class _Database:
         return manifest_value(column.live, value, self.naming)
 
     def shown(self, spec: PropertySpec, value: JSON, *, live: bool) -> str:
+        if spec.sensitive:
+            return SENSITIVE
         codec = codec_for(spec.type)
         try:
             resolved = (

@@ -192,6 +192,28 @@ def _database(
         )
 
 
+def _schemas(
+    desired: DesiredState,
+    planned: Sequence[str],
+    live: LiveState,
+    request: PullRequest,
+    found: _Found,
+) -> dict[str, SchemaFindings]:
+    """How each planned database's properties differ (those not created yet are noted)."""
+    first = _Context.of(live, request, None)
+    schemas: dict[str, SchemaFindings] = {}
+    for handle in planned:
+        database, live_db = desired.database(handle), live.databases[handle]
+        assert database is not None
+        if live_db.data_source_id is None:
+            found.notes.append(f"{handle}: not in Notion yet (apply creates it): nothing to pull")
+            continue
+        schemas[handle] = schema_findings(
+            database, live_db, first.refs, first.naming, write=request.schema
+        )
+    return schemas
+
+
 def _conflict_error(conflicts: Sequence[Conflict]) -> PullConflict:
     listed = "\n".join(f"  {conflict}" for conflict in conflicts)
     return PullConflict(
@@ -217,18 +239,8 @@ def pull_manifests(
     here = cwd if cwd is not None else Path.cwd()
     read = read_live(gateway, desired, request.databases, reading=reading)
     live = read.live
-    first = _Context.of(live, request, None)
-    schemas: dict[str, SchemaFindings] = {}
     found = _Found()
-    for handle in read.planned:
-        database, live_db = desired.database(handle), live.databases[handle]
-        assert database is not None
-        if live_db.data_source_id is None:
-            found.notes.append(f"{handle}: not in Notion yet (apply creates it): nothing to pull")
-            continue
-        schemas[handle] = schema_findings(
-            database, live_db, first.refs, first.naming, write=request.schema
-        )
+    schemas = _schemas(desired, read.planned, live, request, found)
     extra = {handle: findings.reread for handle, findings in schemas.items() if findings.reread}
     if extra:
         live = _reread(gateway, desired, live, extra)

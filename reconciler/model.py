@@ -240,6 +240,9 @@ class LiveRow:
     in_trash: bool = False
     created_time: str = ""
     last_edited_time: str = ""
+    last_edited_by: str = ""
+    """The id of the user (person or bot) who last edited the page ("" when Notion sent none);
+    ``LiveState.users`` names them."""
 
     @property
     def content_hash(self) -> str:

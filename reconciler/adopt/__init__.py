@@ -5,7 +5,8 @@ to the same canonical values (``values``), with a key chosen among the propertie
 comments to review (``manifests``), and rows as YAML, JSON or CSV (``rows``). The YAML itself is
 written by ``reconciler.manifest.yaml_writer``, the mirror of the reader. Used by the CLI's
 ``import`` and ``export`` commands, which import this facade only. ``edit`` changes existing
-manifests minimally (``edit_manifests``, ``write_changes``): what ``pull`` writes back.
+manifests minimally (``edit_manifests``, ``write_changes``); ``pull`` reads Notion and writes its
+edits back into the manifests through it (``pull_manifests``, ``write_pulled``).
 """
 
 from reconciler.adopt.edit import (
@@ -32,6 +33,16 @@ from reconciler.adopt.importing import (
     write_imported,
 )
 from reconciler.adopt.manifests import ImportedManifest, handle_for
+from reconciler.adopt.pull import (
+    PullConflict,
+    Pulled,
+    PullRequest,
+    UncommittedFiles,
+    markdown_summary,
+    pull_manifests,
+    report_lines,
+    write_pulled,
+)
 from reconciler.adopt.rows import (
     FORMATS,
     Table,
@@ -61,22 +72,30 @@ __all__ = [
     "ImportedManifest",
     "Naming",
     "NotApplied",
+    "PullConflict",
+    "PullRequest",
+    "Pulled",
     "RemoveRow",
     "RenameProperty",
     "SetValue",
     "Table",
+    "UncommittedFiles",
     "csv_text",
     "edit_manifests",
     "escaped_item",
     "handle_for",
     "import_databases",
     "json_text",
+    "markdown_summary",
     "naming_of",
     "parse_database_id",
+    "pull_manifests",
     "records",
+    "report_lines",
     "table_of",
     "tables_of",
     "write_changes",
     "write_imported",
+    "write_pulled",
     "yaml_text",
 ]

@@ -1,9 +1,11 @@
 """Import: live databases into manifest files (adoption), from ids to files that load back.
 
 ``parse_database_id`` reads a database id out of an id or a Notion URL; ``import_databases``
-looks each database up, chooses a handle unique in the target folder (refusing a database
-another manifest there already manages), reads every property of every row through the gateway
-and builds the manifest texts (``reconciler.adopt.manifests``); ``write_imported`` writes them
+looks each database up, chooses a handle unique in the target folder, reads every property of
+every row through the gateway and builds the manifest texts (``reconciler.adopt.manifests``); a
+database that a manifest of the folder already pins is updated in place instead, with the
+machinery of ``pull`` (its rows, options and properties, comments and hand edits kept; with
+``--force`` it is rewritten from scratch); ``write_imported`` writes them
 (and the manifest schema their first line names, into ``schemas/`` when the repository has none:
 a path that works in every checkout, where the installed package's file would name one machine's
 folder) and checks that they load back as manifests. Called by the ``import`` command.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.resources
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +29,11 @@ from reconciler.adopt.manifests import (
     schema_reference,
     write_manifests,
 )
+from reconciler.adopt.pull import Pulled, PullRequest, pull_manifests
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
-from reconciler.model import LiveDatabase
+from reconciler.model import DesiredState, LiveDatabase
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
@@ -40,6 +43,7 @@ from reconciler.readspec import ReadProperty, ReadSpec
 __all__ = [
     "ImportRequest",
     "ImportWritten",
+    "Imported",
     "import_databases",
     "parse_database_id",
     "write_imported",
@@ -80,6 +84,9 @@ class ImportRequest:
     force: bool = False
     key: str | None = None
     links: bool = True
+    load: Callable[[Sequence[str]], DesiredState] = load_desired_state
+    """How the folder's manifests are loaded when one of them is updated in place (the CLI's
+    way, which places databases of the ``--local`` workspace)."""
 
 
 def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]:
@@ -116,13 +123,35 @@ def _without_links(live: LiveDatabase) -> LiveDatabase:
     return dataclasses.replace(live, url=None, rows=rows)
 
 
+def _managing(
+    outlines: Sequence[DatabaseOutline], existing: Sequence[ExistingManifest]
+) -> dict[str, ExistingManifest]:
+    """Data source id → the manifest of the folder that already manages that database (by its
+    pinned id) and says which handle: import updates it in place."""
+    found: dict[str, ExistingManifest] = {}
+    for outline in outlines:
+        ids = (outline.database_id, outline.data_source_id)
+        for manifest in existing:
+            if manifest.database_id in ids and manifest.handle:
+                found.setdefault(outline.data_source_id, manifest)
+    return found
+
+
 def _handles(
-    outlines: Sequence[DatabaseOutline], existing: Sequence[ExistingManifest], folder: Path
+    outlines: Sequence[DatabaseOutline],
+    existing: Sequence[ExistingManifest],
+    folder: Path,
+    in_place: Mapping[str, ExistingManifest],
 ) -> list[str]:
-    """A handle per database, unique among the folder's other manifests; refuses a database
-    another manifest there already manages."""
+    """A handle per database: the one of the manifest updated in place, else one unique among
+    the folder's other manifests; refuses (with --force) a database another manifest there
+    already manages."""
     handles: list[str] = []
     for outline in outlines:
+        kept = in_place.get(outline.data_source_id)
+        if kept is not None and kept.handle:
+            handles.append(kept.handle)
+            continue
         ids = (outline.database_id, outline.data_source_id)
         # A manifest of this very database may be replaced (--force); any other keeps its handle.
         others = [e for e in existing if e.database_id not in ids]
@@ -134,8 +163,8 @@ def _handles(
                 raise ConfigError(
                     f"database {outline.title!r} ({outline.database_id}) is already managed by"
                     f" {shown(manifest.path)}",
-                    hint="two manifests of one database would undo each other's changes: edit"
-                    " that manifest, or remove it before importing again",
+                    hint="two manifests of one database would undo each other's changes: import"
+                    " without --force to update that manifest in place, or remove it first",
                 )
         handles.append(handle)
     return handles
@@ -156,25 +185,67 @@ def _installed_schema() -> bytes:
     return schemas.joinpath("manifest.schema.json").read_bytes()
 
 
-def import_databases(
-    gateway: Gateway, repository: Repository, request: ImportRequest
-) -> list[ImportedManifest]:
-    """The manifests of the requested databases, read through ``gateway`` (nothing written)."""
+@dataclass(frozen=True)
+class Imported:
+    """What an import found: manifests to write for databases new to the folder, and the
+    update of those a manifest there already manages (None when there are none)."""
+
+    manifests: tuple[ImportedManifest, ...]
+    updated: Pulled | None = None
+    updated_handles: tuple[str, ...] = ()
+
+
+def import_databases(gateway: Gateway, repository: Repository, request: ImportRequest) -> Imported:
+    """The manifests of the requested databases, read through ``gateway`` (nothing written);
+    a database a manifest of the folder already pins is updated in place (unless ``force``),
+    keeping its comments, hand edits, ``prune`` and ``renamed_from``."""
     outlines = _outlines(Inspector.of(gateway), request.database_ids)
-    handles = _handles(outlines, existing_manifests(request.folder), request.folder)
+    existing = existing_manifests(request.folder)
+    in_place = {} if request.force else _managing(outlines, existing)
+    handles = _handles(outlines, existing, request.folder, in_place)
+    kept = {h for o, h in zip(outlines, handles, strict=True) if o.data_source_id in in_place}
     if not request.force:
-        _refuse_overwrite(request.folder, [f"{handle}.yaml" for handle in handles])
-    specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))
+        _refuse_overwrite(request.folder, [f"{h}.yaml" for h in handles if h not in kept])
+    desired = request.load([str(request.folder)]) if kept else None
+    fresh = [(o, h) for o, h in zip(outlines, handles, strict=True) if h not in kept]
+    manifests: list[ImportedManifest] = []
+    if fresh:
+        chosen = list(zip(outlines, handles, strict=True))
+        manifests = [
+            m
+            for m in _new_manifests(gateway, repository, request, chosen, desired)
+            if m.handle not in kept
+        ]
+    updated = None
+    if desired is not None:
+        pull = PullRequest((str(request.folder),), tuple(sorted(kept)), True, True)
+        updated = pull_manifests(gateway, desired, pull)
+    return Imported(tuple(manifests), updated, tuple(sorted(kept)))
+
+
+def _new_manifests(
+    gateway: Gateway,
+    repository: Repository,
+    request: ImportRequest,
+    chosen: Sequence[tuple[DatabaseOutline, str]],
+    desired: DesiredState | None,
+) -> list[ImportedManifest]:
+    """The manifest texts of the chosen databases (those updated in place are among them, keyed
+    as their manifest says, so relations to them are written by that key)."""
+    specs = tuple(_reading_spec(o, h) for o, h in chosen)
     live = gateway.read_state(specs)
-    adoptions = [
-        Adoption(
-            h,
-            live.databases[h] if request.links else _without_links(live.databases[h]),
-            o.data_source_id if len(o.data_sources) > 1 else None,
-            key=request.key,
+    adoptions = []
+    for outline, handle in chosen:
+        declared = desired.database(handle) if desired is not None else None
+        live_db = live.databases[handle]
+        adoptions.append(
+            Adoption(
+                handle,
+                live_db if request.links else _without_links(live_db),
+                outline.data_source_id if len(outline.data_sources) > 1 else None,
+                key=declared.key if declared is not None else request.key,
+            )
         )
-        for o, h in zip(outlines, handles, strict=True)
-    ]
     schema = schema_reference(request.folder, repository.root)
     return write_manifests(adoptions, live.users, schema)
 

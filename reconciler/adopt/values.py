@@ -28,7 +28,14 @@ from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.files import name_from_url
 from reconciler.properties.relation import sort_targets
 
-__all__ = ["Naming", "NotExpressible", "declaration", "manifest_form", "manifest_value"]
+__all__ = [
+    "Naming",
+    "NotExpressible",
+    "declaration",
+    "manifest_form",
+    "manifest_value",
+    "option_form",
+]
 
 
 class NotExpressible(Exception):
@@ -72,23 +79,27 @@ def _dashed(notion_id: str) -> str:
 # --- declarations ---------------------------------------------------------------------------
 
 
+def option_form(option: Mapping[str, JSON]) -> object:
+    """How a manifest declares a live option: its name alone, or ``{name, color, description}``
+    when it has a colour other than the default or a description."""
+    color, description = option.get("color"), option.get("description")
+    if color in (None, "default") and not description:
+        return option.get("name")
+    item: dict[str, object] = {"name": option.get("name")}
+    if color not in (None, "default"):
+        item["color"] = color
+    if description:
+        item["description"] = description
+    return item
+
+
 def _options(config: Mapping[str, JSON]) -> list[object]:
     options = config.get("options")
-    written: list[object] = []
-    for option in options if isinstance(options, list) else []:
-        if not isinstance(option, dict):
-            continue
-        color, description = option.get("color"), option.get("description")
-        if color in (None, "default") and not description:
-            written.append(option.get("name"))
-            continue
-        item: dict[str, object] = {"name": option.get("name")}
-        if color not in (None, "default"):
-            item["color"] = color
-        if description:
-            item["description"] = description
-        written.append(item)
-    return written
+    return [
+        option_form(o)
+        for o in (options if isinstance(options, list) else [])
+        if isinstance(o, dict)
+    ]
 
 
 def _settings(prop: LiveProperty) -> dict[str, object]:

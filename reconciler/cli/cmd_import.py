@@ -1,8 +1,10 @@
 """``reconciler import DATABASE_ID...``: write manifests from live databases (adoption).
 
 Only wiring and the terminal: ``reconciler.adopt`` looks each database up by id (or URL), reads
-its schema and every row, and builds one manifest per database whose first plan is empty; this
-command refuses to overwrite a file unless ``--force``, writes them, and reports what to review.
+its schema and every row, and builds one manifest per database whose first plan is empty; a
+database a manifest of the folder already pins is updated in place (as ``pull`` would, comments
+and hand edits kept) unless ``--force`` rewrites it. This command refuses to overwrite another
+file unless ``--force``, writes them, and reports what to review.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from reconciler.adopt import (
     ImportedManifest,
     ImportRequest,
     ImportWritten,
+    Pulled,
     import_databases,
     parse_database_id,
+    report_lines,
     write_imported,
+    write_pulled,
 )
 from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.runtime import open_workspace, workspace_options
+from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.manifest import find_repository, shown
 
 __all__ = ["command"]
@@ -38,7 +43,9 @@ Examples:
   reconciler import ID1 ID2 -o adopted/
                                   relations between them are written by handle and row key
   reconciler import ID --key Code rows keyed by their Code (a stable id), not their title
-  reconciler import ID --force    replace manifests written by an earlier import
+  reconciler import ID            again: updates its manifest in place (comments and hand
+                                  edits kept)
+  reconciler import ID --force    rewrite manifests written by an earlier import from scratch
   reconciler import ID --local    from the embedded workspace (.reconciler/local.sqlite)
 """,
 )
@@ -52,7 +59,12 @@ Examples:
     metavar="DIR",
     help="Folder for the manifests (default: the manifests folder of reconciler.yaml).",
 )
-@click.option("--force", is_flag=True, help="Overwrite manifests that already exist.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite manifests that already exist, and rewrite from scratch those that manage"
+    " the databases (without it they are updated in place).",
+)
 @click.option(
     "--key",
     "key",
@@ -84,12 +96,21 @@ def command(
     ids = tuple(parse_database_id(text) for text in database_ids)
     repository = find_repository()
     folder = Path(output) if output else repository.manifests
-    request = ImportRequest(ids, folder, force=force, key=key, links=not local)
+    request = ImportRequest(
+        ids,
+        folder,
+        force=force,
+        key=key,
+        links=not local,
+        load=lambda paths: load_manifests(paths, local=local),
+    )
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
-        manifests = import_databases(workspace.gateway, repository, request)
+        imported = import_databases(workspace.gateway, repository, request)
         label = workspace.label
-    written = write_imported(folder, manifests, repository.root)
+    if imported.updated is not None:
+        write_pulled(imported.updated, root, retry=_RETRY)
+    written = write_imported(folder, imported.manifests, root) if imported.manifests else None
     plan = ["reconciler", "plan"]
     if folder.resolve() != repository.manifests.resolve():
         plan.append(shown(folder))
@@ -97,12 +118,22 @@ def command(
         plan.append("--local")
     if local_store:
         plan += ["--local-store", local_store]
-    _report(manifests, written, label, " ".join(plan))
+    if written is not None:
+        _report(imported.manifests, written, label)
+    if imported.updated is not None:
+        _report_updated(imported.updated, imported.updated_handles, label)
+    click.echo(
+        f"Next: read the comments in each file, then `{' '.join(plan)}` (it shows no changes)."
+    )
 
 
-def _report(
-    manifests: Sequence[ImportedManifest], written: ImportWritten, label: str, plan: str
-) -> None:
+_RETRY = (
+    "commit them first (git add, git commit), then import again; `import --force` rewrites"
+    " the manifests from scratch instead"
+)
+
+
+def _report(manifests: Sequence[ImportedManifest], written: ImportWritten, label: str) -> None:
     count = len(manifests)
     click.echo(f"Imported {count} {'database' if count == 1 else 'databases'} from {label}:")
     paths = written.manifests
@@ -120,4 +151,20 @@ def _report(
             f"Wrote {shown(written.schema)}: the manifest schema their first line names, for"
             " editors (commit it with them)."
         )
-    click.echo(f"Next: read the comments in each file, then `{plan}` (it shows no changes).")
+
+
+def _report_updated(updated: Pulled, handles: Sequence[str], label: str) -> None:
+    """The manifests updated in place: what changed, as ``pull`` says it."""
+    names = ", ".join(handles)
+    if not updated.changed:
+        click.echo(f"Already up to date with {label}: {names} (no file changed).")
+    else:
+        files = len(updated.outcome.files)
+        click.echo(
+            f"Updated in place from {label}: {names} ({files} {'file' if files == 1 else 'files'};"
+            " comments and hand edits kept):"
+        )
+        for change in updated.outcome.files:
+            click.echo(change.unified_diff(), nl=False)
+    for line in report_lines(updated):
+        click.echo(line)

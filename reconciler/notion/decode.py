@@ -159,7 +159,16 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
         in_trash=page.in_trash(),
         created_time=page.text("created_time"),
         last_edited_time=page.text("last_edited_time"),
+        last_edited_by=_editor(page),
     )
+
+
+def _editor(page: Body) -> str:
+    """The id of the page's last editor ("" when absent or not a user object: it is only shown,
+    so a page without it is still read)."""
+    user = page.raw.get("last_edited_by")
+    found = user.get("id") if isinstance(user, dict) else None
+    return found if isinstance(found, str) else ""
 
 
 def key_filter(key_property: str, key_type: str, key: str) -> dict[str, JSON]:

@@ -16,7 +16,14 @@ import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.errors import PlanError, PlanProblems, Problem
-from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveRow,
+    LiveState,
+)
 from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
@@ -151,7 +158,7 @@ def _database_plan(
         title=desired.title,
         key=desired.key,
         properties=schema.properties,
-        changes=_in_apply_order(guarded.changes),
+        changes=_in_apply_order(_with_editors(guarded.changes, live, refs)),
         database_id=live.database_id,
         data_source_id=live.data_source_id,
         parent=desired.parent,
@@ -167,6 +174,19 @@ def _database_plan(
         incomplete_reasons=tuple(live.incomplete_reasons),
         guards=notes,
     )
+
+
+def _with_editors(changes: Iterable[Change], live: LiveDatabase, refs: References) -> list[Change]:
+    """Each row change of a live row with who last edited that row in Notion, and when."""
+    rows = {row.page_id: row for row in live.rows}
+    return [_edited(change, rows.get(change.page_id or ""), refs) for change in changes]
+
+
+def _edited(change: Change, row: LiveRow | None, refs: References) -> Change:
+    if row is None or not (row.last_edited_by or row.last_edited_time):
+        return change
+    by = refs.user_label(row.last_edited_by) if row.last_edited_by else ""
+    return dataclasses.replace(change, edited_by=by, edited_time=row.last_edited_time)
 
 
 def _user_labels(plans: Iterable[DatabasePlan], refs: References) -> dict[str, str]:

@@ -4,8 +4,8 @@ Computed by ``reconciler.plan.differ``, saved by ``reconciler.plan.planfile``, r
 gates and the applier; none of them changes it. A change is an action on a target of one
 database with a typed payload (``reconciler.plan.actions``: what it writes, and the live values
 it replaces), its class, and for a row the page and the content hash of the live row it was
-planned against. Fields that explain a change to a human (``note``, ``diffs``) never steer the
-applier, and the checksum leaves them out.
+planned against. Fields that explain a change to a human (``note``, ``diffs``, who last edited
+the row in Notion and when) never steer the applier, and the checksum leaves them out.
 
 Each planned database carries what the apply needs without any manifest, as Terraform keeps the
 prior state beside a plan: its ids, parent page and title, its key, and every managed property
@@ -88,6 +88,11 @@ class Change:
     note: str = ""
     order: int = 0
     """Sub-order inside the phase (see ``SCHEMA_ORDER``); 0 for row changes."""
+    edited_by: str = ""
+    """Who last edited the live row in Notion (the user's e-mail or name; "" for a change without
+    a live row): shown beside drift, never applied, left out of the checksum."""
+    edited_time: str = ""
+    """When the live row was last edited in Notion (ISO 8601, as Notion gives it; "" unknown)."""
 
     @property
     def action(self) -> Action:

@@ -9,9 +9,9 @@ do and the live content it depends on. That is the format and Notion version; pe
 handle, title, key, ids, parent, protect flag and row counts (the gates and the reads use
 them), every managed property with its configuration and prior state; per change its action,
 target, class, order, page, live hash and payload (the values it writes and those it replaces).
-Text that only explains the plan to people (notes, diffs, guard notes, summaries, estimate,
-user labels, URLs) is left out, so rewording it voids no approval. Called by the differ, the
-undo plan, the plan file and the JSON renderer.
+Text that only explains the plan to people (notes, diffs, who last edited a row in Notion and
+when, guard notes, summaries, estimate, user labels, URLs) is left out, so rewording it voids no
+approval. Called by the differ, the undo plan, the plan file and the JSON renderer.
 """
 
 from __future__ import annotations
@@ -51,7 +51,15 @@ def _change(change: Change) -> dict[str, JSON]:
         **_change_content(change),
         "diffs": [{"path": d.path, "old": d.old, "new": d.new} for d in change.diffs],
         "note": change.note,
+        **_edited(change),
     }
+
+
+def _edited(change: Change) -> dict[str, JSON]:
+    """Who last edited the change's live row in Notion, and when (only when known)."""
+    if not (change.edited_by or change.edited_time):
+        return {}
+    return {"last_edited_by": change.edited_by, "last_edited_time": change.edited_time}
 
 
 def _prior(prior: PriorProperty | None) -> JSON:
@@ -209,6 +217,8 @@ def _change_from(raw: dict[str, JSON]) -> Change:
         live_hash=_optional(raw.get("live_hash")),
         note=str(raw.get("note", "")),
         order=int(cast("int", raw.get("order", 0))),
+        edited_by=str(raw.get("last_edited_by", "")),
+        edited_time=str(raw.get("last_edited_time", "")),
     )
     _check_shown(change)
     return change

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from reconciler.model import JSON
 from reconciler.plan import (
@@ -164,6 +165,29 @@ def show_link(url: str, *, local: bool) -> str:
         return url
     found = _NOTION_PAGE_ID.search(url.replace("-", "").lower())
     return f"page {uuid.UUID(found.group(1))}" if found else ""
+
+
+def edited_words(by: str, time: str) -> str:
+    """``last edited in Notion by ada@example.com on 2026-03-02 10:15 UTC`` ("" when neither is
+    known): who made the drift a plan shows, and when."""
+    if not (by or time):
+        return ""
+    words = "last edited in Notion"
+    if by:
+        words += f" by {by}"
+    return f"{words} on {moment(time)}" if time else words
+
+
+def moment(time: str) -> str:
+    """An ISO 8601 instant from Notion as ``2026-03-02 10:15 UTC`` (minutes, as Notion keeps
+    them); text that is not one is shown as it is."""
+    try:
+        instant = datetime.fromisoformat(time.replace("Z", "+00:00"))
+    except ValueError:
+        return time
+    if instant.tzinfo is None:
+        return time
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def estimate_words(plan: Plan, *, local: bool) -> str:

@@ -22,6 +22,7 @@ from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff
 from reconciler.render.describe import (
     SYMBOLS,
     Tally,
+    edited_words,
     estimate_words,
     headline,
     list_delta,
@@ -246,6 +247,8 @@ def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
     elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS, Action.UPDATE_DATABASE):
         for diff in change.diffs:
             yield f"  - {escape(show_config_change(change, diff))}\n"
+    if edited := edited_words(change.edited_by, change.edited_time):
+        yield f"  - _{escape(edited)}_\n"
 
 
 def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:

@@ -24,6 +24,7 @@ from reconciler.plan import (
 )
 from reconciler.render.describe import (
     SYMBOLS,
+    edited_words,
     estimate_words,
     headline,
     in_declared_order,
@@ -157,6 +158,8 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
         yield from (f"      {show_config_change(change, diff)}" for diff in change.diffs)
     if change.note and change.action not in (Action.RESTORE_ROW, Action.LINK_ROW):
         yield paint(f"      {change.note}", "dim")
+    if edited := edited_words(change.edited_by, change.edited_time):
+        yield paint(f"      {edited}", "dim")
 
 
 def _values(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:

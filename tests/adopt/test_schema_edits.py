@@ -163,3 +163,13 @@ def test_a_row_added_with_a_property_declared_in_the_same_run(people: Repository
         "end": None,
     }
     assert people.read("manifests/people.csv").endswith("kj@example.com,Katherine,,2026-01-05\n")
+
+
+def test_after_a_type_change_a_value_set_to_none_removes_its_entry(people: Repository) -> None:
+    """Desk becomes a number: Ada's `4.12` reads as 4.12 the new way, yet the edit that empties
+    it still takes the entry away (the old text is never taken as the value pulled)."""
+    people.apply(
+        ChangeType("people", "Desk", "number"), SetValue("people", "ada@example.com", "Desk", None)
+    )
+    assert "Desk" not in people.read("manifests/people.yaml").split("Grace")[0].split("rows:")[1]
+    assert people.values("people", "ada@example.com")["Desk"] is None

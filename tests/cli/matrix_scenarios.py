@@ -26,6 +26,7 @@ CONTRACT_CODES: Final[dict[CommandPath, frozenset[int]]] = {
     ("apply",): frozenset({0, 1, 3, 4}),
     ("import",): frozenset({0, 1}),
     ("export",): frozenset({0, 1}),
+    ("pull",): frozenset({0, 1, 2}),
     ("doctor",): frozenset({0, 1}),
     ("emulator", "serve"): frozenset({0, 1}),
     ("serve",): frozenset({0, 1}),
@@ -129,6 +130,14 @@ def _tasks_id(stage: Stage) -> Sequence[str]:
     return (titled(stage, "Tasks"),)
 
 
+def _edited_in_notion(stage: Stage) -> Sequence[str]:
+    """Applied, then a task's estimate changed in Notion: pull has a value to write."""
+    _applied(stage)
+    page = titled(stage, "Design the pages", "page")
+    stage.notion().pages.update(page, properties={"Estimate": {"number": 8}})
+    return ()
+
+
 NO_TOKEN: Final[Mapping[str, str | None]] = {"NOTION_TOKEN": None}
 
 SCENARIOS: Final[tuple[Scenario, ...]] = (
@@ -150,6 +159,9 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
     Scenario("not-an-id", ("import",), 1, ("import", "tasks")),
     Scenario("applied", ("export",), 0, ("export", "-o", "out"), _applied),
     Scenario("unknown-format", ("export",), 1, ("export", "--format", "xml")),
+    Scenario("nothing-to-pull", ("pull",), 0, ("pull", "--detailed-exitcode"), _applied),
+    Scenario("no-token", ("pull",), 1, ("pull",), env=NO_TOKEN),
+    Scenario("edited-in-notion", ("pull",), 2, ("pull", "--detailed-exitcode"), _edited_in_notion),
     Scenario("healthy", ("doctor",), 0, ("doctor",), _healthy),
     Scenario("no-token", ("doctor",), 1, ("doctor",), env=NO_TOKEN),
     Scenario("remote-host", ("emulator", "serve"), 1, ("emulator", "serve", "--host", "0.0.0.0")),

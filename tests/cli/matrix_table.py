@@ -28,6 +28,7 @@ _SERVED: Final = (
 )
 _LEASED: Final = _SERVE + "test_serve_with_a_lock_url_leads_through_the_lease"
 _SEEDING: Final = "tests/cli/test_emulator_serve_seeding.py::"
+_PULL: Final = "tests/adopt/test_pull_checkout.py::"
 
 OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
@@ -121,6 +122,30 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
         _IED + "test_export_reads_the_workspace_file_given_with_local_store",
     ),
     (("export",), "debug"): (_DEBUG,),
+    # pull
+    (("pull",), "paths"): (_PULL + "test_a_path_limits_the_pull_to_its_manifests",),
+    (("pull",), "databases"): (_PULL + "test_database_limits_the_pull_to_that_database",),
+    (("pull",), "adopt_rows"): (_PULL + "test_adopt_rows_adds_rows_created_in_notion",),
+    (("pull",), "schema"): (
+        (
+            "tests/adopt/test_pull_schema.py::"
+            "test_schema_declares_a_property_added_in_notion_with_its_values"
+        ),
+    ),
+    (("pull",), "dry_run"): (_PULL + "test_dry_run_shows_the_diff_and_writes_nothing",),
+    (("pull",), "detailed_exitcode"): (
+        _PULL + "test_dry_run_shows_the_diff_and_writes_nothing",
+        _PULL + "test_detailed_exitcode_is_zero_when_nothing_changes",
+    ),
+    (("pull",), "force"): (
+        _PULL + "test_force_edits_a_file_with_uncommitted_changes_and_keeps_them",
+    ),
+    (("pull",), "summary"): (
+        "tests/adopt/test_pull_summary.py::test_the_summary_is_the_pull_request_body",
+    ),
+    (("pull",), "local"): (_PULL + "test_local_store_is_the_workspace_pull_reads",),
+    (("pull",), "local_store"): (_PULL + "test_local_store_is_the_workspace_pull_reads",),
+    (("pull",), "debug"): (_DEBUG,),
     # doctor
     (("doctor",), "paths"): (
         _IED + "test_doctor_checks_only_the_databases_of_the_manifests_given",

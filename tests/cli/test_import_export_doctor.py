@@ -572,18 +572,58 @@ def test_import_refuses_to_overwrite_existing_manifests(workspace: Workspace, re
     assert (repo / "manifests" / "people.yaml").read_text(encoding="utf-8") == "# mine\n"
 
 
-def test_import_refuses_a_database_another_manifest_already_manages(
+def test_import_updates_in_place_the_manifest_that_already_manages_the_database(
     workspace: Workspace, repo: Path
 ) -> None:
-    """A manifest pinning the same id elsewhere in the folder: exit 1, nothing written."""
+    """A manifest pinning the same id elsewhere in the folder (through a variable's default) is
+    updated in place: its own lines stay as written, it gains the rows and properties Notion
+    has, no second manifest is written, and the plan is empty."""
+    (repo / "manifests").mkdir()
+    mine = (
+        f"database: team    # our name for it\nid: ${{TEAM_ID:-{workspace.people}}}\n"
+        "title: People\nproperties: {Name: title}\n"
+    )
+    (repo / "manifests" / "team.yaml").write_text(mine, encoding="utf-8")
+
+    result = run("import", workspace.people, "--local")
+
+    assert result.exit_code == 0, result.stderr
+    text = (repo / "manifests" / "team.yaml").read_text(encoding="utf-8")
+    assert text.startswith(mine.split("properties:", maxsplit=1)[0])
+    assert "Updated in place from local workspace" in result.stdout
+    assert {row["Name"] for row in manifest(repo / "manifests" / "team.yaml")["rows"]} == {
+        "Ada Lovelace",
+        "Grace Hopper",
+    }
+    assert not (repo / "manifests" / "people.yaml").exists()
+    assert run("plan", "--local", "--detailed-exitcode").exit_code == 0
+
+
+def test_importing_again_changes_nothing_in_a_manifest_already_up_to_date(
+    workspace: Workspace, repo: Path
+) -> None:
+    """A second import of the same databases without --force: no file changes, exit 0."""
+    import_all(workspace)
+    before = {p.name: p.read_bytes() for p in (repo / "manifests").iterdir()}
+
+    again = import_all(workspace)
+
+    assert {p.name: p.read_bytes() for p in (repo / "manifests").iterdir()} == before
+    assert "Already up to date with local workspace" in again.stdout
+
+
+def test_force_refuses_a_database_another_manifest_already_manages(
+    workspace: Workspace, repo: Path
+) -> None:
+    """With --force (rewrite from scratch), a manifest pinning the same id under another name
+    is refused: two manifests of one database would undo each other."""
     (repo / "manifests").mkdir()
     (repo / "manifests" / "team.yaml").write_text(
-        f"database: team\nid: ${{TEAM_ID:-{workspace.people}}}\ntitle: People\n"
-        "properties: {Name: title}\n",
+        f"database: team\nid: {workspace.people}\ntitle: People\nproperties: {{Name: title}}\n",
         encoding="utf-8",
     )
 
-    result = run("import", workspace.people, "--local")
+    result = run("import", workspace.people, "--local", "--force")
 
     assert result.exit_code == 1
     assert result.stderr.startswith(
@@ -1323,7 +1363,8 @@ def test_import_export_and_doctor_run_as_commands(workspace: Workspace, repo: Pa
 
 def test_commands_fail_with_exit_1_and_one_message(workspace: Workspace, repo: Path) -> None:
     """Unknown id, existing files, bad format: exit 1, one `Error:` line and a hint each."""
-    run_process("import", workspace.people, "--local", cwd=repo)
+    (repo / "manifests").mkdir()
+    (repo / "manifests" / "people.yaml").write_text("# mine\n", encoding="utf-8")
     commands = [
         ("import", UNKNOWN_ID, "--local"),
         ("import", workspace.people, "--local"),

@@ -182,6 +182,21 @@ def test_rows_hold_canonical_values_of_managed_properties_only(
     assert asked == sorted([schema["Name"], schema["Estimate"], schema["Status"]])
 
 
+def test_rows_carry_who_last_edited_them_and_when(emu: Emulator, connect: GatewayFactory) -> None:
+    """Every row read keeps its page's last_edited_by (a user id) and last_edited_time: they come
+    with each page, at no extra request."""
+    ada = "0000000a-0000-4000-8000-00000000000a"
+    person = {"object": "user", "id": ada, "type": "person", "name": "Ada Lovelace",
+              "person": {"email": "ada@example.com"}}  # fmt: skip
+    edited = {"last_edited_by": person, "last_edited_time": "2026-05-02T09:41:00.000Z"}
+    seed_tasks(emu, {**task(1, "Write the docs", 3), **edited})
+    gateway, recorder = connect()
+    desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
+    [row] = gateway.read_state(specs_of(desired)).databases["tasks"].rows
+    assert (row.last_edited_by, row.last_edited_time) == (ada, "2026-05-02T09:41:00.000Z")
+    assert len(recorder.queries()) == 1
+
+
 def test_rows_past_the_query_cap_are_read_in_created_time_windows(
     emu: Emulator, connect: GatewayFactory
 ) -> None:

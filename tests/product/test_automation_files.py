@@ -136,9 +136,9 @@ def test_apply_passes_the_reviewed_checksum_as_reconciler_approve() -> None:
     assert run["with"]["args"] == "--yes"
 
 
-def test_drift_check_plans_with_detailed_exit_code_and_keeps_one_issue() -> None:
+def test_drift_report_plans_with_detailed_exit_code_and_keeps_one_issue() -> None:
     """A schedule runs plan --detailed-exitcode; one labelled issue is opened, updated, closed."""
-    workflow = load(named("notion-drift.yml"))
+    workflow = load(named("notion-drift-issue.yml"))
     drift_steps = workflow["jobs"]["drift"]["steps"]
     script = next(str(s["run"]) for s in drift_steps if "run" in s)
 
@@ -148,6 +148,28 @@ def test_drift_check_plans_with_detailed_exit_code_and_keeps_one_issue() -> None
         in next(s for s in drift_steps if s.get("id") == "plan")["with"]["args"]
     )
     assert all(word in script for word in ("gh issue edit", "gh issue create", "gh issue close"))
+
+
+def test_drift_pulls_on_a_schedule_into_one_pull_request_closed_without_a_diff() -> None:
+    """A schedule runs pull --detailed-exitcode --summary; create-pull-request keeps one branch
+    (`notion-drift`) whose body is that summary, and deletes it (closing the pull request) once
+    there is no diff; the job may push and open pull requests, nothing else."""
+    workflow = load(named("notion-drift.yml"))
+    job = workflow["jobs"]["drift"]
+    pull = next(s for s in job["steps"] if s.get("id") == "pull")
+    proposal = next(s for s in job["steps"] if s.get("id") == "proposal")
+    summary = pull["with"]["args"].split("--summary ", 1)[1].strip()  # the last option
+
+    assert "schedule" in triggers(workflow)
+    assert (pull["with"]["command"], "--detailed-exitcode" in pull["with"]["args"]) == (
+        "pull",
+        True,
+    )
+    assert str(proposal["uses"]).startswith("peter-evans/create-pull-request@")
+    assert (proposal["with"]["branch"], proposal["with"]["delete-branch"]) == ("notion-drift", True)
+    assert proposal["with"]["body-path"] == summary
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert job["environment"] == "notion-read"
 
 
 def test_the_action_takes_command_args_python_version_and_version() -> None:

@@ -140,8 +140,12 @@ class Recorder:
         if edit.key not in self.expected.of(source.database.handle).rows:
             raise Refused("another edit removes this row")
         intended = _canonical(spec, edit.value)
-        current = self.expected.of(source.database.handle).rows.get(edit.key, {})
-        if current.get(spec.name) == intended:
+        expected = self.expected.of(source.database.handle)
+        current = expected.rows.get(edit.key, {})
+        # After a type change the old text is read the new way, whatever it says: only a value
+        # set since is known, so any other is written even when it looks equal.
+        retyped = edit.key not in expected.retyped.get(spec.name, {edit.key})
+        if current.get(spec.name) == intended and not retyped:
             raise Skipped
         if place.file.csv is not None:
             text = _cell(spec, edit.value, intended)
@@ -369,10 +373,15 @@ def _canonical(spec: PropertySpec, value: object) -> JSON:
         raise Refused(f"the value of {spec.name!r} cannot be written: {problem.message}") from None
 
 
+_UNORDERED = frozenset({"multi_select", "people", "relation"})
+"""Types whose canonical value is a sorted set: the order a manifest lists items in is free."""
+
+
 def _in_written_form(spec: PropertySpec, old: Node, value: list[object]) -> list[object]:
     """The list with each item that means what an item already written means (a run ``{text:
     x}`` and the text ``x``, an e-mail in another case) replaced by that item as written, so
-    that only the items that really change are rewritten."""
+    that only the items that really change are rewritten; for a type whose items have no order
+    (``_UNORDERED``), the items kept stay where they were written and new ones come last."""
     if old.kind != "seq":
         return value
     codec = codec_for(spec.type)
@@ -383,13 +392,19 @@ def _in_written_form(spec: PropertySpec, old: Node, value: list[object]) -> list
         except ValueProblem:
             return None
 
-    unused = [(item.data, meaning(item.data)) for item in old.items]
-    written: list[object] = []
-    for item in value:
+    unused = [(index, item.data, meaning(item.data)) for index, item in enumerate(old.items)]
+    kept: list[tuple[int, object]] = []
+    for position, item in enumerate(value):
         wanted = meaning(item)
-        match = next((i for i, (_, m) in enumerate(unused) if m is not None and m == wanted), None)
-        written.append(unused.pop(match)[0] if match is not None else item)
-    return written
+        match = next((i for i, (*_, m) in enumerate(unused) if m is not None and m == wanted), None)
+        if match is None:
+            kept.append((len(old.items) + position, item))
+        else:
+            index, data, _ = unused.pop(match)
+            kept.append((index if spec.type in _UNORDERED else position, data))
+    if spec.type in _UNORDERED:
+        kept.sort(key=lambda pair: pair[0])
+    return [item for _, item in kept]
 
 
 def _cell(spec: PropertySpec, value: object, intended: JSON) -> str:

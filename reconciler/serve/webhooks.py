@@ -11,8 +11,11 @@ layer (``reconciler.serve.http``) hands it the raw body, already bounded in size
    the verification token (``NOTION_WEBHOOK_TOKEN``), compared in constant time. Missing or wrong:
    401, counted;
 4. duplicates: an event id seen before (Notion retries deliveries) is acknowledged and dropped;
-5. the event becomes a ``Hint`` for the loop: a page to re-read, or a database whose schema
-   changed. Events about objects the controller does not manage become nothing, at no request.
+5. the event becomes ``Hint``s for the loop: a page to re-read, in every managed database the
+   event names (the one the page was last seen in, and the one its parent names: a page moved
+   from one to the other is gone from the first and new in the second), or a database whose
+   schema changed. Events about objects the controller does not manage become nothing, at no
+   request.
 
 Notion's events are aggregated, unordered, possibly stale and delivered at most once, so a hint
 only says where to look: the loop re-reads what the hint names, and a full read every
@@ -111,10 +114,10 @@ class Hint:
 
 @dataclass(frozen=True)
 class Receipt:
-    """The answer to one POST: HTTP status, outcome, and the hint it produced (if any)."""
+    """The answer to one POST: HTTP status, outcome, and the hints it produced."""
 
     outcome: WebhookOutcome
-    hint: Hint | None = None
+    hints: tuple[Hint, ...] = ()
     message: str = ""
 
     @property
@@ -261,16 +264,15 @@ class WebhookReceiver:
         entity_id = str(entity["id"])
         catalogue = self._catalogue()
         if kind in _PAGE_EVENTS:
-            handle = catalogue.page_database(entity_id) or catalogue.database_of(
-                *_parent_ids(event)
-            )
-            if handle is not None:
-                hint = Hint(handle, entity_id, event_id, kind)
-                return Receipt(WebhookOutcome.ACCEPTED, hint)
+            named = (catalogue.page_database(entity_id), catalogue.database_of(*_parent_ids(event)))
+            handles = [handle for handle in dict.fromkeys(named) if handle is not None]
+            if handles:
+                hints = tuple(Hint(handle, entity_id, event_id, kind) for handle in handles)
+                return Receipt(WebhookOutcome.ACCEPTED, hints)
         elif kind in _DATABASE_EVENTS:
             handle = catalogue.database_of(entity_id)
             if handle is not None:
-                return Receipt(WebhookOutcome.ACCEPTED, Hint(handle, None, event_id, kind))
+                return Receipt(WebhookOutcome.ACCEPTED, (Hint(handle, None, event_id, kind),))
         return Receipt(WebhookOutcome.UNMANAGED)
 
 

@@ -152,6 +152,27 @@ def test_events_about_unmanaged_objects_and_comments_hint_nothing() -> None:
     assert (other.hints, comment.hints) == ((), ())
 
 
+def test_a_page_event_the_catalogue_cannot_place_comes_back_to_be_placed_later() -> None:
+    """Before the first read ends the catalogue is empty: the event is unmanaged for now, and
+    its sighting, placed in the catalogue the read makes, hints the page."""
+    made = WebhookReceiver(WEBHOOK_TOKEN, Catalogue)
+    body = page_event("page.properties_updated", OTHER_PAGE, data_source_id=SOURCE, event_id="s")
+    receipt = deliver(made, body)
+    assert (receipt.outcome, receipt.hints) == (WebhookOutcome.UNMANAGED, ())
+    assert receipt.unplaced is not None
+    assert receipt.unplaced.place(CATALOGUE) == (
+        Hint("tasks", OTHER_PAGE, "s", "page.properties_updated"),
+    )
+
+
+def test_an_event_of_another_kind_is_not_kept_for_later() -> None:
+    """A comment event names no page or database to read: nothing to place later."""
+    made, _ = receiver()
+    event = json.loads(page_event("page.created", KNOWN_PAGE))
+    event["type"] = "comment.created"
+    assert deliver(made, json.dumps(event).encode()).unplaced is None
+
+
 def test_a_body_that_is_not_a_json_object_is_a_400() -> None:
     """Garbage (signed or not) is refused as malformed."""
     made, _ = receiver()

@@ -11,7 +11,8 @@ Request costs (n = rows, c = the query cap, 10,000 on Notion):
   keys per query (none when every desired key is live, as in a steady state);
 - reading some rows again (``read_rows``): a GET per page, or one query over the data source
   (ceil(n/100) requests, n the spec's ``row_count``) when that costs fewer requests, then a GET
-  for each wanted page the query did not return (it was moved to the trash). This rule lives
+  for each wanted page the query did not return (it was moved to the trash); a page that now
+  lives outside the data source (moved away) is absent, as from a query. This rule lives
   here alone (``reads_by_query``); the plan's estimate counts by it.
 
 Every read takes ``ReadSpec`` values (``reconciler.readspec``). Used by ``NotionGateway``;
@@ -466,7 +467,7 @@ class LiveReader:
             found = {pid: everything[pid] for pid in wanted if pid in everything}
         for page_id in wanted:
             if page_id not in found:
-                row = self._retrieve_row(page_id, layout, spec.handle)
+                row = self._retrieve_row(page_id, layout, spec)
                 if row is not None:
                     found[page_id] = row
         return found
@@ -481,17 +482,23 @@ class LiveReader:
         found = self.find_by_key(spec.data_source_id, layout, wanted, subject, False)
         return tuple(row for row in found if not row.in_trash)
 
-    def _retrieve_row(self, page_id: str, layout: ReadLayout, handle: str) -> LiveRow | None:
+    def _retrieve_row(self, page_id: str, layout: ReadLayout, spec: ReadSpec) -> LiveRow | None:
+        """The page as a row of the spec's data source; None when Notion says it does not
+        exist, or when it now lives elsewhere (moved out of the database, it is gone from it
+        as it is gone from its queries, and it no longer has the database's properties)."""
         try:
             page = self._api.request(
                 endpoints.RETRIEVE_PAGE,
                 lambda c: c.pages.retrieve(page_id, filter_properties=layout.filter_properties),
-                Subject(f"page {page_id}", database=handle),
+                Subject(f"page {page_id}", database=spec.handle),
             )
         except NotionAccessError as error:
             if error.status == 404:
                 return None
             raise
+        if spec.data_source_id is not None and not _in_data_source(page, spec.data_source_id):
+            log.debug("page moved out of the database", database=spec.handle, page=page_id)
+            return None
         return decode_row(page, layout, self.fetch_items)
 
     # --- pagination --------------------------------------------------------------------------
@@ -511,3 +518,10 @@ class LiveReader:
 
 def _names_source(wanted: str, source_id: str, source_name: str) -> bool:
     return wanted == source_name or same_id(wanted, source_id)
+
+
+def _in_data_source(page: Body, data_source_id: str) -> bool:
+    """Whether a retrieved page is a row of this data source (its parent names it)."""
+    parent = page.optional_child("parent")
+    found = parent.optional_text("data_source_id") if parent is not None else None
+    return found is not None and same_id(found, data_source_id)

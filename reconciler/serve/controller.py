@@ -12,10 +12,15 @@ leading replica, applies the changes no gate holds. How much a cycle reads:
 - ``none``: nothing; the plan is made again from the snapshot (an ``interval`` tick).
 
 After an apply the pages it wrote are read back into the snapshot and the plan is made again,
-so ``/status`` shows what is left. A cycle that cannot reach Notion puts its hints back and
-counts against the circuit breaker (``reconciler.serve.breaker``); while the breaker is open no
-cycle runs, and a probe (one cheap request) closes it when Notion answers. Cycles start at least
-``min_gap`` seconds apart, so a storm of events never makes a tight loop.
+so ``/status`` shows what is left. A cycle that succeeds makes a new catalogue of the managed
+objects for the webhook receiver, and places in it the events the old one could not place since
+the cycle began (``HintQueue.place_held``): until its first read ends a controller knows no
+database, and an event about a row edited after that read must not be lost as unmanaged.
+
+A cycle that cannot reach Notion puts its hints back and counts against the circuit breaker
+(``reconciler.serve.breaker``); while the breaker is open no cycle runs, and a probe (one cheap
+request) closes it when Notion answers. Cycles start at least ``min_gap`` seconds apart, so a
+storm of events never makes a tight loop.
 
 ``shutdown()`` (SIGTERM) lets the writes in flight finish, starts no other, and ends the loop;
 the journal is closed by the apply session. A restart resumes: the next apply settles what the
@@ -78,6 +83,9 @@ class _Memory:
     failed: bool = False
     """The last cycle failed for a reason other than Notion's availability (a plan error, an
     unusable manifest): the next one waits the whole interval, whatever the hints."""
+    unsettled_since: float | None = None
+    """When the first cycle since the last one that succeeded started: events the catalogue
+    could not place since then are placed again once a cycle succeeds."""
 
 
 class Controller:
@@ -196,6 +204,8 @@ class Controller:
         """One cycle (see the module docstring); never raises a ``ReconcilerError``."""
         started, before = self._clock(), self._engine.stats()
         self._memory.last_cycle = started
+        if self._memory.unsettled_since is None:
+            self._memory.unsettled_since = started
         pending = self._hints.take(shared=self._leadership.is_leader())
         read = "none"
         try:
@@ -209,10 +219,21 @@ class Controller:
                 applied, live, proposal = self._apply(desired, proposal, live)
             self._memory.live = live
             self._catalogue = catalogue(live)
+            self._place_held()
         except ReconcilerError as error:
             self._failed(error, pending, read, started, before)
             return
         self._succeeded(proposal, applied, read, started, before)
+
+    def _place_held(self) -> None:
+        """Events that arrived while this catalogue was being made, placed in it (an event about
+        a row of a database the controller had not read yet must not be lost as unmanaged)."""
+        since = self._memory.unsettled_since
+        assert since is not None
+        if self._hints.place_held(self._catalogue, since):
+            log.warning("too many unplaced webhook events; the next cycle reads in full")
+            self._memory.full_wanted = True
+        self._memory.unsettled_since = None
 
     def _reload(self) -> DesiredState:
         """The manifests as they are now, or the last good ones when they are invalid."""

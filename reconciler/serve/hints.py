@@ -8,16 +8,25 @@ full instead (a query of 100 rows costs what 100 page reads cost, and the set st
 
 With several replicas a ``HintRelay`` (``reconciler.serve.relay``) carries every hint to the
 leader too: ``put`` also pushes it there, and ``take(shared=True)`` (the leader) drains it.
+
+Events the catalogue could not place (``Sighting``) are held, without waking the loop, until a
+cycle ends: ``place_held(catalogue, since)`` places again those that arrived since ``since``
+(the start of the cycles the new catalogue comes from: their reads may have missed what these
+events announce) and drops the others (a read that began after them saw their change, or they
+are about objects nobody manages). At most ``max_held`` are held; past that the oldest go, and
+``place_held`` says so (the caller reads in full instead).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler.serve.relay import HintRelay
-from reconciler.serve.webhooks import Hint
+from reconciler.serve.webhooks import Catalogue, Hint, Sighting
 
 __all__ = ["HintQueue", "Pending"]
 
@@ -39,12 +48,22 @@ class Pending:
 class HintQueue:
     """Thread-safe hints, and the event that wakes the loop when one arrives."""
 
-    def __init__(self, *, max_pages: int = 1000, relay: HintRelay | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_pages: int = 1000,
+        max_held: int = 10_000,
+        relay: HintRelay | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._max_pages = max_pages
         self._relay = relay
+        self._clock = clock
         self._lock = threading.Lock()
         self._pages: dict[str, set[str]] = {}
         self._databases: set[str] = set()
+        self._held: deque[tuple[float, Sighting]] = deque(maxlen=max_held)
+        self._overflowed = False
         self.arrived = threading.Event()
 
     @property
@@ -58,6 +77,25 @@ class HintQueue:
         self.arrived.set()
         if self._relay is not None:
             self._relay.push(hint)
+
+    def hold(self, sighting: Sighting) -> None:
+        """Keep an event the catalogue could not place, until the cycle under way ends."""
+        with self._lock:
+            if len(self._held) == self._held.maxlen:
+                self._overflowed = True
+            self._held.append((self._clock(), sighting))
+
+    def place_held(self, catalogue: Catalogue, since: float) -> bool:
+        """Place the held events that arrived since ``since`` (hints, as ``put``), drop the
+        rest; whether some were lost to the bound since the last call."""
+        with self._lock:
+            held, self._held = list(self._held), deque(maxlen=self._held.maxlen)
+            overflowed, self._overflowed = self._overflowed, False
+        for arrived, sighting in held:
+            if arrived >= since:
+                for hint in sighting.place(catalogue):
+                    self.put(hint)
+        return overflowed
 
     def waiting(self, *, shared: bool = False) -> bool:
         """Whether hints wait here (or, ``shared``, in the relay)."""

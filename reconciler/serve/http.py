@@ -123,9 +123,11 @@ class ControllerApp:
             }
             receipt = endpoints.receiver.receive(headers, body)
         endpoints.metrics.webhooks.labels(receipt.outcome.value).inc()
-        if receipt.hint is not None:
-            endpoints.hints.put(receipt.hint)
-            log.debug("webhook hint", database=receipt.hint.database, type=receipt.hint.event_type)
+        for hint in receipt.hints:
+            endpoints.hints.put(hint)
+            log.debug("webhook hint", database=hint.database, type=hint.event_type)
+        if receipt.unplaced is not None:
+            endpoints.hints.hold(receipt.unplaced)
         if receipt.status >= 400:
             log.warning("webhook refused", outcome=receipt.outcome.value, reason=receipt.message)
         extra = (("Retry-After", "1"),) if receipt.status == 429 else ()

@@ -11,8 +11,14 @@ layer (``reconciler.serve.http``) hands it the raw body, already bounded in size
    the verification token (``NOTION_WEBHOOK_TOKEN``), compared in constant time. Missing or wrong:
    401, counted;
 4. duplicates: an event id seen before (Notion retries deliveries) is acknowledged and dropped;
-5. the event becomes a ``Hint`` for the loop: a page to re-read, or a database whose schema
-   changed. Events about objects the controller does not manage become nothing, at no request.
+5. the event becomes ``Hint``s for the loop: a page to re-read, in every managed database the
+   event names (the one the page was last seen in, and the one its parent names: a page moved
+   from one to the other is gone from the first and new in the second), or a database whose
+   schema changed. Events about objects the controller does not manage become nothing, at no
+   request; a page or database event the catalogue cannot place comes back as a ``Sighting``,
+   which the loop places again once the cycle under way has made a newer catalogue (until its
+   first read ends a controller knows no database, and a database it creates is known only
+   after its cycle: events about them must not be lost as unmanaged).
 
 Notion's events are aggregated, unordered, possibly stale and delivered at most once, so a hint
 only says where to look: the loop re-reads what the hint names, and a full read every
@@ -35,6 +41,7 @@ __all__ = [
     "Catalogue",
     "Hint",
     "Receipt",
+    "Sighting",
     "WebhookOutcome",
     "WebhookReceiver",
     "sign",
@@ -110,12 +117,36 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class Sighting:
+    """What a page or database event names, to place in a catalogue (now, or again later)."""
+
+    event_id: str
+    event_type: str
+    entity_id: str
+    parent_ids: tuple[str, ...] = ()
+
+    def place(self, catalogue: Catalogue) -> tuple[Hint, ...]:
+        """The hints for the managed databases the event names (none: it is unmanaged)."""
+        if self.event_type in _DATABASE_EVENTS:
+            handle = catalogue.database_of(self.entity_id)
+            return () if handle is None else (Hint(handle, None, self.event_id, self.event_type),)
+        named = (catalogue.page_database(self.entity_id), catalogue.database_of(*self.parent_ids))
+        return tuple(
+            Hint(handle, self.entity_id, self.event_id, self.event_type)
+            for handle in dict.fromkeys(named)
+            if handle is not None
+        )
+
+
+@dataclass(frozen=True)
 class Receipt:
-    """The answer to one POST: HTTP status, outcome, and the hint it produced (if any)."""
+    """The answer to one POST: HTTP status, outcome, and the hints it produced."""
 
     outcome: WebhookOutcome
-    hint: Hint | None = None
+    hints: tuple[Hint, ...] = ()
     message: str = ""
+    unplaced: Sighting | None = None
+    """An event about pages or databases the catalogue does not know (yet)."""
 
     @property
     def status(self) -> int:
@@ -258,27 +289,20 @@ class WebhookReceiver:
             return Receipt(WebhookOutcome.MALFORMED, message="an event needs `entity.id`")
         if not self._first_time(event_id):
             return Receipt(WebhookOutcome.DUPLICATE)
-        entity_id = str(entity["id"])
-        catalogue = self._catalogue()
-        if kind in _PAGE_EVENTS:
-            handle = catalogue.page_database(entity_id) or catalogue.database_of(
-                *_parent_ids(event)
-            )
-            if handle is not None:
-                hint = Hint(handle, entity_id, event_id, kind)
-                return Receipt(WebhookOutcome.ACCEPTED, hint)
-        elif kind in _DATABASE_EVENTS:
-            handle = catalogue.database_of(entity_id)
-            if handle is not None:
-                return Receipt(WebhookOutcome.ACCEPTED, Hint(handle, None, event_id, kind))
-        return Receipt(WebhookOutcome.UNMANAGED)
+        if kind not in _PAGE_EVENTS and kind not in _DATABASE_EVENTS:
+            return Receipt(WebhookOutcome.UNMANAGED)  # comments, and types yet to come
+        sighting = Sighting(event_id, kind, str(entity["id"]), _parent_ids(event))
+        hints = sighting.place(self._catalogue())
+        if hints:
+            return Receipt(WebhookOutcome.ACCEPTED, hints)
+        return Receipt(WebhookOutcome.UNMANAGED, unplaced=sighting)
 
 
-def _parent_ids(event: Mapping[str, object]) -> list[str]:
+def _parent_ids(event: Mapping[str, object]) -> tuple[str, ...]:
     """Every id ``data.parent`` names: Notion gives the database, the data source, or both."""
     data = event.get("data")
     parent = data.get("parent") if isinstance(data, dict) else None
     if not isinstance(parent, dict):
-        return []
+        return ()
     keys = ("id", "data_source_id", "database_id")
-    return [str(parent[k]) for k in keys if isinstance(parent.get(k), str)]
+    return tuple(str(parent[k]) for k in keys if isinstance(parent.get(k), str))

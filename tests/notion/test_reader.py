@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from reconciler.emulator.app import Emulator
+from reconciler.emulator.app import DEFAULT_TOKEN, Emulator
 from reconciler.errors import NotionAccessError, NotionAuthError, PlanError
 from reconciler.model import JSON, LiveProperty
 from reconciler.readspec import read_spec, read_specs
+from tests.conftest import in_process_client
 from tests.notion.conftest import (
     PROJECTS_DB,
     PROJECTS_DS,
@@ -411,6 +412,24 @@ def test_read_rows_queries_once_when_that_is_cheaper(
     assert rows[page_id(3)].content_hash != next(
         r.content_hash for r in live.rows if r.page_id == page_id(3)
     )
+
+
+def test_read_rows_finds_a_row_moved_out_of_the_database_absent(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """A row moved under a page since the read is gone from the database (its GET answers a
+    page without the database's properties): absent, as a full read would find it, not an
+    unexpected response."""
+    seed_tasks(emu, task(1, "stays", 1), task(2, "moves away", 2))
+    gateway, _ = connect()
+    desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
+    live = gateway.read_state(specs_of(desired)).databases["tasks"]
+    mover = in_process_client(emu, token=DEFAULT_TOKEN)
+    mover.request(
+        path=f"pages/{page_id(2)}/move", method="POST", body={"parent": {"page_id": ROOT_PAGE}}
+    )
+    rows = gateway.read_rows(read_spec(desired).located(live), [page_id(1), page_id(2)])
+    assert list(rows) == [page_id(1)]
 
 
 def test_notion_version_2026_03_11_reads_in_trash_without_archived(

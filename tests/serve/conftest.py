@@ -72,21 +72,28 @@ def page_event(
     data_source_id: str | None = None,
     event_id: str | None = None,
 ) -> bytes:
-    """The body Notion sends for an event about one page (2025-09-03 shape)."""
-    parent: dict[str, Any] | None = None
+    """The body Notion sends for an event about one page (API version 2025-09-03): its parent is
+    the database (with its data source) when given, else the workspace; page.properties_updated
+    names the property ids that changed."""
+    parent: dict[str, Any] = {"id": WORKSPACE_ID, "type": "space"}
     if database_id or data_source_id:
         parent = {"id": database_id, "type": "database", "data_source_id": data_source_id}
+    data: dict[str, Any] = {"parent": parent}
+    if kind == "page.properties_updated":
+        data["updated_properties"] = ["title"]
     event = {
         "id": event_id or str(uuid.uuid4()),
         "timestamp": "2026-06-01T10:00:00.000Z",
         "workspace_id": WORKSPACE_ID,
+        "workspace_name": "Acme",
         "subscription_id": "5f0c3c59-5d2b-4f0a-9a39-7b8b5ac8f001",
         "integration_id": "5f0c3c59-5d2b-4f0a-9a39-7b8b5ac8f002",
         "type": kind,
         "authors": [{"id": "0000000a-0000-4000-8000-00000000000a", "type": "person"}],
         "attempt_number": 1,
+        "api_version": "2025-09-03",
         "entity": {"id": page_id, "type": "page"},
-        "data": {"parent": parent, "updated_properties": ["title"]},
+        "data": data,
     }
     return json.dumps(event).encode("utf-8")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.resilience.cli import environment
 from tests.serve.conftest import WEBHOOK_TOKEN, signed
@@ -46,13 +47,18 @@ class ServeProcess:
     """One ``reconciler serve`` process."""
 
     def __init__(
-        self, root: Path, emulator_url: str, *options: str, state_dir: Path | None = None
+        self,
+        root: Path,
+        emulator_url: str,
+        *options: str,
+        state_dir: Path | None = None,
+        webhook_token: str = WEBHOOK_TOKEN,
     ) -> None:
         args = ["serve", "--listen", "127.0.0.1:0", "--log-format", "json", *options]
         if state_dir is not None:
             args += ["--state-dir", str(state_dir)]
         env = environment(emulator_url)
-        env["NOTION_WEBHOOK_TOKEN"] = WEBHOOK_TOKEN
+        env["NOTION_WEBHOOK_TOKEN"] = webhook_token
         self.process = subprocess.Popen(
             [sys.executable, "-c", _CLI, *args],
             cwd=root,
@@ -94,6 +100,15 @@ class ServeProcess:
     def status(self) -> dict[str, Any]:
         document: dict[str, Any] = self.http.get("/status").json()
         return document
+
+    def metric(self, name: str, **labels: str) -> float | None:
+        """One sample of ``/metrics`` (None: absent), read from the exposition text."""
+        exposition = self.http.get("/metrics").text
+        for family in text_string_to_metric_families(exposition):
+            for sample in family.samples:
+                if sample.name == name and sample.labels == labels:
+                    return float(sample.value)
+        return None
 
     def ready(self) -> bool:
         try:

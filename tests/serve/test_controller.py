@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reconciler.emulator import Emulator
+from reconciler.model import DesiredState, LiveState
 from tests.serve.conftest import (
     Rig,
     manifest,
@@ -60,6 +61,44 @@ def test_a_hand_edit_announced_by_an_event_is_reverted_with_a_few_requests(rig: 
     assert [m for m in made if "query" in m] == []
     assert len(made) <= 5
     assert made.count(f"PATCH /v1/pages/{page['id']}") == 1
+
+
+def test_an_event_that_arrives_during_the_first_read_is_not_lost_as_unmanaged(
+    emulator: Emulator, repo: Path
+) -> None:
+    """A controller knows no database until its first read ends. A row edited after that read
+    (the event arriving while the cycle still runs) is held, placed in the catalogue the cycle
+    makes, and the next cycle re-reads the row and reverts it."""
+    creator = Rig(emulator, repo)
+    creator.cycle()
+    creator.close()
+    fresh = Rig(emulator, repo)
+    tasks = fresh.tasks()
+    page = tasks.pages["ship-it"]
+    read_all = fresh.service._engine.read_all
+
+    def read_then_edit(desired: DesiredState) -> LiveState:
+        live = read_all(desired)
+        fresh.notion.pages.update(page["id"], properties={"Status": {"select": {"name": "Todo"}}})
+        fresh.deliver(
+            page_event(
+                "page.properties_updated",
+                page["id"],
+                database_id=tasks.database_id,
+                data_source_id=tasks.data_source_id,
+            )
+        )
+        return live
+
+    fresh.service._engine.read_all = read_then_edit  # type: ignore[method-assign]
+    try:
+        fresh.cycle()
+        assert status_of(fresh.tasks().pages["ship-it"]) == "Todo"
+        fresh.service._engine.read_all = read_all  # type: ignore[method-assign]
+        fresh.cycle()
+        assert status_of(fresh.tasks().pages["ship-it"]) == "Done"
+    finally:
+        fresh.close()
 
 
 def test_an_event_about_an_unmanaged_page_costs_no_request(rig: Rig) -> None:

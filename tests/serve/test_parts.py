@@ -15,7 +15,7 @@ from reconciler.model import (
 from reconciler.serve.breaker import BreakerState, CircuitBreaker
 from reconciler.serve.hints import HintQueue, Pending
 from reconciler.serve.snapshot import catalogue, patched
-from reconciler.serve.webhooks import Hint
+from reconciler.serve.webhooks import Catalogue, Hint, Sighting
 
 HERE = SourceLocation("manifests/tasks.yaml", 1, 1)
 
@@ -54,6 +54,50 @@ def test_too_many_pages_of_one_database_become_a_full_read_of_it() -> None:
     taken = queue.take()
     assert taken.databases == frozenset({"tasks"})
     assert taken.pages == {"people": frozenset({"q1"})}
+
+
+def _ticking() -> tuple[list[float], HintQueue]:
+    """A queue whose clock the test sets (now[0])."""
+    now = [0.0]
+    return now, HintQueue(max_held=3, clock=lambda: now[0])
+
+
+def _sighting(page: str) -> Sighting:
+    return Sighting(f"e-{page}", "page.properties_updated", page, ("ds",))
+
+
+def test_an_unplaced_event_is_held_without_waking_the_loop() -> None:
+    """hold() keeps an event the catalogue could not place: no hint, and the loop sleeps on."""
+    _, queue = _ticking()
+    queue.hold(_sighting("p1"))
+    assert not queue.arrived.is_set()
+    assert queue.take().empty
+
+
+def test_held_events_since_the_cycles_start_are_placed_in_the_new_catalogue() -> None:
+    """Events that arrived since the cycle began become hints if the new catalogue knows their
+    database; earlier ones were seen by the cycle's read and are dropped, as are those about
+    databases still unknown."""
+    now, queue = _ticking()
+    queue.hold(_sighting("before"))
+    now[0] = 10.0
+    queue.hold(_sighting("during"))
+    queue.hold(Sighting("e-x", "page.created", "elsewhere", ("other-source",)))
+    assert queue.place_held(Catalogue({"ds": "tasks"}), since=5.0) is False
+    assert queue.take().pages == {"tasks": frozenset({"during"})}
+    assert queue.place_held(Catalogue({"ds": "tasks"}), since=0.0) is False
+    assert queue.take().empty
+
+
+def test_past_the_bound_the_oldest_held_events_go_and_placing_says_so() -> None:
+    """max_held events at most: a fourth pushes the first out, and place_held reports the loss
+    (the caller then reads in full), once."""
+    _, queue = _ticking()
+    for page in ("p1", "p2", "p3", "p4"):
+        queue.hold(_sighting(page))
+    assert queue.place_held(Catalogue({"ds": "tasks"}), since=0.0) is True
+    assert queue.take().pages == {"tasks": frozenset({"p2", "p3", "p4"})}
+    assert queue.place_held(Catalogue({"ds": "tasks"}), since=0.0) is False
 
 
 # --- snapshot --------------------------------------------------------------------------------

@@ -48,22 +48,35 @@ def test_a_signed_event_about_a_page_of_a_managed_data_source_hints_that_page() 
     body = page_event("page.properties_updated", OTHER_PAGE, data_source_id=SOURCE, event_id="e1")
     receipt = deliver(made, body)
     assert receipt.status == 200
-    assert receipt.hint == Hint("tasks", OTHER_PAGE, "e1", "page.properties_updated")
+    assert receipt.hints == (Hint("tasks", OTHER_PAGE, "e1", "page.properties_updated"),)
 
 
 def test_an_event_about_a_known_row_hints_it_without_a_parent() -> None:
     """page.deleted may carry no useful parent: a page last seen in a managed database counts."""
     made, _ = receiver()
     receipt = deliver(made, page_event("page.deleted", KNOWN_PAGE.replace("-", "")))
-    assert receipt.hint is not None
-    assert receipt.hint.database == "tasks"
+    assert [hint.database for hint in receipt.hints] == ["tasks"]
+
+
+def test_a_page_moved_between_managed_databases_hints_both() -> None:
+    """page.moved of a row last seen in one managed database into another: the page is re-read
+    for both (gone from the first, new in the second), one event, two hints."""
+    projects_source = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+    catalogue = Catalogue({SOURCE: "tasks", projects_source: "projects"}, {KNOWN_PAGE: "tasks"})
+    made = WebhookReceiver(WEBHOOK_TOKEN, lambda: catalogue)
+    body = page_event("page.moved", KNOWN_PAGE, data_source_id=projects_source, event_id="m")
+    receipt = deliver(made, body)
+    assert receipt.hints == (
+        Hint("tasks", KNOWN_PAGE, "m", "page.moved"),
+        Hint("projects", KNOWN_PAGE, "m", "page.moved"),
+    )
 
 
 def test_an_unsigned_event_is_refused_with_401() -> None:
     """No X-Notion-Signature: 401, no hint."""
     made, _ = receiver()
     receipt = deliver(made, page_event("page.created", KNOWN_PAGE), signature=None)
-    assert (receipt.status, receipt.outcome, receipt.hint) == (401, WebhookOutcome.UNSIGNED, None)
+    assert (receipt.status, receipt.outcome, receipt.hints) == (401, WebhookOutcome.UNSIGNED, ())
 
 
 def test_a_mis_signed_event_is_refused_with_401() -> None:
@@ -125,7 +138,7 @@ def test_a_schema_event_of_a_managed_data_source_hints_the_whole_database() -> N
     event = json.loads(page_event("page.created", KNOWN_PAGE))
     event.update(type="data_source.schema_updated", entity={"id": SOURCE, "type": "data_source"})
     receipt = deliver(made, json.dumps(event).encode())
-    assert receipt.hint == Hint("tasks", None, event["id"], "data_source.schema_updated")
+    assert receipt.hints == (Hint("tasks", None, event["id"], "data_source.schema_updated"),)
 
 
 def test_events_about_unmanaged_objects_and_comments_hint_nothing() -> None:
@@ -136,7 +149,28 @@ def test_events_about_unmanaged_objects_and_comments_hint_nothing() -> None:
     event["type"] = "comment.created"
     comment = deliver(made, json.dumps(event).encode())
     assert [other.outcome, comment.outcome] == [WebhookOutcome.UNMANAGED] * 2
-    assert (other.hint, comment.hint) == (None, None)
+    assert (other.hints, comment.hints) == ((), ())
+
+
+def test_a_page_event_the_catalogue_cannot_place_comes_back_to_be_placed_later() -> None:
+    """Before the first read ends the catalogue is empty: the event is unmanaged for now, and
+    its sighting, placed in the catalogue the read makes, hints the page."""
+    made = WebhookReceiver(WEBHOOK_TOKEN, Catalogue)
+    body = page_event("page.properties_updated", OTHER_PAGE, data_source_id=SOURCE, event_id="s")
+    receipt = deliver(made, body)
+    assert (receipt.outcome, receipt.hints) == (WebhookOutcome.UNMANAGED, ())
+    assert receipt.unplaced is not None
+    assert receipt.unplaced.place(CATALOGUE) == (
+        Hint("tasks", OTHER_PAGE, "s", "page.properties_updated"),
+    )
+
+
+def test_an_event_of_another_kind_is_not_kept_for_later() -> None:
+    """A comment event names no page or database to read: nothing to place later."""
+    made, _ = receiver()
+    event = json.loads(page_event("page.created", KNOWN_PAGE))
+    event["type"] = "comment.created"
+    assert deliver(made, json.dumps(event).encode()).unplaced is None
 
 
 def test_a_body_that_is_not_a_json_object_is_a_400() -> None:

@@ -6,9 +6,12 @@ thread), and on SIGTERM ``shutdown()`` then ``stop()``: the loop ends after the 
 (waiting longer than ``shutdown_grace`` only while an apply is under way, whose writes are
 bounded by the gateway's timeouts), then the lease is released and the endpoints close.
 
-The webhook verification token Notion sends when a subscription is created is written to
-``webhook-verification-token`` in the state folder (mode 0600), not to the log: logs are read
-more widely than the state folder, and the log redaction would mask it anyway.
+The webhook verification token Notion sends when a subscription is created is added to
+``webhook-verification-token`` in the state folder (mode 0600), one line per handshake with the
+time it came, not to the log: logs are read more widely than the state folder, and the log
+redaction would mask it anyway. The handshake is unsigned by nature, so anyone who can reach the
+endpoint can send one: a later handshake never replaces an earlier line, and the log says how
+many the file holds, so an operator is not talked into verifying a stranger's token.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
@@ -155,17 +159,21 @@ class Service:
     def _keep_verification_token(self, token: str) -> None:
         path = self.config.state_dir / TOKEN_FILE
         fingerprint = hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
+        received = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                file.write(token + "\n")
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+                file.write(f"{received} {token}\n")
+            kept = len(path.read_text(encoding="utf-8").splitlines())
         except OSError as error:
             log.error("webhook verification token not kept", reason=error.strerror)  # noqa: TRY400 - the reason says it all
             return
         log.warning(
             "webhook verification token received: paste it into Notion to verify the"
-            " subscription, and set NOTION_WEBHOOK_TOKEN to it",
+            " subscription, and set NOTION_WEBHOOK_TOKEN to it (the file's last line; with"
+            " several lines, take the one received when you created the subscription)",
             file=str(path),
             fingerprint=fingerprint,
+            tokens_in_file=kept,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from reconciler.emulator import Emulator
@@ -262,3 +263,18 @@ def _rows() -> list[dict[str, str]]:
     from tests.serve.conftest import ROWS
 
     return [dict(row) for row in ROWS]
+
+
+def test_a_later_handshake_never_replaces_the_token_kept_from_an_earlier_one(rig: Rig) -> None:
+    """Handshakes are unsigned by nature: a second one (anyone's) is added as a line of its own
+    beside the first, with the time it came, so the operator's token is never overwritten."""
+    for token in ("secret_first_from_notion", "secret_second_from_anyone"):
+        body = json.dumps({"verification_token": token}).encode()
+        assert rig.deliver(body, {"Content-Type": "application/json"}).status_code == 200
+    kept = (rig.repo / ".reconciler" / "webhook-verification-token").read_text(encoding="utf-8")
+    lines = [line.split() for line in kept.splitlines()]
+    assert [tokens[1:] for tokens in lines] == [
+        ["secret_first_from_notion"],
+        ["secret_second_from_anyone"],
+    ]
+    assert all(tokens[0].endswith("Z") for tokens in lines)

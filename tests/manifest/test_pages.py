@@ -209,8 +209,8 @@ def test_a_property_may_not_be_named_like_a_reserved_key(repo: Repository) -> No
     """Declaring `_body` as a property is refused: the key describes the page."""
     repo.write("manifests/docs.yaml", HEAD + "  _body: rich_text\n")
     problems = repo.problems()
-    assert ["'_body' is a reserved row key"] == [
-        p.message[: len("'_body' is a reserved row key")] for p in problems
+    assert [p.message[: len("'_body' is a reserved row key")] for p in problems] == [
+        "'_body' is a reserved row key"
     ]
 
 

@@ -284,9 +284,7 @@ def _read_body(
     try:
         resolved = target.resolve()
     except (OSError, ValueError):
-        problems.append(
-            document.problem(path, f"{display!r} cannot be a file name", _BODY_HINT)
-        )
+        problems.append(document.problem(path, f"{display!r} cannot be a file name", _BODY_HINT))
         return None, False
     if not resolved.is_relative_to(root.resolve()):
         problems.append(

@@ -36,6 +36,7 @@ __all__ = [
     "LOCAL_USERS",
     "Workspace",
     "apply_arguments",
+    "body_cache_path",
     "load_manifests",
     "local_store_path",
     "open_workspace",
@@ -124,7 +125,8 @@ def open_workspace(
 ) -> Iterator[Workspace]:
     """A gateway onto Notion or onto the embedded workspace, closed when the block ends."""
     if local:
-        with _local_workspace(local_store_path(settings, root, local_store), settings) as ws:
+        store = local_store_path(settings, root, local_store)
+        with _local_workspace(store, settings, body_cache_path(settings, root)) as ws:
             yield ws
         return
     token = resolve_token(environ)
@@ -134,6 +136,7 @@ def open_workspace(
         base_url=base_url,
         notion_version=settings.notion_version,
         rate_limit=settings.rate_limit,
+        body_cache=body_cache_path(settings, root),
     )
     try:
         yield Workspace(gateway=gateway, local=False, label=base_url)
@@ -141,8 +144,13 @@ def open_workspace(
         gateway.close()
 
 
+def body_cache_path(settings: Settings, root: Path) -> Path:
+    """Where page bodies read and written are kept between runs (safe to delete)."""
+    return state_folder(settings, root) / "cache"
+
+
 @contextmanager
-def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
+def _local_workspace(store: Path, settings: Settings, body_cache: Path) -> Iterator[Workspace]:
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -169,6 +177,7 @@ def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
         notion_version=settings.notion_version,
         rate_limit=_LOCAL_RATE,
         http_client=client,
+        body_cache=body_cache,
     )
     try:
         yield Workspace(gateway=gateway, local=True, label=f"local workspace {store}")

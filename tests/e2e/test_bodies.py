@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.apply import Journal
 from reconciler.bodies import canonical_markdown
 from reconciler.emulator import Emulator
 from reconciler.errors import PlanProblems, StalePlanError
@@ -335,3 +336,37 @@ def test_a_replan_after_one_edit_reads_one_body(tmp_path: Path, emulator: Emulat
     fresh.close()
     assert project.body_reads(start) == 30
     assert [c.id for c in replanned.changes] == ["docs/update_body/page-7"]
+
+
+def _interrupted(docs: Docs, plan: Plan) -> None:
+    """The journal of an apply killed after sending the body write, before recording it."""
+    journal = Journal(docs.state_dir / "journal.jsonl")
+    journal.started(plan.checksum, "docs/update_body/notes")
+    journal.close()
+
+
+def test_a_body_write_whose_answer_was_lost_is_resumed(docs: Docs, emulator: Emulator) -> None:
+    """The body already holds what the change writes: the resumed apply accepts it and ends
+    with the plan done (replacing the whole body again is harmless)."""
+    docs.converge_plan()
+    docs.body("notes", "Resumed text.\n")
+    plan, _ = docs.plan()
+    _interrupted(docs, plan)
+    docs.gateway.write_body(docs.page("notes"), "Resumed text.\n", database="docs", row_key="notes")
+    result = docs.apply(plan)
+    assert result.complete
+    again, _ = docs.plan()
+    assert again.is_empty
+
+
+def test_a_lost_body_write_overtaken_by_an_edit_is_stale(docs: Docs, emulator: Emulator) -> None:
+    """Neither what the plan saw nor what it writes: someone edited it; nothing is written."""
+    docs.converge_plan()
+    docs.body("notes", "Resumed text.\n")
+    plan, _ = docs.plan()
+    _interrupted(docs, plan)
+    in_process_client(emulator).pages.update_markdown(
+        docs.page("notes"), type="replace_content", replace_content={"new_str": "Other."}
+    )
+    with pytest.raises(StalePlanError):
+        docs.apply(plan)

@@ -10,6 +10,8 @@ root page and found there again by title on the next run.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +36,8 @@ from reconciler.notion import Gateway, NotionGateway, RequestStats
 
 __all__ = [
     "LOCAL_USERS",
+    "PROGRESS_FROM_BODIES",
+    "BodyProgress",
     "Workspace",
     "apply_arguments",
     "body_cache_path",
@@ -185,6 +189,50 @@ def _local_workspace(store: Path, settings: Settings, body_cache: Path) -> Itera
         gateway.close()
         client.close()
         emulator.close()
+
+
+PROGRESS_FROM_BODIES: Final = 50
+"""Reading at least this many page bodies shows progress (they cost a request each)."""
+
+
+class BodyProgress:
+    """Progress of reading page bodies, with an ETA, on stderr: redrawn in place on a
+    terminal, a line per tenth elsewhere (CI logs). Silent below ``PROGRESS_FROM_BODIES``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started: dict[str, tuple[float, int]] = {}
+        self._shown: dict[str, int] = {}
+        self._width = 0
+
+    def __call__(self, database: str, done: int, total: int) -> None:
+        if total < PROGRESS_FROM_BODIES:
+            return
+        now = self._clock()
+        started, first = self._started.setdefault(database, (now, done))
+        tenth = done * 10 // total
+        terminal = sys.stderr.isatty()
+        if not terminal and (self._shown.get(database, -1) >= tenth and done < total):
+            return
+        self._shown[database] = tenth
+        left = ""
+        if done > first and done < total:
+            seconds = (now - started) / (done - first) * (total - done)
+            left = f", about {_duration(seconds)} left"
+        line = f"{database}: {done}/{total} page bodies read{left}"
+        if terminal:
+            # Spaces, not an erase sequence: the output guard lets only a leading \r through.
+            self._width = max(self._width, len(line))
+            click.echo(f"\r{line.ljust(self._width)}", nl=done >= total, err=True)
+        else:
+            click.echo(line, err=True)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 def read_summary(stats: RequestStats, seconds: float, databases: int) -> str:

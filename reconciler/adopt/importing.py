@@ -2,8 +2,9 @@
 
 ``parse_database_id`` reads a database id out of an id or a Notion URL; ``import_databases``
 looks each database up, chooses a handle unique in the target folder (refusing a database
-another manifest there already manages), reads every property of every row through the gateway
-and builds the manifest texts (``reconciler.adopt.manifests``); ``write_imported`` writes them
+another manifest there already manages), reads every property of every row (and, asked to,
+every page's body) through the gateway and builds the manifest texts
+(``reconciler.adopt.manifests``); ``write_imported`` writes them and their body files
 (and the manifest schema their first line names, into ``schemas/`` when the repository has none:
 a path that works in every checkout, where the installed package's file would name one machine's
 folder) and checks that they load back as manifests. Called by the ``import`` command.
@@ -31,6 +32,7 @@ from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerE
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
 from reconciler.model import LiveDatabase
+from reconciler.notion import BodyProgress
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
@@ -80,6 +82,8 @@ class ImportRequest:
     force: bool = False
     key: str | None = None
     links: bool = True
+    bodies: bool = False
+    """Read every row's page content (a request per row) and write it to body files."""
 
 
 def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]:
@@ -156,20 +160,40 @@ def _installed_schema() -> bytes:
     return schemas.joinpath("manifest.schema.json").read_bytes()
 
 
+def _with_bodies(
+    gateway: Gateway, live: LiveDatabase, progress: BodyProgress | None
+) -> LiveDatabase:
+    """The database with every row's body read (through the gateway's cache)."""
+    rows = [row for row in live.rows if not row.in_trash]
+    bodies = gateway.read_bodies(rows, database=live.handle, progress=progress)
+    read = tuple(dataclasses.replace(r, body=bodies.get(r.page_id, r.body)) for r in live.rows)
+    return dataclasses.replace(live, rows=read)
+
+
 def import_databases(
-    gateway: Gateway, repository: Repository, request: ImportRequest
+    gateway: Gateway,
+    repository: Repository,
+    request: ImportRequest,
+    progress: BodyProgress | None = None,
 ) -> list[ImportedManifest]:
-    """The manifests of the requested databases, read through ``gateway`` (nothing written)."""
+    """The manifests of the requested databases, read through ``gateway`` (nothing written);
+    with ``request.bodies``, every row's body too (``progress`` hears how far)."""
     outlines = _outlines(Inspector.of(gateway), request.database_ids)
     handles = _handles(outlines, existing_manifests(request.folder), request.folder)
     if not request.force:
         _refuse_overwrite(request.folder, [f"{handle}.yaml" for handle in handles])
+        if request.bodies:
+            _refuse_overwrite(request.folder, [f"content/{handle}" for handle in handles])
     specs = tuple(_reading_spec(o, h) for o, h in zip(outlines, handles, strict=True))
     live = gateway.read_state(specs)
+    databases = {
+        handle: _with_bodies(gateway, database, progress) if request.bodies else database
+        for handle, database in live.databases.items()
+    }
     adoptions = [
         Adoption(
             h,
-            live.databases[h] if request.links else _without_links(live.databases[h]),
+            databases[h] if request.links else _without_links(databases[h]),
             o.data_source_id if len(o.data_sources) > 1 else None,
             key=request.key,
         )
@@ -187,6 +211,10 @@ def _write(folder: Path, manifests: Sequence[ImportedManifest]) -> list[Path]:
             path = folder / manifest.file_name
             path.write_text(manifest.text, encoding="utf-8")
             paths.append(path)
+            for relative, text in manifest.files:
+                body = folder / relative
+                body.parent.mkdir(parents=True, exist_ok=True)
+                body.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(
             f"cannot write the manifests in {shown(folder)} ({exc.strerror})",

@@ -21,7 +21,7 @@ from reconciler.adopt import (
     write_imported,
 )
 from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.runtime import open_workspace, workspace_options
+from reconciler.cli.runtime import BodyProgress, open_workspace, workspace_options
 from reconciler.manifest import find_repository, shown
 
 __all__ = ["command"]
@@ -39,6 +39,7 @@ Examples:
                                   relations between them are written by handle and row key
   reconciler import ID --key Code rows keyed by their Code (a stable id), not their title
   reconciler import ID --force    replace manifests written by an earlier import
+  reconciler import ID --bodies   each row's page content too, in content/<handle>/*.md
   reconciler import ID --local    from the embedded workspace (.reconciler/local.sqlite)
 """,
 )
@@ -62,6 +63,12 @@ Examples:
     " or one another row has). Default: the title if it tells every row apart, else the best"
     " candidate.",
 )
+@click.option(
+    "--bodies",
+    is_flag=True,
+    help="Import each row's page content too (a request per row): into content/<handle>/"
+    "<row>.md files named by `_body_from`, or the row's `_body` when it is one short line.",
+)
 @workspace_options
 @debug_option
 @reports_errors
@@ -71,23 +78,25 @@ def command(
     output: str | None,
     force: bool,
     key: str | None,
+    bodies: bool,
     local: bool,
     local_store: str | None,
 ) -> None:
     """Write manifests from live Notion databases, so adopting one takes one command.
 
     Each DATABASE_ID (a database id, one of its data source ids, or its URL) becomes
-    <handle>.yaml: its title, its schema, every row, and a key chosen among its properties.
+    <handle>.yaml: its title, its schema, every row, and a key chosen among its properties
+    (with --bodies, each row's page content as a Markdown file beside it).
     Comments in the files say what to review. Planning right after an import shows no
     changes. Exit codes: 0 written, 1 error (unknown or unshared id, existing files).
     """
     ids = tuple(parse_database_id(text) for text in database_ids)
     repository = find_repository()
     folder = Path(output) if output else repository.manifests
-    request = ImportRequest(ids, folder, force=force, key=key, links=not local)
+    request = ImportRequest(ids, folder, force=force, key=key, links=not local, bodies=bodies)
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
-        manifests = import_databases(workspace.gateway, repository, request)
+        manifests = import_databases(workspace.gateway, repository, request, BodyProgress())
         label = workspace.label
     written = write_imported(folder, manifests, repository.root)
     plan = ["reconciler", "plan"]
@@ -109,9 +118,10 @@ def _report(
     width = max(len(shown(path)) for path in paths)
     for manifest, path in zip(manifests, paths, strict=True):
         rows = f"{manifest.rows} {'row' if manifest.rows == 1 else 'rows'}"
+        files = f", {len(manifest.files)} body files" if manifest.files else ""
         click.echo(
             f"  {shown(path):<{width}}  {manifest.handle}: {rows},"
-            f" {manifest.properties} properties, key {manifest.key}"
+            f" {manifest.properties} properties, key {manifest.key}{files}"
         )
         for note in manifest.review:
             click.echo(f"  {'':<{width}}  review: {note}")

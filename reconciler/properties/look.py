@@ -23,6 +23,7 @@ from reconciler.properties.checks import MAX_URL_LENGTH
 
 __all__ = [
     "cover_from_manifest",
+    "expressible",
     "icon_from_manifest",
     "look_from_response",
     "look_to_request",
@@ -31,6 +32,7 @@ __all__ = [
 _NOTION_ICONS: Final = "https://www.notion.so/icons/"
 _SIGNED: Final = re.compile(r"(?i)(?:^|&)(?:x-amz-[a-z-]+|signature|expires|expirationtimestamp)=")
 _MAX_EMOJI: Final = 16
+_HOSTED: Final = re.compile(r"(?i)^https://(?:[^/]*\.amazonaws\.com|file\.notion\.so)/")
 
 
 def _image_url(text: str, what: str) -> str:
@@ -107,6 +109,17 @@ def look_from_response(raw: JSON) -> str:
         if kind in ("custom_emoji", "file_upload"):
             return f"{kind}:{payload.get('id')}"
     return ""
+
+
+def expressible(value: str) -> bool:
+    """Whether a manifest can ask for this icon or cover as Notion holds it: an emoji or an
+    image by URL, not a file uploaded to Notion (its link expires) nor a custom emoji."""
+    if not value or _HOSTED.match(value):
+        return False
+    try:
+        return icon_from_manifest(value) == value
+    except ValueProblem:
+        return False
 
 
 def look_to_request(value: str) -> JSON:

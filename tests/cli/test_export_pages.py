@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,32 @@ def test_pages_cannot_go_to_stdout(repo: Path) -> None:
     result = run("export", "--local", "--format", "html", "-o", "-")
     assert result.exit_code == 1
     assert "hint: choose one with --database HANDLE, or write files with -o DIR" in result.stderr
+
+
+def test_import_with_bodies_writes_body_files_and_plans_empty(repo: Path) -> None:
+    """`import --bodies` writes the rows' icons and bodies back; planning after shows nothing."""
+    plan = run("plan", "--local", "--format", "json")
+    database_id = json.loads(plan.stdout)["databases"][0]["database_id"]
+    result = run("import", database_id, "--local", "--bodies", "-o", "adopted")
+    assert result.exit_code == 0, result.output
+    assert "1 body files" in result.stdout
+    imported = yaml.safe_load((repo / "adopted" / "docs.yaml").read_text(encoding="utf-8"))
+    rows = {row["Slug"]: row for row in imported["rows"]}
+    assert rows["start"]["_icon"] == "🚀"
+    assert rows["start"]["_body_from"] == "content/docs/getting-started.md"
+    assert "_body" not in rows["api"]
+    body = (repo / "adopted" / "content" / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    assert body.startswith("# Getting started\n")
+    (repo / "manifests" / "docs.yaml").unlink()
+    again = run("plan", "--local", "adopted", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+
+
+def test_import_without_bodies_reads_no_page_content(repo: Path) -> None:
+    """Without `--bodies` page content is neither read nor written."""
+    plan = run("plan", "--local", "--format", "json")
+    database_id = json.loads(plan.stdout)["databases"][0]["database_id"]
+    result = run("import", database_id, "--local", "-o", "adopted")
+    assert result.exit_code == 0, result.output
+    assert not (repo / "adopted" / "content").exists()
+    assert "_body" not in (repo / "adopted" / "docs.yaml").read_text(encoding="utf-8")

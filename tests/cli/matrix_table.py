@@ -97,6 +97,10 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
             "test_a_key_that_cannot_tell_rows_apart_is_refused_and_nothing_is_written"
         ),
     ),
+    (("import",), "bodies"): (
+        "tests/cli/test_export_pages.py::test_import_with_bodies_writes_body_files_and_plans_empty",
+        "tests/cli/test_export_pages.py::test_import_without_bodies_reads_no_page_content",
+    ),
     (("import",), "local"): (_IED + "test_import_reads_the_workspace_file_given_with_local_store",),
     (("import",), "local_store"): (
         _IED + "test_import_reads_the_workspace_file_given_with_local_store",
@@ -110,6 +114,9 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     (("export",), "fmt"): (
         _IED + "test_export_as_json_writes_the_same_rows",
         _IED + "test_export_as_csv_has_a_header_and_joins_lists_with_semicolons",
+        "tests/cli/test_export_pages.py::"
+        "test_markdown_pages_hold_properties_as_front_matter_and_the_body",
+        "tests/cli/test_export_pages.py::test_html_pages_escape_everything_from_notion",
     ),
     (("export",), "output"): (
         _IED + "test_export_to_stdout_writes_one_database",

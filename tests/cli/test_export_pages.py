@@ -109,7 +109,8 @@ def test_import_with_bodies_writes_body_files_and_plans_empty(repo: Path) -> Non
     assert rows["start"]["_icon"] == "🚀"
     assert rows["start"]["_body_from"] == "content/docs/getting-started.md"
     assert "_body" not in rows["api"]
-    body = (repo / "adopted" / "content" / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    content = repo / "adopted" / "content" / "docs"
+    body = (content / "getting-started.md").read_text(encoding="utf-8")
     assert body.startswith("# Getting started\n")
     (repo / "manifests" / "docs.yaml").unlink()
     again = run("plan", "--local", "adopted", "--detailed-exitcode")

@@ -42,6 +42,9 @@ _HEX_ID: Final = re.compile(
     r"(?![0-9a-fA-F])"
 )
 _BREAK: Final = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SPECIAL: Final = re.compile(r"[\\<`$\[*_~]")
+"""Characters that may start a construct (or an escape); everything between is plain."""
+_ESCAPING: Final = re.compile(r"[\\*~`$\[\]<>{}|^\n]|(?<![^\W_])_|_(?![^\W_])")
 _SPAN: Final = re.compile(r'<span((?:\s+[a-zA-Z-]+="[^"]*")*)\s*>')
 _MENTION: Final = re.compile(
     r'<mention-([a-z-]+)((?:\s+[a-zA-Z-]+="[^"]*")*)\s*(?:/>|>(.*?)</mention-\1>)', re.DOTALL
@@ -144,6 +147,12 @@ class _Reader:
         at = start
         plain: list[str] = []
         while at < end:
+            special = _SPECIAL.search(self.text, at, end)
+            upto = special.start() if special is not None else end
+            if upto > at:  # plain text up to the next character that may start something
+                plain.append(self.text[at:upto])
+                at = upto
+                continue
             after = self._construct(at, end, style, plain)
             if after is not None:
                 at = after
@@ -352,19 +361,12 @@ def _spanned(style: Style, attributes: dict[str, str]) -> Style:
 def escape(text: str) -> str:
     """Plain text with Markdown's special characters escaped (``_`` only where it could
     emphasise: ``snake_case`` stays as it is); a line break as ``<br>``."""
-    out: list[str] = []
-    for n, char in enumerate(text):
-        if char == "\n":
-            out.append("<br>")
-        elif char in _ESCAPED or (char == "_" and not _inside_word(text, n)):
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    return "".join(out)
+    return _ESCAPING.sub(_escaped, text)
 
 
-def _inside_word(text: str, at: int) -> bool:
-    return 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
+def _escaped(found: re.Match[str]) -> str:
+    char = found.group()
+    return "<br>" if char == "\n" else "\\" + char
 
 
 def render_runs(runs: Iterable[Run]) -> str:
@@ -398,8 +400,11 @@ def _groups(runs: list[Run]) -> list[list[Run]]:
     return groups
 
 
-def _outer(run: Run) -> Style:
-    return replace(run.style, code=False)
+def _outer(run: Run) -> tuple[object, ...]:
+    """A run's style but for ``code``."""
+    style = run.style
+    return (style.bold, style.italic, style.strikethrough, style.underline, style.color,
+            style.link)  # fmt: skip
 
 
 def _render_group(group: list[Run], italic: str) -> str:
@@ -415,10 +420,11 @@ def _render_group(group: list[Run], italic: str) -> str:
         return _spans(escape(text), style)
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
-    pieces = list(group)
-    pieces[0] = replace(pieces[0], text=pieces[0].text.lstrip())
-    pieces[-1] = replace(pieces[-1], text=pieces[-1].text.rstrip())
-    core = "".join(_piece(piece) for piece in pieces if piece.text)
+    texts = [run.text for run in group]
+    texts[0], texts[-1] = texts[0].lstrip(), texts[-1].rstrip()
+    core = "".join(
+        _piece(text, run.style.code) for text, run in zip(texts, group, strict=True) if text
+    )
     # Markers touch the text, so the edge spaces stay outside them.
     inner = escape(lead) + _emphasis(core, style, italic) + escape(trail)
     if style.link:
@@ -426,11 +432,11 @@ def _render_group(group: list[Run], italic: str) -> str:
     return _spans(inner, style)
 
 
-def _piece(run: Run) -> str:
-    if not run.style.code:
-        return escape(run.text)
-    fence = "``" if "`" in run.text else "`"
-    return f"{fence}{run.text}{fence}"
+def _piece(text: str, code: bool) -> str:
+    if not code:
+        return escape(text)
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}"
 
 
 def _emphasis(inner: str, style: Style, italic: str) -> str:

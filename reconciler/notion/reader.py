@@ -493,7 +493,8 @@ class LiveReader:
 
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> dict[str, LiveRow]:
         """Current content of these rows, read under the spec's known live properties: a GET
-        per page, or one query when that costs fewer requests (see the module docstring)."""
+        per page, or one query when that costs fewer requests (see the module docstring); the
+        bodies of those the spec names in ``bodies`` (the controller's re-read of a page)."""
         layout = ReadLayout.of(spec)
         wanted = list(dict.fromkeys(page_ids))
         found: dict[str, LiveRow] = {}
@@ -506,7 +507,8 @@ class LiveReader:
                 row = self._retrieve_row(page_id, layout, spec.handle)
                 if row is not None:
                     found[page_id] = row
-        return found
+        rows = self._with_bodies(spec, tuple(found.values()), None)
+        return {row.page_id: row for row in rows}
 
     def find_rows(self, spec: ReadSpec, keys: Collection[str]) -> tuple[LiveRow, ...]:
         """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""

@@ -258,6 +258,9 @@ class WrittenBody:
 
     sent: str
     held: str
+    raw: str = ""
+    """sha256 of the Markdown exactly as sent (``reconciler.bodies.raw_hash``): a manifest body
+    that still has it needs no canonicalising to be known as ``sent``."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,9 @@ class LiveBody:
     truncated: bool = False
     unknown_block_ids: tuple[str, ...] = ()
     written: WrittenBody | None = None
+    hash: str = ""
+    """The canonical hash of ``markdown`` when known (computed once when read, kept in the
+    cache); ``""``: not computed."""
 
     @property
     def complete(self) -> bool:

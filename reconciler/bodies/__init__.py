@@ -35,6 +35,7 @@ __all__ = [
     "body_html",
     "canonical_markdown",
     "parse_blocks",
+    "raw_hash",
     "safe_url",
     "subpages",
     "unsigned",
@@ -51,6 +52,11 @@ def canonical_markdown(markdown: str) -> str:
 def body_hash(markdown: str) -> str:
     """sha256 of the body's canonical form: equal hashes, equal content."""
     return hashlib.sha256(canonical_markdown(markdown).encode("utf-8")).hexdigest()
+
+
+def raw_hash(markdown: str) -> str:
+    """sha256 of the Markdown exactly as given (to recognise a text already canonicalised)."""
+    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
 
 
 EMPTY_BODY_HASH: Final = body_hash("")

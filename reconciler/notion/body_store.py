@@ -104,7 +104,7 @@ class BodyStore:
 
     def remember(self, row: LiveRow, body: LiveBody, read_at: datetime) -> None:
         """Keep a body just read, with the page's times and when Notion answered."""
-        plain = LiveBody(body.markdown, body.truncated, body.unknown_block_ids)
+        plain = LiveBody(body.markdown, body.truncated, body.unknown_block_ids, hash=body.hash)
         stamp = read_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
         with self._lock:
             self._cache[row.page_id] = _Cached(row.created_time, row.last_edited_time, stamp, plain)
@@ -145,7 +145,7 @@ class BodyStore:
         if written:
             _write(
                 self._folder / "written.json",
-                {p: {"sent": w.sent, "held": w.held} for p, w in records.items()},
+                {p: {"sent": w.sent, "held": w.held, "raw": w.raw} for p, w in records.items()},
             )
 
 
@@ -159,6 +159,7 @@ def _cache_json(cache: dict[str, _Cached]) -> dict[str, JSON]:
             "markdown": entry.body.markdown,
             "truncated": entry.body.truncated,
             "unknown_block_ids": list(entry.body.unknown_block_ids),
+            "hash": entry.body.hash,
         }
         for page, entry in newest
     }
@@ -188,7 +189,13 @@ def _load_cache(path: Path) -> dict[str, _Cached]:
         unknown = raw.get("unknown_block_ids")
         if not all(isinstance(t, str) for t in texts) or not isinstance(unknown, list):
             continue
-        body = LiveBody(str(texts[3]), raw.get("truncated") is True, tuple(map(str, unknown)))
+        known = raw.get("hash")
+        body = LiveBody(
+            str(texts[3]),
+            raw.get("truncated") is True,
+            tuple(map(str, unknown)),
+            hash=known if isinstance(known, str) else "",
+        )
         cache[page] = _Cached(str(texts[0]), str(texts[1]), str(texts[2]), body)
     return cache
 
@@ -197,9 +204,11 @@ def _load_written(path: Path) -> dict[str, WrittenBody]:
     written: dict[str, WrittenBody] = {}
     for page, raw in _read(path).items():
         if isinstance(raw, dict) and isinstance(raw.get("sent"), str):
-            held = raw.get("held")
+            held, sent = raw.get("held"), raw.get("raw")
             if isinstance(held, str):
-                written[page] = WrittenBody(str(raw["sent"]), held)
+                written[page] = WrittenBody(
+                    str(raw["sent"]), held, sent if isinstance(sent, str) else ""
+                )
     return written
 
 

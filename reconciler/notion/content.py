@@ -22,7 +22,7 @@ from datetime import datetime
 
 import structlog
 
-from reconciler.bodies import body_hash
+from reconciler.bodies import body_hash, raw_hash
 from reconciler.model import LiveBody, LiveRow, RowKey, WrittenBody
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
@@ -39,10 +39,12 @@ BodyProgress = Callable[[str, int, int], None]
 
 
 def _live_body(answer: Body) -> LiveBody:
+    markdown = answer.text("markdown")
     return LiveBody(
-        markdown=answer.text("markdown"),
+        markdown=markdown,
         truncated=answer.flag("truncated", default=False),
         unknown_block_ids=tuple(_strings(answer, "unknown_block_ids")),
+        hash=body_hash(markdown),
     )
 
 
@@ -139,6 +141,6 @@ class PageContent:
         return self._record(page_id, markdown, held)
 
     def _record(self, page_id: str, markdown: str, held: LiveBody) -> LiveBody:
-        written = WrittenBody(body_hash(markdown), body_hash(held.markdown))
+        written = WrittenBody(body_hash(markdown), held.hash, raw_hash(markdown))
         self._store.record_written(page_id, written)
         return replace(held, written=written)

@@ -17,7 +17,7 @@ hint. Timestamps never decide anything here.
 
 from __future__ import annotations
 
-from reconciler.bodies import EMPTY_BODY_HASH, body_hash, subpages
+from reconciler.bodies import EMPTY_BODY_HASH, body_hash, raw_hash, subpages
 from reconciler.errors import PlanError, Problem
 from reconciler.model import DesiredRow, LiveBody, LiveRow
 from reconciler.plan.actions import UpdateBody
@@ -79,6 +79,15 @@ def _kept_objects(handle: str, row: DesiredRow, old: str, new: str) -> Problem |
     )
 
 
+def _hashes(markdown: str, body: LiveBody) -> tuple[str, str]:
+    """The canonical hashes of the manifest's body and the live one, canonicalising only what
+    is not known already: the Markdown last sent (by its exact text) and a body read before."""
+    written = body.written
+    sent = written is not None and written.raw and written.raw == raw_hash(markdown)
+    wanted = written.sent if sent and written is not None else body_hash(markdown)
+    return wanted, body.hash or body_hash(body.markdown)
+
+
 def body_change(handle: str, row: DesiredRow, live: LiveRow) -> Change | Problem | None:
     """The change bringing ``live``'s body to the row's (None: none), or why it cannot."""
     if row.body is None:
@@ -89,8 +98,8 @@ def body_change(handle: str, row: DesiredRow, live: LiveRow) -> Change | Problem
             f"the live read holds no body for row {row.key!r} of {handle!r}",
             hint="this is a bug in notion-reconciler; rerun with --debug and report it",
         )
-    wanted, held = body_hash(row.body.markdown), body_hash(body.markdown)
     written = body.written
+    wanted, held = _hashes(row.body.markdown, body)
     if wanted == held or (written is not None and (written.sent, written.held) == (wanted, held)):
         return None
     refusal = _carried(handle, row, body) or _kept_objects(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.bodies import body_hash
+from reconciler.bodies import body_hash, raw_hash
 from reconciler.errors import PlanError, Problem
 from reconciler.model import DesiredBody, DesiredRow, LiveBody, LiveRow, SourceLocation, WrittenBody
 from reconciler.plan import Change, ChangeClass, UpdateBody
@@ -102,3 +102,15 @@ def test_a_body_not_read_is_a_bug_not_a_silence() -> None:
     """A managed body missing from the live read is an error, never "no change"."""
     with pytest.raises(PlanError, match="holds no body"):
         body_change("docs", ROW, LiveRow("page-1", "intro", {}, "u"))
+
+
+def test_the_markdown_last_sent_is_known_by_its_exact_text() -> None:
+    """A manifest body byte for byte as last sent takes the recorded hash, and a body read
+    before its hash: nothing is canonicalised again (the record's hashes are taken as they
+    are, so made-up ones show it)."""
+    markdown = ROW.body.markdown  # type: ignore[union-attr]
+    written = WrittenBody("sent-hash", "held-hash", raw_hash(markdown))
+    live = LiveRow(
+        "page-1", "intro", {}, "u", body=LiveBody("x", written=written, hash="sent-hash")
+    )
+    assert body_change("docs", ROW, live) is None

@@ -36,6 +36,7 @@ from typing import Any
 import httpx
 import yaml
 
+from reconciler import logs
 from reconciler.apply import ApplyOptions, ApplySession
 from reconciler.config import RateLimitSettings, Secret
 from reconciler.manifest import load_desired_state
@@ -209,6 +210,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="run N times faster")
     parser.add_argument("--report", action="store_true", help="append to REPORT-bodies.md")
     args = parser.parse_args()
+    logs.configure()  # warnings and errors only, on stderr
     result = run(args)
     print(json.dumps(result, indent=2))
     if args.report:

@@ -15,8 +15,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from reconciler.bodies import unsigned
 from reconciler.model import JSON
 from reconciler.properties.base import ValueProblem
 from reconciler.properties.checks import MAX_URL_LENGTH
@@ -30,7 +31,6 @@ __all__ = [
 ]
 
 _NOTION_ICONS: Final = "https://www.notion.so/icons/"
-_SIGNED: Final = re.compile(r"(?i)(?:^|&)(?:x-amz-[a-z-]+|signature|expires|expirationtimestamp)=")
 _MAX_EMOJI: Final = 16
 _HOSTED: Final = re.compile(r"(?i)^https://(?:[^/]*\.amazonaws\.com|file\.notion\.so)/")
 
@@ -86,13 +86,6 @@ def cover_from_manifest(value: object, what: str = "`_cover`") -> str:
     return _image_url(value.strip(), what)
 
 
-def _unsigned(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.query and _SIGNED.search(parts.query):
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    return url
-
-
 def look_from_response(raw: JSON) -> str:
     """An icon or cover object as Notion answers it, in canonical form ("" for none)."""
     if not isinstance(raw, Mapping):
@@ -103,7 +96,7 @@ def look_from_response(raw: JSON) -> str:
         return payload
     if isinstance(payload, Mapping):
         if kind in ("external", "file") and isinstance(payload.get("url"), str):
-            return _unsigned(str(payload["url"]))
+            return unsigned(str(payload["url"]))
         if kind == "icon":
             return f"{_NOTION_ICONS}{payload.get('name')}_{payload.get('color')}.svg"
         if kind in ("custom_emoji", "file_upload"):

@@ -22,9 +22,11 @@ __all__ = [
     "KEY_TYPES",
     "READ_ONLY_TYPES",
     "WRITABLE_TYPES",
+    "DesiredBody",
     "DesiredDatabase",
     "DesiredRow",
     "DesiredState",
+    "LiveBody",
     "LiveDatabase",
     "LiveProperty",
     "LiveRow",
@@ -33,6 +35,7 @@ __all__ = [
     "PropertySpec",
     "RowKey",
     "SourceLocation",
+    "WrittenBody",
     "canonical_json",
     "content_hash",
 ]
@@ -140,16 +143,31 @@ class PropertySpec:
 
 
 @dataclass(frozen=True)
+class DesiredBody:
+    """A row's page content as the manifest asks for it: Markdown (line breaks as ``\\n``) from
+    ``_body`` (``file`` None) or from a file (``_body_from`` or the database's ``body_from``)."""
+
+    markdown: str
+    file: str | None = None
+    """The file it was read from, relative to the repository root."""
+
+
+@dataclass(frozen=True)
 class DesiredRow:
     """One row of a manifest: its key and the canonical value of every managed writable property.
 
     ``values`` holds every declared writable, non-ignored property; one a row leaves out holds
-    that type's empty canonical value (a manifest row owns all of its declared fields).
+    that type's empty canonical value (a manifest row owns all of its declared fields). The
+    page's icon, cover and body are managed only where the row (or its database's
+    ``body_from``) names them: None is "not managed", ``""`` an icon or cover to remove.
     """
 
     key: RowKey
     values: Mapping[str, JSON]
     location: SourceLocation
+    icon: str | None = None
+    cover: str | None = None
+    body: DesiredBody | None = None
 
     @property
     def content_hash(self) -> str:
@@ -174,6 +192,13 @@ class DesiredDatabase:
     protect: bool = False
     allow_empty: bool = False
     ignore: tuple[str, ...] = ()
+    icon: str | None = None
+    """The database's icon (None: not managed, ``""``: none)."""
+    cover: str | None = None
+    body_from: str | None = None
+    """The template naming each row's body file (``content/{Slug}.md``), as written."""
+    bodiless: tuple[RowKey, ...] = ()
+    """Rows whose ``body_from`` file does not exist: their bodies are not managed."""
 
     def property_named(self, name: str) -> PropertySpec | None:
         """The declared property of that name, if any."""
@@ -227,6 +252,41 @@ class LiveProperty:
 
 
 @dataclass(frozen=True)
+class WrittenBody:
+    """What the reconciler last wrote to a page's body: the hash of the Markdown it sent and of
+    what Notion held right after, read back (``reconciler.bodies.body_hash``)."""
+
+    sent: str
+    held: str
+    raw: str = ""
+    """sha256 of the Markdown exactly as sent (``reconciler.bodies.raw_hash``): a manifest body
+    that still has it needs no canonicalising to be known as ``sent``."""
+
+
+@dataclass(frozen=True)
+class LiveBody:
+    """A page's content as ``GET /v1/pages/{id}/markdown`` answered it.
+
+    ``unknown_block_ids`` lists blocks Markdown cannot show (``<unknown>`` tags) and
+    ``truncated`` says the page was cut at Notion's limit: a body with either is never
+    overwritten. ``written`` is what the reconciler last wrote there, when known.
+    """
+
+    markdown: str
+    truncated: bool = False
+    unknown_block_ids: tuple[str, ...] = ()
+    written: WrittenBody | None = None
+    hash: str = ""
+    """The canonical hash of ``markdown`` when known (computed once when read, kept in the
+    cache); ``""``: not computed."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the Markdown carries the whole page."""
+        return not self.truncated and not self.unknown_block_ids
+
+
+@dataclass(frozen=True)
 class LiveRow:
     """A page of a live data source with the canonical values of the managed properties.
 
@@ -243,6 +303,11 @@ class LiveRow:
     last_edited_by: str = ""
     """The id of the user (person or bot) who last edited the page ("" when Notion sent none);
     ``LiveState.users`` names them."""
+    icon: str = ""
+    """The page's icon in canonical form (``reconciler.properties.look``; ``""``: none)."""
+    cover: str = ""
+    body: LiveBody | None = None
+    """The page's content, read only when the manifest manages it (None: not read)."""
 
     @property
     def content_hash(self) -> str:
@@ -262,6 +327,8 @@ class LiveDatabase:
     url: str | None = None
     complete: bool = True
     incomplete_reasons: tuple[str, ...] = ()
+    icon: str = ""
+    cover: str = ""
 
     def property_named(self, name: str) -> LiveProperty | None:
         for prop in self.properties:

@@ -3,9 +3,10 @@
 A ``ReadSpec`` describes one database for the gateway's reads (``read_state``, ``read_rows``,
 ``find_rows``): where it is (its ids, or the parent page and title to find it by), its key, the
 properties it manages (declared name and type, the name it had, and the live property when that
-is known), the keys the reader must look for in the trash and past the query cap, and how many
+is known), the keys the reader must look for in the trash and past the query cap, how many
 live rows it had when last read (the reader chooses between one query and a GET per page by
-it). Manifests build it (``read_spec`` of a ``DesiredDatabase``), a plan builds it from what it
+it), and the keys of the rows whose bodies the manifest manages (only those bodies are read).
+Manifests build it (``read_spec`` of a ``DesiredDatabase``), a plan builds it from what it
 carries (``DatabasePlan.read_spec``), and import builds one that reads every property.
 
 ``matched_properties`` is the one matching rule, used by the reader (which live properties a
@@ -125,6 +126,8 @@ class ReadSpec:
     read has them."""
     row_count: int = 0
     """Live rows outside the trash when it was last read (0: unknown)."""
+    bodies: frozenset[RowKey] = frozenset()
+    """Keys of the rows whose page content the manifest manages: only their bodies are read."""
 
     def property_named(self, name: str) -> ReadProperty | None:
         """The managed property of that declared name, if any."""
@@ -165,6 +168,7 @@ def read_spec(desired: DesiredDatabase) -> ReadSpec:
         data_source=desired.data_source,
         parent=desired.parent,
         keys=tuple(row.key for row in desired.rows),
+        bodies=frozenset(row.key for row in desired.rows if row.body is not None),
     )
 
 

@@ -2,7 +2,8 @@
 
 The inverse of the manifest reader: what Notion holds, written as manifest values that read back
 to the same canonical values (``values``), with a key chosen among the properties (``keys``),
-comments to review (``manifests``), and rows as YAML, JSON or CSV (``rows``). The YAML itself is
+comments to review (``manifests``), rows as YAML, JSON or CSV (``rows``), and one file per
+page, Markdown or HTML, with its body (``pages``). The YAML itself is
 written by ``reconciler.manifest.yaml_writer``, the mirror of the reader. Used by the CLI's
 ``import`` and ``export`` commands, which import this facade only. ``edit`` changes existing
 manifests minimally (``edit_manifests``, ``write_changes``); ``pull`` reads Notion and writes its
@@ -33,6 +34,7 @@ from reconciler.adopt.importing import (
     write_imported,
 )
 from reconciler.adopt.manifests import ImportedManifest, handle_for
+from reconciler.adopt.pages import PAGE_FORMATS, PageFile, page_files, with_bodies
 from reconciler.adopt.pull import (
     PullConflict,
     Pulled,
@@ -59,6 +61,7 @@ from reconciler.adopt.values import Naming
 
 __all__ = [
     "FORMATS",
+    "PAGE_FORMATS",
     "AddOption",
     "AddRow",
     "ChangeType",
@@ -72,6 +75,7 @@ __all__ = [
     "ImportedManifest",
     "Naming",
     "NotApplied",
+    "PageFile",
     "PullConflict",
     "PullRequest",
     "Pulled",
@@ -88,12 +92,14 @@ __all__ = [
     "json_text",
     "markdown_summary",
     "naming_of",
+    "page_files",
     "parse_database_id",
     "pull_manifests",
     "records",
     "report_lines",
     "table_of",
     "tables_of",
+    "with_bodies",
     "write_changes",
     "write_imported",
     "write_pulled",

@@ -2,10 +2,11 @@
 
 ``parse_database_id`` reads a database id out of an id or a Notion URL; ``import_databases``
 looks each database up, chooses a handle unique in the target folder, reads every property of
-every row through the gateway and builds the manifest texts (``reconciler.adopt.manifests``); a
-database that a manifest of the folder already pins is updated in place instead, with the
-machinery of ``pull`` (its rows, options and properties, comments and hand edits kept; with
-``--force`` it is rewritten from scratch); ``write_imported`` writes them
+every row (and, asked to, every page's body) through the gateway and builds the manifest texts
+(``reconciler.adopt.manifests``); a database that a manifest of the folder already pins is
+updated in place instead, with the machinery of ``pull`` (its rows, options and properties,
+comments and hand edits kept; with ``--force`` it is rewritten from scratch); ``write_imported``
+writes them and their body files
 (and the manifest schema their first line names, into ``schemas/`` when the repository has none:
 a path that works in every checkout, where the installed package's file would name one machine's
 folder) and checks that they load back as manifests. Called by the ``import`` command.
@@ -34,6 +35,7 @@ from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerE
 from reconciler.manifest import load_desired_state
 from reconciler.manifest.project import Repository, shown
 from reconciler.model import DesiredState, LiveDatabase
+from reconciler.notion import BodyProgress
 from reconciler.notion.gateway import Gateway
 from reconciler.notion.inspect import DatabaseOutline, Inspector
 from reconciler.properties import ValueProblem
@@ -87,6 +89,8 @@ class ImportRequest:
     load: Callable[[Sequence[str]], DesiredState] = load_desired_state
     """How the folder's manifests are loaded when one of them is updated in place (the CLI's
     way, which places databases of the ``--local`` workspace)."""
+    bodies: bool = False
+    """Read every row's page content (a request per row) and write it to body files."""
 
 
 def _outlines(inspector: Inspector, ids: Sequence[str]) -> list[DatabaseOutline]:
@@ -195,17 +199,36 @@ class Imported:
     updated_handles: tuple[str, ...] = ()
 
 
-def import_databases(gateway: Gateway, repository: Repository, request: ImportRequest) -> Imported:
+def _with_bodies(
+    gateway: Gateway, live: LiveDatabase, progress: BodyProgress | None
+) -> LiveDatabase:
+    """The database with every row's body read (through the gateway's cache)."""
+    rows = [row for row in live.rows if not row.in_trash]
+    bodies = gateway.read_bodies(rows, database=live.handle, progress=progress)
+    read = tuple(dataclasses.replace(r, body=bodies.get(r.page_id, r.body)) for r in live.rows)
+    return dataclasses.replace(live, rows=read)
+
+
+def import_databases(
+    gateway: Gateway,
+    repository: Repository,
+    request: ImportRequest,
+    progress: BodyProgress | None = None,
+) -> Imported:
     """The manifests of the requested databases, read through ``gateway`` (nothing written);
     a database a manifest of the folder already pins is updated in place (unless ``force``),
-    keeping its comments, hand edits, ``prune`` and ``renamed_from``."""
+    keeping its comments, hand edits, ``prune`` and ``renamed_from``; with ``request.bodies``,
+    every new database's row bodies too (``progress`` hears how far)."""
     outlines = _outlines(Inspector.of(gateway), request.database_ids)
     existing = existing_manifests(request.folder)
     in_place = {} if request.force else _managing(outlines, existing)
     handles = _handles(outlines, existing, request.folder, in_place)
     kept = {h for o, h in zip(outlines, handles, strict=True) if o.data_source_id in in_place}
     if not request.force:
-        _refuse_overwrite(request.folder, [f"{h}.yaml" for h in handles if h not in kept])
+        fresh_handles = [h for h in handles if h not in kept]
+        _refuse_overwrite(request.folder, [f"{h}.yaml" for h in fresh_handles])
+        if request.bodies:
+            _refuse_overwrite(request.folder, [f"content/{h}" for h in fresh_handles])
     desired = request.load([str(request.folder)]) if kept else None
     fresh = [(o, h) for o, h in zip(outlines, handles, strict=True) if h not in kept]
     manifests: list[ImportedManifest] = []
@@ -213,7 +236,9 @@ def import_databases(gateway: Gateway, repository: Repository, request: ImportRe
         chosen = list(zip(outlines, handles, strict=True))
         manifests = [
             m
-            for m in _new_manifests(gateway, repository, request, chosen, desired)
+            for m in _new_manifests(
+                gateway, repository, request, chosen, desired, progress=progress
+            )
             if m.handle not in kept
         ]
     updated = None
@@ -229,6 +254,8 @@ def _new_manifests(
     request: ImportRequest,
     chosen: Sequence[tuple[DatabaseOutline, str]],
     desired: DesiredState | None,
+    *,
+    progress: BodyProgress | None,
 ) -> list[ImportedManifest]:
     """The manifest texts of the chosen databases (those updated in place are among them, keyed
     as their manifest says, so relations to them are written by that key)."""
@@ -238,6 +265,8 @@ def _new_manifests(
     for outline, handle in chosen:
         declared = desired.database(handle) if desired is not None else None
         live_db = live.databases[handle]
+        if request.bodies and declared is None:
+            live_db = _with_bodies(gateway, live_db, progress)
         adoptions.append(
             Adoption(
                 handle,
@@ -258,6 +287,10 @@ def _write(folder: Path, manifests: Sequence[ImportedManifest]) -> list[Path]:
             path = folder / manifest.file_name
             path.write_text(manifest.text, encoding="utf-8")
             paths.append(path)
+            for relative, text in manifest.files:
+                body = folder / relative
+                body.parent.mkdir(parents=True, exist_ok=True)
+                body.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(
             f"cannot write the manifests in {shown(folder)} ({exc.strerror})",

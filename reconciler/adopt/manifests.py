@@ -6,7 +6,10 @@ back equal (``reconciler.adopt.values``); a property whose configuration cannot 
 left out (undeclared properties are left alone), one whose values cannot be written is declared
 but ignored, and rows the chosen key cannot identify are left out (``prune`` stays off, so they are
 kept). Each decision is explained in a comment where it applies. Relations to another imported
-database are written by handle and their values by the target row's key. Called by
+database are written by handle and their values by the target row's key. Icons and covers a
+manifest can ask for (emoji, images by URL) are written too, and page bodies when they were
+read: a short one-line body as the row's ``_body``, any other in its own file named by
+``_body_from`` (``content/<handle>/<row>.md``, beside the manifest). Called by
 ``reconciler.adopt.importing``.
 """
 
@@ -20,13 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.adopt.keys import KeyChoice, choose_key, key_of, required_key
+from reconciler.adopt.pages import file_names
 from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
+from reconciler.bodies import canonical_markdown
 from reconciler.errors import ReconcilerError
 from reconciler.logs import printable
 from reconciler.manifest.yaml_writer import dump_yaml, indent
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
+from reconciler.properties.look import expressible
 from reconciler.render import plural
 
 __all__ = [
@@ -56,7 +62,10 @@ class Adoption:
 
 @dataclass(frozen=True)
 class ImportedManifest:
-    """The manifest written for one database, and what to tell the user about it."""
+    """The manifest written for one database, and what to tell the user about it.
+
+    ``files`` are the body files its rows name (``_body_from``), as (path relative to the
+    manifest's folder, text)."""
 
     handle: str
     file_name: str
@@ -65,6 +74,7 @@ class ImportedManifest:
     properties: int
     key: str
     review: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
 
 
 def handle_for(title: str, taken: Iterable[str]) -> str:
@@ -113,6 +123,8 @@ class _Shape:
     ignored: dict[str, str] = field(default_factory=dict)
     values: dict[str, list[object]] = field(default_factory=dict)
     key: KeyChoice | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    """Body files of the rows, by path relative to the manifest's folder."""
 
     @property
     def live(self) -> LiveDatabase:
@@ -270,6 +282,9 @@ def _identity(shape: _Shape) -> str:
         " changes in Notion is seen as a new row (and the old one as missing)."
     )
     text += _entry("key", key.name)
+    for name, value in (("icon", live.icon), ("cover", live.cover)):
+        if expressible(value):
+            text += _entry(name, value)
     text += _comment(
         "`prune` is left off on purpose: rows added in Notion and missing here are kept. Turn"
         " it on once this file lists every row you want; rows missing here then go to the"
@@ -331,16 +346,36 @@ def _properties(shape: _Shape) -> str:
     return text
 
 
-def _row(shape: _Shape, index: int) -> dict[str, object]:
+def _row(shape: _Shape, index: int, file_name: str) -> dict[str, object]:
     assert shape.key is not None
     row: dict[str, object] = {}
     names = [shape.key.name] + [p.name for p in shape.writable() if p.name != shape.key.name]
     props = {p.name: p for p in shape.live.properties}
+    live = shape.live.rows[index]
     for name in names:
-        value = shape.live.rows[index].values.get(name)
+        value = live.values.get(name)
         if value != codec_for(props[name].type).empty:
             row[name] = shape.values[name][index]
+    looks = (("_icon", live.icon), ("_cover", live.cover))
+    row.update({name: look for name, look in looks if expressible(look)})
+    row.update(_body(shape, live, file_name))
     return row
+
+
+_SHORT_BODY = 100
+"""A body of one line at most this long is written in the row (``_body``), not in a file."""
+
+
+def _body(shape: _Shape, row: LiveRow, file_name: str) -> dict[str, object]:
+    """``_body`` (a short one-line body) or ``_body_from`` (its file, kept for writing)."""
+    markdown = row.body.markdown.strip("\n") if row.body is not None else ""
+    if not canonical_markdown(markdown):
+        return {}
+    if "\n" not in markdown and len(markdown) <= _SHORT_BODY:
+        return {"_body": markdown}
+    path = f"content/{shape.adoption.handle}/{file_name}.md"
+    shape.files[path] = markdown + "\n"
+    return {"_body_from": path}
 
 
 def _rows(shape: _Shape) -> str:
@@ -350,7 +385,8 @@ def _rows(shape: _Shape) -> str:
         (i for i, r in enumerate(shape.live.rows) if r.page_id not in left_out),
         key=lambda i: _creation_order(shape.live.rows[i]),
     )
-    rows = [_row(shape, i) for i in order]
+    names = file_names(shape.live.rows[i] for i in order)
+    rows = [_row(shape, i, names[shape.live.rows[i].page_id]) for i in order]
     text = dump_yaml({"rows": rows}, manifest=True, block_depth=3) if rows else "rows: []\n"
     if left_out:
         text += _left_out_rows(shape)
@@ -385,6 +421,12 @@ def _left_out_rows(shape: _Shape) -> str:
 
 def _review(shape: _Shape) -> tuple[str, ...]:
     notes: list[str] = []
+    unshown = [r for r in shape.live.rows if r.body is not None and not r.body.complete]
+    if unshown:
+        notes.append(
+            f"{plural(len(unshown), 'body', 'bodies')} hold content Markdown cannot show"
+            " (<unknown> tags in their files): they cannot be changed from the manifests"
+        )
     if shape.ignored:
         notes.append(f"ignored (values a manifest cannot hold): {', '.join(shape.ignored)}")
     if shape.left_out:
@@ -438,4 +480,5 @@ def _manifest(shape: _Shape, schema: str) -> ImportedManifest:
         properties=len(shape.declared),
         key=shape.key.name,
         review=_review(shape),
+        files=tuple(sorted(shape.files.items())),
     )

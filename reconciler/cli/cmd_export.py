@@ -2,8 +2,10 @@
 
 Loads the manifests, reads their databases through the gateway, and writes one file per
 database (``<handle>.yaml``, ``.json`` or ``.csv``; ``reconciler.adopt`` says how values are
-written) into a folder, or one database to stdout with ``-o -``. On a terminal, a progress bar
-follows the rows of large databases as they are written.
+written) into a folder, or one database to stdout with ``-o -``; or, with ``--format markdown``
+or ``html``, one file per row (properties as front matter, the page's body below) and an index
+per database, under ``<folder>/<handle>/``. On a terminal, a progress bar follows the rows of
+large databases as they are written; reading many page bodies shows its progress and an ETA.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ import click
 
 from reconciler.adopt import (
     FORMATS,
+    PAGE_FORMATS,
     Naming,
     Table,
     csv_text,
     json_text,
     naming_of,
+    page_files,
     records,
     tables_of,
+    with_bodies,
 )
 from reconciler.adopt import yaml_text as rows_yaml
 from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    BodyProgress,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.errors import ConfigError
 from reconciler.manifest import shown
 from reconciler.model import LiveRow
@@ -42,10 +52,11 @@ PROGRESS_FROM_ROWS = 500
 
 def _check_format(fmt: str) -> str:
     chosen = fmt.strip().lower()
-    if chosen not in FORMATS:
+    if chosen not in (*FORMATS, *PAGE_FORMATS):
         raise ConfigError(
             f"--format {fmt!r} is not an export format",
-            hint="use --format yaml, --format json or --format csv",
+            hint="use --format yaml, json or csv (a file per database), or markdown or html"
+            " (a file per row)",
         )
     return chosen
 
@@ -83,7 +94,7 @@ def _announce(count: int) -> None:
 def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(
@@ -101,11 +112,16 @@ Examples:
   reconciler export --database tasks --format json -o -
                                            one database as JSON on stdout
   reconciler export --local                from the embedded workspace
+  reconciler export --format markdown -o site/
+                                           a Markdown file per row (front matter, body)
+  reconciler export --format html -o site/ an HTML page per row, and an index per database
 
 \b
 YAML and JSON: a list of rows in manifest form (usable as `rows_from`).
 CSV: a header of property names; lists joined with "; " (\\; inside an item), date ranges
 as start/end, place, verification and named files as JSON, text without formatting.
+Markdown and HTML: <DIR>/<handle>/<row>.md or .html, and index.md or index.html; page
+bodies are read (a request each) for the databases whose manifests manage bodies.
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
@@ -114,8 +130,8 @@ as start/end, place, verification and named files as JSON, text without formatti
     "fmt",
     default="yaml",
     show_default=True,
-    metavar="yaml|json|csv",
-    help="File format.",
+    metavar="yaml|json|csv|markdown|html",
+    help="File format: a file per database (yaml, json, csv) or per row (markdown, html).",
 )
 @click.option(
     "-o",
@@ -146,28 +162,45 @@ def command(
     local: bool,
     local_store: str | None,
 ) -> None:
-    """Write the live rows of the manifests' databases as YAML, JSON or CSV.
+    """Write the live rows of the manifests' databases as YAML, JSON, CSV, Markdown or HTML.
 
-    One file per database, named after its handle; only the properties its manifest declares
-    (and does not ignore). A database not created yet is named and skipped. Exit codes: 0
-    done, 1 error.
+    YAML, JSON, CSV: one file per database, named after its handle. Markdown, HTML: one file
+    per row with its properties and its page's body, and an index per database. Only the
+    properties each manifest declares (and does not ignore). A database not created yet is
+    named and skipped. Exit codes: 0 done, 1 error.
     """
     chosen = _check_format(fmt)
     desired = load_manifests(paths, local=local)
     selected = selected_handles(desired, databases)
-    if output == "-" and len(selected) != 1:
+    if output == "-" and (len(selected) != 1 or chosen in PAGE_FORMATS):
         raise ConfigError(
-            f"-o - writes one database to stdout, and {len(selected)} are selected",
+            f"-o - writes one database to stdout as YAML, JSON or CSV ({len(selected)}"
+            f" selected, --format {chosen})",
             hint="choose one with --database HANDLE, or write files with -o DIR",
         )
+    progress = BodyProgress()
     with open_workspace(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
-        live = read_live(workspace.gateway, desired, selected, reading=_announce).live
-    tables, missing = tables_of(desired, live, selected)
-    _emit(chosen, output, tables, naming_of(live))
+        read = read_live(workspace.gateway, desired, selected, reading=_announce, progress=progress)
+        tables, missing = tables_of(desired, read.live, selected)
+        if chosen in PAGE_FORMATS:
+            tables = with_bodies(workspace.gateway, desired, tables, progress)
+    if chosen in PAGE_FORMATS:
+        _emit_pages(chosen, Path(output), tables, naming_of(read.live))
+    else:
+        _emit(chosen, output, tables, naming_of(read.live))
     for handle in missing:
         click.echo(f"{handle}: not exported, its database does not exist yet", err=True)
+
+
+def _emit_pages(fmt: str, folder: Path, tables: Sequence[Table], naming: Naming) -> None:
+    for table in tables:
+        files = page_files(table, naming, fmt)
+        for file in files:
+            _write(folder, file.path, file.text)
+        pages = plural(len(files) - 1, "page")
+        click.echo(f"{table.handle}: {pages} written to {shown(folder / table.handle)}")
 
 
 def _emit(fmt: str, output: str, tables: Sequence[Table], naming: Naming) -> None:

@@ -26,7 +26,12 @@ from reconciler.adopt import (
     write_pulled,
 )
 from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    BodyProgress,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.manifest import find_repository, shown
 
 __all__ = ["command"]
@@ -46,6 +51,7 @@ Examples:
   reconciler import ID            again: updates its manifest in place (comments and hand
                                   edits kept)
   reconciler import ID --force    rewrite manifests written by an earlier import from scratch
+  reconciler import ID --bodies   each row's page content too, in content/<handle>/*.md
   reconciler import ID --local    from the embedded workspace (.reconciler/local.sqlite)
 """,
 )
@@ -74,6 +80,12 @@ Examples:
     " or one another row has). Default: the title if it tells every row apart, else the best"
     " candidate.",
 )
+@click.option(
+    "--bodies",
+    is_flag=True,
+    help="Import each row's page content too (a request per row): into content/<handle>/"
+    "<row>.md files named by `_body_from`, or the row's `_body` when it is one short line.",
+)
 @workspace_options
 @debug_option
 @reports_errors
@@ -83,13 +95,15 @@ def command(
     output: str | None,
     force: bool,
     key: str | None,
+    bodies: bool,
     local: bool,
     local_store: str | None,
 ) -> None:
     """Write manifests from live Notion databases, so adopting one takes one command.
 
     Each DATABASE_ID (a database id, one of its data source ids, or its URL) becomes
-    <handle>.yaml: its title, its schema, every row, and a key chosen among its properties.
+    <handle>.yaml: its title, its schema, every row, and a key chosen among its properties
+    (with --bodies, each row's page content as a Markdown file beside it).
     Comments in the files say what to review. Planning right after an import shows no
     changes. Exit codes: 0 written, 1 error (unknown or unshared id, existing files).
     """
@@ -103,10 +117,11 @@ def command(
         key=key,
         links=not local,
         load=lambda paths: load_manifests(paths, local=local),
+        bodies=bodies,
     )
     settings, root = repository.settings, repository.root
     with open_workspace(settings, root, local=local, local_store=local_store) as workspace:
-        imported = import_databases(workspace.gateway, repository, request)
+        imported = import_databases(workspace.gateway, repository, request, BodyProgress())
         label = workspace.label
     if imported.updated is not None:
         write_pulled(imported.updated, root, retry=_RETRY)
@@ -140,9 +155,10 @@ def _report(manifests: Sequence[ImportedManifest], written: ImportWritten, label
     width = max(len(shown(path)) for path in paths)
     for manifest, path in zip(manifests, paths, strict=True):
         rows = f"{manifest.rows} {'row' if manifest.rows == 1 else 'rows'}"
+        files = f", {len(manifest.files)} body files" if manifest.files else ""
         click.echo(
             f"  {shown(path):<{width}}  {manifest.handle}: {rows},"
-            f" {manifest.properties} properties, key {manifest.key}"
+            f" {manifest.properties} properties, key {manifest.key}{files}"
         )
         for note in manifest.review:
             click.echo(f"  {'':<{width}}  review: {note}")

@@ -15,6 +15,7 @@ import click
 
 from reconciler.cli.common import debug_option, reports_errors, use_colour
 from reconciler.cli.runtime import (
+    BodyProgress,
     apply_arguments,
     load_manifests,
     open_workspace,
@@ -110,7 +111,9 @@ def command(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
         reading = _announce(workspace.label)
-        plan, read = read_and_plan(workspace.gateway, desired, databases, reading=reading)
+        plan, read = read_and_plan(
+            workspace.gateway, desired, databases, reading=reading, progress=BodyProgress()
+        )
     click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
     if out:
         write_plan(plan, Path(out))

@@ -10,6 +10,8 @@ root page and found there again by title on the next run.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +36,11 @@ from reconciler.notion import Gateway, NotionGateway, RequestStats
 
 __all__ = [
     "LOCAL_USERS",
+    "PROGRESS_FROM_BODIES",
+    "BodyProgress",
     "Workspace",
     "apply_arguments",
+    "body_cache_path",
     "load_manifests",
     "local_store_path",
     "open_workspace",
@@ -124,7 +129,8 @@ def open_workspace(
 ) -> Iterator[Workspace]:
     """A gateway onto Notion or onto the embedded workspace, closed when the block ends."""
     if local:
-        with _local_workspace(local_store_path(settings, root, local_store), settings) as ws:
+        store = local_store_path(settings, root, local_store)
+        with _local_workspace(store, settings, body_cache_path(settings, root)) as ws:
             yield ws
         return
     token = resolve_token(environ)
@@ -134,6 +140,7 @@ def open_workspace(
         base_url=base_url,
         notion_version=settings.notion_version,
         rate_limit=settings.rate_limit,
+        body_cache=body_cache_path(settings, root),
     )
     try:
         yield Workspace(gateway=gateway, local=False, label=base_url)
@@ -141,8 +148,13 @@ def open_workspace(
         gateway.close()
 
 
+def body_cache_path(settings: Settings, root: Path) -> Path:
+    """Where page bodies read and written are kept between runs (safe to delete)."""
+    return state_folder(settings, root) / "cache"
+
+
 @contextmanager
-def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
+def _local_workspace(store: Path, settings: Settings, body_cache: Path) -> Iterator[Workspace]:
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -169,6 +181,7 @@ def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
         notion_version=settings.notion_version,
         rate_limit=_LOCAL_RATE,
         http_client=client,
+        body_cache=body_cache,
     )
     try:
         yield Workspace(gateway=gateway, local=True, label=f"local workspace {store}")
@@ -176,6 +189,50 @@ def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
         gateway.close()
         client.close()
         emulator.close()
+
+
+PROGRESS_FROM_BODIES: Final = 50
+"""Reading at least this many page bodies shows progress (they cost a request each)."""
+
+
+class BodyProgress:
+    """Progress of reading page bodies, with an ETA, on stderr: redrawn in place on a
+    terminal, a line per tenth elsewhere (CI logs). Silent below ``PROGRESS_FROM_BODIES``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started: dict[str, tuple[float, int]] = {}
+        self._shown: dict[str, int] = {}
+        self._width = 0
+
+    def __call__(self, database: str, done: int, total: int) -> None:
+        if total < PROGRESS_FROM_BODIES:
+            return
+        now = self._clock()
+        started, first = self._started.setdefault(database, (now, done))
+        tenth = done * 10 // total
+        terminal = sys.stderr.isatty()
+        if not terminal and (self._shown.get(database, -1) >= tenth and done < total):
+            return
+        self._shown[database] = tenth
+        left = ""
+        if done > first and done < total:
+            seconds = (now - started) / (done - first) * (total - done)
+            left = f", about {_duration(seconds)} left"
+        line = f"{database}: {done}/{total} page bodies read{left}"
+        if terminal:
+            # Spaces, not an erase sequence: the output guard lets only a leading \r through.
+            self._width = max(self._width, len(line))
+            click.echo(f"\r{line.ljust(self._width)}", nl=done >= total, err=True)
+        else:
+            click.echo(line, err=True)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 def read_summary(stats: RequestStats, seconds: float, databases: int) -> str:

@@ -3,11 +3,11 @@
 One request goes: route (unknown -> ``invalid_request_url``), ``Notion-Version`` (missing or
 unknown -> Notion's 400), bearer token (401), the token's rate limit (429), configured latency,
 configured faults, the endpoint inside one store transaction, then an ``after_write`` fault if
-one matched. Every answer carries ``request_id`` in its body and ``x-notion-request-id``; an
-async task is answered 202. With webhooks configured, what a request changed is queued as events
-for the background sender (:mod:`.changes`, :mod:`.webhooks`). ``/_emulator/...`` is the admin
-API (no token; loopback callers that are not web pages, see :mod:`.guard`). The clock runs
-``clock_offset_s`` ahead.
+one matched. Every answer carries ``request_id`` in its body and ``x-notion-request-id``, and
+the emulator's clock in ``Date``; an async task is answered 202. With webhooks configured, what
+a request changed is queued as events for the background sender (:mod:`.changes`,
+:mod:`.webhooks`). ``/_emulator/...`` is the admin API (no token; loopback callers that are not
+web pages, see :mod:`.guard`). The clock runs ``clock_offset_s`` ahead.
 
 Used in-process through ``httpx.WSGITransport(app=emulator)`` and over TCP through
 :meth:`Emulator.serve`; the CLI's ``reconciler emulator serve`` and the ``--local`` workspace
@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -209,7 +210,10 @@ class Emulator:
         if status in (200, 202) and route.has_request_id:
             body["request_id"] = rid
         self.log.record(method, path, endpoint, status, time.monotonic() - started)
-        return _respond(start_response, status, body, [*headers, ("x-notion-request-id", rid)])
+        # Notion's answers carry its clock in ``Date``; page times follow that clock.
+        date = formatdate(self.now().timestamp(), usegmt=True)
+        answered = [*headers, ("x-notion-request-id", rid), ("Date", date)]
+        return _respond(start_response, status, body, answered)
 
     def _fail(self, fault: Fault, headers: list[tuple[str, str]]) -> None:
         if fault.status == 0:

@@ -78,7 +78,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         code, _, reason = str(captured["status"]).partition(" ")
-        self.send_response(int(code), reason)
+        self.log_request(int(code))
+        self.send_response_only(int(code), reason)
+        self.send_header("Server", self.version_string())
+        if not any(key.lower() == "date" for key, _ in captured["headers"]):
+            self.send_header("Date", self.date_time_string())  # the app's own clock wins
         for key, value in captured["headers"]:
             self.send_header(key, value)
         self.end_headers()

@@ -15,6 +15,7 @@ from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, declare_properties
 from reconciler.manifest.limits import MAX_ROWS
 from reconciler.manifest.located import YamlDocument
+from reconciler.manifest.pages import PageRules, database_look, read_template
 from reconciler.manifest.rows import BuiltRow, RowSource, build_rows
 from reconciler.manifest.rows_from import read_rows_from
 from reconciler.model import DesiredDatabase
@@ -78,7 +79,9 @@ def build_database(
             )
         )
         return None
-    rows = build_rows(handle, sources, declarations, problems)
+    template = read_template(document, declarations, problems)
+    rows = build_rows(handle, sources, declarations, problems, PageRules(root, template))
+    icon, cover = database_look(document, problems)
     data_source = data.get("data_source")
     database = DesiredDatabase(
         handle=handle,
@@ -95,6 +98,10 @@ def build_database(
         protect=data.get("protect") is True,
         allow_empty=data.get("allow_empty") is True,
         ignore=tuple(str(name) for name in data.get("ignore", ())),
+        icon=icon,
+        cover=cover,
+        body_from=template.text if template is not None else None,
+        bodiless=tuple(built.row.key for built in rows if built.body_unfound),
     )
     if not database.title and database.id is None and not document.is_tainted(("id",)):
         problems.append(

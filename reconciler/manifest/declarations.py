@@ -28,7 +28,17 @@ from reconciler.properties import (
 )
 from reconciler.properties.formula_language import canonical_formula, referenced_names
 
-__all__ = ["Declarations", "declare_properties", "did_you_mean", "owned", "property_spec"]
+__all__ = [
+    "RESERVED_KEYS",
+    "Declarations",
+    "declare_properties",
+    "did_you_mean",
+    "owned",
+    "property_spec",
+]
+
+RESERVED_KEYS = ("_body", "_body_from", "_icon", "_cover")
+"""Row keys that describe the row's page, not a property (no property may be named so)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,18 @@ def declare_properties(document: YamlDocument, problems: list[Problem]) -> Decla
     usable = True
     default_owner = data.get("owner", "git")
     for name, raw in raw_properties.items():
+        if name in RESERVED_KEYS:
+            problems.append(
+                document.problem(
+                    ("properties", name),
+                    f"{name!r} is a reserved row key (the page's {name[1:].replace('_', ' ')}),"
+                    " not a property name",
+                    f"rename the property: a row's {name!r} describes its page",
+                    at_key=True,
+                )
+            )
+            usable = False
+            continue
         declared = _declare(document, name, raw, default_owner, problems)
         if declared is None:
             usable = False

@@ -9,6 +9,7 @@ database builder.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Final
 from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, YamlDocument
+from reconciler.manifest.pages import RESERVED_KEYS, PageParts, PageRules, page_parts
 from reconciler.model import JSON, DesiredRow, RowKey, SourceLocation
 from reconciler.properties import ValueProblem
 
@@ -47,10 +49,14 @@ class RowSource:
 
 @dataclass(frozen=True)
 class BuiltRow:
-    """A desired row with where it came from (for cross-database checks of its values)."""
+    """A desired row with where it came from (for cross-database checks of its values).
+
+    ``body_unfound``: the database's ``body_from`` names a file for this row that does not
+    exist, so its body is not managed."""
 
     row: DesiredRow
     source: RowSource
+    body_unfound: bool = False
 
 
 def build_rows(
@@ -58,8 +64,10 @@ def build_rows(
     sources: Sequence[RowSource],
     declarations: Declarations,
     problems: list[Problem],
+    pages: PageRules | None = None,
 ) -> list[BuiltRow]:
-    """The valid rows in order; problems for invalid values, missing and duplicate keys."""
+    """The valid rows in order, with their pages' parts (``pages``); problems for invalid
+    values, missing and duplicate keys, and pages' parts that cannot be read."""
     managed = [
         spec
         for spec in declarations.specs
@@ -91,6 +99,7 @@ def build_rows(
             spec.name: values.get(spec.name, declarations.codecs[spec.name].empty)
             for spec in managed
         }
+        parts = _page(source, raw, pages, (declarations, values), problems)
         row = _keyed_row(
             handle,
             source,
@@ -99,9 +108,31 @@ def build_rows(
             first_seen=first_seen,
             problems=problems,
         )
-        if row is not None:
-            built.append(BuiltRow(row, source))
+        if row is not None and parts.usable:
+            row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
+            built.append(BuiltRow(row, source, parts.unfound))
     return built
+
+
+def _page(
+    source: RowSource,
+    raw: Mapping[str, object],
+    pages: PageRules | None,
+    named: tuple[Declarations, Mapping[str, JSON]],
+    problems: list[Problem],
+) -> PageParts:
+    """The row's page parts (none when the database's pages are not described)."""
+    if pages is None:
+        return PageParts()
+    template = (pages.template, *named) if pages.template is not None else None
+    return page_parts(
+        source.document,
+        source.path,
+        raw,
+        root=pages.root,
+        template=template,
+        problems=problems,
+    )
 
 
 def _row_values(
@@ -117,6 +148,8 @@ def _row_values(
     values: dict[str, JSON] = {}
     valid = True
     for name, value in raw.items():
+        if name in RESERVED_KEYS:
+            continue  # the page's parts, read by ``pages``
         value_path = (*path, name)
         codec = declarations.codecs.get(name)
         if codec is None:

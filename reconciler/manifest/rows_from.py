@@ -19,7 +19,7 @@ from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
 from reconciler.manifest.cells import cell_text, cell_value
-from reconciler.manifest.declarations import Declarations, did_you_mean
+from reconciler.manifest.declarations import RESERVED_KEYS, Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
 from reconciler.manifest.scalars import decimal_integer
@@ -209,14 +209,15 @@ def _header(
     for index, written in enumerate(cells):
         # Exactly as written when that is declared (" Spaced "), else without the spaces.
         cell = cell_text(written)
-        name = cell if declarations.spec(cell) is not None else cell.strip()
+        known = declarations.spec(cell) is not None or cell in RESERVED_KEYS
+        name = cell if known else cell.strip()
         column = columns[index] if index < len(columns) else 1
         message = ""
         if not name:
             message = f"column {index + 1} of the header has no name"
         elif name in (seen[0] for seen in header):
             message = f"the header names {name!r} twice"
-        elif declarations.spec(name) is None:
+        elif declarations.spec(name) is None and name not in RESERVED_KEYS:
             message = f"the header names {name!r}, which is not declared" + did_you_mean(
                 name, declared
             )
@@ -261,6 +262,10 @@ def _csv_row(
     for index, ((name, _), cell) in enumerate(zip(header, cells, strict=True)):
         spec = declarations.spec(name) if name else None
         value = cell_value(spec.type, cell) if spec is not None else None
+        if name in RESERVED_KEYS and cell:
+            row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
+            where[name] = columns[index] if index < len(columns) else 1
+            continue
         if spec is not None and value is not None:
             row[name] = value
             where[name] = columns[index] if index < len(columns) else 1

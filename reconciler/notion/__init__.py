@@ -6,6 +6,8 @@ for ``import`` and ``doctor``. This module is the package's facade: the CLI impo
 of it.
 """
 
+from reconciler.notion.body_store import BodyStore
+from reconciler.notion.content import BodyProgress
 from reconciler.notion.gateway import CreatedDatabase, Gateway, WrittenPage
 from reconciler.notion.inspect import SHARING_HINT, DatabaseOutline, Inspector
 from reconciler.notion.limiter import RateLimiter, TokenBucket, bucket_burst
@@ -17,6 +19,8 @@ from reconciler.notion.stats import RequestAccounting, RequestStats
 
 __all__ = [
     "SHARING_HINT",
+    "BodyProgress",
+    "BodyStore",
     "CreatedDatabase",
     "DatabaseOutline",
     "Gateway",

@@ -18,6 +18,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -95,6 +97,7 @@ class NotionApi:
             log_level=logging.CRITICAL + 1,
         )
         self._closed = threading.Event()
+        self._answered = threading.local()
 
     def __repr__(self) -> str:
         return f"NotionApi(base_url={self.base_url!r}, notion_version={self.notion_version!r})"
@@ -105,6 +108,7 @@ class NotionApi:
     def _count_received(self, response: httpx.Response) -> None:
         response.read()
         self._accounting.transferred(received=len(response.content))
+        self._answered.date = response.headers.get("date")
 
     def close(self) -> None:
         """Close the HTTP connections we opened; an injected client is its owner's to close."""
@@ -117,6 +121,18 @@ class NotionApi:
     def now(self) -> float:
         """The API client's clock (monotonic seconds)."""
         return self._clock()
+
+    def answered_at(self) -> datetime:
+        """When Notion answered this thread's latest request, by its ``Date`` header (Notion's
+        clock, which its ``last_edited_time`` values follow); this machine's clock when the
+        answer had none."""
+        header = getattr(self._answered, "date", None)
+        if isinstance(header, str):
+            try:
+                return parsedate_to_datetime(header).astimezone(UTC)
+            except (TypeError, ValueError):
+                pass
+        return datetime.now(UTC)
 
     def wait_out_in_flight(self, sent_at: float) -> None:
         """Sleep until a request sent at ``sent_at`` can no longer be in flight at Notion."""

@@ -15,10 +15,12 @@ from reconciler.errors import UnexpectedResponseError
 from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser
 from reconciler.notion.shapes import Body
 from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
+from reconciler.properties.look import look_from_response
 from reconciler.readspec import ReadSpec
 
 __all__ = [
     "ReadLayout",
+    "decode_look",
     "decode_row",
     "decode_schema",
     "decode_user",
@@ -160,6 +162,8 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
         created_time=page.text("created_time"),
         last_edited_time=page.text("last_edited_time"),
         last_edited_by=_editor(page),
+        icon=decode_look(page, "icon"),
+        cover=decode_look(page, "cover"),
     )
 
 
@@ -169,6 +173,11 @@ def _editor(page: Body) -> str:
     user = page.raw.get("last_edited_by")
     found = user.get("id") if isinstance(user, dict) else None
     return found if isinstance(found, str) else ""
+
+
+def decode_look(page: Body, field: str) -> str:
+    """A page's or database's icon or cover in canonical form (``""``: none)."""
+    return look_from_response(page.raw.get(field))
 
 
 def key_filter(key_property: str, key_type: str, key: str) -> dict[str, JSON]:

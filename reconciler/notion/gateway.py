@@ -42,6 +42,13 @@ Reading
     filtered query per 100 keys: the apply's preflight asks it whether a row a plan creates has
     appeared since the plan was made.
 
+    Page content is read only where asked: ``read_state`` reads the bodies of the rows a spec
+    names in ``bodies`` (``LiveRow.body``), through the read cache of the state folder
+    (``reconciler.notion.body_store``); ``read_bodies(rows)`` does the same for any rows
+    (``pull`` and ``import`` use it); ``read_body(page_id)`` reads one body now, never cached.
+    Every ``LiveRow`` carries its page's icon and cover (in canonical text form), every
+    ``LiveDatabase`` the database's.
+
 Writing
     Payloads are built by the applier: ``properties`` maps a property name or id to the request
     object Notion takes (``{"Estimate": {"number": 3}}``, schema: ``{"Due": {"date": {}}}``).
@@ -58,6 +65,10 @@ Writing
       unknown outcome or a 409 the schema is re-read and removals already done are dropped.
     - ``update_row`` and ``set_row_trashed`` set absolute values, so resending is harmless; a 409
       re-reads the page (it must still exist) before the retry.
+    - ``write_body`` replaces the whole content (``replace_content``), so resending is harmless;
+      Notion's guard against deleting sub-pages and databases stays on. What Notion holds right
+      after (its answer) is recorded with the hash of what was sent, and so is a create's body
+      (read back), so a later plan can tell whether someone edited it since.
 
 Errors (``reconciler.errors``): 401 → ``NotionAuthError``; 403/404 → ``NotionAccessError`` saying
 how to share the database with the integration; 400 → ``NotionValidationError`` with Notion's
@@ -77,16 +88,18 @@ from typing import Protocol, runtime_checkable
 
 from reconciler.model import (
     JSON,
+    LiveBody,
     LiveProperty,
     LiveRow,
     LiveState,
     LiveUser,
     RowKey,
 )
+from reconciler.notion.content import BodyProgress
 from reconciler.notion.stats import RequestStats
 from reconciler.readspec import ReadSpec
 
-__all__ = ["CreatedDatabase", "Gateway", "RequestStats", "WrittenPage"]
+__all__ = ["BodyProgress", "CreatedDatabase", "Gateway", "RequestStats", "WrittenPage"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,8 @@ class WrittenPage:
     in_trash: bool
     last_edited_time: str
     recovered: bool = False
+    body: LiveBody | None = None
+    """A create's body as Notion holds it after the write, read back (None: none written)."""
 
 
 @runtime_checkable
@@ -134,8 +149,21 @@ class Gateway(Protocol):
         """Every user of the workspace (people and bots), for mapping e-mails to user ids."""
         ...
 
-    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
-        """The live state of these databases, and the users."""
+    def read_state(
+        self, specs: Sequence[ReadSpec], *, progress: BodyProgress | None = None
+    ) -> LiveState:
+        """The live state of these databases, and the users; the bodies of the rows each spec
+        names in ``bodies`` (``progress`` hears how many are read)."""
+        ...
+
+    def read_bodies(
+        self, rows: Sequence[LiveRow], *, database: str, progress: BodyProgress | None = None
+    ) -> Mapping[str, LiveBody]:
+        """The bodies of these rows' pages by page id, through the read cache."""
+        ...
+
+    def read_body(self, page_id: str, *, database: str) -> LiveBody:
+        """A page's body as Notion holds it now (never from the cache)."""
         ...
 
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
@@ -155,13 +183,30 @@ class Gateway(Protocol):
     # --- writing -----------------------------------------------------------------------------
 
     def create_database(
-        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+        self,
+        handle: str,
+        parent_page_id: str,
+        title: str,
+        properties: Mapping[str, JSON],
+        page: Mapping[str, JSON] | None = None,
     ) -> CreatedDatabase:
-        """Create a database with one data source of this initial schema under a page."""
+        """Create a database with one data source of this initial schema under a page
+        (``page``: its ``icon`` and ``cover`` request objects)."""
         ...
 
     def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
         """Set the database's title (plain text)."""
+        ...
+
+    def update_database(
+        self,
+        database_id: str,
+        *,
+        database: str,
+        title: str | None = None,
+        page: Mapping[str, JSON] | None = None,
+    ) -> None:
+        """Set the database's title (None: leave it) and ``page`` fields (icon, cover)."""
         ...
 
     def update_data_source(
@@ -179,14 +224,29 @@ class Gateway(Protocol):
         key: RowKey,
         *,
         database: str,
+        page: Mapping[str, JSON] | None = None,
+        markdown: str | None = None,
     ) -> WrittenPage:
-        """Create a row, at most once per key (see the module docstring)."""
+        """Create a row, at most once per key (see the module docstring), with ``page``
+        fields (icon, cover) and a body (``markdown``, read back)."""
         ...
 
     def update_row(
-        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+        self,
+        page_id: str,
+        properties: Mapping[str, JSON],
+        *,
+        database: str,
+        row_key: RowKey,
+        page: Mapping[str, JSON] | None = None,
     ) -> WrittenPage:
-        """Set these property values of a row."""
+        """Set these property values (and ``page`` fields: icon, cover) of a row."""
+        ...
+
+    def write_body(
+        self, page_id: str, markdown: str, *, database: str, row_key: RowKey
+    ) -> LiveBody:
+        """Replace a page's body; what Notion holds after the write (read back, recorded)."""
         ...
 
     def set_row_trashed(

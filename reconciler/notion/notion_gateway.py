@@ -1,7 +1,8 @@
 """``NotionGateway``: the ``Gateway`` over notion-client, and how to build one from the settings.
 
 The CLI builds it with ``NotionGateway.from_settings(settings, token, base_url)``, or with
-``http_client=`` an ``httpx.Client`` whose transport is the embedded emulator (``--local``).
+``http_client=`` an ``httpx.Client`` whose transport is the embedded emulator (``--local``),
+and ``body_cache=`` the state folder's ``cache/`` (page bodies read, and those written).
 A rate of 0 requests per second turns the client-side limiter off (useful against a local
 emulator without a limit); a ``rate_limit.redis_url`` shares the limiter between processes.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 
 import httpx
 
@@ -24,6 +26,7 @@ from reconciler.config import (
 from reconciler.errors import ConfigError
 from reconciler.model import (
     JSON,
+    LiveBody,
     LiveProperty,
     LiveRow,
     LiveState,
@@ -31,6 +34,8 @@ from reconciler.model import (
     RowKey,
 )
 from reconciler.notion.api import NotionApi
+from reconciler.notion.body_store import BodyStore
+from reconciler.notion.content import BodyProgress, PageContent
 from reconciler.notion.gateway import CreatedDatabase, WrittenPage
 from reconciler.notion.limiter import RateLimiter, TokenBucket, bucket_burst
 from reconciler.notion.reader import LiveReader
@@ -85,6 +90,7 @@ class NotionGateway:
         query_cap: int = 10_000,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        body_cache: Path | None = None,
     ) -> None:
         if not isinstance(token, Secret) or not token:
             raise ConfigError(
@@ -111,8 +117,11 @@ class NotionGateway:
             timeout_seconds=timeout_seconds,
             sleep=sleep,
         )
-        self._reader = LiveReader(self._api, concurrency=concurrency, query_cap=query_cap)
-        self._writer = LiveWriter(self._api, self._reader, WorkspaceReferences())
+        self._content = PageContent(self._api, BodyStore(body_cache), concurrency=concurrency)
+        self._reader = LiveReader(
+            self._api, concurrency=concurrency, query_cap=query_cap, content=self._content
+        )
+        self._writer = LiveWriter(self._api, self._reader, WorkspaceReferences(), self._content)
 
     @classmethod
     def from_settings(
@@ -123,8 +132,10 @@ class NotionGateway:
         *,
         http_client: httpx.Client | None = None,
         concurrency: int = 4,
+        body_cache: Path | None = None,
     ) -> NotionGateway:
-        """The gateway reconciler.yaml describes (version, rate limit, optional Redis)."""
+        """The gateway reconciler.yaml describes (version, rate limit, optional Redis); page
+        bodies cached in ``body_cache`` (None: in memory)."""
         return cls(
             token,
             base_url=base_url,
@@ -132,6 +143,7 @@ class NotionGateway:
             rate_limit=settings.rate_limit,
             http_client=http_client,
             concurrency=concurrency,
+            body_cache=body_cache,
         )
 
     def __repr__(self) -> str:
@@ -155,11 +167,21 @@ class NotionGateway:
     def read_users(self) -> tuple[LiveUser, ...]:
         return self._reader.read_users()
 
-    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
-        state = self._reader.read_state(specs)
+    def read_state(
+        self, specs: Sequence[ReadSpec], *, progress: BodyProgress | None = None
+    ) -> LiveState:
+        state = self._reader.read_state(specs, progress)
         for handle, database in state.databases.items():
             self._writer.know(handle, database)
         return state
+
+    def read_bodies(
+        self, rows: Sequence[LiveRow], *, database: str, progress: BodyProgress | None = None
+    ) -> Mapping[str, LiveBody]:
+        return self._content.read_bodies(rows, database=database, progress=progress)
+
+    def read_body(self, page_id: str, *, database: str) -> LiveBody:
+        return self._content.read_body(page_id, database=database)
 
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
         return self._reader.read_rows(spec, page_ids)
@@ -173,12 +195,27 @@ class NotionGateway:
     # --- writing -----------------------------------------------------------------------------
 
     def create_database(
-        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+        self,
+        handle: str,
+        parent_page_id: str,
+        title: str,
+        properties: Mapping[str, JSON],
+        page: Mapping[str, JSON] | None = None,
     ) -> CreatedDatabase:
-        return self._writer.create_database(handle, parent_page_id, title, properties)
+        return self._writer.create_database(handle, parent_page_id, title, properties, page)
 
     def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
-        self._writer.update_database_title(database_id, title, database=database)
+        self._writer.update_database(database_id, database=database, title=title)
+
+    def update_database(
+        self,
+        database_id: str,
+        *,
+        database: str,
+        title: str | None = None,
+        page: Mapping[str, JSON] | None = None,
+    ) -> None:
+        self._writer.update_database(database_id, database=database, title=title, page=page)
 
     def update_data_source(
         self, data_source_id: str, properties: Mapping[str, JSON], *, database: str
@@ -194,15 +231,37 @@ class NotionGateway:
         key: RowKey,
         *,
         database: str,
+        page: Mapping[str, JSON] | None = None,
+        markdown: str | None = None,
     ) -> WrittenPage:
         return self._writer.create_row(
-            data_source_id, properties, key_property, key_type, key, database=database
+            data_source_id,
+            properties,
+            key_property,
+            key_type,
+            key,
+            database=database,
+            page=page,
+            markdown=markdown,
         )
 
     def update_row(
-        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+        self,
+        page_id: str,
+        properties: Mapping[str, JSON],
+        *,
+        database: str,
+        row_key: RowKey,
+        page: Mapping[str, JSON] | None = None,
     ) -> WrittenPage:
-        return self._writer.update_row(page_id, properties, database=database, row_key=row_key)
+        return self._writer.update_row(
+            page_id, properties, database=database, row_key=row_key, page=page
+        )
+
+    def write_body(
+        self, page_id: str, markdown: str, *, database: str, row_key: RowKey
+    ) -> LiveBody:
+        return self._content.write_body(page_id, markdown, database=database, row_key=row_key)
 
     def set_row_trashed(
         self, page_id: str, in_trash: bool, *, database: str, row_key: RowKey
@@ -215,4 +274,5 @@ class NotionGateway:
         return self._accounting.snapshot()
 
     def close(self) -> None:
+        self._content.store.save()
         self._api.close()

@@ -9,6 +9,8 @@ Request costs (n = rows, c = the query cap, 10,000 on Notion):
 - plus one GET per 100 items of every relation, people or text list longer than 25;
 - trash: only keys the manifest has and no live row has are looked for in the trash, up to 100
   keys per query (none when every desired key is live, as in a steady state);
+- bodies: one GET per managed body the cache cannot vouch for (``reconciler.notion.content``),
+  none for a body of a page unedited since a trusted read;
 - reading some rows again (``read_rows``): a GET per page, or one query over the data source
   (ceil(n/100) requests, n the spec's ``row_count``) when that costs fewer requests, then a GET
   for each wanted page the query did not return (it was moved to the trash); a page that now
@@ -24,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import structlog
@@ -40,8 +42,10 @@ from reconciler.model import (
 )
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi, Send
+from reconciler.notion.content import BodyProgress, PageContent
 from reconciler.notion.decode import (
     ReadLayout,
+    decode_look,
     decode_row,
     decode_schema,
     decode_user,
@@ -75,6 +79,8 @@ class Location:
     title: str
     url: str | None = None
     schema: Body | None = None
+    icon: str = ""
+    cover: str = ""
 
 
 @dataclass
@@ -121,10 +127,18 @@ def _run_all(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T])
 class LiveReader:
     """Reads users and managed databases through one ``NotionApi``."""
 
-    def __init__(self, api: NotionApi, *, concurrency: int = 4, query_cap: int = 10_000) -> None:
+    def __init__(
+        self,
+        api: NotionApi,
+        *,
+        concurrency: int = 4,
+        query_cap: int = 10_000,
+        content: PageContent | None = None,
+    ) -> None:
         self._api = api
         self._concurrency = max(1, concurrency)
         self._query_cap = query_cap
+        self._content = content
 
     # --- users -------------------------------------------------------------------------------
 
@@ -143,7 +157,9 @@ class LiveReader:
 
     # --- state -------------------------------------------------------------------------------
 
-    def read_state(self, specs: Sequence[ReadSpec]) -> LiveState:
+    def read_state(
+        self, specs: Sequence[ReadSpec], progress: BodyProgress | None = None
+    ) -> LiveState:
         chosen = list(specs)
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="notion-read") as pool:
             users = pool.submit(self.read_users)
@@ -159,13 +175,18 @@ class LiveReader:
             ]
             live = _run_all(
                 pool,
-                lambda job: self._read_database(*job),
+                lambda job: self._read_database(*job, progress=progress),
                 list(zip(chosen, locations, schemas, strict=True)),
             )
         return LiveState(databases={db.handle: db for db in live}, users=users.result())
 
     def _read_database(
-        self, spec: ReadSpec, location: Location, schema: tuple[LiveProperty, ...]
+        self,
+        spec: ReadSpec,
+        location: Location,
+        schema: tuple[LiveProperty, ...],
+        *,
+        progress: BodyProgress | None = None,
     ) -> LiveDatabase:
         if location.database_id is None or location.data_source_id is None:
             return LiveDatabase(spec.handle, None, None, location.title, (), ())
@@ -194,10 +215,24 @@ class LiveReader:
             data_source_id=location.data_source_id,
             title=location.title,
             properties=schema,
-            rows=tuple(read.rows.values()),
+            rows=self._with_bodies(spec, tuple(read.rows.values()), progress),
             url=location.url,
             complete=not read.incomplete_reasons,
             incomplete_reasons=tuple(read.incomplete_reasons),
+            icon=location.icon,
+            cover=location.cover,
+        )
+
+    def _with_bodies(
+        self, spec: ReadSpec, rows: tuple[LiveRow, ...], progress: BodyProgress | None
+    ) -> tuple[LiveRow, ...]:
+        """The rows, those whose body the spec manages with their bodies read."""
+        wanted = [row for row in rows if row.key is not None and row.key in spec.bodies]
+        if not wanted or self._content is None:
+            return rows
+        bodies = self._content.read_bodies(wanted, database=spec.handle, progress=progress)
+        return tuple(
+            replace(row, body=bodies[row.page_id]) if row.page_id in bodies else row for row in rows
         )
 
     @staticmethod
@@ -250,6 +285,8 @@ class LiveReader:
             title=database.plain_text("title"),
             url=database.optional_text("url"),
             schema=source,
+            icon=decode_look(database, "icon"),
+            cover=decode_look(database, "cover"),
         )
 
     def _retrieve_database(self, database_id: str, spec: ReadSpec, *, probe: bool) -> Body | None:
@@ -457,7 +494,8 @@ class LiveReader:
 
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> dict[str, LiveRow]:
         """Current content of these rows, read under the spec's known live properties: a GET
-        per page, or one query when that costs fewer requests (see the module docstring)."""
+        per page, or one query when that costs fewer requests (see the module docstring); the
+        bodies of those the spec names in ``bodies`` (the controller's re-read of a page)."""
         layout = ReadLayout.of(spec)
         wanted = list(dict.fromkeys(page_ids))
         found: dict[str, LiveRow] = {}
@@ -470,7 +508,8 @@ class LiveReader:
                 row = self._retrieve_row(page_id, layout, spec)
                 if row is not None:
                     found[page_id] = row
-        return found
+        rows = self._with_bodies(spec, tuple(found.values()), None)
+        return {row.page_id: row for row in rows}
 
     def find_rows(self, spec: ReadSpec, keys: Collection[str]) -> tuple[LiveRow, ...]:
         """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""

@@ -13,16 +13,19 @@ updates re-read the schema before a resend and drop removals already done. Used 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import structlog
 from notion_client import Client
 
+from reconciler.bodies import canonical_markdown
 from reconciler.errors import NotionAccessError
 from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
+from reconciler.notion.content import PageContent
 from reconciler.notion.decode import (
     ReadLayout,
     decode_schema,
@@ -81,12 +84,20 @@ class _SendClock:
 
 
 class LiveWriter:
-    """Sends the applier's writes through one ``NotionApi``; reads back through ``LiveReader``."""
+    """Sends the applier's writes through one ``NotionApi``; reads back through ``LiveReader``
+    (rows, databases) and ``PageContent`` (bodies)."""
 
-    def __init__(self, api: NotionApi, reader: LiveReader, refs: WorkspaceReferences) -> None:
+    def __init__(
+        self,
+        api: NotionApi,
+        reader: LiveReader,
+        refs: WorkspaceReferences,
+        content: PageContent,
+    ) -> None:
         self._api = api
         self._reader = reader
         self._refs = refs
+        self._content = content
 
     def know(self, handle: str, database: LiveDatabase) -> None:
         """Remember a read database's data source and schema (for decoding later schemas)."""
@@ -99,7 +110,12 @@ class LiveWriter:
     # --- databases and schemas ---------------------------------------------------------------
 
     def create_database(
-        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+        self,
+        handle: str,
+        parent_page_id: str,
+        title: str,
+        properties: Mapping[str, JSON],
+        page: Mapping[str, JSON] | None = None,
     ) -> CreatedDatabase:
         subject = Subject(f"new database {title!r}", database=handle)
         lookup = Subject(f"page {parent_page_id} (looking for {title!r})", database=handle)
@@ -123,6 +139,7 @@ class LiveWriter:
                 parent={"type": "page_id", "page_id": parent_page_id},
                 title=rich_title(title),
                 initial_data_source={"properties": dict(properties)},
+                **dict(page or {}),
             )
 
         database = self._api.request(
@@ -151,11 +168,21 @@ class LiveWriter:
         self._refs.add_schema(source.text("id"), property_names(source))
         return decode_schema(source, self._refs)
 
-    def update_database_title(self, database_id: str, title: str, *, database: str) -> None:
+    def update_database(
+        self,
+        database_id: str,
+        *,
+        database: str,
+        title: str | None = None,
+        page: Mapping[str, JSON] | None = None,
+    ) -> None:
+        body: dict[str, JSON] = dict(page or {})
+        if title is not None:
+            body["title"] = rich_title(title)
         self._api.request(
             endpoints.UPDATE_DATABASE,
-            lambda c: c.databases.update(database_id, title=rich_title(title)),
-            Subject(f"the title of database {database_id}", database=database),
+            lambda c: c.databases.update(database_id, **body),
+            Subject(f"database {database_id}", database=database),
         )
 
     def update_data_source(
@@ -197,7 +224,40 @@ class LiveWriter:
         key: RowKey,
         *,
         database: str,
+        page: Mapping[str, JSON] | None = None,
+        markdown: str | None = None,
     ) -> WrittenPage:
+        """Create the row (see ``_create_page``); with ``markdown``, its body too, read back
+        and recorded. A body that starts with a level-one heading is written after the create:
+        sent with it, Notion takes that heading for the page's title."""
+        with_body = markdown is not None and not canonical_markdown(markdown).startswith("# ")
+        created = self._create_page(
+            data_source_id,
+            properties,
+            (key_property, key_type, key),
+            database=database,
+            page={**(page or {}), **({"markdown": markdown} if with_body else {})},
+        )
+        if markdown is None:
+            return created
+        if with_body:
+            body = self._content.read_back(created.page_id, markdown, database=database)
+        else:
+            body = self._content.write_body(
+                created.page_id, markdown, database=database, row_key=key
+            )
+        return replace(created, body=body)
+
+    def _create_page(
+        self,
+        data_source_id: str,
+        properties: Mapping[str, JSON],
+        keyed: tuple[str, str, RowKey],
+        *,
+        database: str,
+        page: Mapping[str, JSON],
+    ) -> WrittenPage:
+        key_property, key_type, key = keyed
         subject = Subject("a new row", database=database, row_key=key, properties=tuple(properties))
         # The key property may be named by name or id: the layout matches either.
         layout = ReadLayout(
@@ -224,6 +284,7 @@ class LiveWriter:
             return c.pages.create(
                 parent={"type": "data_source_id", "data_source_id": data_source_id},
                 properties=dict(properties),
+                **dict(page),
             )
 
         def create() -> WrittenPage:
@@ -237,12 +298,21 @@ class LiveWriter:
         )
 
     def update_row(
-        self, page_id: str, properties: Mapping[str, JSON], *, database: str, row_key: RowKey
+        self,
+        page_id: str,
+        properties: Mapping[str, JSON],
+        *,
+        database: str,
+        row_key: RowKey,
+        page: Mapping[str, JSON] | None = None,
     ) -> WrittenPage:
         subject = Subject(
             f"row page {page_id}", database=database, row_key=row_key, properties=tuple(properties)
         )
-        return self._patch_page(page_id, {"properties": dict(properties)}, subject)
+        body: dict[str, JSON] = dict(page or {})
+        if properties or not body:
+            body["properties"] = dict(properties)
+        return self._patch_page(page_id, body, subject)
 
     def set_row_trashed(
         self, page_id: str, in_trash: bool, *, database: str, row_key: RowKey

@@ -8,6 +8,8 @@ for renderers. Used by the CLI, the renderers and the applier (this facade only)
 """
 
 from reconciler.plan.actions import (
+    LOOK_FIELDS,
+    PAGE_KEYS,
     ROW_PAYLOADS,
     AddProperty,
     ChangePayload,
@@ -22,9 +24,12 @@ from reconciler.plan.actions import (
     RestoreRow,
     RowPayload,
     TrashRow,
+    UpdateBody,
     UpdateDatabase,
     UpdateProperty,
     UpdateRow,
+    page_parts,
+    property_values,
 )
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.masking import SENSITIVE, masked
@@ -53,6 +58,8 @@ from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
     "CREATING_ROWS",
+    "LOOK_FIELDS",
+    "PAGE_KEYS",
     "PHASES",
     "PLAN_FORMAT",
     "ROW_ACTIONS",
@@ -85,6 +92,7 @@ __all__ = [
     "RestoreRow",
     "RowPayload",
     "TrashRow",
+    "UpdateBody",
     "UpdateDatabase",
     "UpdateProperty",
     "UpdateRow",
@@ -94,10 +102,12 @@ __all__ = [
     "load_plan",
     "make_plan",
     "masked",
+    "page_parts",
     "parse_plan",
     "plan_from_json",
     "plan_schema",
     "plan_to_json",
+    "property_values",
     "read_and_plan",
     "read_live",
     "selected_handles",

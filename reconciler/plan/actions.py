@@ -7,8 +7,9 @@ Terraform writes a change; ``encode`` gives them and ``decode_payload`` reads th
     payload          before                                   after
     ---------------  ---------------------------------------  ---------------------------------
     CreateDatabase   null                                     {"title", "parent", "properties":
-                                                              {name: {"type", "config"}}}
-    UpdateDatabase   {"title"}                                {"title"}
+                                                              {name: {"type", "config"}},
+                                                              "icon"?, "cover"?}
+    UpdateDatabase   {"title", "icon"?, "cover"?}             {"title", "icon"?, "cover"?}
     AddProperty      null                                     {"type", "config"}
     UpdateProperty   {"type", "config"} as live               {"type", "config"} as declared
     RenameProperty   {"name"}                                 {"name"}
@@ -20,10 +21,16 @@ Terraform writes a change; ``encode`` gives them and ``decode_payload`` reads th
     RestoreRow       {"in_trash": true} + changed values      {"in_trash": false} + new values
     LinkRow          the relation values as live              the relation values to write
     TrashRow         the row's values as live                 null
+    UpdateBody       {"markdown", "hash"} as live             {"markdown", "hash"} to write
 
 Row values are canonical and resolved (people as user ids, relations as target keys or
-``{"page_id"}``). Used by the differ (which makes them), the plan file, the applier (which reads
-their fields), the undo plan and the renderers.
+``{"page_id"}``). Beside the properties, a row's value maps may hold its page's parts under the
+reserved names no property may have (``PAGE_KEYS``): ``_icon`` and ``_cover`` (canonical text,
+``""`` for none) in creates, updates and restores, and ``_body`` (the Markdown to write) in a
+create; a later body change is an ``UpdateBody`` of its own (another request, and its own
+class: overwriting a body edited in Notion is lossy). Hashes are
+``reconciler.bodies.body_hash``. Used by the differ (which makes them), the plan file, the
+applier (which reads their fields), the undo plan and the renderers.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from reconciler.model import JSON
 from reconciler.plan.kinds import Action
 
 __all__ = [
+    "LOOK_FIELDS",
+    "PAGE_KEYS",
     "ROW_PAYLOADS",
     "AddProperty",
     "ChangePayload",
@@ -50,10 +59,13 @@ __all__ = [
     "RestoreRow",
     "RowPayload",
     "TrashRow",
+    "UpdateBody",
     "UpdateDatabase",
     "UpdateProperty",
     "UpdateRow",
     "decode_payload",
+    "page_parts",
+    "property_values",
 ]
 
 Values: TypeAlias = Mapping[str, JSON]
@@ -61,8 +73,22 @@ Side: TypeAlias = "dict[str, JSON] | None"
 """One side (before or after) of a change in the plan file."""
 
 
+PAGE_KEYS = ("_icon", "_cover", "_body")
+"""Reserved names of a row's page parts in its value maps (never property names)."""
+
+
 def _obj(value: JSON) -> dict[str, JSON]:
     return value if isinstance(value, dict) else {}
+
+
+def property_values(values: Mapping[str, JSON]) -> dict[str, JSON]:
+    """A value map without the page's parts: the properties alone."""
+    return {name: value for name, value in values.items() if name not in PAGE_KEYS}
+
+
+def page_parts(values: Mapping[str, JSON]) -> dict[str, str]:
+    """The page's parts a value map holds (``_icon``, ``_cover``, ``_body``), as text."""
+    return {name: str(values[name]) for name in PAGE_KEYS if isinstance(values.get(name), str)}
 
 
 @dataclass(frozen=True)
@@ -84,42 +110,56 @@ class PropertyShape:
 # --- databases and schemas -----------------------------------------------------------------
 
 
+LOOK_FIELDS = ("icon", "cover")
+"""A database's look beside its title: canonical text, ``""`` for none."""
+
+
+def _look(side: Mapping[str, JSON]) -> dict[str, str]:
+    return {name: str(side[name]) for name in LOOK_FIELDS if isinstance(side.get(name), str)}
+
+
 @dataclass(frozen=True)
 class CreateDatabase:
     """Create the database under ``parent`` with the properties that depend on nothing this
-    apply creates (the others follow as ``AddProperty``)."""
+    apply creates (the others follow as ``AddProperty``), and its ``look`` (icon, cover)."""
 
     action: ClassVar[Action] = Action.CREATE_DATABASE
     title: str
     parent: str
     properties: Mapping[str, PropertyShape] = field(default_factory=dict)
+    look: Mapping[str, str] = field(default_factory=dict)
 
     def encode(self) -> tuple[Side, Side]:
         shapes: dict[str, JSON] = {n: s.encode() for n, s in self.properties.items()}
-        return None, {"title": self.title, "parent": self.parent, "properties": shapes}
+        created: dict[str, JSON] = {"title": self.title, "parent": self.parent}
+        return None, {**created, "properties": shapes, **self.look}
 
     @classmethod
     def decode(cls, before: Side, after: Side) -> CreateDatabase:
         new = _obj(after)
         shapes = _obj(new.get("properties"))
         properties = {name: PropertyShape.decode(shape) for name, shape in shapes.items()}
-        return cls(str(new.get("title")), str(new.get("parent")), properties)
+        return cls(str(new.get("title")), str(new.get("parent")), properties, _look(new))
 
 
 @dataclass(frozen=True)
 class UpdateDatabase:
-    """Retitle the database."""
+    """Retitle the database, and set its icon or cover (``old``/``new``: the look fields that
+    change, as live and as declared)."""
 
     action: ClassVar[Action] = Action.UPDATE_DATABASE
     old_title: str
     new_title: str
+    old: Mapping[str, str] = field(default_factory=dict)
+    new: Mapping[str, str] = field(default_factory=dict)
 
     def encode(self) -> tuple[Side, Side]:
-        return {"title": self.old_title}, {"title": self.new_title}
+        return {"title": self.old_title, **self.old}, {"title": self.new_title, **self.new}
 
     @classmethod
     def decode(cls, before: Side, after: Side) -> UpdateDatabase:
-        return cls(str(_obj(before).get("title")), str(_obj(after).get("title")))
+        old, new = _obj(before), _obj(after)
+        return cls(str(old.get("title")), str(new.get("title")), _look(old), _look(new))
 
 
 @dataclass(frozen=True)
@@ -331,6 +371,32 @@ class TrashRow:
         return cls(_obj(before))
 
 
+@dataclass(frozen=True)
+class UpdateBody:
+    """Replace a page's body: ``old`` as Notion held it when planned, ``new`` to write (as
+    the manifest has it), each with its canonical hash."""
+
+    action: ClassVar[Action] = Action.UPDATE_BODY
+    old: str
+    new: str
+    old_hash: str
+    new_hash: str
+
+    def encode(self) -> tuple[Side, Side]:
+        return (
+            {"markdown": self.old, "hash": self.old_hash},
+            {"markdown": self.new, "hash": self.new_hash},
+        )
+
+    @classmethod
+    def decode(cls, before: Side, after: Side) -> UpdateBody:
+        old, new = _obj(before), _obj(after)
+        return cls(
+            str(old.get("markdown")), str(new.get("markdown")), str(old.get("hash")),
+            str(new.get("hash")),
+        )  # fmt: skip
+
+
 RowPayload: TypeAlias = CreateRow | UpdateRow | RestoreRow | LinkRow | TrashRow
 ChangePayload: TypeAlias = (
     CreateDatabase
@@ -342,6 +408,7 @@ ChangePayload: TypeAlias = (
     | RemoveOptions
     | RemoveProperty
     | RowPayload
+    | UpdateBody
 )
 
 ROW_PAYLOADS = (CreateRow, UpdateRow, RestoreRow, LinkRow, TrashRow)
@@ -358,6 +425,7 @@ _BY_ACTION: Mapping[Action, type[ChangePayload]] = {
         RemoveOptions,
         RemoveProperty,
         *ROW_PAYLOADS,
+        UpdateBody,
     )
 }
 

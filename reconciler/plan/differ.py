@@ -173,6 +173,8 @@ def _database_plan(
         complete=live.complete,
         incomplete_reasons=tuple(live.incomplete_reasons),
         guards=notes,
+        body_from=desired.body_from,
+        unmanaged_bodies=len(desired.bodiless),
     )
 
 

@@ -1,14 +1,18 @@
 """How many API requests an apply of the plan makes, and how long they take at the rate.
 
-Counts real requests as the applier makes them: one per database created or retitled; schema
-changes batched into one data source update per database and stage (phase, order); one per row
-create, update, link and trash; a restore is one request, two when it also sets values; plus the
-reads around the writes:
+Counts real requests as the applier makes them: one per database created or updated (title,
+icon, cover); schema changes batched into one data source update per database and stage (phase,
+order); one per row create, update, link and trash; a restore is one request, two when it also
+sets values; one per body replaced (its answer is the read-back); a create with a body reads it
+back (one more request), and writes it in a second request when it starts with a level-one
+heading; plus the reads around the writes:
 
 - the stale-plan check: the rows the plan touches read again (one GET per row, or one query per
   100 live rows when that is fewer), the keys of its creates looked up (one query per 100) so a
   saved plan never creates a row twice, and for a new database a look for it under its parent
   (the users list and the parent's children);
+- the stale-body check: each body the plan replaces read again (one GET), so that a body
+  edited since the plan is never overwritten;
 - the undo plan: the rows written, read back once the writes are done (the same GET-or-query
   choice), or for a database the apply created, its whole read (users, children, database, data
   source, one query per 100 rows).
@@ -21,9 +25,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from reconciler.bodies import canonical_markdown
 from reconciler.notion import queries_for, reads_by_query
-from reconciler.plan.actions import RestoreRow
-from reconciler.plan.model import ROW_ACTIONS, SCHEMA_ACTIONS, Action, DatabasePlan, Estimate
+from reconciler.plan.actions import CreateRow, RestoreRow
+from reconciler.plan.model import (
+    ROW_ACTIONS,
+    SCHEMA_ACTIONS,
+    Action,
+    Change,
+    DatabasePlan,
+    Estimate,
+)
 
 __all__ = ["estimate", "requests_of"]
 
@@ -35,6 +47,7 @@ _ONE_EACH = frozenset(
         Action.UPDATE_ROW,
         Action.LINK_ROW,
         Action.TRASH_ROW,
+        Action.UPDATE_BODY,
     }
 )
 
@@ -55,11 +68,21 @@ def _rows_read(wanted: int, live_rows: int, in_trash: int) -> int:
     return wanted
 
 
+def _body_requests(change: Change) -> int:
+    """Besides the create itself: reading its body back, and writing it apart when it starts
+    with a level-one heading (Notion would take that for the title)."""
+    payload = change.payload
+    body = payload.values.get("_body") if isinstance(payload, CreateRow) else None
+    if not isinstance(body, str):
+        return 0
+    return 2 if canonical_markdown(body).startswith("# ") else 1
+
+
 def _writes(database: DatabasePlan) -> int:
     count = len({change.stage for change in database.changes if change.action in SCHEMA_ACTIONS})
     for change in database.changes:
         if change.action in _ONE_EACH:
-            count += 1
+            count += 1 + _body_requests(change)
         elif isinstance(change.payload, RestoreRow):
             count += 2 if change.payload.new else 1
     return count
@@ -76,7 +99,8 @@ def _reads(database: DatabasePlan) -> int:
     trashes = sum(1 for change in database.changes if change.action is Action.TRASH_ROW)
     touched = {change.page_id for change in database.changes if change.live_hash is not None}
     stale = _rows_read(len(touched), database.live_rows, restores) + math.ceil(creates / _PAGE)
-    return stale + _rows_read(rows_written, database.live_rows + creates, trashes)
+    bodies = sum(1 for change in database.changes if change.action is Action.UPDATE_BODY)
+    return stale + bodies + _rows_read(rows_written, database.live_rows + creates, trashes)
 
 
 def requests_of(database: DatabasePlan) -> int:

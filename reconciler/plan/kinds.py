@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     CREATE_ROW = "create_row"
     RESTORE_ROW = "restore_row"
     UPDATE_ROW = "update_row"
+    UPDATE_BODY = "update_body"
     LINK_ROW = "link_row"
     TRASH_ROW = "trash_row"
     REMOVE_OPTIONS = "remove_options"
@@ -59,14 +60,16 @@ PHASES: Mapping[Action, int] = {
     Action.CREATE_ROW: 2,
     Action.RESTORE_ROW: 2,
     Action.UPDATE_ROW: 3,
+    Action.UPDATE_BODY: 3,
     Action.LINK_ROW: 4,
     Action.TRASH_ROW: 5,
     Action.REMOVE_OPTIONS: 6,
     Action.REMOVE_PROPERTY: 6,
 }
-"""Apply order: databases, schema additions, row creates without relations, updates, relation
-links (so rows can point at rows created in the same apply, cycles included), trashes, schema
-removals. Every change of a phase, in every database, comes before any change of the next."""
+"""Apply order: databases, schema additions, row creates without relations, updates (of values
+and of bodies), relation links (so rows can point at rows created in the same apply, cycles
+included), trashes, schema removals. Every change of a phase, in every database, comes before
+any change of the next."""
 
 SCHEMA_ACTIONS = frozenset(
     {

@@ -60,9 +60,11 @@ __all__ = [
     "PriorProperty",
 ]
 
-PLAN_FORMAT = 2
+PLAN_FORMAT = 3
 """The layout of a plan file; a file of another format is refused (``planfile``). 2: typed
-change payloads, each property's prior state, a checksum over what the apply does."""
+change payloads, each property's prior state, a checksum over what the apply does. 3: page
+bodies (``update_body``, ``_body`` in creates), icons and covers (``_icon``, ``_cover``, a
+database's ``icon`` and ``cover``)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,10 @@ class DatabasePlan:
     complete: bool = True
     incomplete_reasons: tuple[str, ...] = ()
     guards: tuple[GuardNote, ...] = ()
+    body_from: str | None = None
+    """The manifest's template for body files (shown with ``unmanaged_bodies``)."""
+    unmanaged_bodies: int = 0
+    """Rows whose ``body_from`` file does not exist: their bodies are left alone."""
 
     def property_named(self, name: str) -> PlannedProperty | None:
         for prop in self.properties:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from reconciler.model import DesiredState, LiveState
-from reconciler.notion import Gateway, RequestStats
+from reconciler.notion import BodyProgress, Gateway, RequestStats
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.index import relation_target
 from reconciler.plan.model import Plan
@@ -57,8 +57,10 @@ def read_live(
     databases: Collection[str] = (),
     *,
     reading: Callable[[int], None] | None = None,
+    progress: BodyProgress | None = None,
 ) -> LiveRead:
-    """Read the chosen databases and those they relate to; ``reading`` hears how many first.
+    """Read the chosen databases and those they relate to; ``reading`` hears how many first,
+    ``progress`` how far the reading of page bodies (the managed ones only) has come.
 
     An unknown handle in ``databases`` is a ``PlanError`` naming the known ones.
     """
@@ -67,7 +69,7 @@ def read_live(
     if reading is not None:
         reading(len(handles))
     started = time.monotonic()
-    live = gateway.read_state(read_specs(desired, handles))
+    live = gateway.read_state(read_specs(desired, handles), progress=progress)
     seconds = time.monotonic() - started
     return LiveRead(tuple(planned), tuple(handles), live, gateway.stats(), seconds)
 
@@ -78,10 +80,11 @@ def read_and_plan(
     databases: Collection[str] = (),
     *,
     reading: Callable[[int], None] | None = None,
+    progress: BodyProgress | None = None,
 ) -> tuple[Plan, LiveRead]:
     """The plan that brings the chosen databases to the manifests, and the read it was made
     from (the apply passes it on, so the preflight does not read again what it holds)."""
-    read = read_live(gateway, desired, databases, reading=reading)
+    read = read_live(gateway, desired, databases, reading=reading, progress=progress)
     plan = make_plan(
         desired,
         read.live,

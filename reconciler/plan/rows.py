@@ -8,6 +8,10 @@ update. Rows whose key several live rows share are left alone (the guards say so
 relation values naming such a key: writing one would link to whichever of those pages came last,
 so the property is left out of the change and listed in ``RowsPlan.ambiguous_links``.
 
+A row's icon and cover, where it manages them, are compared and written like its values, under
+the reserved names ``_icon`` and ``_cover``; its body goes with a create (``_body``), else it is
+compared by ``plan.bodies`` and changed by an ``update_body`` of its own.
+
 A property with ``owner: notion`` is written when its row is created or restored and never
 afterwards: an existing row's difference in it is Notion's edit, kept, and no change (the note of
 a change the row has for other reasons names it).
@@ -20,9 +24,11 @@ from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
 
+from reconciler.bodies import EMPTY_BODY_HASH, body_hash
 from reconciler.errors import PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
+from reconciler.plan.bodies import body_change
 from reconciler.plan.comparable import Comparable, RowLayout, is_cleared, row_problem
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
@@ -156,14 +162,36 @@ def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -
     )
 
 
+def _desired_look(row: DesiredRow) -> dict[str, JSON]:
+    """The row's icon and cover where it manages them, under their reserved names."""
+    look = {"_icon": row.icon, "_cover": row.cover}
+    return {name: value for name, value in look.items() if value is not None}
+
+
+def _live_look(row: DesiredRow, live: LiveRow) -> dict[str, JSON]:
+    """The live page's icon and cover, where the manifest row manages them."""
+    look: dict[str, JSON] = {"_icon": live.icon, "_cover": live.cover}
+    return {name: value for name, value in look.items() if name in _desired_look(row)}
+
+
+def _with(comparable: Comparable, extra: Mapping[str, JSON]) -> Comparable:
+    if not extra:
+        return comparable
+    values = {**comparable.values, **extra}
+    return Comparable(values, content_hash(values))
+
+
 def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
     linked = rows.link_properties(want.values)
-    empties = {spec.name: codec_for(spec.type).empty for spec in rows.layout.specs}
+    empties: dict[str, JSON] = {spec.name: codec_for(spec.type).empty for spec in rows.layout.specs}
+    empties.update({"_icon": "", "_cover": ""})
     written = {
         name: value
         for name, value in want.values.items()
         if name not in linked and value != empties.get(name)
     }
+    if row.body is not None and body_hash(row.body.markdown) != EMPTY_BODY_HASH:
+        written["_body"] = row.body.markdown
     kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want.values)
     written = {name: value for name, value in written.items() if name in kept}
     changes = [Change(rows.handle, row.key, ChangeClass.SAFE, CreateRow(written))]
@@ -198,10 +226,10 @@ def _joined(*notes: str) -> str:
 
 
 def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
-    have = rows.layout.live(live, rows.refs)
+    have = _with(rows.layout.live(live, rows.refs), _live_look(row, live))
     if have.hash == want.hash:
         return []
-    names = [spec.name for spec in rows.layout.specs]
+    names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
     diffs = _diffs(have, want, names)
     edited = [diff.path for diff in diffs if diff.path in notion_owned]
@@ -229,8 +257,8 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
 
 
 def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
-    have = rows.layout.live(trashed, rows.refs)
-    names = [spec.name for spec in rows.layout.specs]
+    have = _with(rows.layout.live(trashed, rows.refs), _live_look(row, trashed))
+    names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     diffs = _diffs(have, want, names) if have.hash != want.hash else []
     kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
     diffs = [diff for diff in diffs if diff.path in kept]
@@ -291,15 +319,21 @@ def row_changes(
         if unresolved:
             problems.extend(unresolved)  # go on: every row's problems at once
             continue
-        want = Comparable(values, content_hash(values))
-        live = match.by_key.get(row.key)
-        if live is not None:
+        want = _with(Comparable(values, content_hash(values)), _desired_look(row))
+        live = match.by_key.get(row.key) or match.trashed.get(row.key)
+        if live is None:
+            changes.extend(_create(rows, row, want))
+            continue
+        if not live.in_trash:
             managed += 1
             changes.extend(_update(rows, row, want, live))
-        elif row.key in match.trashed:
-            changes.extend(_restore(rows, row, want, match.trashed[row.key]))
         else:
-            changes.extend(_create(rows, row, want))
+            changes.extend(_restore(rows, row, want, live))
+        body = body_change(rows.handle, row, live)
+        if isinstance(body, Problem):
+            problems.append(body)
+        elif body is not None:
+            changes.append(body)
     if problems:
         raise PlanProblems(problems)
     leftovers = _leftovers(match, {row.key for row in desired.rows})

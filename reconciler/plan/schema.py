@@ -29,6 +29,7 @@ from reconciler.plan.actions import (
     UpdateProperty,
 )
 from reconciler.plan.back import BackProperty, back_renames
+from reconciler.plan.comparable import is_cleared
 from reconciler.plan.index import RowIndex, relation_target
 from reconciler.plan.model import (
     PHASES,
@@ -120,10 +121,38 @@ def new_database_schema(desired: DesiredDatabase, index: RowIndex) -> SchemaPlan
         desired.handle,
         desired.handle,
         ChangeClass.SAFE,
-        CreateDatabase(desired.title, desired.parent, initial),
+        CreateDatabase(desired.title, desired.parent, initial, _declared_look(desired)),
     )
     properties = tuple(_planned(spec, None) for spec in desired.managed_properties)
     return SchemaPlan((create, *later), properties)
+
+
+def _declared_look(desired: DesiredDatabase) -> dict[str, str]:
+    """The database's icon and cover where the manifest manages them."""
+    look = {"icon": desired.icon, "cover": desired.cover}
+    return {name: value for name, value in look.items() if value is not None}
+
+
+def _database_update(desired: DesiredDatabase, live: LiveDatabase) -> tuple[Change, ...]:
+    """Retitling the database and setting its icon or cover, as one change (or none)."""
+    live_look = {"icon": live.icon, "cover": live.cover}
+    new = {k: v for k, v in _declared_look(desired).items() if v != live_look[k]}
+    old = {name: live_look[name] for name in new}
+    diffs = [FieldDiff(name, old[name], new[name]) for name in new]
+    if live.title != desired.title:
+        diffs.insert(0, FieldDiff("title", live.title, desired.title))
+    if not diffs:
+        return ()
+    lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
+    return (
+        Change(
+            desired.handle,
+            desired.handle,
+            ChangeClass.LOSSY if lossy else ChangeClass.SAFE,
+            UpdateDatabase(live.title, desired.title, old, new),
+            diffs=tuple(diffs),
+        ),
+    )
 
 
 def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
@@ -176,17 +205,7 @@ def existing_database_schema(
     listed, not pruned, renamed when the relation names them otherwise.
     """
     matched = matched_properties(desired.managed_properties, live.properties)
-    changes: list[Change] = []
-    if live.title != desired.title:
-        changes.append(
-            Change(
-                desired.handle,
-                desired.handle,
-                ChangeClass.SAFE,
-                UpdateDatabase(live.title, desired.title),
-                diffs=(FieldDiff("title", live.title, desired.title),),
-            )
-        )
+    changes: list[Change] = list(_database_update(desired, live))
     claimed: set[str] = set()
     renames = {prop.name: name for name, prop in matched.items() if prop.name != name}
     unmanaged_options: list[str] = []

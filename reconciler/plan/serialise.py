@@ -8,10 +8,11 @@ does that), refusing row changes whose diffs do not show what they write.
 do and the live content it depends on. That is the format and Notion version; per database its
 handle, title, key, ids, parent, protect flag and row counts (the gates and the reads use
 them), every managed property with its configuration and prior state; per change its action,
-target, class, order, page, live hash and payload (the values it writes and those it replaces).
-Text that only explains the plan to people (notes, diffs, who last edited a row in Notion and
-when, guard notes, summaries, estimate, user labels, URLs) is left out, so rewording it voids no
-approval. Called by the differ, the undo plan, the plan file and the JSON renderer.
+target, class, order, page, live hash and payload (the values it writes and those it replaces,
+page bodies with their canonical hashes). Text that only explains the plan to people (notes,
+diffs, who last edited a row in Notion and when, guard notes, summaries, estimate, user labels,
+URLs) is left out, so rewording it voids no approval. Called by the differ, the undo plan, the
+plan file and the JSON renderer.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
         "unmanaged_properties": list(db.unmanaged_properties),
         "unmanaged_options": list(db.unmanaged_options),
         "ignored_properties": list(db.ignored_properties),
+        "body_from": db.body_from,
+        "unmanaged_bodies": db.unmanaged_bodies,
         "properties": [{**_property_content(p), "sensitive": p.sensitive} for p in db.properties],
         "guards": [
             {
@@ -268,6 +271,8 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
         unmanaged_options=_strings(raw["unmanaged_options"]),
         complete=bool(raw["complete"]),
         incomplete_reasons=_strings(raw["incomplete_reasons"]),
+        body_from=_optional(raw.get("body_from")),
+        unmanaged_bodies=int(cast("int", raw.get("unmanaged_bodies", 0))),
         guards=tuple(
             GuardNote(
                 kind=GuardKind(str(g["kind"])),

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from reconciler.bodies import body_diff, canonical_markdown
 from reconciler.model import JSON
 from reconciler.plan import (
+    PAGE_KEYS,
     SENSITIVE,
     Action,
     AddProperty,
@@ -34,6 +36,7 @@ from reconciler.plan import (
     RenameProperty,
     RestoreRow,
     TrashRow,
+    UpdateBody,
     UpdateDatabase,
     UpdateProperty,
     UpdateRow,
@@ -42,10 +45,13 @@ from reconciler.properties import ALL_CODECS
 
 __all__ = [
     "EMPTY",
+    "MAX_BODY_LINES",
     "SYMBOLS",
     "TEXT_TYPES",
+    "BodyLines",
     "Tally",
     "WordRun",
+    "body_lines",
     "estimate_words",
     "headline",
     "in_declared_order",
@@ -76,6 +82,7 @@ SYMBOLS = {
     Action.RENAME_PROPERTY: "~",
     Action.CHANGE_TYPE: "~",
     Action.UPDATE_ROW: "~",
+    Action.UPDATE_BODY: "~",
     Action.LINK_ROW: "~",
     Action.RESTORE_ROW: "↺",
     Action.TRASH_ROW: "-",
@@ -92,11 +99,16 @@ def _compact(value: JSON) -> str:
 
 
 def show_value(plan: Plan, database: DatabasePlan, name: str, value: JSON) -> str:
-    """One line for a property value: masked, empty, people by label, else the codec's display."""
+    """One line for a property value: masked, empty, people by label, else the codec's display;
+    a page's icon and cover as text, its body by its size (its lines are shown apart)."""
     if value == SENSITIVE:
         return SENSITIVE
     if value is None or value in ("", [], {}):
         return EMPTY
+    if name == "_body" and isinstance(value, str):
+        return plural(len(canonical_markdown(value).split("\n")), "line") + " of Markdown"
+    if name in PAGE_KEYS:
+        return f'"{value}"'
     prop = database.property_named(name)
     if prop is None or prop.type not in ALL_CODECS:
         return _compact(value)
@@ -129,7 +141,7 @@ def show_item(plan: Plan, database: DatabasePlan, name: str, item: JSON) -> str:
 
 def show_config(value: JSON) -> str:
     """A schema value (an option, a setting) in one line."""
-    if value is None:
+    if value is None or value == "":
         return "(none)"
     if isinstance(value, str):
         return value
@@ -258,8 +270,13 @@ def headline(change: Change) -> str:
     match change.payload:
         case CreateDatabase(title=title):
             return f"create database {title}"
-        case UpdateDatabase():
-            return "retitle database"
+        case UpdateDatabase(old_title=old, new_title=new, new=look):
+            fields = (["title"] if old != new else []) + list(look)
+            return (
+                "retitle database"
+                if fields == ["title"]
+                else f"update database ({', '.join(fields)})"
+            )
         case AddProperty(shape=shape):
             return f"add property {target} ({shape.type})"
         case UpdateProperty():
@@ -282,6 +299,37 @@ def headline(change: Change) -> str:
             return f"link row {target}"
         case TrashRow():
             return f"trash row {target}"
+        case UpdateBody():
+            return f"update the body of row {target}"
+
+
+MAX_BODY_LINES = 120
+"""Lines of a body's diff shown per change; the rest are counted."""
+MAX_LINE = 400
+"""Characters of one line of a body's diff shown; the rest are cut."""
+
+
+@dataclass(frozen=True)
+class BodyLines:
+    """The unified diff a body change shows, and how many lines were left out."""
+
+    lines: tuple[str, ...]
+    left_out: int = 0
+
+
+def body_lines(change: Change) -> BodyLines | None:
+    """The diff of a body a change writes (a new row's body from nothing); None: none."""
+    payload = change.payload
+    if isinstance(payload, UpdateBody):
+        diff = body_diff(payload.old, payload.new)
+    elif isinstance(payload, CreateRow) and isinstance(payload.values.get("_body"), str):
+        diff = body_diff("", str(payload.values["_body"]))
+    else:
+        return None
+    shown = tuple(
+        line if len(line) <= MAX_LINE else line[:MAX_LINE] + " …" for line in diff[:MAX_BODY_LINES]
+    )
+    return BodyLines(shown, max(0, len(diff) - MAX_BODY_LINES))
 
 
 def in_declared_order(database: DatabasePlan, names: Iterable[str]) -> list[str]:
@@ -340,11 +388,17 @@ class Tally:
 def tally(changes: tuple[Change, ...]) -> Tally:
     """How many changes of each kind (database and property changes count as schema)."""
     actions = [change.action for change in changes]
-    rows = {Action.CREATE_ROW, Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW}
+    rows = {
+        Action.CREATE_ROW,
+        Action.UPDATE_ROW,
+        Action.UPDATE_BODY,
+        Action.RESTORE_ROW,
+        Action.LINK_ROW,
+    }
     return Tally(
         schema=sum(1 for a in actions if a not in rows and a is not Action.TRASH_ROW),
         create=actions.count(Action.CREATE_ROW),
-        update=actions.count(Action.UPDATE_ROW),
+        update=actions.count(Action.UPDATE_ROW) + actions.count(Action.UPDATE_BODY),
         restore=actions.count(Action.RESTORE_ROW),
         link=actions.count(Action.LINK_ROW),
         trash=actions.count(Action.TRASH_ROW),

@@ -22,6 +22,7 @@ from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff
 from reconciler.render.describe import (
     SYMBOLS,
     Tally,
+    body_lines,
     edited_words,
     estimate_words,
     headline,
@@ -62,6 +63,7 @@ _BACKSLASHED = set("\\`*_[]|~#")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ZWSP = "\u200b"
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BACKTICKS = re.compile("`+")
 
 
 def escape(text: str) -> str:
@@ -160,6 +162,8 @@ def _left_alone(db: DatabasePlan) -> str:
         parts.append(plural(len(db.unmanaged_properties), "property", "properties"))
     if db.unmanaged_options:
         parts.append(plural(len(db.unmanaged_options), "option"))
+    if db.unmanaged_bodies:
+        parts.append(plural(db.unmanaged_bodies, "body", "bodies"))
     if not db.complete:
         parts.append("read incomplete")
     return ", ".join(parts) or "—"
@@ -249,6 +253,28 @@ def _entry(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:
             yield f"  - {escape(show_config_change(change, diff))}\n"
     if edited := edited_words(change.edited_by, change.edited_time):
         yield f"  - _{escape(edited)}_\n"
+    if change.action is Action.UPDATE_BODY and change.note:
+        yield f"  - {escape(change.note)}\n"
+    yield from _body(change)
+
+
+def _body(change: Change) -> Iterator[str]:
+    """A body's unified diff as a ``diff`` code block inside the list item.
+
+    A code block shows its text literally (no markup, links, mentions or HTML), and its fence
+    is longer than any run of backticks inside, so no line can close it; control characters are
+    shown as escapes like everywhere else."""
+    shown = body_lines(change)
+    if shown is None:
+        return
+    lines = [printable(line) for line in shown.lines]
+    longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    yield f"\n  {fence}diff\n"
+    yield from (f"  {line}\n" for line in lines)
+    yield f"  {fence}\n"
+    if shown.left_out:
+        yield f"  … {plural(shown.left_out, 'more line')} of the diff (see the plan file)\n"
 
 
 def _row_diff(plan: Plan, db: DatabasePlan, diff: FieldDiff) -> str:

@@ -24,6 +24,7 @@ from reconciler.plan import (
 )
 from reconciler.render.describe import (
     SYMBOLS,
+    body_lines,
     edited_words,
     estimate_words,
     headline,
@@ -137,6 +138,9 @@ def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
         yield paint(f"  · options not managed: {', '.join(db.unmanaged_options)}", "dim")
     if db.ignored_properties:
         yield paint(f"  · ignored: {', '.join(db.ignored_properties)}", "dim")
+    if db.unmanaged_bodies:
+        rows = plural(db.unmanaged_bodies, "row has", "rows have")
+        yield paint(f"  · {rows} no file under {db.body_from}: their bodies are left alone", "dim")
 
 
 def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Iterator[str]:
@@ -154,12 +158,29 @@ def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Itera
         yield f"      {title[0]}: {show_value(plan, db, *title)}"
     elif change.action in (Action.UPDATE_ROW, Action.RESTORE_ROW, Action.LINK_ROW):
         yield from (_row_diff(plan, db, diff, paint) for diff in change.diffs)
-    elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS):
+    elif change.action in (Action.UPDATE_PROPERTY, Action.REMOVE_OPTIONS, Action.UPDATE_DATABASE):
         yield from (f"      {show_config_change(change, diff)}" for diff in change.diffs)
+    yield from _body(change, paint)
     if change.note and change.action not in (Action.RESTORE_ROW, Action.LINK_ROW):
         yield paint(f"      {change.note}", "dim")
     if edited := edited_words(change.edited_by, change.edited_time):
         yield paint(f"      {edited}", "dim")
+
+
+_DIFF_STYLES = {"-": "removed", "+": "added", "@": "dim"}
+
+
+def _body(change: Change, paint: Paint) -> Iterator[str]:
+    """The unified diff of a body the change writes, line by line, coloured."""
+    shown = body_lines(change)
+    if shown is None:
+        return
+    for line in shown.lines:
+        style = _DIFF_STYLES.get(line[:1])
+        yield "      " + (paint(line, style) if style else line)
+    if shown.left_out:
+        more = plural(shown.left_out, "more line")
+        yield paint(f"      … {more} of the diff (the plan file holds the whole body)", "dim")
 
 
 def _values(plan: Plan, db: DatabasePlan, change: Change) -> Iterator[str]:

@@ -167,7 +167,11 @@ class Project:
         return len(self.emulator.requests())
 
 
-def gateway_for(emulator: Emulator, *, rps: float = 0) -> NotionGateway:
+def gateway_for(
+    emulator: Emulator, *, rps: float = 0, body_cache: Path | None = None
+) -> NotionGateway:
+    """A gateway onto the emulator, in-process; page bodies cached in ``body_cache`` (None: in
+    memory, for the gateway's lifetime)."""
     client = httpx.Client(transport=httpx.WSGITransport(app=emulator))
     return NotionGateway(
         Secret(TOKEN),
@@ -176,6 +180,7 @@ def gateway_for(emulator: Emulator, *, rps: float = 0) -> NotionGateway:
         rate_limit=RateLimitSettings(rps=rps),
         retry=FAST_RETRIES,
         http_client=client,
+        body_cache=body_cache,
     )
 
 

@@ -34,6 +34,8 @@ class RefusingCreates:
         key: RowKey,
         *,
         database: str,
+        page: Mapping[str, JSON] | None = None,
+        markdown: str | None = None,
     ) -> WrittenPage:
         if key in self._keys:
             raise NotionValidationError(
@@ -44,7 +46,14 @@ class RefusingCreates:
                 request_id="7c1d2e3f-0000-4000-8000-00000000abcd",
             )
         return self._inner.create_row(
-            data_source_id, properties, key_property, key_type, key, database=database
+            data_source_id,
+            properties,
+            key_property,
+            key_type,
+            key,
+            database=database,
+            page=page,
+            markdown=markdown,
         )
 
 
@@ -252,7 +261,12 @@ class RefusingDatabase:
         return getattr(self._inner, name)
 
     def create_database(
-        self, handle: str, parent_page_id: str, title: str, properties: Mapping[str, JSON]
+        self,
+        handle: str,
+        parent_page_id: str,
+        title: str,
+        properties: Mapping[str, JSON],
+        page: Mapping[str, JSON] | None = None,
     ) -> CreatedDatabase:
         if handle == self._handle:
             raise NotionValidationError(
@@ -260,7 +274,7 @@ class RefusingDatabase:
                 status=400,
                 code="validation_error",
             )
-        return self._inner.create_database(handle, parent_page_id, title, properties)
+        return self._inner.create_database(handle, parent_page_id, title, properties, page)
 
 
 def test_a_failed_database_create_skips_everything_in_it(project: Project) -> None:

@@ -20,6 +20,7 @@ _M: Final = "tests/cli/test_contract_matrix.py::"
 _APPLY: Final = "tests/cli/test_apply.py::"
 _PLAN: Final = "tests/cli/test_plan_show.py::"
 _IED: Final = "tests/cli/test_import_export_doctor.py::"
+_PAGES: Final = "tests/cli/test_export_pages.py::"
 _VALIDATE: Final = "tests/manifest/test_validate_cli.py::"
 _DEBUG: Final = _M + "test_debug_shows_the_traceback_then_the_same_message"
 _SERVE: Final = "tests/serve/test_cli.py::"
@@ -98,6 +99,10 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
             "test_a_key_that_cannot_tell_rows_apart_is_refused_and_nothing_is_written"
         ),
     ),
+    (("import",), "bodies"): (
+        _PAGES + "test_import_with_bodies_writes_body_files_and_plans_empty",
+        _PAGES + "test_import_without_bodies_reads_no_page_content",
+    ),
     (("import",), "local"): (_IED + "test_import_reads_the_workspace_file_given_with_local_store",),
     (("import",), "local_store"): (
         _IED + "test_import_reads_the_workspace_file_given_with_local_store",
@@ -111,6 +116,8 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     (("export",), "fmt"): (
         _IED + "test_export_as_json_writes_the_same_rows",
         _IED + "test_export_as_csv_has_a_header_and_joins_lists_with_semicolons",
+        _PAGES + "test_markdown_pages_hold_properties_as_front_matter_and_the_body",
+        _PAGES + "test_html_pages_escape_everything_from_notion",
     ),
     (("export",), "output"): (
         _IED + "test_export_to_stdout_writes_one_database",

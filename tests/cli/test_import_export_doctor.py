@@ -1096,7 +1096,8 @@ def test_export_with_an_unknown_format_exits_1(imported: Workspace) -> None:
         1,
         (
             "Error: --format 'xml' is not an export format\n"
-            "  hint: use --format yaml, --format json or --format csv\n"
+            "  hint: use --format yaml, json or csv (a file per database), or markdown or html"
+            " (a file per row)\n"
         ),
     )
 

@@ -12,7 +12,9 @@ relation targets, refusing a stale plan) ask Notion through one ``PreflightReads
   any of them needs;
 - ``with_keys(db, keys)``: rows outside the trash holding these keys: taken from the database's
   whole read when there was a complete one, else one filtered query per 100 keys;
-- ``exists(database_id)``: whether a database is there outside the trash (a GET by id).
+- ``exists(database_id)``: whether a database is there outside the trash (a GET by id);
+- ``body(db, page)``: a page's body as Notion holds it now (a GET of its Markdown, never
+  from the cache), with what the reconciler last wrote there.
 
 A database this plan created in an earlier run is read by the ids the journal recorded for it.
 Used by the preflight's parts.
@@ -23,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.apply.preflight.states import ChangeStates
-from reconciler.model import LiveDatabase, LiveRow, RowKey
+from reconciler.model import LiveBody, LiveDatabase, LiveRow, RowKey
 from reconciler.notion import Gateway
 from reconciler.plan import Action, DatabasePlan, Plan
 from reconciler.readspec import ReadSpec
@@ -41,6 +43,7 @@ class PreflightReads:
         self._whole: dict[str, LiveDatabase] = {}
         self._rows: dict[str, dict[str, LiveRow | None]] = {}
         self._exists: dict[str, bool] = {}
+        self._bodies: dict[str, LiveBody] = {}
 
     def recorded(self, handle: str) -> DatabasePlan | None:
         """The database as the plan records it: planned, or related to by planned rows."""
@@ -86,6 +89,12 @@ class PreflightReads:
             wanted = set(keys)
             return tuple(r for r in whole.rows if r.key in wanted and not r.in_trash)
         return self._gateway.find_rows(self.spec(db), keys)
+
+    def body(self, db: DatabasePlan, page_id: str) -> LiveBody:
+        """The page's body now (read once)."""
+        if page_id not in self._bodies:
+            self._bodies[page_id] = self._gateway.read_body(page_id, database=db.handle)
+        return self._bodies[page_id]
 
     def exists(self, database_id: str, handle: str) -> bool:
         """Whether this database exists outside the trash (read by id)."""

@@ -11,6 +11,11 @@ or a database with the title a ``create_database`` would create under its parent
 a plan applied twice (a rerun CI job on a fresh runner, without the journal) or after a colleague
 added the row by hand would make a duplicate.
 
+A body change carries the hash of the body it replaces: the body is read again (a GET each) and
+must still have it, or hold what the change writes when the change is ``unknown`` (its own write
+whose answer was lost, which is then sent again harmlessly: it replaces the whole body); any
+other body was edited since the plan and is never overwritten.
+
 A resumed apply skips the changes recorded done, and accepts a row whose change is ``unknown``
 (started but never recorded done) when the row holds either what the plan saw or what the change
 writes: that is the apply's own write whose answer was lost. The reads are the preflight's,
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 
 from reconciler.apply.preflight.reads import PreflightReads
 from reconciler.apply.preflight.states import ChangeState, ChangeStates
+from reconciler.bodies import body_hash
 from reconciler.errors import StalePlanError
 from reconciler.model import JSON, LiveRow
 from reconciler.plan import (
@@ -34,6 +40,9 @@ from reconciler.plan import (
     Plan,
     RestoreRow,
     TrashRow,
+    UpdateBody,
+    page_parts,
+    property_values,
 )
 from reconciler.properties import References, codec_for
 
@@ -73,7 +82,11 @@ def _values_written(db: DatabasePlan, change: Change, row: LiveRow, refs: Refere
     if isinstance(payload, RestoreRow) and row.in_trash:
         return False
     written = payload.written if isinstance(payload, ROW_PAYLOADS) else {}
-    for name, value in written.items():
+    look: dict[str, JSON] = {"_icon": row.icon, "_cover": row.cover}
+    for part, text in page_parts(written).items():
+        if part in look and look[part] != text:
+            return False
+    for name, value in property_values(written).items():
         prop = db.property_named(name)
         if prop is None:
             return False
@@ -138,13 +151,29 @@ def _database_appeared(db: DatabasePlan, reads: PreflightReads) -> list[StaleRow
     return [StaleRow(db.handle, db.title, live.database_id, reason, kind="database")]
 
 
+def _stale_bodies(db: DatabasePlan, states: ChangeStates, reads: PreflightReads) -> list[StaleRow]:
+    """Bodies the plan replaces that no longer hold what the plan saw (see the module docs)."""
+    stale: list[StaleRow] = []
+    for change in db.changes:
+        payload = change.payload
+        if not isinstance(payload, UpdateBody) or states.is_done(change) or not change.page_id:
+            continue
+        held = body_hash(reads.body(db, change.page_id).markdown)
+        ours = states[change.id] is ChangeState.UNKNOWN and held == payload.new_hash
+        if held != payload.old_hash and not ours:
+            reason = "its body was edited in Notion since the plan"
+            stale.append(StaleRow(db.handle, change.target, change.page_id, reason))
+    return stale
+
+
 def find_stale(
     plan: Plan, states: ChangeStates, reads: PreflightReads, refs: References
 ) -> tuple[StaleRow, ...]:
-    """Rows whose content differs from the plan's (changes done are not checked), and rows and
-    databases the plan creates that exist already."""
+    """Rows whose content differs from the plan's (changes done are not checked), bodies edited
+    since, and rows and databases the plan creates that exist already."""
     stale: list[StaleRow] = _appeared(plan, states, reads)
     for db in plan.databases:
+        stale.extend(_stale_bodies(db, states, reads))
         checked = _checked(db, states)
         if not checked:
             continue

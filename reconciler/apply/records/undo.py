@@ -9,7 +9,8 @@ For every change done (by this run or an earlier run of the same plan):
     update_row        update_row back to the old values
     link_row          link_row back to the old relations (not for rows the undo trashes)
     trash_row         restore_row
-    update_database   update_database back to the old title
+    update_database   update_database back to the old title, icon and cover
+    update_body       update_body back to the old body (Notion's body before the apply)
     add_property      remove_property
     update_property   update_property back to the old configuration
     rename_property   rename_property back
@@ -18,6 +19,9 @@ For every change done (by this run or an earlier run of the same plan):
     remove_property   add_property (empty: Notion deleted its values with it)
 
 A database the apply created stays (the undo trashes its rows; trash the database in Notion).
+The undo of a body change restores the body Notion held before the apply, and carries the
+hash of the body as the apply left it (its read-back), so applying the undo refuses a body
+edited since, like any stale plan.
 Values Notion dropped with a removed property or option cannot come back; the undo says so in its
 notes. The undo's changes carry the live hash of each row as it is after the apply (read back
 once per database), so applying the undo refuses a row edited since, like any stale plan; it is
@@ -31,6 +35,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from reconciler.apply.running.outcome import ChangeOutcome, DatabaseIds, Status
+from reconciler.bodies import body_hash
 from reconciler.model import JSON, LiveProperty, LiveRow
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import (
@@ -56,9 +61,11 @@ from reconciler.plan import (
     RenameProperty,
     RestoreRow,
     TrashRow,
+    UpdateBody,
     UpdateDatabase,
     UpdateProperty,
     UpdateRow,
+    property_values,
 )
 from reconciler.plan.comparable import is_cleared
 from reconciler.plan.estimate import estimate
@@ -71,8 +78,8 @@ def _swapped(payload: ChangePayload) -> ChangePayload:
     """The payload that sets back what ``payload`` set (for the actions that are their own
     inverse)."""
     match payload:
-        case UpdateDatabase(old_title=old, new_title=new):
-            return UpdateDatabase(new, old)
+        case UpdateDatabase(old_title=old_title, new_title=new_title, old=old, new=new):
+            return UpdateDatabase(new_title, old_title, new, old)
         case RenameProperty(old_name=old, new_name=new):
             return RenameProperty(new, old)
         case UpdateProperty(live=live, desired=desired):
@@ -146,12 +153,27 @@ def _restored_options(change: Change, db: DatabasePlan) -> Change:
     )
 
 
+def _undone_body(change: Change, outcome: ChangeOutcome, gateway: Gateway) -> Change:
+    """The body change turned round: back to the body before the apply, from the one Notion
+    held right after (its read-back; read again when an earlier run made the change)."""
+    payload = change.payload
+    assert isinstance(payload, UpdateBody)
+    held = outcome.body
+    page = outcome.page_id or change.page_id
+    if held is None and page is not None:
+        held = gateway.read_body(page, database=change.database).markdown
+    after = held if held is not None else payload.new
+    back = UpdateBody(after, payload.old, body_hash(after), payload.old_hash)
+    note = "undo: restores the body as it was before the apply"
+    return Change(change.database, change.target, ChangeClass.SAFE, back, page_id=page, note=note)
+
+
 def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) -> list[Change]:
     page = page_id or change.page_id
     handle, key = change.database, change.target
     match change.payload:
         case CreateRow(values=values):
-            trash = TrashRow(_rekey(values, renames))
+            trash = TrashRow(_rekey(property_values(values), renames))
             return [
                 Change(
                     handle, key, ChangeClass.DESTRUCTIVE, trash, page_id=page, note="undo: created"
@@ -271,6 +293,7 @@ def _undo_database(
     outcomes: Mapping[str, ChangeOutcome],
     created: DatabaseIds | None,
     schema: Mapping[str, str] | None,
+    gateway: Gateway,
 ) -> DatabasePlan:
     done = {cid: o for cid, o in outcomes.items() if o.status in (Status.DONE, Status.ALREADY_DONE)}
     renames = _renames(db, done)
@@ -287,9 +310,11 @@ def _undo_database(
     for change in db.changes:
         if change.id not in done:
             continue
-        if change.action is Action.LINK_ROW and change.target in trashed:
+        if change.action in (Action.LINK_ROW, Action.UPDATE_BODY) and change.target in trashed:
             continue
-        if change.action in ROW_ACTIONS:
+        if change.action is Action.UPDATE_BODY:
+            changes.append(_undone_body(change, done[change.id], gateway))
+        elif change.action in ROW_ACTIONS:
             undone = (
                 _without(c, retyped) for c in _undo_rows(change, done[change.id].page_id, renames)
             )
@@ -309,6 +334,8 @@ def _undo_database(
 
 def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
     def hashed(change: Change) -> Change:
+        if change.action not in ROW_ACTIONS:
+            return change  # a body change carries its body's hash instead
         row = rows.get(change.page_id) if change.page_id is not None else None
         return change if row is None else dataclasses.replace(change, live_hash=row.content_hash)
 
@@ -317,7 +344,7 @@ def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
 
 def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan:
     """The undo database with each row's current live hash (and, if new, property ids)."""
-    pages = [c.page_id for c in db.changes if c.page_id]
+    pages = [c.page_id for c in db.changes if c.page_id and c.action in ROW_ACTIONS]
     if not pages:
         return db
     if not is_new:
@@ -349,7 +376,7 @@ def undo_plan(
     databases = []
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
-        undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
+        undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle), gateway)
         databases.append(_read_back(undone, gateway, db.handle in created))
     if not any(db.changes for db in databases):
         return None

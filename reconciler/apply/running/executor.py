@@ -4,8 +4,9 @@ Stages follow ``Plan.changes`` (phase, then schema order). Inside a stage the op
 a thread pool; every request still goes through the gateway's one rate limiter, so the pool only
 keeps that budget busy. Schema changes of one data source in one stage are one
 ``update_data_source`` call; every other change is one operation (a restore with values is two
-requests). The main thread does all bookkeeping — journal, references, audit, progress — so
-workers only talk to Notion:
+requests; a create with a body reads it back, and a body write's answer is its read-back, kept
+in the outcome for the undo plan). The main thread does all bookkeeping — journal, references,
+audit, progress — so workers only talk to Notion:
 
 - before an operation is sent its changes are journaled ``started`` (fsync'd);
 - when it returns they are journaled ``done`` with the ids it created, rows created are added to
@@ -41,8 +42,10 @@ from reconciler.apply.running.outcome import (
     Status,
 )
 from reconciler.apply.running.payloads import (
+    database_fields,
     initial_schema,
     new_row_properties,
+    page_fields,
     relation_keys,
     row_properties,
     schema_update,
@@ -63,6 +66,7 @@ from reconciler.plan import (
     DatabasePlan,
     Plan,
     PropertyShape,
+    UpdateBody,
     UpdateDatabase,
     UpdateProperty,
 )
@@ -91,6 +95,8 @@ class _Sent:
     schema: Mapping[str, str] | None = None
     """Property names by id after a schema write."""
     recovered: bool = False
+    body: str | None = None
+    """The body Notion holds after a body write (its answer, or the read-back of a create)."""
 
 
 @dataclass
@@ -307,61 +313,92 @@ class Executor:
         """The call that performs one non-schema change (payloads built now, sent later)."""
         gateway, handle = self._gateway, db.handle
         match change.payload:
-            case CreateDatabase(title=title, parent=parent, properties=properties):
+            case CreateDatabase(title=title, parent=parent, properties=properties, look=look):
                 payload = initial_schema(properties, self._refs)
+                fields = database_fields(look) or None
 
                 def create_database() -> _Sent:
-                    made = gateway.create_database(handle, parent, title, payload)
+                    made = gateway.create_database(handle, parent, title, payload, fields)
                     schema = {p.id: p.name for p in made.properties}
                     return _Sent(
                         None, made.database_id, made.data_source_id, schema, made.recovered
                     )
 
                 return create_database
-            case UpdateDatabase(new_title=title):
+            case UpdateDatabase(old_title=old, new_title=title, new=look):
                 database_id = db.database_id
                 if database_id is None:
-                    raise ValueProblem(f"database {handle!r} has no id to rename")
+                    raise ValueProblem(f"database {handle!r} has no id to update")
+                retitled = title if title != old else None
 
                 def update_database() -> _Sent:
-                    gateway.update_database_title(database_id, title, database=handle)
+                    gateway.update_database(
+                        database_id, database=handle, title=retitled, page=database_fields(look)
+                    )
                     return _Sent()
 
                 return update_database
             case CreateRow(values=values):
                 return self._create_row(db, change, values)
+            case UpdateBody(new=markdown):
+                return self._body_write(db, change, markdown)
         return self._row_write(db, change)
+
+    def _body_write(self, db: DatabasePlan, change: Change, markdown: str) -> Callable[[], _Sent]:
+        page, key, gateway, handle = self._page(change), change.target, self._gateway, db.handle
+
+        def write_body() -> _Sent:
+            held = gateway.write_body(page, markdown, database=handle, row_key=key)
+            return _Sent(page_id=page, body=held.markdown)
+
+        return write_body
 
     def _create_row(
         self, db: DatabasePlan, change: Change, values: Mapping[str, JSON]
     ) -> Callable[[], _Sent]:
         source = self._data_source(db)
         payload = new_row_properties(db, values, self._refs)
+        fields = page_fields(values) or None
+        body = values.get("_body")
+        markdown = body if isinstance(body, str) else None
         key_prop = db.property_named(db.key)
         key_type = key_prop.type if key_prop is not None else "title"
         gateway, key = self._gateway, change.target
 
         def create_row() -> _Sent:
-            page = gateway.create_row(source, payload, db.key, key_type, key, database=db.handle)
-            return _Sent(page_id=page.page_id, recovered=page.recovered)
+            page = gateway.create_row(
+                source,
+                payload,
+                db.key,
+                key_type,
+                key,
+                database=db.handle,
+                page=fields,
+                markdown=markdown,
+            )
+            held = page.body.markdown if page.body is not None else None
+            return _Sent(page_id=page.page_id, recovered=page.recovered, body=held)
 
         return create_row
 
     def _row_write(self, db: DatabasePlan, change: Change) -> Callable[[], _Sent]:
         page, key, gateway, handle = self._page(change), change.target, self._gateway, db.handle
         payload = row_properties(db, _written(change), self._refs)
+        fields = page_fields(_written(change)) or None
         if change.action is Action.TRASH_ROW:
             return lambda: _page(gateway.set_row_trashed(page, True, database=handle, row_key=key))
         if change.action is Action.RESTORE_ROW:
 
             def restore() -> _Sent:
                 gateway.set_row_trashed(page, False, database=handle, row_key=key)
-                if payload:
-                    gateway.update_row(page, payload, database=handle, row_key=key)
+                if payload or fields:
+                    gateway.update_row(page, payload, database=handle, row_key=key, page=fields)
                 return _Sent(page_id=page)
 
             return restore
-        return lambda: _page(gateway.update_row(page, payload, database=handle, row_key=key))
+        return lambda: _page(
+            gateway.update_row(page, payload, database=handle, row_key=key, page=fields)
+        )
 
     # --- running a stage ---------------------------------------------------------------------
 
@@ -414,7 +451,7 @@ class Executor:
             )
             self._learn(change, sent)
             outcome = ChangeOutcome(
-                change, Status.DONE, page_id=sent.page_id, recovered=sent.recovered
+                change, Status.DONE, page_id=sent.page_id, recovered=sent.recovered, body=sent.body
             )
             self._finish(outcome)
 

@@ -52,6 +52,8 @@ class ChangeOutcome:
     request_id: str | None = None
     recovered: bool = False
     """A create whose outcome was unknown, found by its key instead of being sent again."""
+    body: str | None = None
+    """The page's body as Notion holds it right after this change wrote it (read back)."""
 
 
 @dataclass(frozen=True)

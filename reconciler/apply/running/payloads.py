@@ -1,11 +1,12 @@
 """Request payloads for the gateway's writes, built from a change through the property codecs.
 
 Row values become ``{name: {type: codec.to_request(value)}}`` (relation keys mapped to page ids
-through the references, which know the rows created earlier in the same apply); schema changes of
-one data source in one stage merge into one ``update_data_source`` body keyed by property id (ids
-survive renames, so a resent batch is harmless) or by name for a property that does not exist
-yet. A value a codec cannot encode raises ``ValueProblem`` naming the property. Used by the
-executor.
+through the references, which know the rows created earlier in the same apply), and a page's
+icon and cover (under their reserved names in a change's values) its ``icon`` and ``cover``;
+schema changes of one data source in one stage merge into one ``update_data_source`` body keyed
+by property id (ids survive renames, so a resent batch is harmless) or by name for a property
+that does not exist yet. A value a codec cannot encode raises ``ValueProblem`` naming the
+property. Used by the executor.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from reconciler.plan import (
     RemoveProperty,
     RenameProperty,
     UpdateProperty,
+    page_parts,
+    property_values,
 )
 from reconciler.properties import References, ValueProblem, codec_for
+from reconciler.properties.look import look_to_request
 
 __all__ = [
+    "database_fields",
     "initial_schema",
     "new_row_properties",
+    "page_fields",
     "relation_keys",
     "row_properties",
     "schema_update",
@@ -52,9 +58,10 @@ def _property(db: DatabasePlan, name: str) -> PlannedProperty:
 def row_properties(
     db: DatabasePlan, values: Mapping[str, JSON], refs: References
 ) -> dict[str, JSON]:
-    """The ``properties`` of a page create or update writing these canonical values."""
+    """The ``properties`` of a page create or update writing these canonical values (the
+    page's parts among them are left to ``page_fields``)."""
     payload: dict[str, JSON] = {}
-    for name, value in values.items():
+    for name, value in property_values(values).items():
         prop = _property(db, name)
         try:
             body = codec_for(prop.type).to_request(value, prop.config, refs)
@@ -74,6 +81,21 @@ def new_row_properties(
         if prop.type in _DEFAULTED_ON_CREATE and prop.name not in values:
             payload[prop.name] = {prop.type: None}
     return payload
+
+
+def page_fields(values: Mapping[str, JSON]) -> dict[str, JSON]:
+    """The ``icon`` and ``cover`` of a page create or update, from a change's value map."""
+    parts = page_parts(values)
+    return {
+        field: look_to_request(parts[key])
+        for key, field in (("_icon", "icon"), ("_cover", "cover"))
+        if key in parts
+    }
+
+
+def database_fields(look: Mapping[str, str]) -> dict[str, JSON]:
+    """The ``icon`` and ``cover`` of a database create or update."""
+    return {field: look_to_request(value) for field, value in look.items()}
 
 
 def relation_keys(db: DatabasePlan, values: Mapping[str, JSON]) -> set[tuple[str, str]]:

@@ -43,8 +43,9 @@ def _modules_after(args: list[str], cwd: Path) -> set[str]:
 
 
 def _heavy(modules: set[str]) -> set[str]:
-    """What a start-up should not need: the gateway, plan, apply, adopt, serve, emulator."""
-    heavy = ("notion_client", "httpx", "deepdiff", "tenacity")
+    """What a start-up should not need: the gateway, plan, apply, adopt, serve, emulator, and
+    structlog (nothing logs before them)."""
+    heavy = ("notion_client", "httpx", "deepdiff", "tenacity", "structlog")
     inside = ("notion", "plan", "apply", "adopt", "serve", "emulator", "render")
     return {
         name

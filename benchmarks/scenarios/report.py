@@ -415,6 +415,20 @@ def _notes(report: Doc) -> Iterator[str]:
             f" {real['floor_seconds']} s ({real['wall_over_floor']}x): rate-bound, as the"
             " gateway benchmark (`REPORT-gateway.md`) found."
         )
+    if any(r.get("download") for r in plan.get("sizes", {}).values()):
+        yield (
+            "- **The bare download** (`naive_sync.py download`) is the least any client pays"
+            " to read the rows: notion-client's queries and their JSON decoded, nothing else,"
+            " in a process of its own on the same emulator at the same pace. The plan pays"
+            " that, plus starting the CLI, reading the manifests and the rows_from CSV, turning"
+            " both sides into canonical values, hashing and diffing them and writing the plan."
+        )
+    if "startup" in report:
+        yield (
+            "- **Start-up wall times follow the machine's load** (a child process waits for"
+            " a core when other jobs hold both): the CPU times are the figures to compare"
+            " between runs, the fastest wall time is what an idle machine gives."
+        )
     sizes = plan.get("sizes", {})
     off = [
         size

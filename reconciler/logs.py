@@ -1,6 +1,8 @@
 """What may reach an output: structlog set-up, secret redaction, control characters made visible.
 
-The CLI calls ``configure`` once; every module logs through ``structlog.get_logger(__name__)``.
+The CLI calls ``configure`` once; every module logs through ``structlog.get_logger(__name__)``
+(when nothing has imported structlog yet, ``configure`` applies itself the moment something does,
+so commands that never log never import it).
 ``redact`` masks the values of known secrets whatever their shape: values given to
 ``register_secret`` (the token), the values of environment variables whose names look like
 secrets (``looks_secret``: ``*_TOKEN``, ``*_SECRET``, ``*_KEY``, ``*PASSWORD*``, ...), bearer
@@ -14,16 +16,19 @@ files use ``redact`` too.
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.util
 import logging
 import os
 import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any, Final, TextIO
-
-import structlog
 
 __all__ = [
     "MASK",
@@ -221,11 +226,65 @@ def configure(
     ``debug`` (everything).
     """
     out = stream or sys.stderr
-    if json_lines is None:
-        json_lines = not out.isatty()
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    settings = _Settings(out, not out.isatty() if json_lines is None else json_lines, level)
+    if "structlog" in sys.modules:
+        _apply(settings)
+        return
+    # Nothing that logs is imported yet (every module that logs imports structlog): configure
+    # structlog the moment it is imported, so that commands that never log (``--help``,
+    # ``validate``) do not pay for importing it.
+    for finder in [f for f in sys.meta_path if isinstance(f, _ConfigureOnImport)]:
+        sys.meta_path.remove(finder)
+    sys.meta_path.insert(0, _ConfigureOnImport(settings))
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What ``configure`` was asked for, kept until structlog is imported."""
+
+    out: TextIO
+    json_lines: bool
+    level: int
+
+
+class _ConfigureOnImport(importlib.abc.MetaPathFinder):
+    """Finds structlog as the other finders do, and configures it once it has been executed."""
+
+    def __init__(self, settings: _Settings) -> None:
+        self.settings = settings
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname != "structlog":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ConfiguringLoader(spec.loader, self.settings)
+        return spec
+
+
+class _ConfiguringLoader(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader, settings: _Settings) -> None:
+        self._loader = loader
+        self._settings = settings
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        _apply(self._settings)
+
+
+def _apply(settings: _Settings) -> None:
+    import structlog  # here, not at the top: configure may run before anything logs
+
     renderer: Any = (
         structlog.processors.JSONRenderer()
-        if json_lines
+        if settings.json_lines
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
@@ -237,9 +296,7 @@ def configure(
             _redaction_processor,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-        ),
-        logger_factory=structlog.PrintLoggerFactory(file=out),
+        wrapper_class=structlog.make_filtering_bound_logger(settings.level),
+        logger_factory=structlog.PrintLoggerFactory(file=settings.out),
         cache_logger_on_first_use=False,
     )

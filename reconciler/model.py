@@ -88,9 +88,14 @@ KEY_TYPES = frozenset({"title", "rich_text", "number", "url", "email", "phone_nu
 """Types whose value can identify a row (writable, single-valued, text-like or number)."""
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""One encoder for every call: ``json.dumps`` with options builds a new one each time, and the
+differ hashes every row of both sides."""
+
+
 def canonical_json(value: object) -> str:
     """Serialise deterministically (sorted keys, no spaces, UTF-8 kept) for hashing and files."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(values: Mapping[str, JSON]) -> str:

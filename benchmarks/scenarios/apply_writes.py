@@ -1,11 +1,12 @@
-"""Scenario ``apply``: 100 and 1,000 creates, 100 and 1,000 updates, against the rate limit.
+"""Scenario ``apply``: 100 and 1,000 creates and updates, and 300 updates over a slow network.
 
 Each case runs ``reconciler apply --yes`` on the manifests (planning inside the lock, then the
 writes on the executor's workers within the gateway's limiter) as a child process against a
 fresh copy of the workspace, served at the time-scaled pace. Measured: requests by kind, writes
 per second against the rate limit, 429s the emulator answered, wall time against the floor of
 the requests made, CPU seconds and peak RSS; then a plan (rate limit off) must be empty. The
-naive script syncs the same rows into its own fresh copy, in the same run.
+naive script syncs the same rows into its own fresh copy, in the same run. The 300 updates run
+at 30 requests/s with 100 ms latency (``SLOW_NETWORK_UPDATES``): three slots per round trip.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from benchmarks.scenarios.child import run_cli
 from benchmarks.scenarios.context import Context
+from benchmarks.scenarios.pace import Pace
 from benchmarks.scenarios.plan_sync import naive_sync, timed_requests
 from benchmarks.scenarios.served import ServedEmulator
 from benchmarks.scenarios.tasks import (
@@ -27,19 +29,25 @@ from benchmarks.scenarios.tasks import (
     write_repository,
 )
 
-__all__ = ["FULL_SIZES", "QUICK_SIZES", "run"]
+__all__ = ["FULL_SIZES", "QUICK_SIZES", "SLOW_NETWORK_UPDATES", "run"]
 
 FULL_SIZES = (100, 1_000)
 QUICK_SIZES = (10,)
+SLOW_NETWORK_UPDATES = 300
+"""Updates measured at 30 requests/s with 100 ms latency: more requests in flight than a slot
+lasts, where the executor must keep the limiter's pipeline full."""
 _WRITES = ("POST /v1/pages", "PATCH /v1/pages/{page_id}")
 
 
-def _apply(ctx: Context, seed: Path, wanted: Wanted, name: str) -> dict[str, Any]:
+def _apply(
+    ctx: Context, seed: Path, wanted: Wanted, name: str, pace: Pace | None = None
+) -> dict[str, Any]:
+    pace = pace or ctx.pace
     folder = ctx.folder(name)
     store = fresh_copy(seed, folder)
     repo = folder / "repo"
-    write_repository(repo, wanted, ctx.pace)
-    with ServedEmulator(store, ctx.pace) as emulator:
+    write_repository(repo, wanted, pace)
+    with ServedEmulator(store, pace) as emulator:
         env = cli_env(emulator.url)
         before = emulator.counts()
         applied = run_cli(["apply", "--yes"], cwd=repo, env=env)
@@ -48,10 +56,11 @@ def _apply(ctx: Context, seed: Path, wanted: Wanted, name: str) -> dict[str, Any
         converged = run_cli(["plan", "--detailed-exitcode"], cwd=repo, env=env, expect=(0, 2))
     writes = sum(counts.by_endpoint.get(endpoint, 0) for endpoint in _WRITES)
     return {
-        **timed_requests(applied, counts.total, ctx.pace),
+        **timed_requests(applied, counts.total, pace),
+        "pace": pace.describe(),
         "writes": writes,
         "writes_per_second": round(writes / applied.wall_seconds, 2),
-        "rate_limit_rps": ctx.pace.rps,
+        "rate_limit_rps": pace.rps,
         "rate_limited": counts.rate_limited,
         "by_endpoint": counts.by_endpoint,
         "converged": converged.exit_code == 0,
@@ -73,4 +82,12 @@ def run(ctx: Context) -> dict[str, Any]:
             ctx.say(f"apply: naive sync of {rows:,} {kind}")
             result["naive"] = naive_sync(ctx, seed, wanted, f"apply-{case}-naive")
             results["cases"][case] = result
+    if not ctx.quick:
+        rows, pace = SLOW_NETWORK_UPDATES, Pace(10, latency_override_ms=100)
+        case = f"{rows}-updates, {pace.latency_ms:g} ms latency"
+        ctx.say(f"apply: {rows:,} updates at {pace.describe()}")
+        seed = seeded(ctx.work, rows)
+        result = _apply(ctx, seed, every_row_updated(rows), f"apply-{rows}-slow", pace)
+        result["naive"] = naive_sync(ctx, seed, every_row_updated(rows), f"apply-{rows}-slow-naive")
+        results["cases"][case] = result
     return results

@@ -24,6 +24,8 @@ class Pace:
     """Notion's rate and latency, run ``scale`` times faster."""
 
     scale: float = 10.0
+    latency_override_ms: float | None = None
+    """A latency of its own instead of Notion's scaled (a case that measures a slower network)."""
 
     @property
     def rps(self) -> float:
@@ -31,6 +33,8 @@ class Pace:
 
     @property
     def latency_ms(self) -> float:
+        if self.latency_override_ms is not None:
+            return self.latency_override_ms
         return NOTION_LATENCY_MS / self.scale
 
     def floor_seconds(self, requests: int) -> float:
@@ -42,6 +46,8 @@ class Pace:
         return seconds * self.scale
 
     def describe(self) -> str:
+        if self.latency_override_ms is not None:
+            return f"{self.rps:g} requests/s and {self.latency_ms:g} ms latency"
         return (
             f"{self.rps:g} requests/s and {self.latency_ms:g} ms latency standing for"
             f" {NOTION_RPS:g} requests/s and {NOTION_LATENCY_MS:g} ms (x{self.scale:g})"

@@ -6,7 +6,9 @@ For each size, on fresh copies of one seeded workspace served at the time-scaled
    time against the rate-limit floor, CPU seconds, peak RSS (``os.wait4``);
 2. ``reconciler apply --yes plan.json``: the writes and the stale-check reads, 429s; then a
    ``plan --detailed-exitcode`` (rate limit off) proves the workspace converged;
-3. the baselines, in the same run: the naive notion-client script syncing the same CSV
+3. the baselines, in the same run: the bare notion-client loop that only downloads the rows
+   (``naive_sync.py download``, on the same emulator just before the plan: the floor of the
+   plan's CPU and memory), the naive notion-client script syncing the same CSV
    (``benchmarks/baselines/naive_sync.py``: every row fetched and written), and the diff step
    alone in two child processes, the reconciler's ``make_plan`` + renderings against one
    whole-state ``DeepDiff`` (``benchmarks/baselines/whole_state_deepdiff.py``).
@@ -118,6 +120,7 @@ def _reconciler(ctx: Context, seed: Path, wanted: Wanted, rows: int) -> dict[str
     write_repository(repo, wanted, ctx.pace)
     with ServedEmulator(store, ctx.pace) as emulator:
         env = cli_env(emulator.url)
+        download = _download(emulator, ctx.pace, repo)
         start = emulator.counts()
         planned = run_cli(["plan", "-o", "plan.json", "--format", "json"], cwd=repo, env=env)
         after_plan = emulator.counts()
@@ -143,7 +146,22 @@ def _reconciler(ctx: Context, seed: Path, wanted: Wanted, rows: int) -> dict[str
             "by_endpoint": writes.by_endpoint,
         },
         "converged": converged.exit_code == 0,
+        "download": download,
     }
+
+
+def _download(emulator: ServedEmulator, pace: Pace, cwd: Path) -> dict[str, Any]:
+    """The bare notion-client loop that only downloads the rows, on the same emulator at the
+    same pace, measured as the plan is: the floor of the plan's CPU and memory."""
+    before = emulator.counts()
+    measured = run_measured(
+        [sys.executable, "-m", "benchmarks.baselines.naive_sync", "download",
+         "--data-source", DATA_SOURCE, "--rps", f"{pace.rps:g}"],
+        cwd=cwd, env=_baseline_env(emulator.url),
+    )  # fmt: skip
+    counts = emulator.counts().since(before)
+    summary = json.loads(measured.stdout.splitlines()[-1])
+    return {**timed_requests(measured, counts.total, pace), "rows": summary["rows"]}
 
 
 def _plan_at_notion_pace(ctx: Context, rows: int) -> dict[str, Any]:

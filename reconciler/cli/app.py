@@ -1,4 +1,9 @@
-"""The ``reconciler`` command group; each command lives in its own module and registers here."""
+"""The ``reconciler`` command group; each command lives in its own module, imported when it runs.
+
+``reconciler --help`` lists the commands from their modules' source without importing them, and
+``reconciler validate`` imports only what validating needs (``reconciler.cli.commands``): a
+start-up that stays short however much the other commands import.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from typing import Any
 import click
 
 from reconciler import __version__
+from reconciler.cli import commands
 from reconciler.cli.common import debug_option
 from reconciler.cli.output import guarded_output
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "load_all", "main"]
 
 
 class _UsageErrorExitingOne(click.ClickException):
@@ -26,9 +32,35 @@ class _UsageErrorExitingOne(click.ClickException):
         self.original.show(file)
 
 
+_LISTING = "reconciler.listing"
+"""Set in a context's meta while the group's help lists its commands."""
+
+
 class ReconcilerGroup(click.Group):
-    """A group whose usage errors exit with 1 (in this CLI, 2 means "changes present") and
-    whose commands print only through the guarded streams (``reconciler.cli.output``)."""
+    """A group whose usage errors exit with 1 (in this CLI, 2 means "changes present"), whose
+    commands print only through the guarded streams (``reconciler.cli.output``), and whose
+    commands are imported only when one runs (``reconciler.cli.commands``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(commands.names()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in commands.names():
+            return None
+        if ctx.meta.get(_LISTING):
+            return commands.listing(cmd_name)
+        command = commands.load(cmd_name)
+        self.add_command(command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        ctx.meta[_LISTING] = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            ctx.meta[_LISTING] = False
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with guarded_output():
@@ -78,18 +110,15 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    """Attach every command module's command to the group."""
-    from reconciler.cli.commands import discover
-
-    for command in discover():
-        if command.name not in cli.commands:
-            cli.add_command(command)
+def load_all() -> click.Group:
+    """The group with every command imported and attached (for tools that walk
+    ``cli.commands``, such as the CLI contract tests)."""
+    for name in commands.names():
+        if name not in cli.commands:
+            cli.add_command(commands.load(name))
+    return cli
 
 
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="reconciler")
-
-
-_register()

@@ -58,6 +58,8 @@ def _checkbox(text: str) -> object:
 def _items(text: str) -> object:
     """Items split at ``;``; ``\\;`` is a semicolon and ``\\\\`` a backslash inside an item (any
     other backslash is itself, so ``C:\\dir`` needs no escaping)."""
+    if "\\" not in text:  # nothing escaped: a plain split says the same, faster
+        return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
     parts: list[str] = []
     current: list[str] = []
     chars = iter(text)

@@ -162,25 +162,21 @@ def _csv_document(
             start, end = end + 1, reader.line_num
             if not cells:
                 continue
-            columns = _field_columns(lines[start - 1]) if start == end else []
             if header is None:
+                # Only the header's columns are found now; a row's are found again from its
+                # line when one of its cells has a problem (``_CsvMarks.value_mark``).
+                columns = _field_columns(lines[start - 1]) if start == end else []
                 header = _header(
                     source, cells, columns, start, declarations=declarations, problems=problems
                 )
                 marks.columns_of = {name: index for index, (name, _) in enumerate(header) if name}
                 continue
             row = _csv_row(
-                source,
-                cells,
-                columns,
-                start,
-                header=header,
-                declarations=declarations,
-                problems=problems,
+                source, cells, start, header=header, declarations=declarations, problems=problems
             )
             if row is not None:
                 marks.add_row(start, single_line=start == end)
-                rows.append(row[0])
+                rows.append(row)
     except csv.Error as error:
         problems.append(
             Problem(
@@ -239,13 +235,12 @@ def _header(
 def _csv_row(
     source: SourceFile,
     cells: list[str],
-    columns: list[int],
     line: int,
     *,
     header: list[tuple[str, int]],
     declarations: Declarations,
     problems: list[Problem],
-) -> tuple[dict[str, object], dict[str, int]] | None:
+) -> dict[str, object] | None:
     if len(cells) != len(header):
         problems.append(
             Problem(
@@ -258,8 +253,7 @@ def _csv_row(
         )
         return None
     row: dict[str, object] = {}
-    where: dict[str, int] = {}
-    for index, ((name, _), cell) in enumerate(zip(header, cells, strict=True)):
+    for (name, _), cell in zip(header, cells, strict=True):
         spec = declarations.spec(name) if name else None
         value = cell_value(spec.type, cell) if spec is not None else None
         if name in RESERVED_KEYS and cell:
@@ -268,8 +262,7 @@ def _csv_row(
             continue
         if spec is not None and value is not None:
             row[name] = value
-            where[name] = columns[index] if index < len(columns) else 1
-    return row, where
+    return row
 
 
 def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:

@@ -37,14 +37,17 @@ class RateLimiter(Protocol):
 
 
 def bucket_burst(configured_burst: int) -> int:
-    """The burst our bucket allows: half of Notion's, the rest kept as headroom.
+    """The burst our bucket allows: Notion's, less a fifth of it (at least 1) kept as headroom.
 
     Requests reach Notion some time after they leave the bucket, and not always in the order
     they left it; a bucket exactly as large as Notion's would then meet 429s in steady state.
-    The headroom absorbs that jitter (at 3 requests/s, half a burst of 10 is 1.7 s of it) and
-    costs only the first instant requests, never the sustained rate.
+    Within any stretch of time Notion sees at most our burst plus the rate times the spread of
+    the round trips, so a headroom of ``k`` requests absorbs a spread of ``k / rate`` (at 3
+    requests/s, 2 of a burst of 10 is 0.67 s of it, several times the spread of Notion's
+    answers). It costs only the first instant requests, never the sustained rate; a larger
+    headroom would cost a read of 100 pages 1 s more at Notion's pace for nothing.
     """
-    return max(1, configured_burst // 2)
+    return max(1, configured_burst - max(1, configured_burst // 5))
 
 
 class AdaptiveRate:

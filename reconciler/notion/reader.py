@@ -545,14 +545,24 @@ class LiveReader:
     def _paginate(
         self, endpoint: str, send_at: Callable[[str | None], Send], subject: Subject
     ) -> Iterator[Body]:
-        """Each page of a paginated list, following ``next_cursor`` while ``has_more``."""
-        cursor: str | None = None
-        while True:
-            page = self._api.request(endpoint, send_at(cursor), subject)
-            yield page
-            cursor = page.optional_text("next_cursor")
-            if not page.flag("has_more", default=False) or not cursor:
-                return
+        """Each page of a paginated list, following ``next_cursor`` while ``has_more``.
+
+        The next page is asked for as soon as a page's cursor is known, before the caller
+        decodes that page: a list is read one round trip after another, and the decoding then
+        overlaps the next round trip instead of adding to it. The requests are the same ones,
+        in the same order; a failure surfaces when the caller reaches that page.
+        """
+        with ThreadPoolExecutor(1, thread_name_prefix="notion-page") as ahead:
+            page = self._api.request(endpoint, send_at(None), subject)
+            while True:
+                cursor = page.optional_text("next_cursor")
+                following: Future[Body] | None = None
+                if page.flag("has_more", default=False) and cursor:
+                    following = ahead.submit(self._api.request, endpoint, send_at(cursor), subject)
+                yield page
+                if following is None:
+                    return
+                page = following.result()
 
 
 def _names_source(wanted: str, source_id: str, source_name: str) -> bool:

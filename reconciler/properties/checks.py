@@ -17,6 +17,7 @@ from reconciler.properties.base import ValueProblem
 
 __all__ = [
     "ALLOWED_URL_SCHEMES",
+    "CANONICAL_ID",
     "MAX_EMAIL_LENGTH",
     "MAX_LIST_ITEMS",
     "MAX_PHONE_LENGTH",
@@ -46,6 +47,8 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
+CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+"""A Notion id as Notion writes it (dashed, lower case): what ``normalise_id`` gives back."""
 
 
 def json_list(items: Iterable[JSON]) -> list[JSON]:
@@ -143,7 +146,7 @@ def finite_number(value: object, what: str, *, path: tuple[str | int, ...] = ())
 
 def looks_like_notion_id(text: str) -> bool:
     """Whether the text is a Notion object id (a UUID, with or without dashes)."""
-    if _HEX32.match(text):
+    if _HEX32.match(text) or CANONICAL_ID.match(text):
         return True
     try:
         uuid.UUID(text)

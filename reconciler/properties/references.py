@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import unquote
 
 from reconciler.model import LiveState, LiveUser
-from reconciler.properties.checks import looks_like_notion_id
+from reconciler.properties.checks import CANONICAL_ID, looks_like_notion_id
 
 __all__ = ["WorkspaceReferences"]
 
 
 def _id(text: str) -> str:
+    if CANONICAL_ID.match(text):  # as Notion writes ids: already the form looked up by
+        return text
     return str(uuid.UUID(text)) if looks_like_notion_id(text) else text
 
 

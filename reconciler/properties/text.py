@@ -59,11 +59,13 @@ _WRITABLE_MENTIONS = ("user", "page", "database", "date")
 
 def utf16_length(text: str) -> int:
     """Length as Notion counts it: characters outside the BMP count twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_utf16(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
     """Pieces of at most ``limit`` UTF-16 units that join back to ``text``; pairs stay whole."""
+    if 2 * len(text) <= limit:  # the common case: short enough whatever its characters
+        return [text] if text else []
     pieces: list[str] = []
     start = 0
     units = 0

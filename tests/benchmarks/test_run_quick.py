@@ -26,10 +26,12 @@ def test_quick_run_writes_a_report_of_every_scenario(tmp_path: Path) -> None:
     succeeded = 0
     assert succeeded == done.returncode, done.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "report.json").read_text())
-    scenarios = {"plan", "apply", "import-export", "resilience"}
+    scenarios = {"plan", "apply", "import-export", "resilience", "startup"}
     assert scenarios <= set(report)
     [size] = report["plan"]["sizes"].values()
     assert size["converged"]
+    assert size["download"]["rows"] == 100
+    assert set(report["startup"]["commands"]) == {"help", "validate"}
     assert all(case["converged"] for case in report["apply"]["cases"].values())
     assert report["import-export"]["import"]["plan_after_import_empty"]
     [suite] = report["resilience"]["suites"].values()
@@ -37,6 +39,8 @@ def test_quick_run_writes_a_report_of_every_scenario(tmp_path: Path) -> None:
     assert one_passed == (suite["passed"], suite["failed"])
     markdown = (tmp_path / "out" / "REPORT.md").read_text()
     assert "## Headline" in markdown
+    assert "## Targets" in markdown
+    assert "## Start-up" in markdown
     assert "standing for 3 requests/s and 200 ms (x100)" in markdown
     assert report["machine"]["git_commit"] in markdown
     (tmp_path / "out" / "REPORT.md").unlink()

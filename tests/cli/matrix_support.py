@@ -26,6 +26,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from reconciler.cli import cli
+from reconciler.cli.app import load_all
 from reconciler.emulator import Emulator, EmulatorServer
 from tests.apply.conftest import PEOPLE, PROJECTS, TASKS
 from tests.conftest import in_process_client
@@ -68,7 +69,7 @@ def commands() -> list[tuple[CommandPath, click.Command]]:
             for name in sorted(command.commands):
                 walk(command.commands[name], (*path, name))
 
-    walk(cli, ())
+    walk(load_all(), ())
     return found
 
 

@@ -101,9 +101,10 @@ def test_repeated_429s_never_push_the_rate_below_its_floor() -> None:
     assert pytest.approx(0.3) == rate.current
 
 
-def test_bucket_keeps_half_of_notions_burst_as_headroom() -> None:
-    """Our burst is half the configured one (at least 1), leaving room for network jitter."""
-    assert (bucket_burst(10), bucket_burst(1), bucket_burst(2)) == (5, 1, 1)
+def test_bucket_keeps_a_fifth_of_notions_burst_as_headroom() -> None:
+    """Our burst is the configured one less a fifth of it (at least 1 less, at least 1 left),
+    leaving room for network jitter."""
+    assert [bucket_burst(n) for n in (1, 2, 5, 10, 20)] == [1, 1, 4, 8, 16]
 
 
 def test_bucket_refuses_a_nonsensical_configuration() -> None:

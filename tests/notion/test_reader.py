@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
 from reconciler.emulator.app import DEFAULT_TOKEN, Emulator
 from reconciler.errors import NotionAccessError, NotionAuthError, PlanError
 from reconciler.model import JSON, LiveProperty
+from reconciler.notion.api import NotionApi
+from reconciler.notion.failures import Subject
+from reconciler.notion.reader import LiveReader
+from reconciler.notion.shapes import Body
 from reconciler.readspec import read_spec, read_specs
 from tests.conftest import in_process_client
 from tests.notion.conftest import (
@@ -562,3 +568,38 @@ def test_database_exists_by_id_outside_the_trash_only(
         gateway.database_exists(database_id, database="tasks")
         for database_id in (TASKS_DB, unknown, PROJECTS_DB)
     ] == [True, False, False]
+
+
+class _PagedApi:
+    """Three pages of a list, and which cursors were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str | None] = []
+        self.second_asked = threading.Event()
+
+    def request(self, endpoint: str, send: object, subject: object) -> Body:
+        cursor = getattr(send, "cursor", None)
+        self.asked.append(cursor)
+        if cursor == "2":
+            self.second_asked.set()
+        following = {None: "2", "2": "3", "3": None}[cursor]
+        body = {"results": [], "has_more": following is not None, "next_cursor": following}
+        return Body(body, endpoint)
+
+
+def test_the_next_page_is_asked_for_before_the_caller_has_the_current_one_decoded() -> None:
+    """While the caller still holds page 1, page 2 is already requested; the requests are the
+    same as without it, one per page, in order, and none past the last page."""
+    api = _PagedApi()
+    reader = LiveReader(cast(NotionApi, api))
+
+    def send_at(cursor: str | None) -> Any:
+        return SimpleNamespace(cursor=cursor)
+
+    pages = reader._paginate("GET /v1/users", send_at, Subject("a list"))
+    first = next(pages)
+    assert api.second_asked.wait(timeout=10)
+    assert first.optional_text("next_cursor") == "2"
+    rest = list(pages)
+    assert [page.optional_text("next_cursor") for page in rest] == ["3", None]
+    assert api.asked == [None, "2", "3"]

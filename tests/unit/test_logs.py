@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 import structlog
@@ -140,3 +143,30 @@ def test_printable_keeps_only_the_sequences_it_is_told_to_keep() -> None:
     """Own colours pass; a foreign 'conceal' SGR next to them does not."""
     text = "\x1b[32m+\x1b[0m row \x1b[8mhidden"
     assert logs.printable(text, keep=logs.OWN_SEQUENCES) == "\x1b[32m+\x1b[0m row \\x1b[8mhidden"
+
+
+_CONFIGURED_BEFORE_IMPORT = """
+import io, sys
+from reconciler import logs
+stream = io.StringIO()
+logs.configure(debug=True, json_lines=True, stream=stream)
+imported_by_configure = "structlog" in sys.modules
+import structlog
+structlog.get_logger("demo").debug("seen", token="secret_abcdefghijklmnop")
+sys.stdout.write(repr((imported_by_configure, stream.getvalue())))
+"""
+
+
+def test_configure_before_structlog_is_imported_applies_once_it_is() -> None:
+    """Configuring does not import structlog; the first import gets the configuration (level,
+    stream, JSON lines, redaction) before anything can log."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CONFIGURED_BEFORE_IMPORT],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported_by_configure, written = ast.literal_eval(done.stdout)
+    assert not imported_by_configure
+    line = json.loads(written)
+    assert (line["event"], line["level"], line["token"]) == ("seen", "debug", logs.MASK)

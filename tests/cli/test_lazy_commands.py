@@ -1,0 +1,142 @@
+"""Commands are imported only when they run; the group's help lists them without importing them.
+
+``reconciler --help`` and ``reconciler validate`` must start quickly (the benchmark's start-up
+figures): these tests pin what they import, and that the help they show is exactly what click
+shows with every command imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from reconciler.cli import commands
+
+_IMPORTED = """
+import json, sys
+from reconciler.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.__stderr__.write(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules a fresh ``reconciler ARGS`` process has imported when it ends."""
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> set[str]:
+    """What a start-up should not need: the gateway, plan, apply, adopt, serve, emulator, and
+    structlog (nothing logs before them)."""
+    heavy = ("notion_client", "httpx", "deepdiff", "tenacity", "structlog")
+    inside = ("notion", "plan", "apply", "adopt", "serve", "emulator", "render")
+    return {
+        name
+        for name in modules
+        if name.split(".")[0] in heavy or name.split(".")[:2] in [["reconciler", i] for i in inside]
+    }
+
+
+def test_group_help_imports_no_command(tmp_path: Path) -> None:
+    """`reconciler --help` imports none of the command modules, nor what they use."""
+    modules = _modules_after(["--help"], tmp_path)
+    assert not {name for name in modules if name.startswith("reconciler.cli.cmd_")}
+    assert not _heavy(modules)
+
+
+def test_validate_imports_only_what_validating_needs(tmp_path: Path) -> None:
+    """`reconciler validate` imports its own command module and the manifest reader only."""
+    (tmp_path / "manifests").mkdir()
+    modules = _modules_after(["validate"], tmp_path)
+    commands_imported = {name for name in modules if name.startswith("reconciler.cli.cmd_")}
+    assert commands_imported == {"reconciler.cli.cmd_validate"}
+    assert "reconciler.manifest" in modules
+    assert not _heavy(modules)
+
+
+def _help(code: str, cwd: Path) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code, "--help"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"},
+    ).stdout
+
+
+def test_group_help_lists_what_the_imported_commands_say(tmp_path: Path) -> None:
+    """The listing read from the sources is the one click makes with every command imported."""
+    lazy = _help("from reconciler.cli import main; main()", tmp_path)
+    eager = _help(
+        "from reconciler.cli.app import load_all; load_all()(prog_name='reconciler')", tmp_path
+    )
+    assert "Commands:" in lazy
+    assert lazy == eager
+    for name in commands.names():
+        listed, loaded = commands.listing(name), commands.load(name)
+        assert listed.get_short_help_str(80) == loaded.get_short_help_str(80), name
+        assert listed.hidden == loaded.hidden, name
+
+
+def test_every_command_module_names_its_command_after_itself() -> None:
+    """`cmd_<name>.py` defines the command `<name>`: the group finds it by its module name."""
+    for name in commands.names():
+        assert commands.load(name).name == name
+
+
+def _described(source: str, name: str = "demo") -> click.Command | None:
+    return commands._described(ast.parse(source), name)
+
+
+def test_a_plain_decorator_is_read_with_its_docstring() -> None:
+    """`@click.command("demo", hidden=True)` with a docstring: that help, hidden, no import."""
+    command = _described(
+        '@click.command("demo", hidden=True, epilog="x")\n'
+        'def command():\n    """Do the demo thing.\n\n    At length."""\n'
+    )
+    assert command is not None
+    assert command.hidden
+    assert command.get_short_help_str(80) == "Do the demo thing."
+
+
+def test_an_explicit_short_help_wins_over_the_docstring() -> None:
+    """`short_help=` is what the listing shows, as click would."""
+    command = _described(
+        '@click.command("demo", short_help="Short.")\ndef command():\n    """Long."""\n'
+    )
+    assert command is not None
+    assert command.get_short_help_str(80) == "Short."
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '@click.command("demo", help=HELP)\ndef command():\n    pass\n',
+        '@click.command("demo", **OPTIONS)\ndef command():\n    pass\n',
+        '@click.command("other")\ndef command():\n    pass\n',
+        "@command_factory()\ndef command():\n    pass\n",
+        'command = click.Command("demo")\n',
+    ],
+    ids=["computed help", "options spread", "another name", "own decorator", "no function"],
+)
+def test_a_command_not_plainly_written_is_not_read_from_source(source: str) -> None:
+    """Anything but a plain literal decorator: None, so the group imports the module instead."""
+    assert _described(source) is None

@@ -258,7 +258,6 @@ def _csv_row(
         value = cell_value(spec.type, cell) if spec is not None else None
         if name in RESERVED_KEYS and cell:
             row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
-            where[name] = columns[index] if index < len(columns) else 1
             continue
         if spec is not None and value is not None:
             row[name] = value

@@ -26,6 +26,7 @@ from reconciler.plan.actions import (
     UpdateProperty,
     UpdateRow,
 )
+from reconciler.plan.classes import class_of
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.masking import SENSITIVE, masked
 from reconciler.plan.model import (
@@ -89,6 +90,7 @@ __all__ = [
     "UpdateProperty",
     "UpdateRow",
     "checksum",
+    "class_of",
     "dump_plan",
     "handles_to_read",
     "load_plan",

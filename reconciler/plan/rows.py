@@ -23,7 +23,8 @@ from deepdiff import DeepDiff
 from reconciler.errors import PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
-from reconciler.plan.comparable import Comparable, RowLayout, is_cleared, row_problem
+from reconciler.plan.classes import class_of
+from reconciler.plan.comparable import Comparable, RowLayout, row_problem
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
@@ -136,19 +137,15 @@ def _news(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
     return {diff.path: diff.new for diff in diffs}
 
 
-def _class_of(diffs: Iterable[FieldDiff]) -> ChangeClass:
-    lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
-    return ChangeClass.LOSSY if lossy else ChangeClass.SAFE
-
-
 def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -> Change | None:
     if not diffs:
         return None
+    link = LinkRow(_olds(diffs), _news(diffs))
     return Change(
         rows.handle,
         key,
-        _class_of(diffs),
-        LinkRow(_olds(diffs), _news(diffs)),
+        class_of(link),
+        link,
         diffs=tuple(diffs),
         page_id=live.page_id if live is not None else None,
         live_hash=live.content_hash if live is not None else None,
@@ -212,12 +209,13 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
     direct = [diff for diff in diffs if diff.path not in linked]
     changes: list[Change] = []
     if direct:
+        update = UpdateRow(_olds(direct), _news(direct))
         changes.append(
             Change(
                 rows.handle,
                 row.key,
-                _class_of(direct),
-                UpdateRow(_olds(direct), _news(direct)),
+                class_of(update),
+                update,
                 diffs=tuple(direct),
                 page_id=live.page_id,
                 live_hash=live.content_hash,
@@ -236,11 +234,12 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
     direct = [diff for diff in diffs if diff.path not in linked]
+    payload = RestoreRow(_olds(direct), _news(direct))
     restore = Change(
         rows.handle,
         row.key,
-        _class_of(direct),
-        RestoreRow(_olds(direct), _news(direct)),
+        class_of(payload),
+        payload,
         diffs=tuple(direct),
         page_id=trashed.page_id,
         live_hash=trashed.content_hash,

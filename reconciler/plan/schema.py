@@ -29,6 +29,7 @@ from reconciler.plan.actions import (
     UpdateProperty,
 )
 from reconciler.plan.back import BackProperty, back_renames
+from reconciler.plan.classes import class_of
 from reconciler.plan.index import RowIndex, relation_target
 from reconciler.plan.model import (
     PHASES,
@@ -284,11 +285,12 @@ def _property_changes(
     removed = [c for c in found if _removes_option(c)]
     updated = [c for c in found if not _removes_option(c)]
     if updated:
+        update = UpdateProperty(_live_shape(prop), _shape(spec))
         yield Change(
             handle,
             spec.name,
-            ChangeClass.LOSSY if any(c.lossy for c in updated) else ChangeClass.SAFE,
-            UpdateProperty(_live_shape(prop), _shape(spec)),
+            class_of(update),
+            update,
             diffs=tuple(_field_diff(spec.name, c) for c in updated),
             order=SCHEMA_ORDER.get(spec.type, 0),
         )

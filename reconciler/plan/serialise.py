@@ -2,7 +2,9 @@
 
 ``plan_to_json`` gives the document the plan file and ``--format json`` hold; ``plan_from_json``
 rebuilds an equal ``Plan`` from a document already checked against the schema (``planfile``
-does that), refusing row changes whose diffs do not show what they write.
+does that), refusing row changes whose diffs do not show what they write and changes whose class
+is not the one what they do gives (``classes.class_of``): a gate never takes a file's word for
+how much a change can lose.
 
 ``checksum`` is the sha256 of the canonical JSON of ``content_of(plan)``: what the apply would
 do and the live content it depends on. That is the format and Notion version; per database its
@@ -22,6 +24,7 @@ from typing import cast
 
 from reconciler.model import JSON, canonical_json
 from reconciler.plan.actions import LinkRow, RestoreRow, UpdateRow, decode_payload
+from reconciler.plan.classes import class_of
 from reconciler.plan.model import (
     Action,
     Change,
@@ -211,7 +214,20 @@ def _change_from(raw: dict[str, JSON]) -> Change:
         order=int(cast("int", raw.get("order", 0))),
     )
     _check_shown(change)
+    _check_class(change)
     return change
+
+
+def _check_class(change: Change) -> None:
+    """A change's class is what it does (``classes.class_of``); a file saying otherwise was
+    edited, maybe to skip an approval, and the checksum alone cannot tell (anyone can recompute
+    a sha256)."""
+    derived = class_of(change.payload)
+    if change.change_class is not derived:
+        raise UnfaithfulPlan(
+            f"change {change.id} is marked {change.change_class.value}, but what it does is"
+            f" {derived.value}"
+        )
 
 
 def _check_shown(change: Change) -> None:

@@ -60,7 +60,7 @@ from reconciler.plan import (
     UpdateProperty,
     UpdateRow,
 )
-from reconciler.plan.comparable import is_cleared
+from reconciler.plan.classes import class_of
 from reconciler.plan.estimate import estimate
 from reconciler.plan.serialise import checksum
 
@@ -101,24 +101,16 @@ def _swap(
     if isinstance(payload, ROW_PAYLOADS):
         payload = payload.with_values(lambda values: _rekey(values, names))
     diffs = tuple(FieldDiff(names.get(d.path, d.path), d.new, d.old) for d in change.diffs)
-    change_class = change.change_class
-    if change.action in (Action.UPDATE_ROW, Action.LINK_ROW):
-        change_class = _row_class(diffs)
     return dataclasses.replace(
         change,
         target=target or change.target,
-        change_class=change_class,
+        change_class=class_of(payload),
         payload=payload,
         diffs=diffs,
         page_id=page_id or change.page_id,
         live_hash=None,
         note="undo",
     )
-
-
-def _row_class(diffs: tuple[FieldDiff, ...]) -> ChangeClass:
-    """Lossy when the change empties a value that is set, as the differ classes row updates."""
-    return ChangeClass.LOSSY if any(is_cleared(d.old, d.new) for d in diffs) else ChangeClass.SAFE
 
 
 def _rekey(values: Mapping[str, JSON], renames: Mapping[str, str]) -> dict[str, JSON]:
@@ -174,9 +166,7 @@ def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) 
             if old:
                 diffs = tuple(FieldDiff(name, new.get(name), value) for name, value in old.items())
                 back = UpdateRow(new, old)
-                undone.append(
-                    Change(handle, key, _row_class(diffs), back, diffs, page, note="undo")
-                )
+                undone.append(Change(handle, key, class_of(back), back, diffs, page, note="undo"))
             return undone
     return [_swap(change, page_id=page, renames=renames)]
 

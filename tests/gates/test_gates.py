@@ -267,7 +267,8 @@ def test_an_update_clearing_a_value_is_lossy_whatever_class_it_is_marked() -> No
     """A row update that writes an empty value is held for approval even when the plan (a
     hand-edited file, a caller) marks it safe."""
     sneaky = dataclasses.replace(clear("ada"), change_class=ChangeClass.SAFE)
-    assert ChangeClass.LOSSY == effective_class(sneaky)
+    lossy = ChangeClass.LOSSY
+    assert lossy == effective_class(sneaky)
     expected = [("ada", "needs_approval")]
     assert expected == held(plan(database([sneaky])), Approvals())
 
@@ -284,7 +285,8 @@ def test_an_update_whose_old_value_was_edited_to_empty_still_clears() -> None:
 def test_unticking_a_checkbox_needs_no_approval() -> None:
     """False is a checkbox's value, not a cleared one."""
     untick = _row(UpdateRow({"Done": True}, {"Done": False}), "ada", ChangeClass.SAFE)
-    assert ChangeClass.SAFE == effective_class(untick)
+    safe = ChangeClass.SAFE
+    assert safe == effective_class(untick)
 
 
 def test_a_lossy_class_stays_lossy_for_an_update() -> None:

@@ -133,7 +133,7 @@ class ApplySession:
             before_write=self._before_write,
         )
         outcomes = executor.run()
-        undo_path = None
+        undo_path, unrestorable = None, tuple[str, ...]()
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
                 plan, outcomes, gateway, created=executor.created, schemas=executor.schemas
@@ -141,6 +141,9 @@ class ApplySession:
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)
                 write_plan(undo, undo_path)
+                unrestorable = tuple(
+                    f"{db.handle}/{item}" for db in undo.databases for item in db.unrestorable
+                )
         return ApplyResult(
             checksum=plan.checksum,
             outcomes=outcomes,
@@ -150,6 +153,7 @@ class ApplySession:
             undo_path=undo_path,
             journal_path=self._options.journal,
             voided=checked.voided,
+            unrestorable=unrestorable,
         )
 
     def _audited(self, plan: Plan) -> Callable[[ChangeOutcome], None]:

@@ -47,8 +47,16 @@ from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.logs import redact
 from reconciler.manifest import find_repository, load_desired_state
 from reconciler.model import DesiredState
-from reconciler.plan import Plan, load_plan, read_and_plan, selected_handles
-from reconciler.render import plural, render_text, terminal_safe
+from reconciler.plan import (
+    Plan,
+    load_plan,
+    manifest_values,
+    read_and_plan,
+    sealed_writes,
+    selected_handles,
+    unsealed,
+)
+from reconciler.render import UNRESTORABLE, plural, render_text, terminal_safe
 
 __all__ = ["command"]
 
@@ -274,6 +282,9 @@ def _report(result: ApplyResult, request: _Request) -> None:
         )  # the same workspace
         back = shlex.join(["reconciler", "apply", *words])
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
+        if result.unrestorable:
+            listed = terminal_safe(", ".join(result.unrestorable))
+            click.echo(f"  It cannot put back {listed}: {UNRESTORABLE}.")
     again = shlex.join(request.command())
     if result.interrupted:
         raise ApplyError(
@@ -315,24 +326,31 @@ def _inputs(request: _Request) -> _Inputs:
         raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
     repository = find_repository()
     plan = load_plan(request.plan_file)
-    return _Inputs(None, plan, repository.settings, repository.root, _protected_now())
+    sealed = sealed_writes(plan)
+    now = _manifests_now(needed=bool(sealed))
+    if sealed and now is not None:
+        plan = unsealed(plan, manifest_values(now, plan))
+    protected = frozenset(db.handle for db in now.databases if db.protect) if now else ()
+    return _Inputs(None, plan, repository.settings, repository.root, frozenset(protected))
 
 
-def _protected_now() -> frozenset[str]:
-    """The databases ``protect: true`` in the manifests as they are now: set after a plan was
-    made, it still holds. Manifests that do not load protect nothing more, with a note (a saved
-    plan applies without them)."""
+def _manifests_now(*, needed: bool) -> DesiredState | None:
+    """The manifests as they are now: their ``protect: true`` flags hold even when set after a
+    plan was made, and they give the sensitive values a plan file keeps only digests of.
+    Manifests that do not load are an error when ``needed``; else they protect nothing more,
+    with a note (a saved plan applies without them)."""
     try:
-        desired = load_desired_state(())
+        return load_desired_state(())
     except ReconcilerError as error:
+        if needed:
+            raise
         first = str(error).splitlines()[0]
         click.echo(
             f"note: the manifests could not be read to check `protect:` ({first}); the plan's"
             " own protect flags apply",
             err=True,
         )
-        return frozenset()
-    return frozenset(db.handle for db in desired.databases if db.protect)
+        return None
 
 
 @click.command(

@@ -50,6 +50,7 @@ from reconciler.plan.model import (
 )
 from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
 from reconciler.plan.reading import LiveRead, handles_to_read, read_and_plan, read_live
+from reconciler.plan.sensitive import manifest_values, sealed_writes, unsealed
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "handles_to_read",
     "load_plan",
     "make_plan",
+    "manifest_values",
     "masked",
     "parse_plan",
     "plan_from_json",
@@ -102,6 +104,8 @@ __all__ = [
     "plan_to_json",
     "read_and_plan",
     "read_live",
+    "sealed_writes",
     "selected_handles",
+    "unsealed",
     "write_plan",
 ]

@@ -60,9 +60,11 @@ __all__ = [
     "PriorProperty",
 ]
 
-PLAN_FORMAT = 2
+PLAN_FORMAT = 3
 """The layout of a plan file; a file of another format is refused (``planfile``). 2: typed
-change payloads, each property's prior state, a checksum over what the apply does."""
+change payloads, each property's prior state, a checksum over what the apply does. 3: sensitive
+values sealed (``sensitive``), the workspace the plan was made against, what an undo cannot put
+back, the names of rows left unmanaged."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,9 @@ class DatabasePlan:
     complete: bool = True
     incomplete_reasons: tuple[str, ...] = ()
     guards: tuple[GuardNote, ...] = ()
+    unrestorable: tuple[str, ...] = ()
+    """In an undo plan: values it cannot put back, as ``row.Property``: old values of sensitive
+    properties, which no plan keeps."""
 
     def property_named(self, name: str) -> PlannedProperty | None:
         for prop in self.properties:

@@ -12,8 +12,10 @@ handle, title, key, ids, parent, protect flag and row counts (the gates and the 
 them), every managed property with its configuration and prior state; per change its action,
 target, class, order, page, live hash and payload (the values it writes and those it replaces).
 Text that only explains the plan to people (notes, diffs, guard notes, summaries, estimate,
-user labels, URLs) is left out, so rewording it voids no approval. Called by the differ, the
-undo plan, the plan file and the JSON renderer.
+user labels, URLs) is left out, so rewording it voids no approval. Values of sensitive
+properties are covered sealed (``sensitive``), as the plan file holds them: a plan read back
+has the checksum it was written with. Called by the differ, the undo plan, the plan file and
+the JSON renderer.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import cast
 from reconciler.model import JSON, canonical_json
 from reconciler.plan.actions import LinkRow, RestoreRow, UpdateRow, decode_payload
 from reconciler.plan.classes import class_of
+from reconciler.plan.content import change_content, database_content, projection, property_content
 from reconciler.plan.model import (
     Action,
     Change,
@@ -38,6 +41,7 @@ from reconciler.plan.model import (
     PlannedProperty,
     PriorProperty,
 )
+from reconciler.plan.sensitive import sealed, sealing_key
 
 __all__ = ["UnfaithfulPlan", "checksum", "content_of", "plan_from_json", "plan_to_json"]
 
@@ -51,22 +55,16 @@ def _change(change: Change) -> dict[str, JSON]:
         "id": change.id,
         "database": change.database,
         "phase": change.phase,
-        **_change_content(change),
+        **change_content(change),
         "diffs": [{"path": d.path, "old": d.old, "new": d.new} for d in change.diffs],
         "note": change.note,
     }
 
 
-def _prior(prior: PriorProperty | None) -> JSON:
-    if prior is None:
-        return None
-    return {"id": prior.id, "name": prior.name, "type": prior.type}
-
-
 def _database(db: DatabasePlan) -> dict[str, JSON]:
     """The database as the document holds it: what the checksum covers, and what is shown."""
     return {
-        **_database_content(db),
+        **database_content(db),
         "url": db.url,
         "complete": db.complete,
         "incomplete_reasons": list(db.incomplete_reasons),
@@ -74,7 +72,7 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
         "unmanaged_properties": list(db.unmanaged_properties),
         "unmanaged_options": list(db.unmanaged_options),
         "ignored_properties": list(db.ignored_properties),
-        "properties": [{**_property_content(p), "sensitive": p.sensitive} for p in db.properties],
+        "properties": [{**property_content(p), "sensitive": p.sensitive} for p in db.properties],
         "guards": [
             {
                 "kind": g.kind.value,
@@ -86,11 +84,17 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
         ],
         "summary": {cls.value: n for cls, n in db.counts().items()},
         "changes": [_change(change) for change in db.changes],
+        "unrestorable": list(db.unrestorable),
     }
 
 
 def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
-    """The whole plan document; ``read`` only when the plan carries request accounting."""
+    """The whole plan document; ``read`` only when the plan carries request accounting.
+
+    Sensitive values are sealed (``sensitive``), unless ``masked`` says the plan comes masked
+    for people already."""
+    if not masked:
+        plan = sealed(plan, sealing_key(plan))
     counts = plan.counts()
     document: dict[str, JSON] = {
         "format": plan.format,
@@ -117,53 +121,9 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
 # --- the checksum ---------------------------------------------------------------------------
 
 
-def _change_content(change: Change) -> dict[str, JSON]:
-    before, after = change.payload.encode()
-    return {
-        "action": change.action.value,
-        "target": change.target,
-        "class": change.change_class.value,
-        "order": change.order,
-        "page_id": change.page_id,
-        "live_hash": change.live_hash,
-        "before": before,
-        "after": after,
-    }
-
-
-def _property_content(prop: PlannedProperty) -> dict[str, JSON]:
-    return {
-        "name": prop.name,
-        "type": prop.type,
-        "config": dict(prop.config),
-        "live": _prior(prop.prior),
-    }
-
-
-def _database_content(db: DatabasePlan) -> dict[str, JSON]:
-    return {
-        "handle": db.handle,
-        "title": db.title,
-        "key": db.key,
-        "database_id": db.database_id,
-        "data_source_id": db.data_source_id,
-        "parent": db.parent,
-        "protect": db.protect,
-        "live_rows": db.live_rows,
-        "managed_rows": db.managed_rows,
-        "properties": [_property_content(p) for p in db.properties],
-        "changes": [_change_content(change) for change in db.changes],
-    }
-
-
 def content_of(plan: Plan) -> dict[str, JSON]:
-    """What the checksum covers (see the module docstring)."""
-    return {
-        "format": plan.format,
-        "notion_version": plan.notion_version,
-        "databases": [_database_content(db) for db in plan.databases],
-        "related_databases": [_database_content(db) for db in plan.related],
-    }
+    """What the checksum covers (see the module docstring), sensitive values sealed."""
+    return projection(sealed(plan, sealing_key(plan)))
 
 
 def checksum(plan: Plan) -> str:
@@ -283,6 +243,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
             )
             for g in _items(raw["guards"])
         ),
+        unrestorable=_strings(raw.get("unrestorable", [])),
     )
 
 

@@ -6,7 +6,7 @@ commands (and by ``apply`` to show what it is about to do).
 """
 
 from reconciler.plan import Plan
-from reconciler.render.describe import plural
+from reconciler.render.describe import UNRESTORABLE, plural
 from reconciler.render.json import render_json
 from reconciler.render.markdown import MARKER, MAX_COMMENT, escape, render_markdown
 from reconciler.render.text import render_text, terminal_safe
@@ -15,6 +15,7 @@ __all__ = [
     "FORMATS",
     "MARKER",
     "MAX_COMMENT",
+    "UNRESTORABLE",
     "escape",
     "plural",
     "render",

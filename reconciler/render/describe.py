@@ -43,6 +43,7 @@ __all__ = [
     "EMPTY",
     "SYMBOLS",
     "TEXT_TYPES",
+    "UNRESTORABLE",
     "Tally",
     "WordRun",
     "estimate_words",
@@ -65,6 +66,11 @@ __all__ = [
 ]
 
 EMPTY = "(empty)"
+UNRESTORABLE = (
+    "the old values of sensitive properties (sensitive: true) are kept nowhere, so an undo"
+    " cannot restore them"
+)
+"""Why an undo plan does not put back the values it lists (``DatabasePlan.unrestorable``)."""
 TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
 SYMBOLS = {
     Action.CREATE_DATABASE: "+",

@@ -21,6 +21,7 @@ from reconciler.logs import printable
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
 from reconciler.render.describe import (
     SYMBOLS,
+    UNRESTORABLE,
     Tally,
     estimate_words,
     headline,
@@ -133,6 +134,7 @@ def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
     yield from _table(plan)
     yield from _approval(plan, apply_args)
     yield from _guards(plan, local)
+    yield from _unrestorable(plan)
     if plan.skipped_databases:
         skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
         yield f"Not planned (`--database`): {skipped}; left untouched.\n\n"
@@ -192,6 +194,15 @@ def _guards(plan: Plan, local: bool) -> Iterator[str]:
         yield from (f"  - {escape(link)}\n" for link in links if link)
         if len(note.urls) > MAX_LISTED:
             yield f"  - … and {len(note.urls) - MAX_LISTED} more\n"
+    yield "\n"
+
+
+def _unrestorable(plan: Plan) -> Iterator[str]:
+    lost = [(db, item) for db in plan.databases for item in db.unrestorable[:MAX_LISTED]]
+    if not lost:
+        return
+    yield f"### Not put back\n\nThese values stay as they are: {UNRESTORABLE}.\n\n"
+    yield from (f"- **{escape(db.handle)}**: {escape(item)}\n" for db, item in lost)
     yield "\n"
 
 

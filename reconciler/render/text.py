@@ -24,6 +24,7 @@ from reconciler.plan import (
 )
 from reconciler.render.describe import (
     SYMBOLS,
+    UNRESTORABLE,
     estimate_words,
     headline,
     in_declared_order,
@@ -136,6 +137,9 @@ def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
         yield paint(f"  · options not managed: {', '.join(db.unmanaged_options)}", "dim")
     if db.ignored_properties:
         yield paint(f"  · ignored: {', '.join(db.ignored_properties)}", "dim")
+    if db.unrestorable:
+        listed = ", ".join(db.unrestorable)
+        yield paint(f"  ! not put back: {listed} ({UNRESTORABLE})", "guard")
 
 
 def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Iterator[str]:

@@ -26,6 +26,8 @@ from tests.plan.world import World, desired_row, task_values, with_values
 
 FORMAT_1 = Path(__file__).parent / "fixtures" / "plan-format-1.json"
 """A plan file as `reconciler plan -o` wrote it before plan format 2 (an update of one row)."""
+FORMAT_2 = Path(__file__).parent / "fixtures" / "plan-format-2.json"
+"""A plan file of format 2: the example's people database created (Ada's phone in clear)."""
 
 
 def _plan() -> Plan:
@@ -160,6 +162,14 @@ def test_a_plan_file_of_the_first_format_is_refused_with_plan_again() -> None:
     assert "nothing was read from it" in message
     assert caught.value.hint == "plan again with this version: reconciler plan -o plan.json"
     assert caught.value.exit_code == 1
+
+
+def test_a_plan_file_of_the_second_format_is_refused_with_plan_again() -> None:
+    """A real format 2 plan file (it held the sensitive values in clear): refused, saying to
+    plan again, rather than read as modified."""
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(FORMAT_2)
+    assert "has plan format 2, made by an older notion-reconciler" in caught.value.message
 
 
 def test_a_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:

@@ -19,9 +19,11 @@ For every change done (by this run or an earlier run of the same plan):
 
 A database the apply created stays (the undo trashes its rows; trash the database in Notion).
 Values Notion dropped with a removed property or option cannot come back; the undo says so in its
-notes. The undo's changes carry the live hash of each row as it is after the apply (read back
-once per database), so applying the undo refuses a row edited since, like any stale plan; it is
-written with ``write_plan`` and gated like any plan (its trashes and removals need approval).
+notes. Nor can the old values of ``sensitive: true`` properties, which no plan keeps: the undo
+leaves them out and lists them (``DatabasePlan.unrestorable``). The undo's changes carry the live
+hash of each row as it is after the apply (read back once per database), so applying the undo
+refuses a row edited since, like any stale plan; it is written with ``write_plan`` and gated like
+any plan (its trashes and removals need approval).
 Used by the apply session.
 """
 
@@ -60,7 +62,7 @@ from reconciler.plan import (
     UpdateProperty,
     UpdateRow,
 )
-from reconciler.plan.classes import class_of
+from reconciler.plan.classes import class_of, is_empty_value
 from reconciler.plan.estimate import estimate
 from reconciler.plan.serialise import checksum
 
@@ -250,10 +252,20 @@ def _without(change: Change, names: frozenset[str]) -> Change | None:
     if not names or not isinstance(payload, ROW_PAYLOADS):
         return change
     kept = payload.with_values(lambda values: {k: v for k, v in values.items() if k not in names})
-    if isinstance(kept, UpdateRow) and not kept.new:
+    if isinstance(kept, UpdateRow | LinkRow) and not kept.new:
         return None
     diffs = tuple(d for d in change.diffs if d.path not in names)
     return dataclasses.replace(change, payload=kept, diffs=diffs)
+
+
+def _kept_out(undo: Change, hidden: frozenset[str]) -> frozenset[str]:
+    """Sensitive properties whose old value the undo would write back: no plan keeps it (an
+    applied plan may come from a file, which holds none), so the undo cannot put it back. An
+    old empty value is no secret, and is written back."""
+    payload = undo.payload
+    if not isinstance(payload, UpdateRow | LinkRow):
+        return frozenset()
+    return frozenset(n for n, v in payload.new.items() if n in hidden and not is_empty_value(v))
 
 
 def _undo_database(
@@ -273,22 +285,26 @@ def _undo_database(
         for c in db.changes
         if c.action is Action.CHANGE_TYPE and c.id in done
     )
+    hidden = frozenset(renames.get(name, name) for name in db.sensitive_properties)
     changes: list[Change] = []
+    unrestorable: list[str] = []
     for change in db.changes:
         if change.id not in done:
             continue
         if change.action is Action.LINK_ROW and change.target in trashed:
             continue
         if change.action in ROW_ACTIONS:
-            undone = (
-                _without(c, retyped) for c in _undo_rows(change, done[change.id].page_id, renames)
-            )
-            changes.extend(c for c in undone if c is not None)
+            for undo in _undo_rows(change, done[change.id].page_id, renames):
+                kept_out = _kept_out(undo, hidden)
+                unrestorable.extend(f"{undo.target}.{name}" for name in sorted(kept_out))
+                kept = _without(undo, retyped | kept_out)
+                changes.extend([kept] if kept is not None else [])
         else:
             changes.extend(_undo_schema(change, db))
     return dataclasses.replace(
         db,
         properties=_properties(db, renames, schema, done),
+        unrestorable=tuple(dict.fromkeys(unrestorable)),
         changes=tuple(sorted(changes, key=lambda c: c.stage)),
         database_id=created.database_id if created else db.database_id,
         data_source_id=created.data_source_id if created else db.data_source_id,
@@ -334,14 +350,15 @@ def undo_plan(
     created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
 ) -> Plan | None:
-    """The plan undoing what ``outcomes`` record as done; None when nothing was done."""
+    """The plan undoing what ``outcomes`` record as done; None when nothing was done. An undo
+    that can put nothing back but has values it cannot restore is still written, to say so."""
     by_id = {o.change.id: o for o in outcomes}
     databases = []
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle))
         databases.append(_read_back(undone, gateway, db.handle in created))
-    if not any(db.changes for db in databases):
+    if not any(db.changes or db.unrestorable for db in databases):
         return None
     draft = Plan(
         databases=tuple(databases),

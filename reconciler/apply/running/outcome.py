@@ -107,6 +107,9 @@ class ApplyResult:
     journal_path: Path | None = None
     voided: tuple[Voided, ...] = ()
     """Changes an earlier run recorded done that Notion no longer shows: sent again."""
+    unrestorable: tuple[str, ...] = ()
+    """Values the undo plan cannot put back, as ``database/row.Property`` (old values of
+    sensitive properties, which no plan keeps)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)

@@ -1,22 +1,25 @@
 """One apply, from lock to undo plan: the single call the ``apply`` command makes.
 
-``ApplySession`` is a context manager: entering takes the workspace lock and opens the journal
-and the audit log (all under the state folder, ``.reconciler/`` by default), so the caller can
-plan inside the lock. ``apply(plan)`` then:
+``ApplySession`` is a context manager: entering takes the workspace lock, asks Notion which
+workspace the gateway reaches (``workspace``), and opens that workspace's journal and the audit
+log (all under the state folder, ``.reconciler/`` by default), so the caller can plan inside the
+lock. ``apply(plan)`` then:
 
-1. runs the preflight (``reconciler.apply.preflight``): each change's state from the journal,
-   unknown creates settled, done records Notion contradicts voided, the workspace references
-   built (from ``live`` when the caller just read it), and a stale plan refused
-   (``StalePlanError``, nothing written);
+1. runs the preflight (``reconciler.apply.preflight``): a plan made against another workspace
+   refused, each change's state from the journal, unknown creates settled, done records Notion
+   contradicts voided, the workspace references built (from ``live`` when the caller just read
+   it), and a stale plan refused (``StalePlanError``, nothing written);
 2. runs the executor, which journals, audits and reports progress;
 3. writes the undo plan of everything this plan has done, and returns the ``ApplyResult``.
 
 Gating is not done here: the CLI asks ``reconciler.gates`` before it calls ``apply``. The
-controller passes ``before_write``, its fencing check, which the executor calls before each write.
+controller passes ``before_write``, its fencing check, which the executor calls before each write,
+and the workspace it asked for once (``workspace``), so its applies do not ask again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +34,7 @@ from reconciler.apply.records.lock import WorkspaceLock
 from reconciler.apply.records.undo import undo_plan
 from reconciler.apply.running.executor import Executor
 from reconciler.apply.running.outcome import ApplyResult, ChangeOutcome, ProgressListener, Status
-from reconciler.model import LiveState
+from reconciler.model import LiveState, WorkspaceIdentity
 from reconciler.notion import Gateway
 from reconciler.plan import Plan, write_plan
 
@@ -48,9 +51,13 @@ class ApplyOptions:
     workers: int = 8
     lock_wait_seconds: float = 10.0
 
-    @property
-    def journal(self) -> Path:
-        return self.journal_path or self.state_dir / "journal.jsonl"
+    def journal(self, workspace: WorkspaceIdentity) -> Path:
+        """The journal of this workspace (``journal-<id>.jsonl``: one per workspace, so a plan
+        applied to one never reads records of another), or the path given."""
+        if self.journal_path is not None:
+            return self.journal_path
+        binding = "\n".join(workspace.binding).encode("utf-8")
+        return self.state_dir / f"journal-{hashlib.sha256(binding).hexdigest()[:12]}.jsonl"
 
     @property
     def audit(self) -> Path:
@@ -77,6 +84,7 @@ class ApplySession:
         actor: str | None = None,
         command: str = "reconciler apply",
         before_write: Callable[[], None] | None = None,
+        workspace: WorkspaceIdentity | None = None,
     ) -> None:
         self._gateway = gateway
         self._options = options
@@ -88,17 +96,29 @@ class ApplySession:
             options.lock, wait_seconds=options.lock_wait_seconds, describe=command
         )
         self._journal: Journal | None = None
+        self._journal_path = options.journal_path
         self._audit: AuditLog | None = None
+        self._workspace = workspace
+        """Known already (a controller asks once for its gateway's life), or asked on entering."""
 
     def __enter__(self) -> ApplySession:
         self._lock.acquire()
         try:
-            self._journal = Journal(self._options.journal)
+            if self._workspace is None:
+                self._workspace = self._gateway.read_workspace()
+            self._journal_path = self._options.journal(self._workspace)
+            self._journal = Journal(self._journal_path)
             self._audit = AuditLog(self._options.audit, self._actor)
         except BaseException:
             self._close()
             raise
         return self
+
+    @property
+    def workspace(self) -> WorkspaceIdentity:
+        """The workspace this session applies to (asked of Notion when the session began)."""
+        assert self._workspace is not None, "use ApplySession as a context manager"
+        return self._workspace
 
     def __exit__(
         self,
@@ -120,7 +140,14 @@ class ApplySession:
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
-        checked = preflight(plan, journal, gateway, live=live, on_recovered=self._audited(plan))
+        checked = preflight(
+            plan,
+            journal,
+            gateway,
+            live=live,
+            on_recovered=self._audited(plan),
+            workspace=self.workspace,
+        )
         executor = Executor(
             plan,
             gateway,
@@ -151,7 +178,7 @@ class ApplySession:
             seconds=time.monotonic() - started,
             interrupted=executor.interrupted,
             undo_path=undo_path,
-            journal_path=self._options.journal,
+            journal_path=self._journal_path,
             voided=checked.voided,
             unrestorable=unrestorable,
         )

@@ -368,7 +368,7 @@ Approvals: lossy and destructive changes need --allow-destroy, --approve CHECKSU
 plan, thresholds included), or typing the database name at the prompt (a terminal only).
 Trashing more rows than the gates in reconciler.yaml allow also needs --force-thresholds with
 --allow-destroy. `protect: true` databases never lose rows or properties.
-State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), apply.lock.
+State in .reconciler/: journal-<workspace>.jsonl (resume), audit.jsonl, undo/, apply.lock.
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PLAN.json | PATH...]")
@@ -399,7 +399,7 @@ State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), 
     "--journal",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The apply journal (default .reconciler/journal.jsonl).",
+    help="The apply journal (default .reconciler/journal-<workspace>.jsonl, one per workspace).",
 )
 @click.option(
     "--audit-log",
@@ -470,7 +470,9 @@ def command(
     ):
         plan, live = inputs.plan, None
         if inputs.desired is not None:
-            plan, read = read_and_plan(workspace.gateway, inputs.desired, databases)
+            plan, read = read_and_plan(
+                workspace.gateway, inputs.desired, databases, workspace=session.workspace
+            )
             click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
             live = read.live
         assert plan is not None

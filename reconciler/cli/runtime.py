@@ -169,6 +169,7 @@ def _local_workspace(store: Path, settings: Settings) -> Iterator[Workspace]:
         notion_version=settings.notion_version,
         rate_limit=_LOCAL_RATE,
         http_client=client,
+        location=f"local:{store.resolve()}",  # every store answers at one address
     )
     try:
         yield Workspace(gateway=gateway, local=True, label=f"local workspace {store}")

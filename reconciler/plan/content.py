@@ -1,6 +1,8 @@
 """What a plan's checksum covers: the projection of a plan onto what its apply would do.
 
-``projection(plan)`` is the format and Notion version; per database its handle, title, key, ids,
+``projection(plan)`` is the format, the Notion version and the workspace the plan was made
+against (its place and id, not the integration: a plan made with a read-only integration is
+applied with a writing one); per database its handle, title, key, ids,
 parent, protect flag, row counts and every managed property with its configuration and prior
 state; per change its action, target, class, order, page, live hash and payload (the values it
 writes and those it replaces). Text that only explains the plan to people is left out. The
@@ -64,9 +66,11 @@ def database_content(db: DatabasePlan) -> dict[str, JSON]:
 
 def projection(plan: Plan) -> dict[str, JSON]:
     """What the checksum covers, values as the plan holds them."""
+    workspace = plan.workspace
     return {
         "format": plan.format,
         "notion_version": plan.notion_version,
+        "workspace": list(workspace.binding) if workspace is not None else None,
         "databases": [database_content(db) for db in plan.databases],
         "related_databases": [database_content(db) for db in plan.related],
     }

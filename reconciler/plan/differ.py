@@ -16,7 +16,14 @@ import dataclasses
 from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.errors import PlanError, PlanProblems, Problem
-from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
+from reconciler.model import (
+    JSON,
+    DesiredDatabase,
+    DesiredState,
+    LiveDatabase,
+    LiveState,
+    WorkspaceIdentity,
+)
 from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
@@ -58,8 +65,10 @@ def make_plan(
     databases: Collection[str] | None = None,
     requests_per_second: float = 3.0,
     read: Mapping[str, JSON] | None = None,
+    workspace: WorkspaceIdentity | None = None,
 ) -> Plan:
-    """The plan that brings the live databases (all, or ``databases``) to the manifests."""
+    """The plan that brings the live databases (all, or ``databases``) to the manifests;
+    ``workspace``: the workspace ``live`` was read from (a saved plan applies there only)."""
     planned = selected_handles(desired, databases)
     missing = [handle for handle in planned if handle not in live.databases]
     if missing:
@@ -96,6 +105,7 @@ def make_plan(
         users=_user_labels(plans, refs),
         read=read,
         related=related,
+        workspace=workspace,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))
 

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reconciler.model import JSON, LiveProperty
+from reconciler.model import JSON, LiveProperty, WorkspaceIdentity
 from reconciler.plan.actions import ChangePayload
 from reconciler.plan.kinds import (
     CREATING_ROWS,
@@ -265,6 +265,9 @@ class Plan:
     related: tuple[DatabasePlan, ...] = ()
     """Databases left out with ``--database`` that planned rows relate to, without changes:
     their ids and key let an apply of the saved plan find the rows linked to."""
+    workspace: WorkspaceIdentity | None = None
+    """The workspace the plan was read from: an apply elsewhere is refused (None: not recorded,
+    a plan made in memory by the controller)."""
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import cast
 
-from reconciler.model import JSON, canonical_json
+from reconciler.model import JSON, WorkspaceIdentity, canonical_json
 from reconciler.plan.actions import LinkRow, RestoreRow, UpdateRow, decode_payload
 from reconciler.plan.classes import class_of
 from reconciler.plan.content import change_content, database_content, projection, property_content
@@ -88,6 +88,31 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
     }
 
 
+def _workspace(workspace: WorkspaceIdentity | None) -> JSON:
+    if workspace is None:
+        return None
+    return {
+        "api": workspace.api,
+        "workspace_id": workspace.workspace_id,
+        "workspace_name": workspace.workspace_name,
+        "bot_id": workspace.bot_id,
+        "bot_name": workspace.bot_name,
+    }
+
+
+def _workspace_from(raw: JSON) -> WorkspaceIdentity | None:
+    if raw is None:
+        return None
+    found = _obj(raw)
+    return WorkspaceIdentity(
+        api=str(found["api"]),
+        workspace_id=_optional(found.get("workspace_id")),
+        workspace_name=_optional(found.get("workspace_name")),
+        bot_id=str(found["bot_id"]),
+        bot_name=_optional(found.get("bot_name")),
+    )
+
+
 def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
     """The whole plan document; ``read`` only when the plan carries request accounting.
 
@@ -109,6 +134,7 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
         },
         "skipped_databases": list(plan.skipped_databases),
         "users": dict(plan.users),
+        "workspace": _workspace(plan.workspace),
         "databases": [_database(db) for db in plan.databases],
     }
     if plan.related:
@@ -266,4 +292,5 @@ def plan_from_json(document: Mapping[str, JSON]) -> Plan:
         users={str(k): str(v) for k, v in _obj(document["users"]).items()},
         read=_obj(read) if read is not None else None,
         related=tuple(_database_from(db) for db in _items(document.get("related_databases", []))),
+        workspace=_workspace_from(document.get("workspace")),
     )

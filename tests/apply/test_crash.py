@@ -225,7 +225,8 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     stderr = interrupt_after(tmp_path, emulator_server, 60, "apply", "--yes")
     assert "interrupted:" in stderr
     assert "run `reconciler apply --yes` again to finish" in stderr
-    journal = Journal(tmp_path / ".reconciler" / "journal.jsonl")
+    (journal_path,) = (tmp_path / ".reconciler").glob("journal-*.jsonl")
+    journal = Journal(journal_path)
     assert not journal.unfinished()
     journal.close()
     emulator.configure({"latency_ms": {"mean": 0, "jitter": 0}})

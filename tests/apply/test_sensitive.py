@@ -60,8 +60,8 @@ def test_a_refusal_quoting_a_sensitive_value_is_recorded_masked(
     (failed,) = result.failures
     assert failed.status is Status.FAILED
     assert failed.message.endswith("'(sensitive)' is not valid.")
-    for record in ("journal.jsonl", "audit.jsonl"):
-        text = (project.state_dir / record).read_text(encoding="utf-8")
+    for record in (project.journal_path, project.state_dir / "audit.jsonl"):
+        text = record.read_text(encoding="utf-8")
         assert "'(sensitive)' is not valid." in text
         assert SECRET not in text
 

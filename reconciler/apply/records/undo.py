@@ -367,5 +367,6 @@ def undo_plan(
         notion_version=plan.notion_version,
         users=plan.users,
         related=plan.related,
+        workspace=plan.workspace,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import shlex
 import signal
-import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,15 +32,16 @@ from reconciler.apply import (
     StageStarted,
     Status,
 )
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import debug_option, interactive, reports_errors, use_colour
 from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
     open_workspace,
     read_summary,
+    shown_path,
     workspace_options,
 )
-from reconciler.config import Settings, state_folder
+from reconciler.config import GateSettings, Settings, state_folder
 from reconciler.errors import ApplyError, ApprovalRequired, ReconcilerError
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.logs import redact
@@ -61,11 +61,6 @@ from reconciler.render import UNRESTORABLE, plural, render_text, terminal_safe
 __all__ = ["command"]
 
 
-def interactive() -> bool:
-    """Whether a person can answer prompts: stdin and stderr are terminals."""
-    return sys.stdin.isatty() and sys.stderr.isatty()
-
-
 @dataclass(frozen=True)
 class _Request:
     """What the command was asked to apply, and how it was spelt (for suggested commands)."""
@@ -78,10 +73,16 @@ class _Request:
     yes: bool = False
 
     def command(self) -> list[str]:
+        """The command again, as a suggestion: with ``--yes`` when it was given or when there
+        is no terminal to confirm on, so it runs as printed where it is printed."""
         arguments = apply_arguments(
-            self.paths, self.databases, local=self.local, local_store=self.local_store
+            self.paths,
+            self.databases,
+            local=self.local,
+            local_store=self.local_store,
+            yes=self.yes or not interactive(),
         )
-        return ["reconciler", "apply", *(["--yes"] if self.yes else []), *arguments]
+        return ["reconciler", "apply", *arguments]
 
 
 def _plan_file(paths: Sequence[str]) -> Path | None:
@@ -189,9 +190,9 @@ def _gate(
         raise ApprovalRequired(describe_block(decision, request.command()))
 
 
-def _confirm(plan: Plan, yes: bool, label: str) -> None:
+def _confirm(plan: Plan, request: _Request, label: str) -> None:
     """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1)."""
-    if yes:
+    if request.yes:
         return
     count = len(plan.changes)
     if not interactive():
@@ -199,7 +200,7 @@ def _confirm(plan: Plan, yes: bool, label: str) -> None:
             f"not applied: the {plural(count, 'change')} shown above"
             f" {'needs' if count == 1 else 'need'} confirmation and there is no terminal to ask"
             " on; nothing was written",
-            hint="rerun with --yes to apply them",
+            hint=f"to apply {'it' if count == 1 else 'them'}: {shlex.join(request.command())}",
         )
     asked = f"Apply {'this change' if count == 1 else f'these {count} changes'} to {label}?"
     if not click.confirm(asked, default=False, err=True):
@@ -233,20 +234,29 @@ def _stoppable(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 # --- the summary --------------------------------------------------------------------------------
 
 
-def _report(result: ApplyResult, request: _Request) -> None:
+def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings) -> list[str]:
+    """The command that applies the undo plan as printed: in the same workspace, with --yes
+    where there is no terminal, and approving exactly that undo when it needs approval (it
+    trashes what this apply created), so it is not blocked in turn."""
+    words = apply_arguments(
+        [shown],
+        (),
+        local=request.local,
+        local_store=request.local_store,
+        yes=request.yes or not interactive(),
+    )
+    undo = load_plan(path)
+    if not decide(undo, Approvals(), gates).allowed:
+        words += ["--approve", undo.checksum]
+    return ["reconciler", "apply", *words]
+
+
+def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None:
     if result.voided:
-        journal = _shown(result.journal_path or Path())
+        journal = shown_path(result.journal_path or Path())
         click.echo(
             f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
             f" same plan recorded done ({journal}), but Notion no longer shows:",
@@ -263,7 +273,7 @@ def _report(result: ApplyResult, request: _Request) -> None:
             click.echo(f"  {shown}", err=True)
     click.echo(f"Apply: {result.summary()}")
     if result.outcomes and result.count(Status.ALREADY_DONE) == len(result.outcomes):
-        journal = _shown(result.journal_path or Path())
+        journal = shown_path(result.journal_path or Path())
         click.echo(
             f"Every change of this plan was applied before (recorded in {journal}); nothing was"
             " sent. To see what differs in Notion now, plan again.",
@@ -276,11 +286,8 @@ def _report(result: ApplyResult, request: _Request) -> None:
     for outcome in result.skipped:
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
-        undo = _shown(result.undo_path)
-        words = apply_arguments(
-            [undo], (), local=request.local, local_store=request.local_store
-        )  # the same workspace
-        back = shlex.join(["reconciler", "apply", *words])
+        undo = shown_path(result.undo_path)
+        back = shlex.join(_undo_command(result.undo_path, undo, request, gates))
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
         if result.unrestorable:
             listed = terminal_safe(", ".join(result.unrestorable))
@@ -289,7 +296,7 @@ def _report(result: ApplyResult, request: _Request) -> None:
     if result.interrupted:
         raise ApplyError(
             f"interrupted: {plural(result.count(Status.NOT_STARTED), 'change')} not started;"
-            f" everything sent was recorded in {_shown(result.journal_path or Path())}",
+            f" everything sent was recorded in {shown_path(result.journal_path or Path())}",
             hint=f"run `{again}` again to finish: done changes are not sent twice",
         )
     if result.failures or result.skipped:
@@ -481,7 +488,7 @@ def command(
             click.echo("Nothing to apply.")
             return
         _gate(plan, approvals, settings, request, inputs.protected)
-        _confirm(plan, yes, workspace.label)
+        _confirm(plan, request, workspace.label)
         with _stoppable(stop):
             result = session.apply(plan, live=live)
-    _report(result, request)
+    _report(result, request, settings.gates)

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import (
+    approves,
+    debug_option,
+    interactive,
+    reports_errors,
+    use_colour,
+)
 from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
@@ -117,13 +123,16 @@ def command(
         click.echo(f"Saved the plan to {out}", err=True)
     # The hint names the saved plan, or else the same manifests (apply plans them again), in the
     # same workspace.
+    yes = not interactive()  # without a terminal to confirm on, the suggestion says --yes
     if out:
-        again = apply_arguments([out], (), local=local, local_store=local_store)
+        again = apply_arguments([out], (), local=local, local_store=local_store, yes=yes)
     else:
-        again = apply_arguments(paths, databases, local=local, local_store=local_store)
+        again = apply_arguments(paths, databases, local=local, local_store=local_store, yes=yes)
     apply_args = shlex.join(again)
     colour = fmt == "text" and use_colour()
-    click.echo(render(plan, fmt, colour=colour, apply_args=apply_args, local=local), nl=False)
+    approved = approves(plan.checksum)
+    shown = render(plan, fmt, colour=colour, apply_args=apply_args, local=local, approved=approved)
+    click.echo(shown, nl=False)
     click.echo(_plan_summary(plan), err=True)
     if detailed_exitcode and (not plan.is_empty or _needs_attention(plan)):
         click.get_current_context().exit(2)

@@ -14,10 +14,23 @@ import click
 from reconciler import logs
 from reconciler.errors import ReconcilerError
 
-__all__ = ["debug_option", "reports_errors", "use_colour"]
+__all__ = ["approves", "debug_option", "interactive", "reports_errors", "use_colour"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def interactive() -> bool:
+    """Whether a person can answer prompts: stdin and stderr are terminals. Where they are not
+    (CI), every command the CLI suggests carries ``--yes``, so it runs as printed."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def approves(checksum: str) -> bool:
+    """Whether the approval an apply here would use (RECONCILER_APPROVE) is this checksum: a
+    pull-request comment then says the plan is approved (the workflows set it from the pull
+    request's approval file)."""
+    return os.environ.get("RECONCILER_APPROVE", "").strip().lower() == checksum
 
 
 def use_colour(stream: Any = None) -> bool:

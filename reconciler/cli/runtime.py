@@ -31,6 +31,7 @@ from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
 from reconciler.notion import Gateway, NotionGateway, RequestStats
+from reconciler.plan import Plan
 
 __all__ = [
     "LOCAL_USERS",
@@ -39,7 +40,9 @@ __all__ = [
     "load_manifests",
     "local_store_path",
     "open_workspace",
+    "plan_apply_arguments",
     "read_summary",
+    "shown_path",
     "workspace_options",
 ]
 
@@ -83,11 +86,17 @@ def workspace_options(func: F) -> F:
 
 
 def apply_arguments(
-    paths: Sequence[str], databases: Sequence[str], *, local: bool, local_store: str | None
+    paths: Sequence[str],
+    databases: Sequence[str],
+    *,
+    local: bool,
+    local_store: str | None,
+    yes: bool = False,
 ) -> list[str]:
     """The words after ``reconciler apply`` that apply the same manifests, databases and
-    workspace as a command given these (for the commands the CLI suggests)."""
-    words: list[str] = []
+    workspace as a command given these (for the commands the CLI suggests); ``yes``: with
+    ``--yes``, for a command suggested where there is no terminal to confirm on."""
+    words: list[str] = ["--yes"] if yes else []
     if local:
         words.append("--local")
     if local_store:
@@ -95,6 +104,22 @@ def apply_arguments(
     for handle in databases:
         words.extend(["--database", handle])
     return [*words, *paths]
+
+
+def shown_path(path: Path) -> str:
+    """A path relative to the current folder when it is below it (as a person would type it)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def plan_apply_arguments(plan: Plan, plan_file: str, *, yes: bool) -> list[str]:
+    """The words after ``reconciler apply`` that apply a saved plan where it was made: the
+    --local store it names, if any (a plan records its workspace)."""
+    api = plan.workspace.api if plan.workspace is not None else ""
+    store = shown_path(Path(api.removeprefix("local:"))) if api.startswith("local:") else None
+    return apply_arguments([plan_file], (), local=store is not None, local_store=store, yes=yes)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -40,9 +40,12 @@ from reconciler.render.describe import (
     word_diff,
 )
 
-__all__ = ["MARKER", "MAX_COMMENT", "escape", "render_markdown"]
+__all__ = ["APPROVAL_FILE", "MARKER", "MAX_COMMENT", "escape", "render_markdown"]
 
 MARKER = "<!-- notion-reconciler:plan -->"
+APPROVAL_FILE = ".github/reconciler-approve"
+"""Where a pull request approves a plan: the file holds the checksum, the apply workflow passes
+it on (examples/github/notion-apply.yml)."""
 MAX_COMMENT = 65_000
 """Bytes of UTF-8, not characters. GitHub refuses comment bodies over 65,536 "characters", and
 what it counts is not code points: a 63,219-code-point comment (245,625 bytes) was refused. A
@@ -89,17 +92,13 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    plan: Plan,
-    *,
-    full_plan: str | None = None,
-    apply_args: str | None = None,
-    local: bool = False,
+    plan: Plan, *, full_plan: str | None = None, local: bool = False, approved: bool = False
 ) -> str:
-    """The comment; ``full_plan`` says where the whole plan is when details are cut,
-    ``apply_args`` what follows ``reconciler apply`` in the approval command (``plan.json`` when
-    None), ``local`` that the plan is of the --local workspace (no page URL opens anywhere)."""
+    """The comment; ``full_plan`` says where the whole plan is when details are cut, ``local``
+    that the plan is of the --local workspace (no page URL opens anywhere), ``approved`` that the
+    pull request approves exactly this plan already (``APPROVAL_FILE`` holds its checksum)."""
     view = masked(plan)
-    head = "".join(_head(view, apply_args, local))
+    head = "".join(_head(view, local, approved))
     tail = _footer(view, local)
     budget = MAX_COMMENT - _size(head) - _size(tail) - _RESERVE
     details, left_out = _details(view, budget)
@@ -122,7 +121,7 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
+def _head(plan: Plan, local: bool, approved: bool) -> Iterator[str]:
     yield f"{MARKER}\n## Notion plan\n\n"
     counts = plan.counts()
     total = sum(counts.values())
@@ -132,7 +131,7 @@ def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
         classes = ", ".join(f"{counts[cls]} {cls.value}" for cls in ChangeClass)
         yield f"**{plural(total, 'change')}**: {classes}\n\n"
     yield from _table(plan)
-    yield from _approval(plan, apply_args)
+    yield from _approval(plan, approved)
     yield from _guards(plan, local)
     yield from _unrestorable(plan)
     if plan.skipped_databases:
@@ -166,7 +165,9 @@ def _left_alone(db: DatabasePlan) -> str:
     return ", ".join(parts) or "—"
 
 
-def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
+def _approval(plan: Plan, approved: bool) -> Iterator[str]:
+    """What needs approval, and the one way to give it in a pull request: the checksum
+    committed to ``APPROVAL_FILE``, which the apply workflow passes on (docs/github.md)."""
     gated = needs_approval(plan)
     if not gated:
         return
@@ -176,10 +177,16 @@ def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
         yield f"- **{escape(change.database)}**: {what} ({change.change_class.value})\n"
     if len(gated) > MAX_LISTED:
         yield f"- … and {len(gated) - MAX_LISTED} more\n"
-    target = printable((apply_args or "plan.json").replace("`", "").replace("\n", " "))
+    if approved:
+        yield (
+            f"\n**Approved**: `{APPROVAL_FILE}` in this pull request holds this plan's checksum"
+            f" `{plan.checksum}`; on merge the apply workflow applies exactly this plan.\n\n"
+        )
+        return
     yield (
-        f"\nApprove exactly this plan (checksum `{plan.checksum}`) with:\n\n"
-        f"    reconciler apply {target} --approve {plan.checksum}\n\n"
+        f"\nTo approve exactly this plan (checksum `{plan.checksum}`), commit its checksum to"
+        f" `{APPROVAL_FILE}` in this pull request; on merge the apply workflow applies exactly"
+        f" this plan with it:\n\n    echo {plan.checksum} > {APPROVAL_FILE}\n\n"
     )
 
 

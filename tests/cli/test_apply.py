@@ -118,7 +118,7 @@ def test_without_yes_and_without_a_terminal_nothing_is_written(repo: Repo) -> No
     result = repo.run("apply")
     expect_exit(result, 1)
     assert "+ create database Tasks" in result.stdout
-    assert "rerun with --yes" in result.stderr
+    assert "hint: to apply them: reconciler apply --yes" in result.stderr
     assert not repo.writes_since(since)
 
 
@@ -412,16 +412,16 @@ def test_the_suggested_approval_command_works_as_printed(repo: Repo) -> None:
         line for line in blocked.stderr.splitlines() if line.startswith("to approve exactly")
     )
     words = shlex.split(line.split(": ", 1)[1])
-    command = ["reconciler", "apply"]
-    assert command == words[:2]
-    result = repo.run(*words[1:], "--yes")
+    command = ["reconciler", "apply", "--yes"]
+    assert command == words[:3]
+    result = repo.run(*words[1:])
     expect_exit(result, 0)
     assert "Apply: 1 done" in result.stdout
 
 
 def test_the_approval_command_a_plan_suggests_works_as_printed(repo: Repo) -> None:
-    """`plan` without a saved plan suggests `reconciler apply <same arguments> --approve X`;
-    run as printed (with --yes, as there is no terminal to confirm on) it applies the plan."""
+    """`plan` without a saved plan suggests `reconciler apply <same arguments> --approve X`,
+    with --yes as there is no terminal to confirm on; run as printed it applies the plan."""
     applied(repo)
     repo.write(tasks_with(TASKS["rows"][:2]))
     planned = repo.run("plan", "--database", "tasks", "manifests")
@@ -433,9 +433,9 @@ def test_the_approval_command_a_plan_suggests_works_as_printed(repo: Repo) -> No
     words = shlex.split(lines[asked + 1])
     checksum_ = planned.stderr.rsplit("checksum ", 1)[1].strip()
     assert words == [
-        "reconciler", "apply", "--database", "tasks", "manifests", "--approve", checksum_,
+        "reconciler", "apply", "--yes", "--database", "tasks", "manifests", "--approve", checksum_,
     ]  # fmt: skip
-    result = repo.run(*words[1:], "--yes")
+    result = repo.run(*words[1:])
     expect_exit(result, 0)
     assert "Apply: 1 done" in result.stdout
 

@@ -1,7 +1,9 @@
 """One apply, from lock to undo plan: the single call the ``apply`` command makes.
 
-``ApplySession`` is a context manager: entering takes the workspace lock, asks Notion which
-workspace the gateway reaches (``workspace``), and opens that workspace's journal and the audit
+``ApplySession`` is a context manager: entering takes the lock file of the state folder, asks
+Notion which workspace the gateway reaches (``workspace``), takes that workspace's lease in Redis
+when ``lock_url`` names one (``shared_lock``: applies from other checkouts and machines wait for
+it, and every write checks it is still held), and opens that workspace's journal and the audit
 log (all under the state folder, ``.reconciler/`` by default), so the caller can plan inside the
 lock. ``apply(plan)`` then:
 
@@ -31,6 +33,7 @@ from reconciler.apply.preflight import preflight
 from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.records.journal import Journal
 from reconciler.apply.records.lock import WorkspaceLock
+from reconciler.apply.records.shared_lock import SharedLock
 from reconciler.apply.records.undo import undo_plan
 from reconciler.apply.running.executor import Executor
 from reconciler.apply.running.outcome import ApplyResult, ChangeOutcome, ProgressListener, Status
@@ -50,6 +53,9 @@ class ApplyOptions:
     audit_path: Path | None = None
     workers: int = 8
     lock_wait_seconds: float = 10.0
+    lock_url: str | None = None
+    """A Redis whose lease serialises applies to a workspace from every checkout and machine
+    (``shared_lock``); None: the lock file of the state folder only."""
 
     def journal(self, workspace: WorkspaceIdentity) -> Path:
         """The journal of this workspace (``journal-<id>.jsonl``: one per workspace, so a plan
@@ -92,9 +98,11 @@ class ApplySession:
         self._stop = stop or threading.Event()
         self._actor = actor or current_actor()
         self._before_write = before_write
+        self._command = command
         self._lock = WorkspaceLock(
             options.lock, wait_seconds=options.lock_wait_seconds, describe=command
         )
+        self._shared: SharedLock | None = None
         self._journal: Journal | None = None
         self._journal_path = options.journal_path
         self._audit: AuditLog | None = None
@@ -106,6 +114,15 @@ class ApplySession:
         try:
             if self._workspace is None:
                 self._workspace = self._gateway.read_workspace()
+            if self._options.lock_url:
+                shared = SharedLock.in_redis(
+                    self._options.lock_url,
+                    self._workspace,
+                    wait_seconds=self._options.lock_wait_seconds,
+                    describe=self._command,
+                )
+                shared.acquire()
+                self._shared = shared
             self._journal_path = self._options.journal(self._workspace)
             self._journal = Journal(self._journal_path)
             self._audit = AuditLog(self._options.audit, self._actor)
@@ -133,7 +150,17 @@ class ApplySession:
             self._journal.close()
         if self._audit is not None:
             self._audit.close()
+        if self._shared is not None:
+            self._shared.release()
+            self._shared = None
         self._lock.release()
+
+    def _fenced(self) -> None:
+        """Before each write: the shared lock still held, then the caller's own check."""
+        if self._shared is not None:
+            self._shared.fence()
+        if self._before_write is not None:
+            self._before_write()
 
     def apply(self, plan: Plan, *, live: LiveState | None = None) -> ApplyResult:
         """Apply ``plan`` (see the module docstring); StalePlanError before any write."""
@@ -157,7 +184,7 @@ class ApplySession:
             listener=self._listener,
             workers=self._options.workers,
             stop=self._stop,
-            before_write=self._before_write,
+            before_write=self._fenced if self._shared or self._before_write else None,
         )
         outcomes = executor.run()
         undo_path, unrestorable = None, tuple[str, ...]()

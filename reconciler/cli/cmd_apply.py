@@ -41,7 +41,7 @@ from reconciler.cli.runtime import (
     shown_path,
     workspace_options,
 )
-from reconciler.config import GateSettings, Settings, state_folder
+from reconciler.config import GateSettings, Settings, resolve_lock_url, state_folder
 from reconciler.errors import ApplyError, ApprovalRequired, ReconcilerError
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.logs import redact
@@ -376,6 +376,8 @@ plan, thresholds included), or typing the database name at the prompt (a termina
 Trashing more rows than the gates in reconciler.yaml allow also needs --force-thresholds with
 --allow-destroy. `protect: true` databases never lose rows or properties.
 State in .reconciler/: journal-<workspace>.jsonl (resume), audit.jsonl, undo/, apply.lock.
+Two applies from one checkout never interleave (apply.lock); from several checkouts or machines,
+only with `lock: redis://HOST:PORT/DB` in reconciler.yaml (or RECONCILER_LOCK_URL).
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PLAN.json | PATH...]")
@@ -427,7 +429,8 @@ State in .reconciler/: journal-<workspace>.jsonl (resume), audit.jsonl, undo/, a
     default=10.0,
     show_default=True,
     metavar="SECONDS",
-    help="How long to wait for another apply on this workspace to finish.",
+    help="How long to wait for another apply on this workspace to finish (this checkout's lock,"
+    " and the Redis lock when reconciler.yaml sets `lock:` or RECONCILER_LOCK_URL is set).",
 )
 @workspace_options
 @debug_option
@@ -462,6 +465,7 @@ def command(
         audit_path=Path(audit_log) if audit_log else None,
         workers=workers,
         lock_wait_seconds=lock_wait,
+        lock_url=resolve_lock_url(settings),
     )
     approvals = Approvals(allow_destroy, (approved or "").strip().lower() or None, force_thresholds)
     stop = threading.Event()

@@ -21,7 +21,7 @@ import click
 from reconciler import logs
 from reconciler.cli.common import debug_option, reports_errors
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
-from reconciler.config import state_folder
+from reconciler.config import LOCK_URL_VARIABLE, resolve_lock_url, state_folder
 from reconciler.errors import ConfigError, ReconcilerError
 from reconciler.manifest import find_repository
 
@@ -96,7 +96,8 @@ With --auto-apply safe only safe changes are applied; lossy and destructive ones
     envvar="RECONCILER_LOCK_URL",
     default=None,
     metavar="redis://HOST:PORT/DB",
-    help="Redis for the leader lease between replicas (env RECONCILER_LOCK_URL).",
+    help="Redis for the leader lease between replicas and the apply lock (env"
+    " RECONCILER_LOCK_URL; default: `lock:` in reconciler.yaml).",
 )
 @click.option(
     "--lease-seconds",
@@ -161,6 +162,9 @@ def command(
         logs.register_secret(webhook_token)
     repository = find_repository(Path(paths[0]) if paths else None)
     root, settings = repository.root, repository.settings
+    # The same Redis as `reconciler apply` (lock: in reconciler.yaml), so that the controller's
+    # applies and the CLI's never interleave; checked, its password registered as a secret.
+    lock_url = resolve_lock_url(settings, {LOCK_URL_VARIABLE: lock_url or ""})
     host, port = listen
     config = ServeConfig(
         host=host,

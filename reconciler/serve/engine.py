@@ -113,8 +113,10 @@ class Engine:
         workers: int = 4,
         before_write: Callable[[], None] | None = None,
         on_change: Callable[[AppliedChange], None] = lambda _change: None,
+        lock_url: str | None = None,
     ) -> None:
         self._gateway = gateway
+        self._lock_url = lock_url
         self._load = load
         self._state_dir = state_dir
         self._workers = workers
@@ -179,7 +181,12 @@ class Engine:
         Setting ``stop`` lets the writes in flight finish and starts no other.
         """
         state_dir = self._state_dir or state_folder(desired.settings, desired.root)
-        options = ApplyOptions(state_dir=state_dir, workers=self._workers, lock_wait_seconds=30.0)
+        options = ApplyOptions(
+            state_dir=state_dir,
+            workers=self._workers,
+            lock_wait_seconds=30.0,
+            lock_url=self._lock_url,  # the lock `reconciler apply` takes: never both at once
+        )
         session = ApplySession(
             self._gateway,
             options,

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import re
 import shlex
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -455,3 +456,19 @@ def test_one_change_without_a_terminal_is_spelt_in_the_singular(repo: Repo) -> N
     result = repo.run("apply")
     expect_exit(result, 1)
     assert "not applied: the 1 change shown above needs confirmation" in result.stderr
+
+
+def test_an_unreachable_lock_stops_the_apply_without_showing_its_password(repo: Repo) -> None:
+    """RECONCILER_LOCK_URL names a Redis that does not answer: exit 1 before anything is
+    written, naming the host; the URL's password is shown nowhere."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nothing listens there
+    since = repo.mark()
+    result = repo.run(
+        "apply", "--yes", RECONCILER_LOCK_URL=f"redis://:lockPassw0rdSecret@127.0.0.1:{port}/0"
+    )
+    expect_exit(result, 1)
+    assert f"in Redis at 127.0.0.1:{port}/0 cannot be reached" in result.stderr
+    assert "lockPassw0rdSecret" not in result.output
+    assert not repo.writes_since(since)

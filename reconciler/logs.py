@@ -214,11 +214,12 @@ def configure(
     json_lines: bool | None = None,
     stream: TextIO | None = None,
     verbose: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Route logs to stderr: JSON lines when not on a TTY (CI), console lines otherwise.
 
     Warnings and errors only, unless ``verbose`` (info too: the controller's cycle events) or
-    ``debug`` (everything).
+    ``debug`` (everything); errors only when ``quiet``.
     """
     out = stream or sys.stderr
     if json_lines is None:
@@ -238,7 +239,13 @@ def configure(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+            logging.DEBUG
+            if debug
+            else logging.ERROR
+            if quiet
+            else logging.INFO
+            if verbose
+            else logging.WARNING
         ),
         logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,

@@ -11,14 +11,12 @@ apply or no confirmation, 3 blocked by a gate, 4 stale plan.
 
 from __future__ import annotations
 
-import json
 import shlex
 import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -28,11 +26,17 @@ from reconciler.apply import (
     ApplyOptions,
     ApplyResult,
     ApplySession,
-    ProgressEvent,
-    StageStarted,
     Status,
 )
-from reconciler.cli.common import debug_option, interactive, reports_errors, use_colour
+from reconciler.cli.common import (
+    debug_option,
+    interactive,
+    note,
+    output_settings,
+    reports_errors,
+    use_colour,
+)
+from reconciler.cli.progress import progress_listener
 from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
@@ -44,7 +48,6 @@ from reconciler.cli.runtime import (
 from reconciler.config import GateSettings, Settings, resolve_lock_url, state_folder
 from reconciler.errors import ApplyError, ApprovalRequired, ReconcilerError
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
-from reconciler.logs import redact
 from reconciler.manifest import find_repository, load_desired_state
 from reconciler.model import DesiredState
 from reconciler.plan import (
@@ -90,56 +93,6 @@ def _plan_file(paths: Sequence[str]) -> Path | None:
     if len(paths) == 1 and paths[0].lower().endswith(".json") and Path(paths[0]).is_file():
         return Path(paths[0])
     return None
-
-
-# --- progress -----------------------------------------------------------------------------------
-
-
-class _TerminalProgress:
-    """A one-line progress bar on stderr, redrawn as changes finish."""
-
-    def __init__(self) -> None:
-        self._stage = ""
-        self._failed = 0
-
-    def __call__(self, event: ProgressEvent) -> None:
-        if isinstance(event, StageStarted):
-            self._stage = event.title
-            return
-        if event.outcome.status is Status.FAILED:
-            self._failed += 1
-        width = 30
-        filled = width * event.finished // max(1, event.total)
-        bar = "#" * filled + "-" * (width - filled)
-        failed = f", {self._failed} failed" if self._failed else ""
-        line = f"\r[{bar}] {event.finished}/{event.total} {self._stage}{failed}"
-        click.echo(line.ljust(78), nl=event.finished == event.total, err=True)
-
-
-def _log_line(event: str, level: str = "info", **fields: object) -> None:
-    """One JSON log line on stderr, shaped like the structlog lines (read by CI log viewers)."""
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    record: dict[str, object] = {"event": event, "level": level, "timestamp": now}
-    record.update({k: v for k, v in fields.items() if v is not None})
-    click.echo(redact(json.dumps(record, ensure_ascii=False)), err=True)
-
-
-def _log_progress(event: ProgressEvent) -> None:
-    """Progress without a terminal (CI): one line per stage and one per change."""
-    if isinstance(event, StageStarted):
-        _log_line("apply stage", stage=event.title, phase=event.phase, changes=event.changes)
-        return
-    outcome = event.outcome
-    _log_line(
-        "apply change",
-        "warning" if outcome.status in (Status.FAILED, Status.SKIPPED) else "info",
-        change=outcome.change.id,
-        status=outcome.status.value,
-        page_id=outcome.page_id,
-        message=outcome.message or None,
-        finished=event.finished,
-        total=event.total,
-    )
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -254,30 +207,34 @@ def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings
     return ["reconciler", "apply", *words]
 
 
+def _note_voided(result: ApplyResult) -> None:
+    """Changes an earlier apply recorded done that Notion no longer shows, sent again."""
+    journal = shown_path(result.journal_path or Path())
+    head = (
+        f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
+        f" same plan recorded done ({journal}), but Notion no longer shows:"
+    )
+    lines = [head]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in result.voided:
+        database = item.change.split("/", 1)[0]
+        groups.setdefault((database, item.reason), []).append(item.change)
+    for (database, reason), changes in groups.items():
+        listed = ", ".join(change.split("/", 1)[1] for change in changes[:3])
+        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        lines.append("  " + terminal_safe(f"{database}: {listed}{more}: {reason}"))
+    note("\n".join(lines), voided=len(result.voided))
+
+
 def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None:
     if result.voided:
-        journal = shown_path(result.journal_path or Path())
-        click.echo(
-            f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
-            f" same plan recorded done ({journal}), but Notion no longer shows:",
-            err=True,
-        )
-        groups: dict[tuple[str, str], list[str]] = {}
-        for item in result.voided:
-            database = item.change.split("/", 1)[0]
-            groups.setdefault((database, item.reason), []).append(item.change)
-        for (database, reason), changes in groups.items():
-            listed = ", ".join(change.split("/", 1)[1] for change in changes[:3])
-            more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-            shown = terminal_safe(f"{database}: {listed}{more}: {reason}")
-            click.echo(f"  {shown}", err=True)
+        _note_voided(result)
     click.echo(f"Apply: {result.summary()}")
     if result.outcomes and result.count(Status.ALREADY_DONE) == len(result.outcomes):
         journal = shown_path(result.journal_path or Path())
-        click.echo(
+        note(
             f"Every change of this plan was applied before (recorded in {journal}); nothing was"
-            " sent. To see what differs in Notion now, plan again.",
-            err=True,
+            " sent. To see what differs in Notion now, plan again."
         )
     for outcome in result.failures:
         request_id = f" (request {outcome.request_id})" if outcome.request_id else ""
@@ -352,10 +309,9 @@ def _manifests_now(*, needed: bool) -> DesiredState | None:
         if needed:
             raise
         first = str(error).splitlines()[0]
-        click.echo(
+        note(
             f"note: the manifests could not be read to check `protect:` ({first}); the plan's"
-            " own protect flags apply",
-            err=True,
+            " own protect flags apply"
         )
         return None
 
@@ -474,7 +430,7 @@ def command(
         ApplySession(
             workspace.gateway,
             options,
-            listener=_TerminalProgress() if interactive() else _log_progress,
+            listener=progress_listener(),
             stop=stop,
             command=" ".join(request.command()),
         ) as session,
@@ -484,10 +440,11 @@ def command(
             plan, read = read_and_plan(
                 workspace.gateway, inputs.desired, databases, workspace=session.workspace
             )
-            click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
+            note(read_summary(read.stats, read.seconds, len(read.handles)))
             live = read.live
         assert plan is not None
-        click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
+        if not output_settings().quiet:  # the plan is shown; the result is what was applied
+            click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return

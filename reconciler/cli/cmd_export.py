@@ -26,7 +26,7 @@ from reconciler.adopt import (
     tables_of,
 )
 from reconciler.adopt import yaml_text as rows_yaml
-from reconciler.cli.common import debug_option, reports_errors
+from reconciler.cli.common import debug_option, note, reports_errors
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
 from reconciler.manifest import shown
@@ -77,7 +77,7 @@ def _text(fmt: str, table: Table, naming: Naming) -> str:
 def _announce(count: int) -> None:
     """On a terminal: how many databases are about to be read."""
     if _is_terminal():
-        click.echo(f"Reading {plural(count, 'database')}...", err=True)
+        note(f"Reading {plural(count, 'database')}...", databases=count)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -167,7 +167,7 @@ def command(
     tables, missing = tables_of(desired, live, selected)
     _emit(chosen, output, tables, naming_of(live))
     for handle in missing:
-        click.echo(f"{handle}: not exported, its database does not exist yet", err=True)
+        note(f"{handle}: not exported, its database does not exist yet", database=handle)
 
 
 def _emit(fmt: str, output: str, tables: Sequence[Table], naming: Naming) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler import logs
-from reconciler.cli.common import debug_option, reports_errors
+from reconciler.cli.common import configure_logs, debug_option, note, reports_errors
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.config import LOCK_URL_VARIABLE, resolve_lock_url, state_folder
 from reconciler.errors import ConfigError, ReconcilerError
@@ -121,14 +121,6 @@ With --auto-apply safe only safe changes are applied; lossy and destructive ones
     help="On SIGTERM, how long to wait for a cycle that is reading (an apply always finishes"
     " its writes in flight).",
 )
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    envvar="RECONCILER_LOG_FORMAT",
-    default="text",
-    show_default=True,
-    help="One line per event: readable text, or JSON (env RECONCILER_LOG_FORMAT).",
-)
 @workspace_options
 @debug_option
 @reports_errors
@@ -143,7 +135,6 @@ def command(
     lease_seconds: float,
     state_dir: str | None,
     shutdown_grace: float,
-    log_format: str,
     local: bool,
     local_store: str | None,
 ) -> None:
@@ -155,8 +146,7 @@ def command(
     """
     from reconciler.serve import ControllerOptions, ServeConfig, Service
 
-    debug = bool(click.get_current_context().find_root().meta.get("debug"))
-    logs.configure(debug=debug, json_lines=log_format == "json", verbose=True)
+    configure_logs(verbose=True)  # one line per cycle and change; --log-format json: JSON
     webhook_token = os.environ.get("NOTION_WEBHOOK_TOKEN", "").strip() or None
     if webhook_token:
         logs.register_secret(webhook_token)
@@ -203,10 +193,10 @@ def _run(service: Service, label: str) -> None:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         service.start()
-        click.echo(f"Serving on {service.url} ({label}); SIGTERM or Ctrl-C stops", err=True)
+        note(f"Serving on {service.url} ({label}); SIGTERM or Ctrl-C stops", url=service.url)
         while not stopping.wait(0.5) and service.controller.crashed is None:
             pass
-        click.echo("Stopping: finishing the writes in flight ...", err=True)
+        note("Stopping: finishing the writes in flight ...")
         service.stop()
     finally:
         for sig, handler in previous.items():
@@ -216,4 +206,4 @@ def _run(service: Service, label: str) -> None:
             f"the reconciliation loop stopped on an unexpected error: {service.controller.crashed}",
             hint="this is a bug in notion-reconciler; rerun with --debug and report the log",
         )
-    click.echo("Stopped.", err=True)
+    note("Stopped.")

@@ -1,4 +1,5 @@
-"""Discovers the commands: every ``reconciler/cli/cmd_*.py`` module exposes one ``command``.
+"""Discovers the commands: every ``reconciler/cli/cmd_*.py`` module exposes one ``command``,
+given here the options every command shares (``--log-format``, ``--quiet``).
 
 One module per command keeps each command's options, help and wiring together, and lets commands
 be added without touching a shared list.
@@ -12,6 +13,7 @@ import pkgutil
 import click
 
 import reconciler.cli as cli_package
+from reconciler.cli.common import with_shared_options
 
 __all__ = ["discover"]
 
@@ -26,5 +28,5 @@ def discover() -> list[click.Command]:
         command = getattr(module, "command", None)
         if not isinstance(command, click.Command):
             raise TypeError(f"{module.__name__} must define a click command named `command`")
-        found.append(command)
+        found.append(with_shared_options(command))
     return found

@@ -72,8 +72,11 @@ def write_repository(root: Path) -> None:
 
 
 def cli(root: Path, server: EmulatorServer, *args: str) -> subprocess.Popen[str]:
-    """The real `reconciler` CLI in a subprocess; stdout to a file, progress on stderr."""
-    env = dict(os.environ, NOTION_TOKEN=TOKEN, NOTION_BASE_URL=server.url)
+    """The real `reconciler` CLI in a subprocess; stdout to a file, progress on stderr as one
+    JSON event per change (RECONCILER_LOG_FORMAT=json), which the kill points count."""
+    env = dict(
+        os.environ, NOTION_TOKEN=TOKEN, NOTION_BASE_URL=server.url, RECONCILER_LOG_FORMAT="json"
+    )
     env.pop("RECONCILER_APPROVE", None)
     out = (root / "stdout.txt").open("a")
     command = [sys.executable, "-c", "from reconciler.cli import main; main()", *args]

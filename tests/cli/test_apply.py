@@ -24,7 +24,7 @@ from reconciler.apply import (
     WorkspaceLock,
 )
 from reconciler.cli import cli
-from reconciler.cli.cmd_apply import _TerminalProgress
+from reconciler.cli.progress import TerminalProgress
 from reconciler.emulator import Emulator, EmulatorServer
 from reconciler.plan import (
     Change,
@@ -342,14 +342,51 @@ def test_a_held_lock_refuses_a_second_apply(repo: Repo) -> None:
     assert not repo.writes_since(since)
 
 
-def test_ci_progress_is_json_log_lines(repo: Repo) -> None:
-    """Without a terminal each change is one structured log line on stderr."""
+def test_ci_progress_is_a_readable_account_by_default(repo: Repo) -> None:
+    """Without a terminal, and without --log-format json: a line per stage with its count and
+    the summary; no JSON, no line per change."""
     result = applied(repo)
-    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert "Applying databases: 2 changes" in result.stderr
+    assert "Applying row creates: 5 changes" in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("{")] == []
+    assert "apply change" not in result.stderr
+    assert "Apply: 12 done" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["--log-format", "RECONCILER_LOG_FORMAT"])
+def test_log_format_json_gives_one_json_event_per_change(repo: Repo, how: str) -> None:
+    """--log-format json (or RECONCILER_LOG_FORMAT=json): each change is one JSON event on
+    stderr, and so is every note."""
+    if how == "--log-format":
+        result = repo.run("apply", "--yes", "--log-format", "json")
+    else:
+        result = repo.run("apply", "--yes", RECONCILER_LOG_FORMAT="json")
+    expect_exit(result, 0)
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
     changes = [line for line in lines if line.get("event") == "apply change"]
     expected = 12
     assert expected == len(changes)
     assert {"change", "status", "finished", "total"} <= set(changes[0])
+    assert lines[0]["event"].startswith("Read 2 databases:")
+
+
+def test_quiet_apply_prints_only_its_result(repo: Repo) -> None:
+    """--quiet: no plan shown, no progress, no notes; the summary and the undo plan are the
+    result."""
+    result = repo.run("apply", "--yes", "--quiet")
+    expect_exit(result, 0)
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[0].startswith("Apply: 12 done")
+    assert result.stdout.splitlines()[1].startswith("Undo plan: ")
+
+
+def test_no_changes_is_said_once_on_one_stream(repo: Repo) -> None:
+    """A workspace in sync: plan and apply say "No changes" once each, on stdout only."""
+    applied(repo)
+    for args in (("plan",), ("apply", "--yes")):
+        result = repo.run(*args)
+        expect_exit(result, 0)
+        assert (result.stdout.count("No changes"), result.stderr.count("No changes")) == (1, 0)
 
 
 def test_database_limits_the_apply_to_that_database(repo: Repo) -> None:
@@ -391,7 +428,7 @@ def test_the_terminal_progress_is_one_redrawn_line() -> None:
     change = Change("tasks", "a", ChangeClass.SAFE, CreateRow())
 
     def draw() -> None:
-        progress = _TerminalProgress()
+        progress = TerminalProgress()
         progress(StageStarted(2, 0, "row creates", 2))
         progress(ChangeFinished(ChangeOutcome(change, Status.DONE), 1, 2))
         progress(ChangeFinished(ChangeOutcome(change, Status.FAILED, message="x"), 2, 2))

@@ -207,6 +207,7 @@ class ApplySession:
             undo_path=undo_path,
             journal_path=self._journal_path,
             voided=checked.voided,
+            created=executor.created,
             unrestorable=unrestorable,
         )
 

@@ -51,6 +51,7 @@ from reconciler.gates import Approvals, GateDecision, decide, describe_block
 from reconciler.manifest import find_repository, load_desired_state
 from reconciler.model import DesiredState
 from reconciler.plan import (
+    Action,
     Plan,
     load_plan,
     manifest_values,
@@ -226,10 +227,28 @@ def _note_voided(result: ApplyResult) -> None:
     note("\n".join(lines), voided=len(result.voided))
 
 
+def _report_created(result: ApplyResult, local: bool) -> None:
+    """The id (and URL, but in the --local workspace, whose URLs open nowhere) of each database
+    this apply created, to pin in its manifest with ``id:``."""
+    for outcome in result.outcomes:
+        change = outcome.change
+        ids = result.created.get(change.database)
+        if change.action is not Action.CREATE_DATABASE or outcome.status is not Status.DONE:
+            continue
+        if ids is None or ids.database_id is None:
+            continue
+        url = f" ({ids.url})" if ids.url and not local else ""
+        click.echo(
+            f"Created database {change.database}: id {ids.database_id}{url}; pin it in its"
+            f" manifest with `id: {ids.database_id}`"
+        )
+
+
 def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None:
     if result.voided:
         _note_voided(result)
     click.echo(f"Apply: {result.summary()}")
+    _report_created(result, request.local)
     if result.outcomes and result.count(Status.ALREADY_DONE) == len(result.outcomes):
         journal = shown_path(result.journal_path or Path())
         note(

@@ -509,3 +509,46 @@ def test_an_unreachable_lock_stops_the_apply_without_showing_its_password(repo: 
     assert f"in Redis at 127.0.0.1:{port}/0 cannot be reached" in result.stderr
     assert "lockPassw0rdSecret" not in result.output
     assert not repo.writes_since(since)
+
+
+def test_apply_prints_the_id_and_url_of_each_database_it_creates(repo: Repo) -> None:
+    """Each new database: its id and URL, to pin in the manifest; pinned, the plan is empty."""
+    result = applied(repo)
+    created = [line for line in result.stdout.splitlines() if line.startswith("Created database")]
+    assert [line.split(":", 1)[0] for line in created] == [
+        "Created database projects",
+        "Created database tasks",
+    ]
+    found = re.search(
+        r"Created database tasks: id ([0-9a-f-]{36}) \((\S+)\); pin it", result.stdout
+    )
+    assert found is not None, result.stdout
+    database_id, url = found.groups()
+    assert url.startswith("https://") and database_id.replace("-", "") in url
+    assert f"pin it in its manifest with `id: {database_id}`" in created[1]
+    repo.write({**TASKS, "id": database_id})
+    expect_exit(repo.run("plan", "--detailed-exitcode"), 0)
+
+
+def test_a_local_apply_prints_the_id_without_a_url(tmp_path: Path) -> None:
+    """In the --local workspace a URL opens nowhere: the id alone."""
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "tasks.yaml").write_text(
+        "database: tasks\ntitle: Tasks\nproperties: {Name: title}\nrows: [{Name: a}]\n"
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "apply",
+            "--local",
+            "--local-store",
+            str(tmp_path / "l.sqlite"),
+            "--yes",
+            str(tmp_path / "manifests"),
+        ],
+    )
+    expect_exit(result, 0)
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("Created database")]
+    assert re.fullmatch(
+        r"Created database tasks: id [0-9a-f-]{36}; pin it in its manifest with `id: \S+`", line
+    )

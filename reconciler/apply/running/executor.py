@@ -92,6 +92,8 @@ class _Sent:
     schema: Mapping[str, str] | None = None
     """Property names by id after a schema write."""
     recovered: bool = False
+    url: str | None = None
+    """The URL of a database created."""
 
 
 @dataclass
@@ -315,7 +317,12 @@ class Executor:
                     made = gateway.create_database(handle, parent, title, payload)
                     schema = {p.id: p.name for p in made.properties}
                     return _Sent(
-                        None, made.database_id, made.data_source_id, schema, made.recovered
+                        None,
+                        made.database_id,
+                        made.data_source_id,
+                        schema,
+                        made.recovered,
+                        made.url,
                     )
 
                 return create_database
@@ -423,7 +430,8 @@ class Executor:
     def _learn(self, change: Change, sent: _Sent) -> None:
         handle = change.database
         if change.action is Action.CREATE_DATABASE:
-            self._state.created[handle] = DatabaseIds(sent.database_id, sent.data_source_id)
+            ids = DatabaseIds(sent.database_id, sent.data_source_id, sent.url)
+            self._state.created[handle] = ids
         if sent.data_source_id is not None:
             self._state.data_sources[handle] = sent.data_source_id
             self._refs.add_data_source(handle, sent.data_source_id)

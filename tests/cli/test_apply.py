@@ -524,7 +524,8 @@ def test_apply_prints_the_id_and_url_of_each_database_it_creates(repo: Repo) -> 
     )
     assert found is not None, result.stdout
     database_id, url = found.groups()
-    assert url.startswith("https://") and database_id.replace("-", "") in url
+    assert url.startswith("https://")
+    assert database_id.replace("-", "") in url
     assert f"pin it in its manifest with `id: {database_id}`" in created[1]
     repo.write({**TASKS, "id": database_id})
     expect_exit(repo.run("plan", "--detailed-exitcode"), 0)

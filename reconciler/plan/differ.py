@@ -170,6 +170,7 @@ def _database_plan(
         live_rows=match.live_count,
         managed_rows=rows.managed_rows,
         unmanaged_rows=rows.unmanaged_rows,
+        unmanaged_names=rows.unmanaged_names,
         unmanaged_properties=schema.unmanaged_properties,
         ignored_properties=tuple(desired.ignore),
         unmanaged_options=schema.unmanaged_options,

@@ -182,6 +182,8 @@ class DatabasePlan:
     live_rows: int = 0
     managed_rows: int = 0
     unmanaged_rows: int = 0
+    unmanaged_names: tuple[str, ...] = ()
+    """The first few of the unmanaged rows, by key (else title, else page id)."""
     unmanaged_properties: tuple[str, ...] = ()
     ignored_properties: tuple[str, ...] = ()
     unmanaged_options: tuple[str, ...] = ()

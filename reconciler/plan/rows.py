@@ -42,6 +42,8 @@ class RowsPlan:
     ambiguous_links: tuple[str, ...] = ()
     """``row.property → keys`` of relation values left out: several live target rows share a
     key they name."""
+    unmanaged_names: tuple[str, ...] = ()
+    """The first ``NAMED_UNMANAGED`` rows left alone, by key (else title, else page id)."""
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,23 @@ def _trash(rows: _Rows, live: LiveRow) -> Change:
     )
 
 
+NAMED_UNMANAGED = 5
+"""Rows left alone that a plan names (the rest it counts)."""
+
+
+def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
+    """How a reviewer recognises the first rows left alone: the key, else the title, else the
+    page id."""
+    title = next((spec.name for spec in rows.layout.specs if spec.type == "title"), None)
+    names: list[str] = []
+    for live in leftovers[:NAMED_UNMANAGED]:
+        shown = ""
+        if live.key is None and title is not None:
+            shown = codec_for("title").display(rows.layout.live(live, rows.refs).values[title])
+        names.append(live.key if live.key is not None else shown or live.page_id)
+    return tuple(names)
+
+
 def _leftovers(match: RowMatch, wanted: set[str]) -> list[LiveRow]:
     """Live rows that no manifest row claims, in a stable order (key, then page id)."""
     rows = [row for key, row in match.by_key.items() if key not in wanted]
@@ -306,4 +325,4 @@ def row_changes(
     if desired.prune:
         changes.extend(_trash(rows, live) for live in leftovers)
         return RowsPlan(tuple(changes), managed + len(leftovers), 0, ambiguous)
-    return RowsPlan(tuple(changes), managed, len(leftovers), ambiguous)
+    return RowsPlan(tuple(changes), managed, len(leftovers), ambiguous, _names(rows, leftovers))

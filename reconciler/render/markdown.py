@@ -37,6 +37,7 @@ from reconciler.render.describe import (
     tally,
     text_pair,
     trashed_title,
+    unmanaged_rows,
     word_diff,
 )
 
@@ -155,7 +156,9 @@ def _table(plan: Plan) -> Iterator[str]:
 def _left_alone(db: DatabasePlan) -> str:
     parts = []
     if db.unmanaged_rows:
-        parts.append(plural(db.unmanaged_rows, "row"))
+        named = unmanaged_rows(db)
+        which = f" ({escape(named)})" if named else ""
+        parts.append(plural(db.unmanaged_rows, "row") + which)
     if db.unmanaged_properties:
         parts.append(plural(len(db.unmanaged_properties), "property", "properties"))
     if db.unmanaged_options:

@@ -40,6 +40,7 @@ from reconciler.render.describe import (
     tally,
     text_pair,
     trashed_title,
+    unmanaged_rows,
     word_diff,
 )
 
@@ -129,7 +130,11 @@ def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
         reasons = "; ".join(db.incomplete_reasons)
         yield paint(f"  · the live read is incomplete: {reasons}", "guard")
     if db.unmanaged_rows:
-        yield paint(f"  · {plural(db.unmanaged_rows, 'row')} not managed (prune: false)", "dim")
+        named = unmanaged_rows(db)
+        which = f": {named}" if named else ""
+        yield paint(
+            f"  · {plural(db.unmanaged_rows, 'row')} not managed (prune: false){which}", "dim"
+        )
     if db.unmanaged_properties:
         names = ", ".join(db.unmanaged_properties)
         yield paint(f"  · properties not managed: {names}", "dim")

@@ -238,6 +238,36 @@ def _notes_still_there(stage: Stage, _run: CagedRun) -> None:
     assert [run["plain_text"] for run in notes] == ["keep me"]
 
 
+PEOPLE = (
+    "database: people\ntitle: People\nkey: Email\nproperties:\n  Name: title\n  Email: email\n"
+    "  Phone: {type: phone_number, sensitive: true}\nrows:\n"
+    '  - {Name: Ada Lovelace, Email: ada@example.com, Phone: "PHONE"}\n'
+)
+OLD_PHONE, NEW_PHONE = "+44 20 7946 0001", "+44 20 7946 0999"
+
+
+def _phone_changed(stage: Stage) -> Sequence[str]:
+    """Issue 14 item 2 step by step: Ada's phone applied, then changed in the manifest."""
+    stage.repo.manifest(PEOPLE.replace("PHONE", OLD_PHONE), name="people.yaml")
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes")
+    assert applied.exit_code == 0, applied.output[-2000:]
+    stage.repo.manifest(PEOPLE.replace("PHONE", NEW_PHONE), name="people.yaml")
+    return ()
+
+
+def _no_phone_anywhere(stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    written = [p for p in stage.repo.root.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
+    held = [
+        str(path.relative_to(stage.repo.root))
+        for path in written
+        if "manifests" not in path.parts
+        and any(phone.encode() in path.read_bytes() for phone in (OLD_PHONE, NEW_PHONE))
+    ]
+    assert held == []
+    assert (OLD_PHONE in run.output, NEW_PHONE in run.output) == (False, False)
+
+
 # --- what must hold ---------------------------------------------------------------------------
 
 
@@ -330,6 +360,14 @@ ATTACKS: list[Attack] = [
         ("plan", "--local", "-o", "plan.json", "--format", "markdown"),
         both(refused("the plan holds the value of GITHUB_TOKEN"), no_file("plan.json")),
         env=SECRETS,
+    ),
+    # --- 2: sensitive values in files
+    Attack(
+        2,
+        "Ada's phone changed, plan -o pp.json",
+        _phone_changed,
+        ("plan", "--local", "-o", "pp.json", "--format", "json"),
+        _no_phone_anywhere,
     ),
     # --- 4: the class written in a plan file
     Attack(

@@ -371,13 +371,19 @@ def test_log_format_json_gives_one_json_event_per_change(repo: Repo, how: str) -
 
 
 def test_quiet_apply_prints_only_its_result(repo: Repo) -> None:
-    """--quiet: no plan shown, no progress, no notes; the summary and the undo plan are the
-    result."""
+    """--quiet: no plan shown, no progress, no notes; the summary, the databases created and
+    the undo plan are the result."""
     result = repo.run("apply", "--yes", "--quiet")
     expect_exit(result, 0)
     assert result.stderr == ""
-    assert result.stdout.splitlines()[0].startswith("Apply: 12 done")
-    assert result.stdout.splitlines()[1].startswith("Undo plan: ")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Apply: 12 done")
+    assert [line.split(":")[0] for line in lines[1:3]] == [
+        "Created database projects",
+        "Created database tasks",
+    ]
+    assert lines[3].startswith("Undo plan: ")
+    assert len(lines) == 4
 
 
 def test_no_changes_is_said_once_on_one_stream(repo: Repo) -> None:

@@ -21,6 +21,7 @@ from reconciler.logs import looks_secret, register_secret
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_ENV",
+    "LOCK_URL_VARIABLE",
     "STATE_DIR_HINT",
     "STATE_DIR_VARIABLE",
     "SUPPORTED_NOTION_VERSIONS",
@@ -30,6 +31,7 @@ __all__ = [
     "Settings",
     "env_pattern_problem",
     "resolve_base_url",
+    "resolve_lock_url",
     "resolve_token",
     "state_folder",
 ]
@@ -112,6 +114,9 @@ class Settings:
     gates: GateSettings = field(default_factory=GateSettings)
     state_dir: str = ".reconciler"
     env: tuple[str, ...] = DEFAULT_ENV
+    lock: str | None = None
+    """``redis://host:port/db``: applies from every checkout and machine take this Redis's lock
+    (``resolve_lock_url``; RECONCILER_LOCK_URL wins over it)."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Settings:
@@ -145,6 +150,7 @@ class Settings:
             ),
             state_dir=_state_dir(data.get("state_dir", cls.state_dir)),
             env=_env(data.get("env", list(DEFAULT_ENV))),
+            lock=_lock(data.get("lock"), "reconciler.yaml: lock"),
         )
 
 
@@ -189,6 +195,39 @@ def _state_dir(value: object) -> str:
             f"reconciler.yaml: state_dir {text!r} leads out of the repository", hint=hint
         )
     return text
+
+
+LOCK_URL_VARIABLE: Final = "RECONCILER_LOCK_URL"
+_LOCK_HINT: Final = (
+    "give redis://HOST:PORT/DB (or rediss:// for TLS); a password goes in RECONCILER_LOCK_URL,"
+    " a secret of the environment, never in reconciler.yaml"
+)
+
+
+def _lock(value: object, where: str) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # raises for a port that is no number or out of range
+    except ValueError as exc:
+        raise ConfigError(f"{where} is not a valid URL ({exc})", hint=_LOCK_HINT) from None
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        shown = text if parts.password is None else text.replace(parts.password, "********")
+        raise ConfigError(f"{where} {shown!r} is not a redis:// URL", hint=_LOCK_HINT)
+    if parts.password:
+        register_secret(parts.password)  # masked wherever the URL might show
+    return text
+
+
+def resolve_lock_url(settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
+    """The Redis every apply of this repository locks in: RECONCILER_LOCK_URL, else ``lock:`` in
+    reconciler.yaml, else None (the lock file covers one checkout only). Its password is
+    registered as a secret."""
+    env = os.environ if environ is None else environ
+    override = _lock(env.get(LOCK_URL_VARIABLE, ""), LOCK_URL_VARIABLE)
+    return override or settings.lock
 
 
 def state_folder(settings: Settings, root: Path, environ: Mapping[str, str] | None = None) -> Path:

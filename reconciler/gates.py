@@ -28,8 +28,9 @@ Rules:
   records each database's flag as planned; ``protected`` adds the databases the manifests
   protect now (set after a saved plan was made, the flag still holds).
 
-A change's class is taken as at least what its action implies (a trash is destructive even if a
-plan file calls it safe), so the gate cannot be talked out of a destructive action.
+A change's class is taken as at least what its content implies (``class_of``: a trash is
+destructive, an update writing an empty value is lossy, whatever class a plan file or a caller
+wrote beside it), so the gate cannot be talked out of an approval.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from reconciler.config import GateSettings
-from reconciler.plan.model import Action, Change, ChangeClass, DatabasePlan, Plan
+from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, Plan, class_of
 
 __all__ = [
     "Approvals",
@@ -54,12 +55,6 @@ __all__ = [
     "effective_class",
 ]
 
-_MINIMUM_CLASS = {
-    Action.TRASH_ROW: ChangeClass.DESTRUCTIVE,
-    Action.REMOVE_PROPERTY: ChangeClass.DESTRUCTIVE,
-    Action.CHANGE_TYPE: ChangeClass.LOSSY,
-    Action.REMOVE_OPTIONS: ChangeClass.LOSSY,
-}
 _RANK = {ChangeClass.SAFE: 0, ChangeClass.LOSSY: 1, ChangeClass.DESTRUCTIVE: 2}
 _PROTECTED_ACTIONS = frozenset({Action.TRASH_ROW, Action.REMOVE_PROPERTY})
 
@@ -128,9 +123,8 @@ class GateDecision:
 
 
 def effective_class(change: Change) -> ChangeClass:
-    """The change's class, raised to what its action implies when a plan understates it."""
-    floor = _MINIMUM_CLASS.get(change.action, ChangeClass.SAFE)
-    return max(change.change_class, floor, key=_RANK.__getitem__)
+    """The change's class, raised to what its content implies when a plan understates it."""
+    return max(change.change_class, class_of(change.payload), key=_RANK.__getitem__)
 
 
 def _breaches(plan: Plan, settings: GateSettings) -> tuple[ThresholdBreach, ...]:

@@ -219,14 +219,23 @@ def configure(
     json_lines: bool | None = None,
     stream: TextIO | None = None,
     verbose: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Route logs to stderr: JSON lines when not on a TTY (CI), console lines otherwise.
 
     Warnings and errors only, unless ``verbose`` (info too: the controller's cycle events) or
-    ``debug`` (everything).
+    ``debug`` (everything); errors only when ``quiet``.
     """
     out = stream or sys.stderr
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    level = (
+        logging.DEBUG
+        if debug
+        else logging.ERROR
+        if quiet
+        else logging.INFO
+        if verbose
+        else logging.WARNING
+    )
     settings = _Settings(out, not out.isatty() if json_lines is None else json_lines, level)
     if "structlog" in sys.modules:
         _apply(settings)

@@ -35,6 +35,7 @@ __all__ = [
     "PropertySpec",
     "RowKey",
     "SourceLocation",
+    "WorkspaceIdentity",
     "WrittenBody",
     "canonical_json",
     "content_hash",
@@ -244,6 +245,36 @@ class LiveUser:
     name: str | None
     email: str | None
     type: str  # "person" | "bot"
+
+
+@dataclass(frozen=True)
+class WorkspaceIdentity:
+    """Which workspace a gateway talks to: where (the API host, or the --local store) and who
+    answers there (``GET /v1/users/me``: the integration's bot and its workspace).
+
+    Two identities name the same workspace when the place and the workspace id agree (the bot
+    may differ: a plan made with a read-only integration is applied with a writing one)."""
+
+    api: str
+    workspace_id: str | None
+    workspace_name: str | None
+    bot_id: str
+    bot_name: str | None = None
+
+    @property
+    def binding(self) -> tuple[str, str]:
+        """What must agree for two identities to be one workspace (the bot id stands in for a
+        workspace id Notion did not give)."""
+        return (self.api, self.workspace_id or f"bot {self.bot_id}")
+
+    def same_workspace(self, other: WorkspaceIdentity) -> bool:
+        return self.binding == other.binding
+
+    def __str__(self) -> str:
+        name = f"{self.workspace_name!r} " if self.workspace_name else ""
+        bot = f"{self.bot_name!r}" if self.bot_name else self.bot_id
+        where = self.workspace_id or "without an id"
+        return f"workspace {name}({where}) at {self.api}, integration {bot}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ The executor reports progress through a listener and never prints; the CLI rende
 module is the package's facade: the CLI imports nothing else of it.
 """
 
-from reconciler.apply.preflight import ChangeState, Preflight, StaleRow, preflight
+from reconciler.apply.preflight import ChangeState, Preflight, StaleRow, check_workspace, preflight
 from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.records.journal import Journal, JournalEntry, JournalEvent
 from reconciler.apply.records.lock import WorkspaceLock
@@ -53,6 +53,7 @@ __all__ = [
     "Status",
     "Voided",
     "WorkspaceLock",
+    "check_workspace",
     "current_actor",
     "preflight",
     "undo_plan",

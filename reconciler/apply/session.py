@@ -1,22 +1,27 @@
 """One apply, from lock to undo plan: the single call the ``apply`` command makes.
 
-``ApplySession`` is a context manager: entering takes the workspace lock and opens the journal
-and the audit log (all under the state folder, ``.reconciler/`` by default), so the caller can
-plan inside the lock. ``apply(plan)`` then:
+``ApplySession`` is a context manager: entering takes the lock file of the state folder, asks
+Notion which workspace the gateway reaches (``workspace``), takes that workspace's lease in Redis
+when ``lock_url`` names one (``shared_lock``: applies from other checkouts and machines wait for
+it, and every write checks it is still held), and opens that workspace's journal and the audit
+log (all under the state folder, ``.reconciler/`` by default), so the caller can plan inside the
+lock. ``apply(plan)`` then:
 
-1. runs the preflight (``reconciler.apply.preflight``): each change's state from the journal,
-   unknown creates settled, done records Notion contradicts voided, the workspace references
-   built (from ``live`` when the caller just read it), and a stale plan refused
-   (``StalePlanError``, nothing written);
+1. runs the preflight (``reconciler.apply.preflight``): a plan made against another workspace
+   refused, each change's state from the journal, unknown creates settled, done records Notion
+   contradicts voided, the workspace references built (from ``live`` when the caller just read
+   it), and a stale plan refused (``StalePlanError``, nothing written);
 2. runs the executor, which journals, audits and reports progress;
 3. writes the undo plan of everything this plan has done, and returns the ``ApplyResult``.
 
 Gating is not done here: the CLI asks ``reconciler.gates`` before it calls ``apply``. The
-controller passes ``before_write``, its fencing check, which the executor calls before each write.
+controller passes ``before_write``, its fencing check, which the executor calls before each write,
+and the workspace it asked for once (``workspace``), so its applies do not ask again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -28,10 +33,11 @@ from reconciler.apply.preflight import preflight
 from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.records.journal import Journal
 from reconciler.apply.records.lock import WorkspaceLock
+from reconciler.apply.records.shared_lock import SharedLock
 from reconciler.apply.records.undo import undo_plan
 from reconciler.apply.running.executor import Executor
 from reconciler.apply.running.outcome import ApplyResult, ChangeOutcome, ProgressListener, Status
-from reconciler.model import LiveState
+from reconciler.model import LiveState, WorkspaceIdentity
 from reconciler.notion import Gateway
 from reconciler.plan import Plan, write_plan
 
@@ -47,10 +53,17 @@ class ApplyOptions:
     audit_path: Path | None = None
     workers: int = 8
     lock_wait_seconds: float = 10.0
+    lock_url: str | None = None
+    """A Redis whose lease serialises applies to a workspace from every checkout and machine
+    (``shared_lock``); None: the lock file of the state folder only."""
 
-    @property
-    def journal(self) -> Path:
-        return self.journal_path or self.state_dir / "journal.jsonl"
+    def journal(self, workspace: WorkspaceIdentity) -> Path:
+        """The journal of this workspace (``journal-<id>.jsonl``: one per workspace, so a plan
+        applied to one never reads records of another), or the path given."""
+        if self.journal_path is not None:
+            return self.journal_path
+        binding = "\n".join(workspace.binding).encode("utf-8")
+        return self.state_dir / f"journal-{hashlib.sha256(binding).hexdigest()[:12]}.jsonl"
 
     @property
     def audit(self) -> Path:
@@ -77,6 +90,7 @@ class ApplySession:
         actor: str | None = None,
         command: str = "reconciler apply",
         before_write: Callable[[], None] | None = None,
+        workspace: WorkspaceIdentity | None = None,
     ) -> None:
         self._gateway = gateway
         self._options = options
@@ -84,21 +98,44 @@ class ApplySession:
         self._stop = stop or threading.Event()
         self._actor = actor or current_actor()
         self._before_write = before_write
+        self._command = command
         self._lock = WorkspaceLock(
             options.lock, wait_seconds=options.lock_wait_seconds, describe=command
         )
+        self._shared: SharedLock | None = None
         self._journal: Journal | None = None
+        self._journal_path = options.journal_path
         self._audit: AuditLog | None = None
+        self._workspace = workspace
+        """Known already (a controller asks once for its gateway's life), or asked on entering."""
 
     def __enter__(self) -> ApplySession:
         self._lock.acquire()
         try:
-            self._journal = Journal(self._options.journal)
+            if self._workspace is None:
+                self._workspace = self._gateway.read_workspace()
+            if self._options.lock_url:
+                shared = SharedLock.in_redis(
+                    self._options.lock_url,
+                    self._workspace,
+                    wait_seconds=self._options.lock_wait_seconds,
+                    describe=self._command,
+                )
+                shared.acquire()
+                self._shared = shared
+            self._journal_path = self._options.journal(self._workspace)
+            self._journal = Journal(self._journal_path)
             self._audit = AuditLog(self._options.audit, self._actor)
         except BaseException:
             self._close()
             raise
         return self
+
+    @property
+    def workspace(self) -> WorkspaceIdentity:
+        """The workspace this session applies to (asked of Notion when the session began)."""
+        assert self._workspace is not None, "use ApplySession as a context manager"
+        return self._workspace
 
     def __exit__(
         self,
@@ -113,14 +150,31 @@ class ApplySession:
             self._journal.close()
         if self._audit is not None:
             self._audit.close()
+        if self._shared is not None:
+            self._shared.release()
+            self._shared = None
         self._lock.release()
+
+    def _fenced(self) -> None:
+        """Before each write: the shared lock still held, then the caller's own check."""
+        if self._shared is not None:
+            self._shared.fence()
+        if self._before_write is not None:
+            self._before_write()
 
     def apply(self, plan: Plan, *, live: LiveState | None = None) -> ApplyResult:
         """Apply ``plan`` (see the module docstring); StalePlanError before any write."""
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
-        checked = preflight(plan, journal, gateway, live=live, on_recovered=self._audited(plan))
+        checked = preflight(
+            plan,
+            journal,
+            gateway,
+            live=live,
+            on_recovered=self._audited(plan),
+            workspace=self.workspace,
+        )
         executor = Executor(
             plan,
             gateway,
@@ -130,10 +184,10 @@ class ApplySession:
             listener=self._listener,
             workers=self._options.workers,
             stop=self._stop,
-            before_write=self._before_write,
+            before_write=self._fenced if self._shared or self._before_write else None,
         )
         outcomes = executor.run()
-        undo_path = None
+        undo_path, unrestorable = None, tuple[str, ...]()
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
                 plan, outcomes, gateway, created=executor.created, schemas=executor.schemas
@@ -141,6 +195,9 @@ class ApplySession:
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)
                 write_plan(undo, undo_path)
+                unrestorable = tuple(
+                    f"{db.handle}/{item}" for db in undo.databases for item in db.unrestorable
+                )
         return ApplyResult(
             checksum=plan.checksum,
             outcomes=outcomes,
@@ -148,8 +205,10 @@ class ApplySession:
             seconds=time.monotonic() - started,
             interrupted=executor.interrupted,
             undo_path=undo_path,
-            journal_path=self._options.journal,
+            journal_path=self._journal_path,
             voided=checked.voided,
+            created=executor.created,
+            unrestorable=unrestorable,
         )
 
     def _audited(self, plan: Plan) -> Callable[[ChangeOutcome], None]:

@@ -421,7 +421,8 @@ def _render_group(group: list[Run], italic: str) -> str:
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
     texts = [run.text for run in group]
-    texts[0], texts[-1] = texts[0].lstrip(), texts[-1].rstrip()
+    texts[0] = texts[0].lstrip()  # one statement each: in a group of one, both are the same run
+    texts[-1] = texts[-1].rstrip()
     core = "".join(
         _piece(text, run.style.code) for text, run in zip(texts, group, strict=True) if text
     )

@@ -11,15 +11,12 @@ apply or no confirmation, 3 blocked by a gate, 4 stale plan.
 
 from __future__ import annotations
 
-import json
 import shlex
 import signal
-import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -29,33 +26,46 @@ from reconciler.apply import (
     ApplyOptions,
     ApplyResult,
     ApplySession,
-    ProgressEvent,
-    StageStarted,
     Status,
+    check_workspace,
 )
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import (
+    debug_option,
+    interactive,
+    note,
+    output_settings,
+    reports_errors,
+    use_colour,
+)
+from reconciler.cli.progress import progress_listener
 from reconciler.cli.runtime import (
     apply_arguments,
     load_manifests,
     open_workspace,
     read_summary,
+    seals_by_workspace,
+    shown_path,
     workspace_options,
 )
-from reconciler.config import Settings, state_folder
+from reconciler.config import GateSettings, Settings, resolve_lock_url, state_folder
 from reconciler.errors import ApplyError, ApprovalRequired, ReconcilerError
 from reconciler.gates import Approvals, GateDecision, decide, describe_block
-from reconciler.logs import redact
 from reconciler.manifest import find_repository, load_desired_state
-from reconciler.model import DesiredState
-from reconciler.plan import Plan, load_plan, read_and_plan, selected_handles
-from reconciler.render import plural, render_text, terminal_safe
+from reconciler.model import JSON, DesiredState, WorkspaceIdentity
+from reconciler.plan import (
+    Action,
+    Plan,
+    ValueAt,
+    load_plan,
+    manifest_values,
+    read_and_plan,
+    sealed_writes,
+    selected_handles,
+    unsealed,
+)
+from reconciler.render import UNRESTORABLE, plural, render_text, terminal_safe
 
 __all__ = ["command"]
-
-
-def interactive() -> bool:
-    """Whether a person can answer prompts: stdin and stderr are terminals."""
-    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,16 @@ class _Request:
     yes: bool = False
 
     def command(self) -> list[str]:
+        """The command again, as a suggestion: with ``--yes`` when it was given or when there
+        is no terminal to confirm on, so it runs as printed where it is printed."""
         arguments = apply_arguments(
-            self.paths, self.databases, local=self.local, local_store=self.local_store
+            self.paths,
+            self.databases,
+            local=self.local,
+            local_store=self.local_store,
+            yes=self.yes or not interactive(),
         )
-        return ["reconciler", "apply", *(["--yes"] if self.yes else []), *arguments]
+        return ["reconciler", "apply", *arguments]
 
 
 def _plan_file(paths: Sequence[str]) -> Path | None:
@@ -81,56 +97,6 @@ def _plan_file(paths: Sequence[str]) -> Path | None:
     if len(paths) == 1 and paths[0].lower().endswith(".json") and Path(paths[0]).is_file():
         return Path(paths[0])
     return None
-
-
-# --- progress -----------------------------------------------------------------------------------
-
-
-class _TerminalProgress:
-    """A one-line progress bar on stderr, redrawn as changes finish."""
-
-    def __init__(self) -> None:
-        self._stage = ""
-        self._failed = 0
-
-    def __call__(self, event: ProgressEvent) -> None:
-        if isinstance(event, StageStarted):
-            self._stage = event.title
-            return
-        if event.outcome.status is Status.FAILED:
-            self._failed += 1
-        width = 30
-        filled = width * event.finished // max(1, event.total)
-        bar = "#" * filled + "-" * (width - filled)
-        failed = f", {self._failed} failed" if self._failed else ""
-        line = f"\r[{bar}] {event.finished}/{event.total} {self._stage}{failed}"
-        click.echo(line.ljust(78), nl=event.finished == event.total, err=True)
-
-
-def _log_line(event: str, level: str = "info", **fields: object) -> None:
-    """One JSON log line on stderr, shaped like the structlog lines (read by CI log viewers)."""
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    record: dict[str, object] = {"event": event, "level": level, "timestamp": now}
-    record.update({k: v for k, v in fields.items() if v is not None})
-    click.echo(redact(json.dumps(record, ensure_ascii=False)), err=True)
-
-
-def _log_progress(event: ProgressEvent) -> None:
-    """Progress without a terminal (CI): one line per stage and one per change."""
-    if isinstance(event, StageStarted):
-        _log_line("apply stage", stage=event.title, phase=event.phase, changes=event.changes)
-        return
-    outcome = event.outcome
-    _log_line(
-        "apply change",
-        "warning" if outcome.status in (Status.FAILED, Status.SKIPPED) else "info",
-        change=outcome.change.id,
-        status=outcome.status.value,
-        page_id=outcome.page_id,
-        message=outcome.message or None,
-        finished=event.finished,
-        total=event.total,
-    )
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -181,9 +147,9 @@ def _gate(
         raise ApprovalRequired(describe_block(decision, request.command()))
 
 
-def _confirm(plan: Plan, yes: bool, label: str) -> None:
+def _confirm(plan: Plan, request: _Request, label: str) -> None:
     """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1)."""
-    if yes:
+    if request.yes:
         return
     count = len(plan.changes)
     if not interactive():
@@ -191,7 +157,7 @@ def _confirm(plan: Plan, yes: bool, label: str) -> None:
             f"not applied: the {plural(count, 'change')} shown above"
             f" {'needs' if count == 1 else 'need'} confirmation and there is no terminal to ask"
             " on; nothing was written",
-            hint="rerun with --yes to apply them",
+            hint=f"to apply {'it' if count == 1 else 'them'}: {shlex.join(request.command())}",
         )
     asked = f"Apply {'this change' if count == 1 else f'these {count} changes'} to {label}?"
     if not click.confirm(asked, default=False, err=True):
@@ -225,41 +191,72 @@ def _stoppable(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 # --- the summary --------------------------------------------------------------------------------
 
 
-def _report(result: ApplyResult, request: _Request) -> None:
-    if result.voided:
-        journal = _shown(result.journal_path or Path())
+def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings) -> list[str]:
+    """The command that applies the undo plan as printed: in the same workspace, with --yes
+    where there is no terminal, and approving exactly that undo when it needs approval (it
+    trashes what this apply created), so it is not blocked in turn."""
+    words = apply_arguments(
+        [shown],
+        (),
+        local=request.local,
+        local_store=request.local_store,
+        yes=request.yes or not interactive(),
+    )
+    undo = load_plan(path)
+    if not decide(undo, Approvals(), gates).allowed:
+        words += ["--approve", undo.checksum]
+    return ["reconciler", "apply", *words]
+
+
+def _note_voided(result: ApplyResult) -> None:
+    """Changes an earlier apply recorded done that Notion no longer shows, sent again."""
+    journal = shown_path(result.journal_path or Path())
+    head = (
+        f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
+        f" same plan recorded done ({journal}), but Notion no longer shows:"
+    )
+    lines = [head]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in result.voided:
+        database = item.change.split("/", 1)[0]
+        groups.setdefault((database, item.reason), []).append(item.change)
+    for (database, reason), changes in groups.items():
+        listed = ", ".join(change.split("/", 1)[1] for change in changes[:3])
+        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        lines.append("  " + terminal_safe(f"{database}: {listed}{more}: {reason}"))
+    note("\n".join(lines), voided=len(result.voided))
+
+
+def _report_created(result: ApplyResult, local: bool) -> None:
+    """The id (and URL, but in the --local workspace, whose URLs open nowhere) of each database
+    this apply created, to pin in its manifest with ``id:``."""
+    for outcome in result.outcomes:
+        change = outcome.change
+        ids = result.created.get(change.database)
+        if change.action is not Action.CREATE_DATABASE or outcome.status is not Status.DONE:
+            continue
+        if ids is None or ids.database_id is None:
+            continue
+        url = f" ({ids.url})" if ids.url and not local else ""
         click.echo(
-            f"Sent again: {plural(len(result.voided), 'change')} that an earlier apply of this"
-            f" same plan recorded done ({journal}), but Notion no longer shows:",
-            err=True,
+            f"Created database {change.database}: id {ids.database_id}{url}; pin it in its"
+            f" manifest with `id: {ids.database_id}`"
         )
-        groups: dict[tuple[str, str], list[str]] = {}
-        for item in result.voided:
-            database = item.change.split("/", 1)[0]
-            groups.setdefault((database, item.reason), []).append(item.change)
-        for (database, reason), changes in groups.items():
-            listed = ", ".join(change.split("/", 1)[1] for change in changes[:3])
-            more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-            shown = terminal_safe(f"{database}: {listed}{more}: {reason}")
-            click.echo(f"  {shown}", err=True)
+
+
+def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None:
+    if result.voided:
+        _note_voided(result)
     click.echo(f"Apply: {result.summary()}")
+    _report_created(result, request.local)
     if result.outcomes and result.count(Status.ALREADY_DONE) == len(result.outcomes):
-        journal = _shown(result.journal_path or Path())
-        click.echo(
+        journal = shown_path(result.journal_path or Path())
+        note(
             f"Every change of this plan was applied before (recorded in {journal}); nothing was"
-            " sent. To see what differs in Notion now, plan again.",
-            err=True,
+            " sent. To see what differs in Notion now, plan again."
         )
     for outcome in result.failures:
         request_id = f" (request {outcome.request_id})" if outcome.request_id else ""
@@ -268,17 +265,17 @@ def _report(result: ApplyResult, request: _Request) -> None:
     for outcome in result.skipped:
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
-        undo = _shown(result.undo_path)
-        words = apply_arguments(
-            [undo], (), local=request.local, local_store=request.local_store
-        )  # the same workspace
-        back = shlex.join(["reconciler", "apply", *words])
+        undo = shown_path(result.undo_path)
+        back = shlex.join(_undo_command(result.undo_path, undo, request, gates))
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
+        if result.unrestorable:
+            listed = terminal_safe(", ".join(result.unrestorable))
+            click.echo(f"  It cannot put back {listed}: {UNRESTORABLE}.")
     again = shlex.join(request.command())
     if result.interrupted:
         raise ApplyError(
             f"interrupted: {plural(result.count(Status.NOT_STARTED), 'change')} not started;"
-            f" everything sent was recorded in {_shown(result.journal_path or Path())}",
+            f" everything sent was recorded in {shown_path(result.journal_path or Path())}",
             hint=f"run `{again}` again to finish: done changes are not sent twice",
         )
     if result.failures or result.skipped:
@@ -303,6 +300,17 @@ class _Inputs:
     root: Path
     protected: frozenset[str] = frozenset()
     """Databases the manifests protect now (for a saved plan)."""
+    values: Mapping[ValueAt, JSON] | None = None
+    """The manifests' sensitive values a saved plan holds only digests of (None: none)."""
+
+    def opened(self, workspace: WorkspaceIdentity) -> Plan | None:
+        """The saved plan writing the manifests' sensitive values, once it is known to be
+        applied to the workspace it was made against (digests are keyed by that workspace's
+        secret: elsewhere they could only fail to match, which would hide the real reason)."""
+        if self.plan is None or self.values is None:
+            return self.plan
+        check_workspace(self.plan, workspace)
+        return unsealed(self.plan, self.values)
 
 
 def _inputs(request: _Request) -> _Inputs:
@@ -315,24 +323,29 @@ def _inputs(request: _Request) -> _Inputs:
         raise click.UsageError("--database applies to manifest paths; a saved plan is whole")
     repository = find_repository()
     plan = load_plan(request.plan_file)
-    return _Inputs(None, plan, repository.settings, repository.root, _protected_now())
+    sealed = sealed_writes(plan)
+    now = _manifests_now(needed=bool(sealed))
+    values = manifest_values(now, plan) if sealed and now is not None else None
+    protected = frozenset(db.handle for db in now.databases if db.protect) if now else ()
+    return _Inputs(None, plan, repository.settings, repository.root, frozenset(protected), values)
 
 
-def _protected_now() -> frozenset[str]:
-    """The databases ``protect: true`` in the manifests as they are now: set after a plan was
-    made, it still holds. Manifests that do not load protect nothing more, with a note (a saved
-    plan applies without them)."""
+def _manifests_now(*, needed: bool) -> DesiredState | None:
+    """The manifests as they are now: their ``protect: true`` flags hold even when set after a
+    plan was made, and they give the sensitive values a plan file keeps only digests of.
+    Manifests that do not load are an error when ``needed``; else they protect nothing more,
+    with a note (a saved plan applies without them)."""
     try:
-        desired = load_desired_state(())
+        return load_desired_state(())
     except ReconcilerError as error:
+        if needed:
+            raise
         first = str(error).splitlines()[0]
-        click.echo(
+        note(
             f"note: the manifests could not be read to check `protect:` ({first}); the plan's"
-            " own protect flags apply",
-            err=True,
+            " own protect flags apply"
         )
-        return frozenset()
-    return frozenset(db.handle for db in desired.databases if db.protect)
+        return None
 
 
 @click.command(
@@ -350,7 +363,9 @@ Approvals: lossy and destructive changes need --allow-destroy, --approve CHECKSU
 plan, thresholds included), or typing the database name at the prompt (a terminal only).
 Trashing more rows than the gates in reconciler.yaml allow also needs --force-thresholds with
 --allow-destroy. `protect: true` databases never lose rows or properties.
-State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), apply.lock.
+State in .reconciler/: journal-<workspace>.jsonl (resume), audit.jsonl, undo/, apply.lock.
+Two applies from one checkout never interleave (apply.lock); from several checkouts or machines,
+only with `lock: redis://HOST:PORT/DB` in reconciler.yaml (or RECONCILER_LOCK_URL).
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PLAN.json | PATH...]")
@@ -381,7 +396,7 @@ State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), 
     "--journal",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The apply journal (default .reconciler/journal.jsonl).",
+    help="The apply journal (default .reconciler/journal-<workspace>.jsonl, one per workspace).",
 )
 @click.option(
     "--audit-log",
@@ -402,11 +417,13 @@ State in .reconciler/: journal.jsonl (resume), audit.jsonl, undo/ (undo plans), 
     default=10.0,
     show_default=True,
     metavar="SECONDS",
-    help="How long to wait for another apply on this workspace to finish.",
+    help="How long to wait for another apply on this workspace to finish (this checkout's lock,"
+    " and the Redis lock when reconciler.yaml sets `lock:` or RECONCILER_LOCK_URL is set).",
 )
 @workspace_options
 @debug_option
 @reports_errors
+@seals_by_workspace
 def command(
     *,
     paths: tuple[str, ...],
@@ -437,6 +454,7 @@ def command(
         audit_path=Path(audit_log) if audit_log else None,
         workers=workers,
         lock_wait_seconds=lock_wait,
+        lock_url=resolve_lock_url(settings),
     )
     approvals = Approvals(allow_destroy, (approved or "").strip().lower() or None, force_thresholds)
     stop = threading.Event()
@@ -445,23 +463,26 @@ def command(
         ApplySession(
             workspace.gateway,
             options,
-            listener=_TerminalProgress() if interactive() else _log_progress,
+            listener=progress_listener(),
             stop=stop,
             command=" ".join(request.command()),
         ) as session,
     ):
-        plan, live = inputs.plan, None
+        plan, live = inputs.opened(session.workspace), None
         if inputs.desired is not None:
-            plan, read = read_and_plan(workspace.gateway, inputs.desired, databases)
-            click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
+            plan, read = read_and_plan(
+                workspace.gateway, inputs.desired, databases, workspace=session.workspace
+            )
+            note(read_summary(read.stats, read.seconds, len(read.handles)))
             live = read.live
         assert plan is not None
-        click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
+        if not output_settings().quiet:  # the plan is shown; the result is what was applied
+            click.echo(render_text(plan, colour=use_colour(), local=workspace.local), nl=False)
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return
         _gate(plan, approvals, settings, request, inputs.protected)
-        _confirm(plan, yes, workspace.label)
+        _confirm(plan, request, workspace.label)
         with _stoppable(stop):
             result = session.apply(plan, live=live)
-    _report(result, request)
+    _report(result, request, settings.gates)

@@ -31,7 +31,7 @@ from reconciler.adopt import (
     with_bodies,
 )
 from reconciler.adopt import yaml_text as rows_yaml
-from reconciler.cli.common import debug_option, reports_errors
+from reconciler.cli.common import debug_option, note, reports_errors
 from reconciler.cli.runtime import (
     BodyProgress,
     load_manifests,
@@ -88,7 +88,7 @@ def _text(fmt: str, table: Table, naming: Naming) -> str:
 def _announce(count: int) -> None:
     """On a terminal: how many databases are about to be read."""
     if _is_terminal():
-        click.echo(f"Reading {plural(count, 'database')}...", err=True)
+        note(f"Reading {plural(count, 'database')}...", databases=count)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -191,7 +191,7 @@ def command(
     else:
         _emit(chosen, output, tables, naming_of(read.live))
     for handle in missing:
-        click.echo(f"{handle}: not exported, its database does not exist yet", err=True)
+        note(f"{handle}: not exported, its database does not exist yet", database=handle)
 
 
 def _emit_pages(fmt: str, folder: Path, tables: Sequence[Table], naming: Naming) -> None:

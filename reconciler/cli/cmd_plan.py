@@ -13,13 +13,21 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import (
+    approves,
+    debug_option,
+    interactive,
+    note,
+    reports_errors,
+    use_colour,
+)
 from reconciler.cli.runtime import (
     BodyProgress,
     apply_arguments,
     load_manifests,
     open_workspace,
     read_summary,
+    seals_by_workspace,
     workspace_options,
 )
 from reconciler.plan import Plan, read_and_plan, selected_handles, write_plan
@@ -32,17 +40,24 @@ def _announce(label: str) -> Callable[[int], None]:
     """Says on stderr how many databases are about to be read, and from where."""
 
     def reading(count: int) -> None:
-        click.echo(f"Reading {plural(count, 'database')} from {label} ...", err=True)
+        note(f"Reading {plural(count, 'database')} from {label} ...", databases=count)
 
     return reading
 
 
-def _plan_summary(plan: Plan) -> str:
-    counts = plan.counts()
+def _summarise(plan: Plan) -> None:
+    """The counts and checksum on stderr (after a rendering that may be JSON or Markdown);
+    nothing for an empty plan, which the rendering says once already."""
     if plan.is_empty:
-        return "No changes."
+        return
+    counts = plan.counts()
     classes = ", ".join(f"{n} {cls.value}" for cls, n in counts.items())
-    return f"{plural(sum(counts.values()), 'change')} ({classes}); checksum {plan.checksum}"
+    total = sum(counts.values())
+    note(
+        f"{plural(total, 'change')} ({classes}); checksum {plan.checksum}",
+        changes=total,
+        checksum=plan.checksum,
+    )
 
 
 @click.command(
@@ -90,6 +105,7 @@ Examples:
 @workspace_options
 @debug_option
 @reports_errors
+@seals_by_workspace
 def command(
     *,
     paths: tuple[str, ...],
@@ -114,20 +130,23 @@ def command(
         plan, read = read_and_plan(
             workspace.gateway, desired, databases, reading=reading, progress=BodyProgress()
         )
-    click.echo(read_summary(read.stats, read.seconds, len(read.handles)), err=True)
+    note(read_summary(read.stats, read.seconds, len(read.handles)), requests=read.stats.requests)
     if out:
         write_plan(plan, Path(out))
-        click.echo(f"Saved the plan to {out}", err=True)
+        note(f"Saved the plan to {out}", path=out)
     # The hint names the saved plan, or else the same manifests (apply plans them again), in the
     # same workspace.
+    yes = not interactive()  # without a terminal to confirm on, the suggestion says --yes
     if out:
-        again = apply_arguments([out], (), local=local, local_store=local_store)
+        again = apply_arguments([out], (), local=local, local_store=local_store, yes=yes)
     else:
-        again = apply_arguments(paths, databases, local=local, local_store=local_store)
+        again = apply_arguments(paths, databases, local=local, local_store=local_store, yes=yes)
     apply_args = shlex.join(again)
     colour = fmt == "text" and use_colour()
-    click.echo(render(plan, fmt, colour=colour, apply_args=apply_args, local=local), nl=False)
-    click.echo(_plan_summary(plan), err=True)
+    approved = approves(plan.checksum)
+    shown = render(plan, fmt, colour=colour, apply_args=apply_args, local=local, approved=approved)
+    click.echo(shown, nl=False)
+    _summarise(plan)
     if detailed_exitcode and (not plan.is_empty or _needs_attention(plan)):
         click.get_current_context().exit(2)
 

@@ -23,7 +23,7 @@ from reconciler.adopt import (
     report_lines,
     write_pulled,
 )
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import debug_option, note, reports_errors, use_colour
 from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
 from reconciler.errors import ConfigError
 from reconciler.plan import selected_handles
@@ -36,7 +36,7 @@ _DIFF_COLOURS = {"+": "32", "-": "31", "@": "36"}
 
 def _announce(label: str) -> Callable[[int], None]:
     def reading(count: int) -> None:
-        click.echo(f"Reading {plural(count, 'database')} from {label} ...", err=True)
+        note(f"Reading {plural(count, 'database')} from {label} ...", databases=count)
 
     return reading
 
@@ -173,7 +173,7 @@ def command(
         click.echo(_painted(change.unified_diff(), colour), nl=False)
     for line in report_lines(pulled):
         click.echo(line)
-    click.echo(_closing(pulled, dry_run=dry_run), err=True)
+    note(_closing(pulled, dry_run=dry_run), files=len(pulled.outcome.files))
     if summary:
         _write_summary(summary, markdown_summary(pulled, links=not local))
     if detailed_exitcode and pulled.changed:

@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler import logs
-from reconciler.cli.common import debug_option, reports_errors
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
-from reconciler.config import state_folder
+from reconciler.cli.common import configure_logs, debug_option, note, reports_errors
+from reconciler.cli.runtime import (
+    load_manifests,
+    open_workspace,
+    seals_by_workspace,
+    workspace_options,
+)
+from reconciler.config import LOCK_URL_VARIABLE, resolve_lock_url, state_folder
 from reconciler.errors import ConfigError, ReconcilerError
 from reconciler.manifest import find_repository
 
@@ -96,7 +101,8 @@ With --auto-apply safe only safe changes are applied; lossy and destructive ones
     envvar="RECONCILER_LOCK_URL",
     default=None,
     metavar="redis://HOST:PORT/DB",
-    help="Redis for the leader lease between replicas (env RECONCILER_LOCK_URL).",
+    help="Redis for the leader lease between replicas and the apply lock (env"
+    " RECONCILER_LOCK_URL; default: `lock:` in reconciler.yaml).",
 )
 @click.option(
     "--lease-seconds",
@@ -120,17 +126,10 @@ With --auto-apply safe only safe changes are applied; lossy and destructive ones
     help="On SIGTERM, how long to wait for a cycle that is reading (an apply always finishes"
     " its writes in flight).",
 )
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    envvar="RECONCILER_LOG_FORMAT",
-    default="text",
-    show_default=True,
-    help="One line per event: readable text, or JSON (env RECONCILER_LOG_FORMAT).",
-)
 @workspace_options
 @debug_option
 @reports_errors
+@seals_by_workspace
 def command(
     *,
     paths: tuple[str, ...],
@@ -142,7 +141,6 @@ def command(
     lease_seconds: float,
     state_dir: str | None,
     shutdown_grace: float,
-    log_format: str,
     local: bool,
     local_store: str | None,
 ) -> None:
@@ -154,13 +152,15 @@ def command(
     """
     from reconciler.serve import ControllerOptions, ServeConfig, Service
 
-    debug = bool(click.get_current_context().find_root().meta.get("debug"))
-    logs.configure(debug=debug, json_lines=log_format == "json", verbose=True)
+    configure_logs(verbose=True)  # one line per cycle and change; --log-format json: JSON
     webhook_token = os.environ.get("NOTION_WEBHOOK_TOKEN", "").strip() or None
     if webhook_token:
         logs.register_secret(webhook_token)
     repository = find_repository(Path(paths[0]) if paths else None)
     root, settings = repository.root, repository.settings
+    # The same Redis as `reconciler apply` (lock: in reconciler.yaml), so that the controller's
+    # applies and the CLI's never interleave; checked, its password registered as a secret.
+    lock_url = resolve_lock_url(settings, {LOCK_URL_VARIABLE: lock_url or ""})
     host, port = listen
     config = ServeConfig(
         host=host,
@@ -199,10 +199,10 @@ def _run(service: Service, label: str) -> None:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         service.start()
-        click.echo(f"Serving on {service.url} ({label}); SIGTERM or Ctrl-C stops", err=True)
+        note(f"Serving on {service.url} ({label}); SIGTERM or Ctrl-C stops", url=service.url)
         while not stopping.wait(0.5) and service.controller.crashed is None:
             pass
-        click.echo("Stopping: finishing the writes in flight ...", err=True)
+        note("Stopping: finishing the writes in flight ...")
         service.stop()
     finally:
         for sig, handler in previous.items():
@@ -212,4 +212,4 @@ def _run(service: Service, label: str) -> None:
             f"the reconciliation loop stopped on an unexpected error: {service.controller.crashed}",
             hint="this is a bug in notion-reconciler; rerun with --debug and report the log",
         )
-    click.echo("Stopped.", err=True)
+    note("Stopped.")

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.common import debug_option, reports_errors, use_colour
+from reconciler.cli.common import (
+    approves,
+    debug_option,
+    interactive,
+    reports_errors,
+    use_colour,
+)
+from reconciler.cli.runtime import plan_apply_arguments
 from reconciler.plan import load_plan
 from reconciler.render import FORMATS, render
 
@@ -41,9 +48,9 @@ def command(plan_file: str, fmt: str) -> None:
     refused with exit code 1.
     """
     plan = load_plan(Path(plan_file))
-    click.echo(
-        render(
-            plan, fmt, colour=fmt == "text" and use_colour(), apply_args=shlex.join([plan_file])
-        ),
-        nl=False,
+    again = plan_apply_arguments(plan, plan_file, yes=not interactive())
+    colour = fmt == "text" and use_colour()
+    shown = render(
+        plan, fmt, colour=colour, apply_args=shlex.join(again), approved=approves(plan.checksum)
     )
+    click.echo(shown, nl=False)

@@ -1,4 +1,5 @@
-"""Finds the commands: every ``reconciler/cli/cmd_<name>.py`` module exposes one ``command``.
+"""Finds the commands: every ``reconciler/cli/cmd_<name>.py`` module exposes one ``command``,
+given here the options every command shares (``--log-format``, ``--quiet``).
 
 One module per command keeps each command's options, help and wiring together, and lets commands
 be added without touching a shared list. A command's module is imported only when that command
@@ -19,6 +20,7 @@ from pathlib import Path
 import click
 
 import reconciler.cli as cli_package
+from reconciler.cli.common import with_shared_options
 
 __all__ = ["listing", "load", "names"]
 
@@ -37,14 +39,14 @@ def names() -> list[str]:
 
 
 def load(name: str) -> click.Command:
-    """The ``command`` of ``cmd_<name>``, imported now."""
+    """The ``command`` of ``cmd_<name>``, imported now, with the shared options."""
     module = importlib.import_module(f"{cli_package.__name__}.{_PREFIX}{name}")
     command = getattr(module, "command", None)
     if not isinstance(command, click.Command):
         raise TypeError(f"{module.__name__} must define a click command named `command`")
     if command.name != name:
         raise TypeError(f"{module.__name__} must name its command {name!r}, not {command.name!r}")
-    return command
+    return with_shared_options(command)
 
 
 def listing(name: str) -> click.Command:

@@ -10,12 +10,13 @@ root page and found there again by title on the next run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, ParamSpec, TypeVar
 
 import click
 import httpx
@@ -33,6 +34,7 @@ from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
 from reconciler.notion import Gateway, NotionGateway, RequestStats
+from reconciler.plan import Plan, keyed_by
 
 __all__ = [
     "LOCAL_USERS",
@@ -44,9 +46,15 @@ __all__ = [
     "load_manifests",
     "local_store_path",
     "open_workspace",
+    "plan_apply_arguments",
     "read_summary",
+    "seals_by_workspace",
+    "shown_path",
     "workspace_options",
+    "workspace_secret",
 ]
+
+P = ParamSpec("P")
 
 _LOCAL_TOKEN: Final = "secret_reconciler_local_workspace"  # noqa: S105 - embedded, never remote
 _LOCAL_INTEGRATION: Final = "reconciler (local)"
@@ -88,11 +96,17 @@ def workspace_options(func: F) -> F:
 
 
 def apply_arguments(
-    paths: Sequence[str], databases: Sequence[str], *, local: bool, local_store: str | None
+    paths: Sequence[str],
+    databases: Sequence[str],
+    *,
+    local: bool,
+    local_store: str | None,
+    yes: bool = False,
 ) -> list[str]:
     """The words after ``reconciler apply`` that apply the same manifests, databases and
-    workspace as a command given these (for the commands the CLI suggests)."""
-    words: list[str] = []
+    workspace as a command given these (for the commands the CLI suggests); ``yes``: with
+    ``--yes``, for a command suggested where there is no terminal to confirm on."""
+    words: list[str] = ["--yes"] if yes else []
     if local:
         words.append("--local")
     if local_store:
@@ -100,6 +114,22 @@ def apply_arguments(
     for handle in databases:
         words.extend(["--database", handle])
     return [*words, *paths]
+
+
+def shown_path(path: Path) -> str:
+    """A path relative to the current folder when it is below it (as a person would type it)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def plan_apply_arguments(plan: Plan, plan_file: str, *, yes: bool) -> list[str]:
+    """The words after ``reconciler apply`` that apply a saved plan where it was made: the
+    --local store it names, if any (a plan records its workspace)."""
+    api = plan.workspace.api if plan.workspace is not None else ""
+    store = shown_path(Path(api.removeprefix("local:"))) if api.startswith("local:") else None
+    return apply_arguments([plan_file], (), local=store is not None, local_store=store, yes=yes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,6 +178,29 @@ def open_workspace(
         gateway.close()
 
 
+def seals_by_workspace(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command that makes or applies plans keyed by its workspace's secret
+    (``workspace_secret``; its ``local`` option says which), asked for only once a plan with a
+    sensitive value is sealed."""
+
+    @functools.wraps(command)
+    def keyed(*args: P.args, **kwargs: P.kwargs) -> None:
+        local = bool(kwargs.get("local"))
+        with keyed_by(lambda: workspace_secret(local=local)):
+            command(*args, **kwargs)
+
+    return keyed
+
+
+def workspace_secret(*, local: bool, environ: Mapping[str, str] | None = None) -> bytes:
+    """What sealing keys of sensitive values are derived from (``plan.keyed_by``): the
+    integration token (the embedded workspace's is public). Commands that make or apply plans
+    (plan, apply, serve) key their whole run by it, so a plan's checksum, its file and its
+    undo plans seal alike."""
+    token = Secret(_LOCAL_TOKEN) if local else resolve_token(environ)
+    return token.reveal().encode("utf-8")
+
+
 def body_cache_path(settings: Settings, root: Path) -> Path:
     """Where page bodies read and written are kept between runs (safe to delete)."""
     return state_folder(settings, root) / "cache"
@@ -182,6 +235,7 @@ def _local_workspace(store: Path, settings: Settings, body_cache: Path) -> Itera
         rate_limit=_LOCAL_RATE,
         http_client=client,
         body_cache=body_cache,
+        location=f"local:{store.resolve()}",  # every store answers at one address
     )
     try:
         yield Workspace(gateway=gateway, local=True, label=f"local workspace {store}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
-from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser
+from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
 from reconciler.notion.shapes import Body
 from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
 from reconciler.properties.look import look_from_response
@@ -24,6 +24,7 @@ __all__ = [
     "decode_row",
     "decode_schema",
     "decode_user",
+    "decode_workspace",
     "key_filter",
     "property_names",
     "rich_title",
@@ -53,6 +54,18 @@ def decode_user(user: Body) -> LiveUser:
         name=user.optional_text("name"),
         email=person.optional_text("email") if person is not None else None,
         type=kind,
+    )
+
+
+def decode_workspace(me: Body, api: str) -> WorkspaceIdentity:
+    """The workspace ``GET /v1/users/me`` answered for, reached at ``api``."""
+    bot = me.optional_child("bot")
+    return WorkspaceIdentity(
+        api=api,
+        workspace_id=bot.optional_text("workspace_id") if bot is not None else None,
+        workspace_name=bot.optional_text("workspace_name") if bot is not None else None,
+        bot_id=me.text("id"),
+        bot_name=me.optional_text("name"),
     )
 
 

@@ -94,6 +94,7 @@ from reconciler.model import (
     LiveState,
     LiveUser,
     RowKey,
+    WorkspaceIdentity,
 )
 from reconciler.notion.content import BodyProgress
 from reconciler.notion.stats import RequestStats
@@ -143,6 +144,11 @@ class Gateway(Protocol):
 
     def read_me(self) -> LiveUser:
         """The integration's own bot user (checks the token; used by ``doctor``)."""
+        ...
+
+    def read_workspace(self) -> WorkspaceIdentity:
+        """Which workspace this gateway reaches (``GET /v1/users/me``, one request each call):
+        a plan records it, an apply compares it and keeps its journal by it."""
         ...
 
     def read_users(self) -> tuple[LiveUser, ...]:

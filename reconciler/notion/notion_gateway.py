@@ -32,6 +32,7 @@ from reconciler.model import (
     LiveState,
     LiveUser,
     RowKey,
+    WorkspaceIdentity,
 )
 from reconciler.notion.api import NotionApi
 from reconciler.notion.body_store import BodyStore
@@ -74,7 +75,10 @@ def limiter_for(rate_limit: RateLimitSettings, base_url: str, token: Secret) -> 
 
 
 class NotionGateway:
-    """The ``Gateway`` implementation (see ``reconciler.notion.gateway`` for the contract)."""
+    """The ``Gateway`` implementation (see ``reconciler.notion.gateway`` for the contract).
+
+    ``location`` names where it talks for ``read_workspace`` (default: the base URL); an
+    embedded workspace passes its store, since every store answers at the same address."""
 
     def __init__(
         self,
@@ -91,6 +95,7 @@ class NotionGateway:
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
         body_cache: Path | None = None,
+        location: str | None = None,
     ) -> None:
         if not isinstance(token, Secret) or not token:
             raise ConfigError(
@@ -117,6 +122,7 @@ class NotionGateway:
             timeout_seconds=timeout_seconds,
             sleep=sleep,
         )
+        self._location = location or base_url
         self._content = PageContent(self._api, BodyStore(body_cache), concurrency=concurrency)
         self._reader = LiveReader(
             self._api, concurrency=concurrency, query_cap=query_cap, content=self._content
@@ -163,6 +169,9 @@ class NotionGateway:
 
     def read_me(self) -> LiveUser:
         return self._reader.read_me()
+
+    def read_workspace(self) -> WorkspaceIdentity:
+        return self._reader.read_workspace(self._location)
 
     def read_users(self) -> tuple[LiveUser, ...]:
         return self._reader.read_users()

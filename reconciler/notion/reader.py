@@ -39,6 +39,7 @@ from reconciler.model import (
     LiveRow,
     LiveState,
     LiveUser,
+    WorkspaceIdentity,
 )
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi, Send
@@ -49,6 +50,7 @@ from reconciler.notion.decode import (
     decode_row,
     decode_schema,
     decode_user,
+    decode_workspace,
     key_filter,
     property_names,
     same_id,
@@ -145,6 +147,11 @@ class LiveReader:
     def read_me(self) -> LiveUser:
         body = self._api.request(endpoints.USERS_ME, lambda c: c.users.me(), Subject("the bot"))
         return decode_user(body)
+
+    def read_workspace(self, api: str) -> WorkspaceIdentity:
+        """The workspace this token reaches, named ``api`` for where it is (one request)."""
+        body = self._api.request(endpoints.USERS_ME, lambda c: c.users.me(), Subject("the bot"))
+        return decode_workspace(body, api)
 
     def read_users(self) -> tuple[LiveUser, ...]:
         subject = Subject("the users list")

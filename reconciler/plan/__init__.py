@@ -31,6 +31,7 @@ from reconciler.plan.actions import (
     page_parts,
     property_values,
 )
+from reconciler.plan.classes import class_of
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.masking import SENSITIVE, masked
 from reconciler.plan.model import (
@@ -54,6 +55,7 @@ from reconciler.plan.model import (
 )
 from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
 from reconciler.plan.reading import LiveRead, handles_to_read, read_and_plan, read_live
+from reconciler.plan.sensitive import ValueAt, keyed_by, manifest_values, sealed_writes, unsealed
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
@@ -96,11 +98,15 @@ __all__ = [
     "UpdateDatabase",
     "UpdateProperty",
     "UpdateRow",
+    "ValueAt",
     "checksum",
+    "class_of",
     "dump_plan",
     "handles_to_read",
+    "keyed_by",
     "load_plan",
     "make_plan",
+    "manifest_values",
     "masked",
     "page_parts",
     "parse_plan",
@@ -110,6 +116,8 @@ __all__ = [
     "property_values",
     "read_and_plan",
     "read_live",
+    "sealed_writes",
     "selected_handles",
+    "unsealed",
     "write_plan",
 ]

@@ -374,17 +374,20 @@ class TrashRow:
 @dataclass(frozen=True)
 class UpdateBody:
     """Replace a page's body: ``old`` as Notion held it when planned, ``new`` to write (as
-    the manifest has it), each with its canonical hash."""
+    the manifest has it), each with its canonical hash; ``written_hash``: the canonical hash of
+    what Notion held right after the reconciler last wrote this page's body ("" when it never
+    did), which decides whether overwriting ``old`` loses someone's edit."""
 
     action: ClassVar[Action] = Action.UPDATE_BODY
     old: str
     new: str
     old_hash: str
     new_hash: str
+    written_hash: str = ""
 
     def encode(self) -> tuple[Side, Side]:
         return (
-            {"markdown": self.old, "hash": self.old_hash},
+            {"markdown": self.old, "hash": self.old_hash, "written": self.written_hash},
             {"markdown": self.new, "hash": self.new_hash},
         )
 
@@ -393,7 +396,7 @@ class UpdateBody:
         old, new = _obj(before), _obj(after)
         return cls(
             str(old.get("markdown")), str(new.get("markdown")), str(old.get("hash")),
-            str(new.get("hash")),
+            str(new.get("hash")), str(old.get("written") or ""),
         )  # fmt: skip
 
 

@@ -21,7 +21,8 @@ from reconciler.bodies import EMPTY_BODY_HASH, body_hash, raw_hash, subpages
 from reconciler.errors import PlanError, Problem
 from reconciler.model import DesiredRow, LiveBody, LiveRow
 from reconciler.plan.actions import UpdateBody
-from reconciler.plan.model import Change, ChangeClass
+from reconciler.plan.classes import class_of
+from reconciler.plan.model import Change
 
 __all__ = ["body_change"]
 
@@ -107,21 +108,14 @@ def body_change(handle: str, row: DesiredRow, live: LiveRow) -> Change | Problem
     )
     if refusal is not None:
         return refusal
+    payload = UpdateBody(
+        body.markdown, row.body.markdown, held, wanted, written.held if written else ""
+    )
     ours = written is not None and written.held == held
     if held == EMPTY_BODY_HASH or ours:
-        change_class = ChangeClass.SAFE
         note = "Notion still holds what the reconciler last wrote" if ours else ""
     elif written is not None:
-        change_class = ChangeClass.LOSSY
         note = "the body was edited in Notion since the reconciler last wrote it"
     else:
-        change_class = ChangeClass.LOSSY
         note = "the reconciler has not written this body before: Notion's content is replaced"
-    return Change(
-        handle,
-        row.key,
-        change_class,
-        UpdateBody(body.markdown, row.body.markdown, held, wanted),
-        page_id=live.page_id,
-        note=note,
-    )
+    return Change(handle, row.key, class_of(payload), payload, page_id=live.page_id, note=note)

@@ -27,15 +27,7 @@ from reconciler.properties import References, ValueProblem, codec_for
 from reconciler.properties.options import option_names
 from reconciler.readspec import matched_properties
 
-__all__ = ["Comparable", "RowLayout", "is_cleared", "row_problem"]
-
-
-def is_cleared(old: JSON, new: JSON) -> bool:
-    """Whether a change empties a value that was set (a lossy update; unticking is not)."""
-    empty: tuple[JSON, ...] = (None, "", [], {})
-    if isinstance(old, bool) or isinstance(new, bool):
-        return False
-    return new in empty and old not in empty
+__all__ = ["Comparable", "RowLayout", "row_problem"]
 
 
 @dataclass(frozen=True)

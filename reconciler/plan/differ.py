@@ -23,6 +23,7 @@ from reconciler.model import (
     LiveDatabase,
     LiveRow,
     LiveState,
+    WorkspaceIdentity,
 )
 from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.back import back_properties
@@ -65,8 +66,10 @@ def make_plan(
     databases: Collection[str] | None = None,
     requests_per_second: float = 3.0,
     read: Mapping[str, JSON] | None = None,
+    workspace: WorkspaceIdentity | None = None,
 ) -> Plan:
-    """The plan that brings the live databases (all, or ``databases``) to the manifests."""
+    """The plan that brings the live databases (all, or ``databases``) to the manifests;
+    ``workspace``: the workspace ``live`` was read from (a saved plan applies there only)."""
     planned = selected_handles(desired, databases)
     missing = [handle for handle in planned if handle not in live.databases]
     if missing:
@@ -103,6 +106,7 @@ def make_plan(
         users=_user_labels(plans, refs),
         read=read,
         related=related,
+        workspace=workspace,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))
 
@@ -167,6 +171,7 @@ def _database_plan(
         live_rows=match.live_count,
         managed_rows=rows.managed_rows,
         unmanaged_rows=rows.unmanaged_rows,
+        unmanaged_names=rows.unmanaged_names,
         unmanaged_properties=schema.unmanaged_properties,
         ignored_properties=tuple(desired.ignore),
         unmanaged_options=schema.unmanaged_options,

@@ -15,7 +15,10 @@ heading; plus the reads around the writes:
   edited since the plan is never overwritten;
 - the undo plan: the rows written, read back once the writes are done (the same GET-or-query
   choice), or for a database the apply created, its whole read (users, children, database, data
-  source, one query per 100 rows).
+  source, one query per 100 rows);
+- once per apply, which workspace it talks to (``GET /v1/users/me``: the journal is kept per
+  workspace, and a saved plan applies only where it was made); the controller, which asks once
+  for its whole run, sends one fewer.
 
 Called by the differ (and for undo plans by the applier).
 """
@@ -53,6 +56,7 @@ _ONE_EACH = frozenset(
 
 
 _PAGE = 100
+_WHICH_WORKSPACE = 1  # an apply asks which workspace it talks to (GET /v1/users/me)
 _LOCATE_NEW = 2  # the users list and the parent page's children
 _READ_NEW = 4  # the users list, the parent's children, the database and its data source
 
@@ -113,6 +117,8 @@ def requests_of(database: DatabasePlan) -> int:
 def estimate(databases: Sequence[DatabasePlan], requests_per_second: float) -> Estimate:
     """Requests of every database and the seconds they take at ``requests_per_second``."""
     requests = sum(requests_of(database) for database in databases)
+    if requests:
+        requests += _WHICH_WORKSPACE
     rate = requests_per_second if math.isfinite(requests_per_second) else 0.0
     seconds = round(requests / rate, 1) if rate > 0 else 0.0
     return Estimate(requests=requests, seconds=seconds, rps=rate)

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reconciler.model import JSON, LiveProperty
+from reconciler.model import JSON, LiveProperty, WorkspaceIdentity
 from reconciler.plan.actions import ChangePayload
 from reconciler.plan.kinds import (
     CREATING_ROWS,
@@ -60,11 +60,13 @@ __all__ = [
     "PriorProperty",
 ]
 
-PLAN_FORMAT = 3
+PLAN_FORMAT = 4
 """The layout of a plan file; a file of another format is refused (``planfile``). 2: typed
 change payloads, each property's prior state, a checksum over what the apply does. 3: page
 bodies (``update_body``, ``_body`` in creates), icons and covers (``_icon``, ``_cover``, a
-database's ``icon`` and ``cover``)."""
+database's ``icon`` and ``cover``); or, in a parallel line of work, sensitive values sealed. 4:
+both of those threes, with sensitive values sealed (``sensitive``), the workspace the plan was
+made against, what an undo cannot put back, the names of rows left unmanaged."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ class DatabasePlan:
     live_rows: int = 0
     managed_rows: int = 0
     unmanaged_rows: int = 0
+    unmanaged_names: tuple[str, ...] = ()
+    """The first few of the unmanaged rows, by key (else title, else page id)."""
     unmanaged_properties: tuple[str, ...] = ()
     ignored_properties: tuple[str, ...] = ()
     unmanaged_options: tuple[str, ...] = ()
@@ -198,6 +202,9 @@ class DatabasePlan:
     """The manifest's template for body files (shown with ``unmanaged_bodies``)."""
     unmanaged_bodies: int = 0
     """Rows whose ``body_from`` file does not exist: their bodies are left alone."""
+    unrestorable: tuple[str, ...] = ()
+    """In an undo plan: values it cannot put back, as ``row.Property``: old values of sensitive
+    properties, which no plan keeps."""
 
     def property_named(self, name: str) -> PlannedProperty | None:
         for prop in self.properties:
@@ -271,6 +278,9 @@ class Plan:
     related: tuple[DatabasePlan, ...] = ()
     """Databases left out with ``--database`` that planned rows relate to, without changes:
     their ids and key let an apply of the saved plan find the rows linked to."""
+    workspace: WorkspaceIdentity | None = None
+    """The workspace the plan was read from: an apply elsewhere is refused (None: not recorded,
+    a plan made in memory by the controller)."""
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -1,8 +1,9 @@
 """The plan file: ``plan -o plan.json`` writes it; ``show`` and ``apply plan.json`` read it back.
 
 A plan file is the JSON document of ``serialise.plan_to_json`` (``schemas/plan.schema.json``)
-with the real values: apply writes them, so it holds sensitive values as the manifests do (keep
-it where the manifests may be). Reading checks, in this order: JSON, the format version (another
+with the real values, except those of sensitive properties: it holds digests of the values it
+writes and nothing of those it replaces (``sensitive``), and ``apply`` takes the written ones
+from the manifests again. Reading checks, in this order: JSON, the format version (another
 one is refused: an older plan is made again, a newer one needs a newer reconciler), the masking
 flag (a ``--format json`` rendering is for people, not for apply),
 the schema, that row changes show what they write, and the checksum over the content: a file

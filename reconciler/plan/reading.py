@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from reconciler.model import DesiredState, LiveState
+from reconciler.model import DesiredState, LiveState, WorkspaceIdentity
 from reconciler.notion import BodyProgress, Gateway, RequestStats
 from reconciler.plan.differ import make_plan, selected_handles
 from reconciler.plan.index import relation_target
@@ -81,9 +81,15 @@ def read_and_plan(
     *,
     reading: Callable[[int], None] | None = None,
     progress: BodyProgress | None = None,
+    workspace: WorkspaceIdentity | None = None,
 ) -> tuple[Plan, LiveRead]:
     """The plan that brings the chosen databases to the manifests, and the read it was made
-    from (the apply passes it on, so the preflight does not read again what it holds)."""
+    from (the apply passes it on, so the preflight does not read again what it holds).
+
+    The plan records the workspace it was read from: ``workspace`` when the caller knows it
+    (an apply asked already), else asked of the gateway (one request, counted in the read)."""
+    if workspace is None:
+        workspace = gateway.read_workspace()
     read = read_live(gateway, desired, databases, reading=reading, progress=progress)
     plan = make_plan(
         desired,
@@ -91,5 +97,6 @@ def read_and_plan(
         databases=read.planned,
         requests_per_second=gateway.requests_per_second,
         read=read.stats.to_json(),
+        workspace=workspace,
     )
     return plan, read

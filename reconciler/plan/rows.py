@@ -29,7 +29,8 @@ from reconciler.errors import PlanProblems, Problem
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.bodies import body_change
-from reconciler.plan.comparable import Comparable, RowLayout, is_cleared, row_problem
+from reconciler.plan.classes import class_of
+from reconciler.plan.comparable import Comparable, RowLayout, row_problem
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
@@ -47,6 +48,8 @@ class RowsPlan:
     ambiguous_links: tuple[str, ...] = ()
     """``row.property → keys`` of relation values left out: several live target rows share a
     key they name."""
+    unmanaged_names: tuple[str, ...] = ()
+    """The first ``NAMED_UNMANAGED`` rows left alone, by key (else title, else page id)."""
 
 
 @dataclass(frozen=True)
@@ -142,19 +145,15 @@ def _news(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
     return {diff.path: diff.new for diff in diffs}
 
 
-def _class_of(diffs: Iterable[FieldDiff]) -> ChangeClass:
-    lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
-    return ChangeClass.LOSSY if lossy else ChangeClass.SAFE
-
-
 def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -> Change | None:
     if not diffs:
         return None
+    link = LinkRow(_olds(diffs), _news(diffs))
     return Change(
         rows.handle,
         key,
-        _class_of(diffs),
-        LinkRow(_olds(diffs), _news(diffs)),
+        class_of(link),
+        link,
         diffs=tuple(diffs),
         page_id=live.page_id if live is not None else None,
         live_hash=live.content_hash if live is not None else None,
@@ -240,12 +239,13 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
     direct = [diff for diff in diffs if diff.path not in linked]
     changes: list[Change] = []
     if direct:
+        update = UpdateRow(_olds(direct), _news(direct))
         changes.append(
             Change(
                 rows.handle,
                 row.key,
-                _class_of(direct),
-                UpdateRow(_olds(direct), _news(direct)),
+                class_of(update),
+                update,
                 diffs=tuple(direct),
                 page_id=live.page_id,
                 live_hash=live.content_hash,
@@ -264,11 +264,12 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
     direct = [diff for diff in diffs if diff.path not in linked]
+    payload = RestoreRow(_olds(direct), _news(direct))
     restore = Change(
         rows.handle,
         row.key,
-        _class_of(direct),
-        RestoreRow(_olds(direct), _news(direct)),
+        class_of(payload),
+        payload,
         diffs=tuple(direct),
         page_id=trashed.page_id,
         live_hash=trashed.content_hash,
@@ -289,6 +290,23 @@ def _trash(rows: _Rows, live: LiveRow) -> Change:
         live_hash=live.content_hash,
         note="" if live.key is not None else "a row without a key",
     )
+
+
+NAMED_UNMANAGED = 5
+"""Rows left alone that a plan names (the rest it counts)."""
+
+
+def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
+    """How a reviewer recognises the first rows left alone: the key, else the title, else the
+    page id."""
+    title = next((spec.name for spec in rows.layout.specs if spec.type == "title"), None)
+    names: list[str] = []
+    for live in leftovers[:NAMED_UNMANAGED]:
+        shown = ""
+        if live.key is None and title is not None:
+            shown = codec_for("title").display(rows.layout.live(live, rows.refs).values[title])
+        names.append(live.key if live.key is not None else shown or live.page_id)
+    return tuple(names)
 
 
 def _leftovers(match: RowMatch, wanted: set[str]) -> list[LiveRow]:
@@ -341,4 +359,4 @@ def row_changes(
     if desired.prune:
         changes.extend(_trash(rows, live) for live in leftovers)
         return RowsPlan(tuple(changes), managed + len(leftovers), 0, ambiguous)
-    return RowsPlan(tuple(changes), managed, len(leftovers), ambiguous)
+    return RowsPlan(tuple(changes), managed, len(leftovers), ambiguous, _names(rows, leftovers))

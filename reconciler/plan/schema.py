@@ -29,7 +29,7 @@ from reconciler.plan.actions import (
     UpdateProperty,
 )
 from reconciler.plan.back import BackProperty, back_renames
-from reconciler.plan.comparable import is_cleared
+from reconciler.plan.classes import class_of
 from reconciler.plan.index import RowIndex, relation_target
 from reconciler.plan.model import (
     PHASES,
@@ -143,16 +143,8 @@ def _database_update(desired: DesiredDatabase, live: LiveDatabase) -> tuple[Chan
         diffs.insert(0, FieldDiff("title", live.title, desired.title))
     if not diffs:
         return ()
-    lossy = any(is_cleared(diff.old, diff.new) for diff in diffs)
-    return (
-        Change(
-            desired.handle,
-            desired.handle,
-            ChangeClass.LOSSY if lossy else ChangeClass.SAFE,
-            UpdateDatabase(live.title, desired.title, old, new),
-            diffs=tuple(diffs),
-        ),
-    )
+    payload = UpdateDatabase(live.title, desired.title, old, new)
+    return (Change(desired.handle, desired.handle, class_of(payload), payload, diffs=tuple(diffs)),)
 
 
 def _planned(spec: PropertySpec, prop: LiveProperty | None) -> PlannedProperty:
@@ -303,11 +295,12 @@ def _property_changes(
     removed = [c for c in found if _removes_option(c)]
     updated = [c for c in found if not _removes_option(c)]
     if updated:
+        update = UpdateProperty(_live_shape(prop), _shape(spec))
         yield Change(
             handle,
             spec.name,
-            ChangeClass.LOSSY if any(c.lossy for c in updated) else ChangeClass.SAFE,
-            UpdateProperty(_live_shape(prop), _shape(spec)),
+            class_of(update),
+            update,
             diffs=tuple(_field_diff(spec.name, c) for c in updated),
             order=SCHEMA_ORDER.get(spec.type, 0),
         )

@@ -2,7 +2,9 @@
 
 ``plan_to_json`` gives the document the plan file and ``--format json`` hold; ``plan_from_json``
 rebuilds an equal ``Plan`` from a document already checked against the schema (``planfile``
-does that), refusing row changes whose diffs do not show what they write.
+does that), refusing row changes whose diffs do not show what they write and changes whose class
+is not the one what they do gives (``classes.class_of``): a gate never takes a file's word for
+how much a change can lose.
 
 ``checksum`` is the sha256 of the canonical JSON of ``content_of(plan)``: what the apply would
 do and the live content it depends on. That is the format and Notion version; per database its
@@ -11,8 +13,9 @@ them), every managed property with its configuration and prior state; per change
 target, class, order, page, live hash and payload (the values it writes and those it replaces,
 page bodies with their canonical hashes). Text that only explains the plan to people (notes,
 diffs, who last edited a row in Notion and when, guard notes, summaries, estimate, user labels,
-URLs) is left out, so rewording it voids no approval. Called by the differ, the undo plan, the
-plan file and the JSON renderer.
+URLs) is left out, so rewording it voids no approval. Values of sensitive properties are covered
+sealed (``sensitive``), as the plan file holds them: a plan read back has the checksum it was
+written with. Called by the differ, the undo plan, the plan file and the JSON renderer.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import cast
 
-from reconciler.model import JSON, canonical_json
+from reconciler.model import JSON, WorkspaceIdentity, canonical_json
 from reconciler.plan.actions import LinkRow, RestoreRow, UpdateRow, decode_payload
+from reconciler.plan.classes import class_of
+from reconciler.plan.content import change_content, database_content, projection, property_content
 from reconciler.plan.model import (
     Action,
     Change,
@@ -36,6 +41,7 @@ from reconciler.plan.model import (
     PlannedProperty,
     PriorProperty,
 )
+from reconciler.plan.sensitive import sealed, sealing_key
 
 __all__ = ["UnfaithfulPlan", "checksum", "content_of", "plan_from_json", "plan_to_json"]
 
@@ -49,7 +55,7 @@ def _change(change: Change) -> dict[str, JSON]:
         "id": change.id,
         "database": change.database,
         "phase": change.phase,
-        **_change_content(change),
+        **change_content(change),
         "diffs": [{"path": d.path, "old": d.old, "new": d.new} for d in change.diffs],
         "note": change.note,
         **_edited(change),
@@ -63,26 +69,21 @@ def _edited(change: Change) -> dict[str, JSON]:
     return {"last_edited_by": change.edited_by, "last_edited_time": change.edited_time}
 
 
-def _prior(prior: PriorProperty | None) -> JSON:
-    if prior is None:
-        return None
-    return {"id": prior.id, "name": prior.name, "type": prior.type}
-
-
 def _database(db: DatabasePlan) -> dict[str, JSON]:
     """The database as the document holds it: what the checksum covers, and what is shown."""
     return {
-        **_database_content(db),
+        **database_content(db),
         "url": db.url,
         "complete": db.complete,
         "incomplete_reasons": list(db.incomplete_reasons),
         "unmanaged_rows": db.unmanaged_rows,
+        "unmanaged_row_names": list(db.unmanaged_names),
         "unmanaged_properties": list(db.unmanaged_properties),
         "unmanaged_options": list(db.unmanaged_options),
         "ignored_properties": list(db.ignored_properties),
         "body_from": db.body_from,
         "unmanaged_bodies": db.unmanaged_bodies,
-        "properties": [{**_property_content(p), "sensitive": p.sensitive} for p in db.properties],
+        "properties": [{**property_content(p), "sensitive": p.sensitive} for p in db.properties],
         "guards": [
             {
                 "kind": g.kind.value,
@@ -94,11 +95,42 @@ def _database(db: DatabasePlan) -> dict[str, JSON]:
         ],
         "summary": {cls.value: n for cls, n in db.counts().items()},
         "changes": [_change(change) for change in db.changes],
+        "unrestorable": list(db.unrestorable),
     }
 
 
+def _workspace(workspace: WorkspaceIdentity | None) -> JSON:
+    if workspace is None:
+        return None
+    return {
+        "api": workspace.api,
+        "workspace_id": workspace.workspace_id,
+        "workspace_name": workspace.workspace_name,
+        "bot_id": workspace.bot_id,
+        "bot_name": workspace.bot_name,
+    }
+
+
+def _workspace_from(raw: JSON) -> WorkspaceIdentity | None:
+    if raw is None:
+        return None
+    found = _obj(raw)
+    return WorkspaceIdentity(
+        api=str(found["api"]),
+        workspace_id=_optional(found.get("workspace_id")),
+        workspace_name=_optional(found.get("workspace_name")),
+        bot_id=str(found["bot_id"]),
+        bot_name=_optional(found.get("bot_name")),
+    )
+
+
 def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
-    """The whole plan document; ``read`` only when the plan carries request accounting."""
+    """The whole plan document; ``read`` only when the plan carries request accounting.
+
+    Sensitive values are sealed (``sensitive``), unless ``masked`` says the plan comes masked
+    for people already."""
+    if not masked:
+        plan = sealed(plan, sealing_key(plan))
     counts = plan.counts()
     document: dict[str, JSON] = {
         "format": plan.format,
@@ -113,6 +145,7 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
         },
         "skipped_databases": list(plan.skipped_databases),
         "users": dict(plan.users),
+        "workspace": _workspace(plan.workspace),
         "databases": [_database(db) for db in plan.databases],
     }
     if plan.related:
@@ -125,53 +158,9 @@ def plan_to_json(plan: Plan, *, masked: bool = False) -> dict[str, JSON]:
 # --- the checksum ---------------------------------------------------------------------------
 
 
-def _change_content(change: Change) -> dict[str, JSON]:
-    before, after = change.payload.encode()
-    return {
-        "action": change.action.value,
-        "target": change.target,
-        "class": change.change_class.value,
-        "order": change.order,
-        "page_id": change.page_id,
-        "live_hash": change.live_hash,
-        "before": before,
-        "after": after,
-    }
-
-
-def _property_content(prop: PlannedProperty) -> dict[str, JSON]:
-    return {
-        "name": prop.name,
-        "type": prop.type,
-        "config": dict(prop.config),
-        "live": _prior(prop.prior),
-    }
-
-
-def _database_content(db: DatabasePlan) -> dict[str, JSON]:
-    return {
-        "handle": db.handle,
-        "title": db.title,
-        "key": db.key,
-        "database_id": db.database_id,
-        "data_source_id": db.data_source_id,
-        "parent": db.parent,
-        "protect": db.protect,
-        "live_rows": db.live_rows,
-        "managed_rows": db.managed_rows,
-        "properties": [_property_content(p) for p in db.properties],
-        "changes": [_change_content(change) for change in db.changes],
-    }
-
-
 def content_of(plan: Plan) -> dict[str, JSON]:
-    """What the checksum covers (see the module docstring)."""
-    return {
-        "format": plan.format,
-        "notion_version": plan.notion_version,
-        "databases": [_database_content(db) for db in plan.databases],
-        "related_databases": [_database_content(db) for db in plan.related],
-    }
+    """What the checksum covers (see the module docstring), sensitive values sealed."""
+    return projection(sealed(plan, sealing_key(plan)))
 
 
 def checksum(plan: Plan) -> str:
@@ -224,7 +213,20 @@ def _change_from(raw: dict[str, JSON]) -> Change:
         edited_time=str(raw.get("last_edited_time", "")),
     )
     _check_shown(change)
+    _check_class(change)
     return change
+
+
+def _check_class(change: Change) -> None:
+    """A change's class is what it does (``classes.class_of``); a file saying otherwise was
+    edited, maybe to skip an approval, and the checksum alone cannot tell (anyone can recompute
+    a sha256)."""
+    derived = class_of(change.payload)
+    if change.change_class is not derived:
+        raise UnfaithfulPlan(
+            f"change {change.id} is marked {change.change_class.value}, but what it does is"
+            f" {derived.value}"
+        )
 
 
 def _check_shown(change: Change) -> None:
@@ -266,6 +268,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
         live_rows=int(cast("int", raw["live_rows"])),
         managed_rows=int(cast("int", raw["managed_rows"])),
         unmanaged_rows=int(cast("int", raw["unmanaged_rows"])),
+        unmanaged_names=_strings(raw.get("unmanaged_row_names", [])),
         unmanaged_properties=_strings(raw["unmanaged_properties"]),
         ignored_properties=_strings(raw["ignored_properties"]),
         unmanaged_options=_strings(raw["unmanaged_options"]),
@@ -282,6 +285,7 @@ def _database_from(raw: dict[str, JSON]) -> DatabasePlan:
             )
             for g in _items(raw["guards"])
         ),
+        unrestorable=_strings(raw.get("unrestorable", [])),
     )
 
 
@@ -304,4 +308,5 @@ def plan_from_json(document: Mapping[str, JSON]) -> Plan:
         users={str(k): str(v) for k, v in _obj(document["users"]).items()},
         read=_obj(read) if read is not None else None,
         related=tuple(_database_from(db) for db in _items(document.get("related_databases", []))),
+        workspace=_workspace_from(document.get("workspace")),
     )

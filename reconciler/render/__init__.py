@@ -6,15 +6,17 @@ commands (and by ``apply`` to show what it is about to do).
 """
 
 from reconciler.plan import Plan
-from reconciler.render.describe import edited_words, moment, plural
+from reconciler.render.describe import UNRESTORABLE, edited_words, moment, plural
 from reconciler.render.json import render_json
-from reconciler.render.markdown import MARKER, MAX_COMMENT, escape, render_markdown
+from reconciler.render.markdown import APPROVAL_FILE, MARKER, MAX_COMMENT, escape, render_markdown
 from reconciler.render.text import render_text, terminal_safe
 
 __all__ = [
+    "APPROVAL_FILE",
     "FORMATS",
     "MARKER",
     "MAX_COMMENT",
+    "UNRESTORABLE",
     "edited_words",
     "escape",
     "moment",
@@ -36,10 +38,13 @@ def render(
     colour: bool = False,
     apply_args: str | None = None,
     local: bool = False,
+    approved: bool = False,
 ) -> str:
-    """The plan in one of ``FORMATS``; ``local``: of the --local workspace (no Notion links)."""
+    """The plan in one of ``FORMATS``; ``local``: of the --local workspace (no Notion links);
+    ``apply_args``: what follows ``reconciler apply`` in the text's closing command;
+    ``approved``: the approval in effect is this plan's (the pull-request comment says so)."""
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
-        return render_markdown(plan, apply_args=apply_args, local=local)
+        return render_markdown(plan, local=local, approved=approved)
     return render_text(plan, colour=colour, apply_args=apply_args, local=local)

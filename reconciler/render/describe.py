@@ -48,6 +48,7 @@ __all__ = [
     "MAX_BODY_LINES",
     "SYMBOLS",
     "TEXT_TYPES",
+    "UNRESTORABLE",
     "BodyLines",
     "Tally",
     "WordRun",
@@ -68,10 +69,16 @@ __all__ = [
     "tally",
     "text_pair",
     "trashed_title",
+    "unmanaged_rows",
     "word_diff",
 ]
 
 EMPTY = "(empty)"
+UNRESTORABLE = (
+    "the old values of sensitive properties (sensitive: true) are kept nowhere, so an undo"
+    " cannot restore them"
+)
+"""Why an undo plan does not put back the values it lists (``DatabasePlan.unrestorable``)."""
 TEXT_TYPES = frozenset({"title", "rich_text", "url", "email", "phone_number"})
 SYMBOLS = {
     Action.CREATE_DATABASE: "+",
@@ -408,6 +415,16 @@ def tally(changes: tuple[Change, ...]) -> Tally:
 def needs_approval(plan: Plan) -> list[Change]:
     """Lossy and destructive changes, in apply order."""
     return [change for change in plan.changes if change.change_class is not ChangeClass.SAFE]
+
+
+def unmanaged_rows(database: DatabasePlan) -> str:
+    """``2 rows not managed (prune: false): ada, grace`` words: ``ada, grace`` then ``and 3
+    more`` past the rows a plan names."""
+    named = ", ".join(database.unmanaged_names)
+    more = database.unmanaged_rows - len(database.unmanaged_names)
+    if named and more > 0:
+        return f"{named} and {more} more"
+    return named
 
 
 def plural(count: int, noun: str, plural_form: str = "") -> str:

@@ -21,6 +21,7 @@ from reconciler.logs import printable
 from reconciler.plan import Action, Change, ChangeClass, DatabasePlan, FieldDiff, Plan, masked
 from reconciler.render.describe import (
     SYMBOLS,
+    UNRESTORABLE,
     Tally,
     body_lines,
     edited_words,
@@ -38,12 +39,16 @@ from reconciler.render.describe import (
     tally,
     text_pair,
     trashed_title,
+    unmanaged_rows,
     word_diff,
 )
 
-__all__ = ["MARKER", "MAX_COMMENT", "escape", "render_markdown"]
+__all__ = ["APPROVAL_FILE", "MARKER", "MAX_COMMENT", "escape", "render_markdown"]
 
 MARKER = "<!-- notion-reconciler:plan -->"
+APPROVAL_FILE = ".github/reconciler-approve"
+"""Where a pull request approves a plan: the file holds the checksum, the apply workflow passes
+it on (examples/github/notion-apply.yml)."""
 MAX_COMMENT = 65_000
 """Bytes of UTF-8, not characters. GitHub refuses comment bodies over 65,536 "characters", and
 what it counts is not code points: a 63,219-code-point comment (245,625 bytes) was refused. A
@@ -91,17 +96,13 @@ def escape(text: str) -> str:
 
 
 def render_markdown(
-    plan: Plan,
-    *,
-    full_plan: str | None = None,
-    apply_args: str | None = None,
-    local: bool = False,
+    plan: Plan, *, full_plan: str | None = None, local: bool = False, approved: bool = False
 ) -> str:
-    """The comment; ``full_plan`` says where the whole plan is when details are cut,
-    ``apply_args`` what follows ``reconciler apply`` in the approval command (``plan.json`` when
-    None), ``local`` that the plan is of the --local workspace (no page URL opens anywhere)."""
+    """The comment; ``full_plan`` says where the whole plan is when details are cut, ``local``
+    that the plan is of the --local workspace (no page URL opens anywhere), ``approved`` that the
+    pull request approves exactly this plan already (``APPROVAL_FILE`` holds its checksum)."""
     view = masked(plan)
-    head = "".join(_head(view, apply_args, local))
+    head = "".join(_head(view, local, approved))
     tail = _footer(view, local)
     budget = MAX_COMMENT - _size(head) - _size(tail) - _RESERVE
     details, left_out = _details(view, budget)
@@ -124,7 +125,7 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
+def _head(plan: Plan, local: bool, approved: bool) -> Iterator[str]:
     yield f"{MARKER}\n## Notion plan\n\n"
     counts = plan.counts()
     total = sum(counts.values())
@@ -134,8 +135,9 @@ def _head(plan: Plan, apply_args: str | None, local: bool) -> Iterator[str]:
         classes = ", ".join(f"{counts[cls]} {cls.value}" for cls in ChangeClass)
         yield f"**{plural(total, 'change')}**: {classes}\n\n"
     yield from _table(plan)
-    yield from _approval(plan, apply_args)
+    yield from _approval(plan, approved)
     yield from _guards(plan, local)
+    yield from _unrestorable(plan)
     if plan.skipped_databases:
         skipped = ", ".join(escape(handle) for handle in plan.skipped_databases)
         yield f"Not planned (`--database`): {skipped}; left untouched.\n\n"
@@ -157,7 +159,9 @@ def _table(plan: Plan) -> Iterator[str]:
 def _left_alone(db: DatabasePlan) -> str:
     parts = []
     if db.unmanaged_rows:
-        parts.append(plural(db.unmanaged_rows, "row"))
+        named = unmanaged_rows(db)
+        which = f" ({escape(named)})" if named else ""
+        parts.append(plural(db.unmanaged_rows, "row") + which)
     if db.unmanaged_properties:
         parts.append(plural(len(db.unmanaged_properties), "property", "properties"))
     if db.unmanaged_options:
@@ -169,7 +173,9 @@ def _left_alone(db: DatabasePlan) -> str:
     return ", ".join(parts) or "—"
 
 
-def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
+def _approval(plan: Plan, approved: bool) -> Iterator[str]:
+    """What needs approval, and the one way to give it in a pull request: the checksum
+    committed to ``APPROVAL_FILE``, which the apply workflow passes on (docs/github.md)."""
     gated = needs_approval(plan)
     if not gated:
         return
@@ -179,10 +185,16 @@ def _approval(plan: Plan, apply_args: str | None) -> Iterator[str]:
         yield f"- **{escape(change.database)}**: {what} ({change.change_class.value})\n"
     if len(gated) > MAX_LISTED:
         yield f"- … and {len(gated) - MAX_LISTED} more\n"
-    target = printable((apply_args or "plan.json").replace("`", "").replace("\n", " "))
+    if approved:
+        yield (
+            f"\n**Approved**: `{APPROVAL_FILE}` in this pull request holds this plan's checksum"
+            f" `{plan.checksum}`; on merge the apply workflow applies exactly this plan.\n\n"
+        )
+        return
     yield (
-        f"\nApprove exactly this plan (checksum `{plan.checksum}`) with:\n\n"
-        f"    reconciler apply {target} --approve {plan.checksum}\n\n"
+        f"\nTo approve exactly this plan (checksum `{plan.checksum}`), commit its checksum to"
+        f" `{APPROVAL_FILE}` in this pull request; on merge the apply workflow applies exactly"
+        f" this plan with it:\n\n    echo {plan.checksum} > {APPROVAL_FILE}\n\n"
     )
 
 
@@ -197,6 +209,15 @@ def _guards(plan: Plan, local: bool) -> Iterator[str]:
         yield from (f"  - {escape(link)}\n" for link in links if link)
         if len(note.urls) > MAX_LISTED:
             yield f"  - … and {len(note.urls) - MAX_LISTED} more\n"
+    yield "\n"
+
+
+def _unrestorable(plan: Plan) -> Iterator[str]:
+    lost = [(db, item) for db in plan.databases for item in db.unrestorable[:MAX_LISTED]]
+    if not lost:
+        return
+    yield f"### Not put back\n\nThese values stay as they are: {UNRESTORABLE}.\n\n"
+    yield from (f"- **{escape(db.handle)}**: {escape(item)}\n" for db, item in lost)
     yield "\n"
 
 

@@ -24,6 +24,7 @@ from reconciler.plan import (
 )
 from reconciler.render.describe import (
     SYMBOLS,
+    UNRESTORABLE,
     body_lines,
     edited_words,
     estimate_words,
@@ -41,6 +42,7 @@ from reconciler.render.describe import (
     tally,
     text_pair,
     trashed_title,
+    unmanaged_rows,
     word_diff,
 )
 
@@ -130,7 +132,11 @@ def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
         reasons = "; ".join(db.incomplete_reasons)
         yield paint(f"  · the live read is incomplete: {reasons}", "guard")
     if db.unmanaged_rows:
-        yield paint(f"  · {plural(db.unmanaged_rows, 'row')} not managed (prune: false)", "dim")
+        named = unmanaged_rows(db)
+        which = f": {named}" if named else ""
+        yield paint(
+            f"  · {plural(db.unmanaged_rows, 'row')} not managed (prune: false){which}", "dim"
+        )
     if db.unmanaged_properties:
         names = ", ".join(db.unmanaged_properties)
         yield paint(f"  · properties not managed: {names}", "dim")
@@ -141,6 +147,9 @@ def _left_alone(db: DatabasePlan, paint: Paint) -> Iterator[str]:
     if db.unmanaged_bodies:
         rows = plural(db.unmanaged_bodies, "row has", "rows have")
         yield paint(f"  · {rows} no file under {db.body_from}: their bodies are left alone", "dim")
+    if db.unrestorable:
+        listed = ", ".join(db.unrestorable)
+        yield paint(f"  ! not put back: {listed} ({UNRESTORABLE})", "guard")
 
 
 def _change(plan: Plan, db: DatabasePlan, change: Change, paint: Paint) -> Iterator[str]:

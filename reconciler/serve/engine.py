@@ -6,7 +6,8 @@ log, stale check, executor, undo plan). Nothing else in ``reconciler.serve`` cal
 those seams change, this module is the one to re-wire. What crosses the interface:
 
 - ``load()``: the desired state (``ManifestError`` and friends when the manifests are invalid);
-- ``read_all(desired)``: the live state of every managed database;
+- ``read_all(desired)``: the live state of every managed database (the first one also asks which
+  workspace the gateway reaches, kept for the applies: their journal is the workspace's);
 - ``read_pages(desired, live, handle, page_ids)``: those rows as Notion holds them now (one GET
   each, or one query when cheaper; a page that no longer exists is absent);
 - ``propose(desired, live)``: the plan, with the part the gates let through without any approval
@@ -37,7 +38,7 @@ from reconciler.apply import (
 from reconciler.config import state_folder
 from reconciler.errors import StalePlanError
 from reconciler.gates import Approvals, decide, effective_class
-from reconciler.model import DesiredState, LiveRow, LiveState
+from reconciler.model import DesiredState, LiveRow, LiveState, WorkspaceIdentity
 from reconciler.notion import Gateway, RequestStats
 from reconciler.plan import (
     CREATING_ROWS,
@@ -112,13 +113,16 @@ class Engine:
         workers: int = 4,
         before_write: Callable[[], None] | None = None,
         on_change: Callable[[AppliedChange], None] = lambda _change: None,
+        lock_url: str | None = None,
     ) -> None:
         self._gateway = gateway
+        self._lock_url = lock_url
         self._load = load
         self._state_dir = state_dir
         self._workers = workers
         self._before_write = before_write
         self._on_change = on_change
+        self._workspace: WorkspaceIdentity | None = None
 
     def load(self) -> DesiredState:
         return self._load()
@@ -127,10 +131,14 @@ class Engine:
         return self._gateway.stats()
 
     def probe(self) -> str:
-        """The integration's bot user id: Notion answered and the token is valid."""
-        return self._gateway.read_me().id
+        """The integration's bot user id: Notion answered and the token is valid. The workspace
+        it belongs to is kept for the applies (their journal is the workspace's)."""
+        self._workspace = self._gateway.read_workspace()
+        return self._workspace.bot_id
 
     def read_all(self, desired: DesiredState) -> LiveState:
+        if self._workspace is None:  # asked once, with the first full read
+            self._workspace = self._gateway.read_workspace()
         return self._gateway.read_state(read_specs(desired))
 
     def read_pages(
@@ -173,7 +181,12 @@ class Engine:
         Setting ``stop`` lets the writes in flight finish and starts no other.
         """
         state_dir = self._state_dir or state_folder(desired.settings, desired.root)
-        options = ApplyOptions(state_dir=state_dir, workers=self._workers, lock_wait_seconds=30.0)
+        options = ApplyOptions(
+            state_dir=state_dir,
+            workers=self._workers,
+            lock_wait_seconds=30.0,
+            lock_url=self._lock_url,  # the lock `reconciler apply` takes: never both at once
+        )
         session = ApplySession(
             self._gateway,
             options,
@@ -181,9 +194,11 @@ class Engine:
             stop=stop,
             command="reconciler serve",
             before_write=self._before_write,
+            workspace=self._workspace,
         )
         try:
             with session:
+                self._workspace = session.workspace
                 result = session.apply(plan, live=live)
         except StalePlanError:
             rows = _row_pages(plan, {c.id for c in plan.changes})

@@ -90,6 +90,7 @@ class Service:
             load,
             state_dir=config.state_dir,
             workers=config.workers,
+            lock_url=config.lock_url,
             before_write=self._leadership.fence,
             on_change=record_change(self.metrics),
         )

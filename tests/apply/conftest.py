@@ -128,6 +128,13 @@ class Project:
         live = self.gateway.read_state(read_specs(desired))
         return make_plan(desired, live), live
 
+    @property
+    def journal_path(self) -> Path:
+        """The journal of the workspace (one per workspace: ``journal-<id>.jsonl``), once an
+        apply opened it."""
+        (path,) = self.state_dir.glob("journal-*.jsonl")
+        return path
+
     def options(self, **overrides: Any) -> ApplyOptions:
         return ApplyOptions(state_dir=self.state_dir, **overrides)
 

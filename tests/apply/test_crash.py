@@ -72,8 +72,11 @@ def write_repository(root: Path) -> None:
 
 
 def cli(root: Path, server: EmulatorServer, *args: str) -> subprocess.Popen[str]:
-    """The real `reconciler` CLI in a subprocess; stdout to a file, progress on stderr."""
-    env = dict(os.environ, NOTION_TOKEN=TOKEN, NOTION_BASE_URL=server.url)
+    """The real `reconciler` CLI in a subprocess; stdout to a file, progress on stderr as one
+    JSON event per change (RECONCILER_LOG_FORMAT=json), which the kill points count."""
+    env = dict(
+        os.environ, NOTION_TOKEN=TOKEN, NOTION_BASE_URL=server.url, RECONCILER_LOG_FORMAT="json"
+    )
     env.pop("RECONCILER_APPROVE", None)
     out = (root / "stdout.txt").open("a")
     command = [sys.executable, "-c", "from reconciler.cli import main; main()", *args]
@@ -225,7 +228,8 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     stderr = interrupt_after(tmp_path, emulator_server, 60, "apply", "--yes")
     assert "interrupted:" in stderr
     assert "run `reconciler apply --yes` again to finish" in stderr
-    journal = Journal(tmp_path / ".reconciler" / "journal.jsonl")
+    (journal_path,) = (tmp_path / ".reconciler").glob("journal-*.jsonl")
+    journal = Journal(journal_path)
     assert not journal.unfinished()
     journal.close()
     emulator.configure({"latency_ms": {"mean": 0, "jitter": 0}})

@@ -69,7 +69,7 @@ def test_a_create_another_plan_left_unknown_is_unknown_here(tmp_path: Path) -> N
 
 def _forget_done(project: Project, change_ids: list[str]) -> None:
     """Rewrite the journal as a crash would leave it: these changes started, never done."""
-    path = project.state_dir / "journal.jsonl"
+    path = project.journal_path
     kept = [
         line
         for line in path.read_text(encoding="utf-8").splitlines()

@@ -11,7 +11,7 @@ from tests.apply.conftest import Project, writes
 
 def crash_after_sending(project: Project, change_ids: list[str]) -> None:
     """Rewrite the journal as a crash would leave it: these changes started, never done."""
-    path = project.state_dir / "journal.jsonl"
+    path = project.journal_path
     kept = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -80,7 +80,7 @@ def test_settled_creates_are_journaled_done_with_their_page(project: Project) ->
     second = project.apply(plan)
     outline = next(o for o in second.outcomes if o.change.id == "tasks/create_row/outline")
     assert (Status.ALREADY_DONE, made) == (outline.status, outline.page_id)
-    journal = Journal(project.state_dir / "journal.jsonl")
+    journal = Journal(project.journal_path)
     assert made == journal.done(plan.checksum)["tasks/create_row/outline"].page_id
     journal.close()
 

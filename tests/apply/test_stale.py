@@ -90,7 +90,7 @@ def test_an_unrecorded_own_write_is_not_stale_on_resume(project: Project) -> Non
     writes, so the resumed apply accepts it instead of calling the plan stale."""
     plan = planned_update(project)
     change = plan.changes[0]
-    journal = Journal(project.state_dir / "journal.jsonl")
+    journal = Journal(project.journal_path)
     journal.started(plan.checksum, change.id)
     journal.close()
     edit_in_notion(project, "design-pages", {"Estimate": {"number": 8}})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reconciler.bodies import EMPTY_BODY_HASH, body_hash, canonical_markdown, subpages
@@ -133,7 +133,16 @@ _LINES = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(_LINES)
+@example(["*1* 1"])  # an emphasised word then text: the space after it stays one space
 def test_the_canonical_form_is_its_own_canonical_form(lines: list[str]) -> None:
     """Canonicalising twice changes nothing: a canonical body reads back as itself."""
     once = canonical_markdown("\n".join(lines))
     assert canonical_markdown(once) == once
+
+
+@pytest.mark.parametrize(
+    ("markdown", "canonical"),
+    [("*1* 1", "_1_ 1"), ("a *b* c", "a _b_ c"), ("**x**  y", "**x**  y"), (" lead", "lead")],
+)
+def test_spaces_next_to_emphasis_are_kept_as_written(markdown: str, canonical: str) -> None:
+    assert canonical_markdown(markdown) == canonical

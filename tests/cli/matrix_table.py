@@ -31,6 +31,12 @@ _LEASED: Final = _SERVE + "test_serve_with_a_lock_url_leads_through_the_lease"
 _SEEDING: Final = "tests/cli/test_emulator_serve_seeding.py::"
 _PULL: Final = "tests/adopt/test_pull_checkout.py::"
 
+_EVERY_COMMAND: Final[tuple[CommandPath, ...]] = (
+    ("validate",), ("plan",), ("show",), ("apply",), ("import",), ("export",), ("doctor",),
+    ("emulator", "serve"), ("serve",), ("pull",),
+)  # fmt: skip
+"""Every command: each has --log-format and --quiet (``cli.common.with_shared_options``)."""
+
 OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     ((), "version"): (_M + "test_version_prints_the_program_and_its_version",),
     ((), "debug"): (_M + "test_debug_before_the_command_shows_the_traceback",),
@@ -202,9 +208,19 @@ OPTION_TESTS: Final[dict[tuple[CommandPath, str], tuple[str, ...]]] = {
     (("serve",), "lease_seconds"): (_LEASED,),
     (("serve",), "state_dir"): (_SERVED,),
     (("serve",), "shutdown_grace"): (_SERVED,),
-    (("serve",), "log_format"): (_SERVED,),
     (("serve",), "local"): (_SERVED,),
     (("serve",), "local_store"): (_SERVED,),
     (("serve",), "debug"): (_DEBUG,),
+    **{
+        (path, "log_format"): (
+            _M + "test_log_format_json_makes_every_note_a_json_event",
+            _M + "test_log_format_is_text_by_default_in_ci_too",
+        )
+        for path in _EVERY_COMMAND
+    },
+    **{
+        (path, "quiet"): (_M + "test_quiet_leaves_only_results_and_errors",)
+        for path in _EVERY_COMMAND
+    },
 }
 """(command path, parameter name) → tests that exercise it with click's runner."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 import shlex
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from reconciler.apply import (
     WorkspaceLock,
 )
 from reconciler.cli import cli
-from reconciler.cli.cmd_apply import _TerminalProgress
+from reconciler.cli.progress import TerminalProgress
 from reconciler.emulator import Emulator, EmulatorServer
 from reconciler.plan import (
     Change,
@@ -117,7 +119,7 @@ def test_without_yes_and_without_a_terminal_nothing_is_written(repo: Repo) -> No
     result = repo.run("apply")
     expect_exit(result, 1)
     assert "+ create database Tasks" in result.stdout
-    assert "rerun with --yes" in result.stderr
+    assert "hint: to apply them: reconciler apply --yes" in result.stderr
     assert not repo.writes_since(since)
 
 
@@ -288,9 +290,10 @@ def test_applying_a_finished_plan_again_writes_nothing(repo: Repo) -> None:
     since = repo.mark()
     result = applied(repo, "plan.json")
     assert "0 done, 12 already done" in result.stdout
-    assert (
-        "Every change of this plan was applied before (recorded in .reconciler/journal.jsonl)"
-        in (result.stderr)
+    assert re.search(
+        r"Every change of this plan was applied before \(recorded in"
+        r" \.reconciler/journal-[0-9a-f]{12}\.jsonl\)",
+        result.stderr,
     )
     assert not repo.writes_since(since)
 
@@ -339,14 +342,57 @@ def test_a_held_lock_refuses_a_second_apply(repo: Repo) -> None:
     assert not repo.writes_since(since)
 
 
-def test_ci_progress_is_json_log_lines(repo: Repo) -> None:
-    """Without a terminal each change is one structured log line on stderr."""
+def test_ci_progress_is_a_readable_account_by_default(repo: Repo) -> None:
+    """Without a terminal, and without --log-format json: a line per stage with its count and
+    the summary; no JSON, no line per change."""
     result = applied(repo)
-    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert "Applying databases: 2 changes" in result.stderr
+    assert "Applying row creates: 5 changes" in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("{")] == []
+    assert "apply change" not in result.stderr
+    assert "Apply: 12 done" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["--log-format", "RECONCILER_LOG_FORMAT"])
+def test_log_format_json_gives_one_json_event_per_change(repo: Repo, how: str) -> None:
+    """--log-format json (or RECONCILER_LOG_FORMAT=json): each change is one JSON event on
+    stderr, and so is every note."""
+    if how == "--log-format":
+        result = repo.run("apply", "--yes", "--log-format", "json")
+    else:
+        result = repo.run("apply", "--yes", RECONCILER_LOG_FORMAT="json")
+    expect_exit(result, 0)
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
     changes = [line for line in lines if line.get("event") == "apply change"]
     expected = 12
     assert expected == len(changes)
     assert {"change", "status", "finished", "total"} <= set(changes[0])
+    assert lines[0]["event"].startswith("Read 2 databases:")
+
+
+def test_quiet_apply_prints_only_its_result(repo: Repo) -> None:
+    """--quiet: no plan shown, no progress, no notes; the summary, the databases created and
+    the undo plan are the result."""
+    result = repo.run("apply", "--yes", "--quiet")
+    expect_exit(result, 0)
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Apply: 12 done")
+    assert [line.split(":")[0] for line in lines[1:3]] == [
+        "Created database projects",
+        "Created database tasks",
+    ]
+    assert lines[3].startswith("Undo plan: ")
+    assert len(lines) == 4
+
+
+def test_no_changes_is_said_once_on_one_stream(repo: Repo) -> None:
+    """A workspace in sync: plan and apply say "No changes" once each, on stdout only."""
+    applied(repo)
+    for args in (("plan",), ("apply", "--yes")):
+        result = repo.run(*args)
+        expect_exit(result, 0)
+        assert (result.stdout.count("No changes"), result.stderr.count("No changes")) == (1, 0)
 
 
 def test_database_limits_the_apply_to_that_database(repo: Repo) -> None:
@@ -388,7 +434,7 @@ def test_the_terminal_progress_is_one_redrawn_line() -> None:
     change = Change("tasks", "a", ChangeClass.SAFE, CreateRow())
 
     def draw() -> None:
-        progress = _TerminalProgress()
+        progress = TerminalProgress()
         progress(StageStarted(2, 0, "row creates", 2))
         progress(ChangeFinished(ChangeOutcome(change, Status.DONE), 1, 2))
         progress(ChangeFinished(ChangeOutcome(change, Status.FAILED, message="x"), 2, 2))
@@ -410,16 +456,16 @@ def test_the_suggested_approval_command_works_as_printed(repo: Repo) -> None:
         line for line in blocked.stderr.splitlines() if line.startswith("to approve exactly")
     )
     words = shlex.split(line.split(": ", 1)[1])
-    command = ["reconciler", "apply"]
-    assert command == words[:2]
-    result = repo.run(*words[1:], "--yes")
+    command = ["reconciler", "apply", "--yes"]
+    assert command == words[:3]
+    result = repo.run(*words[1:])
     expect_exit(result, 0)
     assert "Apply: 1 done" in result.stdout
 
 
 def test_the_approval_command_a_plan_suggests_works_as_printed(repo: Repo) -> None:
-    """`plan` without a saved plan suggests `reconciler apply <same arguments> --approve X`;
-    run as printed (with --yes, as there is no terminal to confirm on) it applies the plan."""
+    """`plan` without a saved plan suggests `reconciler apply <same arguments> --approve X`,
+    with --yes as there is no terminal to confirm on; run as printed it applies the plan."""
     applied(repo)
     repo.write(tasks_with(TASKS["rows"][:2]))
     planned = repo.run("plan", "--database", "tasks", "manifests")
@@ -431,9 +477,9 @@ def test_the_approval_command_a_plan_suggests_works_as_printed(repo: Repo) -> No
     words = shlex.split(lines[asked + 1])
     checksum_ = planned.stderr.rsplit("checksum ", 1)[1].strip()
     assert words == [
-        "reconciler", "apply", "--database", "tasks", "manifests", "--approve", checksum_,
+        "reconciler", "apply", "--yes", "--database", "tasks", "manifests", "--approve", checksum_,
     ]  # fmt: skip
-    result = repo.run(*words[1:], "--yes")
+    result = repo.run(*words[1:])
     expect_exit(result, 0)
     assert "Apply: 1 done" in result.stdout
 
@@ -453,3 +499,63 @@ def test_one_change_without_a_terminal_is_spelt_in_the_singular(repo: Repo) -> N
     result = repo.run("apply")
     expect_exit(result, 1)
     assert "not applied: the 1 change shown above needs confirmation" in result.stderr
+
+
+def test_an_unreachable_lock_stops_the_apply_without_showing_its_password(repo: Repo) -> None:
+    """RECONCILER_LOCK_URL names a Redis that does not answer: exit 1 before anything is
+    written, naming the host; the URL's password is shown nowhere."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nothing listens there
+    since = repo.mark()
+    result = repo.run(
+        "apply", "--yes", RECONCILER_LOCK_URL=f"redis://:lockPassw0rdSecret@127.0.0.1:{port}/0"
+    )
+    expect_exit(result, 1)
+    assert f"in Redis at 127.0.0.1:{port}/0 cannot be reached" in result.stderr
+    assert "lockPassw0rdSecret" not in result.output
+    assert not repo.writes_since(since)
+
+
+def test_apply_prints_the_id_and_url_of_each_database_it_creates(repo: Repo) -> None:
+    """Each new database: its id and URL, to pin in the manifest; pinned, the plan is empty."""
+    result = applied(repo)
+    created = [line for line in result.stdout.splitlines() if line.startswith("Created database")]
+    assert [line.split(":", 1)[0] for line in created] == [
+        "Created database projects",
+        "Created database tasks",
+    ]
+    found = re.search(
+        r"Created database tasks: id ([0-9a-f-]{36}) \((\S+)\); pin it", result.stdout
+    )
+    assert found is not None, result.stdout
+    database_id, url = found.groups()
+    assert url.startswith("https://")
+    assert database_id.replace("-", "") in url
+    assert f"pin it in its manifest with `id: {database_id}`" in created[1]
+    repo.write({**TASKS, "id": database_id})
+    expect_exit(repo.run("plan", "--detailed-exitcode"), 0)
+
+
+def test_a_local_apply_prints_the_id_without_a_url(tmp_path: Path) -> None:
+    """In the --local workspace a URL opens nowhere: the id alone."""
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "tasks.yaml").write_text(
+        "database: tasks\ntitle: Tasks\nproperties: {Name: title}\nrows: [{Name: a}]\n"
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "apply",
+            "--local",
+            "--local-store",
+            str(tmp_path / "l.sqlite"),
+            "--yes",
+            str(tmp_path / "manifests"),
+        ],
+    )
+    expect_exit(result, 0)
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("Created database")]
+    assert re.fullmatch(
+        r"Created database tasks: id [0-9a-f-]{36}; pin it in its manifest with `id: \S+`", line
+    )

@@ -367,6 +367,46 @@ def test_debug_shows_the_traceback_then_the_same_message(scenario: Scenario, sta
     ), result.output
 
 
+def _with(scenario: Scenario, *words: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The scenario's command line with ``words`` right after the command."""
+    at = len(scenario.path)
+    return (*scenario.args[:at], *words, *scenario.args[at:], *extra)
+
+
+def _before_the_error(stderr: str) -> list[str]:
+    """The stderr lines before an ``Error:`` message (which runs to the end)."""
+    lines = stderr.splitlines()
+    end = next((n for n, line in enumerate(lines) if line.startswith("Error: ")), len(lines))
+    return [line for line in lines[:end] if line.strip()]
+
+
+@pytest.mark.parametrize("scenario", SUCCESSES + FAILURES, ids=ids)
+def test_quiet_leaves_only_results_and_errors(scenario: Scenario, stage: Stage) -> None:
+    """`COMMAND --quiet`: the same exit code, and nothing on stderr but the error message (no
+    progress, notes, summaries or warnings)."""
+    extra = tuple(scenario.prepare(stage))
+    result = stage.invoke(*_with(scenario, "--quiet", extra=extra), env=scenario.env)
+    assert (result.exit_code, _before_the_error(result.stderr)) == (scenario.code, [])
+
+
+@pytest.mark.parametrize("scenario", SUCCESSES + FAILURES, ids=ids)
+def test_log_format_json_makes_every_note_a_json_event(scenario: Scenario, stage: Stage) -> None:
+    """`COMMAND --log-format json`: the same exit code, and every stderr line before the error
+    message is one JSON event (notes, progress and logs alike)."""
+    extra = tuple(scenario.prepare(stage))
+    result = stage.invoke(*_with(scenario, "--log-format", "json", extra=extra), env=scenario.env)
+    events = [json.loads(line) for line in _before_the_error(result.stderr)]
+    assert result.exit_code == scenario.code
+    assert all({"event", "level", "timestamp"} <= set(event) for event in events)
+
+
+def test_log_format_is_text_by_default_in_ci_too(stage: Stage) -> None:
+    """Without a terminal and without --log-format, notes and logs are text: no JSON line."""
+    result = stage.invoke("apply", "--yes")
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("{")] == []
+
+
 def test_debug_before_the_command_shows_the_traceback(stage: Stage) -> None:
     """`reconciler --debug validate`: the group's --debug works as the command's does."""
     (stage.root / "manifests" / "bad.yaml").write_text("database: bad\n", encoding="utf-8")
@@ -386,7 +426,7 @@ def test_doctor_with_debug_shows_the_error_behind_a_failed_check(stage: Stage) -
         {"database": "gone", "id": UNKNOWN_ID, "title": "Gone", "properties": {"Name": "title"}}
     )
     plain = stage.invoke("doctor")
-    debug = stage.invoke("doctor", "--debug")
+    debug = stage.invoke("doctor", "--debug", "--log-format", "json")
     logged = [json.loads(line) for line in debug.stderr.splitlines() if line.startswith("{")]
     failed = [entry for entry in logged if entry["event"] == "doctor check failed"]
     assert (1, 1, "Traceback" in plain.output) == (plain.exit_code, debug.exit_code, False)
@@ -402,7 +442,7 @@ def test_doctor_with_debug_shows_debug_logs(stage: Stage) -> None:
     levels = [
         {
             json.loads(line)["level"]
-            for line in stage.invoke("doctor", *flag).stderr.splitlines()
+            for line in stage.invoke("doctor", "--log-format", "json", *flag).stderr.splitlines()
             if line.startswith("{")
         }
         for flag in ((), ("--debug",))
@@ -574,11 +614,14 @@ def test_the_token_never_appears_across_a_plan_apply_cycle_over_tcp(stage: Stage
     outputs.append(stage.run("--debug", "apply", "--yes", "--allow-destroy"))
     outputs.append(stage.run("--debug", "plan", env={"NOTION_TOKEN": CANARY + "-wrong"}))
     codes = [done.returncode for done in outputs]
-    files = {p.relative_to(stage.root).as_posix().split("/undo-")[0] for p in stage.files()}
+    files = {
+        re.sub(r"/journal-[0-9a-f]{12}\.", "/journal-<workspace>.", name.split("/undo-")[0])
+        for name in (p.relative_to(stage.root).as_posix() for p in stage.files())
+    }
     leaks = [p for p in stage.files() if CANARY.encode() in p.read_bytes()]
     shown = [d.args[3:] for d in outputs if CANARY in d.stdout + d.stderr]
     assert codes == [0, 0, 0, 1, 0, 0, 3, 0, 1], [d.stderr[-400:] for d in outputs]
-    written = {"plan.json", ".reconciler/journal.jsonl", ".reconciler/audit.jsonl"}
+    written = {"plan.json", ".reconciler/journal-<workspace>.jsonl", ".reconciler/audit.jsonl"}
     assert written | {".reconciler/undo", "exported/tasks.yaml", "adopted/tasks.yaml"} <= files
     assert (leaks, shown) == ([], [])
 
@@ -689,11 +732,9 @@ def test_apply_keeps_its_journal_and_audit_log_where_told(stage: Stage) -> None:
     result = stage.invoke(
         "apply", "--yes", "--journal", "records/j.jsonl", "--audit-log", "records/a.jsonl"
     )
-    found = [
-        (stage.root / name).is_file()
-        for name in ("records/j.jsonl", "records/a.jsonl", ".reconciler/journal.jsonl")
-    ]
-    assert (result.exit_code, found) == (0, [True, True, False]), result.output
+    found = [(stage.root / name).is_file() for name in ("records/j.jsonl", "records/a.jsonl")]
+    elsewhere = list((stage.root / ".reconciler").glob("journal-*.jsonl"))
+    assert (result.exit_code, found, elsewhere) == (0, [True, True], []), result.output
 
 
 def test_apply_with_one_worker_applies_every_change(stage: Stage) -> None:

@@ -62,13 +62,13 @@ def test_a_saved_plan_shows_as_it_was_planned(repo: Path) -> None:
     planned = local("plan", "-o", "plan.json")
     shown = run("show", "plan.json")
     assert (planned.exit_code, shown.exit_code) == (0, 0)
-    # The same plan; only plan knows the workspace: for its closing hint, and for the links and
-    # the rate of a --local workspace, which a plan file does not record.
+    # The same plan, and the same closing command (the plan file records its workspace); only
+    # plan shows the links and the rate of a --local workspace.
     assert _workspace_free(shown.stdout) == _workspace_free(planned.stdout)
     assert planned.stdout.splitlines()[-1] == (
-        "Apply with: reconciler apply --local --local-store local.sqlite plan.json"
+        "Apply with: reconciler apply --yes --local --local-store local.sqlite plan.json"
     )
-    assert shown.stdout.splitlines()[-1] == "Apply with: reconciler apply plan.json"
+    assert shown.stdout.splitlines()[-1] == planned.stdout.splitlines()[-1]
     assert "Saved the plan to plan.json" in planned.stderr
 
 
@@ -90,12 +90,12 @@ def test_the_apply_hint_repeats_the_plans_arguments(repo: Path) -> None:
     result = local("plan", "--database", "people", "my manifests")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "Apply with: reconciler apply --local --local-store local.sqlite --database people"
+        "Apply with: reconciler apply --yes --local --local-store local.sqlite --database people"
         " 'my manifests'"
     )
     saved = local("plan", "-o", "the plan.json", "my manifests")
     assert saved.stdout.splitlines()[-1] == (
-        "Apply with: reconciler apply --local --local-store local.sqlite 'the plan.json'"
+        "Apply with: reconciler apply --yes --local --local-store local.sqlite 'the plan.json'"
     )
     assert saved.stderr.splitlines()[-1].startswith("28 changes (28 safe, 0 lossy, 0 destructive)")
 
@@ -172,8 +172,8 @@ def test_the_undo_command_an_apply_prints_works_as_printed(repo: Path) -> None:
     assert edited.exit_code == 0, edited.stderr
     line = next(x for x in edited.stdout.splitlines() if x.startswith("Undo plan: "))
     words = shlex.split(line.split("put back what this apply did: ", 1)[1].rstrip(")"))
-    assert words[:5] == ["reconciler", "apply", "--local", "--local-store", "local.sqlite"]
-    undone = run(*words[1:], "--yes")
+    assert words[:6] == ["reconciler", "apply", "--yes", "--local", "--local-store", "local.sqlite"]
+    undone = run(*words[1:])
     assert undone.exit_code == 0, undone.stderr
     assert "Apply: 1 done" in undone.stdout
     again = local("plan", "--format", "json")

@@ -341,7 +341,7 @@ def test_a_replan_after_one_edit_reads_one_body(tmp_path: Path, emulator: Emulat
 
 def _interrupted(docs: Docs, plan: Plan) -> None:
     """The journal of an apply killed after sending the body write, before recording it."""
-    journal = Journal(docs.state_dir / "journal.jsonl")
+    journal = Journal(docs.journal_path)
     journal.started(plan.checksum, "docs/update_body/notes")
     journal.close()
 

@@ -263,6 +263,32 @@ def test_a_trash_labelled_safe_is_still_destructive() -> None:
     assert expected == held(plan(database([sneaky])), Approvals())
 
 
+def test_an_update_clearing_a_value_is_lossy_whatever_class_it_is_marked() -> None:
+    """A row update that writes an empty value is held for approval even when the plan (a
+    hand-edited file, a caller) marks it safe."""
+    sneaky = dataclasses.replace(clear("ada"), change_class=ChangeClass.SAFE)
+    lossy = ChangeClass.LOSSY
+    assert lossy == effective_class(sneaky)
+    expected = [("ada", "needs_approval")]
+    assert expected == held(plan(database([sneaky])), Approvals())
+
+
+def test_an_update_whose_old_value_was_edited_to_empty_still_clears() -> None:
+    """The class is judged by what the change writes, not by the ``before`` side a file shows:
+    claiming the live value was empty anyway does not make writing an empty value safe."""
+    payload = UpdateRow({"Due": None}, {"Due": None})
+    sneaky = _row(payload, "ada", ChangeClass.SAFE)
+    expected = [("ada", "needs_approval")]
+    assert expected == held(plan(database([sneaky])), Approvals())
+
+
+def test_unticking_a_checkbox_needs_no_approval() -> None:
+    """False is a checkbox's value, not a cleared one."""
+    untick = _row(UpdateRow({"Done": True}, {"Done": False}), "ada", ChangeClass.SAFE)
+    safe = ChangeClass.SAFE
+    assert safe == effective_class(untick)
+
+
 def test_a_lossy_class_stays_lossy_for_an_update() -> None:
     """Updates keep the class the plan gave them."""
     expected = ChangeClass.LOSSY

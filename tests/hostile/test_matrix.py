@@ -11,6 +11,7 @@ function of its own.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ import pytest
 import yaml
 
 from reconciler.manifest import load_desired_state
+from reconciler.plan import ChangeClass, checksum, dump_plan, parse_plan
 from tests.cli.test_import_export_doctor import LocalNotion, text
 from tests.hostile.conftest import (
     CagedRun,
@@ -193,6 +195,79 @@ def _emoji_rows(stage: Stage) -> Sequence[str]:
     return ()
 
 
+def _notes_kept_live(stage: Stage) -> str:
+    """A live row whose notes the manifest clears (a lossy change), and the manifest."""
+    notion = _workspace(stage)
+    database, source = notion.database("Notes", {"Name": {"title": {}}, "Notes": {"rich_text": {}}})
+    notion.row(source, {"Name": {"title": text("a")}, "Notes": {"rich_text": text("keep me")}})
+    notion.close()
+    stage.repo.manifest(
+        f"database: notes\nid: {database}\ntitle: Notes\n"
+        "properties: {Name: title, Notes: rich_text}\nrows:\n  - {Name: a}\n"
+    )
+    return source
+
+
+def _class_lowered_and_checksum_redone(stage: Stage) -> Sequence[str]:
+    """Issue 14 item 4 step by step: plan -o plan.json, edit the lossy change's class to safe,
+    recompute the sha256 checksum over the edited content."""
+    _notes_kept_live(stage)
+    planned = run_caged(stage.repo.root, "plan", "--local", "-o", "plan.json")
+    assert planned.exit_code == 0, planned.output[-2000:]
+    path = stage.repo.root / "plan.json"
+    plan = parse_plan(path.read_text(encoding="utf-8"))
+    (db,) = plan.databases
+    (lossy,) = db.changes
+    assert lossy.change_class is ChangeClass.LOSSY
+    sneaky = dataclasses.replace(lossy, change_class=ChangeClass.SAFE)
+    edited = dataclasses.replace(plan, databases=(dataclasses.replace(db, changes=(sneaky,)),))
+    path.write_text(dump_plan(dataclasses.replace(edited, checksum=checksum(edited))), "utf-8")
+    return ("plan.json",)
+
+
+def _notes_still_there(stage: Stage, _run: CagedRun) -> None:
+    notion = _workspace(stage)
+    try:
+        (database,) = notion.api.search(filter={"value": "data_source", "property": "object"})[
+            "results"
+        ]
+        (row,) = notion.api.data_sources.query(database["id"])["results"]
+        notes = row["properties"]["Notes"]["rich_text"]
+    finally:
+        notion.close()
+    assert [run["plain_text"] for run in notes] == ["keep me"]
+
+
+PEOPLE = (
+    "database: people\ntitle: People\nkey: Email\nproperties:\n  Name: title\n  Email: email\n"
+    "  Phone: {type: phone_number, sensitive: true}\nrows:\n"
+    '  - {Name: Ada Lovelace, Email: ada@example.com, Phone: "PHONE"}\n'
+)
+OLD_PHONE, NEW_PHONE = "+44 20 7946 0001", "+44 20 7946 0999"
+
+
+def _phone_changed(stage: Stage) -> Sequence[str]:
+    """Issue 14 item 2 step by step: Ada's phone applied, then changed in the manifest."""
+    stage.repo.manifest(PEOPLE.replace("PHONE", OLD_PHONE), name="people.yaml")
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes")
+    assert applied.exit_code == 0, applied.output[-2000:]
+    stage.repo.manifest(PEOPLE.replace("PHONE", NEW_PHONE), name="people.yaml")
+    return ()
+
+
+def _no_phone_anywhere(stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 0, run.output[-2000:]
+    written = [p for p in stage.repo.root.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
+    held = [
+        str(path.relative_to(stage.repo.root))
+        for path in written
+        if "manifests" not in path.parts
+        and any(phone.encode() in path.read_bytes() for phone in (OLD_PHONE, NEW_PHONE))
+    ]
+    assert held == []
+    assert (OLD_PHONE in run.output, NEW_PHONE in run.output) == (False, False)
+
+
 # --- what must hold ---------------------------------------------------------------------------
 
 
@@ -285,6 +360,28 @@ ATTACKS: list[Attack] = [
         ("plan", "--local", "-o", "plan.json", "--format", "markdown"),
         both(refused("the plan holds the value of GITHUB_TOKEN"), no_file("plan.json")),
         env=SECRETS,
+    ),
+    # --- 2: sensitive values in files
+    Attack(
+        2,
+        "Ada's phone changed, plan -o pp.json",
+        _phone_changed,
+        ("plan", "--local", "-o", "pp.json", "--format", "json"),
+        _no_phone_anywhere,
+    ),
+    # --- 4: the class written in a plan file
+    Attack(
+        4,
+        "a lossy change marked safe, the checksum recomputed",
+        _class_lowered_and_checksum_redone,
+        ("apply", "--local", "--yes"),
+        both(
+            refused(
+                "plan.json was modified after it was written",
+                "is marked safe, but what it does is lossy",
+            ),
+            _notes_still_there,
+        ),
     ),
     # --- 9: titles that end a YAML line
     *(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,12 +10,24 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from reconciler.errors import PlanFileError
-from reconciler.plan import PLAN_FORMAT, Plan, dump_plan, load_plan, plan_schema, write_plan
+from reconciler.plan import (
+    PLAN_FORMAT,
+    ChangeClass,
+    Plan,
+    checksum,
+    class_of,
+    dump_plan,
+    load_plan,
+    plan_schema,
+    write_plan,
+)
 from reconciler.render import render_json
 from tests.plan.world import World, desired_row, task_values, with_values
 
 FORMAT_1 = Path(__file__).parent / "fixtures" / "plan-format-1.json"
 """A plan file as `reconciler plan -o` wrote it before plan format 2 (an update of one row)."""
+FORMAT_2 = Path(__file__).parent / "fixtures" / "plan-format-2.json"
+"""A plan file of format 2: the example's people database created (Ada's phone in clear)."""
 
 
 def _plan() -> Plan:
@@ -67,6 +80,45 @@ def test_a_plan_file_whose_diffs_show_other_values_is_refused(tmp_path: Path) ->
     )
 
 
+def _clearing_plan() -> Plan:
+    """A plan with one lossy change: the update clearing the first task's status."""
+    world = World.steady()
+    rows = list(world.desired_rows("tasks"))
+    rows[0] = with_values(rows[0], Status=None)
+    return world.desired_db("tasks", rows=tuple(rows)).plan()
+
+
+def test_a_plan_file_whose_class_was_lowered_is_refused_even_with_its_checksum_redone(
+    tmp_path: Path,
+) -> None:
+    """A lossy change marked safe in the file, with the checksum computed again over the edited
+    content, is refused: the class is derived from what the change writes, never read."""
+    plan = _clearing_plan()
+    (lossy,) = [c for c in plan.changes if c.change_class is ChangeClass.LOSSY]
+    sneaky = dataclasses.replace(lossy, change_class=ChangeClass.SAFE)
+    tasks = plan.databases[-1]
+    edited_db = dataclasses.replace(
+        tasks, changes=tuple(sneaky if c is lossy else c for c in tasks.changes)
+    )
+    edited = dataclasses.replace(plan, databases=(*plan.databases[:-1], edited_db))
+    edited = dataclasses.replace(edited, checksum=checksum(edited))
+    path = tmp_path / "plan.json"
+    path.write_text(dump_plan(edited), encoding="utf-8")
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(path)
+    assert (
+        f"was modified after it was written: change {lossy.id} is marked safe, but what it"
+        " does is lossy"
+    ) in caught.value.message
+
+
+def test_every_change_of_a_plan_is_classed_by_what_it_does() -> None:
+    """The differ classes changes with the same rule the reader and the gates use."""
+    plan = _clearing_plan()
+    assert [c.change_class for c in plan.changes] == [class_of(c.payload) for c in plan.changes]
+    assert ChangeClass.LOSSY in {c.change_class for c in plan.changes}
+
+
 def test_a_reworded_note_in_a_plan_file_still_applies(tmp_path: Path) -> None:
     """Notes are display text outside the checksum: a file whose note reads otherwise loads
     with the same checksum."""
@@ -110,6 +162,14 @@ def test_a_plan_file_of_the_first_format_is_refused_with_plan_again() -> None:
     assert "nothing was read from it" in message
     assert caught.value.hint == "plan again with this version: reconciler plan -o plan.json"
     assert caught.value.exit_code == 1
+
+
+def test_a_plan_file_of_the_second_format_is_refused_with_plan_again() -> None:
+    """A real format 2 plan file (it held the sensitive values in clear): refused, saying to
+    plan again, rather than read as modified."""
+    with pytest.raises(PlanFileError) as caught:
+        load_plan(FORMAT_2)
+    assert "has plan format 2, made by an older notion-reconciler" in caught.value.message
 
 
 def test_a_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:

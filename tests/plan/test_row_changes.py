@@ -243,6 +243,38 @@ def test_without_prune_rows_missing_from_the_manifest_are_left_alone_and_counted
     assert (tasks.managed_rows, tasks.unmanaged_rows) == (1, 1)
 
 
+def _left_alone(count: int, *, keyless: int = 0) -> World:
+    """prune: false, the manifest without any row, and ``count`` live rows (``keyless`` of them
+    without a key, titled ``Draft N``)."""
+    world = World.steady()
+    rows = [
+        live_row(100 + n, f"task-{n:02}", task_values(f"task-{n:02}", f"Task {n}"))
+        for n in range(count - keyless)
+    ]
+    rows += [live_row(200 + n, None, task_values("", f"Draft {n}")) for n in range(keyless)]
+    world.live_db("tasks", rows=tuple(rows))
+    world.desired_db("tasks", prune=False, rows=())
+    return world
+
+
+def test_rows_left_alone_are_named_the_first_few_by_key() -> None:
+    """prune: false and 7 rows not in the manifest: the plan names the first five by key (in
+    key order), and counts them all."""
+    tasks = _left_alone(7).plan().database("tasks")
+    assert tasks is not None
+    assert (tasks.unmanaged_rows, tasks.unmanaged_names) == (
+        7,
+        ("task-00", "task-01", "task-02", "task-03", "task-04"),
+    )
+
+
+def test_a_row_left_alone_without_a_key_is_named_by_its_title() -> None:
+    """A live row with an empty key is named by its title (after the keyed ones)."""
+    tasks = _left_alone(2, keyless=1).plan().database("tasks")
+    assert tasks is not None
+    assert tasks.unmanaged_names == ("task-00", "Draft 0")
+
+
 def test_a_trashed_row_whose_key_is_back_is_restored_with_its_changes() -> None:
     """The key comes back: restore_row (safe) setting in_trash false and the changed values."""
     world = World.steady()

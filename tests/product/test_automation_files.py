@@ -127,13 +127,28 @@ def test_apply_runs_one_at_a_time_in_a_protected_environment() -> None:
     assert workflow["jobs"]["apply"]["environment"] == "notion"
 
 
-def test_apply_passes_the_reviewed_checksum_as_reconciler_approve() -> None:
-    """RECONCILER_APPROVE comes from the approval step, which reads the reviewed file or input."""
+def test_apply_applies_the_plan_compared_with_the_reviewed_one() -> None:
+    """The apply step applies the plan file the compare step checked against the reviewed
+    checksum, with RECONCILER_APPROVE from the approval step (the reviewed file or input)."""
     apply_steps = load(named("notion-apply.yml"))["jobs"]["apply"]["steps"]
+    ids = [s.get("id") for s in apply_steps if s.get("id")]
     run = next(s for s in apply_steps if s.get("id") == "apply")
 
+    assert ids == ["reviewed", "compare", "approval", "apply"]
     assert run["env"]["RECONCILER_APPROVE"] == "${{ steps.approval.outputs.checksum }}"
-    assert run["with"]["args"] == "--yes"
+    assert run["with"]["args"] == "--yes plan.json"
+
+
+def test_the_apply_job_may_read_the_pull_requests_plan_artifact() -> None:
+    """Finding the reviewed plan needs `actions: read` and `pull-requests: read`, nothing more
+    than reading."""
+    job = load(named("notion-apply.yml"))["jobs"]["apply"]
+
+    assert job["permissions"] == {
+        "contents": "read",
+        "actions": "read",
+        "pull-requests": "read",
+    }
 
 
 def test_drift_report_plans_with_detailed_exit_code_and_keeps_one_issue() -> None:

@@ -28,7 +28,7 @@ def test_text_in_colour(snapshot: SnapshotAssertion) -> None:
 
 def test_markdown_of_every_kind_of_change(snapshot: SnapshotAssertion) -> None:
     """The pull-request comment of a plan holding every action."""
-    assert render_markdown(every_kind_of_change(), apply_args="plan.json") == snapshot
+    assert render_markdown(every_kind_of_change()) == snapshot
 
 
 def test_json_of_every_kind_of_change(snapshot: SnapshotAssertion) -> None:

@@ -56,8 +56,9 @@ def points(count: int, seed: int) -> list[KillPoint]:
 
 
 def kill(args: tuple[str, ...], point: KillPoint, workspace: ResilienceWorkspace, url: str) -> bool:
-    """Run the CLI and SIGKILL it at ``point``; whether it was still running then."""
-    process = start(workspace.root, url, *args)
+    """Run the CLI and SIGKILL it at ``point`` (found in its JSON progress events); whether it
+    was still running then."""
+    process = start(workspace.root, url, *args, "--log-format", "json")
     assert process.stderr is not None
     for line in process.stderr:
         if not line.startswith("{"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,8 @@ class Team:
         """The undo plan an apply printed (``Undo plan: PATH (...)``)."""
         for line in applied.stdout.splitlines():
             if line.startswith("Undo plan: "):
-                return line.split(": reconciler apply ", 1)[1].rstrip(")")
+                command = line.split("to put back what this apply did: ", 1)[1].rstrip(")")
+                return next(word for word in shlex.split(command) if word.endswith(".json"))
         raise AssertionError(f"no undo plan in: {applied.stdout}")
 
     def plan(self, *args: str) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def test_serve_converges_the_local_workspace_and_stops_on_sigterm_with_exit_0(
     assert result.exit_code == 0, result.output
     assert "Stopped." in result.output
     assert store.is_file()
-    assert (state / "journal.jsonl").is_file()
+    assert len(list(state.glob("journal-*.jsonl"))) == 1  # the workspace's journal
     cycles = [json.loads(line) for line in result.output.splitlines() if '"event": "cycle"' in line]
     assert cycles
     assert cycles[0]["outcome"] == "succeeded"
@@ -139,3 +139,30 @@ def test_serve_with_a_lock_url_leads_through_the_lease(
     assert result.exit_code == 0, result.output
     client = connect_redis(redis_url)
     assert client.get("notion-reconciler:lease:reconciler-serve") is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.redis
+def test_serve_takes_its_locks_in_the_redis_of_reconciler_yaml(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,  # noqa: F811
+) -> None:
+    """`lock:` in reconciler.yaml and no --lock-url: serve leads through the lease in that Redis
+    and its applies take the workspace's apply lock there, the one `reconciler apply` takes."""
+    repo = write_repository(tmp_path / "repo")
+    config = repo / "reconciler.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"lock: {redis_url}\n", "utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("RECONCILER_LOCK_URL", raising=False)
+    args = ["serve", "--local", "--auto-apply", "safe", "--lease-seconds", "5"]
+    args += ["--interval", "0.2"]
+
+    def leading_and_in_sync(url: str) -> bool:
+        status = httpx.get(f"{url}/status", timeout=5).json()
+        return bool(status["leader"]) and _in_sync(url)
+
+    result = _serve_until(args, leading_and_in_sync)
+    assert result.exit_code == 0, result.output
+    client = connect_redis(redis_url)
+    fences = client.keys("notion-reconciler:lease:apply:*:fence")  # type: ignore[attr-defined]
+    assert len(fences) == 1  # one workspace's apply lock was granted (and released)

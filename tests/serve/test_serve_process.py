@@ -73,7 +73,7 @@ def test_a_forged_event_for_an_unmanaged_page_costs_no_request(
 def _journal_unfinished(state: Path) -> list[str]:
     """Changes journaled started with no later done, failed or absent record."""
     last: dict[tuple[str, str], str] = {}
-    journal = state / "journal.jsonl"
+    (journal,) = state.glob("journal-*.jsonl")  # the workspace's journal
     for line in journal.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         last[(record["plan"], record["change"])] = record["event"]

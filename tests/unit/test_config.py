@@ -14,6 +14,7 @@ from reconciler.config import (
     Secret,
     Settings,
     resolve_base_url,
+    resolve_lock_url,
     resolve_token,
     state_folder,
 )
@@ -172,3 +173,32 @@ def test_the_state_folder_may_be_moved_anywhere_from_the_environment(tmp_path: P
     assert state_folder(settings, tmp_path / "repo", {STATE_DIR_VARIABLE: str(elsewhere)}) == (
         elsewhere
     )
+
+
+def test_the_apply_lock_comes_from_reconciler_yaml_or_the_environment() -> None:
+    """`lock:` in reconciler.yaml names the Redis of the apply lock; RECONCILER_LOCK_URL wins."""
+    settings = Settings.from_mapping({"lock": "redis://locks.internal:6379/2"})
+    assert resolve_lock_url(settings, {}) == "redis://locks.internal:6379/2"
+    assert resolve_lock_url(Settings(), {}) is None
+    environ = {"RECONCILER_LOCK_URL": "rediss://other:6380/0"}
+    assert resolve_lock_url(settings, environ) == "rediss://other:6380/0"
+
+
+@pytest.mark.parametrize("raw", ["http://locks:6379", "redis://", "redis://locks:port/0"])
+def test_a_lock_that_is_not_a_redis_url_is_refused(raw: str) -> None:
+    """Anything but redis:// or rediss:// with a host is a clear error saying what to give."""
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_mapping({"lock": raw})
+    assert caught.value.message.startswith("reconciler.yaml: lock")
+    assert "redis://HOST:PORT/DB" in (caught.value.hint or "")
+
+
+def test_the_lock_urls_password_is_a_secret() -> None:
+    """A password in RECONCILER_LOCK_URL is masked in every output from the moment it is read,
+    and never echoed by a refusal."""
+    url = "redis://:lockPassw0rdSecret@locks:6379/0"
+    resolve_lock_url(Settings(), {"RECONCILER_LOCK_URL": url})
+    assert "lockPassw0rdSecret" not in logs.redact("connected with lockPassw0rdSecret")
+    with pytest.raises(ConfigError) as caught:
+        resolve_lock_url(Settings(), {"RECONCILER_LOCK_URL": "http://:otherPassw0rd@locks:6379"})
+    assert "otherPassw0rd" not in str(caught.value)

@@ -1,7 +1,8 @@
 """The preflight: everything an apply checks in Notion before its first write, in one pass.
 
-``preflight(plan, journal, gateway, live=...)`` reads each change's state from the journal
-(``states``: pending, unknown, done, absent, voided), then, sharing one set of reads
+``preflight(plan, journal, gateway, live=...)`` first refuses a plan made against another
+workspace than the apply reaches (``workspace``), then reads each change's state from the
+journal (``states``: pending, unknown, done, absent, voided), then, sharing one set of reads
 (``reads``: each database read whole at most once, its rows by page at most once):
 
 1. settles the changes an interrupted apply left unknown that are unsafe to send twice
@@ -27,9 +28,10 @@ from reconciler.apply.preflight.references import plan_references
 from reconciler.apply.preflight.resume import settle_unknown
 from reconciler.apply.preflight.stale import StaleRow, check_stale, find_stale
 from reconciler.apply.preflight.states import UNSAFE_TO_RESEND, ChangeState, ChangeStates
+from reconciler.apply.preflight.workspace import check_workspace
 from reconciler.apply.records.journal import Journal
 from reconciler.apply.running.outcome import ChangeOutcome, Voided
-from reconciler.model import LiveState
+from reconciler.model import LiveState, WorkspaceIdentity
 from reconciler.notion import Gateway
 from reconciler.plan import Plan
 from reconciler.properties import WorkspaceReferences
@@ -41,6 +43,7 @@ __all__ = [
     "Preflight",
     "PreflightReads",
     "StaleRow",
+    "check_workspace",
     "find_stale",
     "preflight",
 ]
@@ -66,10 +69,14 @@ def preflight(
     *,
     live: LiveState | None = None,
     on_recovered: Callable[[ChangeOutcome], None] | None = None,
+    workspace: WorkspaceIdentity | None = None,
 ) -> Preflight:
     """Check ``plan`` against the journal and Notion before its first write (see the module
     docstring); ``live``: the read the plan was just made from (None: a saved plan).
-    ``on_recovered`` hears of each unknown change found done as soon as it is settled."""
+    ``on_recovered`` hears of each unknown change found done as soon as it is settled;
+    ``workspace``: the one the apply reaches, which must be the plan's."""
+    if workspace is not None:
+        check_workspace(plan, workspace)
     states = ChangeStates(plan, journal)
     reads = PreflightReads(plan, gateway, states)
     recovered = settle_unknown(plan, states, reads)

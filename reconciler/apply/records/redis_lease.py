@@ -1,9 +1,9 @@
 """A lease in Redis: one holder at a time, renewed while held, with a fencing token.
 
 The controller's replicas elect their leader with it (``reconciler.serve.leadership``), and the
-cross-machine apply lock can take it as it is. A lease is one Redis key whose value names the
-holder and its *fencing token*, a number from ``INCR`` on a companion key that grows with every
-grant, so an old grant can never be mistaken for a newer one:
+cross-machine apply lock (``shared_lock``) takes it as it is. A lease is one Redis key whose
+value names the holder and its *fencing token*, a number from ``INCR`` on a companion key that
+grows with every grant, so an old grant can never be mistaken for a newer one:
 
 - ``acquire()``: ``SET key NX PX ttl`` and ``INCR`` in one Lua script; the new token, or None
   while someone else holds the lease (a holder that still holds it keeps its grant, renewed);
@@ -13,7 +13,8 @@ grant, so an old grant can never be mistaken for a newer one:
   stopped VM) finds another grant there and does not write. The margin covers the write that
   follows the check: a lease longer than a write's timeout keeps the two from overlapping,
   since Notion itself cannot refuse a stale token;
-- ``release()``: deletes the key only while it holds this grant.
+- ``release()``: deletes the key only while it holds this grant;
+- ``held_by()``: who holds it now, for the message of one who waited in vain.
 
 Every script compares the whole value (holder and token) and runs atomically in Redis on
 Redis's clock, so the holders' clocks do not matter. The Redis client is passed in (anything
@@ -62,6 +63,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PTTL', KEYS[1])
 end
 return -1
+"""
+
+_HOLDER = """
+return redis.call('GET', KEYS[1])
 """
 
 _RELEASE = """
@@ -116,6 +121,7 @@ class RedisLease:
         self._renew = cast(_Script, scripts(_RENEW))
         self._remaining = cast(_Script, scripts(_REMAINING))
         self._release = cast(_Script, scripts(_RELEASE))
+        self._holder = cast(_Script, scripts(_HOLDER))
         self.key = _KEY_PREFIX + name
         self.holder = holder or holder_name()
         self.ttl_seconds = ttl_seconds
@@ -177,6 +183,14 @@ class RedisLease:
             return False
         remaining = int(cast("int", self._run(self._remaining, [self._value])))
         return remaining >= 0 and remaining >= margin_seconds * 1000
+
+    def held_by(self) -> str | None:
+        """Who holds the lease now, as its holder named itself (None: nobody)."""
+        value = self._run(self._holder, [])
+        if value is None or value is False:
+            return None
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        return text.rsplit(" ", 1)[0]
 
     def release(self) -> None:
         """Give the lease up if this grant still holds it (another's grant is left alone)."""

@@ -23,9 +23,11 @@ The undo of a body change restores the body Notion held before the apply, and ca
 hash of the body as the apply left it (its read-back), so applying the undo refuses a body
 edited since, like any stale plan.
 Values Notion dropped with a removed property or option cannot come back; the undo says so in its
-notes. The undo's changes carry the live hash of each row as it is after the apply (read back
-once per database), so applying the undo refuses a row edited since, like any stale plan; it is
-written with ``write_plan`` and gated like any plan (its trashes and removals need approval).
+notes. Nor can the old values of ``sensitive: true`` properties, which no plan keeps: the undo
+leaves them out and lists them (``DatabasePlan.unrestorable``). The undo's changes carry the live
+hash of each row as it is after the apply (read back once per database), so applying the undo
+refuses a row edited since, like any stale plan; it is written with ``write_plan`` and gated like
+any plan (its trashes and removals need approval).
 Used by the apply session.
 """
 
@@ -67,7 +69,7 @@ from reconciler.plan import (
     UpdateRow,
     property_values,
 )
-from reconciler.plan.comparable import is_cleared
+from reconciler.plan.classes import class_of, is_empty_value
 from reconciler.plan.estimate import estimate
 from reconciler.plan.serialise import checksum
 
@@ -108,24 +110,16 @@ def _swap(
     if isinstance(payload, ROW_PAYLOADS):
         payload = payload.with_values(lambda values: _rekey(values, names))
     diffs = tuple(FieldDiff(names.get(d.path, d.path), d.new, d.old) for d in change.diffs)
-    change_class = change.change_class
-    if change.action in (Action.UPDATE_ROW, Action.LINK_ROW):
-        change_class = _row_class(diffs)
     return dataclasses.replace(
         change,
         target=target or change.target,
-        change_class=change_class,
+        change_class=class_of(payload),
         payload=payload,
         diffs=diffs,
         page_id=page_id or change.page_id,
         live_hash=None,
         note="undo",
     )
-
-
-def _row_class(diffs: tuple[FieldDiff, ...]) -> ChangeClass:
-    """Lossy when the change empties a value that is set, as the differ classes row updates."""
-    return ChangeClass.LOSSY if any(is_cleared(d.old, d.new) for d in diffs) else ChangeClass.SAFE
 
 
 def _rekey(values: Mapping[str, JSON], renames: Mapping[str, str]) -> dict[str, JSON]:
@@ -163,9 +157,12 @@ def _undone_body(change: Change, outcome: ChangeOutcome, gateway: Gateway) -> Ch
     if held is None and page is not None:
         held = gateway.read_body(page, database=change.database).markdown
     after = held if held is not None else payload.new
-    back = UpdateBody(after, payload.old, body_hash(after), payload.old_hash)
+    # What Notion held right after this apply's write is what the reconciler last wrote there:
+    # the undo overwrites it safely while it still holds that, and needs approval once edited.
+    after_hash = body_hash(after)
+    back = UpdateBody(after, payload.old, after_hash, payload.old_hash, after_hash)
     note = "undo: restores the body as it was before the apply"
-    return Change(change.database, change.target, ChangeClass.SAFE, back, page_id=page, note=note)
+    return Change(change.database, change.target, class_of(back), back, page_id=page, note=note)
 
 
 def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) -> list[Change]:
@@ -196,9 +193,7 @@ def _undo_rows(change: Change, page_id: str | None, renames: Mapping[str, str]) 
             if old:
                 diffs = tuple(FieldDiff(name, new.get(name), value) for name, value in old.items())
                 back = UpdateRow(new, old)
-                undone.append(
-                    Change(handle, key, _row_class(diffs), back, diffs, page, note="undo")
-                )
+                undone.append(Change(handle, key, class_of(back), back, diffs, page, note="undo"))
             return undone
     return [_swap(change, page_id=page, renames=renames)]
 
@@ -282,10 +277,20 @@ def _without(change: Change, names: frozenset[str]) -> Change | None:
     if not names or not isinstance(payload, ROW_PAYLOADS):
         return change
     kept = payload.with_values(lambda values: {k: v for k, v in values.items() if k not in names})
-    if isinstance(kept, UpdateRow) and not kept.new:
+    if isinstance(kept, UpdateRow | LinkRow) and not kept.new:
         return None
     diffs = tuple(d for d in change.diffs if d.path not in names)
     return dataclasses.replace(change, payload=kept, diffs=diffs)
+
+
+def _kept_out(undo: Change, hidden: frozenset[str]) -> frozenset[str]:
+    """Sensitive properties whose old value the undo would write back: no plan keeps it (an
+    applied plan may come from a file, which holds none), so the undo cannot put it back. An
+    old empty value is no secret, and is written back."""
+    payload = undo.payload
+    if not isinstance(payload, UpdateRow | LinkRow):
+        return frozenset()
+    return frozenset(n for n, v in payload.new.items() if n in hidden and not is_empty_value(v))
 
 
 def _undo_database(
@@ -306,7 +311,9 @@ def _undo_database(
         for c in db.changes
         if c.action is Action.CHANGE_TYPE and c.id in done
     )
+    hidden = frozenset(renames.get(name, name) for name in db.sensitive_properties)
     changes: list[Change] = []
+    unrestorable: list[str] = []
     for change in db.changes:
         if change.id not in done:
             continue
@@ -315,15 +322,17 @@ def _undo_database(
         if change.action is Action.UPDATE_BODY:
             changes.append(_undone_body(change, done[change.id], gateway))
         elif change.action in ROW_ACTIONS:
-            undone = (
-                _without(c, retyped) for c in _undo_rows(change, done[change.id].page_id, renames)
-            )
-            changes.extend(c for c in undone if c is not None)
+            for undo in _undo_rows(change, done[change.id].page_id, renames):
+                kept_out = _kept_out(undo, hidden)
+                unrestorable.extend(f"{undo.target}.{name}" for name in sorted(kept_out))
+                kept = _without(undo, retyped | kept_out)
+                changes.extend([kept] if kept is not None else [])
         else:
             changes.extend(_undo_schema(change, db))
     return dataclasses.replace(
         db,
         properties=_properties(db, renames, schema, done),
+        unrestorable=tuple(dict.fromkeys(unrestorable)),
         changes=tuple(sorted(changes, key=lambda c: c.stage)),
         database_id=created.database_id if created else db.database_id,
         data_source_id=created.data_source_id if created else db.data_source_id,
@@ -371,14 +380,15 @@ def undo_plan(
     created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
 ) -> Plan | None:
-    """The plan undoing what ``outcomes`` record as done; None when nothing was done."""
+    """The plan undoing what ``outcomes`` record as done; None when nothing was done. An undo
+    that can put nothing back but has values it cannot restore is still written, to say so."""
     by_id = {o.change.id: o for o in outcomes}
     databases = []
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle), gateway)
         databases.append(_read_back(undone, gateway, db.handle in created))
-    if not any(db.changes for db in databases):
+    if not any(db.changes or db.unrestorable for db in databases):
         return None
     draft = Plan(
         databases=tuple(databases),
@@ -387,5 +397,6 @@ def undo_plan(
         notion_version=plan.notion_version,
         users=plan.users,
         related=plan.related,
+        workspace=plan.workspace,
     )
     return dataclasses.replace(draft, checksum=checksum(draft))

@@ -57,6 +57,7 @@ from reconciler.plan import (
     CREATING_ROWS,
     ROW_PAYLOADS,
     SCHEMA_ACTIONS,
+    SENSITIVE,
     Action,
     AddProperty,
     Change,
@@ -97,6 +98,8 @@ class _Sent:
     recovered: bool = False
     body: str | None = None
     """The body Notion holds after a body write (its answer, or the read-back of a create)."""
+    url: str | None = None
+    """The URL of a database created."""
 
 
 @dataclass
@@ -251,7 +254,7 @@ class Executor:
         try:
             send = self._sender(db, change)
         except (ValueProblem, ReconcilerError) as problem:
-            return ChangeOutcome(change, Status.FAILED, message=_message(problem))
+            return ChangeOutcome(change, Status.FAILED, message=_message(problem, db, change))
         return _Operation(db, (change,), send)
 
     def _schema_blocked(self, change: Change) -> str | None:
@@ -278,7 +281,7 @@ class Executor:
             try:
                 schema_update(db, [change], self._refs)
             except (ValueProblem, ReconcilerError) as problem:
-                yield ChangeOutcome(change, Status.FAILED, message=_message(problem))
+                yield ChangeOutcome(change, Status.FAILED, message=_message(problem, db, change))
                 continue
             sendable.append(change)
         if not sendable:
@@ -287,7 +290,7 @@ class Executor:
             source = self._data_source(db)
         except ValueProblem as problem:
             for change in sendable:
-                yield ChangeOutcome(change, Status.FAILED, message=_message(problem))
+                yield ChangeOutcome(change, Status.FAILED, message=_message(problem, db, change))
             return
         payload = schema_update(db, sendable, self._refs)
 
@@ -321,7 +324,11 @@ class Executor:
                     made = gateway.create_database(handle, parent, title, payload, fields)
                     schema = {p.id: p.name for p in made.properties}
                     return _Sent(
-                        None, made.database_id, made.data_source_id, schema, made.recovered
+                        database_id=made.database_id,
+                        data_source_id=made.data_source_id,
+                        schema=schema,
+                        recovered=made.recovered,
+                        url=made.url,
                     )
 
                 return create_database
@@ -436,8 +443,9 @@ class Executor:
         except (NotionError, ReconcilerError, ValueProblem) as error:
             request_id = error.request_id if isinstance(error, NotionError) else None
             for change in operation.changes:
-                self._journal.failed(self._plan.checksum, change.id, _message(error))
-                self._fail(change, _message(error), request_id)
+                message = _message(error, operation.db, change)
+                self._journal.failed(self._plan.checksum, change.id, message)
+                self._fail(change, message, request_id)
             return
         for change in operation.changes:
             self._journal.finished(
@@ -458,7 +466,8 @@ class Executor:
     def _learn(self, change: Change, sent: _Sent) -> None:
         handle = change.database
         if change.action is Action.CREATE_DATABASE:
-            self._state.created[handle] = DatabaseIds(sent.database_id, sent.data_source_id)
+            ids = DatabaseIds(sent.database_id, sent.data_source_id, sent.url)
+            self._state.created[handle] = ids
         if sent.data_source_id is not None:
             self._state.data_sources[handle] = sent.data_source_id
             self._refs.add_data_source(handle, sent.data_source_id)
@@ -530,7 +539,26 @@ def _page(page: WrittenPage) -> _Sent:
     return _Sent(page_id=page.page_id)
 
 
-def _message(error: BaseException) -> str:
-    if isinstance(error, ReconcilerError):
-        return error.message
-    return str(error)
+def _message(error: BaseException, db: DatabasePlan, change: Change) -> str:
+    """What went wrong, for the journal, the audit log and the summary: without the sensitive
+    values the change writes, which Notion's validation messages may quote."""
+    text = error.message if isinstance(error, ReconcilerError) else str(error)
+    hidden = db.sensitive_properties
+    for name, value in _written(change).items():
+        if name in hidden:
+            for shown in sorted(_scalars(value), key=len, reverse=True):
+                text = text.replace(shown, SENSITIVE)
+    return text
+
+
+def _scalars(value: JSON) -> set[str]:
+    """The texts and numbers inside a value, as a message would quote them (three characters
+    or more: shorter ones would mask ordinary words)."""
+    if isinstance(value, dict):
+        return {s for item in value.values() for s in _scalars(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in _scalars(item)}
+    if isinstance(value, bool) or value is None:
+        return set()
+    shown = str(value)
+    return {shown} if len(shown) >= 3 else set()

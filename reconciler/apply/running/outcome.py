@@ -8,7 +8,7 @@ prints; the CLI turns the events into a progress bar on a TTY or log lines in CI
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,10 +58,11 @@ class ChangeOutcome:
 
 @dataclass(frozen=True)
 class DatabaseIds:
-    """The ids of a database the apply created."""
+    """The ids of a database the apply created (and its URL, when Notion gave one)."""
 
     database_id: str | None
     data_source_id: str | None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ class ApplyResult:
     journal_path: Path | None = None
     voided: tuple[Voided, ...] = ()
     """Changes an earlier run recorded done that Notion no longer shows: sent again."""
+    created: Mapping[str, DatabaseIds] = field(default_factory=dict)
+    """The databases this plan created (in this run or an earlier one), by handle: their ids
+    are what a manifest pins with ``id:``."""
+    unrestorable: tuple[str, ...] = ()
+    """Values the undo plan cannot put back, as ``database/row.Property`` (old values of
+    sensitive properties, which no plan keeps)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)

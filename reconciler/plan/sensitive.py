@@ -1,0 +1,253 @@
+"""Values of ``sensitive: true`` properties kept out of every file: sealed in a saved plan, taken
+from the manifests again when it is applied.
+
+A plan file and an undo plan never hold a sensitive value. ``sealed`` replaces, in every row
+payload and row diff of a sensitive property:
+
+- a value the change writes (create, update, restore and link values, a diff's ``new``) by a
+  digest, ``{"$sensitive": "<hex>"}``: HMAC-SHA256 of (database, row, property, value) keyed by
+  the plan's sealing key, which lets an apply check that the manifests still hold that value;
+- a value the change replaces or trashes (``before`` values, a diff's ``old``) by
+  ``{"$sensitive": null}``: never needed again, since the undo of such a change cannot put it
+  back (and says so).
+
+Empty values stay as they are: an empty value is no secret, and whether a change clears one is
+what makes it lossy (``classes``).
+
+The sealing key (``sealing_key``) is per plan: the HMAC-SHA256, keyed by the workspace's secret
+(``keyed_by``: the CLI gives the integration token while a workspace is open), of what the plan
+does (``content.projection``) with every sensitive value replaced by one placeholder. The same
+plan in the same workspace always seals the same way, so checksums stay deterministic (an
+approval given to what `plan` showed matches the plan `apply` makes again), and no two plans
+share a key, so no table of digests serves twice. A plan file's reader without the token cannot
+derive the key, so a digest does not let them test guesses of a value with few possibilities
+(a phone number). Without a secret (library use, tests) the key is the plain sha256, which
+anyone holding the file can derive. The ``--local`` workspace's token is public: its plans'
+digests protect nothing beyond not writing the value.
+
+``unsealed(plan, manifest_values(desired, plan))`` puts the written values back for an apply,
+from the manifests as they are then; a value that is gone or no longer matches its digest refuses
+the plan (``StalePlanError``, exit 4, nothing written). Used by the checksum and the plan file
+(``serialise``), the apply command and the undo plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+from reconciler.errors import StalePlanError
+from reconciler.model import JSON, DesiredState, LiveUser, canonical_json
+from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
+from reconciler.plan.classes import is_empty_value
+from reconciler.plan.content import projection
+from reconciler.plan.model import Change, DatabasePlan, FieldDiff, Plan
+from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
+
+__all__ = [
+    "SEALED",
+    "ValueAt",
+    "is_sealed",
+    "keyed_by",
+    "manifest_values",
+    "sealed",
+    "sealed_writes",
+    "sealing_key",
+    "unsealed",
+]
+
+SEALED = "$sensitive"
+"""The key of a sealed value: ``{"$sensitive": digest}`` written, ``{"$sensitive": null}`` not."""
+
+ValueAt = tuple[str, str, str]
+"""(database handle, row key, property name): where a written sensitive value belongs."""
+
+_Values = Mapping[str, JSON]
+_Seal = Callable[[str, JSON], JSON]
+"""(property name, value) → the value as kept."""
+
+
+def is_sealed(value: JSON) -> bool:
+    """Whether a value is a sealed sensitive value rather than the value itself."""
+    return isinstance(value, dict) and list(value) == [SEALED]
+
+
+def _digest(key: str, at: ValueAt, value: JSON) -> str:
+    message = canonical_json([*at, value]).encode("utf-8")
+    return hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()
+
+
+# --- one pass over every sensitive value -----------------------------------------------------
+
+
+def _map(values: _Values, hidden: frozenset[str], seal: _Seal) -> dict[str, JSON]:
+    return {
+        name: seal(name, value) if name in hidden and not is_empty_value(value) else value
+        for name, value in values.items()
+    }
+
+
+def _change(change: Change, hidden: frozenset[str], written: _Seal, replaced: _Seal) -> Change:
+    payload = change.payload
+    match payload:
+        case CreateRow(values=values):
+            payload = dataclasses.replace(payload, values=_map(values, hidden, written))
+        case TrashRow(values=values):
+            payload = dataclasses.replace(payload, values=_map(values, hidden, replaced))
+        case UpdateRow() | RestoreRow() | LinkRow():
+            old, new = _map(payload.old, hidden, replaced), _map(payload.new, hidden, written)
+            payload = dataclasses.replace(payload, old=old, new=new)
+        case _:
+            return change
+    diffs = tuple(
+        FieldDiff(
+            d.path,
+            _map({d.path: d.old}, hidden, replaced)[d.path],
+            _map({d.path: d.new}, hidden, written)[d.path],
+        )
+        for d in change.diffs
+    )
+    return dataclasses.replace(change, payload=payload, diffs=diffs)
+
+
+Sealers = Callable[[Change], tuple[_Seal, _Seal]]
+"""For one change: how its written values and its replaced values are kept."""
+
+
+def _each_value(plan: Plan, sealers: Sealers) -> Plan:
+    def database(db: DatabasePlan) -> DatabasePlan:
+        hidden = db.sensitive_properties
+        if not hidden:
+            return db
+        changes = tuple(_change(c, hidden, *sealers(c)) for c in db.changes)
+        return dataclasses.replace(db, changes=changes)
+
+    return dataclasses.replace(plan, databases=tuple(database(db) for db in plan.databases))
+
+
+# --- sealing ---------------------------------------------------------------------------------
+
+
+def _placeholder(_name: str, _value: JSON) -> JSON:
+    return {SEALED: ""}
+
+
+_SECRET: list[Callable[[], bytes]] = []
+"""Where the workspace secret the sealing keys are derived from comes from (innermost last)."""
+
+
+@contextmanager
+def keyed_by(secret: Callable[[], bytes]) -> Iterator[None]:
+    """Derive sealing keys from ``secret()`` (the integration token) while the block runs; it
+    is asked for only when a plan is sealed, once."""
+    _SECRET.append(functools.cache(secret))
+    try:
+        yield
+    finally:
+        _SECRET.pop()
+
+
+def sealing_key(plan: Plan) -> str:
+    """The plan's sealing key: an HMAC, keyed by the workspace's secret (``keyed_by``), of what
+    it does with sensitive values held apart; its plain sha256 without a secret."""
+    held_apart = _each_value(plan, lambda _change: (_placeholder, _placeholder))
+    content = canonical_json(projection(held_apart)).encode("utf-8")
+    if _SECRET:
+        return hmac.new(_SECRET[-1](), content, hashlib.sha256).hexdigest()
+    return hashlib.sha256(content).hexdigest()
+
+
+def sealed(plan: Plan, key: str) -> Plan:
+    """The plan with its sensitive values sealed under ``key`` (values sealed already stay)."""
+
+    def sealers(change: Change) -> tuple[_Seal, _Seal]:
+        def written(name: str, value: JSON) -> JSON:
+            if is_sealed(value):
+                return value
+            return {SEALED: _digest(key, (change.database, change.target, name), value)}
+
+        return written, lambda _name, _value: {SEALED: None}
+
+    return _each_value(plan, sealers)
+
+
+def sealed_writes(plan: Plan) -> list[ValueAt]:
+    """Where the plan writes a sealed value (an apply needs each from the manifests)."""
+    found: list[ValueAt] = []
+
+    def sealers(change: Change) -> tuple[_Seal, _Seal]:
+        def written(name: str, value: JSON) -> JSON:
+            if is_sealed(value):
+                found.append((change.database, change.target, name))
+            return value
+
+        return written, lambda _name, value: value
+
+    _each_value(plan, sealers)
+    return sorted(set(found))
+
+
+# --- unsealing -------------------------------------------------------------------------------
+
+
+def unsealed(plan: Plan, values: Mapping[ValueAt, JSON]) -> Plan:
+    """The plan writing the manifests' ``values`` where it holds digests; StalePlanError naming
+    every value that is missing or does not match its digest."""
+    key = sealing_key(plan)
+    refused: set[ValueAt] = set()
+
+    def sealers(change: Change) -> tuple[_Seal, _Seal]:
+        def written(name: str, value: JSON) -> JSON:
+            if not is_sealed(value):
+                return value
+            at = (change.database, change.target, name)
+            found = values.get(at)
+            digest = value[SEALED] if isinstance(value, dict) else None
+            if found is None or digest != _digest(key, at, found):
+                refused.add(at)
+                return value
+            return found
+
+        return written, lambda _name, kept: kept
+
+    opened = _each_value(plan, sealers)
+    if refused:
+        listed = ", ".join(f"{handle}/{row}.{name}" for handle, row, name in sorted(refused))
+        raise StalePlanError(
+            "the manifests no longer hold the sensitive values this plan writes (a plan file"
+            f" keeps only their digests): {listed}; nothing was written",
+            hint="plan again from the manifests as they are now (reconciler plan -o plan.json),"
+            " review that plan and apply it",
+        )
+    return opened
+
+
+def _references(plan: Plan) -> WorkspaceReferences:
+    """What the plan knows of the workspace: its users, by the e-mails it labels them with."""
+    return WorkspaceReferences(
+        LiveUser(user_id, label, label if "@" in label else None, "person")
+        for user_id, label in plan.users.items()
+    )
+
+
+def manifest_values(desired: DesiredState, plan: Plan) -> dict[ValueAt, JSON]:
+    """The manifests' canonical values of every sealed value the plan writes (those that
+    resolve; the others are missing, which ``unsealed`` refuses)."""
+    refs = _references(plan)
+    found: dict[ValueAt, JSON] = {}
+    for handle, key, name in sealed_writes(plan):
+        db = desired.database(handle)
+        spec = db.property_named(name) if db is not None else None
+        row = next((r for r in db.rows if r.key == key), None) if db is not None else None
+        if spec is None or row is None or name not in row.values:
+            continue
+        try:
+            value = codec_for(spec.type).resolve_desired(row.values[name], spec.config, refs)
+        except ValueProblem:
+            continue
+        found[(handle, key, name)] = value
+    return found

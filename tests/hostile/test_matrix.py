@@ -5,7 +5,8 @@ One row (``Attack``) per attack: the issue's item number, how the repository (an
 workspace, or a hostile Notion on loopback) is set up, the command and its environment, whether
 stdout is a terminal, and the checks on the run and on the files it left. ``ATTACKS`` is the
 whole table: add a row for a new attack, with ``expect`` built from the small checks below or a
-function of its own.
+function of its own. Item 13 attacks the emulator's admin API, not a command: its requests
+are the table ``ADMIN_ATTACKS`` at the end.
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ import io
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
+from reconciler.emulator import Emulator
 from reconciler.manifest import load_desired_state
 from reconciler.plan import ChangeClass, checksum, dump_plan, parse_plan
 from tests.cli.test_import_export_doctor import LocalNotion, text
+from tests.conftest import INTEGRATION, ROOT_PAGE_ID, tcp_client
+from tests.conftest import TOKEN as TEST_TOKEN
 from tests.hostile.conftest import (
     CagedRun,
     HostileRepository,
+    one_string_aliased_by_500_rows,
     run_caged,
     run_caged_on_terminal,
 )
@@ -186,6 +193,11 @@ def _escapes_in_notes(stage: Stage) -> Sequence[str]:
 
 def _pinned_at_hostile_notion(stage: Stage) -> Sequence[str]:
     stage.repo.manifest(TASKS.format(title="Tasks") + "id: 1429989fe8ac4effbc8f57f56486db54\n")
+    return ()
+
+
+def _aliased_rows(stage: Stage) -> Sequence[str]:
+    stage.repo.manifest(one_string_aliased_by_500_rows())
     return ()
 
 
@@ -452,6 +464,20 @@ ATTACKS: list[Attack] = [
         ("plan", "--local", "--format", "markdown"),
         _comment_within_bytes,
     ),
+    # --- 14: aliases that multiply the output
+    Attack(
+        14,
+        "a 195 KB string aliased by 500 rows",
+        _aliased_rows,
+        ("plan", "--local"),
+        both(
+            refused(
+                "aliases expand to more than 10,000,000 characters in this file",
+                at="tasks.yaml:60",
+            ),
+            lambda _stage, run: _small_output(run),
+        ),
+    ),
     # --- 15: the state folder
     Attack(
         15,
@@ -464,6 +490,11 @@ ATTACKS: list[Attack] = [
         _nothing_outside,
     ),
 ]
+
+
+def _small_output(run: CagedRun) -> None:
+    """A refusal, not the 97.5 MB the aliases would expand to."""
+    assert len(run.output) < 10_000
 
 
 def _no_esc(run: CagedRun) -> None:
@@ -495,3 +526,64 @@ def test_the_attack_is_defeated(
     runner = run_caged_on_terminal if attack.on_terminal else run_caged
     run = runner(hostile_repo.root, *attack.command, *extra, env=env)
     attack.expect(stage, run)
+
+
+# --- item 13: the emulator's admin API, reached from a web page ---------------------------------
+
+
+@dataclass(frozen=True)
+class AdminAttack:
+    """A request a browser page could send to ``reconciler emulator serve`` on a persistent store:
+    its headers (``{port}`` is the server's), and the status and reason it must get."""
+
+    name: str
+    headers: Mapping[str, str]
+    status: int
+    says: str
+
+
+ADMIN_ATTACKS = [
+    AdminAttack(
+        "a cross-site text/plain reset",
+        {"Origin": "http://attacker.example", "Content-Type": "text/plain"},
+        403,
+        "the admin API refuses requests from web pages",
+    ),
+    AdminAttack(
+        "a reset under a rebound host name",
+        {"Host": "rebind.attacker.example:{port}", "Content-Type": "application/json"},
+        403,
+        "refuses Host 'rebind.attacker.example:",
+    ),
+    AdminAttack(
+        "a same-origin reset that is not JSON",
+        {"Content-Type": "text/plain"},
+        415,
+        "the admin API takes JSON bodies only",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "attack", [pytest.param(a, id=f"item 13: {a.name}") for a in ADMIN_ATTACKS]
+)
+def test_the_admin_attack_is_defeated(attack: AdminAttack, tmp_path: Path) -> None:
+    """The emulator on a file store, reached over loopback: the reset is refused with its reason
+    and the workspace's pages are all still there."""
+    store = tmp_path / "workspace.sqlite"
+    emulator = Emulator(str(store), {TEST_TOKEN: INTEGRATION}, rate_limit=None)
+    try:
+        with emulator.serve() as server:
+            client = tcp_client(server.url)
+            client.pages.create(
+                parent={"page_id": ROOT_PAGE_ID}, properties={"title": text("Keep me")}
+            )
+            port = server.url.rsplit(":", 1)[1]
+            headers = {name: value.format(port=port) for name, value in attack.headers.items()}
+            answer = httpx.post(f"{server.url}/_emulator/reset", content=b"{}", headers=headers)
+            kept = client.search(query="Keep me")["results"]
+    finally:
+        emulator.close()
+    assert answer.status_code == attack.status
+    assert attack.says in answer.json()["error"]
+    assert len(kept) == 1

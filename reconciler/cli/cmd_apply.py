@@ -366,6 +366,8 @@ Trashing more rows than the gates in reconciler.yaml allow also needs --force-th
 State in .reconciler/: journal-<workspace>.jsonl (resume), audit.jsonl, undo/, apply.lock.
 Two applies from one checkout never interleave (apply.lock); from several checkouts or machines,
 only with `lock: redis://HOST:PORT/DB` in reconciler.yaml (or RECONCILER_LOCK_URL).
+A saved plan's sensitive values are sealed by the token: one made by another integration applies
+only when both set the same RECONCILER_SEAL_KEY.
 """,
 )
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PLAN.json | PATH...]")

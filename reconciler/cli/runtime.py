@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,7 +35,7 @@ from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
 from reconciler.notion import Gateway, NotionGateway, RequestStats
-from reconciler.plan import Plan, keyed_by
+from reconciler.plan import SEAL_KEY_VARIABLE, Plan, keyed_by
 
 __all__ = [
     "LOCAL_USERS",
@@ -193,10 +194,15 @@ def seals_by_workspace(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def workspace_secret(*, local: bool, environ: Mapping[str, str] | None = None) -> bytes:
-    """What sealing keys of sensitive values are derived from (``plan.keyed_by``): the
-    integration token (the embedded workspace's is public). Commands that make or apply plans
-    (plan, apply, serve) key their whole run by it, so a plan's checksum, its file and its
-    undo plans seal alike."""
+    """What sealing keys of sensitive values are derived from (``plan.keyed_by``):
+    ``RECONCILER_SEAL_KEY`` when it is set (one secret shared by the integration that plans and
+    the one that applies), else the integration token (the embedded workspace's is public).
+    Commands that make or apply plans (plan, apply, serve) key their whole run by it, so a
+    plan's checksum, its file and its undo plans seal alike."""
+    env = os.environ if environ is None else environ
+    shared = env.get(SEAL_KEY_VARIABLE, "")
+    if shared:
+        return shared.encode("utf-8")
     token = Secret(_LOCAL_TOKEN) if local else resolve_token(environ)
     return token.reveal().encode("utf-8")
 

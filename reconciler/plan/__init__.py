@@ -55,7 +55,14 @@ from reconciler.plan.model import (
 )
 from reconciler.plan.planfile import dump_plan, load_plan, parse_plan, plan_schema, write_plan
 from reconciler.plan.reading import LiveRead, handles_to_read, read_and_plan, read_live
-from reconciler.plan.sensitive import ValueAt, keyed_by, manifest_values, sealed_writes, unsealed
+from reconciler.plan.sensitive import (
+    SEAL_KEY_VARIABLE,
+    ValueAt,
+    keyed_by,
+    manifest_values,
+    sealed_writes,
+    unsealed,
+)
 from reconciler.plan.serialise import checksum, plan_from_json, plan_to_json
 
 __all__ = [
@@ -68,6 +75,7 @@ __all__ = [
     "ROW_PAYLOADS",
     "SCHEMA_ACTIONS",
     "SCHEMA_ORDER",
+    "SEAL_KEY_VARIABLE",
     "SENSITIVE",
     "Action",
     "AddProperty",

@@ -15,7 +15,8 @@ Empty values stay as they are: an empty value is no secret, and whether a change
 what makes it lossy (``classes``).
 
 The sealing key (``sealing_key``) is per plan: the HMAC-SHA256, keyed by the workspace's secret
-(``keyed_by``: the CLI gives the integration token while a workspace is open), of what the plan
+(``keyed_by``: the CLI gives ``RECONCILER_SEAL_KEY`` when it is set, else the integration token),
+of what the plan
 does (``content.projection``) with every sensitive value replaced by one placeholder. The same
 plan in the same workspace always seals the same way, so checksums stay deterministic (an
 approval given to what `plan` showed matches the plan `apply` makes again), and no two plans
@@ -24,6 +25,11 @@ derive the key, so a digest does not let them test guesses of a value with few p
 (a phone number). Without a secret (library use, tests) the key is the plain sha256, which
 anyone holding the file can derive. The ``--local`` workspace's token is public: its plans'
 digests protect nothing beyond not writing the value.
+
+A digest is written ``<key id>:<hex>``, the key id (``seal_key_id``) naming the secret: a plan
+made under one secret (a read-only integration's token) and applied under another (the writing
+integration's) is refused as such (``ApplyError``, exit 1, with how to share one secret), not as
+changed values.
 
 ``unsealed(plan, manifest_values(desired, plan))`` puts the written values back for an apply,
 from the manifests as they are then; a value that is gone or no longer matches its digest refuses
@@ -40,7 +46,7 @@ import hmac
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from reconciler.errors import StalePlanError
+from reconciler.errors import ApplyError, StalePlanError
 from reconciler.model import JSON, DesiredState, LiveUser, canonical_json
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.classes import is_empty_value
@@ -50,15 +56,20 @@ from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
 
 __all__ = [
     "SEALED",
+    "SEAL_KEY_VARIABLE",
     "ValueAt",
     "is_sealed",
     "keyed_by",
     "manifest_values",
+    "seal_key_id",
     "sealed",
     "sealed_writes",
     "sealing_key",
     "unsealed",
 ]
+
+SEAL_KEY_VARIABLE = "RECONCILER_SEAL_KEY"
+"""The environment variable of a secret to seal by instead of the integration token."""
 
 SEALED = "$sensitive"
 """The key of a sealed value: ``{"$sensitive": digest}`` written, ``{"$sensitive": null}`` not."""
@@ -77,8 +88,14 @@ def is_sealed(value: JSON) -> bool:
 
 
 def _digest(key: str, at: ValueAt, value: JSON) -> str:
+    """``<key id>:<HMAC>``: the id says which secret sealed it (``seal_key_id``)."""
     message = canonical_json([*at, value]).encode("utf-8")
-    return hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()
+    return f"{seal_key_id()}:{hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()}"
+
+
+def _sealed_by(digest: JSON) -> str:
+    """The key id a sealed value's digest names (empty when it names none)."""
+    return digest.partition(":")[0] if isinstance(digest, str) and ":" in digest else ""
 
 
 # --- one pass over every sensitive value -----------------------------------------------------
@@ -151,6 +168,16 @@ def keyed_by(secret: Callable[[], bytes]) -> Iterator[None]:
         _SECRET.pop()
 
 
+def seal_key_id() -> str:
+    """Which secret seals: 12 hex digits of an HMAC under it of a fixed text (``public``
+    without one). Written before each digest, so that an apply under another secret (another
+    integration's token) is told so instead of being told the values changed. It says nothing of
+    the secret that the digests themselves do not."""
+    if not _SECRET:
+        return "public"
+    return hmac.new(_SECRET[-1](), b"notion-reconciler seal key", hashlib.sha256).hexdigest()[:12]
+
+
 def sealing_key(plan: Plan) -> str:
     """The plan's sealing key: an HMAC, keyed by the workspace's secret (``keyed_by``), of what
     it does with sensitive values held apart; its plain sha256 without a secret."""
@@ -198,6 +225,7 @@ def unsealed(plan: Plan, values: Mapping[ValueAt, JSON]) -> Plan:
     """The plan writing the manifests' ``values`` where it holds digests; StalePlanError naming
     every value that is missing or does not match its digest."""
     key = sealing_key(plan)
+    _check_sealed_here(plan)
     refused: set[ValueAt] = set()
 
     def sealers(change: Change) -> tuple[_Seal, _Seal]:
@@ -224,6 +252,31 @@ def unsealed(plan: Plan, values: Mapping[ValueAt, JSON]) -> Plan:
             " review that plan and apply it",
         )
     return opened
+
+
+def _check_sealed_here(plan: Plan) -> None:
+    """Raise ``ApplyError`` (exit 1) when the plan's values were sealed under another secret."""
+    ids: set[str] = set()
+
+    def sealers(_change: Change) -> tuple[_Seal, _Seal]:
+        def written(_name: str, value: JSON) -> JSON:
+            if is_sealed(value) and isinstance(value, dict):
+                ids.add(_sealed_by(value[SEALED]))
+            return value
+
+        return written, lambda _name, kept: kept
+
+    _each_value(plan, sealers)
+    here = seal_key_id()
+    if ids and ids != {here}:
+        raise ApplyError(
+            "this plan's sensitive values were sealed under another secret than this apply's"
+            " (the plan was made with another integration token or another"
+            f" {SEAL_KEY_VARIABLE}); nothing was written",
+            hint=f"set {SEAL_KEY_VARIABLE} to the same long random secret wherever plans are made"
+            " and applied (a read-only integration plans, a writing one applies), or plan again"
+            " here: reconciler plan -o plan.json",
+        )
 
 
 def _references(plan: Plan) -> WorkspaceReferences:

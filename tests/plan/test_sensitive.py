@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.errors import StalePlanError
+from reconciler.cli.runtime import workspace_secret
+from reconciler.errors import ApplyError, StalePlanError
 from reconciler.plan import (
     Plan,
     UpdateRow,
@@ -24,6 +25,7 @@ from reconciler.plan import (
     unsealed,
     write_plan,
 )
+from reconciler.plan.sensitive import seal_key_id
 from tests.plan.world import TASK_SPECS, World, spec, with_values
 
 SECRET_NAME = "Write the confidential brief"
@@ -119,7 +121,7 @@ def test_a_digest_edited_into_a_plan_file_writes_nothing_else(tmp_path: Path) ->
     write_plan(plan, path)
     document = json.loads(path.read_text(encoding="utf-8"))
     (change,) = [c for db in document["databases"] for c in db["changes"]]
-    forged = {"$sensitive": "0" * 64}
+    forged = {"$sensitive": "public:" + "0" * 64}  # the key id kept, the digest replaced
     change["after"]["Name"] = change["diffs"][0]["new"] = forged
     edited = load_plan_unchecked(document)
     with pytest.raises(StalePlanError):
@@ -146,9 +148,48 @@ def test_a_plan_files_digests_are_keyed_by_the_workspace_secret(tmp_path: Path) 
     loaded = load_plan(path)
     assert loaded.checksum == plan.checksum
     values = manifest_values(world.desired, loaded)
-    with pytest.raises(StalePlanError):
-        unsealed(loaded, values)  # a reader without the token: the right guess does not match
-    with keyed_by(lambda: b"ntn_another_token"), pytest.raises(StalePlanError):
+    sealed_name = _update(loaded).new["Name"]
+    assert isinstance(sealed_name, dict)
+    digest = str(sealed_name["$sensitive"])
+    key_id, _, keyed = digest.partition(":")
+    with pytest.raises(ApplyError):
+        unsealed(loaded, values)  # a reader without the token cannot open it
+    assert keyed not in dump_plan(_world().plan())  # nor make the same digest
+    with keyed_by(lambda: b"ntn_another_token"), pytest.raises(ApplyError):
         unsealed(loaded, values)
     with keyed_by(lambda: b"ntn_the_integration_token"):
         assert _update(unsealed(loaded, values)).new == {"Name": SECRET_NAME}
+        assert key_id == seal_key_id() != "public"
+
+
+def test_a_plan_sealed_under_another_secret_is_refused_as_such(tmp_path: Path) -> None:
+    """Made by one integration (a read-only one) and applied by another: exit 1 saying the
+    secrets differ and how to share one, not that the values changed."""
+    world = _world()
+    with keyed_by(lambda: b"ntn_the_reading_token"):
+        write_plan(world.plan(), tmp_path / "plan.json")
+    loaded = load_plan(tmp_path / "plan.json")
+    with keyed_by(lambda: b"ntn_the_writing_token"), pytest.raises(ApplyError) as caught:
+        unsealed(loaded, manifest_values(world.desired, loaded))
+    assert caught.value.exit_code == 1
+    assert "sealed under another secret" in caught.value.message
+    assert "RECONCILER_SEAL_KEY" in str(caught.value.hint)
+
+
+def test_one_shared_seal_key_lets_one_integration_plan_and_another_apply(
+    tmp_path: Path,
+) -> None:
+    """With RECONCILER_SEAL_KEY set for both, the tokens no longer matter: the same checksum,
+    and the plan opens."""
+    world = _world()
+    shared = {"RECONCILER_SEAL_KEY": "a-long-random-shared-secret"}
+    reading = {**shared, "NOTION_TOKEN": "ntn_the_reading_token"}
+    writing = {**shared, "NOTION_TOKEN": "ntn_the_writing_token"}
+    with keyed_by(lambda: workspace_secret(local=False, environ=reading)):
+        planned = world.plan()
+        write_plan(planned, tmp_path / "plan.json")
+    loaded = load_plan(tmp_path / "plan.json")
+    with keyed_by(lambda: workspace_secret(local=False, environ=writing)):
+        assert world.plan().checksum == planned.checksum
+        opened = unsealed(loaded, manifest_values(world.desired, loaded))
+    assert _update(opened).new == {"Name": SECRET_NAME}

@@ -14,7 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import pytest
 from reconciler.cli.runtime import LOCAL_USERS
 from reconciler.emulator import Emulator, EmulatorServer
 from tests.apply.conftest import writes
-from tests.conftest import TOKEN, tcp_client
+from tests.conftest import INTEGRATION, TOKEN, tcp_client
 from tests.product.workflow_runner import JobRun, environment, run_job
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,11 +62,14 @@ class Flow:
             {"PATH": path, "FAKE_GH_DIR": str(self.gh), "NOTION_BASE_URL": self.server.url}
         )
 
+    secrets: dict[str, str] = field(default_factory=lambda: {"NOTION_TOKEN": TOKEN})
+    """The secrets of the environment the next job runs in."""
+
     def context(self, **inputs: str) -> dict[str, Any]:
         return {
             "github": {"token": "ghs_fake", "repository": "acme/notion", "sha": MERGED},
             "inputs": inputs,
-            "secrets": {"NOTION_TOKEN": TOKEN},
+            "secrets": self.secrets,
             "vars": {},
         }
 
@@ -206,3 +209,39 @@ def test_a_run_by_hand_applies_exactly_the_plan_whose_checksum_it_was_given(flow
     applied = flow.apply_job(approve=checksum)
     assert applied.failed is None, applied.logs
     assert flow.in_sync()
+
+
+def _new_phone_for_ada(flow: Flow) -> None:
+    """The pull request gives Ada another phone: a sensitive value written (sealed in files)."""
+    people = flow.pull / "manifests" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("Phone: null", 'Phone: "+44 20 7946 0999"', 1), "utf-8")
+
+
+WRITE_TOKEN = "secret_reconciler_tests_writer"
+
+
+@pytest.mark.parametrize("shared_key", [True, False], ids=["shared seal key", "no seal key"])
+def test_a_sensitive_value_planned_by_one_token_applies_with_another_only_under_a_shared_seal_key(
+    flow: Flow, shared_key: bool
+) -> None:
+    """The read integration plans on the pull request, the write integration applies on main:
+    with the same RECONCILER_SEAL_KEY in both environments their plans seal alike and the
+    reviewed plan applies; without it nothing is written and the summary says why."""
+    flow.emulator.tokens[WRITE_TOKEN] = INTEGRATION
+    _new_phone_for_ada(flow)
+    seal = {"RECONCILER_SEAL_KEY": "0f" * 32} if shared_key else {}
+    flow.secrets = {"NOTION_TOKEN": TOKEN, **seal}
+    assert flow.plan_job().failed is None
+    assert "0999" not in (flow.pull / "plan.json").read_text(encoding="utf-8")
+    flow.publish_artifact()
+    flow.merge()
+    flow.secrets = {"NOTION_TOKEN": WRITE_TOKEN, **seal}
+    mark = len(flow.emulator.requests())
+    job = flow.apply_job()
+    if shared_key:
+        assert job.failed is None, job.logs
+        assert flow.in_sync()
+    else:
+        assert (job.failed, writes(flow.emulator, mark)) == ("compare", [])
+        assert "no RECONCILER_SEAL_KEY secret is set" in job.summary

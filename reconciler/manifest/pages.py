@@ -320,4 +320,4 @@ def _read_body(
             )
         )
         return None, False
-    return DesiredBody(text, source.repo_path), False
+    return DesiredBody(text, source.repo_path, linked=target.is_symlink()), False

@@ -29,6 +29,7 @@ __all__ = [
     "NotApplied",
     "RemoveRow",
     "RenameProperty",
+    "SetBody",
     "SetValue",
 ]
 
@@ -41,6 +42,19 @@ class SetValue:
     key: RowKey
     property: str
     value: object
+
+
+@dataclass(frozen=True)
+class SetBody:
+    """Set a row's page body (Markdown) where the manifest takes it from: the row's ``_body``,
+    or the file its ``_body_from`` or the database's ``body_from`` names (rewritten whole, its
+    line endings kept). ``file`` is that file as the loaded row says (None: ``_body``), for
+    reports; the engine finds the place itself."""
+
+    database: str
+    key: RowKey
+    markdown: str
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,14 @@ class ChangeType:
 
 
 Edit: TypeAlias = (
-    SetValue | RemoveRow | AddRow | AddOption | DeclareProperty | RenameProperty | ChangeType
+    SetValue
+    | SetBody
+    | RemoveRow
+    | AddRow
+    | AddOption
+    | DeclareProperty
+    | RenameProperty
+    | ChangeType
 )
 """One change to the manifests."""
 

@@ -2,7 +2,9 @@
 
 ``Recorder.record(edit)`` checks the edit against the loaded desired state (is the database,
 row, property there; is it already so), finds where it is written (``locate``) and records the
-text changes in that file's editor and the canonical result in the ``Expectation``. It raises
+text changes in that file's editor and the canonical result in the ``Expectation``. A page body
+is compared by its canonical hash and written to the row's ``_body`` (a ``|`` block for several
+lines) or, whole, to the Markdown file the row takes it from. It raises
 ``Skipped`` (already so) or ``Refused`` (cannot be applied, with the reason). Used by the engine,
 once per attempt.
 """
@@ -10,7 +12,7 @@ once per attempt.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from reconciler.adopt.edit.csv_rows import CsvEditor, cell_text
 from reconciler.adopt.edit.edits import (
@@ -21,6 +23,7 @@ from reconciler.adopt.edit.edits import (
     Edit,
     RemoveRow,
     RenameProperty,
+    SetBody,
     SetValue,
 )
 from reconciler.adopt.edit.expect import Expectation
@@ -28,6 +31,7 @@ from reconciler.adopt.edit.locate import DatabaseSource, RowPlace, SourceFile, S
 from reconciler.adopt.edit.yaml_patch import Refused, YamlEditor
 from reconciler.adopt.edit.yaml_text import NotWritable
 from reconciler.adopt.edit.yaml_tree import Node
+from reconciler.bodies import body_hash
 from reconciler.manifest.cells import cell_value
 from reconciler.manifest.declarations import owned, property_spec
 from reconciler.model import JSON, PropertySpec
@@ -50,6 +54,8 @@ class _Editors:
 
     yaml: dict[str, YamlEditor]
     csv: dict[str, CsvEditor]
+    whole: dict[str, str] = field(default_factory=dict)
+    """Files rewritten whole (page bodies' Markdown): their new texts."""
 
     def of_yaml(self, file: SourceFile) -> YamlEditor:
         if file.path not in self.yaml:
@@ -64,6 +70,7 @@ class _Editors:
     def texts(self) -> dict[str, str]:
         texts = {path: editor.text() for path, editor in self.yaml.items()}
         texts.update({path: editor.text() for path, editor in self.csv.items()})
+        texts.update(self.whole)
         return texts
 
 
@@ -87,6 +94,8 @@ class Recorder:
         match edit:
             case SetValue():
                 self._set_value(source, edit)
+            case SetBody():
+                self._set_body(source, edit)
             case RemoveRow():
                 self._remove_row(source, edit)
             case AddRow():
@@ -169,6 +178,53 @@ class Recorder:
             editor.remove_entry(row, name)
         else:
             editor.set_value(row, name, value)
+
+    def _set_body(self, source: DatabaseSource, edit: SetBody) -> None:
+        place = self._place(source, edit.key)
+        loaded = next((row for row in source.database.rows if row.key == edit.key), None)
+        if place is None or loaded is None:
+            raise Refused(f"no row of {source.database.handle!r} has the key {edit.key!r}")
+        expected = self.expected.of(source.database.handle)
+        if edit.key not in expected.rows:
+            raise Refused("another edit removes this row")
+        body = loaded.body
+        if body is None:
+            raise Refused("the row's page body is not managed (no `_body`, `_body_from` or file")
+        held = expected.bodies.get(edit.key) or body_hash(body.markdown)
+        if held == body_hash(edit.markdown):
+            raise Skipped
+        if body.file is None:
+            self._set_inline_body(place, edit.markdown)
+        else:
+            self._set_body_file(body.file, body.linked, edit.markdown)
+        self.expected.set_body(source.database.handle, edit.key, edit.markdown)
+
+    def _set_inline_body(self, place: RowPlace, markdown: str) -> None:
+        """``_body`` in the row: one line as it is, several as a block (``|``) where it can."""
+        text = markdown + "\n" if "\n" in markdown else markdown
+        if place.file.csv is not None:
+            self.editors.of_csv(place.file).set_cell(place.index, "_body", text)
+            return
+        row = _row_mapping(place)
+        entry = row.entry("_body")
+        if entry is None:
+            raise Refused("the row's `_body` comes from a merged mapping (<<)")
+        self.editors.of_yaml(place.file).set_value(row, "_body", text)
+
+    def _set_body_file(self, path: str, linked: bool, markdown: str) -> None:
+        """The body file rewritten whole, with the line endings it has."""
+        if linked:
+            raise Refused(
+                f"the body file {path} is named through a symbolic link: links are not written"
+                " through (edit the file by hand)"
+            )
+        file = self.sources.text_file(path)
+        newline = "\r\n" if "\r\n" in file.text else "\n"
+        text = (markdown + "\n").replace("\n", newline) if markdown else ""
+        pending = self.editors.whole.get(path)
+        if pending is not None and pending != text:
+            raise Refused(f"another row's body is written to {path} too")
+        self.editors.whole[path] = text
 
     def _remove_row(self, source: DatabaseSource, edit: RemoveRow) -> None:
         place = self._place(source, edit.key)

@@ -24,7 +24,12 @@ from reconciler.adopt import (
     write_pulled,
 )
 from reconciler.cli.common import debug_option, note, reports_errors, use_colour
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    BodyProgress,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.errors import ConfigError
 from reconciler.plan import selected_handles
 from reconciler.render import plural
@@ -164,7 +169,11 @@ def command(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
         pulled = pull_manifests(
-            workspace.gateway, desired, request, reading=_announce(workspace.label)
+            workspace.gateway,
+            desired,
+            request,
+            reading=_announce(workspace.label),
+            progress=BodyProgress(),
         )
     if pulled.changed and not dry_run:
         write_pulled(pulled, desired.root, force=force)

@@ -68,10 +68,13 @@ class RemoveRow:
 @dataclass(frozen=True)
 class AddRow:
     """Add a row (property name → manifest value, the key included) where the database's rows
-    already live: after its last row, in the manifest's ``rows`` or its ``rows_from`` file."""
+    already live: after its last row, in the manifest's ``rows`` or its ``rows_from`` file.
+    ``body``: the row's page body (Markdown), written to the new file the database's
+    ``body_from`` names for the row (None: no body file)."""
 
     database: str
     values: Mapping[str, object] = field(hash=False)
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ class FileChange:
     path: str
     old: str
     new: str
+    created: bool = False
+    """The file does not exist yet (``old`` is empty): a new page body file."""
 
     def unified_diff(self, context: int = 3) -> str:
         """The change as a unified diff (``a/PATH``, ``b/PATH``), as git shows it."""

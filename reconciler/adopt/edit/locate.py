@@ -38,6 +38,8 @@ class SourceFile:
     yaml: YamlText | None = None
     csv: CsvTable | None = None
     dialect: Dialect = field(default_factory=Dialect)
+    created: bool = False
+    """A file the edits create (a new page body file): it does not exist yet."""
 
     def yaml_editor(self) -> YamlEditor:
         assert self.yaml is not None
@@ -159,6 +161,20 @@ class Sources:
         except FileProblem as failure:
             raise SourcesProblem(f"{path}: {failure.problem.message}") from None
         file = SourceFile(path, source.text)
+        self.files[path] = file
+        return file
+
+    def new_file(self, path: str) -> SourceFile:
+        """A file the edits create; refused (SourcesProblem) when something is there already."""
+        found = self.files.get(path)
+        if found is not None and found.created:
+            return found
+        target = self.root / path
+        if found is not None or os.path.lexists(target):
+            raise SourcesProblem(f"{path} exists already: it is not overwritten")
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise SourcesProblem(f"{path} would be outside the repository ({self.root})")
+        file = SourceFile(path, "", created=True)
         self.files[path] = file
         return file
 

@@ -11,8 +11,10 @@ once per attempt.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from reconciler.adopt.edit.csv_rows import CsvEditor, cell_text
 from reconciler.adopt.edit.edits import (
@@ -27,13 +29,20 @@ from reconciler.adopt.edit.edits import (
     SetValue,
 )
 from reconciler.adopt.edit.expect import Expectation
-from reconciler.adopt.edit.locate import DatabaseSource, RowPlace, SourceFile, Sources
+from reconciler.adopt.edit.locate import (
+    DatabaseSource,
+    RowPlace,
+    SourceFile,
+    Sources,
+    SourcesProblem,
+)
 from reconciler.adopt.edit.yaml_patch import Refused, YamlEditor
 from reconciler.adopt.edit.yaml_text import NotWritable
 from reconciler.adopt.edit.yaml_tree import Node
 from reconciler.bodies import body_hash
 from reconciler.manifest.cells import cell_value
 from reconciler.manifest.declarations import owned, property_spec
+from reconciler.manifest.pages import template_file
 from reconciler.model import JSON, PropertySpec
 from reconciler.properties import ValueProblem, codec_for
 from reconciler.properties.options import option_names
@@ -256,8 +265,26 @@ class Recorder:
             if self.expected.of(database.handle).rows.get(key) == full:
                 raise Skipped
             raise Refused(f"a row with the key {key!r} exists: set its values instead")
+        body_file = None if edit.body is None else self._new_body_file(source, full)
         self._append_row(source, edit.values, values)
         self.expected.add_row(database.handle, key, full)
+        if body_file is not None and edit.body is not None:
+            self.editors.whole[body_file] = edit.body + "\n" if edit.body else ""
+            self.expected.set_body(database.handle, key, edit.body)
+
+    def _new_body_file(self, source: DatabaseSource, values: Mapping[str, JSON]) -> str:
+        """The new file the database's ``body_from`` names for a new row's body."""
+        template = source.database.body_from
+        specs = self.expected.of(source.database.handle).specs.values()
+        named = template_file(template, values, tuple(specs)) if template else None
+        if named is None:
+            raise Refused("the database's body_from names no file for this row (an empty value)")
+        folder = PurePosixPath(source.manifest.path).parent
+        path = posixpath.normpath(str(folder / named))
+        try:
+            return self.sources.new_file(path).path
+        except SourcesProblem as problem:
+            raise Refused(f"its body is not written: {problem}") from None
 
     def _append_row(
         self, source: DatabaseSource, written: Mapping[str, object], values: Mapping[str, JSON]

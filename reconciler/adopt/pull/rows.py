@@ -249,7 +249,27 @@ def _added(db: _Database, live: LiveRow, found: RowsDrift) -> None:
             values[column.name] = value
     keyed = {db.desired.key: values.pop(db.desired.key, live.key), **values}
     origin = db.origin(live, live.key, RowChange.ADDED)
-    found.proposals.append(Proposal(AddRow(db.handle, keyed), origin, tuple(values)))
+    body = _new_body(db, live, found)
+    named = (*values, "_body") if body is not None else tuple(values)
+    found.proposals.append(Proposal(AddRow(db.handle, keyed, body), origin, named))
+
+
+def _new_body(db: _Database, live: LiveRow, found: RowsDrift) -> str | None:
+    """An added row's body for the file ``body_from`` names (None: none to write)."""
+    held = live.body
+    if not db.desired.body_from or held is None:
+        return None
+    markdown = canonical_markdown(held.markdown)
+    if not markdown:
+        return None
+    if held.unknown_block_ids or held.truncated:
+        found.notes.append(
+            f"{db.handle}: row {live.key!r} created in Notion is added without its body: its"
+            " page holds what Markdown cannot carry whole (blocks it cannot show, or more than"
+            " Notion answers)"
+        )
+        return None
+    return markdown
 
 
 def _unmatched_notes(handle: str, match: RowMatch) -> list[str]:

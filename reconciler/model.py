@@ -156,6 +156,8 @@ class DesiredBody:
     markdown: str
     file: str | None = None
     """The file it was read from, relative to the repository root."""
+    linked: bool = False
+    """The manifest names the file through a symbolic link (``pull`` does not write it)."""
 
 
 @dataclass(frozen=True)

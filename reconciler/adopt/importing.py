@@ -244,7 +244,7 @@ def import_databases(
     updated = None
     if desired is not None:
         pull = PullRequest((str(request.folder),), tuple(sorted(kept)), True, True)
-        updated = pull_manifests(gateway, desired, pull)
+        updated = pull_manifests(gateway, desired, pull, progress=progress)
     return Imported(tuple(manifests), updated, tuple(sorted(kept)))
 
 

@@ -2,11 +2,10 @@
 
 Only wiring and the terminal: the manifests (``load_manifests``), the workspace
 (``open_workspace``), then ``reconciler.adopt`` reads Notion and computes the edits
-(``pull_manifests``) and writes them (``write_pulled``). This command prints a unified diff per
-file changed and what was left alone, writes the Markdown summary a drift pull request takes as
-its body (``--summary``), and exits 2 with ``--detailed-exitcode`` when files changed (or would).
-It never writes to Notion.
-"""
+(``pull_manifests``, page bodies included, with the progress of reading them) and writes them
+(``write_pulled``). This command prints a unified diff per file changed and what was left alone,
+writes the Markdown summary a drift pull request takes as its body (``--summary``), and exits 2 with
+``--detailed-exitcode`` when files changed (or would). It never writes to Notion."""
 
 from __future__ import annotations
 
@@ -24,7 +23,12 @@ from reconciler.adopt import (
     write_pulled,
 )
 from reconciler.cli.common import debug_option, note, reports_errors, use_colour
-from reconciler.cli.runtime import load_manifests, open_workspace, workspace_options
+from reconciler.cli.runtime import (
+    BodyProgress,
+    load_manifests,
+    open_workspace,
+    workspace_options,
+)
 from reconciler.errors import ConfigError
 from reconciler.plan import selected_handles
 from reconciler.render import plural
@@ -81,7 +85,7 @@ def _write_summary(path: str, text: str) -> None:
     epilog="""\b
 Examples:
   reconciler pull                          write Notion's edits into the manifests
-  reconciler pull --dry-run                show the diffs, write nothing
+  reconciler pull --dry-run                show the diffs (body files too), write nothing
   reconciler pull --database tasks         only the tasks database
   reconciler pull --adopt-rows             also add rows created in Notion (prune: false)
   reconciler pull --schema                 also declare, rename and retype properties
@@ -151,8 +155,10 @@ def command(
     """Write what Notion holds back into the manifests, so that a plan afterwards is empty.
 
     Changed values of every type, rows trashed in Notion (removed), rows created there (added
-    where the database prunes, or with --adopt-rows), options added there; property differences
-    are reported (written with --schema). Comments, quoting and layout of untouched lines stay as
+    where the database prunes, or with --adopt-rows), options added there, page bodies edited
+    there (into the row's body file or its _body, where the manifest manages the body; a page
+    with blocks Markdown cannot show is reported, not written); property differences are
+    reported (written with --schema). Comments, quoting and layout of untouched lines stay as
     they are. In a git checkout, files with uncommitted changes are refused (unless --force)
     and a value changed both there and in Notion stops the pull. Never writes to Notion. Exit
     codes: 0 done, 1 error, 2 files changed (--detailed-exitcode).
@@ -164,7 +170,11 @@ def command(
         desired.settings, desired.root, local=local, local_store=local_store
     ) as workspace:
         pulled = pull_manifests(
-            workspace.gateway, desired, request, reading=_announce(workspace.label)
+            workspace.gateway,
+            desired,
+            request,
+            reading=_announce(workspace.label),
+            progress=BodyProgress(),
         )
     if pulled.changed and not dry_run:
         write_pulled(pulled, desired.root, force=force)

@@ -14,7 +14,7 @@ matter is refused: Notion would show it as text. Called by the row and database 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Final
@@ -23,7 +23,7 @@ from reconciler.errors import Problem
 from reconciler.manifest.declarations import RESERVED_KEYS, Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, YamlDocument
 from reconciler.manifest.source import FileProblem, read_source
-from reconciler.model import JSON, DesiredBody
+from reconciler.model import JSON, DesiredBody, PropertySpec
 from reconciler.properties import ValueProblem, codec_for
 from reconciler.properties.look import cover_from_manifest, icon_from_manifest
 
@@ -35,6 +35,7 @@ __all__ = [
     "database_look",
     "page_parts",
     "read_template",
+    "template_file",
 ]
 
 _TEMPLATE_TYPES: Final = frozenset(
@@ -52,7 +53,8 @@ class BodyTemplate:
     text: str
     parts: tuple[tuple[bool, str], ...]
     """(is a property name, text) pieces."""
-    manifest: YamlDocument
+    manifest: YamlDocument | None
+    """The manifest that sets it (None: a template filled for a row not written yet)."""
 
     def path_for(self, values: Mapping[str, JSON], declarations: Declarations) -> str | None:
         """The template filled in with a row's values; None when one of them is empty."""
@@ -88,24 +90,10 @@ def read_template(
     raw = data.get("body_from") if isinstance(data, Mapping) else None
     if not isinstance(raw, str) or not raw.strip():
         return None
-    parts: list[tuple[bool, str]] = []
-    at = 0
-    usable = True
-    for found in _FIELD.finditer(raw):
-        parts.append((False, raw[at : found.start()]))
-        at = found.end()
-        token = found.group(0)
-        if token in ("{{", "}}"):
-            parts.append((False, token[0]))
-            continue
-        name = found.group(1)
-        problem = _field_problem(name, declarations)
-        if problem is not None:
-            problems.append(document.problem(("body_from",), problem[0], problem[1]))
-            usable = False
-            continue
-        parts.append((True, str(name)))
-    parts.append((False, raw[at:]))
+    parts, field_problems = _template_parts(raw, declarations)
+    for message, hint in field_problems:
+        problems.append(document.problem(("body_from",), message, hint))
+    usable = not field_problems
     if usable and not any(is_name for is_name, _ in parts):
         problems.append(
             document.problem(
@@ -117,6 +105,43 @@ def read_template(
         usable = False
     kept = tuple((is_name, text) for is_name, text in parts if is_name or text)
     return BodyTemplate(raw, kept, document) if usable else None
+
+
+def _template_parts(
+    raw: str, declarations: Declarations
+) -> tuple[list[tuple[bool, str]], list[tuple[str, str]]]:
+    """The template's (is a property name, text) pieces, and (message, hint) of each field that
+    names no usable property."""
+    parts: list[tuple[bool, str]] = []
+    problems: list[tuple[str, str]] = []
+    at = 0
+    for found in _FIELD.finditer(raw):
+        parts.append((False, raw[at : found.start()]))
+        at = found.end()
+        token = found.group(0)
+        if token in ("{{", "}}"):
+            parts.append((False, token[0]))
+            continue
+        name = found.group(1)
+        problem = _field_problem(name, declarations)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        parts.append((True, str(name)))
+    parts.append((False, raw[at:]))
+    return parts, problems
+
+
+def template_file(
+    body_from: str, values: Mapping[str, JSON], specs: Sequence[PropertySpec]
+) -> str | None:
+    """The file a database's ``body_from`` names for a row of these canonical values (relative
+    to the manifest's folder); None when a value it names is empty or it names no property."""
+    declarations = Declarations(tuple(specs), {}, None, frozenset())
+    parts, problems = _template_parts(body_from, declarations)
+    if problems or not any(is_name for is_name, _ in parts):
+        return None
+    return BodyTemplate(body_from, tuple(parts), None).path_for(values, declarations)
 
 
 def _field_problem(name: str | None, declarations: Declarations) -> tuple[str, str] | None:
@@ -255,6 +280,7 @@ def _body(
     filled = named.path_for(values, declarations)
     if filled is None:
         return None, True
+    assert named.manifest is not None
     base = named.manifest.source.path.parent
     display = str(PurePath(named.manifest.source.display).parent / filled)
     where = (document, path)
@@ -320,4 +346,4 @@ def _read_body(
             )
         )
         return None, False
-    return DesiredBody(text, source.repo_path), False
+    return DesiredBody(text, source.repo_path, linked=target.is_symlink()), False

@@ -29,6 +29,7 @@ __all__ = [
     "NotApplied",
     "RemoveRow",
     "RenameProperty",
+    "SetBody",
     "SetValue",
 ]
 
@@ -44,6 +45,19 @@ class SetValue:
 
 
 @dataclass(frozen=True)
+class SetBody:
+    """Set a row's page body (Markdown) where the manifest takes it from: the row's ``_body``,
+    or the file its ``_body_from`` or the database's ``body_from`` names (rewritten whole, its
+    line endings kept). ``file`` is that file as the loaded row says (None: ``_body``), for
+    reports; the engine finds the place itself."""
+
+    database: str
+    key: RowKey
+    markdown: str
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class RemoveRow:
     """Remove the row with this key from wherever it is written."""
 
@@ -54,10 +68,13 @@ class RemoveRow:
 @dataclass(frozen=True)
 class AddRow:
     """Add a row (property name → manifest value, the key included) where the database's rows
-    already live: after its last row, in the manifest's ``rows`` or its ``rows_from`` file."""
+    already live: after its last row, in the manifest's ``rows`` or its ``rows_from`` file.
+    ``body``: the row's page body (Markdown), written to the new file the database's
+    ``body_from`` names for the row (None: no body file)."""
 
     database: str
     values: Mapping[str, object] = field(hash=False)
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +118,14 @@ class ChangeType:
 
 
 Edit: TypeAlias = (
-    SetValue | RemoveRow | AddRow | AddOption | DeclareProperty | RenameProperty | ChangeType
+    SetValue
+    | SetBody
+    | RemoveRow
+    | AddRow
+    | AddOption
+    | DeclareProperty
+    | RenameProperty
+    | ChangeType
 )
 """One change to the manifests."""
 
@@ -125,6 +149,8 @@ class FileChange:
     path: str
     old: str
     new: str
+    created: bool = False
+    """The file does not exist yet (``old`` is empty): a new page body file."""
 
     def unified_diff(self, context: int = 3) -> str:
         """The change as a unified diff (``a/PATH``, ``b/PATH``), as git shows it."""

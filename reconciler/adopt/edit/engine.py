@@ -62,7 +62,7 @@ def edit_manifests(
     if attempt.problems:
         attempt = _one_by_one(sources, mirror, edits)
     changes = tuple(
-        FileChange(path, sources.files[path].text, text)
+        FileChange(path, sources.files[path].text, text, created=sources.files[path].created)
         for path, text in sorted(attempt.texts.items())
         if text != sources.files[path].text
     )

@@ -1,11 +1,10 @@
 """What the manifests must read as once the edits are made, and how the result is compared.
 
 ``Expectation`` starts as the loaded desired state (every database's properties and rows, in
-canonical form) and follows each recorded edit: a value set, a row removed or added, an option,
-a declaration, a rename, a type change. ``differences`` compares a reloaded desired state with it,
-database by database, and says what differs: an edit whose text does not read back as intended
-is never written. Used by the engine.
-"""
+canonical form) and follows each recorded edit: a value set, a page body set (by its canonical
+hash), a row removed or added, an option, a declaration, a rename, a type change. ``differences``
+compares a reloaded desired state with it, database by database, and says what differs: an edit
+whose text does not read back as intended is never written. Used by the engine."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from reconciler.bodies import body_hash
 from reconciler.model import JSON, DesiredDatabase, DesiredState, PropertySpec, RowKey
 
 __all__ = ["Expectation", "differences"]
@@ -28,6 +28,8 @@ class _ExpectedDatabase:
     key: str
     specs: dict[str, PropertySpec]
     rows: dict[RowKey, dict[str, JSON]]
+    bodies: dict[RowKey, str] = field(default_factory=dict)
+    """The canonical hash each row's page body must read as, for the bodies edits set."""
     retyped: dict[str, set[RowKey]] = field(default_factory=dict)
     """Properties whose type changes: the old values are reread their own way and not compared,
     except in the rows listed (set or added after the change)."""
@@ -54,8 +56,12 @@ class Expectation:
         db.rows[key][name] = value
         db.retyped.get(name, set()).add(key)
 
+    def set_body(self, handle: str, key: RowKey, markdown: str) -> None:
+        self.of(handle).bodies[key] = body_hash(markdown)
+
     def remove_row(self, handle: str, key: RowKey) -> None:
         del self.of(handle).rows[key]
+        self.of(handle).bodies.pop(key, None)
 
     def add_row(self, handle: str, key: RowKey, values: Mapping[str, JSON]) -> None:
         db = self.of(handle)
@@ -136,7 +142,18 @@ def _database_differences(handle: str, want: _ExpectedDatabase, have: DesiredDat
                 found.append(
                     f"{handle}: row {key!r}, {name!r} reads {rows[key].get(name)!r}, not {value!r}"
                 )
+    found.extend(_body_differences(handle, want, have))
     return found
+
+
+def _body_differences(handle: str, want: _ExpectedDatabase, have: DesiredDatabase) -> list[str]:
+    """The bodies edits set that do not read back as set (only those are canonicalised)."""
+    bodies = {row.key: row.body for row in have.rows if row.key in want.bodies}
+    return [
+        f"{handle}: row {key!r}, its body does not read back as written"
+        for key, wanted in sorted(want.bodies.items())
+        if (body := bodies.get(key)) is None or body_hash(body.markdown) != wanted
+    ]
 
 
 def _shown(spec: PropertySpec | None) -> str:

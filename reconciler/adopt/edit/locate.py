@@ -1,12 +1,11 @@
 """Where each database and row is written: its manifest document, and each row's file and node.
 
 ``Sources`` reads the files of the databases edits name: the manifest (parsed with its line and
-character marks) and the ``rows_from`` files, and pairs every row of the loaded desired state
-with the place it came from, in the order the loader reads them (the manifest's ``rows``, then
-each ``rows_from`` file). The pairing is checked against the rows' source locations, so an edit
-addressed by database handle and row key lands on that row's text and nowhere else. Used by the
-engine.
-"""
+character marks) and the ``rows_from`` files, and pairs every row of the loaded desired state with
+the place it came from, in the order the loader reads them (the manifest's ``rows``, then each
+``rows_from`` file); ``text_file`` reads a page body's Markdown file, edited whole. The pairing is
+checked against the rows' source locations, so an edit addressed by database handle and row key
+lands on that row's text and nowhere else. Used by the engine."""
 
 from __future__ import annotations
 
@@ -39,6 +38,8 @@ class SourceFile:
     yaml: YamlText | None = None
     csv: CsvTable | None = None
     dialect: Dialect = field(default_factory=Dialect)
+    created: bool = False
+    """A file the edits create (a new page body file): it does not exist yet."""
 
     def yaml_editor(self) -> YamlEditor:
         assert self.yaml is not None
@@ -147,6 +148,33 @@ class Sources:
                 file.dialect = Dialect(manifest=manifest, json=suffix == ".json")
         except (yaml.YAMLError, csv.Error) as error:
             raise SourcesProblem(f"{path} cannot be read again: {error}") from None
+        self.files[path] = file
+        return file
+
+    def text_file(self, path: str) -> SourceFile:
+        """A file edited whole (a page body's Markdown): its text, nothing parsed."""
+        found = self.files.get(path)
+        if found is not None:
+            return found
+        try:
+            source = read_source(self.root / path, path, self.root)
+        except FileProblem as failure:
+            raise SourcesProblem(f"{path}: {failure.problem.message}") from None
+        file = SourceFile(path, source.text)
+        self.files[path] = file
+        return file
+
+    def new_file(self, path: str) -> SourceFile:
+        """A file the edits create; refused (SourcesProblem) when something is there already."""
+        found = self.files.get(path)
+        if found is not None and found.created:
+            return found
+        target = self.root / path
+        if found is not None or os.path.lexists(target):
+            raise SourcesProblem(f"{path} exists already: it is not overwritten")
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise SourcesProblem(f"{path} would be outside the repository ({self.root})")
+        file = SourceFile(path, "", created=True)
         self.files[path] = file
         return file
 

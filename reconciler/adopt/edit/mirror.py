@@ -1,11 +1,10 @@
 """The edited manifests loaded through the project's own reader, before anything is written.
 
-``Mirror`` knows every file a load of the manifests reads (``reconciler.yaml``, the manifest
-files under the paths given, the ``rows_from`` files they name); ``load`` copies them into a
-temporary folder laid out like the repository, with the edited texts in place of the originals,
-and loads that with ``reconciler.manifest``, exactly as ``plan`` will load the real files. Used by
-the engine to check edits before writing them.
-"""
+``Mirror`` knows every file a load of the manifests reads (``reconciler.yaml``, the manifest files
+under the paths given, the ``rows_from`` files they name, the rows' page body files); ``load``
+copies them into a temporary folder laid out like the repository, with the edited texts in place of
+the originals, and loads that with ``reconciler.manifest``, exactly as ``plan`` will load the real
+files. Used by the engine to check edits before writing them."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ class Mirror:
         given = list(paths) or [os.path.relpath(self.root / state.settings.manifests, cwd)]
         manifests, _ = find_manifest_files(given, self.root, cwd)
         self.manifests = [self._relative(file.path) for file in manifests]
-        self.files = sorted({*self.manifests, *self._data_files(manifests)})
+        self.files = sorted({*self.manifests, *self._data_files(manifests), *_body_files(state)})
         if (self.root / CONFIG_FILE).is_file():
             self.files.append(CONFIG_FILE)
 
@@ -63,7 +62,7 @@ class Mirror:
         files; raises ManifestError as a load of the real files would."""
         with tempfile.TemporaryDirectory(prefix="reconciler-edit-") as folder:
             copy = Path(folder)
-            for relative in self.files:
+            for relative in sorted({*self.files, *texts}):
                 target = copy / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if relative in texts:
@@ -71,3 +70,13 @@ class Mirror:
                 else:
                     shutil.copyfile(self.root / relative, target)
             return load_desired_state(self.manifests, environ=self.environ, cwd=copy, root=copy)
+
+
+def _body_files(state: DesiredState) -> set[str]:
+    """The page body files the rows were read with (repository-relative)."""
+    return {
+        row.body.file
+        for database in state.databases
+        for row in database.rows
+        if row.body is not None and row.body.file is not None
+    }

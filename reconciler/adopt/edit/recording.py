@@ -2,15 +2,19 @@
 
 ``Recorder.record(edit)`` checks the edit against the loaded desired state (is the database,
 row, property there; is it already so), finds where it is written (``locate``) and records the
-text changes in that file's editor and the canonical result in the ``Expectation``. It raises
+text changes in that file's editor and the canonical result in the ``Expectation``. A page body
+is compared by its canonical hash and written to the row's ``_body`` (a ``|`` block for several
+lines) or, whole, to the Markdown file the row takes it from. It raises
 ``Skipped`` (already so) or ``Refused`` (cannot be applied, with the reason). Used by the engine,
 once per attempt.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from reconciler.adopt.edit.csv_rows import CsvEditor, cell_text
 from reconciler.adopt.edit.edits import (
@@ -21,15 +25,24 @@ from reconciler.adopt.edit.edits import (
     Edit,
     RemoveRow,
     RenameProperty,
+    SetBody,
     SetValue,
 )
 from reconciler.adopt.edit.expect import Expectation
-from reconciler.adopt.edit.locate import DatabaseSource, RowPlace, SourceFile, Sources
+from reconciler.adopt.edit.locate import (
+    DatabaseSource,
+    RowPlace,
+    SourceFile,
+    Sources,
+    SourcesProblem,
+)
 from reconciler.adopt.edit.yaml_patch import Refused, YamlEditor
 from reconciler.adopt.edit.yaml_text import NotWritable
 from reconciler.adopt.edit.yaml_tree import Node
+from reconciler.bodies import body_hash
 from reconciler.manifest.cells import cell_value
 from reconciler.manifest.declarations import owned, property_spec
+from reconciler.manifest.pages import template_file
 from reconciler.model import JSON, PropertySpec
 from reconciler.properties import ValueProblem, codec_for
 from reconciler.properties.options import option_names
@@ -50,6 +63,8 @@ class _Editors:
 
     yaml: dict[str, YamlEditor]
     csv: dict[str, CsvEditor]
+    whole: dict[str, str] = field(default_factory=dict)
+    """Files rewritten whole (page bodies' Markdown): their new texts."""
 
     def of_yaml(self, file: SourceFile) -> YamlEditor:
         if file.path not in self.yaml:
@@ -64,6 +79,7 @@ class _Editors:
     def texts(self) -> dict[str, str]:
         texts = {path: editor.text() for path, editor in self.yaml.items()}
         texts.update({path: editor.text() for path, editor in self.csv.items()})
+        texts.update(self.whole)
         return texts
 
 
@@ -87,6 +103,8 @@ class Recorder:
         match edit:
             case SetValue():
                 self._set_value(source, edit)
+            case SetBody():
+                self._set_body(source, edit)
             case RemoveRow():
                 self._remove_row(source, edit)
             case AddRow():
@@ -170,6 +188,53 @@ class Recorder:
         else:
             editor.set_value(row, name, value)
 
+    def _set_body(self, source: DatabaseSource, edit: SetBody) -> None:
+        place = self._place(source, edit.key)
+        loaded = next((row for row in source.database.rows if row.key == edit.key), None)
+        if place is None or loaded is None:
+            raise Refused(f"no row of {source.database.handle!r} has the key {edit.key!r}")
+        expected = self.expected.of(source.database.handle)
+        if edit.key not in expected.rows:
+            raise Refused("another edit removes this row")
+        body = loaded.body
+        if body is None:
+            raise Refused("the row's page body is not managed (no `_body`, `_body_from` or file")
+        held = expected.bodies.get(edit.key) or body_hash(body.markdown)
+        if held == body_hash(edit.markdown):
+            raise Skipped
+        if body.file is None:
+            self._set_inline_body(place, edit.markdown)
+        else:
+            self._set_body_file(body.file, body.linked, edit.markdown)
+        self.expected.set_body(source.database.handle, edit.key, edit.markdown)
+
+    def _set_inline_body(self, place: RowPlace, markdown: str) -> None:
+        """``_body`` in the row: one line as it is, several as a block (``|``) where it can."""
+        text = markdown + "\n" if "\n" in markdown else markdown
+        if place.file.csv is not None:
+            self.editors.of_csv(place.file).set_cell(place.index, "_body", text)
+            return
+        row = _row_mapping(place)
+        entry = row.entry("_body")
+        if entry is None:
+            raise Refused("the row's `_body` comes from a merged mapping (<<)")
+        self.editors.of_yaml(place.file).set_value(row, "_body", text)
+
+    def _set_body_file(self, path: str, linked: bool, markdown: str) -> None:
+        """The body file rewritten whole, with the line endings it has."""
+        if linked:
+            raise Refused(
+                f"the body file {path} is named through a symbolic link: links are not written"
+                " through (edit the file by hand)"
+            )
+        file = self.sources.text_file(path)
+        newline = "\r\n" if "\r\n" in file.text else "\n"
+        text = (markdown + "\n").replace("\n", newline) if markdown else ""
+        pending = self.editors.whole.get(path)
+        if pending is not None and pending != text:
+            raise Refused(f"another row's body is written to {path} too")
+        self.editors.whole[path] = text
+
     def _remove_row(self, source: DatabaseSource, edit: RemoveRow) -> None:
         place = self._place(source, edit.key)
         if place is None or edit.key not in self.expected.of(source.database.handle).rows:
@@ -200,8 +265,26 @@ class Recorder:
             if self.expected.of(database.handle).rows.get(key) == full:
                 raise Skipped
             raise Refused(f"a row with the key {key!r} exists: set its values instead")
+        body_file = None if edit.body is None else self._new_body_file(source, full)
         self._append_row(source, edit.values, values)
         self.expected.add_row(database.handle, key, full)
+        if body_file is not None and edit.body is not None:
+            self.editors.whole[body_file] = edit.body + "\n" if edit.body else ""
+            self.expected.set_body(database.handle, key, edit.body)
+
+    def _new_body_file(self, source: DatabaseSource, values: Mapping[str, JSON]) -> str:
+        """The new file the database's ``body_from`` names for a new row's body."""
+        template = source.database.body_from
+        specs = self.expected.of(source.database.handle).specs.values()
+        named = template_file(template, values, tuple(specs)) if template else None
+        if named is None:
+            raise Refused("the database's body_from names no file for this row (an empty value)")
+        folder = PurePosixPath(source.manifest.path).parent
+        path = posixpath.normpath(str(folder / named))
+        try:
+            return self.sources.new_file(path).path
+        except SourcesProblem as problem:
+            raise Refused(f"its body is not written: {problem}") from None
 
     def _append_row(
         self, source: DatabaseSource, written: Mapping[str, object], values: Mapping[str, JSON]

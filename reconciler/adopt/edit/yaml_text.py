@@ -83,7 +83,7 @@ def _literal(text: str, column: int) -> str:
 
 def _candidates(written: str, style: str | None, column: int) -> Iterator[str]:
     """Texts to try, the preferred style first."""
-    order = {"'": "'\"", '"': '"', "|": "|p'\"", ">": "|p'\""}.get(style or "", "p'\"")
+    order = {"'": "'\"", '"': '"', "|": "|p'\"", ">": "|p'\""}.get(style or "", "p|'\"")
     for kind in order:
         if kind == "p":
             yield written

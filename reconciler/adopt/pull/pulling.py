@@ -2,7 +2,9 @@
 hand edit.
 
 ``pull_manifests`` reads the chosen databases as a plan does (``reconciler.plan.read_live``), finds
-per database how its properties differ (``schema``) and its rows (``rows``), and hands the edits
+per database how its properties differ (``schema``) and its rows (``rows``: values and managed
+page bodies; the bodies of rows it adds are read where the database's ``body_from`` names a file
+for them), and hands the edits
 to the editing engine (``reconciler.adopt.edit``), which computes each file's new text and checks
 that it reads back as intended. With ``--schema``, properties pull declares or renames are read
 again with their values. In a git checkout, values changed in the working tree are compared with
@@ -38,7 +40,7 @@ from reconciler.adopt.rows import naming_of
 from reconciler.adopt.values import Naming
 from reconciler.errors import ManifestError, ReconcilerError
 from reconciler.model import JSON, DesiredDatabase, DesiredState, LiveDatabase, LiveState
-from reconciler.notion import Gateway
+from reconciler.notion import BodyProgress, Gateway
 from reconciler.plan import read_live
 from reconciler.plan.index import RowMatch
 from reconciler.properties import WorkspaceReferences
@@ -87,6 +89,35 @@ class _Found:
         self.notes.extend(rows.notes)
         self.kept.extend(rows.kept)
         self.conflicts.extend(rows.conflicts)
+
+
+def _with_new_bodies(
+    gateway: Gateway,
+    desired: DesiredState,
+    live: LiveState,
+    request: PullRequest,
+    progress: BodyProgress | None,
+) -> LiveState:
+    """The live state with the bodies of the rows pull adds read (through the gateway's cache),
+    in the databases whose ``body_from`` names a file for each row: those go there."""
+    databases = dict(live.databases)
+    for handle, database in live.databases.items():
+        declared = desired.database(handle)
+        if declared is None or not declared.body_from:
+            continue
+        if not (declared.prune or request.adopt_rows):
+            continue
+        known = {row.key for row in declared.rows}
+        new = [r for r in database.rows if not r.in_trash and r.key and r.key not in known]
+        if not new:
+            continue
+        bodies = gateway.read_bodies(new, database=handle, progress=progress)
+        rows = tuple(
+            dataclasses.replace(row, body=bodies.get(row.page_id, row.body))
+            for row in database.rows
+        )
+        databases[handle] = dataclasses.replace(database, rows=rows)
+    return dataclasses.replace(live, databases=databases)
 
 
 def _reread(
@@ -232,13 +263,15 @@ def pull_manifests(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     reading: Callable[[int], None] | None = None,
+    progress: BodyProgress | None = None,
 ) -> Pulled:
     """What Notion holds, as edits of the manifests (nothing written, nothing sent to Notion);
-    raises PullConflict when a value was changed both in the working tree and in Notion."""
+    raises PullConflict when a value was changed both in the working tree and in Notion.
+    ``progress`` hears how far the reading of page bodies has come."""
     env = dict(os.environ if environ is None else environ)
     here = cwd if cwd is not None else Path.cwd()
-    read = read_live(gateway, desired, request.databases, reading=reading)
-    live = read.live
+    read = read_live(gateway, desired, request.databases, reading=reading, progress=progress)
+    live = _with_new_bodies(gateway, desired, read.live, request, progress)
     found = _Found()
     schemas = _schemas(desired, read.planned, live, request, found)
     extra = {handle: findings.reread for handle, findings in schemas.items() if findings.reread}

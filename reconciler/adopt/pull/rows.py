@@ -1,13 +1,16 @@
 """Rows as Notion holds them, turned into edits of one database's manifest rows.
 
 For each manifest row whose key one live row has, every ``Column`` (a property whose live values
-pull reads) is compared the way a plan compares it (both sides resolved through the codec,
-DeepDiff ignoring int and float), and a value that differs becomes a ``SetValue`` with the live
-value in manifest form (``reconciler.adopt.values.manifest_value``: people by e-mail, relations by
-key, rich text as runs, dates with their time zone...). A manifest row whose key is in the Notion
-trash becomes a ``RemoveRow`` (unless live rows still relate to it: the manifest would name a row
-it no longer has); live rows the manifest does not list become ``AddRow``s where the
-database prunes (apply would trash them) or when asked to adopt rows, oldest first.
+pull reads) is compared the way a plan compares it (both sides resolved through the codec, DeepDiff
+ignoring int and float), and a value that differs becomes a ``SetValue`` with the live value in
+manifest form (``reconciler.adopt.values.manifest_value``: people by e-mail, relations by key, rich
+text as runs, dates with their time zone...). A managed page body that a plan would change
+(``reconciler.plan.bodies.body_change``, the canonical comparison) becomes a ``SetBody`` with
+Notion's canonical Markdown, unless Notion's page holds what Markdown cannot carry whole (then a
+note says so); page content of rows whose body is not managed is never read. A manifest row whose
+key is in the Notion trash becomes a ``RemoveRow`` (unless live rows still relate to it: the
+manifest would name a row it no longer has); live rows the manifest does not list become ``AddRow``s
+where the database prunes (apply would trash them) or when asked to adopt rows, oldest first.
 
 Hand edits are never lost: given the database as committed at HEAD (``base``), a value changed in
 the working tree is kept when Notion still holds the committed value, and is a ``Conflict`` when
@@ -23,11 +26,13 @@ from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
 
-from reconciler.adopt.edit import AddRow, RemoveRow, SetValue
+from reconciler.adopt.edit import AddRow, RemoveRow, SetBody, SetValue
 from reconciler.adopt.pull.findings import Conflict, Origin, Proposal, RowChange
 from reconciler.adopt.values import Naming, NotExpressible, manifest_value
+from reconciler.bodies import canonical_markdown
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveProperty, LiveRow, PropertySpec
 from reconciler.plan import SENSITIVE
+from reconciler.plan.bodies import body_change
 from reconciler.plan.index import RowMatch
 from reconciler.properties import References, ValueProblem, codec_for
 from reconciler.render import edited_words, plural
@@ -170,6 +175,29 @@ def _changed(db: _Database, row: DesiredRow, live: LiveRow, found: RowsDrift) ->
             continue
         edit = SetValue(db.handle, row.key, column.name, value)
         yield Proposal(edit, origin, (column.name,))
+    body = _body(db, row, live, found)
+    if body is not None:
+        yield Proposal(body, origin, ("_body",))
+
+
+def _body(db: _Database, row: DesiredRow, live: LiveRow, found: RowsDrift) -> SetBody | None:
+    """The row's managed body set to what Notion holds, when a plan would see them differ (the
+    plan's own comparison); a body Markdown cannot carry whole is only reported."""
+    held = live.body
+    if row.body is None or held is None or body_change(db.handle, row, live) is None:
+        return None
+    if held.unknown_block_ids or held.truncated:
+        why = (
+            "holds blocks Markdown cannot show (a bookmark, an embed, a synced block...)"
+            if held.unknown_block_ids
+            else "is too long to read whole as Markdown (Notion cut it at its limit)"
+        )
+        found.notes.append(
+            f"{db.handle}: row {row.key!r}, its body was edited in Notion but not pulled: its"
+            f" page {why}; {row.body.file or 'the manifest'} keeps what it says"
+        )
+        return None
+    return SetBody(db.handle, row.key, canonical_markdown(held.markdown), row.body.file)
 
 
 def _trashed(db: _Database, row: DesiredRow, trashed: LiveRow, found: RowsDrift) -> None:
@@ -221,7 +249,27 @@ def _added(db: _Database, live: LiveRow, found: RowsDrift) -> None:
             values[column.name] = value
     keyed = {db.desired.key: values.pop(db.desired.key, live.key), **values}
     origin = db.origin(live, live.key, RowChange.ADDED)
-    found.proposals.append(Proposal(AddRow(db.handle, keyed), origin, tuple(values)))
+    body = _new_body(db, live, found)
+    named = (*values, "_body") if body is not None else tuple(values)
+    found.proposals.append(Proposal(AddRow(db.handle, keyed, body), origin, named))
+
+
+def _new_body(db: _Database, live: LiveRow, found: RowsDrift) -> str | None:
+    """An added row's body for the file ``body_from`` names (None: none to write)."""
+    held = live.body
+    if not db.desired.body_from or held is None:
+        return None
+    markdown = canonical_markdown(held.markdown)
+    if not markdown:
+        return None
+    if held.unknown_block_ids or held.truncated:
+        found.notes.append(
+            f"{db.handle}: row {live.key!r} created in Notion is added without its body: its"
+            " page holds what Markdown cannot carry whole (blocks it cannot show, or more than"
+            " Notion answers)"
+        )
+        return None
+    return markdown
 
 
 def _unmatched_notes(handle: str, match: RowMatch) -> list[str]:

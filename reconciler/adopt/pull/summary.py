@@ -1,22 +1,23 @@
 """What a pull did, in words: lines for the terminal, and Markdown for a pull request's body.
 
-``report_lines`` says per row what Notion changed and who last edited it there and when, then the
-schema differences, the edits left out (a value from ``${VAR}``, ...), the hand edits kept and
-what was left alone. ``markdown_summary`` says the same as a pull-request body for the drift
-workflow: a table of the rows with who edited each and when, at most ``MAX_BODY`` bytes, every
-text from Notion or a manifest escaped (``reconciler.render.escape``). Called by the ``pull``
-command.
-"""
+``report_lines`` says per row what Notion changed and who last edited it there and when, where the
+page bodies it pulled go (``body_places``: files and rows, never the bodies' text), then the schema
+differences, the edits left out (a value from ``${VAR}``, ...), the hand edits kept and what was
+left alone. ``markdown_summary`` says the same as a pull-request body for the drift workflow: a
+table of the rows with who edited each and when, the page bodies' files, at most ``MAX_BODY`` bytes,
+every text from Notion or a manifest escaped (``reconciler.render.escape``). Called by the ``pull``
+command."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
+from reconciler.adopt.edit import SetBody
 from reconciler.adopt.pull.findings import Pulled, RowChange, RowDrift
 from reconciler.render import MAX_COMMENT, edited_words, escape, moment, plural
 
-__all__ = ["MARKER", "MAX_BODY", "markdown_summary", "report_lines"]
+__all__ = ["MARKER", "MAX_BODY", "body_places", "markdown_summary", "report_lines"]
 
 MARKER = "<!-- notion-reconciler:pull -->"
 MAX_BODY = MAX_COMMENT
@@ -47,9 +48,25 @@ def _row_words(row: RowDrift) -> str:
     return f"{origin.database}, row {origin.key!r}: {what}" + (f"; {edited}" if edited else "")
 
 
+def body_places(pulled: Pulled) -> list[str]:
+    """Where the page bodies pull writes go: their files, or the rows whose ``_body`` it sets
+    (never the bodies' text)."""
+    places = [
+        edit.file or f"{edit.database}, row {edit.key!r}: its _body"
+        for edit in pulled.outcome.applied
+        if isinstance(edit, SetBody)
+    ]
+    files = {change.path for change in pulled.outcome.files if change.created}
+    places.extend(sorted(files))
+    return places
+
+
 def report_lines(pulled: Pulled) -> Iterator[str]:
     """What the pull did and left alone, one line each (the diffs are printed apart)."""
     yield from (_row_words(row) for row in pulled.rows)
+    places = body_places(pulled)
+    if places:
+        yield f"{plural(len(places), 'page body', 'page bodies')} from Notion: {', '.join(places)}"
     for drift in pulled.schema:
         state = "written" if drift.written else "not written"
         yield f"{drift.database}: {drift.words} ({state})"
@@ -108,8 +125,11 @@ def markdown_summary(pulled: Pulled, *, links: bool = True) -> str:
         )
     else:
         head += "No Notion edits to pull: the manifests say what Notion holds.\n\n"
+    places = body_places(pulled)
+    bodies = f"{plural(len(places), 'page body', 'page bodies')} written" if places else ""
     tail = "".join(
         (
+            _section(bodies.capitalize(), places),
             _section("Schema", [f"{d.database}: {d.words}" for d in pulled.schema]),
             _section("Not written", [str(refused) for refused in pulled.outcome.not_applied]),
             _section("Left alone", list(pulled.notes)),

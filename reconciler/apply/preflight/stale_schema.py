@@ -162,12 +162,19 @@ def _change_stale(
         case AddProperty(shape=shape):
             return _taken(db, change.target, shape, live, ours=ours)
         case RemoveProperty(live=seen):
+            # Its configuration matters to no one: the removal takes the property whatever it is.
             found = live.property_named(change.target)
             if found is None:
                 return f"{change.target} is gone {_SINCE}"
-            return _shape_stale(change.target, seen, found, refs)
+            if found.type != seen.type:
+                return f"{change.target}'s type changed {_SINCE} ({seen.type} to {found.type})"
+            return None
         case RenameProperty(old_name=old, new_name=new):
+            # A back property a dual relation renames is not managed: it is found by name.
             held = now.name if now is not None else None
+            if planned is None:
+                found = live.property_named(old) or live.property_named(new)
+                held = found.name if found is not None else None
             if held == old or (ours and held == new):
                 return None
             return f"{change.target} is not named {old!r} as the plan saw it"
@@ -175,7 +182,7 @@ def _change_stale(
         return None  # no prior, or gone: ``_priors`` says so
     match payload:
         case UpdateProperty(live=seen, desired=desired) | ChangeType(live=seen, desired=desired):
-            if ours and _shape_stale(change.target, desired, now, refs, both=False) is None:
+            if ours and _shape_stale(change.target, desired, now, refs, prune=False) is None:
                 return None
             return _shape_stale(change.target, seen, now, refs)
         case RemoveOptions(options=removed):
@@ -212,34 +219,39 @@ def _taken(
 
 
 def _shape_stale(
-    name: str, seen: PropertyShape, now: LiveProperty, refs: References, *, both: bool = True
+    name: str, seen: PropertyShape, now: LiveProperty, refs: References, *, prune: bool = True
 ) -> str | None:
-    """Whether ``now`` differs from ``seen`` (``both``: in either direction, every option
-    pruned; else only in what ``seen`` states, as the differ asks whether a change is due)."""
+    """How ``now`` differs from ``seen`` in what ``seen`` states, as the differ compares
+    (``prune``: an option ``seen`` lacks counts too), and in the ids of the options it names."""
     if now.type != seen.type:
         return f"{name}'s type changed {_SINCE} ({seen.type} to {now.type})"
     try:
         codec = codec_for(seen.type)
     except ValueProblem:
         return None  # a type no codec knows has no configuration to compare
-    forwards = codec.config_changes(seen.config, now.config, refs, prune_options=both)
-    paths = [change.path for change in forwards]
-    if both:
-        backwards = codec.config_changes(now.config, seen.config, refs, prune_options=True)
-        paths.extend(c.path for c in backwards)
-        if _option_ids(seen.config) != _option_ids(now.config):
-            paths.append(("options",))
+    changes = codec.config_changes(seen.config, now.config, refs, prune_options=prune)
+    paths = [change.path for change in changes]
+    ids = _option_ids(now.config)
+    if any(ids.get(option, given) != given for option, given in _option_ids(seen.config).items()):
+        paths.append(("options",))
     if not paths:
         return None
     what = "options" if all(path[:1] == ("options",) for path in paths) else "configuration"
     return f"{name}'s {what} changed {_SINCE}"
 
 
-def _option_ids(config: Mapping[str, JSON]) -> dict[str, JSON]:
-    """Option name to id (an update request keeps options by id)."""
+def _options(config: Mapping[str, JSON]) -> list[dict[str, JSON]]:
     options = config.get("options")
-    items = options if isinstance(options, list) else []
-    return {str(o.get("name")): o.get("id") for o in items if isinstance(o, dict)}
+    return [o for o in options if isinstance(o, dict)] if isinstance(options, list) else []
+
+
+def _option_names(config: Mapping[str, JSON]) -> list[str]:
+    return [str(o.get("name")) for o in _options(config)]
+
+
+def _option_ids(config: Mapping[str, JSON]) -> dict[str, JSON]:
+    """Option name to id, where the configuration names one (an update keeps options by id)."""
+    return {str(o.get("name")): o["id"] for o in _options(config) if o.get("id") is not None}
 
 
 def _options_stale(
@@ -248,8 +260,7 @@ def _options_stale(
 ) -> str | None:  # fmt: skip
     """The options a removal finds beside the declared ones must be those it removes: the
     request keeps the declared options only, so any other would go unreviewed."""
-    declared = set(_option_ids(declared_config))
-    extra = set(_option_ids(now.config)) - declared
+    extra = set(_option_names(now.config)) - set(_option_names(declared_config))
     if extra == set(removed) or (ours and not extra):
         return None
     return f"{name}'s options changed {_SINCE}"

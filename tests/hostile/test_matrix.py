@@ -343,6 +343,39 @@ def _no_phone_anywhere(stage: Stage, run: CagedRun) -> None:
     assert (OLD_PHONE in run.output, NEW_PHONE in run.output) == (False, False)
 
 
+CONFIDANTS = (
+    "database: people\ntitle: People\nkey: Email\nproperties:\n  Name: title\n  Email: email\n"
+    "  Confidant: {type: people, sensitive: true}\nrows:\n"
+    "  - {Name: Ada Lovelace, Email: ada@example.com, Confidant: [PERSON]}\n"
+)
+CONFIDANT_NAMES = ("grace@example.com", "Grace Hopper", "alan@example.com", "Alan Turing")
+
+
+def _confidant_changed(stage: Stage) -> Sequence[str]:
+    """Ada's confidant (a sensitive people value) applied as Grace, then changed to Alan."""
+    stage.repo.manifest(CONFIDANTS.replace("PERSON", "grace@example.com"), name="people.yaml")
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes")
+    assert applied.exit_code == 0, applied.output[-2000:]
+    stage.repo.manifest(CONFIDANTS.replace("PERSON", "alan@example.com"), name="people.yaml")
+    return ()
+
+
+def _no_confidant_anywhere(stage: Stage, run: CagedRun) -> None:
+    """No file but the manifests, and no output, names Grace or Alan; the plan file applies."""
+    assert run.exit_code == 0, run.output[-2000:]
+    written = [p for p in stage.repo.root.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
+    held = [
+        str(path.relative_to(stage.repo.root))
+        for path in written
+        if "manifests" not in path.parts
+        and any(name.encode() in path.read_bytes() for name in CONFIDANT_NAMES)
+    ]
+    assert held == []
+    assert [name for name in CONFIDANT_NAMES if name in run.output] == []
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes", "pp.json")
+    assert applied.exit_code == 0, applied.output[-2000:]
+
+
 # --- what must hold ---------------------------------------------------------------------------
 
 
@@ -443,6 +476,13 @@ ATTACKS: list[Attack] = [
         _phone_changed,
         ("plan", "--local", "-o", "pp.json", "--format", "json"),
         _no_phone_anywhere,
+    ),
+    Attack(
+        2,
+        "Ada's confidant (sensitive people) changed, plan -o pp.json",
+        _confidant_changed,
+        ("plan", "--local", "-o", "pp.json", "--format", "json"),
+        _no_confidant_anywhere,
     ),
     # --- 4: the class written in a plan file
     Attack(

@@ -196,7 +196,7 @@ def _in_notion(project: Project, edit: Callable[[str, Any], dict[str, Any]]) -> 
 
 def test_an_option_added_in_notion_since_the_plan_refuses_it(project: Project) -> None:
     """Stage gets an option in Notion after the plan: the update and the removal built on the
-    options the plan saw would drop it unreviewed, so the plan is refused."""
+    options the plan saw would drop it unreviewed, so the plan is refused, naming Stage once."""
     plan = planned(project, Stage=STAGE_PRUNED)
 
     def add_paused(stage_id: str, stage: Any) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def test_an_option_added_in_notion_since_the_plan_refuses_it(project: Project) -
     refused(
         project,
         plan,
-        "the plan is stale: 2 properties changed in Notion since it was made",
+        "the plan is stale: 1 property changed in Notion since it was made",
         "projects/Stage (property ",
         "Stage's options changed in Notion since the plan",
     )

@@ -76,12 +76,14 @@ def stale_schemas(
     if not checked:
         return []
     live = reads.schemas(sorted(checked))
-    return [
-        difference
-        for db in plan.databases
-        if db.handle in checked
-        for difference in _compare(db, checked[db.handle], live[db.handle], states, refs)
-    ]
+    found: dict[tuple[str, str, str], SchemaDifference] = {}
+    for db in plan.databases:
+        if db.handle in checked:
+            for difference in _compare(db, checked[db.handle], live[db.handle], states, refs):
+                # One property is named once, with the first difference found (its prior's).
+                at = (difference.database, difference.kind, difference.name)
+                found.setdefault(at, difference)
+    return list(found.values())
 
 
 def _compare(

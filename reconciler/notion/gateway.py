@@ -38,6 +38,11 @@ Reading
     a GET per page, or one query when that costs fewer requests by the spec's ``row_count``; a
     page that no longer exists is absent from the result.
 
+    ``read_schemas(specs, sources=...)`` locates these databases and decodes their schemas,
+    title, icon and cover, reading no row (two requests each when the database id is known):
+    the apply's preflight compares a plan's schema changes with them. ``sources`` (handle:
+    data source id) names the relation targets by handle, as ``read_state`` does.
+
     ``find_rows(spec, keys)`` gives the rows (not in the trash) whose key is one of ``keys``, one
     filtered query per 100 keys: the apply's preflight asks it whether a row a plan creates has
     appeared since the plan was made.
@@ -89,6 +94,7 @@ from typing import Protocol, runtime_checkable
 from reconciler.model import (
     JSON,
     LiveBody,
+    LiveDatabase,
     LiveProperty,
     LiveRow,
     LiveState,
@@ -160,6 +166,13 @@ class Gateway(Protocol):
     ) -> LiveState:
         """The live state of these databases, and the users; the bodies of the rows each spec
         names in ``bodies`` (``progress`` hears how many are read)."""
+        ...
+
+    def read_schemas(
+        self, specs: Sequence[ReadSpec], *, sources: Mapping[str, str]
+    ) -> Mapping[str, LiveDatabase]:
+        """These databases' title, icon, cover and schema, without their rows (``complete``
+        False); relation targets by handle for ``sources`` (handle: data source id)."""
         ...
 
     def read_bodies(

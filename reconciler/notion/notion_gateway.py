@@ -27,6 +27,7 @@ from reconciler.errors import ConfigError
 from reconciler.model import (
     JSON,
     LiveBody,
+    LiveDatabase,
     LiveProperty,
     LiveRow,
     LiveState,
@@ -183,6 +184,11 @@ class NotionGateway:
         for handle, database in state.databases.items():
             self._writer.know(handle, database)
         return state
+
+    def read_schemas(
+        self, specs: Sequence[ReadSpec], *, sources: Mapping[str, str]
+    ) -> Mapping[str, LiveDatabase]:
+        return self._reader.read_schemas(specs, sources)
 
     def read_bodies(
         self, rows: Sequence[LiveRow], *, database: str, progress: BodyProgress | None = None

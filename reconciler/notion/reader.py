@@ -187,6 +187,39 @@ class LiveReader:
             )
         return LiveState(databases={db.handle: db for db in live}, users=users.result())
 
+    def read_schemas(
+        self, specs: Sequence[ReadSpec], sources: Mapping[str, str]
+    ) -> dict[str, LiveDatabase]:
+        """These databases located, with title, look and schema, and no row read (``complete``
+        False); relation targets named by handle for ``sources`` (handle: data source id)."""
+        chosen = list(specs)
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="notion-read") as pool:
+            locations = _run_all(pool, self.locate, chosen)
+        refs = WorkspaceReferences()
+        for handle, source in sources.items():
+            refs.add_data_source(handle, source)
+        for spec, location in zip(chosen, locations, strict=True):
+            if location.data_source_id is not None and location.schema is not None:
+                refs.add_data_source(spec.handle, location.data_source_id)
+                refs.add_schema(location.data_source_id, property_names(location.schema))
+        read: dict[str, LiveDatabase] = {}
+        for spec, location in zip(chosen, locations, strict=True):
+            schema = decode_schema(location.schema, refs) if location.schema is not None else ()
+            read[spec.handle] = LiveDatabase(
+                handle=spec.handle,
+                database_id=location.database_id,
+                data_source_id=location.data_source_id,
+                title=location.title,
+                properties=schema,
+                rows=(),
+                url=location.url,
+                complete=False,
+                incomplete_reasons=("only the schema was read",),
+                icon=location.icon,
+                cover=location.cover,
+            )
+        return read
+
     def _read_database(
         self,
         spec: ReadSpec,

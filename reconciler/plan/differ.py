@@ -25,7 +25,6 @@ from reconciler.model import (
     LiveState,
     WorkspaceIdentity,
 )
-from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.back import back_properties
 from reconciler.plan.comparable import RowLayout
 from reconciler.plan.estimate import estimate
@@ -38,6 +37,7 @@ from reconciler.plan.schema import (
     new_database_schema,
     planned_properties,
 )
+from reconciler.plan.sensitive import people_named
 from reconciler.plan.serialise import checksum
 from reconciler.properties import References, WorkspaceReferences
 
@@ -198,17 +198,5 @@ def _edited(change: Change, row: LiveRow | None, refs: References) -> Change:
 
 def _user_labels(plans: Iterable[DatabasePlan], refs: References) -> dict[str, str]:
     """user id → label for every user a people value of the plan names (sorted)."""
-    ids: set[str] = set()
-    for db in plans:
-        people = {p.name for p in db.properties if p.type == "people"}
-        for change in db.changes:
-            values: list[JSON] = []
-            payload = change.payload
-            for side in payload.value_maps if isinstance(payload, ROW_PAYLOADS) else ():
-                values.extend(v for k, v in side.items() if k in people)
-            for diff in change.diffs:
-                if diff.path in people:
-                    values.extend((diff.old, diff.new))
-            ids.update(str(i) for v in values if isinstance(v, list) for i in v)
-    labels = {user_id: refs.user_label(user_id) for user_id in sorted(ids)}
+    labels = {user_id: refs.user_label(user_id) for user_id in sorted(people_named(plans))}
     return {user_id: label for user_id, label in labels.items() if label != user_id}

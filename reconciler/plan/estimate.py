@@ -11,6 +11,9 @@ heading; plus the reads around the writes:
   100 live rows when that is fewer), the keys of its creates looked up (one query per 100) so a
   saved plan never creates a row twice, and for a new database a look for it under its parent
   (the users list and the parent's children);
+- the stale-schema check: for an existing database with schema changes (its title, icon or
+  cover, or its properties), the database and its data source read again (two GETs), so that
+  a schema changed since the plan is never written over;
 - the stale-body check: each body the plan replaces read again (one GET), so that a body
   edited since the plan is never overwritten;
 - the undo plan: the rows written, read back once the writes are done (the same GET-or-query
@@ -55,10 +58,13 @@ _ONE_EACH = frozenset(
 )
 
 
+_SCHEMA_CHECKED = SCHEMA_ACTIONS | {Action.UPDATE_DATABASE}
+
 _PAGE = 100
 _WHICH_WORKSPACE = 1  # an apply asks which workspace it talks to (GET /v1/users/me)
 _LOCATE_NEW = 2  # the users list and the parent page's children
 _READ_NEW = 4  # the users list, the parent's children, the database and its data source
+_READ_SCHEMA = 2  # the database and its data source, for the stale-schema check
 
 
 def _rows_read(wanted: int, live_rows: int, in_trash: int) -> int:
@@ -104,6 +110,8 @@ def _reads(database: DatabasePlan) -> int:
     touched = {change.page_id for change in database.changes if change.live_hash is not None}
     stale = _rows_read(len(touched), database.live_rows, restores) + math.ceil(creates / _PAGE)
     bodies = sum(1 for change in database.changes if change.action is Action.UPDATE_BODY)
+    schema = any(c.action in _SCHEMA_CHECKED for c in database.changes)
+    stale += _READ_SCHEMA if schema else 0
     return stale + bodies + _rows_read(rows_written, database.live_rows + creates, trashes)
 
 

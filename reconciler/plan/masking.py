@@ -1,9 +1,9 @@
 """Values of properties marked ``sensitive: true``, masked for every rendering of a plan.
 
 ``masked(plan)`` gives the same plan (checksum included) with every value of a sensitive
-property replaced by ``SENSITIVE`` in row changes' payloads and diffs. Renderers (text,
-markdown, JSON) call it before showing anything; the plan file keeps the real values, because
-apply writes them.
+property replaced by ``SENSITIVE`` in row changes' payloads and diffs, and without the users
+only such values name (their e-mails would name them). Renderers (text, markdown, JSON) call
+it before showing anything; the plan file keeps them sealed (``sensitive``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from reconciler.model import JSON
 from reconciler.plan.actions import ROW_PAYLOADS
 from reconciler.plan.model import Change, DatabasePlan, FieldDiff, Plan
+from reconciler.plan.sensitive import people_named
 
 __all__ = ["SENSITIVE", "masked"]
 
@@ -51,4 +52,7 @@ def _database(db: DatabasePlan) -> DatabasePlan:
 
 def masked(plan: Plan) -> Plan:
     """The plan with sensitive values masked (for display only: it cannot be applied)."""
-    return dataclasses.replace(plan, databases=tuple(_database(db) for db in plan.databases))
+    openly = people_named(plan.databases, openly=True)
+    users = {user_id: label for user_id, label in plan.users.items() if user_id in openly}
+    databases = tuple(_database(db) for db in plan.databases)
+    return dataclasses.replace(plan, databases=databases, users=users)

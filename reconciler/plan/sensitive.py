@@ -14,6 +14,13 @@ payload and row diff of a sensitive property:
 Empty values stay as they are: an empty value is no secret, and whether a change clears one is
 what makes it lossy (``classes``).
 
+The plan's ``users`` (user id to e-mail or name, to show people values) would name the people
+of sensitive people values: a user that only sensitive values name (``people_named``) keeps,
+in a sealed plan, ``"$sensitive:<hex>"`` instead of the label, the HMAC of the label under the
+same key. ``manifest_values`` finds the user again from an e-mail the manifest gives whose
+digest matches, so a sensitive people value still resolves at apply time; renderings
+(``masking``) leave such users out.
+
 The sealing key (``sealing_key``) is per plan: the HMAC-SHA256, keyed by the workspace's secret
 (``keyed_by``: the CLI gives ``RECONCILER_SEAL_KEY`` when it is set, else the integration token),
 of what the plan
@@ -43,12 +50,19 @@ import dataclasses
 import functools
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from reconciler.errors import ApplyError, StalePlanError
-from reconciler.model import JSON, DesiredState, LiveUser, canonical_json
-from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
+from reconciler.model import JSON, DesiredState, LiveUser, PropertySpec, canonical_json
+from reconciler.plan.actions import (
+    ROW_PAYLOADS,
+    CreateRow,
+    LinkRow,
+    RestoreRow,
+    TrashRow,
+    UpdateRow,
+)
 from reconciler.plan.classes import is_empty_value
 from reconciler.plan.content import projection
 from reconciler.plan.model import Change, DatabasePlan, FieldDiff, Plan
@@ -56,11 +70,13 @@ from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
 
 __all__ = [
     "SEALED",
+    "SEALED_LABEL",
     "SEAL_KEY_VARIABLE",
     "ValueAt",
     "is_sealed",
     "keyed_by",
     "manifest_values",
+    "people_named",
     "seal_key_id",
     "sealed",
     "sealed_writes",
@@ -73,6 +89,9 @@ SEAL_KEY_VARIABLE = "RECONCILER_SEAL_KEY"
 
 SEALED = "$sensitive"
 """The key of a sealed value: ``{"$sensitive": digest}`` written, ``{"$sensitive": null}`` not."""
+
+SEALED_LABEL = f"{SEALED}:"
+"""The prefix of a sealed user label in ``Plan.users``: ``"$sensitive:<hex>"``."""
 
 ValueAt = tuple[str, str, str]
 """(database handle, row key, property name): where a written sensitive value belongs."""
@@ -96,6 +115,42 @@ def _digest(key: str, at: ValueAt, value: JSON) -> str:
 def _sealed_by(digest: JSON) -> str:
     """The key id a sealed value's digest names (empty when it names none)."""
     return digest.partition(":")[0] if isinstance(digest, str) and ":" in digest else ""
+
+
+def _label_digest(key: str, label: str) -> str:
+    """A user's label sealed: e-mails compare whatever their case, as the manifests' do."""
+    message = canonical_json(["user", label.strip().lower()]).encode("utf-8")
+    return SEALED_LABEL + hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()
+
+
+def people_named(databases: Iterable[DatabasePlan], *, openly: bool = False) -> set[str]:
+    """User ids the people values of these databases' changes name (in payloads and diffs);
+    ``openly``: outside sensitive properties only."""
+    ids: set[str] = set()
+    for db in databases:
+        hidden = db.sensitive_properties if openly else frozenset()
+        people = {p.name for p in db.properties if p.type == "people" and p.name not in hidden}
+        for change in db.changes:
+            values: list[JSON] = []
+            payload = change.payload
+            for side in payload.value_maps if isinstance(payload, ROW_PAYLOADS) else ():
+                values.extend(v for k, v in side.items() if k in people)
+            for diff in change.diffs:
+                if diff.path in people:
+                    values.extend((diff.old, diff.new))
+            ids.update(str(i) for v in values if isinstance(v, list) for i in v)
+    return ids
+
+
+def _users_sealed(plan: Plan, key: str) -> dict[str, str]:
+    """The plan's user labels, those of users only sensitive values name sealed."""
+    openly = people_named(plan.databases, openly=True)
+    return {
+        user_id: label
+        if user_id in openly or label.startswith(SEALED_LABEL)
+        else _label_digest(key, label)
+        for user_id, label in plan.users.items()
+    }
 
 
 # --- one pass over every sensitive value -----------------------------------------------------
@@ -199,7 +254,8 @@ def sealed(plan: Plan, key: str) -> Plan:
 
         return written, lambda _name, _value: {SEALED: None}
 
-    return _each_value(plan, sealers)
+    users = _users_sealed(plan, key)
+    return dataclasses.replace(_each_value(plan, sealers), users=users)
 
 
 def sealed_writes(plan: Plan) -> list[ValueAt]:
@@ -279,28 +335,50 @@ def _check_sealed_here(plan: Plan) -> None:
         )
 
 
-def _references(plan: Plan) -> WorkspaceReferences:
-    """What the plan knows of the workspace: its users, by the e-mails it labels them with."""
-    return WorkspaceReferences(
-        LiveUser(user_id, label, label if "@" in label else None, "person")
+def _user(user_id: str, label: str) -> LiveUser:
+    return LiveUser(user_id, label, label if "@" in label else None, "person")
+
+
+def _references(plan: Plan, candidates: Iterable[str]) -> WorkspaceReferences:
+    """What the plan knows of the workspace: its users, by the e-mails it labels them with,
+    and those whose label it holds sealed, found among the manifests' ``candidates``."""
+    refs = WorkspaceReferences(
+        _user(user_id, label)
         for user_id, label in plan.users.items()
+        if not label.startswith(SEALED_LABEL)
     )
+    held = plan.users.items()
+    sealed_users = {label: uid for uid, label in held if label.startswith(SEALED_LABEL)}
+    if sealed_users:
+        key = sealing_key(plan)
+        for candidate in candidates:
+            user_id = sealed_users.get(_label_digest(key, candidate))
+            if user_id is not None:
+                refs.add_user(_user(user_id, candidate))
+    return refs
 
 
 def manifest_values(desired: DesiredState, plan: Plan) -> dict[ValueAt, JSON]:
     """The manifests' canonical values of every sealed value the plan writes (those that
     resolve; the others are missing, which ``unsealed`` refuses)."""
-    refs = _references(plan)
-    found: dict[ValueAt, JSON] = {}
+    declared: dict[ValueAt, tuple[PropertySpec, JSON]] = {}
     for handle, key, name in sealed_writes(plan):
         db = desired.database(handle)
         spec = db.property_named(name) if db is not None else None
         row = next((r for r in db.rows if r.key == key), None) if db is not None else None
-        if spec is None or row is None or name not in row.values:
-            continue
+        if spec is not None and row is not None and name in row.values:
+            declared[(handle, key, name)] = (spec, row.values[name])
+    people = [
+        str(person)
+        for spec, value in declared.values()
+        if spec.type == "people" and isinstance(value, list)
+        for person in value
+    ]
+    refs = _references(plan, people)
+    found: dict[ValueAt, JSON] = {}
+    for at, (spec, value) in declared.items():
         try:
-            value = codec_for(spec.type).resolve_desired(row.values[name], spec.config, refs)
+            found[at] = codec_for(spec.type).resolve_desired(value, spec.config, refs)
         except ValueProblem:
             continue
-        found[(handle, key, name)] = value
     return found

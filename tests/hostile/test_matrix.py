@@ -25,7 +25,7 @@ import yaml
 
 from reconciler.emulator import Emulator
 from reconciler.manifest import load_desired_state
-from reconciler.plan import ChangeClass, checksum, dump_plan, parse_plan
+from reconciler.plan import ChangeClass, UpdateProperty, checksum, class_of, dump_plan, parse_plan
 from tests.cli.test_import_export_doctor import LocalNotion, text
 from tests.conftest import INTEGRATION, ROOT_PAGE_ID, tcp_client
 from tests.conftest import TOKEN as TEST_TOKEN
@@ -250,6 +250,69 @@ def _notes_still_there(stage: Stage, _run: CagedRun) -> None:
     assert [run["plain_text"] for run in notes] == ["keep me"]
 
 
+def _relation_to_alpha(stage: Stage) -> str:
+    """A Links database whose Link relates to Alpha, a manifest pointing it at Beta instead (a
+    lossy reconfiguration: every value of Link would be lost); Alpha's data source."""
+    notion = _workspace(stage)
+    _, alpha = notion.database("Alpha", {"Name": {"title": {}}})
+    _, beta = notion.database("Beta", {"Name": {"title": {}}})
+    relation = {"data_source_id": alpha, "type": "single_property", "single_property": {}}
+    links, _ = notion.database("Links", {"Name": {"title": {}}, "Link": {"relation": relation}})
+    notion.close()
+    stage.repo.manifest(
+        f"database: links\nid: {links}\ntitle: Links\nproperties:\n  Name: title\n"
+        f"  Link: {{type: relation, database: {beta}}}\n"
+    )
+    return alpha
+
+
+def _reconfiguration_disguised_and_checksum_redone(stage: Stage) -> Sequence[str]:
+    """plan -o plan.json; edit the lossy update's prior (the relation as live) to the target
+    it is pointed at, so that it judges safe, mark it safe, recompute the sha256 checksum."""
+    _relation_to_alpha(stage)
+    planned = run_caged(stage.repo.root, "plan", "--local", "-o", "plan.json")
+    assert planned.exit_code == 0, planned.output[-2000:]
+    path = stage.repo.root / "plan.json"
+    plan = parse_plan(path.read_text(encoding="utf-8"))
+    (db,) = plan.databases
+    (lossy,) = db.changes
+    assert isinstance(lossy.payload, UpdateProperty)
+    assert lossy.change_class is ChangeClass.LOSSY
+    seen = lossy.payload.live
+    disguised = dataclasses.replace(seen, config={**seen.config, **lossy.payload.desired.config})
+    payload = dataclasses.replace(lossy.payload, live=disguised)
+    assert class_of(payload) is ChangeClass.SAFE
+    sneaky = dataclasses.replace(lossy, payload=payload, change_class=ChangeClass.SAFE)
+    edited = dataclasses.replace(plan, databases=(dataclasses.replace(db, changes=(sneaky,)),))
+    path.write_text(dump_plan(dataclasses.replace(edited, checksum=checksum(edited))), "utf-8")
+    return ("plan.json",)
+
+
+def _stale_and_still_related_to_alpha(stage: Stage, run: CagedRun) -> None:
+    assert run.exit_code == 4, run.output[-2000:]
+    assert "links/Link (property " in run.output
+    assert "Link's configuration changed in Notion since the plan" in run.output
+    assert "Traceback" not in run.output
+    notion = _workspace(stage)
+    try:
+        (links,) = [
+            found
+            for found in notion.api.search(filter={"value": "data_source", "property": "object"})[
+                "results"
+            ]
+            if "Link" in found["properties"]
+        ]
+        target = links["properties"]["Link"]["relation"]["data_source_id"]
+        (alpha,) = [
+            found["id"]
+            for found in notion.api.search(query="Alpha")["results"]
+            if found["object"] == "data_source"
+        ]
+    finally:
+        notion.close()
+    assert target == alpha
+
+
 PEOPLE = (
     "database: people\ntitle: People\nkey: Email\nproperties:\n  Name: title\n  Email: email\n"
     "  Phone: {type: phone_number, sensitive: true}\nrows:\n"
@@ -278,6 +341,39 @@ def _no_phone_anywhere(stage: Stage, run: CagedRun) -> None:
     ]
     assert held == []
     assert (OLD_PHONE in run.output, NEW_PHONE in run.output) == (False, False)
+
+
+CONFIDANTS = (
+    "database: people\ntitle: People\nkey: Email\nproperties:\n  Name: title\n  Email: email\n"
+    "  Confidant: {type: people, sensitive: true}\nrows:\n"
+    "  - {Name: Ada Lovelace, Email: ada@example.com, Confidant: [PERSON]}\n"
+)
+CONFIDANT_NAMES = ("grace@example.com", "Grace Hopper", "alan@example.com", "Alan Turing")
+
+
+def _confidant_changed(stage: Stage) -> Sequence[str]:
+    """Ada's confidant (a sensitive people value) applied as Grace, then changed to Alan."""
+    stage.repo.manifest(CONFIDANTS.replace("PERSON", "grace@example.com"), name="people.yaml")
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes")
+    assert applied.exit_code == 0, applied.output[-2000:]
+    stage.repo.manifest(CONFIDANTS.replace("PERSON", "alan@example.com"), name="people.yaml")
+    return ()
+
+
+def _no_confidant_anywhere(stage: Stage, run: CagedRun) -> None:
+    """No file but the manifests, and no output, names Grace or Alan; the plan file applies."""
+    assert run.exit_code == 0, run.output[-2000:]
+    written = [p for p in stage.repo.root.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
+    held = [
+        str(path.relative_to(stage.repo.root))
+        for path in written
+        if "manifests" not in path.parts
+        and any(name.encode() in path.read_bytes() for name in CONFIDANT_NAMES)
+    ]
+    assert held == []
+    assert [name for name in CONFIDANT_NAMES if name in run.output] == []
+    applied = run_caged(stage.repo.root, "apply", "--local", "--yes", "pp.json")
+    assert applied.exit_code == 0, applied.output[-2000:]
 
 
 # --- what must hold ---------------------------------------------------------------------------
@@ -381,6 +477,13 @@ ATTACKS: list[Attack] = [
         ("plan", "--local", "-o", "pp.json", "--format", "json"),
         _no_phone_anywhere,
     ),
+    Attack(
+        2,
+        "Ada's confidant (sensitive people) changed, plan -o pp.json",
+        _confidant_changed,
+        ("plan", "--local", "-o", "pp.json", "--format", "json"),
+        _no_confidant_anywhere,
+    ),
     # --- 4: the class written in a plan file
     Attack(
         4,
@@ -394,6 +497,13 @@ ATTACKS: list[Attack] = [
             ),
             _notes_still_there,
         ),
+    ),
+    Attack(
+        4,
+        "a lossy reconfiguration disguised by an edited prior, the checksum recomputed",
+        _reconfiguration_disguised_and_checksum_redone,
+        ("apply", "--local", "--yes"),
+        _stale_and_still_related_to_alpha,
     ),
     # --- 9: titles that end a YAML line
     *(

@@ -36,7 +36,8 @@ def limited_gateway(emulator: Emulator, rps: float) -> NotionGateway:
 
 
 def test_300_requests_from_8_threads_keep_to_the_limit_without_429s(emulator: Emulator) -> None:
-    """At 60/s (Notion's 3/s scaled by 20): at most a handful of 429s, never 5% over the limit."""
+    """At 60/s (Notion's 3/s scaled by 20): at most a handful of 429s, never 5% over the limit.
+    (How close to the limit it gets is the benchmarks' business: a loaded machine only slows it.)"""
     rps, requests = 60.0, 300
     emulator.configure({"rate_limit": {"rps": rps, "burst": 10}})
     gateway = limited_gateway(emulator, rps)
@@ -50,7 +51,6 @@ def test_300_requests_from_8_threads_keep_to_the_limit_without_429s(emulator: Em
     assert by_status.get("429", 0) <= 3
     assert by_status["200"] == requests
     assert achieved <= rps * 1.05
-    assert achieved >= rps * 0.5
 
 
 # One process of the shared-limit test: `count` requests through a Redis-limited gateway.

@@ -11,7 +11,8 @@ journal (``states``: pending, unknown, done, absent, voided), then, sharing one 
 3. builds the workspace references the writes need (``references``), reading the rows of a
    relation target only when the plan names a key it does not know;
 4. refuses a stale plan (``stale``): a touched row that changed, a row or database the plan
-   creates that exists already; ``StalePlanError``, nothing written.
+   creates that exists already, a schema that is not what the plan's schema changes saw
+   (``stale_schema``); ``StalePlanError``, nothing written.
 
 It returns the states, the references, the changes found done (to audit) and those voided. Used
 by the apply session.

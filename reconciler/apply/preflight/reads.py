@@ -12,6 +12,9 @@ relation targets, refusing a stale plan) ask Notion through one ``PreflightReads
   any of them needs;
 - ``with_keys(db, keys)``: rows outside the trash holding these keys: taken from the database's
   whole read when there was a complete one, else one filtered query per 100 keys;
+- ``schemas(handles)``: databases located with their title, icon, cover and schema and no row
+  (``read_schemas``: a GET of the database and of its data source), for the stale check of
+  schema changes; each at most once, relation targets named by the handles the plan knows;
 - ``exists(database_id)``: whether a database is there outside the trash (a GET by id);
 - ``body(db, page)``: a page's body as Notion holds it now (a GET of its Markdown, never
   from the cache), with what the reconciler last wrote there.
@@ -41,6 +44,7 @@ class PreflightReads:
         self._gateway = gateway
         self._states = states
         self._whole: dict[str, LiveDatabase] = {}
+        self._schemas: dict[str, LiveDatabase] = {}
         self._rows: dict[str, dict[str, LiveRow | None]] = {}
         self._exists: dict[str, bool] = {}
         self._bodies: dict[str, LiveBody] = {}
@@ -64,14 +68,31 @@ class PreflightReads:
         """These databases located and read whole (those read before are not read again)."""
         wanted = list(dict.fromkeys(handles))
         missing = [handle for handle in wanted if handle not in self._whole]
-        specs = []
-        for handle in missing:
-            db = self.recorded(handle)
-            assert db is not None, f"{handle!r} is not a database of the plan"
-            specs.append(self.spec(db))
+        specs = [self.spec(self._database(handle)) for handle in missing]
         if specs:
             self._whole.update(self._gateway.read_state(specs).databases)
         return {handle: self._whole[handle] for handle in wanted}
+
+    def schemas(self, handles: Iterable[str]) -> Mapping[str, LiveDatabase]:
+        """These databases' schema, title, icon and cover, rows unread (each read once)."""
+        wanted = list(dict.fromkeys(handles))
+        missing = [handle for handle in wanted if handle not in self._schemas]
+        if missing:
+            specs = [self.spec(self._database(handle)) for handle in missing]
+            read = self._gateway.read_schemas(specs, sources=self._sources())
+            self._schemas.update(read)
+        return {handle: self._schemas[handle] for handle in wanted}
+
+    def _database(self, handle: str) -> DatabasePlan:
+        db = self.recorded(handle)
+        assert db is not None, f"{handle!r} is not a database of the plan"
+        return db
+
+    def _sources(self) -> dict[str, str]:
+        """Handle to data source id of every database the plan knows (those it created in an
+        earlier run included): relation targets are named by them, as when the plan was made."""
+        known = (*self._plan.databases, *self._plan.related)
+        return {db.handle: source for db in known if (source := self.spec(db).data_source_id)}
 
     def rows(self, db: DatabasePlan, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
         """The current content of these rows of ``db`` (absent: gone)."""

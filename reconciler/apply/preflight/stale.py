@@ -16,6 +16,10 @@ must still have it, or hold what the change writes when the change is ``unknown`
 whose answer was lost, which is then sent again harmlessly: it replaces the whole body); any
 other body was edited since the plan and is never overwritten.
 
+Schema changes carry the schema they saw: ``stale_schema`` reads each database with one not
+yet done again, without its rows, and compares (a property or database that differs is named,
+``kind`` ``property`` or ``database``).
+
 A resumed apply skips the changes recorded done, and accepts a row whose change is ``unknown``
 (started but never recorded done) when the row holds either what the plan saw or what the change
 writes: that is the apply's own write whose answer was lost. The reads are the preflight's,
@@ -25,9 +29,11 @@ preflight.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from reconciler.apply.preflight.reads import PreflightReads
+from reconciler.apply.preflight.stale_schema import stale_schemas
 from reconciler.apply.preflight.states import ChangeState, ChangeStates
 from reconciler.bodies import body_hash
 from reconciler.errors import StalePlanError
@@ -58,7 +64,8 @@ class StaleRow:
     page_id: str
     reason: str
     kind: str = "page"
-    """What ``page_id`` names: a ``page``, or the ``database`` a plan was to create."""
+    """What ``page_id`` names: a ``page``, a ``database`` (one the plan was to create, or whose
+    title or look changed), or a ``property`` (``key`` its name) whose schema changed."""
 
     def __str__(self) -> str:
         return f"{self.database}/{self.key} ({self.kind} {self.page_id}): {self.reason}"
@@ -170,8 +177,13 @@ def find_stale(
     plan: Plan, states: ChangeStates, reads: PreflightReads, refs: References
 ) -> tuple[StaleRow, ...]:
     """Rows whose content differs from the plan's (changes done are not checked), bodies edited
-    since, and rows and databases the plan creates that exist already."""
+    since, rows and databases the plan creates that exist already, and schemas that are not as
+    the plan's schema changes saw them."""
     stale: list[StaleRow] = _appeared(plan, states, reads)
+    stale.extend(
+        StaleRow(d.database, d.name, d.live_id, d.reason, d.kind)
+        for d in stale_schemas(plan, states, reads, refs)
+    )
     for db in plan.databases:
         stale.extend(_stale_bodies(db, states, reads))
         checked = _checked(db, states)
@@ -194,15 +206,27 @@ def find_stale(
     return tuple(stale)
 
 
+_KINDS = (
+    ("page", "row", "rows"),
+    ("database", "database", "databases"),
+    ("property", "property", "properties"),
+)
+
+
 def check_stale(plan: Plan, states: ChangeStates, reads: PreflightReads, refs: References) -> None:
     """Raise ``StalePlanError`` naming every row that changed since the plan was made."""
     stale = find_stale(plan, states, reads, refs)
     if not stale:
         return
     listed = "\n".join(f"  - {row}" for row in stale)
+    kinds = Counter(row.kind for row in stale)
+    counted = [
+        f"{n} {singular if n == 1 else plural}"
+        for kind, singular, plural in _KINDS
+        if (n := kinds[kind])
+    ]
     raise StalePlanError(
-        f"the plan is stale: {len(stale)} {'row' if len(stale) == 1 else 'rows'} changed in"
-        " Notion since it was made;"
+        f"the plan is stale: {' and '.join(counted)} changed in Notion since it was made;"
         f" nothing was written:\n{listed}",
         hint="make the plan again (reconciler plan -o plan.json), review it and apply that one",
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
 from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
 from reconciler.notion.shapes import Body
-from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
+from reconciler.properties import ALL_CODECS, PropertyCodec, References, ValueProblem, codec_for
 from reconciler.properties.look import look_from_response
 from reconciler.readspec import ReadSpec
 
@@ -128,6 +129,11 @@ class ReadLayout:
             ids.append(self.key.id)
         return ids or ["title"]
 
+    @cached_property
+    def decoders(self) -> tuple[tuple[LiveProperty, PropertyCodec], ...]:
+        """Each managed property with its codec, looked up once per read rather than per row."""
+        return tuple((prop, codec_for(prop.type)) for prop in self.managed)
+
 
 def _readable(prop: LiveProperty) -> bool:
     codec = ALL_CODECS.get(prop.type)
@@ -145,20 +151,32 @@ def _property_of(properties: Body, prop: LiveProperty) -> Body:
 
 def decode_value(prop: LiveProperty, page: Body, properties: Body, fetch: FetchItems) -> JSON:
     """The canonical value of one property of a page, completed past 25 references."""
-    body = _property_of(properties, prop)
-    codec = codec_for(prop.type)
+    return _decode(prop, codec_for(prop.type), page, properties, fetch)
+
+
+def _decode(
+    prop: LiveProperty, codec: PropertyCodec, page: Body, properties: Body, fetch: FetchItems
+) -> JSON:
+    # The value is read straight from the page's JSON; only a value missing under its name (read
+    # by id) or one a codec refuses goes through a Body, for its lookup and its error message.
+    raw = properties.raw.get(prop.name)
+    if not isinstance(raw, dict):
+        raw = _property_of(properties, prop).raw
     try:
-        if codec.is_partial(body.raw):
+        if codec.is_partial(raw):
             return codec.from_property_items(fetch(page.text("id"), prop), prop.config)
-        return codec.from_response(body.raw, prop.config)
+        return codec.from_response(raw, prop.config)
     except ValueProblem as problem:
+        body = _property_of(properties, prop)
         raise _unreadable(body, f"property {prop.name!r}", problem) from None
 
 
 def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
     properties = page.child("properties")
-    values = {prop.name: decode_value(prop, page, properties, fetch) for prop in layout.managed}
+    values = {
+        prop.name: _decode(prop, codec, page, properties, fetch) for prop, codec in layout.decoders
+    }
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:

@@ -28,7 +28,7 @@ from reconciler.adopt.values import Naming, NotExpressible, declaration, manifes
 from reconciler.bodies import canonical_markdown
 from reconciler.errors import ReconcilerError
 from reconciler.logs import printable
-from reconciler.manifest.yaml_writer import dump_yaml, indent
+from reconciler.manifest.yaml_writer import dump_rows, dump_yaml, indent
 from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
@@ -387,7 +387,7 @@ def _rows(shape: _Shape) -> str:
     )
     names = file_names(shape.live.rows[i] for i in order)
     rows = [_row(shape, i, names[shape.live.rows[i].page_id]) for i in order]
-    text = dump_yaml({"rows": rows}, manifest=True, block_depth=3) if rows else "rows: []\n"
+    text = dump_rows(rows, manifest=True) if rows else "rows: []\n"
     if left_out:
         text += _left_out_rows(shape)
     return text

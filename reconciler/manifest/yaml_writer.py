@@ -11,6 +11,7 @@ their key as in the example manifests. Called by import (manifests) and export (
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -156,7 +157,8 @@ class _Scalars:
 
     def __init__(self, manifest: bool) -> None:
         self._dumper = _ManifestDumper if manifest else _Dumper
-        self._probe = self._dumper(None, allow_unicode=True, width=_WIDTH)
+        # Never written to: only its analysis of texts and its resolver are asked.
+        self._probe = self._dumper(io.StringIO(), allow_unicode=True, width=_WIDTH)
 
     def row(self, row: Mapping[str, object]) -> str | None:
         lines: list[str] = []
@@ -213,7 +215,9 @@ class _Scalars:
         return bool(text) and read_back == text and isinstance(read_back, str)
 
     def _tag(self, text: str) -> str:
-        tag: str = self._probe.resolve(yaml.ScalarNode, text, (True, False))
+        tag: str = self._probe.resolve(  # type: ignore[no-untyped-call]
+            yaml.ScalarNode, text, (True, False)
+        )
         return tag
 
 

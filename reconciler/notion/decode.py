@@ -7,6 +7,7 @@ the page and the property. Used by the reader and the writer.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +16,14 @@ from urllib.parse import unquote
 from reconciler.errors import UnexpectedResponseError
 from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
 from reconciler.notion.shapes import Body
-from reconciler.properties import ALL_CODECS, PropertyCodec, References, ValueProblem, codec_for
+from reconciler.properties import (
+    ALL_CODECS,
+    PropertyCodec,
+    References,
+    ValueProblem,
+    codec_for,
+    shared_value,
+)
 from reconciler.properties.look import look_from_response
 from reconciler.readspec import ReadSpec
 
@@ -130,9 +138,13 @@ class ReadLayout:
         return ids or ["title"]
 
     @cached_property
-    def decoders(self) -> tuple[tuple[LiveProperty, PropertyCodec], ...]:
-        """Each managed property with its codec, looked up once per read rather than per row."""
-        return tuple((prop, codec_for(prop.type)) for prop in self.managed)
+    def decoders(self) -> tuple[tuple[LiveProperty, PropertyCodec, bool], ...]:
+        """Each managed property with its codec, looked up once per read rather than per row,
+        and whether its values repeat from row to row (``PropertyCodec.repeating``)."""
+        return tuple(
+            (prop, codec, codec.repeating)
+            for prop, codec in ((prop, codec_for(prop.type)) for prop in self.managed)
+        )
 
 
 def _readable(prop: LiveProperty) -> bool:
@@ -174,9 +186,10 @@ def _decode(
 def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
     properties = page.child("properties")
-    values = {
-        prop.name: _decode(prop, codec, page, properties, fetch) for prop, codec in layout.decoders
-    }
+    values: dict[str, JSON] = {}
+    for prop, codec, repeating in layout.decoders:
+        value = _decode(prop, codec, page, properties, fetch)
+        values[prop.name] = shared_value(value) if repeating else value
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:
@@ -190,9 +203,9 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
         values=values,
         url=page.text("url"),
         in_trash=page.in_trash(),
-        created_time=page.text("created_time"),
-        last_edited_time=page.text("last_edited_time"),
-        last_edited_by=_editor(page),
+        created_time=sys.intern(page.text("created_time")),
+        last_edited_time=sys.intern(page.text("last_edited_time")),
+        last_edited_by=sys.intern(_editor(page)),
         icon=decode_look(page, "icon"),
         cover=decode_look(page, "cover"),
     )

@@ -177,7 +177,11 @@ def _row_values(
             continue
         spec = declarations.spec(name)
         assert spec is not None
-        written = _as_written(document, value_path, value) if spec.type in _TEXT_TYPES else value
+        written = (
+            _as_written(document, value_path, value)
+            if spec.type in _TEXT_TYPES and not isinstance(value, str)
+            else value
+        )
         try:
             canonical = codec.from_manifest(written, spec.config)
             values[name] = shared_value(canonical) if codec.repeating else canonical

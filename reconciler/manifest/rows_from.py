@@ -179,6 +179,7 @@ def _csv_document(
     rows: list[object] = []
     marks = _CsvMarks(lines)
     header: list[tuple[str, int]] | None = None
+    columns_types: list[tuple[str, str | None]] = []
     end = 0
     try:
         for cells in reader:
@@ -193,10 +194,9 @@ def _csv_document(
                     source, cells, columns, start, declarations=declarations, problems=problems
                 )
                 marks.columns_of = {name: index for index, (name, _) in enumerate(header) if name}
+                columns_types = _column_types(header, declarations)
                 continue
-            row = _csv_row(
-                source, cells, start, header=header, declarations=declarations, problems=problems
-            )
+            row = _csv_row(source, cells, start, columns=columns_types, problems=problems)
             if row is not None:
                 marks.add_row(start, single_line=start == end)
                 rows.append(row)
@@ -255,34 +255,44 @@ def _header(
     return header
 
 
+def _column_types(
+    header: list[tuple[str, int]], declarations: Declarations
+) -> list[tuple[str, str | None]]:
+    """Each column's name and its property's type (None: not a declared property)."""
+    types: list[tuple[str, str | None]] = []
+    for name, _ in header:
+        spec = declarations.spec(name) if name else None
+        types.append((name, spec.type if spec is not None else None))
+    return types
+
+
 def _csv_row(
     source: SourceFile,
     cells: list[str],
     line: int,
     *,
-    header: list[tuple[str, int]],
-    declarations: Declarations,
+    columns: list[tuple[str, str | None]],
     problems: list[Problem],
 ) -> dict[str, object] | None:
-    if len(cells) != len(header):
+    if len(cells) != len(columns):
         problems.append(
             Problem(
                 source.display,
                 line,
                 1,
-                f"this CSV record has {len(cells)} cells; the header has {len(header)}",
+                f"this CSV record has {len(cells)} cells; the header has {len(columns)}",
                 'quote cells that contain commas: "a, b"',
             )
         )
         return None
     row: dict[str, object] = {}
-    for (name, _), cell in zip(header, cells, strict=True):
-        spec = declarations.spec(name) if name else None
-        value = cell_value(spec.type, cell) if spec is not None else None
-        if name in RESERVED_KEYS and cell:
-            row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
+    for (name, type_name), cell in zip(columns, cells, strict=True):
+        if name in RESERVED_KEYS:
+            if cell:
+                row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
             continue
-        if spec is not None and value is not None:
+        value = cell_value(type_name, cell) if type_name is not None else None
+        if value is not None:
             row[name] = value
     return row
 

@@ -422,7 +422,12 @@ def _notes(report: Doc) -> Iterator[str]:
             " round trip dominates. At Notion's own pace, measured above, the read of"
             f" {real['rows']:,} rows took {real['wall_seconds']} s against a floor of"
             f" {real['floor_seconds']} s ({real['wall_over_floor']}x): rate-bound, as the"
-            " gateway benchmark (`REPORT-gateway.md`) found."
+            " gateway benchmark (`REPORT-gateway.md`) found. What is left above the floor is"
+            " serial by nature: the floor spends a burst of 10 requests at once, but a read"
+            " can only ask for the next page when the last one's cursor is known (so the burst"
+            " drains at the round trip's pace), the bucket keeps 2 of the 10 as headroom against"
+            " 429s, and the CLI's start, the reading of the manifests before the first query and"
+            " the diff after the last one add a few seconds that no rate-limit floor counts."
         )
     if any(r.get("download") for r in plan.get("sizes", {}).values()):
         yield (
@@ -483,7 +488,10 @@ def _notes(report: Doc) -> Iterator[str]:
     yield (
         "- Peak RSS is the child process's own maximum resident set (`os.wait4`), the"
         " interpreter and every library included (about 50 MB before any work: httpx alone"
-        " maps 18 MB); the emulator runs in another process and is not counted."
+        " maps 18 MB); the emulator runs in another process and is not counted. Every measured"
+        " command is started by a small spawner process (`benchmarks/scenarios/spawner.py`):"
+        " Linux counts the peak of the process a child is forked from as the child's own, so"
+        " a command started by the runner itself reported at least the runner's peak."
     )
     yield ""
 

@@ -159,6 +159,7 @@ class _Scalars:
         self._dumper = _ManifestDumper if manifest else _Dumper
         # Never written to: only its analysis of texts and its resolver are asked.
         self._probe = self._dumper(io.StringIO(), allow_unicode=True, width=_WIDTH)
+        self._shown: dict[tuple[str, bool, bool], str | None] = {}
 
     def row(self, row: Mapping[str, object]) -> str | None:
         lines: list[str] = []
@@ -191,6 +192,19 @@ class _Scalars:
         return None
 
     def text(self, written: str, *, key: bool, flow: bool) -> str | None:
+        """The text as the emitter writes it (a key, a flow item or a block value), None when
+        this writer leaves it to PyYAML. The style is a pure function of the text and where it
+        stands, asked again for every key and repeated value: the first few thousand answers
+        are remembered, so memory stays bounded whatever the rows hold."""
+        where = (written, key, flow)
+        if where in self._shown:
+            return self._shown[where]
+        shown = self._styled(written, key=key, flow=flow)
+        if len(self._shown) < _ANALYSES_KEPT:
+            self._shown[where] = shown
+        return shown
+
+    def _styled(self, written: str, *, key: bool, flow: bool) -> str | None:
         plain_asked = self._plain_asked(written)
         text = written.replace("${", "$${") if self._dumper.escape_variables else written
         if not (text.isascii() and text.isprintable()):

@@ -12,6 +12,7 @@ their key as in the example manifests. Called by import (manifests) and export (
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -19,7 +20,7 @@ import yaml
 
 from reconciler.manifest.scalars import resolve_plain
 
-__all__ = ["dump_rows", "dump_yaml", "indent"]
+__all__ = ["dump_rows", "dump_yaml", "indent", "plain_fits"]
 
 _WIDTH = 100
 _ANALYSES_KEPT = 4096
@@ -146,6 +147,21 @@ def _shares_collections(rows: Sequence[Mapping[str, object]]) -> bool:
     return False
 
 
+_SIMPLE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._/:#-]*[A-Za-z0-9._/])?\Z")
+
+
+def plain_fits(text: str) -> tuple[bool, bool] | None:
+    """Whether the emitter may write ``text`` plain in flow and in block context, for text of
+    letters, digits and ``._/:#-`` and inner spaces (what most titles and slugs are), without
+    its character-by-character analysis; None for any other text. Such text is never empty or
+    multi-line and may always be single-quoted; as an item of a flow list no ``:`` may stand in
+    it, as a block value no ``: ``, and ``#`` after a space starts a comment in both."""
+    if not _SIMPLE_TEXT.match(text):
+        return None
+    comment = " #" in text
+    return (":" not in text and not comment, ": " not in text and not comment)
+
+
 class _Scalars:
     """Rows of plain values as PyYAML's emitter writes them, or None for any other row.
 
@@ -209,16 +225,17 @@ class _Scalars:
         text = written.replace("${", "$${") if self._dumper.escape_variables else written
         if not (text.isascii() and text.isprintable()):
             return None  # line breaks, control and non-ASCII characters: PyYAML's own way
-        analysis = self._probe.analyze_scalar(text)
-        if key and (analysis.empty or analysis.multiline):
-            return None  # not a simple key: PyYAML writes `? key`
-        if plain_asked and self._tag(text) == _STR:
-            fits = analysis.allow_flow_plain if flow else analysis.allow_block_plain
-            if fits:
-                return text
-        if analysis.allow_single_quoted:
-            return "'" + text.replace("'", "''") + "'"
-        return None
+        fits = plain_fits(text)
+        if fits is None:
+            analysis = self._probe.analyze_scalar(text)
+            if key and (analysis.empty or analysis.multiline):
+                return None  # not a simple key: PyYAML writes `? key`
+            if not analysis.allow_single_quoted:
+                return None
+            fits = (analysis.allow_flow_plain, analysis.allow_block_plain)
+        if plain_asked and (fits[0] if flow else fits[1]) and self._tag(text) == _STR:
+            return text
+        return "'" + text.replace("'", "''") + "'"
 
     def _plain_asked(self, text: str) -> bool:
         """Whether ``_Dumper.represent_str`` leaves the style to the emitter (text read back

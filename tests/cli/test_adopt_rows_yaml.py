@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.manifest.yaml_writer import dump_rows, dump_yaml
+from reconciler.manifest.yaml_writer import dump_rows, dump_yaml, plain_fits
 
 # Texts the emitter styles differently: plain, single-quoted (dates, numbers and booleans of
 # either schema, indicators, ': ', ' #', edges with spaces), escaped (${), folded (long ones).
@@ -47,3 +49,13 @@ def test_plain_rows_are_written_in_block_style_with_flow_lists() -> None:
     rows = [{"Name": "Task 1: docs", "Due": "2026-01-01", "Estimate": 3, "Tags": ["a", "b"]}]
     expected = "rows:\n  - Name: 'Task 1: docs'\n    Due: '2026-01-01'\n    Estimate: 3\n"
     assert dump_rows(rows, manifest=True) == expected + "    Tags: [a, b]\n"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="aZ09 ._/:#-", min_size=1, max_size=12))
+def test_the_quick_analysis_agrees_with_the_emitter(text: str) -> None:
+    """Where plain_fits answers, it gives the emitter's own flow and block verdicts."""
+    fits = plain_fits(text)
+    analysis = yaml.SafeDumper(io.StringIO()).analyze_scalar(text)
+    emitter = (analysis.allow_flow_plain, analysis.allow_block_plain)
+    assert fits is None or (fits, analysis.allow_single_quoted) == (emitter, True)

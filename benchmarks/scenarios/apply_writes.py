@@ -11,6 +11,8 @@ at 30 requests/s with 100 ms latency (``SLOW_NETWORK_UPDATES``): three slots per
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from benchmarks.scenarios.tasks import (
     write_repository,
 )
 
-__all__ = ["FULL_SIZES", "QUICK_SIZES", "SLOW_NETWORK_UPDATES", "run"]
+__all__ = ["FULL_SIZES", "QUICK_SIZES", "SLOW_NETWORK_UPDATES", "run", "write_phase"]
 
 FULL_SIZES = (100, 1_000)
 QUICK_SIZES = (10,)
@@ -50,7 +52,9 @@ def _apply(
     with ServedEmulator(store, pace) as emulator:
         env = cli_env(emulator.url)
         before = emulator.counts()
-        applied = run_cli(["apply", "--yes"], cwd=repo, env=env)
+        applied = run_cli(
+            ["apply", "--yes"], cwd=repo, env={**env, "RECONCILER_LOG_FORMAT": "json"}
+        )
         counts = emulator.counts().since(before)
         emulator.pace(None)
         converged = run_cli(["plan", "--detailed-exitcode"], cwd=repo, env=env, expect=(0, 2))
@@ -64,7 +68,37 @@ def _apply(
         "rate_limited": counts.rate_limited,
         "by_endpoint": counts.by_endpoint,
         "converged": converged.exit_code == 0,
+        "write_phase": write_phase(applied.stderr, pace),
     }
+
+
+def write_phase(stderr: str, pace: Pace) -> dict[str, Any] | None:
+    """From the apply's JSON events: the seconds from its first stage to its last change done,
+    against the floor of that many writes (the reads before and after left out)."""
+    events = []
+    for line in stderr.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("event") in ("apply stage", "apply change"):
+            events.append(event)
+    stages = [e for e in events if e["event"] == "apply stage"]
+    changes = [e for e in events if e["event"] == "apply change" and e.get("status") == "done"]
+    if not stages or not changes:
+        return None
+    seconds = _stamp(changes[-1]) - _stamp(stages[0])
+    floor = pace.floor_seconds(len(changes))
+    return {
+        "writes": len(changes),
+        "seconds": round(seconds, 2),
+        "floor_seconds": round(floor, 2),
+        "over_floor": round(seconds / floor, 3) if floor else None,
+    }
+
+
+def _stamp(event: dict[str, Any]) -> float:
+    return datetime.fromisoformat(str(event["timestamp"]).replace("Z", "+00:00")).timestamp()
 
 
 def run(ctx: Context) -> dict[str, Any]:

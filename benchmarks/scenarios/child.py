@@ -2,18 +2,20 @@
 
 ``os.wait4`` returns the resource usage of exactly that child (``RUSAGE_CHILDREN`` would mix in
 every child reaped before), so the peak resident memory and CPU time are the command's own, and
-the emulator, which runs in another child, is not counted. Output goes to temporary files, not
-pipes, so a chatty command never blocks. Used by every scenario.
+the emulator, which runs in another child, is not counted. The command is started by a small
+spawner process (``benchmarks.scenarios.spawner``), since Linux counts the peak memory of the
+process a child was forked from as the child's. Output goes to temporary files, not pipes, so a
+chatty command never blocks. Used by every scenario.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from pathlib import Path
 __all__ = ["ChildFailed", "Measured", "run_cli", "run_measured"]
 
 _CLI = "from reconciler.cli import main; main()"
+_REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,34 @@ class ChildFailed(RuntimeError):
     """A measured command ended with an exit code it should not have."""
 
 
+class _Spawner:
+    """The one ``benchmarks.scenarios.spawner`` process of this run, started on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+
+    def run(self, request: dict[str, object]) -> dict[str, float]:
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "benchmarks.scenarios.spawner"],
+                    cwd=_REPO,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+            assert self._process.stdin is not None
+            assert self._process.stdout is not None
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            answer: dict[str, float] = json.loads(self._process.stdout.readline())
+            return answer
+
+
+_SPAWNER = _Spawner()
+
+
 def run_measured(
     command: Sequence[str],
     *,
@@ -55,25 +86,24 @@ def run_measured(
     expect: Sequence[int] = (0,),
     timeout: float = 3600,
 ) -> Measured:
-    """Run ``command`` in ``cwd`` and measure it (ChildFailed when its exit code is unexpected)."""
-    with (
-        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out,
-        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err,
-    ):
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=out, stderr=err)
-        _, status, usage = _wait(process, timeout)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    code = os.waitstatus_to_exitcode(status)
-    process.returncode = code
+    """Run ``command`` in ``cwd`` and measure it (ChildFailed when its exit code is unexpected).
+
+    The command is started by the spawner process (``benchmarks.scenarios.spawner``), never by
+    this one: a child forked from here would count this process's peak memory as its own."""
+    with tempfile.TemporaryDirectory(prefix="measured-") as folder:
+        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+        answer = _SPAWNER.run(
+            {"command": list(command), "cwd": str(cwd), "env": dict(env),
+             "stdout": str(out), "stderr": str(err), "timeout": timeout}
+        )  # fmt: skip
+        stdout = out.read_text(encoding="utf-8", errors="replace")
+        stderr = err.read_text(encoding="utf-8", errors="replace")
+    code = os.waitstatus_to_exitcode(int(answer["status"]))
     measured = Measured(
         exit_code=code,
-        wall_seconds=wall,
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        wall_seconds=answer["wall_seconds"],
+        cpu_seconds=answer["user_seconds"] + answer["system_seconds"],
+        peak_rss_mb=answer["maxrss_kb"] / 1024,  # kilobytes on Linux
         stdout=stdout,
         stderr=stderr,
     )
@@ -83,20 +113,6 @@ def run_measured(
             f"\n{measured.stdout[-2000:]}"
         )
     return measured
-
-
-def _wait(
-    process: subprocess.Popen[bytes], timeout: float
-) -> tuple[int, int, resource.struct_rusage]:
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            return pid, status, usage
-        if time.monotonic() > deadline:
-            process.kill()
-            return os.wait4(process.pid, 0)
-        time.sleep(0.01)
 
 
 def run_cli(

@@ -24,12 +24,18 @@ from pathlib import Path
 
 from reconciler.adopt.keys import KeyChoice, choose_key, key_of, required_key
 from reconciler.adopt.pages import file_names
-from reconciler.adopt.values import Naming, NotExpressible, declaration, manifest_value
+from reconciler.adopt.values import (
+    Naming,
+    NotExpressible,
+    declaration,
+    declared_config,
+    manifest_value,
+)
 from reconciler.bodies import canonical_markdown
 from reconciler.errors import ReconcilerError
 from reconciler.logs import printable
-from reconciler.manifest.yaml_writer import dump_yaml, indent
-from reconciler.model import LiveDatabase, LiveProperty, LiveRow, LiveUser
+from reconciler.manifest.yaml_writer import dump_rows, dump_yaml, indent
+from reconciler.model import JSON, LiveDatabase, LiveProperty, LiveRow, LiveUser
 from reconciler.properties import ALL_CODECS, codec_for
 from reconciler.properties.checks import looks_like_notion_id
 from reconciler.properties.look import expressible
@@ -179,9 +185,10 @@ def _left_out_reason(prop: LiveProperty, reason: NotExpressible) -> str:
 def _convert(shape: _Shape, prop: LiveProperty, naming: Naming) -> None:
     """Every row's value of ``prop`` in manifest form, or the property ignored, saying why."""
     converted: list[object] = []
+    declared = declared_config(prop)
     for row in shape.live.rows:
         try:
-            converted.append(manifest_value(prop, row.values.get(prop.name), naming))
+            converted.append(manifest_value(prop, row.values.get(prop.name), naming, declared))
         except NotExpressible as reason:
             example = f"the row {row.url}" if row.url else f"page {row.page_id}"
             shape.ignored[prop.name] = f"{reason} (e.g. {example})"
@@ -346,15 +353,22 @@ def _properties(shape: _Shape) -> str:
     return text
 
 
-def _row(shape: _Shape, index: int, file_name: str) -> dict[str, object]:
+def _columns(shape: _Shape) -> list[tuple[str, JSON]]:
+    """The properties rows write, key first, each with the value its rows leave out (empty)."""
     assert shape.key is not None
-    row: dict[str, object] = {}
     names = [shape.key.name] + [p.name for p in shape.writable() if p.name != shape.key.name]
     props = {p.name: p for p in shape.live.properties}
+    return [(name, codec_for(props[name].type).empty) for name in names]
+
+
+def _row(
+    shape: _Shape, index: int, file_name: str, columns: list[tuple[str, JSON]]
+) -> dict[str, object]:
+    row: dict[str, object] = {}
     live = shape.live.rows[index]
-    for name in names:
+    for name, empty in columns:
         value = live.values.get(name)
-        if value != codec_for(props[name].type).empty:
+        if value != empty:
             row[name] = shape.values[name][index]
     looks = (("_icon", live.icon), ("_cover", live.cover))
     row.update({name: look for name, look in looks if expressible(look)})
@@ -386,8 +400,9 @@ def _rows(shape: _Shape) -> str:
         key=lambda i: _creation_order(shape.live.rows[i]),
     )
     names = file_names(shape.live.rows[i] for i in order)
-    rows = [_row(shape, i, names[shape.live.rows[i].page_id]) for i in order]
-    text = dump_yaml({"rows": rows}, manifest=True, block_depth=3) if rows else "rows: []\n"
+    columns = _columns(shape)
+    rows = [_row(shape, i, names[shape.live.rows[i].page_id], columns) for i in order]
+    text = dump_rows(rows, manifest=True) if rows else "rows: []\n"
     if left_out:
         text += _left_out_rows(shape)
     return text

@@ -32,6 +32,7 @@ __all__ = [
     "Naming",
     "NotExpressible",
     "declaration",
+    "declared_config",
     "manifest_form",
     "manifest_value",
     "option_form",
@@ -256,13 +257,16 @@ def manifest_value(
     prop: LiveProperty,
     value: JSON,
     naming: Naming,
+    declared: Mapping[str, JSON] | None = None,
 ) -> object:
-    """The manifest form of a live canonical value, checked to read back as the same value."""
+    """The manifest form of a live canonical value, checked to read back as the same value;
+    ``declared`` is ``declared_config(prop)`` when the caller has it (once for every row)."""
     codec = codec_for(prop.type)
     written = manifest_form(prop, value, naming, strict=True)
     refs = naming.references
+    config = declared_config(prop) if declared is None else declared
     try:
-        desired = codec.from_manifest(written, _declared_config(prop))
+        desired = codec.from_manifest(written, config)
         back = codec.resolve_desired(desired, prop.config, refs)
     except ValueProblem as problem:
         raise NotExpressible(f"a value cannot be written: {problem.message}") from None
@@ -271,7 +275,7 @@ def manifest_value(
     return written
 
 
-def _declared_config(prop: LiveProperty) -> Mapping[str, JSON]:
+def declared_config(prop: LiveProperty) -> Mapping[str, JSON]:
     """The configuration the loader hands ``from_manifest`` (options by name, target handle)."""
     if prop.type == "relation":
         target = prop.config.get("database")

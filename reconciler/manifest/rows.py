@@ -20,7 +20,7 @@ from reconciler.manifest.declarations import Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, YamlDocument
 from reconciler.manifest.pages import RESERVED_KEYS, PageParts, PageRules, page_parts
 from reconciler.model import JSON, DesiredRow, RowKey, SourceLocation
-from reconciler.properties import ValueProblem
+from reconciler.properties import ValueProblem, shared_value
 
 __all__ = ["BuiltRow", "RowSource", "build_rows"]
 
@@ -177,9 +177,14 @@ def _row_values(
             continue
         spec = declarations.spec(name)
         assert spec is not None
-        written = _as_written(document, value_path, value) if spec.type in _TEXT_TYPES else value
+        written = (
+            _as_written(document, value_path, value)
+            if spec.type in _TEXT_TYPES and not isinstance(value, str)
+            else value
+        )
         try:
-            values[name] = codec.from_manifest(written, spec.config)
+            canonical = codec.from_manifest(written, spec.config)
+            values[name] = shared_value(canonical) if codec.repeating else canonical
         except ValueProblem as problem:
             valid = False
             if not document.is_tainted((*value_path, *problem.path)):

@@ -10,11 +10,11 @@ line. ``${VAR}`` is not expanded in data files. Called by the database builder.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
@@ -30,6 +30,7 @@ __all__ = ["data_file_paths", "read_rows_from"]
 
 _SUFFIXES = (".csv", ".yaml", ".yml", ".json")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
@@ -112,6 +113,28 @@ def _field_columns(line: str) -> list[int]:
     return columns
 
 
+class _Lines:
+    """A text's lines as the csv module reads them (ended by CR, LF or CRLF), each kept as where
+    it starts rather than as a copy: a CSV of 50,000 rows would otherwise be held twice more
+    while it loads (as a list of lines, and as the four bytes a character of ``io.StringIO``)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = array("q")
+
+    def read(self) -> Iterator[str]:
+        """Each line with its line break, remembered as it is read."""
+        for line in _LINE_WITH_BREAK.finditer(self._text):
+            self._starts.append(line.start())
+            yield line.group()
+
+    def __getitem__(self, index: int) -> str:
+        """The ``index``-th line read (from 0), without its line break."""
+        start = self._starts[index]
+        found = _LINE_BREAK.search(self._text, start)
+        return self._text[start : found.start() if found is not None else len(self._text)]
+
+
 class _CsvMarks(Marks):
     """Where the rows and cells of a CSV document are: each row's line, cells found on demand.
 
@@ -120,7 +143,7 @@ class _CsvMarks(Marks):
     cell's column again when a problem needs it.
     """
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: _Lines) -> None:
         super().__init__()
         self._lines = lines
         self._starts: list[int] = []  # each row's first line; negative when it spans several
@@ -151,11 +174,12 @@ def _csv_document(
     """The CSV's rows as a document of row mappings (cells read for their property types)."""
     # The csv module ends a line at CR, LF or CRLF, inside quoted cells too; so do these lines,
     # so that its line numbers find them.
-    lines = _LINE_BREAK.split(source.text)
-    reader = csv.reader(io.StringIO(source.text, newline=""))
+    lines = _Lines(source.text)
+    reader = csv.reader(lines.read())
     rows: list[object] = []
     marks = _CsvMarks(lines)
     header: list[tuple[str, int]] | None = None
+    columns_types: list[tuple[str, str | None]] = []
     end = 0
     try:
         for cells in reader:
@@ -170,10 +194,9 @@ def _csv_document(
                     source, cells, columns, start, declarations=declarations, problems=problems
                 )
                 marks.columns_of = {name: index for index, (name, _) in enumerate(header) if name}
+                columns_types = _column_types(header, declarations)
                 continue
-            row = _csv_row(
-                source, cells, start, header=header, declarations=declarations, problems=problems
-            )
+            row = _csv_row(source, cells, start, columns=columns_types, problems=problems)
             if row is not None:
                 marks.add_row(start, single_line=start == end)
                 rows.append(row)
@@ -232,34 +255,44 @@ def _header(
     return header
 
 
+def _column_types(
+    header: list[tuple[str, int]], declarations: Declarations
+) -> list[tuple[str, str | None]]:
+    """Each column's name and its property's type (None: not a declared property)."""
+    types: list[tuple[str, str | None]] = []
+    for name, _ in header:
+        spec = declarations.spec(name) if name else None
+        types.append((name, spec.type if spec is not None else None))
+    return types
+
+
 def _csv_row(
     source: SourceFile,
     cells: list[str],
     line: int,
     *,
-    header: list[tuple[str, int]],
-    declarations: Declarations,
+    columns: list[tuple[str, str | None]],
     problems: list[Problem],
 ) -> dict[str, object] | None:
-    if len(cells) != len(header):
+    if len(cells) != len(columns):
         problems.append(
             Problem(
                 source.display,
                 line,
                 1,
-                f"this CSV record has {len(cells)} cells; the header has {len(header)}",
+                f"this CSV record has {len(cells)} cells; the header has {len(columns)}",
                 'quote cells that contain commas: "a, b"',
             )
         )
         return None
     row: dict[str, object] = {}
-    for (name, _), cell in zip(header, cells, strict=True):
-        spec = declarations.spec(name) if name else None
-        value = cell_value(spec.type, cell) if spec is not None else None
-        if name in RESERVED_KEYS and cell:
-            row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
+    for (name, type_name), cell in zip(columns, cells, strict=True):
+        if name in RESERVED_KEYS:
+            if cell:
+                row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
             continue
-        if spec is not None and value is not None:
+        value = cell_value(type_name, cell) if type_name is not None else None
+        if value is not None:
             row[name] = value
     return row
 

@@ -11,13 +11,16 @@ their key as in the example manifests. Called by import (manifests) and export (
 
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import yaml
 
 from reconciler.manifest.scalars import resolve_plain
 
-__all__ = ["dump_yaml", "indent"]
+__all__ = ["dump_rows", "dump_yaml", "indent", "plain_fits"]
 
 _WIDTH = 100
 _ANALYSES_KEPT = 4096
@@ -109,6 +112,144 @@ def dump_yaml(value: Any, *, manifest: bool, block_depth: int = 1) -> str:
         width=_WIDTH,
         default_flow_style=None,
     )
+
+
+def dump_rows(rows: Sequence[Mapping[str, object]], *, manifest: bool) -> str:
+    """``dump_yaml({"rows": rows}, manifest=manifest, block_depth=3)``, byte for byte.
+
+    PyYAML's emitter spends tens of microseconds on every value; rows whose values are all text
+    on one line, integers, booleans or lists of them are written directly, with the style the
+    emitter would choose (``_Scalars``), and any other row is dumped by PyYAML on its own (the
+    emitter keeps no state from one row to the next). Rows that share a list or mapping (which
+    PyYAML would write as an anchor and an alias) are dumped by PyYAML whole.
+    """
+    if not rows or _shares_collections(rows):
+        return dump_yaml({"rows": list(rows)}, manifest=manifest, block_depth=3)
+    scalars = _Scalars(manifest)
+    parts = ["rows:\n"]
+    for row in rows:
+        text = scalars.row(row)
+        if text is None:
+            text = dump_yaml({"rows": [row]}, manifest=manifest, block_depth=3)
+            text = text.removeprefix("rows:\n")
+        parts.append(text)
+    return "".join(parts)
+
+
+def _shares_collections(rows: Sequence[Mapping[str, object]]) -> bool:
+    seen: set[int] = set()
+    for row in rows:
+        for value in (row, *row.values()):
+            if isinstance(value, list | dict):
+                if id(value) in seen:
+                    return True
+                seen.add(id(value))
+    return False
+
+
+_SIMPLE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._/:#-]*[A-Za-z0-9._/])?\Z")
+
+
+def plain_fits(text: str) -> tuple[bool, bool] | None:
+    """Whether the emitter may write ``text`` plain in flow and in block context, for text of
+    letters, digits and ``._/:#-`` and inner spaces (what most titles and slugs are), without
+    its character-by-character analysis; None for any other text. Such text is never empty or
+    multi-line and may always be single-quoted; as an item of a flow list no ``:`` may stand in
+    it, as a block value no ``: ``, and ``#`` after a space starts a comment in both."""
+    if not _SIMPLE_TEXT.match(text):
+        return None
+    comment = " #" in text
+    return (":" not in text and not comment, ": " not in text and not comment)
+
+
+class _Scalars:
+    """Rows of plain values as PyYAML's emitter writes them, or None for any other row.
+
+    The choice between plain and single-quoted text is the emitter's own
+    (``Emitter.choose_scalar_style``), fed by its own analysis of the text and its own resolver;
+    only one-line printable ASCII text is handled, and only lines the emitter would not fold
+    (at most ``_WIDTH`` characters).
+    """
+
+    def __init__(self, manifest: bool) -> None:
+        self._dumper = _ManifestDumper if manifest else _Dumper
+        # Never written to: only its analysis of texts and its resolver are asked.
+        self._probe = self._dumper(io.StringIO(), allow_unicode=True, width=_WIDTH)
+        self._shown: dict[tuple[str, bool, bool], str | None] = {}
+
+    def row(self, row: Mapping[str, object]) -> str | None:
+        lines: list[str] = []
+        for name, value in row.items():
+            key = self.text(name, key=True, flow=False) if isinstance(name, str) else None
+            shown = self.value(value)
+            if key is None or shown is None:
+                return None
+            line = f"{'    ' if lines else '  - '}{key}: {shown}\n"
+            if len(line) > _WIDTH + 1:
+                return None
+            lines.append(line)
+        return "".join(lines) if lines else None
+
+    def value(self, value: object, *, flow: bool = False) -> str | None:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            shown = str(value)
+            return shown if self._tag(shown) == "tag:yaml.org,2002:int" else None
+        if isinstance(value, str):
+            return self.text(value, key=False, flow=flow)
+        if isinstance(value, list) and not flow:
+            if any(isinstance(item, str) and not self._plain_asked(item) for item in value):
+                return None  # the representer writes such a list in block style
+            items = [self.value(item, flow=True) for item in value]
+            if any(item is None for item in items):
+                return None
+            return "[" + ", ".join(item for item in items if item is not None) + "]"
+        return None
+
+    def text(self, written: str, *, key: bool, flow: bool) -> str | None:
+        """The text as the emitter writes it (a key, a flow item or a block value), None when
+        this writer leaves it to PyYAML. The style is a pure function of the text and where it
+        stands, asked again for every key and repeated value: the first few thousand answers
+        are remembered, so memory stays bounded whatever the rows hold."""
+        where = (written, key, flow)
+        if where in self._shown:
+            return self._shown[where]
+        shown = self._styled(written, key=key, flow=flow)
+        if len(self._shown) < _ANALYSES_KEPT:
+            self._shown[where] = shown
+        return shown
+
+    def _styled(self, written: str, *, key: bool, flow: bool) -> str | None:
+        plain_asked = self._plain_asked(written)
+        text = written.replace("${", "$${") if self._dumper.escape_variables else written
+        if not (text.isascii() and text.isprintable()):
+            return None  # line breaks, control and non-ASCII characters: PyYAML's own way
+        fits = plain_fits(text)
+        if fits is None:
+            analysis = self._probe.analyze_scalar(text)
+            if key and (analysis.empty or analysis.multiline):
+                return None  # not a simple key: PyYAML writes `? key`
+            if not analysis.allow_single_quoted:
+                return None
+            fits = (analysis.allow_flow_plain, analysis.allow_block_plain)
+        if plain_asked and (fits[0] if flow else fits[1]) and self._tag(text) == _STR:
+            return text
+        return "'" + text.replace("'", "''") + "'"
+
+    def _plain_asked(self, text: str) -> bool:
+        """Whether ``_Dumper.represent_str`` leaves the style to the emitter (text read back
+        as itself by the core schema), after escaping ``${``."""
+        if self._dumper.escape_variables:
+            text = text.replace("${", "$${")
+        read_back = resolve_plain(text) if text else None
+        return bool(text) and read_back == text and isinstance(read_back, str)
+
+    def _tag(self, text: str) -> str:
+        tag: str = self._probe.resolve(  # type: ignore[no-untyped-call]
+            yaml.ScalarNode, text, (True, False)
+        )
+        return tag
 
 
 def indent(text: str, spaces: int) -> str:

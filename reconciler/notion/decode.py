@@ -7,14 +7,23 @@ the page and the property. Used by the reader and the writer.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
 from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
 from reconciler.notion.shapes import Body
-from reconciler.properties import ALL_CODECS, References, ValueProblem, codec_for
+from reconciler.properties import (
+    ALL_CODECS,
+    PropertyCodec,
+    References,
+    ValueProblem,
+    codec_for,
+    shared_value,
+)
 from reconciler.properties.look import look_from_response
 from reconciler.readspec import ReadSpec
 
@@ -128,6 +137,15 @@ class ReadLayout:
             ids.append(self.key.id)
         return ids or ["title"]
 
+    @cached_property
+    def decoders(self) -> tuple[tuple[LiveProperty, PropertyCodec, bool], ...]:
+        """Each managed property with its codec, looked up once per read rather than per row,
+        and whether its values repeat from row to row (``PropertyCodec.repeating``)."""
+        return tuple(
+            (prop, codec, codec.repeating)
+            for prop, codec in ((prop, codec_for(prop.type)) for prop in self.managed)
+        )
+
 
 def _readable(prop: LiveProperty) -> bool:
     codec = ALL_CODECS.get(prop.type)
@@ -145,20 +163,33 @@ def _property_of(properties: Body, prop: LiveProperty) -> Body:
 
 def decode_value(prop: LiveProperty, page: Body, properties: Body, fetch: FetchItems) -> JSON:
     """The canonical value of one property of a page, completed past 25 references."""
-    body = _property_of(properties, prop)
-    codec = codec_for(prop.type)
+    return _decode(prop, codec_for(prop.type), page, properties, fetch)
+
+
+def _decode(
+    prop: LiveProperty, codec: PropertyCodec, page: Body, properties: Body, fetch: FetchItems
+) -> JSON:
+    # The value is read straight from the page's JSON; only a value missing under its name (read
+    # by id) or one a codec refuses goes through a Body, for its lookup and its error message.
+    raw = properties.raw.get(prop.name)
+    if not isinstance(raw, dict):
+        raw = _property_of(properties, prop).raw
     try:
-        if codec.is_partial(body.raw):
+        if codec.is_partial(raw):
             return codec.from_property_items(fetch(page.text("id"), prop), prop.config)
-        return codec.from_response(body.raw, prop.config)
+        return codec.from_response(raw, prop.config)
     except ValueProblem as problem:
+        body = _property_of(properties, prop)
         raise _unreadable(body, f"property {prop.name!r}", problem) from None
 
 
 def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
     properties = page.child("properties")
-    values = {prop.name: decode_value(prop, page, properties, fetch) for prop in layout.managed}
+    values: dict[str, JSON] = {}
+    for prop, codec, repeating in layout.decoders:
+        value = _decode(prop, codec, page, properties, fetch)
+        values[prop.name] = shared_value(value) if repeating else value
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:
@@ -172,9 +203,9 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
         values=values,
         url=page.text("url"),
         in_trash=page.in_trash(),
-        created_time=page.text("created_time"),
-        last_edited_time=page.text("last_edited_time"),
-        last_edited_by=_editor(page),
+        created_time=sys.intern(page.text("created_time")),
+        last_edited_time=sys.intern(page.text("last_edited_time")),
+        last_edited_by=sys.intern(_editor(page)),
         icon=decode_look(page, "icon"),
         cover=decode_look(page, "cover"),
     )

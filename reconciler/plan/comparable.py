@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from reconciler.errors import PlanProblems, Problem
 from reconciler.model import (
@@ -23,7 +24,7 @@ from reconciler.model import (
     PropertySpec,
     content_hash,
 )
-from reconciler.properties import References, ValueProblem, codec_for
+from reconciler.properties import PropertyCodec, References, ValueProblem, codec_for
 from reconciler.properties.options import option_names
 from reconciler.readspec import matched_properties
 
@@ -78,6 +79,11 @@ class RowLayout:
                     status[spec.name] = frozenset(option_names(prop.config))
         return cls(desired.handle, specs, names, frozenset(converted), status)
 
+    @cached_property
+    def _codecs(self) -> tuple[tuple[PropertySpec, PropertyCodec], ...]:
+        """Each spec with its codec, looked up once rather than for every row."""
+        return tuple((spec, codec_for(spec.type)) for spec in self.specs)
+
     def desired(self, row: DesiredRow, refs: References) -> Comparable:
         """The manifest row resolved (e-mails to ids); values that cannot be are PlanProblems
         (all of the row's)."""
@@ -90,10 +96,10 @@ class RowLayout:
         """The values of the row that resolve, and a problem for each one that does not."""
         values: dict[str, JSON] = {}
         problems: list[Problem] = []
-        for spec in self.specs:
-            value = row.values.get(spec.name, codec_for(spec.type).empty)
+        for spec, codec in self._codecs:
+            value = row.values.get(spec.name, codec.empty)
             try:
-                values[spec.name] = codec_for(spec.type).resolve_desired(value, spec.config, refs)
+                values[spec.name] = codec.resolve_desired(value, spec.config, refs)
             except ValueProblem as problem:
                 problems.append(
                     row_problem(self.handle, row, spec.name, problem.message, problem.hint)
@@ -119,8 +125,7 @@ class RowLayout:
     def live(self, row: LiveRow, refs: References) -> Comparable:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""
         values: dict[str, JSON] = {}
-        for spec in self.specs:
-            codec = codec_for(spec.type)
+        for spec, codec in self._codecs:
             live_name = self.live_names.get(spec.name)
             value = row.values.get(live_name, codec.empty) if live_name else codec.empty
             values[spec.name] = codec.resolve_live(value, spec.config, refs)

@@ -11,6 +11,7 @@ from reconciler.properties.base import (
     ReadOnlyCodec,
     References,
     ValueProblem,
+    shared_value,
 )
 from reconciler.properties.references import WorkspaceReferences
 from reconciler.properties.registry import ALL_CODECS, codec_for
@@ -25,4 +26,5 @@ __all__ = [
     "ValueProblem",
     "WorkspaceReferences",
     "codec_for",
+    "shared_value",
 ]

@@ -37,6 +37,7 @@ takes optional references to show users by e-mail or name.
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -51,12 +52,25 @@ __all__ = [
     "ReadOnlyCodec",
     "References",
     "ValueProblem",
+    "shared_value",
 ]
 
 COMMON_DECLARATION_KEYS = frozenset(
     {"type", "renamed_from", "sensitive", "prune_options", "description", "owner"}
 )
 """Declaration keys every property may carry; ``parse_config`` skips them (the loader owns them)."""
+
+
+def shared_value(value: JSON) -> JSON:
+    """The value with each text (and mapping key) replaced by the one interned copy of it: 50,000
+    rows decoded from pages or read from a CSV file hold 50,000 copies of ``"Done"`` otherwise."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [shared_value(item) for item in value]
+    if isinstance(value, dict):
+        return {sys.intern(key): shared_value(item) for key, item in value.items()}
+    return value
 
 
 class ValueProblem(Exception):
@@ -134,6 +148,9 @@ class PropertyCodec(ABC):
     """Declaration keys (besides ``COMMON_DECLARATION_KEYS``) that ``parse_config`` accepts."""
     item_per_element: ClassVar[bool] = False
     """Whether the page property endpoint pages this type's value one element per item."""
+    repeating: ClassVar[bool] = False
+    """Whether values are drawn from few texts (options, users, days), so that the rows of a
+    large database hold one copy of each text (``shared_value``) instead of one a row."""
 
     # --- schema (data source property configuration) --------------------------------------
 

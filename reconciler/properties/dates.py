@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reconciler.model import JSON
@@ -159,6 +160,7 @@ class DateCodec(PropertyCodec):
     """date: a day or a minute, optionally with an end."""
 
     type_name = "date"
+    repeating: ClassVar[bool] = True
 
     def from_manifest(self, value: object, config: Mapping[str, JSON]) -> JSON:
         return date_from_manifest(value)

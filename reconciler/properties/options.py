@@ -154,6 +154,7 @@ class _OptionsCodec(PropertyCodec):
     """Shared option-set configuration of select, multi_select and status."""
 
     config_keys: ClassVar[frozenset[str]] = frozenset({"options"})
+    repeating: ClassVar[bool] = True
 
     def _parse_settings(self, raw: Mapping[str, object]) -> dict[str, JSON]:
         return {"options": _options_from_manifest(raw)}

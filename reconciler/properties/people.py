@@ -57,6 +57,7 @@ class PeopleCodec(PropertyCodec):
     """people: users (and groups) by id; manifests may give e-mails."""
 
     type_name = "people"
+    repeating: ClassVar[bool] = True
     empty: ClassVar[JSON] = []
     item_per_element: ClassVar[bool] = True
 

@@ -55,6 +55,9 @@ TEXT_COLORS = frozenset(
 )
 _RUN_KEYS = frozenset({"text", "equation", "color", "link", *ANNOTATIONS})
 _WRITABLE_MENTIONS = ("user", "page", "database", "date")
+_SURELY_FEW_ITEMS = 50_000
+"""Characters of plain text that always fit in 100 rich text items (at most 100,000 UTF-16
+units, 2,000 a run): such text is not split just to count its runs."""
 
 
 def utf16_length(text: str) -> int:
@@ -264,10 +267,31 @@ def _run_from_response(item: Mapping[str, JSON]) -> dict[str, JSON]:
     return run
 
 
+def _unstyled_content(item: Mapping[str, JSON]) -> str | None:
+    """The content of a text run without link or style (what most titles and texts are made
+    of), None for any other run: the canonical form of such runs alone is their joined text."""
+    body = item.get("text")
+    if item.get("type") != "text" or not isinstance(body, dict) or body.get("link") is not None:
+        return None
+    content = body.get("content")
+    annotations = item.get("annotations")
+    if not isinstance(content, str) or not isinstance(annotations, dict):
+        return content if isinstance(content, str) and annotations is None else None
+    color = annotations.get("color")
+    if isinstance(color, str) and color != "default":
+        return None
+    if any(annotations.get(key) is True for key in ANNOTATIONS):
+        return None
+    return content
+
+
 def runs_from_response(items: object) -> JSON:
     """Canonical text from a Notion rich text array."""
     if not isinstance(items, list):
         return ""
+    plain = [_unstyled_content(item) if isinstance(item, dict) else "" for item in items]
+    if None not in plain:
+        return "".join(text for text in plain if text is not None)
     return canonical_runs([_run_from_response(item) for item in items if isinstance(item, dict)])
 
 
@@ -348,7 +372,8 @@ class _TextCodec(PropertyCodec):
 
     def from_manifest(self, value: object, config: Mapping[str, JSON]) -> JSON:
         canonical = runs_from_manifest(value)
-        runs_to_request(canonical)  # refuses a value that needs more than 100 items
+        if not (isinstance(canonical, str) and len(canonical) <= _SURELY_FEW_ITEMS):
+            runs_to_request(canonical)  # refuses a value that needs more than 100 items
         return canonical
 
     def to_request(self, value: JSON, config: Mapping[str, JSON], refs: References) -> JSON:
@@ -359,10 +384,11 @@ class _TextCodec(PropertyCodec):
 
     def is_partial(self, prop: Mapping[str, JSON]) -> bool:
         items = prop.get(self.type_name)
+        if not isinstance(items, list) or len(items) < 25:
+            return False
         mentions = [
-            item for item in (items if isinstance(items, list) else [])
-            if isinstance(item, dict) and item.get("type") == "mention"
-        ]  # fmt: skip
+            item for item in items if isinstance(item, dict) and item.get("type") == "mention"
+        ]
         return len(mentions) >= 25
 
     def key_text(self, value: JSON) -> str | None:

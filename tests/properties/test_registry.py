@@ -6,7 +6,7 @@ import pytest
 
 import reconciler.properties
 from reconciler.model import ALL_TYPES, KEY_TYPES, READ_ONLY_TYPES, WRITABLE_TYPES
-from reconciler.properties import ALL_CODECS, ValueProblem, codec_for
+from reconciler.properties import ALL_CODECS, ValueProblem, codec_for, shared_value
 
 
 def test_codec_for_returns_the_codec_of_that_type() -> None:
@@ -50,3 +50,26 @@ def test_the_package_exports_a_sorted_all() -> None:
     names = list(reconciler.properties.__all__)
     assert sorted(names) == names
     assert all(hasattr(reconciler.properties, name) for name in names)
+
+
+def test_shared_values_are_equal_and_one_copy_per_text() -> None:
+    """shared_value keeps the value as it is, with equal texts made the same object."""
+    first = shared_value({"start": "".join(["2026-", "01-01"]), "end": None})
+    second = shared_value({"start": "".join(["2026-01", "-01"]), "end": None})
+    assert isinstance(first, dict)
+    assert isinstance(second, dict)
+    assert (first, first["start"] is second["start"]) == (
+        {"start": "2026-01-01", "end": None},
+        True,
+    )
+
+
+def test_list_values_keep_their_order_when_shared() -> None:
+    """A list's items stay in order; numbers and booleans pass through."""
+    assert shared_value(["b", "a", 3, True]) == ["b", "a", 3, True]
+
+
+def test_only_types_with_few_distinct_texts_repeat() -> None:
+    """Options, people and dates are shared between rows; titles and text are not."""
+    repeating = sorted(name for name, codec in ALL_CODECS.items() if codec.repeating)
+    assert repeating == ["date", "multi_select", "people", "select", "status"]

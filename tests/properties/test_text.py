@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
-from reconciler.properties.text import runs_from_response, split_utf16, utf16_length
+from reconciler.properties.text import (
+    _run_from_response,
+    canonical_runs,
+    runs_from_response,
+    split_utf16,
+    utf16_length,
+)
 
 TEXT = codec_for("rich_text")
 TITLE = codec_for("title")
@@ -272,3 +280,55 @@ def test_a_response_with_25_mentions_may_be_partial() -> None:
     }
     assert TEXT.is_partial({"rich_text": [mention] * 25})
     assert not TEXT.is_partial({"rich_text": [mention] * 3})
+
+
+_ANNOTATED = st.fixed_dictionaries(
+    {},
+    optional={
+        "bold": st.booleans(),
+        "italic": st.booleans(),
+        "code": st.booleans(),
+        "color": st.sampled_from(["default", "red", "blue_background"]),
+    },
+)
+_RESPONSE_ITEMS = st.lists(
+    st.builds(
+        lambda content, annotations, link, kind: {
+            "type": kind,
+            "text": {"content": content, "link": link},
+            "plain_text": content,
+            **({"annotations": annotations} if annotations is not None else {}),
+        },
+        st.text(max_size=8),
+        st.none() | _ANNOTATED,
+        st.none() | st.just({"url": "https://example.com"}),
+        st.sampled_from(["text", "text", "equation"]),
+    )
+    | st.just("not an item"),
+    max_size=5,
+)
+
+
+@given(_RESPONSE_ITEMS)
+def test_unstyled_runs_decode_as_the_general_canonicalisation_does(items: list[Any]) -> None:
+    """The shortcut for runs without style or link gives what merging every run gives."""
+    runs = [_run_from_response(item) for item in items if isinstance(item, dict)]
+    assert runs_from_response(items) == canonical_runs(runs)
+
+
+def test_an_unstyled_response_decodes_to_its_joined_text() -> None:
+    """Plain items (default annotations, no link) become one string, empty ones dropped."""
+    items = [_item("Write "), _item(""), _item("the docs")]
+    assert runs_from_response(items) == "Write the docs"
+
+
+def test_text_of_at_most_50000_characters_is_taken_without_counting_items() -> None:
+    """Plain text that fits in 100 items for sure is its own canonical form."""
+    text = "\U0001f600" * 50_000  # 100,000 UTF-16 units: 50 items
+    assert TEXT.from_manifest(text, {}) == text
+
+
+def test_longer_text_is_still_counted_and_refused_past_100_items() -> None:
+    """Past the sure bound the items are counted: 100,001 astral characters need 101."""
+    with pytest.raises(ValueProblem, match="at most 100"):
+        TEXT.from_manifest("\U0001f600" * 100_001, {})

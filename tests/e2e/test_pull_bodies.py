@@ -176,13 +176,27 @@ def test_a_row_created_in_notion_gets_its_body_under_body_from(team: Team) -> No
     team.plan_is_empty()
 
 
-def test_a_body_file_with_uncommitted_changes_is_refused(team: Team) -> None:
-    """A hand edit of the body file is never lost: pull refuses it, naming the file."""
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["", "--force"])
+def test_a_body_edited_here_and_in_notion_is_a_conflict(team: Team, force: tuple[str, ...]) -> None:
+    """A hand edit of a body is never lost, --force or not: a body edited both here and in
+    Notion stops the pull (nothing written), naming the file and the row."""
     team.write("manifests/content/guide.md", "My own draft.\n")
     _edit_body(team, "guide", EDITED)
-    result = team.expect(1, "pull")
-    assert "manifests/content/guide.md has uncommitted changes" in result.output
+    result = team.expect(1, "pull", *force)
+    assert "manifests/content/guide.md: docs, row 'guide', its body" in result.output
+    assert "edited here (uncommitted)" in result.output
     assert team.read("manifests/content/guide.md") == "My own draft.\n"
+
+
+def test_with_force_a_hand_edited_body_notion_left_alone_is_kept(team: Team) -> None:
+    """Notion still holds the committed body: the hand edit is kept (apply will write it), and
+    the other rows' Notion edits are pulled."""
+    team.write("manifests/content/guide.md", "My own draft.\n")
+    _edit_body(team, "own", "Own body, edited in Notion.")
+    result = team.expect(0, "pull", "--force")
+    assert "your uncommitted body is kept" in result.output
+    assert team.read("manifests/content/guide.md") == "My own draft.\n"
+    assert team.read("manifests/other/own.md") == "Own body, edited in Notion.\n"
 
 
 # --- what pull reads -----------------------------------------------------------------------

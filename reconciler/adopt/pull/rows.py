@@ -14,9 +14,9 @@ where the database prunes (apply would trash them) or when asked to adopt rows, 
 
 Hand edits are never lost: given the database as committed at HEAD (``base``), a value changed in
 the working tree is kept when Notion still holds the committed value, and is a ``Conflict`` when
-Notion changed it too; a row added by hand is kept, one removed by hand stays removed, one edited
-by hand and trashed in Notion is a conflict. What cannot be written is said in a note. Called by
-``reconciler.adopt.pull.pulling``.
+Notion changed it too (a body likewise, compared in canonical form); a row added by hand is kept,
+one removed by hand stays removed, one edited by hand and trashed in Notion is a conflict. What
+cannot be written is said in a note. Called by ``reconciler.adopt.pull.pulling``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from deepdiff import DeepDiff
 from reconciler.adopt.edit import AddRow, RemoveRow, SetBody, SetValue
 from reconciler.adopt.pull.findings import Conflict, Origin, Proposal, RowChange
 from reconciler.adopt.values import Naming, NotExpressible, manifest_value
-from reconciler.bodies import canonical_markdown
+from reconciler.bodies import body_hash, canonical_markdown
 from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveProperty, LiveRow, PropertySpec
 from reconciler.plan import SENSITIVE
 from reconciler.plan.bodies import body_change
@@ -186,6 +186,8 @@ def _body(db: _Database, row: DesiredRow, live: LiveRow, found: RowsDrift) -> Se
     held = live.body
     if row.body is None or held is None or body_change(db.handle, row, live) is None:
         return None
+    if _body_hand_edited(db, row, held.markdown, found):
+        return None
     if held.unknown_block_ids or held.truncated:
         why = (
             "holds blocks Markdown cannot show (a bookmark, an embed, a synced block...)"
@@ -198,6 +200,37 @@ def _body(db: _Database, row: DesiredRow, live: LiveRow, found: RowsDrift) -> Se
         )
         return None
     return SetBody(db.handle, row.key, canonical_markdown(held.markdown), row.body.file)
+
+
+def _body_hand_edited(db: _Database, row: DesiredRow, notion: str, found: RowsDrift) -> bool:
+    """Whether the row's body is an uncommitted hand edit, kept (as ``_hand_edited`` keeps a
+    value: a note while Notion holds the body committed at HEAD, a conflict when Notion's body
+    changed too). Bodies compare in canonical form, as a plan compares them."""
+    if db.base is None or row.body is None:
+        return False
+    committed = db.base.get(row.key)
+    head = committed.body if committed is not None else None
+    here = body_hash(row.body.markdown)
+    if head is not None and body_hash(head.markdown) == here:
+        return False
+    where = row.body.file or _where(row)
+    if head is None or body_hash(head.markdown) == body_hash(notion):
+        found.kept.append(
+            f"{where}: {db.handle}, row {row.key!r}, its body: your uncommitted body is kept"
+            " (apply writes it to Notion)"
+        )
+        return True
+    found.conflicts.append(
+        Conflict(
+            where=where,
+            what=f"{db.handle}, row {row.key!r}, its body",
+            here="edited here (uncommitted)",
+            notion="edited in Notion",
+            committed="",
+            edited="",
+        )
+    )
+    return True
 
 
 def _trashed(db: _Database, row: DesiredRow, trashed: LiveRow, found: RowsDrift) -> None:

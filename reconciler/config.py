@@ -344,15 +344,13 @@ def resolve_base_url(environ: Mapping[str, str] | None = None) -> str:
         ) from None
     secure = parts.scheme == "https" and bool(host)
     local = parts.scheme == "http" and bool(host) and _is_loopback(host)
-    if secure or local:
-        pass
-    elif parts.scheme == "http" and host:
-        raise ConfigError(
-            f"NOTION_BASE_URL {raw!r} uses plain http on a non-loopback host;"
-            " the token would travel unencrypted",
-            hint=hint,
-        )
-    else:
+    if not (secure or local):
+        if parts.scheme == "http" and host:
+            raise ConfigError(
+                f"NOTION_BASE_URL {raw!r} uses plain http on a non-loopback host;"
+                " the token would travel unencrypted",
+                hint=hint,
+            )
         raise ConfigError(f"NOTION_BASE_URL {raw!r} is not an http(s) URL", hint=hint)
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         raise ConfigError(

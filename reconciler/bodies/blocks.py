@@ -56,7 +56,7 @@ Cells = tuple[tuple[Run, ...], ...]
 
 _ATTRIBUTES: Final = re.compile(r'(?<!\\)\{((?:\s*[a-zA-Z-]+="[^"]*")+)\s*\}\s*$')
 _HEADING: Final = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
-_TODO: Final = re.compile(r"^[-*+]\s+\[([ xX])\](?:\s+(.*))?$")
+_TO_DO_ITEM: Final = re.compile(r"^[-*+]\s+\[([ xX])\](?:\s+(.*))?$")
 _BULLET: Final = re.compile(r"^[-*+](?:\s+(.*))?$")
 _NUMBERED: Final = re.compile(r"^\d{1,9}[.)](?:\s+(.*))?$")
 _DIVIDER: Final = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
@@ -292,10 +292,10 @@ def _line_block(text: str, attributes: dict[str, str]) -> Block:
         toggle = attributes.get("toggle") == "true"
         runs = parse_runs(heading.group(2))
         return Block("heading", runs, level=level, toggle=toggle, color=color)
-    todo = _TODO.match(text)
-    if todo is not None:
-        runs = parse_runs(todo.group(2) or "")
-        return Block("todo", runs, checked=todo.group(1) != " ", color=color)
+    to_do = _TO_DO_ITEM.match(text)
+    if to_do is not None:
+        runs = parse_runs(to_do.group(2) or "")
+        return Block("todo", runs, checked=to_do.group(1) != " ", color=color)
     if _DIVIDER.match(text):
         return Block("divider")
     for kind, pattern in (("bullet", _BULLET), ("number", _NUMBERED)):

@@ -200,8 +200,9 @@ def _run(service: Service, label: str) -> None:
     try:
         service.start()
         note(f"Serving on {service.url} ({label}); SIGTERM or Ctrl-C stops", url=service.url)
-        while not stopping.wait(0.5) and service.controller.crashed is None:
-            pass
+        # Wake every half second: a signal sets ``stopping``; a crashed loop ends the wait too.
+        while service.controller.crashed is None and not stopping.wait(0.5):
+            continue
         note("Stopping: finishing the writes in flight ...")
         service.stop()
     finally:

@@ -25,7 +25,7 @@ __all__ = ["Node", "parse_markdown"]
 
 _ATTRS = re.compile(r'(?<!\\)\{((?:\s*[a-zA-Z-]+="[^"]*")+)\s*\}\s*$')
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
-_TODO = re.compile(r"^[-*+]\s+\[([ xX])\](?:\s+(.*))?$")
+_TO_DO_ITEM = re.compile(r"^[-*+]\s+\[([ xX])\](?:\s+(.*))?$")
 _BULLET = re.compile(r"^[-*+](?:\s+(.*))?$")
 _NUMBERED = re.compile(r"^\d{1,9}[.)](?:\s+(.*))?$")
 _DIVIDER = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
@@ -152,9 +152,9 @@ def _line_block(text: str, attrs: dict[str, str]) -> Node:
         level = min(len(heading.group(1)), 3)
         toggle = attrs.get("toggle") == "true"
         return _rich(f"heading_{level}", heading.group(2), attrs, is_toggleable=toggle)
-    todo = _TODO.match(text)
-    if todo is not None:
-        return _rich("to_do", todo.group(2) or "", attrs, checked=todo.group(1) != " ")
+    to_do = _TO_DO_ITEM.match(text)
+    if to_do is not None:
+        return _rich("to_do", to_do.group(2) or "", attrs, checked=to_do.group(1) != " ")
     if _DIVIDER.match(text):
         return Node({"type": "divider", "divider": {}})
     bullet = _BULLET.match(text)

@@ -236,7 +236,7 @@ def _virtual_chunks(
         kept = next((row for row in current.rows if row.id == node.keep), None)
         if kept is None:
             _refuse_foreign(ws, node.keep)
-            kept = _placeholder(ws, f"dropped {n}")
+            kept = _unmatched_tag(ws, f"dropped {n}")
         rows.append(kept)
     rendered = render_blocks(
         ws,
@@ -258,7 +258,7 @@ def _refuse_foreign(ws: Workspace, object_id: str) -> None:
         )
 
 
-def _placeholder(ws: Workspace, at: str) -> Row:
+def _unmatched_tag(ws: Workspace, at: str) -> Row:
     """A tag naming nothing the page holds: it keeps nothing and matches nothing."""
     now = ws.now()
     return Row(id=at, kind="block", created_time=now, last_edited_time=now,

@@ -14,6 +14,7 @@ log redaction at the same moment.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -128,10 +129,8 @@ class NotionApi:
         answer had none."""
         header = getattr(self._answered, "date", None)
         if isinstance(header, str):
-            try:
+            with contextlib.suppress(TypeError, ValueError):  # a malformed header: our clock
                 return parsedate_to_datetime(header).astimezone(UTC)
-            except (TypeError, ValueError):
-                pass
         return datetime.now(UTC)
 
     def wait_out_in_flight(self, sent_at: float) -> None:

@@ -204,7 +204,7 @@ def _each_value(plan: Plan, sealers: Sealers) -> Plan:
 # --- sealing ---------------------------------------------------------------------------------
 
 
-def _placeholder(_name: str, _value: JSON) -> JSON:
+def _held_apart(_name: str, _value: JSON) -> JSON:
     return {SEALED: ""}
 
 
@@ -228,15 +228,19 @@ def seal_key_id() -> str:
     without one). Written before each digest, so that an apply under another secret (another
     integration's token) is told so instead of being told the values changed. It says nothing of
     the secret that the digests themselves do not."""
-    if not _SECRET:
-        return "public"
-    return hmac.new(_SECRET[-1](), b"notion-reconciler seal key", hashlib.sha256).hexdigest()[:12]
+    return _key_id(_SECRET[-1]()) if _SECRET else "public"
+
+
+@functools.lru_cache(maxsize=4)
+def _key_id(secret: bytes) -> str:
+    """``seal_key_id`` of one secret (asked for at every digest: made once)."""
+    return hmac.new(secret, b"notion-reconciler seal key", hashlib.sha256).hexdigest()[:12]
 
 
 def sealing_key(plan: Plan) -> str:
     """The plan's sealing key: an HMAC, keyed by the workspace's secret (``keyed_by``), of what
     it does with sensitive values held apart; its plain sha256 without a secret."""
-    held_apart = _each_value(plan, lambda _change: (_placeholder, _placeholder))
+    held_apart = _each_value(plan, lambda _change: (_held_apart, _held_apart))
     content = canonical_json(projection(held_apart)).encode("utf-8")
     if _SECRET:
         return hmac.new(_SECRET[-1](), content, hashlib.sha256).hexdigest()

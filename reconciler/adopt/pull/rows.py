@@ -209,12 +209,11 @@ def _body_hand_edited(db: _Database, row: DesiredRow, notion: str, found: RowsDr
     if db.base is None or row.body is None:
         return False
     committed = db.base.get(row.key)
-    head = committed.body if committed is not None else None
-    here = body_hash(row.body.markdown)
-    if head is not None and body_hash(head.markdown) == here:
+    head = body_hash(committed.body.markdown) if committed and committed.body else None
+    if head == body_hash(row.body.markdown):
         return False
     where = row.body.file or _where(row)
-    if head is None or body_hash(head.markdown) == body_hash(notion):
+    if head is None or head == body_hash(notion):
         found.kept.append(
             f"{where}: {db.handle}, row {row.key!r}, its body: your uncommitted body is kept"
             " (apply writes it to Notion)"

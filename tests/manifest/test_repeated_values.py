@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconciler.model import JSON
 from reconciler.properties import ValueProblem, codec_for
 from tests.manifest.conftest import Repository
 
@@ -42,7 +43,7 @@ ROWS = st.lists(
 )
 
 
-def _config(name: str) -> dict[str, object]:
+def _config(name: str) -> dict[str, JSON]:
     declared = PROPERTIES[name]
     raw = {"type": declared} if isinstance(declared, str) else declared
     assert isinstance(raw, dict)

@@ -227,6 +227,12 @@ def _row_values(
             valid = False
             problems.append(_unusable(document, (*path, name), name, columns))
             continue
+        known = column.known
+        if known is not None and type(value) is str:  # the usual value, looked up here
+            found = known.get(value, _UNSEEN)
+            if found is not _UNSEEN:
+                values[name] = found  # type: ignore[assignment]
+                continue
         try:
             values[name] = column.canonical(document, (*path, name), value)
         except ValueProblem as problem:
@@ -322,6 +328,8 @@ _DIRECTION_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 def _control_character(key: str) -> str | None:
     """The first control character of a key, as ``U+001B``; None when it has none."""
+    if key.isprintable():
+        return None  # control characters and direction controls are never printable
     for char in key:
         if unicodedata.category(char) == "Cc" or char in _DIRECTION_CONTROLS:
             return f"U+{ord(char):04X}"

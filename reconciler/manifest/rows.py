@@ -151,14 +151,18 @@ class _Column:
     equality is exact are remembered (texts, integers, booleans, None and lists of texts: not
     ``1.0`` and ``-0.0``, which equal other values that read differently). Text properties are
     not remembered: their values rarely repeat, and a YAML number's text depends on where it is
-    written. Problems are never remembered: each row's is reported where it is."""
+    written. Values other than texts are also remembered by identity, as a CSV column's reader
+    gives one object per distinct cell (and a YAML alias one per anchor): no key is made for
+    them then. Problems are never remembered: each row's is reported where it is."""
 
-    __slots__ = ("codec", "known", "spec")
+    __slots__ = ("codec", "known", "same", "spec")
 
     def __init__(self, spec: PropertySpec, codec: PropertyCodec) -> None:
         self.spec = spec
         self.codec = codec
         self.known: dict[object, JSON] | None = None if spec.type in _TEXT_TYPES else {}
+        # Each kept with its value, so that no other object takes its identity meanwhile.
+        self.same: dict[int, tuple[object, JSON]] = {}
 
     def canonical(self, document: YamlDocument, path: DataPath, value: object) -> JSON:
         """The value's canonical form; raises ValueProblem when the property cannot take it."""
@@ -177,8 +181,11 @@ class _Column:
         canonical = codec.from_manifest(written, spec.config)
         if codec.repeating:
             canonical = shared_value(canonical)
-        if known is not None and key is not _UNSEEN:
-            known[key] = canonical
+        if known is not None:
+            if key is not _UNSEEN:
+                known[key] = canonical
+            if type(value) is not str:
+                self.same[id(value)] = (value, canonical)
         return canonical
 
 
@@ -227,9 +234,14 @@ def _row_values(
             valid = False
             problems.append(_unusable(document, (*path, name), name, columns))
             continue
+        # A value met before, looked up here rather than in a call: most values are.
         known = column.known
-        if known is not None and type(value) is str:  # the usual value, looked up here
-            found = known.get(value, _UNSEEN)
+        if known is not None:
+            if type(value) is str:
+                found = known.get(value, _UNSEEN)
+            else:
+                same = column.same.get(id(value))
+                found = same[1] if same is not None and same[0] is value else _UNSEEN
             if found is not _UNSEEN:
                 values[name] = found  # type: ignore[assignment]
                 continue

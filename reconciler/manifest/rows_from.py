@@ -296,13 +296,11 @@ def _csv_row(
             )
         )
         return None
-    row: dict[str, object] = {}
-    for (name, read), cell in zip(columns, cells, strict=True):
-        if read is not None:
-            value = read(cell)
-            if value is not None:
-                row[name] = value
-    return row
+    return {
+        name: value
+        for (name, read), cell in zip(columns, cells, strict=True)
+        if read is not None and (value := read(cell)) is not None
+    }
 
 
 def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:

@@ -119,3 +119,43 @@ def test_rows_sharing_a_list_value_each_get_it_sorted(repo: Repository) -> None:
     )
     rows = repo.load("tasks.yaml").databases[0].rows
     assert [row.values["Tags"] for row in rows] == [["a", "b"]] * 3
+
+
+def test_a_value_shared_by_an_alias_reads_the_same_in_every_row(repo: Repository) -> None:
+    """A YAML alias gives later rows the very object of the anchor's row (a date range here,
+    which is not remembered by its value): each row still gets the codec's reading of it."""
+    repo.write(
+        "tasks.yaml",
+        "database: tasks\ntitle: Tasks\nproperties: {Name: title, Due: date, Tags: multi_select}\n"
+        "rows:\n"
+        "  - {Name: a, Due: &due {start: 2026-12-01, end: 2026-12-05}, Tags: &tags [b, a]}\n"
+        "  - {Name: b, Due: *due, Tags: *tags}\n",
+    )
+    rows = repo.load("tasks.yaml").databases[0].rows
+    assert [(row.values["Due"], row.values["Tags"]) for row in rows] == [
+        ({"start": "2026-12-01", "end": "2026-12-05"}, ["a", "b"])
+    ] * 2
+
+
+def test_csv_rows_read_as_the_same_rows_written_in_yaml(repo: Repository) -> None:
+    """Cells that repeat down a CSV column give each row what the same row gives in YAML."""
+    header = "database: tasks\ntitle: Tasks\nproperties: {Name: title, Estimate: number,"
+    header += " Done: checkbox, Owner: people, Tags: multi_select, Due: date}\n"
+    repo.write("csv/tasks.yaml", header + "rows_from: tasks.csv\n")
+    repo.write(
+        "csv/tasks.csv",
+        "Name,Estimate,Done,Owner,Tags,Due\n"
+        "a,3,yes,Ada@example.com,x;y,2026-12-01/2026-12-05\n"
+        "b,3,yes,Ada@example.com,x;y,2026-12-01/2026-12-05\n"
+        "c,2.5,no,,y,\n"
+        "d,3,yes,Ada@example.com,x;y,2026-12-01/2026-12-05\n",
+    )
+    first = "{Name: a, Estimate: 3, Done: true, Owner: [Ada@example.com], Tags: [x, y],"
+    first += " Due: {start: 2026-12-01, end: 2026-12-05}}"
+    rows = [first, first.replace("Name: a", "Name: b")]
+    rows.append("{Name: c, Estimate: 2.5, Done: false, Tags: [y]}")
+    rows.append(rows[0].replace("Name: a", "Name: d"))
+    repo.write("yaml/tasks.yaml", header + "rows:\n" + "".join(f"  - {r}\n" for r in rows))
+    from_csv = repo.load("csv").databases[0].rows
+    from_yaml = repo.load("yaml").databases[0].rows
+    assert [json.dumps(r.values) for r in from_csv] == [json.dumps(r.values) for r in from_yaml]

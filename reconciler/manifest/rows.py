@@ -39,7 +39,7 @@ def _as_written(document: YamlDocument, path: DataPath, value: object) -> object
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowSource:
     """Where a row was written: its document and its path in it."""
 
@@ -47,7 +47,7 @@ class RowSource:
     path: DataPath
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuiltRow:
     """A desired row with where it came from (for cross-database checks of its values).
 

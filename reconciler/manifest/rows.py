@@ -142,8 +142,8 @@ _UNSEEN: Final = object()
 
 
 class _Column:
-    """One declared, writable, non-ignored property as its rows' values are read: its spec and
-    codec, and the canonical values already made from the values of earlier rows.
+    """One declared, non-ignored property as its rows' values are read (a read-only one refuses
+    them): its spec and codec, and the canonical values already made of earlier rows' values.
 
     A codec's ``from_manifest`` depends only on the value and the property's configuration, so
     a value met again (``Done``, ``ada@example.com``, ``docs; data``) takes the canonical value

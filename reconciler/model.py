@@ -104,7 +104,7 @@ def content_hash(values: Mapping[str, JSON]) -> str:
     return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceLocation:
     """Where something was written: file (relative to the repository), 1-based line and column."""
 
@@ -160,7 +160,7 @@ class DesiredBody:
     """The manifest names the file through a symbolic link (``pull`` does not write it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DesiredRow:
     """One row of a manifest: its key and the canonical value of every managed writable property.
 

@@ -30,7 +30,6 @@ from reconciler.config import (
     resolve_token,
     state_folder,
 )
-from reconciler.emulator import ROOT_PAGE_ID, Emulator, StoreError
 from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
@@ -214,6 +213,10 @@ def body_cache_path(settings: Settings, root: Path) -> Path:
 
 @contextmanager
 def _local_workspace(store: Path, settings: Settings, body_cache: Path) -> Iterator[Workspace]:
+    # Imported here: a run against Notion never needs the emulator, and importing it costs a
+    # tenth of a second of every start.
+    from reconciler.emulator import Emulator, StoreError
+
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -320,6 +323,8 @@ def load_manifests(paths: Sequence[str], *, local: bool) -> DesiredState:
             hint="set `id:` to adopt an existing database, or `parent:` to a page id shared"
             " with the integration where it should be created (or use --local)",
         )
+    from reconciler.emulator import ROOT_PAGE_ID  # as in _local_workspace: --local only
+
     databases = tuple(
         dataclasses.replace(db, parent=ROOT_PAGE_ID) if db in orphans else db
         for db in desired.databases

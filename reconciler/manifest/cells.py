@@ -32,7 +32,7 @@ from typing import Final
 
 from reconciler.manifest.scalars import decimal_integer
 
-__all__ = ["LIST_SEPARATOR", "cell_text", "cell_value", "formula_safe"]
+__all__ = ["LIST_SEPARATOR", "cell_reader", "cell_text", "cell_value", "formula_safe"]
 
 LIST_SEPARATOR: Final = ";"
 _FORMULA_LEAD = re.compile(r"[=+\-@\t\r]|'[=+\-@\t\r']")
@@ -149,3 +149,31 @@ def cell_value(type_name: str, text: str) -> object:
     stripped = cell_text(stripped).strip()
     reader = _READERS.get(type_name)
     return reader(stripped) if reader is not None else stripped
+
+
+def cell_reader(type_name: str) -> Callable[[str], object]:
+    """What reads the cells of a column of this property type: for every cell, the same as
+    ``cell_value(type_name, cell)``, decided once per column rather than once per cell.
+
+    Text columns take a shortcut for the usual cell (neither blank nor starting with ``'``);
+    the other columns read each distinct cell once: their cells repeat (options, people, days,
+    numbers of a small range), and the values read are never changed afterwards."""
+    if type_name in ("title", "rich_text"):
+        return _text_cell
+    read: dict[str, object] = {}
+
+    def remembered(cell: str) -> object:
+        try:
+            return read[cell]
+        except KeyError:
+            value = read[cell] = cell_value(type_name, cell)
+            return value
+
+    return remembered
+
+
+def _text_cell(cell: str) -> object:
+    """A title or rich_text cell's value, as ``cell_value`` reads it."""
+    if cell and cell[0] != "'" and not cell.isspace():
+        return cell  # nothing to strip or unescape: spaces inside text are the author's
+    return cell_value("title", cell)

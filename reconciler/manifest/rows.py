@@ -19,8 +19,8 @@ from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, YamlDocument
 from reconciler.manifest.pages import RESERVED_KEYS, PageParts, PageRules, page_parts
-from reconciler.model import JSON, DesiredRow, RowKey, SourceLocation
-from reconciler.properties import ValueProblem, shared_value
+from reconciler.model import JSON, DesiredRow, PropertySpec, RowKey, SourceLocation
+from reconciler.properties import PropertyCodec, ValueProblem, shared_value
 
 __all__ = ["BuiltRow", "RowSource", "build_rows"]
 
@@ -39,7 +39,7 @@ def _as_written(document: YamlDocument, path: DataPath, value: object) -> object
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowSource:
     """Where a row was written: its document and its path in it."""
 
@@ -47,7 +47,7 @@ class RowSource:
     path: DataPath
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuiltRow:
     """A desired row with where it came from (for cross-database checks of its values).
 
@@ -69,11 +69,11 @@ def build_rows(
     """The valid rows in order, with their pages' parts (``pages``); problems for invalid
     values, missing and duplicate keys, and pages' parts that cannot be read."""
     managed = [
-        spec
+        (spec.name, declarations.codecs[spec.name].empty)
         for spec in declarations.specs
         if spec.writable and spec.name not in declarations.ignore
     ]
-    declared = [spec.name for spec in declarations.specs]
+    columns = _Columns(declarations)
     first_seen: dict[RowKey, SourceLocation] = {}
     built: list[BuiltRow] = []
     for source in sources:
@@ -82,7 +82,7 @@ def build_rows(
             raw = raw[part]  # type: ignore[index]
         if not isinstance(raw, Mapping):
             continue  # reported by the schema check or the rows_from reader
-        values, valid = _row_values(source, raw, declarations, declared, problems)
+        values, valid = _row_values(source, raw, columns, problems)
         if not valid:
             if declarations.key is not None and declarations.key in values:
                 # The row is not built, but its key still counts: a duplicate is reported too.
@@ -95,10 +95,7 @@ def build_rows(
                     problems=problems,
                 )
             continue
-        canonical = {
-            spec.name: values.get(spec.name, declarations.codecs[spec.name].empty)
-            for spec in managed
-        }
+        canonical = {name: values.get(name, empty) for name, empty in managed}
         parts = _page(source, raw, pages, (declarations, values), problems)
         row = _keyed_row(
             handle,
@@ -109,9 +106,14 @@ def build_rows(
             problems=problems,
         )
         if row is not None and parts.usable:
-            row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
+            if parts != _NO_PARTS:
+                row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
             built.append(BuiltRow(row, source, parts.unfound))
     return built
+
+
+_NO_PARTS: Final = PageParts()
+"""A row that names no icon, cover or body, in a database without a body template."""
 
 
 def _page(
@@ -122,8 +124,8 @@ def _page(
     problems: list[Problem],
 ) -> PageParts:
     """The row's page parts (none when the database's pages are not described)."""
-    if pages is None:
-        return PageParts()
+    if pages is None or (pages.template is None and raw.keys().isdisjoint(RESERVED_KEYS)):
+        return _NO_PARTS
     template = (pages.template, *named) if pages.template is not None else None
     return page_parts(
         source.document,
@@ -135,67 +137,147 @@ def _page(
     )
 
 
+_UNSEEN: Final = object()
+"""No canonical value is known yet for this value of the column."""
+
+
+class _Column:
+    """One declared, non-ignored property as its rows' values are read (a read-only one refuses
+    them): its spec and codec, and the canonical values already made of earlier rows' values.
+
+    A codec's ``from_manifest`` depends only on the value and the property's configuration, so
+    a value met again (``Done``, ``ada@example.com``, ``docs; data``) takes the canonical value
+    made the first time, one shared copy, instead of being read again. Only values whose
+    equality is exact are remembered (texts, integers, booleans, None and lists of texts: not
+    ``1.0`` and ``-0.0``, which equal other values that read differently). Text properties are
+    not remembered: their values rarely repeat, and a YAML number's text depends on where it is
+    written. Values other than texts are also remembered by identity, as a CSV column's reader
+    gives one object per distinct cell (and a YAML alias one per anchor): no key is made for
+    them then. Problems are never remembered: each row's is reported where it is."""
+
+    __slots__ = ("codec", "known", "same", "spec")
+
+    def __init__(self, spec: PropertySpec, codec: PropertyCodec) -> None:
+        self.spec = spec
+        self.codec = codec
+        self.known: dict[object, JSON] | None = None if spec.type in _TEXT_TYPES else {}
+        # Each kept with its value, so that no other object takes its identity meanwhile.
+        self.same: dict[int, tuple[object, JSON]] = {}
+
+    def canonical(self, document: YamlDocument, path: DataPath, value: object) -> JSON:
+        """The value's canonical form; raises ValueProblem when the property cannot take it."""
+        known, key = self.known, _UNSEEN
+        if known is not None:
+            key = _exact_key(value)
+            found = known.get(key, _UNSEEN)
+            if found is not _UNSEEN:
+                return found  # type: ignore[return-value]
+        spec, codec = self.spec, self.codec
+        written = (
+            _as_written(document, path, value)
+            if spec.type in _TEXT_TYPES and not isinstance(value, str)
+            else value
+        )
+        canonical = codec.from_manifest(written, spec.config)
+        if codec.repeating:
+            canonical = shared_value(canonical)
+        if known is not None:
+            if key is not _UNSEEN:
+                known[key] = canonical
+            if type(value) is not str:
+                self.same[id(value)] = (value, canonical)
+        return canonical
+
+
+def _exact_key(value: object) -> object:
+    """A key equal only to the keys of values that read the same (``_UNSEEN``: none)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or kind is bool or value is None:
+        return (kind, value)
+    if isinstance(value, list) and kind is list and all(type(item) is str for item in value):
+        return tuple(value)
+    return _UNSEEN
+
+
+class _Columns:
+    """The columns of one database by property name, and what the row problems need."""
+
+    def __init__(self, declarations: Declarations) -> None:
+        self.declarations = declarations
+        self.declared = [spec.name for spec in declarations.specs]
+        self.by_name = {
+            spec.name: _Column(spec, declarations.codecs[spec.name])
+            for spec in declarations.specs
+            if spec.name not in declarations.ignore
+        }
+
+
 def _row_values(
     source: RowSource,
     raw: Mapping[str, object],
-    declarations: Declarations,
-    declared: list[str],
+    columns: _Columns,
     problems: list[Problem],
 ) -> tuple[dict[str, JSON], bool]:
     """The canonical values the row sets (those that are right), and whether all of them are
     (problems added for the others)."""
     document, path = source.document, source.path
+    by_name = columns.by_name
     values: dict[str, JSON] = {}
     valid = True
     for name, value in raw.items():
-        if name in RESERVED_KEYS:
-            continue  # the page's parts, read by ``pages``
-        value_path = (*path, name)
-        codec = declarations.codecs.get(name)
-        if codec is None:
+        column = by_name.get(name)
+        if column is None:
+            if name in RESERVED_KEYS:
+                continue  # the page's parts, read by ``pages``
             valid = False
-            problems.append(
-                document.problem(
-                    value_path,
-                    f"{_row_name(path)} sets {name!r}, which is not declared"
-                    + did_you_mean(name, declared),
-                    "declare it under `properties`, or remove it from the row",
-                    at_key=True,
-                )
-            )
+            problems.append(_unusable(document, (*path, name), name, columns))
             continue
-        if name in declarations.ignore:
-            valid = False
-            problems.append(
-                document.problem(
-                    value_path,
-                    f"{_row_name(path)} sets {name!r}, which is listed under `ignore`",
-                    "ignored properties are never written: remove the value or the ignore entry",
-                    at_key=True,
-                )
-            )
-            continue
-        spec = declarations.spec(name)
-        assert spec is not None
-        written = (
-            _as_written(document, value_path, value)
-            if spec.type in _TEXT_TYPES and not isinstance(value, str)
-            else value
-        )
+        # A value met before, looked up here rather than in a call: most values are.
+        known = column.known
+        if known is not None:
+            if type(value) is str:
+                found = known.get(value, _UNSEEN)
+            else:
+                same = column.same.get(id(value))
+                found = same[1] if same is not None and same[0] is value else _UNSEEN
+            if found is not _UNSEEN:
+                values[name] = found  # type: ignore[assignment]
+                continue
         try:
-            canonical = codec.from_manifest(written, spec.config)
-            values[name] = shared_value(canonical) if codec.repeating else canonical
+            values[name] = column.canonical(document, (*path, name), value)
         except ValueProblem as problem:
             valid = False
-            if not document.is_tainted((*value_path, *problem.path)):
+            value_path = (*path, name, *problem.path)
+            if not document.is_tainted(value_path):
                 problems.append(
                     document.problem(
-                        (*value_path, *problem.path),
+                        value_path,
                         f"{name}: {problem.message}",
-                        problem.hint or f"write a {spec.type} value (see docs/properties.md)",
+                        problem.hint
+                        or f"write a {column.spec.type} value (see docs/properties.md)",
                     )
                 )
     return values, valid
+
+
+def _unusable(document: YamlDocument, path: DataPath, name: str, columns: _Columns) -> Problem:
+    """The problem of a row that sets a property it cannot: undeclared, or ignored."""
+    row = _row_name(path[:-1])
+    if name in columns.declarations.codecs:  # declared, so ignored
+        return document.problem(
+            path,
+            f"{row} sets {name!r}, which is listed under `ignore`",
+            "ignored properties are never written: remove the value or the ignore entry",
+            at_key=True,
+        )
+    return document.problem(
+        path,
+        f"{row} sets {name!r}, which is not declared" + did_you_mean(name, columns.declared),
+        "declare it under `properties`, or remove it from the row",
+        at_key=True,
+    )
 
 
 def _keyed_row(
@@ -258,6 +340,8 @@ _DIRECTION_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 def _control_character(key: str) -> str | None:
     """The first control character of a key, as ``U+001B``; None when it has none."""
+    if key.isprintable():
+        return None  # control characters and direction controls are never printable
     for char in key:
         if unicodedata.category(char) == "Cc" or char in _DIRECTION_CONTROLS:
             return f"U+{ord(char):04X}"

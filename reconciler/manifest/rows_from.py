@@ -14,11 +14,11 @@ import json
 import os
 import re
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
-from reconciler.manifest.cells import cell_text, cell_value
+from reconciler.manifest.cells import cell_reader, cell_text
 from reconciler.manifest.declarations import RESERVED_KEYS, Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
@@ -31,6 +31,9 @@ __all__ = ["data_file_paths", "read_rows_from"]
 _SUFFIXES = (".csv", ".yaml", ".yml", ".json")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+_CellReader = Callable[[str], object]
+"""Reads one cell of a column to its manifest value (None: the cell sets nothing)."""
 
 
 def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
@@ -179,7 +182,7 @@ def _csv_document(
     rows: list[object] = []
     marks = _CsvMarks(lines)
     header: list[tuple[str, int]] | None = None
-    columns_types: list[tuple[str, str | None]] = []
+    columns_readers: list[tuple[str, _CellReader | None]] = []
     end = 0
     try:
         for cells in reader:
@@ -194,9 +197,9 @@ def _csv_document(
                     source, cells, columns, start, declarations=declarations, problems=problems
                 )
                 marks.columns_of = {name: index for index, (name, _) in enumerate(header) if name}
-                columns_types = _column_types(header, declarations)
+                columns_readers = _column_readers(header, declarations)
                 continue
-            row = _csv_row(source, cells, start, columns=columns_types, problems=problems)
+            row = _csv_row(source, cells, start, columns=columns_readers, problems=problems)
             if row is not None:
                 marks.add_row(start, single_line=start == end)
                 rows.append(row)
@@ -255,15 +258,23 @@ def _header(
     return header
 
 
-def _column_types(
+def _page_cell(cell: str) -> object:
+    """A cell of a page part's column (``_icon``, ``_body``...): its text; empty sets none."""
+    return cell_text(cell) if cell else None
+
+
+def _column_readers(
     header: list[tuple[str, int]], declarations: Declarations
-) -> list[tuple[str, str | None]]:
-    """Each column's name and its property's type (None: not a declared property)."""
-    types: list[tuple[str, str | None]] = []
+) -> list[tuple[str, _CellReader | None]]:
+    """Each column's name and what reads its cells (None: a column to skip)."""
+    readers: list[tuple[str, _CellReader | None]] = []
     for name, _ in header:
         spec = declarations.spec(name) if name else None
-        types.append((name, spec.type if spec is not None else None))
-    return types
+        if name in RESERVED_KEYS:
+            readers.append((name, _page_cell))
+        else:
+            readers.append((name, cell_reader(spec.type) if spec is not None else None))
+    return readers
 
 
 def _csv_row(
@@ -271,7 +282,7 @@ def _csv_row(
     cells: list[str],
     line: int,
     *,
-    columns: list[tuple[str, str | None]],
+    columns: list[tuple[str, _CellReader | None]],
     problems: list[Problem],
 ) -> dict[str, object] | None:
     if len(cells) != len(columns):
@@ -285,16 +296,11 @@ def _csv_row(
             )
         )
         return None
-    row: dict[str, object] = {}
-    for (name, type_name), cell in zip(columns, cells, strict=True):
-        if name in RESERVED_KEYS:
-            if cell:
-                row[name] = cell_text(cell)  # the page's parts: text (an empty cell sets none)
-            continue
-        value = cell_value(type_name, cell) if type_name is not None else None
-        if value is not None:
-            row[name] = value
-    return row
+    return {
+        name: value
+        for (name, read), cell in zip(columns, cells, strict=True)
+        if read is not None and (value := read(cell)) is not None
+    }
 
 
 def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:

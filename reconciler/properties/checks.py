@@ -10,6 +10,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Final
 from urllib.parse import urlsplit
 
 from reconciler.model import JSON
@@ -144,8 +145,15 @@ def finite_number(value: object, what: str, *, path: tuple[str | int, ...] = ())
     return value
 
 
+_ID_LENGTHS: Final = frozenset({32, 33, 36})
+"""The lengths an id can have: 32 hex digits (``_HEX32``'s ``$`` takes a final line break too)
+or 36 characters; anything else (an e-mail, a key) is not an id, known without parsing it."""
+
+
 def looks_like_notion_id(text: str) -> bool:
     """Whether the text is a Notion object id (a UUID, with or without dashes)."""
+    if len(text) not in _ID_LENGTHS:
+        return False
     if _HEX32.match(text) or CANONICAL_ID.match(text):
         return True
     try:

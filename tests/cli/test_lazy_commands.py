@@ -71,6 +71,16 @@ def test_validate_imports_only_what_validating_needs(tmp_path: Path) -> None:
     assert not _heavy(modules)
 
 
+def test_plan_against_notion_imports_no_emulator(tmp_path: Path) -> None:
+    """`reconciler plan` without --local never needs the embedded emulator: it is not imported
+    (it costs a tenth of a second of every start)."""
+    (tmp_path / "manifests").mkdir()
+    modules = _modules_after(["plan"], tmp_path)
+    assert "reconciler.cli.cmd_plan" in modules
+    assert "reconciler.cli.runtime" in modules
+    assert not {name for name in modules if name.startswith("reconciler.emulator")}
+
+
 def _help(code: str, cwd: Path) -> str:
     return subprocess.run(
         [sys.executable, "-c", code, "--help"],

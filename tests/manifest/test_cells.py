@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.adopt.rows import escaped_item
-from reconciler.manifest.cells import cell_text, cell_value, formula_safe
+from reconciler.manifest.cells import cell_reader, cell_text, cell_value, formula_safe
 from tests.manifest.conftest import Repository
 
 
@@ -147,3 +147,26 @@ def test_rows_from_reads_an_escaped_cell_as_its_text(
 ) -> None:
     """The leading ' goes for every type but number, where -2 stays the number -2."""
     assert cell_value(type_name, cell) == expected
+
+
+CELL_TYPES = [
+    "title", "rich_text", "number", "checkbox", "select", "status", "multi_select", "people",
+    "relation", "files", "date", "place", "verification", "url", "email", "phone_number",
+]  # fmt: skip
+CELLS = st.text(alphabet=" '\t\r\n;\\=+-@/{}[]\"0123456789.eExyz:,", max_size=12) | st.sampled_from(
+    ["", " ", "'", "'=1", "''", " x ", "3", "3.0", "-0.0", "1e3", "Yes", "x; y", "2026-12-01/"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(type_name=st.sampled_from(CELL_TYPES), cells=st.lists(CELLS, max_size=8))
+def test_a_columns_reader_reads_every_cell_as_cell_value_does(
+    type_name: str, cells: list[str]
+) -> None:
+    """The reader made once for a column gives, for every cell and again for a cell met
+    before, exactly what ``cell_value`` gives (equal, and of the same types)."""
+    read = cell_reader(type_name)
+    for cell in [*cells, *cells]:
+        value = read(cell)
+        expected = cell_value(type_name, cell)
+        assert (value, repr(value)) == (expected, repr(expected))

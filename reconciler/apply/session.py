@@ -190,7 +190,12 @@ class ApplySession:
         undo_path, unrestorable = None, tuple[str, ...]()
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
-                plan, outcomes, gateway, created=executor.created, schemas=executor.schemas
+                plan,
+                outcomes,
+                gateway,
+                created=executor.created,
+                schemas=executor.schemas,
+                answers=executor.answers,
             )
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)

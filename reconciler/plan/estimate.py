@@ -16,9 +16,11 @@ heading; plus the reads around the writes:
   a schema changed since the plan is never written over;
 - the stale-body check: each body the plan replaces read again (one GET), so that a body
   edited since the plan is never overwritten;
-- the undo plan: the rows written, read back once the writes are done (the same GET-or-query
-  choice), or for a database the apply created, its whole read (users, children, database, data
-  source, one query per 100 rows);
+- the undo plan: nothing more for a database whose rows the writes' answers give as the apply
+  leaves them (``answers_final``: Notion answers each row write with the page after it); else
+  the rows written, read back once the writes are done (the same GET-or-query choice), or for a
+  database the apply created, its whole read (users, children, database, data source, one
+  query per 100 rows);
 - once per apply, which workspace it talks to (``GET /v1/users/me``: the journal is kept per
   workspace, and a saved plan applies only where it was made); the controller, which asks once
   for its whole run, sends one fewer.
@@ -43,7 +45,7 @@ from reconciler.plan.model import (
     Estimate,
 )
 
-__all__ = ["estimate", "requests_of"]
+__all__ = ["answers_final", "estimate", "requests_of"]
 
 _ONE_EACH = frozenset(
     {
@@ -59,6 +61,7 @@ _ONE_EACH = frozenset(
 
 
 _SCHEMA_CHECKED = SCHEMA_ACTIONS | {Action.UPDATE_DATABASE}
+_REMOVALS = frozenset({Action.REMOVE_OPTIONS, Action.REMOVE_PROPERTY})
 
 _PAGE = 100
 _WHICH_WORKSPACE = 1  # an apply asks which workspace it talks to (GET /v1/users/me)
@@ -98,6 +101,19 @@ def _writes(database: DatabasePlan) -> int:
     return count
 
 
+def answers_final(database: DatabasePlan) -> bool:
+    """Whether the answers of an apply's row writes to this existing database are its rows as
+    the apply leaves them, so its undo plan needs no read-back. Not when the apply removes
+    options or properties of it (after the row writes: it clears values), nor when it reads a
+    relation: a trash afterwards, or a dual relation written from another row, changes what a
+    row's relation reads without a write to the row."""
+    if database.is_new or any(c.action in _REMOVALS for c in database.changes):
+        return False
+    kinds = {p.type for p in database.properties}
+    kinds |= {p.prior.type for p in database.properties if p.prior is not None}
+    return "relation" not in kinds
+
+
 def _reads(database: DatabasePlan) -> int:
     creates = sum(1 for change in database.changes if change.action is Action.CREATE_ROW)
     rows_written = len(
@@ -112,6 +128,8 @@ def _reads(database: DatabasePlan) -> int:
     bodies = sum(1 for change in database.changes if change.action is Action.UPDATE_BODY)
     schema = any(c.action in _SCHEMA_CHECKED for c in database.changes)
     stale += _READ_SCHEMA if schema else 0
+    if answers_final(database):
+        return stale + bodies
     return stale + bodies + _rows_read(rows_written, database.live_rows + creates, trashes)
 
 

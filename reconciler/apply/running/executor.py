@@ -100,6 +100,8 @@ class _Sent:
     """The body Notion holds after a body write (its answer, or the read-back of a create)."""
     url: str | None = None
     """The URL of a database created."""
+    written: WrittenPage | None = None
+    """The row as Notion answered the last write to it (for the undo plan's hashes)."""
 
 
 @dataclass
@@ -122,6 +124,7 @@ class _Progress:
     outcomes: dict[str, ChangeOutcome] = field(default_factory=dict)
     created: dict[str, DatabaseIds] = field(default_factory=dict)
     schemas: dict[str, dict[str, str]] = field(default_factory=dict)
+    answers: dict[str, WrittenPage] = field(default_factory=dict)
 
 
 class Executor:
@@ -165,6 +168,13 @@ class Executor:
     def schemas(self) -> Mapping[str, Mapping[str, str]]:
         """Property names by id of each data source this run wrote the schema of, by handle."""
         return dict(self._state.schemas)
+
+    @property
+    def answers(self) -> Mapping[str, WrittenPage]:
+        """By page id, Notion's answer to the last write this run made to each row (the row
+        after it); stages run one after another, so a later stage's answer replaces an
+        earlier one's."""
+        return dict(self._state.answers)
 
     def run(self) -> tuple[ChangeOutcome, ...]:
         """Apply every change not yet done; the outcome of each change, in plan order."""
@@ -384,7 +394,7 @@ class Executor:
                 markdown=markdown,
             )
             held = page.body.markdown if page.body is not None else None
-            return _Sent(page_id=page.page_id, recovered=page.recovered, body=held)
+            return _Sent(page_id=page.page_id, recovered=page.recovered, body=held, written=page)
 
         return create_row
 
@@ -397,10 +407,12 @@ class Executor:
         if change.action is Action.RESTORE_ROW:
 
             def restore() -> _Sent:
-                gateway.set_row_trashed(page, False, database=handle, row_key=key)
+                written = gateway.set_row_trashed(page, False, database=handle, row_key=key)
                 if payload or fields:
-                    gateway.update_row(page, payload, database=handle, row_key=key, page=fields)
-                return _Sent(page_id=page)
+                    written = gateway.update_row(
+                        page, payload, database=handle, row_key=key, page=fields
+                    )
+                return _Sent(page_id=page, written=written)
 
             return restore
         return lambda: _page(
@@ -476,6 +488,8 @@ class Executor:
                 self._state.schemas[handle] = dict(sent.schema)
         if change.action in CREATING_ROWS and sent.page_id is not None:
             self._refs.add_page(change.database, change.target, sent.page_id)
+        if sent.written is not None:
+            self._state.answers[sent.written.page_id] = sent.written
 
     def _settle_unsent(self, outcome: ChangeOutcome) -> None:
         """A change that could not be sent: failed (cannot be built) or skipped (dependency)."""
@@ -536,7 +550,7 @@ def _declared_shape(change: Change) -> PropertyShape | None:
 
 
 def _page(page: WrittenPage) -> _Sent:
-    return _Sent(page_id=page.page_id)
+    return _Sent(page_id=page.page_id, written=page)
 
 
 def _message(error: BaseException, db: DatabasePlan, change: Change) -> str:

@@ -162,8 +162,12 @@ class ApplySession:
         if self._before_write is not None:
             self._before_write()
 
-    def apply(self, plan: Plan, *, live: LiveState | None = None) -> ApplyResult:
-        """Apply ``plan`` (see the module docstring); StalePlanError before any write."""
+    def apply(
+        self, plan: Plan, *, live: LiveState | None = None, current: bool = False
+    ) -> ApplyResult:
+        """Apply ``plan`` (see the module docstring); StalePlanError before any write.
+        ``current``: ``live`` was read just now and nobody was asked anything since (the
+        preflight takes the rows it checks from it instead of reading them again)."""
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
@@ -174,6 +178,7 @@ class ApplySession:
             live=live,
             on_recovered=self._audited(plan),
             workspace=self.workspace,
+            current=current and live is not None,
         )
         executor = Executor(
             plan,

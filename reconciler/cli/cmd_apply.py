@@ -136,21 +136,25 @@ def _gate(
     settings: Settings,
     request: _Request,
     protected: frozenset[str],
-) -> None:
+) -> bool:
     """Raise ApprovalRequired (exit 3) unless every gated change is approved; ``protected``:
-    databases the manifests protect now (a saved plan may predate the flag)."""
+    databases the manifests protect now (a saved plan may predate the flag). Whether a person
+    was asked."""
     decision = decide(plan, approvals, settings.gates, protected=protected)
-    if not decision.allowed and decision.promptable_databases and interactive():
-        asked = _ask_for_approvals(decision, approvals)
-        decision = decide(plan, asked, settings.gates, protected=protected)
+    asked = not decision.allowed and bool(decision.promptable_databases) and interactive()
+    if asked:
+        approved = _ask_for_approvals(decision, approvals)
+        decision = decide(plan, approved, settings.gates, protected=protected)
     if not decision.allowed:
         raise ApprovalRequired(describe_block(decision, request.command()))
+    return asked
 
 
-def _confirm(plan: Plan, request: _Request, label: str) -> None:
-    """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1)."""
+def _confirm(plan: Plan, request: _Request, label: str) -> bool:
+    """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1).
+    Whether a person was asked."""
     if request.yes:
-        return
+        return False
     count = len(plan.changes)
     if not interactive():
         raise ApplyError(
@@ -162,6 +166,7 @@ def _confirm(plan: Plan, request: _Request, label: str) -> None:
     asked = f"Apply {'this change' if count == 1 else f'these {count} changes'} to {label}?"
     if not click.confirm(asked, default=False, err=True):
         raise ApplyError("not applied: not confirmed; nothing was written")
+    return True
 
 
 # --- Ctrl-C -------------------------------------------------------------------------------------
@@ -483,8 +488,10 @@ def command(
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return
-        _gate(plan, approvals, settings, request, inputs.protected)
-        _confirm(plan, request, workspace.label)
+        asked = _gate(plan, approvals, settings, request, inputs.protected)
+        asked = _confirm(plan, request, workspace.label) or asked
         with _stoppable(stop):
-            result = session.apply(plan, live=live)
+            # Read just now, inside the lock, nobody asked since: the preflight checks the
+            # rows against that read instead of reading them again.
+            result = session.apply(plan, live=live, current=not asked)
     _report(result, request, settings.gates)

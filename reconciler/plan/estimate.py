@@ -10,7 +10,9 @@ heading; plus the reads around the writes:
 - the stale-plan check: the rows the plan touches read again (one GET per row, or one query per
   100 live rows when that is fewer), the keys of its creates looked up (one query per 100) so a
   saved plan never creates a row twice, and for a new database a look for it under its parent
-  (the users list and the parent's children);
+  (the users list and the parent's children). An ``apply --yes`` of the manifests, which plans
+  inside its lock and asks nobody before writing, checks rows and keys against the read it
+  just made instead, and sends those requests fewer than this counts;
 - the stale-schema check: for an existing database with schema changes (its title, icon or
   cover, or its properties), the database and its data source read again (two GETs), so that
   a schema changed since the plan is never written over;

@@ -192,6 +192,7 @@ class ApplySession:
             before_write=self._fenced if self._shared or self._before_write else None,
         )
         outcomes = executor.run()
+        undo: Plan | None = None
         undo_path, unrestorable = None, tuple[str, ...]()
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
@@ -215,6 +216,7 @@ class ApplySession:
             seconds=time.monotonic() - started,
             interrupted=executor.interrupted,
             undo_path=undo_path,
+            undo=undo,
             journal_path=self._journal_path,
             voided=checked.voided,
             created=executor.created,

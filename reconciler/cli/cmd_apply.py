@@ -199,7 +199,7 @@ def _stoppable(stop: threading.Event) -> Iterator[None]:
 # --- the summary --------------------------------------------------------------------------------
 
 
-def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings) -> list[str]:
+def _undo_command(undo: Plan, shown: str, request: _Request, gates: GateSettings) -> list[str]:
     """The command that applies the undo plan as printed: in the same workspace, with --yes
     where there is no terminal, and approving exactly that undo when it needs approval (it
     trashes what this apply created), so it is not blocked in turn."""
@@ -210,7 +210,6 @@ def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings
         local_store=request.local_store,
         yes=request.yes or not interactive(),
     )
-    undo = load_plan(path)
     if not decide(undo, Approvals(), gates).allowed:
         words += ["--approve", undo.checksum]
     return ["reconciler", "apply", *words]
@@ -271,7 +270,8 @@ def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
         undo = shown_path(result.undo_path)
-        back = shlex.join(_undo_command(result.undo_path, undo, request, gates))
+        written = result.undo if result.undo is not None else load_plan(result.undo_path)
+        back = shlex.join(_undo_command(written, undo, request, gates))
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
         if result.unrestorable:
             listed = terminal_safe(", ".join(result.unrestorable))

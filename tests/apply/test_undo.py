@@ -263,3 +263,16 @@ def test_rows_that_read_a_relation_are_read_back(project: Project) -> None:
     assert result.complete
     assert reads_after_the_writes(project, since) != []
     assert plan.estimate.requests == project.mark() - since
+
+
+def test_the_result_carries_the_undo_plan_it_wrote(project: Project) -> None:
+    """The caller gets the undo plan itself with its path (the CLI decides its approval from
+    it without reading the file back): the same plan the file holds."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    project.converge()
+    project.write(tasks)
+    plan, live = project.plan()
+    result = project.apply(plan, live=live)
+    assert result.undo_path is not None
+    assert result.undo == load_plan(result.undo_path)

@@ -71,6 +71,7 @@ from reconciler.plan import (
     UpdateDatabase,
     UpdateProperty,
 )
+from reconciler.plan.estimate import answers_final
 from reconciler.properties import ValueProblem, WorkspaceReferences
 
 __all__ = ["Executor"]
@@ -154,6 +155,7 @@ class Executor:
         self._before_write = before_write
         self._state = _Progress()
         self._total = len(plan.changes)
+        self._answered = frozenset(db.handle for db in plan.databases if answers_final(db))
 
     @property
     def interrupted(self) -> bool:
@@ -172,8 +174,8 @@ class Executor:
     @property
     def answers(self) -> Mapping[str, WrittenPage]:
         """By page id, Notion's answer to the last write this run made to each row (the row
-        after it); stages run one after another, so a later stage's answer replaces an
-        earlier one's."""
+        after it) of the databases whose answers are final (``answers_final``); stages run one
+        after another, so a later stage's answer replaces an earlier one's."""
         return dict(self._state.answers)
 
     def run(self) -> tuple[ChangeOutcome, ...]:
@@ -488,7 +490,9 @@ class Executor:
                 self._state.schemas[handle] = dict(sent.schema)
         if change.action in CREATING_ROWS and sent.page_id is not None:
             self._refs.add_page(change.database, change.target, sent.page_id)
-        if sent.written is not None:
+        # Kept only where the undo plan will use it: a database whose rows it gives as the
+        # apply leaves them (the others are read back, and a page answer is kilobytes).
+        if sent.written is not None and handle in self._answered:
             self._state.answers[sent.written.page_id] = sent.written
 
     def _settle_unsent(self, outcome: ChangeOutcome) -> None:

@@ -201,7 +201,7 @@ class ApplySession:
                 gateway,
                 created=executor.created,
                 schemas=executor.schemas,
-                answers=executor.answers,
+                written=executor.written_hashes,
             )
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)

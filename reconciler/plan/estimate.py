@@ -19,7 +19,8 @@ heading; plus the reads around the writes:
 - the stale-body check: each body the plan replaces read again (one GET), so that a body
   edited since the plan is never overwritten;
 - the undo plan: nothing more for a database whose rows the writes' answers give as the apply
-  leaves them (``answers_final``: Notion answers each row write with the page after it); else
+  leaves them (``answers_final``: Notion answers each row write with the page after it, and
+  the executor keeps the hash of each); else
   the rows written, read back once the writes are done (the same GET-or-query choice), or for a
   database the apply created, its whole read (users, children, database, data source, one
   query per 100 rows);
@@ -63,7 +64,6 @@ _ONE_EACH = frozenset(
 
 
 _SCHEMA_CHECKED = SCHEMA_ACTIONS | {Action.UPDATE_DATABASE}
-_REMOVALS = frozenset({Action.REMOVE_OPTIONS, Action.REMOVE_PROPERTY})
 
 _PAGE = 100
 _WHICH_WORKSPACE = 1  # an apply asks which workspace it talks to (GET /v1/users/me)
@@ -105,11 +105,12 @@ def _writes(database: DatabasePlan) -> int:
 
 def answers_final(database: DatabasePlan) -> bool:
     """Whether the answers of an apply's row writes to this existing database are its rows as
-    the apply leaves them, so its undo plan needs no read-back. Not when the apply removes
-    options or properties of it (after the row writes: it clears values), nor when it reads a
-    relation: a trash afterwards, or a dual relation written from another row, changes what a
-    row's relation reads without a write to the row."""
-    if database.is_new or any(c.action in _REMOVALS for c in database.changes):
+    the apply leaves them, read as the plan read them, so its undo plan needs no read-back. Not
+    when the apply changes its schema (removals come after the row writes and clear values; the
+    others change the properties its rows are read by), nor when it reads a relation: a trash
+    afterwards, or a dual relation written from another row, changes what a row's relation
+    reads without a write to the row."""
+    if database.is_new or any(c.action in SCHEMA_ACTIONS for c in database.changes):
         return False
     kinds = {p.type for p in database.properties}
     kinds |= {p.prior.type for p in database.properties if p.prior is not None}

@@ -276,3 +276,21 @@ def test_the_result_carries_the_undo_plan_it_wrote(project: Project) -> None:
     result = project.apply(plan, live=live)
     assert result.undo_path is not None
     assert result.undo == load_plan(result.undo_path)
+
+
+def test_rows_of_a_database_whose_schema_the_apply_changes_are_read_back(
+    project: Project,
+) -> None:
+    """A property added to projects changes what its rows are read by: the rows the apply
+    wrote are read back for the undo plan, as the estimate counts."""
+    project.converge()
+    projects = copy.deepcopy(PROJECTS)
+    projects["properties"]["Website"] = "url"
+    projects["rows"][0].update(Budget=15000, Website="https://example.com")
+    project.write(projects)
+    plan, live = project.plan()
+    since = project.mark()
+    result = project.apply(plan, live=live)
+    assert result.complete
+    assert reads_after_the_writes(project, since) != []
+    assert plan.estimate.requests == project.mark() - since

@@ -203,6 +203,18 @@ def read_back_undo(project: Project, plan: Plan, result: ApplyResult) -> Plan | 
     return undo_plan(plan, result.outcomes, project.gateway, created=result.created, schemas={})
 
 
+def assert_read_back_after_the_writes(project: Project, *manifests: dict[str, Any]) -> None:
+    """Apply these manifests: complete, with reads after the last write (the undo plan's
+    read-back), and exactly the requests the plan estimated."""
+    project.write(*manifests)
+    plan, live = project.plan()
+    since = project.mark()
+    result = project.apply(plan, live=live)
+    assert result.complete
+    assert reads_after_the_writes(project, since) != []
+    assert plan.estimate.requests == project.mark() - since
+
+
 def test_the_undo_of_rows_without_relations_is_made_from_the_writes_answers(
     project: Project,
 ) -> None:
@@ -256,13 +268,7 @@ def test_rows_that_read_a_relation_are_read_back(project: Project) -> None:
     tasks = copy.deepcopy(TASKS)
     tasks["rows"][1]["Estimate"] = 8
     project.converge()
-    project.write(tasks)
-    plan, live = project.plan()
-    since = project.mark()
-    result = project.apply(plan, live=live)
-    assert result.complete
-    assert reads_after_the_writes(project, since) != []
-    assert plan.estimate.requests == project.mark() - since
+    assert_read_back_after_the_writes(project, tasks)
 
 
 def test_the_result_carries_the_undo_plan_it_wrote(project: Project) -> None:
@@ -287,10 +293,4 @@ def test_rows_of_a_database_whose_schema_the_apply_changes_are_read_back(
     projects = copy.deepcopy(PROJECTS)
     projects["properties"]["Website"] = "url"
     projects["rows"][0].update(Budget=15000, Website="https://example.com")
-    project.write(projects)
-    plan, live = project.plan()
-    since = project.mark()
-    result = project.apply(plan, live=live)
-    assert result.complete
-    assert reads_after_the_writes(project, since) != []
-    assert plan.estimate.requests == project.mark() - since
+    assert_read_back_after_the_writes(project, projects)

@@ -272,8 +272,9 @@ def render(results: list[dict[str, Any]], scale: float, measured_on: str = "") -
     lines += [
         "",
         (
-            "The event way costs the same five requests whatever the size: the page re-read, the"
-            " stale check, the write, the undo plan's read and the read-back into the snapshot."
+            "The event way costs the same four requests whatever the size: the page re-read, the"
+            " stale check, the write and the read-back into the snapshot (the undo plan takes"
+            " the row from the write's answer)."
             " Notion announces the controller's own write too: that event's cycle re-reads the"
             " page once and writes nothing. The full re-plan grows with the rows (one query per"
             " 100 rows). The seconds left in the event way are the controller's own work, not"

@@ -162,8 +162,12 @@ class ApplySession:
         if self._before_write is not None:
             self._before_write()
 
-    def apply(self, plan: Plan, *, live: LiveState | None = None) -> ApplyResult:
-        """Apply ``plan`` (see the module docstring); StalePlanError before any write."""
+    def apply(
+        self, plan: Plan, *, live: LiveState | None = None, current: bool = False
+    ) -> ApplyResult:
+        """Apply ``plan`` (see the module docstring); StalePlanError before any write.
+        ``current``: ``live`` was read just now and nobody was asked anything since (the
+        preflight takes the rows it checks from it instead of reading them again)."""
         journal, gateway = self._journal, self._gateway
         assert journal is not None, "use ApplySession as a context manager"
         started, before = time.monotonic(), gateway.stats()
@@ -174,6 +178,7 @@ class ApplySession:
             live=live,
             on_recovered=self._audited(plan),
             workspace=self.workspace,
+            current=current and live is not None,
         )
         executor = Executor(
             plan,
@@ -187,10 +192,16 @@ class ApplySession:
             before_write=self._fenced if self._shared or self._before_write else None,
         )
         outcomes = executor.run()
+        undo: Plan | None = None
         undo_path, unrestorable = None, tuple[str, ...]()
         if any(o.status is Status.DONE for o in outcomes):
             undo = undo_plan(
-                plan, outcomes, gateway, created=executor.created, schemas=executor.schemas
+                plan,
+                outcomes,
+                gateway,
+                created=executor.created,
+                schemas=executor.schemas,
+                written=executor.written_hashes,
             )
             if undo is not None:
                 undo_path = self._options.undo(plan.checksum)
@@ -205,6 +216,7 @@ class ApplySession:
             seconds=time.monotonic() - started,
             interrupted=executor.interrupted,
             undo_path=undo_path,
+            undo=undo,
             journal_path=self._journal_path,
             voided=checked.voided,
             created=executor.created,

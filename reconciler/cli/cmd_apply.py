@@ -136,21 +136,25 @@ def _gate(
     settings: Settings,
     request: _Request,
     protected: frozenset[str],
-) -> None:
+) -> bool:
     """Raise ApprovalRequired (exit 3) unless every gated change is approved; ``protected``:
-    databases the manifests protect now (a saved plan may predate the flag)."""
+    databases the manifests protect now (a saved plan may predate the flag). Whether a person
+    was asked."""
     decision = decide(plan, approvals, settings.gates, protected=protected)
-    if not decision.allowed and decision.promptable_databases and interactive():
-        asked = _ask_for_approvals(decision, approvals)
-        decision = decide(plan, asked, settings.gates, protected=protected)
+    asked = not decision.allowed and bool(decision.promptable_databases) and interactive()
+    if asked:
+        approved = _ask_for_approvals(decision, approvals)
+        decision = decide(plan, approved, settings.gates, protected=protected)
     if not decision.allowed:
         raise ApprovalRequired(describe_block(decision, request.command()))
+    return asked
 
 
-def _confirm(plan: Plan, request: _Request, label: str) -> None:
-    """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1)."""
+def _confirm(plan: Plan, request: _Request, label: str) -> bool:
+    """--yes, or yes at the prompt on a TTY; without either nothing is written (exit 1).
+    Whether a person was asked."""
     if request.yes:
-        return
+        return False
     count = len(plan.changes)
     if not interactive():
         raise ApplyError(
@@ -162,6 +166,7 @@ def _confirm(plan: Plan, request: _Request, label: str) -> None:
     asked = f"Apply {'this change' if count == 1 else f'these {count} changes'} to {label}?"
     if not click.confirm(asked, default=False, err=True):
         raise ApplyError("not applied: not confirmed; nothing was written")
+    return True
 
 
 # --- Ctrl-C -------------------------------------------------------------------------------------
@@ -194,7 +199,7 @@ def _stoppable(stop: threading.Event) -> Iterator[None]:
 # --- the summary --------------------------------------------------------------------------------
 
 
-def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings) -> list[str]:
+def _undo_command(undo: Plan, shown: str, request: _Request, gates: GateSettings) -> list[str]:
     """The command that applies the undo plan as printed: in the same workspace, with --yes
     where there is no terminal, and approving exactly that undo when it needs approval (it
     trashes what this apply created), so it is not blocked in turn."""
@@ -205,7 +210,6 @@ def _undo_command(path: Path, shown: str, request: _Request, gates: GateSettings
         local_store=request.local_store,
         yes=request.yes or not interactive(),
     )
-    undo = load_plan(path)
     if not decide(undo, Approvals(), gates).allowed:
         words += ["--approve", undo.checksum]
     return ["reconciler", "apply", *words]
@@ -266,7 +270,8 @@ def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
         undo = shown_path(result.undo_path)
-        back = shlex.join(_undo_command(result.undo_path, undo, request, gates))
+        written = result.undo if result.undo is not None else load_plan(result.undo_path)
+        back = shlex.join(_undo_command(written, undo, request, gates))
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
         if result.unrestorable:
             listed = terminal_safe(", ".join(result.unrestorable))
@@ -483,8 +488,10 @@ def command(
         if plan.is_empty:
             click.echo("Nothing to apply.")
             return
-        _gate(plan, approvals, settings, request, inputs.protected)
-        _confirm(plan, request, workspace.label)
+        asked = _gate(plan, approvals, settings, request, inputs.protected)
+        asked = _confirm(plan, request, workspace.label) or asked
         with _stoppable(stop):
-            result = session.apply(plan, live=live)
+            # Read just now, inside the lock, nobody asked since: the preflight checks the
+            # rows against that read instead of reading them again.
+            result = session.apply(plan, live=live, current=not asked)
     _report(result, request, settings.gates)

@@ -43,6 +43,12 @@ Reading
     the apply's preflight compares a plan's schema changes with them. ``sources`` (handle:
     data source id) names the relation targets by handle, as ``read_state`` does.
 
+    ``rows_written(spec, pages)`` decodes the answers of row writes (``WrittenPage``: Notion
+    answers a create, update, trash or restore with the page as it holds it after the write)
+    into rows as ``read_rows`` would read them, sending no request but for lists longer than 25
+    (completed as a read completes them); a page without an answer, or no longer in the
+    spec's data source, is absent from the result.
+
     ``find_rows(spec, keys)`` gives the rows (not in the trash) whose key is one of ``keys``, one
     filtered query per 100 keys: the apply's preflight asks it whether a row a plan creates has
     appeared since the plan was made.
@@ -88,7 +94,7 @@ one rate limiter and one ``RequestStats`` account.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from reconciler.model import (
@@ -103,6 +109,7 @@ from reconciler.model import (
     WorkspaceIdentity,
 )
 from reconciler.notion.content import BodyProgress
+from reconciler.notion.shapes import Body
 from reconciler.notion.stats import RequestStats
 from reconciler.readspec import ReadSpec
 
@@ -135,6 +142,9 @@ class WrittenPage:
     recovered: bool = False
     body: LiveBody | None = None
     """A create's body as Notion holds it after the write, read back (None: none written)."""
+    answer: Body | None = field(default=None, repr=False, compare=False)
+    """Notion's answer to the write, the page after it, for ``Gateway.rows_written`` only (None:
+    a create found by its key, whose answer was lost)."""
 
 
 @runtime_checkable
@@ -188,6 +198,11 @@ class Gateway(Protocol):
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
         """The current content of these rows of the spec's database (by page id); absent if
         gone."""
+        ...
+
+    def rows_written(self, spec: ReadSpec, pages: Sequence[WrittenPage]) -> Mapping[str, LiveRow]:
+        """These written pages as rows of the spec's database, decoded from the writes' answers
+        as ``read_rows`` would read them (by page id; a page without an answer is absent)."""
         ...
 
     def find_rows(self, spec: ReadSpec, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:

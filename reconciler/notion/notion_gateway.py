@@ -201,6 +201,10 @@ class NotionGateway:
     def read_rows(self, spec: ReadSpec, page_ids: Collection[str]) -> Mapping[str, LiveRow]:
         return self._reader.read_rows(spec, page_ids)
 
+    def rows_written(self, spec: ReadSpec, pages: Sequence[WrittenPage]) -> Mapping[str, LiveRow]:
+        answers = [page.answer for page in pages if page.answer is not None]
+        return self._reader.rows_answered(spec, answers)
+
     def find_rows(self, spec: ReadSpec, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:
         return self._reader.find_rows(spec, keys)
 

@@ -551,6 +551,19 @@ class LiveReader:
         rows = self._with_bodies(spec, tuple(found.values()), None)
         return {row.page_id: row for row in rows}
 
+    def rows_answered(self, spec: ReadSpec, answers: Sequence[Body]) -> dict[str, LiveRow]:
+        """Pages Notion answered a write with, as ``read_rows`` reads them: decoded under the
+        spec's known live properties (lists past 25 completed); a page no longer in the spec's
+        data source is left out, as a read leaves it out."""
+        layout = ReadLayout.of(spec)
+        source = spec.data_source_id
+        rows = (
+            decode_row(page, layout, self.fetch_items)
+            for page in answers
+            if source is None or _in_data_source(page, source)
+        )
+        return {row.page_id: row for row in rows}
+
     def find_rows(self, spec: ReadSpec, keys: Collection[str]) -> tuple[LiveRow, ...]:
         """Rows outside the trash whose key is one of ``keys`` (one query per 100 keys)."""
         if spec.data_source_id is None:

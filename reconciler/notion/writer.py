@@ -52,6 +52,7 @@ def _written(page: Body, *, recovered: bool = False) -> WrittenPage:
         in_trash=page.in_trash(),
         last_edited_time=page.text("last_edited_time"),
         recovered=recovered,
+        answer=page,
     )
 
 

@@ -10,15 +10,20 @@ heading; plus the reads around the writes:
 - the stale-plan check: the rows the plan touches read again (one GET per row, or one query per
   100 live rows when that is fewer), the keys of its creates looked up (one query per 100) so a
   saved plan never creates a row twice, and for a new database a look for it under its parent
-  (the users list and the parent's children);
+  (the users list and the parent's children). An ``apply --yes`` of the manifests, which plans
+  inside its lock and asks nobody before writing, checks rows and keys against the read it
+  just made instead, and sends those requests fewer than this counts;
 - the stale-schema check: for an existing database with schema changes (its title, icon or
   cover, or its properties), the database and its data source read again (two GETs), so that
   a schema changed since the plan is never written over;
 - the stale-body check: each body the plan replaces read again (one GET), so that a body
   edited since the plan is never overwritten;
-- the undo plan: the rows written, read back once the writes are done (the same GET-or-query
-  choice), or for a database the apply created, its whole read (users, children, database, data
-  source, one query per 100 rows);
+- the undo plan: nothing more for a database whose rows the writes' answers give as the apply
+  leaves them (``answers_final``: Notion answers each row write with the page after it, and
+  the executor keeps the hash of each); else
+  the rows written, read back once the writes are done (the same GET-or-query choice), or for a
+  database the apply created, its whole read (users, children, database, data source, one
+  query per 100 rows);
 - once per apply, which workspace it talks to (``GET /v1/users/me``: the journal is kept per
   workspace, and a saved plan applies only where it was made); the controller, which asks once
   for its whole run, sends one fewer.
@@ -43,7 +48,7 @@ from reconciler.plan.model import (
     Estimate,
 )
 
-__all__ = ["estimate", "requests_of"]
+__all__ = ["answers_final", "estimate", "requests_of"]
 
 _ONE_EACH = frozenset(
     {
@@ -98,6 +103,20 @@ def _writes(database: DatabasePlan) -> int:
     return count
 
 
+def answers_final(database: DatabasePlan) -> bool:
+    """Whether the answers of an apply's row writes to this existing database are its rows as
+    the apply leaves them, read as the plan read them, so its undo plan needs no read-back. Not
+    when the apply changes its schema (removals come after the row writes and clear values; the
+    others change the properties its rows are read by), nor when it reads a relation: a trash
+    afterwards, or a dual relation written from another row, changes what a row's relation
+    reads without a write to the row."""
+    if database.is_new or any(c.action in SCHEMA_ACTIONS for c in database.changes):
+        return False
+    kinds = {p.type for p in database.properties}
+    kinds |= {p.prior.type for p in database.properties if p.prior is not None}
+    return "relation" not in kinds
+
+
 def _reads(database: DatabasePlan) -> int:
     creates = sum(1 for change in database.changes if change.action is Action.CREATE_ROW)
     rows_written = len(
@@ -112,6 +131,8 @@ def _reads(database: DatabasePlan) -> int:
     bodies = sum(1 for change in database.changes if change.action is Action.UPDATE_BODY)
     schema = any(c.action in _SCHEMA_CHECKED for c in database.changes)
     stale += _READ_SCHEMA if schema else 0
+    if answers_final(database):
+        return stale + bodies
     return stale + bodies + _rows_read(rows_written, database.live_rows + creates, trashes)
 
 

@@ -145,6 +145,7 @@ class Project:
         live: LiveState | None = None,
         listener: ProgressListener | None = None,
         gateway: Gateway | None = None,
+        current: bool = False,
         **options: Any,
     ) -> ApplyResult:
         session = ApplySession(
@@ -154,7 +155,7 @@ class Project:
             actor="ada",
         )
         with session:
-            return session.apply(plan, live=live)
+            return session.apply(plan, live=live, current=current)
 
     def converge(self) -> ApplyResult:
         """Plan and apply the manifests as they are."""

@@ -96,3 +96,33 @@ def test_an_unrecorded_own_write_is_not_stale_on_resume(project: Project) -> Non
     edit_in_notion(project, "design-pages", {"Estimate": {"number": 8}})
     result = project.apply(plan)
     assert result.complete
+
+
+def requests_before_the_first_write(project: Project, since: int) -> list[str]:
+    logged = project.emulator.requests()[since:]
+    first = next(n for n, r in enumerate(logged) if r["method"] == "PATCH")
+    return [f"{r['method']} {r['path']}" for r in logged[:first]]
+
+
+def test_a_plan_applied_right_after_its_read_checks_its_rows_against_that_read(
+    project: Project,
+) -> None:
+    """Planned inside the lock and applied with nobody asked in between (``current``): the
+    rows and keys are checked against the read the plan was just made from, so nothing is
+    read again before the first write but which workspace the apply reaches."""
+    plan, live = project.planned_estimate_change()
+    since = project.mark()
+    result = project.apply(plan, live=live, current=True)
+    assert result.complete
+    assert requests_before_the_first_write(project, since) == ["GET /v1/users/me"]
+
+
+def test_a_plan_applied_after_a_question_reads_its_rows_again(project: Project) -> None:
+    """Without ``current`` (a person was asked, or the plan came from a file) the rows the plan
+    touches are read again before the first write, and an edit since refuses the plan."""
+    plan, live = project.planned_estimate_change()
+    edit_in_notion(project, "design-pages", {"Done": {"checkbox": True}})
+    since = project.mark()
+    with pytest.raises(StalePlanError):
+        project.apply(plan, live=live)
+    assert not writes(project.emulator, since)

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from reconciler.apply import Status
+from reconciler.apply import ApplyResult, Status
+from reconciler.apply.records.undo import undo_plan
 from reconciler.errors import StalePlanError
-from reconciler.plan import Action, ChangeClass, Plan, load_plan
+from reconciler.plan import Action, ChangeClass, Plan, dump_plan, load_plan
 from reconciler.readspec import read_specs
 from tests.apply.conftest import PROJECTS, TASKS, Project
 
@@ -185,3 +186,111 @@ def test_the_undo_of_a_restore_that_changed_values_shows_them(project: Project) 
     undo = load_plan(result.undo_path)
     update = next(c for c in undo.changes if c.action is Action.UPDATE_ROW)
     assert [(d.path, d.old, d.new) for d in update.diffs] == [("Estimate", 5, 42)]
+
+
+def reads_after_the_writes(project: Project, since: int) -> list[str]:
+    """The requests after the apply's last write (the undo plan's read-back, if any)."""
+    logged = project.emulator.requests()[since:]
+    last = max(
+        (n for n, r in enumerate(logged) if r["method"] == "PATCH" or r["path"] == "/v1/pages"),
+        default=-1,
+    )
+    return [f"{r['method']} {r['path']}" for r in logged[last + 1 :]]
+
+
+def read_back_undo(project: Project, plan: Plan, result: ApplyResult) -> Plan | None:
+    """The undo plan of ``result`` made as it was before answers were used: every row read back."""
+    return undo_plan(plan, result.outcomes, project.gateway, created=result.created, schemas={})
+
+
+def assert_read_back_after_the_writes(project: Project, *manifests: dict[str, Any]) -> None:
+    """Apply these manifests: complete, with reads after the last write (the undo plan's
+    read-back), and exactly the requests the plan estimated."""
+    project.write(*manifests)
+    plan, live = project.plan()
+    since = project.mark()
+    result = project.apply(plan, live=live)
+    assert result.complete
+    assert reads_after_the_writes(project, since) != []
+    assert plan.estimate.requests == project.mark() - since
+
+
+def test_the_undo_of_rows_without_relations_is_made_from_the_writes_answers(
+    project: Project,
+) -> None:
+    """Projects reads no relation: the hashes of its undo plan come from the answers of the
+    update and the create, with no request after the last write, and the undo plan
+    is the one a read-back of the rows gives, byte for byte; the apply sends what its plan
+    estimated."""
+    project.converge()
+    projects = copy.deepcopy(PROJECTS)
+    projects["rows"][0].update(Budget=15000, Stage="Done", Lead=["grace@example.com"])
+    projects["rows"].append({"Name": "Roadmap", "Stage": "Idea", "Budget": 500})
+    project.write(projects)
+    plan, live = project.plan()
+    assert {c.action for c in plan.changes} == {Action.UPDATE_ROW, Action.CREATE_ROW}
+    since = project.mark()
+    result = project.apply(plan, live=live)
+    assert result.complete
+    assert result.undo_path is not None
+    assert reads_after_the_writes(project, since) == []
+    assert plan.estimate.requests == project.mark() - since
+    read_back = read_back_undo(project, plan, result)
+    assert read_back is not None
+    assert result.undo_path.read_bytes() == dump_plan(read_back).encode("utf-8")
+
+
+def test_a_failed_change_has_the_rows_read_back(project: Project) -> None:
+    """A change that failed may have been written after all: the rows are read back for the
+    undo plan, which then holds their hashes as Notion has them."""
+    project.converge()
+    projects = copy.deepcopy(PROJECTS)
+    projects["rows"][0]["Budget"] = 15000
+    projects["rows"][1]["Budget"] = 4000
+    project.write(projects)
+    plan, live = project.plan()
+    failing = next(c.page_id for c in plan.changes if c.target == "Handbook")
+    project.emulator.configure(
+        {"faults": [{"method": "PATCH", "path": f"/v1/pages/{failing}", "status": 400, "times": 1}]}
+    )
+    since = project.mark()
+    result = project.apply(plan, live=live)
+    assert result.count(Status.FAILED) == 1
+    assert result.undo_path is not None
+    done = next(c.page_id for c in plan.changes if c.target == "Website")
+    assert reads_after_the_writes(project, since) == [f"GET /v1/pages/{done}"]
+    assert load_plan(result.undo_path) == read_back_undo(project, plan, result)
+
+
+def test_rows_that_read_a_relation_are_read_back(project: Project) -> None:
+    """Tasks reads relations, which a trash or a dual relation written from another row can
+    change without a write to the row: its rows are read back for the undo plan."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    project.converge()
+    assert_read_back_after_the_writes(project, tasks)
+
+
+def test_the_result_carries_the_undo_plan_it_wrote(project: Project) -> None:
+    """The caller gets the undo plan itself with its path (the CLI decides its approval from
+    it without reading the file back): the same plan the file holds."""
+    tasks = copy.deepcopy(TASKS)
+    tasks["rows"][1]["Estimate"] = 8
+    project.converge()
+    project.write(tasks)
+    plan, live = project.plan()
+    result = project.apply(plan, live=live)
+    assert result.undo_path is not None
+    assert result.undo == load_plan(result.undo_path)
+
+
+def test_rows_of_a_database_whose_schema_the_apply_changes_are_read_back(
+    project: Project,
+) -> None:
+    """A property added to projects changes what its rows are read by: the rows the apply
+    wrote are read back for the undo plan, as the estimate counts."""
+    project.converge()
+    projects = copy.deepcopy(PROJECTS)
+    projects["properties"]["Website"] = "url"
+    projects["rows"][0].update(Budget=15000, Website="https://example.com")
+    assert_read_back_after_the_writes(project, projects)

@@ -13,6 +13,7 @@ from reconciler.errors import NotionAccessError, NotionAuthError, PlanError
 from reconciler.model import JSON, LiveProperty
 from reconciler.notion.api import NotionApi
 from reconciler.notion.failures import Subject
+from reconciler.notion.gateway import WrittenPage
 from reconciler.notion.reader import LiveReader
 from reconciler.notion.shapes import Body
 from reconciler.readspec import read_spec, read_specs
@@ -603,3 +604,77 @@ def test_the_next_page_is_asked_for_before_the_caller_has_the_current_one_decode
     rest = list(pages)
     assert [page.optional_text("next_cursor") for page in rest] == ["3", None]
     assert api.asked == [None, "2", "3"]
+
+
+def test_rows_written_decode_update_answers_as_a_read_back_reads_the_rows(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """The answers of row updates and a trash decode, without a request, into the rows a
+    read-back right after gives: the same values, key and content hash."""
+    seed_tasks(emu, *[task(n, f"task {n}", n) for n in range(5)])
+    gateway, recorder = connect()
+    desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
+    spec_now = read_spec(desired).located(gateway.read_state(specs_of(desired)).databases["tasks"])
+    written = [
+        gateway.update_row(
+            page_id(n),
+            {"Estimate": {"number": 10 * n}, "Status": {"select": {"name": "Todo"}}},
+            database="tasks",
+            row_key=f"task {n}",
+        )
+        for n in range(3)
+    ]
+    written.append(gateway.set_row_trashed(page_id(4), True, database="tasks", row_key="task 4"))
+    before = len(recorder.sent)
+    decoded = gateway.rows_written(spec_now, written)
+    assert len(recorder.sent) == before
+    read_back = gateway.read_rows(spec_now, [page.page_id for page in written])
+    assert decoded == read_back
+    assert [decoded[page_id(n)].values["Estimate"] for n in range(3)] == [0, 10, 20]
+
+
+def test_rows_written_complete_relations_past_25_as_a_read_does(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """A write setting 30 relations answers with 25 and ``has_more``: the rest are read
+    through the property item endpoint, and the row equals its read-back."""
+    schema = {
+        **TASKS_SCHEMA,
+        "Depends on": {
+            "type": "relation",
+            "relation": {
+                "data_source_id": TASKS_DS,
+                "type": "single_property",
+                "single_property": {},
+            },
+        },
+    }
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", schema)
+    targets = [task(100 + n, f"target {n}", n) for n in range(30)]
+    emu.seed({"pages": [*targets, row_page(TASKS_DS, 1, {"Name": {"title": text("hub")}})]})
+    gateway, recorder = connect()
+    specs = [*TASKS_SPECS, spec("Depends on", "relation", database="tasks")]
+    desired = desired_database("tasks", "Tasks", specs, id=TASKS_DB)
+    spec_now = read_spec(desired).located(gateway.read_state(specs_of(desired)).databases["tasks"])
+    linked: dict[str, JSON] = {"Depends on": {"relation": [{"id": t["id"]} for t in targets]}}
+    written = gateway.update_row(page_id(1), linked, database="tasks", row_key="hub")
+    before = len(recorder.matching("GET", "/properties/"))
+    decoded = gateway.rows_written(spec_now, [written])
+    assert len(recorder.matching("GET", "/properties/")) == before + 1
+    assert decoded == gateway.read_rows(spec_now, [page_id(1)])
+    assert decoded[page_id(1)].values["Depends on"] == sorted(
+        ({"page_id": t["id"]} for t in targets), key=lambda t: str(t["page_id"])
+    )
+
+
+def test_rows_written_leave_out_a_create_found_by_its_key(
+    emu: Emulator, connect: GatewayFactory
+) -> None:
+    """A page without an answer (a create whose outcome was lost, found by its key) is absent:
+    the caller reads it instead."""
+    seed_tasks(emu, task(1, "task 1", 1))
+    gateway, _ = connect()
+    desired = desired_database("tasks", "Tasks", TASKS_SPECS, id=TASKS_DB)
+    spec_now = read_spec(desired).located(gateway.read_state(specs_of(desired)).databases["tasks"])
+    found = WrittenPage(page_id(1), "https://example.invalid", False, "", recovered=True)
+    assert gateway.rows_written(spec_now, [found]) == {}

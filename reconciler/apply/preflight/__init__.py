@@ -71,15 +71,18 @@ def preflight(
     live: LiveState | None = None,
     on_recovered: Callable[[ChangeOutcome], None] | None = None,
     workspace: WorkspaceIdentity | None = None,
+    current: bool = False,
 ) -> Preflight:
     """Check ``plan`` against the journal and Notion before its first write (see the module
     docstring); ``live``: the read the plan was just made from (None: a saved plan).
     ``on_recovered`` hears of each unknown change found done as soon as it is settled;
-    ``workspace``: the one the apply reaches, which must be the plan's."""
+    ``workspace``: the one the apply reaches, which must be the plan's; ``current``: ``live``
+    was read moments ago with nobody asked since, so its rows are not read again
+    (``PreflightReads``)."""
     if workspace is not None:
         check_workspace(plan, workspace)
     states = ChangeStates(plan, journal)
-    reads = PreflightReads(plan, gateway, states)
+    reads = PreflightReads(plan, gateway, states, live if current else None)
     recovered = settle_unknown(plan, states, reads)
     for outcome in recovered:
         if on_recovered is not None:

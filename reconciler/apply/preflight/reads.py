@@ -20,6 +20,11 @@ relation targets, refusing a stale plan) ask Notion through one ``PreflightReads
   from the cache), with what the reconciler last wrote there.
 
 A database this plan created in an earlier run is read by the ids the journal recorded for it.
+
+``current``: the read the plan was made from, when the apply follows it with nobody asked in
+between (``apply --yes`` planning inside the lock). Its rows are then what ``rows`` and
+``with_keys`` would read again a moment later: they come from it, and the stale check of rows
+and of creates sends no request (bodies and schemas are still read again).
 Used by the preflight's parts.
 """
 
@@ -28,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from reconciler.apply.preflight.states import ChangeStates
-from reconciler.model import LiveBody, LiveDatabase, LiveRow, RowKey
+from reconciler.model import LiveBody, LiveDatabase, LiveRow, LiveState, RowKey
 from reconciler.notion import Gateway
 from reconciler.plan import Action, DatabasePlan, Plan
 from reconciler.readspec import ReadSpec
@@ -39,8 +44,15 @@ __all__ = ["PreflightReads"]
 class PreflightReads:
     """The reads of one preflight, each made once."""
 
-    def __init__(self, plan: Plan, gateway: Gateway, states: ChangeStates) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        gateway: Gateway,
+        states: ChangeStates,
+        current: LiveState | None = None,
+    ) -> None:
         self._plan = plan
+        self._current = current.databases if current is not None else {}
         self._gateway = gateway
         self._states = states
         self._whole: dict[str, LiveDatabase] = {}
@@ -98,14 +110,18 @@ class PreflightReads:
         """The current content of these rows of ``db`` (absent: gone)."""
         known = self._rows.setdefault(db.handle, {})
         missing = [page for page in dict.fromkeys(page_ids) if page not in known]
-        if missing:
+        current = self._current.get(db.handle)
+        if missing and current is not None:
+            rows = {row.page_id: row for row in current.rows}
+            known.update({page: rows.get(page) for page in missing})
+        elif missing:
             found = self._gateway.read_rows(self.spec(db), missing)
             known.update({page: found.get(page) for page in missing})
         return {page: row for page in page_ids if (row := known.get(page)) is not None}
 
     def with_keys(self, db: DatabasePlan, keys: Collection[RowKey]) -> tuple[LiveRow, ...]:
         """The rows of ``db`` outside the trash whose key is one of ``keys``."""
-        whole = self._whole.get(db.handle)
+        whole = self._whole.get(db.handle) or self._current.get(db.handle)
         if whole is not None and whole.complete and whole.data_source_id is not None:
             wanted = set(keys)
             return tuple(r for r in whole.rows if r.key in wanted and not r.in_trash)

@@ -34,11 +34,11 @@ Used by the apply session.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from reconciler.apply.running.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.bodies import body_hash
-from reconciler.model import JSON, LiveProperty, LiveRow
+from reconciler.model import JSON, LiveProperty
 from reconciler.notion.gateway import Gateway
 from reconciler.plan import (
     ROW_ACTIONS,
@@ -70,7 +70,7 @@ from reconciler.plan import (
     property_values,
 )
 from reconciler.plan.classes import class_of, is_empty_value
-from reconciler.plan.estimate import estimate
+from reconciler.plan.estimate import answers_final, estimate
 from reconciler.plan.serialise import checksum
 
 __all__ = ["undo_plan"]
@@ -341,31 +341,46 @@ def _undo_database(
     )
 
 
-def _with_hashes(db: DatabasePlan, rows: Mapping[str, LiveRow]) -> DatabasePlan:
+def _with_hashes(db: DatabasePlan, hashes: Mapping[str, str]) -> DatabasePlan:
     def hashed(change: Change) -> Change:
         if change.action not in ROW_ACTIONS:
             return change  # a body change carries its body's hash instead
-        row = rows.get(change.page_id) if change.page_id is not None else None
-        return change if row is None else dataclasses.replace(change, live_hash=row.content_hash)
+        held = hashes.get(change.page_id) if change.page_id is not None else None
+        return change if held is None else dataclasses.replace(change, live_hash=held)
 
     return dataclasses.replace(db, changes=tuple(hashed(c) for c in db.changes))
 
 
-def _read_back(db: DatabasePlan, gateway: Gateway, is_new: bool) -> DatabasePlan:
-    """The undo database with each row's current live hash (and, if new, property ids)."""
+def _answers_final(db: DatabasePlan, outcomes: Sequence[ChangeOutcome], is_new: bool) -> bool:
+    """Whether the hashes of the answers of this run's writes to ``db``'s rows are those rows
+    as the apply left them (``answers_final``), and no change failed: its write may have landed
+    after all."""
+    if is_new or any(o.status is Status.FAILED for o in outcomes):
+        return False
+    return answers_final(db)
+
+
+def _read_back(
+    db: DatabasePlan, gateway: Gateway, is_new: bool, written: Mapping[str, str]
+) -> DatabasePlan:
+    """The undo database with each row's current live hash (and, if new, property ids): from
+    ``written`` (by page id, the hashes of the writes' answers, when final) and a read of the
+    other rows."""
     pages = [c.page_id for c in db.changes if c.page_id and c.action in ROW_ACTIONS]
     if not pages:
         return db
     if not is_new:
-        return _with_hashes(db, gateway.read_rows(db.read_spec(), pages))
+        rest = [page for page in pages if page not in written]
+        read = gateway.read_rows(db.read_spec(), rest) if rest else {}
+        return _with_hashes(db, {**{p: r.content_hash for p, r in read.items()}, **written})
     live = gateway.read_state([db.read_spec()]).databases[db.handle]
     found = {p.name: p for p in live.properties}
     props = tuple(
         p if p.prior is not None or p.name not in found else _read_prior(p, found[p.name])
         for p in db.properties
     )
-    rows = {row.page_id: row for row in live.rows}
-    return _with_hashes(dataclasses.replace(db, properties=props), rows)
+    hashes = {row.page_id: row.content_hash for row in live.rows}
+    return _with_hashes(dataclasses.replace(db, properties=props), hashes)
 
 
 def _read_prior(prop: PlannedProperty, live: LiveProperty) -> PlannedProperty:
@@ -379,15 +394,20 @@ def undo_plan(
     *,
     created: Mapping[str, DatabaseIds],
     schemas: Mapping[str, Mapping[str, str]],
+    written: Mapping[str, str] | None = None,
 ) -> Plan | None:
     """The plan undoing what ``outcomes`` record as done; None when nothing was done. An undo
-    that can put nothing back but has values it cannot restore is still written, to say so."""
+    that can put nothing back but has values it cannot restore is still written, to say so.
+    ``written``: by page id, the content hash of each row as the last write this run made to
+    it left it, from Notion's answer (None: every row is read back)."""
     by_id = {o.change.id: o for o in outcomes}
     databases = []
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle), gateway)
-        databases.append(_read_back(undone, gateway, db.handle in created))
+        is_new = db.handle in created
+        final = written if written and _answers_final(db, outcomes, is_new) else {}
+        databases.append(_read_back(undone, gateway, is_new, final))
     if not any(db.changes or db.unrestorable for db in databases):
         return None
     draft = Plan(

@@ -5,8 +5,9 @@ a thread pool; every request still goes through the gateway's one rate limiter, 
 keeps that budget busy. Schema changes of one data source in one stage are one
 ``update_data_source`` call; every other change is one operation (a restore with values is two
 requests; a create with a body reads it back, and a body write's answer is its read-back, kept
-in the outcome for the undo plan). The main thread does all bookkeeping — journal, references,
-audit, progress — so workers only talk to Notion:
+in the outcome for the undo plan, as is the content hash of the row each row write answers
+with, the row after the write: ``written_hashes``). The main thread does all bookkeeping —
+journal, references, audit, progress, those hashes — so workers only talk to Notion:
 
 - before an operation is sent its changes are journaled ``started`` (fsync'd);
 - when it returns they are journaled ``done`` with the ids it created, rows created are added to
@@ -71,7 +72,9 @@ from reconciler.plan import (
     UpdateDatabase,
     UpdateProperty,
 )
+from reconciler.plan.estimate import answers_final
 from reconciler.properties import ValueProblem, WorkspaceReferences
+from reconciler.readspec import ReadSpec
 
 __all__ = ["Executor"]
 
@@ -100,6 +103,8 @@ class _Sent:
     """The body Notion holds after a body write (its answer, or the read-back of a create)."""
     url: str | None = None
     """The URL of a database created."""
+    written: WrittenPage | None = None
+    """The row as Notion answered the last write to it (for the undo plan's hashes)."""
 
 
 @dataclass
@@ -122,6 +127,7 @@ class _Progress:
     outcomes: dict[str, ChangeOutcome] = field(default_factory=dict)
     created: dict[str, DatabaseIds] = field(default_factory=dict)
     schemas: dict[str, dict[str, str]] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
 
 
 class Executor:
@@ -151,6 +157,7 @@ class Executor:
         self._before_write = before_write
         self._state = _Progress()
         self._total = len(plan.changes)
+        self._answered = {db.handle: db.read_spec() for db in plan.databases if answers_final(db)}
 
     @property
     def interrupted(self) -> bool:
@@ -165,6 +172,14 @@ class Executor:
     def schemas(self) -> Mapping[str, Mapping[str, str]]:
         """Property names by id of each data source this run wrote the schema of, by handle."""
         return dict(self._state.schemas)
+
+    @property
+    def written_hashes(self) -> Mapping[str, str]:
+        """By page id, the content hash of each row as the last write this run made to it left
+        it, from Notion's answer (the page after the write), in the databases whose answers
+        are final (``answers_final``); stages run one after another, so a later stage's
+        answer replaces an earlier one's."""
+        return dict(self._state.hashes)
 
     def run(self) -> tuple[ChangeOutcome, ...]:
         """Apply every change not yet done; the outcome of each change, in plan order."""
@@ -384,7 +399,7 @@ class Executor:
                 markdown=markdown,
             )
             held = page.body.markdown if page.body is not None else None
-            return _Sent(page_id=page.page_id, recovered=page.recovered, body=held)
+            return _Sent(page_id=page.page_id, recovered=page.recovered, body=held, written=page)
 
         return create_row
 
@@ -397,10 +412,12 @@ class Executor:
         if change.action is Action.RESTORE_ROW:
 
             def restore() -> _Sent:
-                gateway.set_row_trashed(page, False, database=handle, row_key=key)
+                written = gateway.set_row_trashed(page, False, database=handle, row_key=key)
                 if payload or fields:
-                    gateway.update_row(page, payload, database=handle, row_key=key, page=fields)
-                return _Sent(page_id=page)
+                    written = gateway.update_row(
+                        page, payload, database=handle, row_key=key, page=fields
+                    )
+                return _Sent(page_id=page, written=written)
 
             return restore
         return lambda: _page(
@@ -476,6 +493,21 @@ class Executor:
                 self._state.schemas[handle] = dict(sent.schema)
         if change.action in CREATING_ROWS and sent.page_id is not None:
             self._refs.add_page(change.database, change.target, sent.page_id)
+        spec = self._answered.get(handle)
+        if sent.written is not None and spec is not None:
+            self._hash_written(spec, sent.written)
+
+    def _hash_written(self, spec: ReadSpec, page: WrittenPage) -> None:
+        """Keep the hash of the row as this write left it (only the hash: an answer is
+        kilobytes); an answer that does not decode leaves the row to the undo's read-back."""
+        try:
+            row = self._gateway.rows_written(spec, [page]).get(page.page_id)
+        except (NotionError, ReconcilerError, ValueProblem):
+            row = None
+        if row is None:
+            self._state.hashes.pop(page.page_id, None)
+        else:
+            self._state.hashes[page.page_id] = row.content_hash
 
     def _settle_unsent(self, outcome: ChangeOutcome) -> None:
         """A change that could not be sent: failed (cannot be built) or skipped (dependency)."""
@@ -536,7 +568,7 @@ def _declared_shape(change: Change) -> PropertyShape | None:
 
 
 def _page(page: WrittenPage) -> _Sent:
-    return _Sent(page_id=page.page_id)
+    return _Sent(page_id=page.page_id, written=page)
 
 
 def _message(error: BaseException, db: DatabasePlan, change: Change) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.notion.stats import RequestStats
-from reconciler.plan.model import Change
+from reconciler.plan.model import Change, Plan
 
 __all__ = [
     "ApplyResult",
@@ -107,6 +107,8 @@ class ApplyResult:
     seconds: float = 0.0
     interrupted: bool = False
     undo_path: Path | None = None
+    undo: Plan | None = field(default=None, repr=False, compare=False)
+    """The undo plan written to ``undo_path`` (so the caller need not read it back)."""
     journal_path: Path | None = None
     voided: tuple[Voided, ...] = ()
     """Changes an earlier run recorded done that Notion no longer shows: sent again."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ __all__ = [
     "WrittenBody",
     "canonical_json",
     "content_hash",
+    "same_content",
 ]
 
 JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
@@ -102,6 +104,53 @@ def canonical_json(value: object) -> str:
 def content_hash(values: Mapping[str, JSON]) -> str:
     """sha256 of a row's canonical values: equal hashes mean equal content, no diff needed."""
     return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
+
+
+def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
+    """Whether two rows' values have the same content hash, mostly without hashing them.
+
+    Values that are equal in Python with the same types throughout serialise alike: that is
+    checked first, at the cost of a comparison. Python's equality is looser than the canonical
+    form (``1 == 1.0 == True``, ``0.0 == -0.0``) and stricter for NaN, so anything else is
+    decided by the hashes, as the differ did before this shortcut.
+    """
+    if a == b and _strictly_same_values(a, b):
+        return True
+    return content_hash(a) == content_hash(b)
+
+
+_PLAIN = (str, int, bool, type(None))
+"""Types whose equal values serialise alike (``bool`` apart from ``int``: types are compared
+first)."""
+
+
+def _strictly_same_values(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
+    """``_strictly_same`` over two equal rows, the plain values checked inline (most are)."""
+    for name, value in a.items():
+        other = b[name]
+        kind = type(value)
+        if kind is not type(other):
+            return False
+        if kind not in _PLAIN and not _strictly_same(value, other):
+            return False
+    return True
+
+
+def _strictly_same(a: object, b: object) -> bool:
+    """For values already known equal (``==``): whether they also have the same types and
+    signs throughout, so their canonical JSON is the same text. False: not known."""
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind in _PLAIN:
+        return True
+    if kind is list:
+        return all(map(_strictly_same, a, b))  # type: ignore[call-overload]
+    if kind is dict:
+        return all(_strictly_same(value, b[name]) for name, value in a.items())  # type: ignore[attr-defined,index]
+    if kind is float:
+        return math.copysign(1.0, a) == math.copysign(1.0, b)  # type: ignore[arg-type]
+    return False
 
 
 @dataclass(frozen=True, order=True)

@@ -33,10 +33,14 @@ __all__ = ["Comparable", "RowLayout", "row_problem"]
 
 @dataclass(frozen=True)
 class Comparable:
-    """A row's comparable values (manifest names) and their hash."""
+    """A row's comparable values (manifest names) and their hash, computed when first asked
+    for: most rows are told equal by ``same_content`` without one."""
 
     values: Mapping[str, JSON]
-    hash: str
+
+    @cached_property
+    def hash(self) -> str:
+        return content_hash(self.values)
 
 
 def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str) -> Problem:
@@ -44,6 +48,10 @@ def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str
     where = row.location
     text = f"database {handle!r}, row {row.key!r}, property {name!r}: {message}"
     return Problem(where.file, where.line, where.column, text, hint)
+
+
+_LiveSource = tuple[str, str | None, JSON, PropertySpec, "PropertyCodec | None"]
+"""How ``RowLayout.live`` reads one property (``RowLayout._live_sources``)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ class RowLayout:
         values, problems = self.resolve(row, refs)
         if problems:
             raise PlanProblems(problems)
-        return Comparable(values, content_hash(values))
+        return Comparable(values)
 
     def resolve(self, row: DesiredRow, refs: References) -> tuple[dict[str, JSON], list[Problem]]:
         """The values of the row that resolve, and a problem for each one that does not."""
@@ -122,11 +130,29 @@ class RowLayout:
                 )
         return values, problems
 
+    @cached_property
+    def _live_sources(self) -> tuple[_LiveSource, ...]:
+        """For each spec: its name, its live name, its empty value, and its codec where the
+        codec resolves live values (relations); None where a live value is its own
+        comparable form, so most values are taken as they are, without a call per row."""
+        return tuple(
+            (
+                spec.name,
+                self.live_names.get(spec.name),
+                codec.empty,
+                spec,
+                codec if type(codec).resolve_live is not PropertyCodec.resolve_live else None,
+            )
+            for spec, codec in self._codecs
+        )
+
     def live(self, row: LiveRow, refs: References) -> Comparable:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""
         values: dict[str, JSON] = {}
-        for spec, codec in self._codecs:
-            live_name = self.live_names.get(spec.name)
-            value = row.values.get(live_name, codec.empty) if live_name else codec.empty
-            values[spec.name] = codec.resolve_live(value, spec.config, refs)
-        return Comparable(values, content_hash(values))
+        live_values = row.values
+        for name, live_name, empty, spec, resolver in self._live_sources:
+            value = live_values.get(live_name, empty) if live_name else empty
+            if resolver is not None:
+                value = resolver.resolve_live(value, spec.config, refs)
+            values[name] = value
+        return Comparable(values)

@@ -373,11 +373,12 @@ class LiveBody:
         return not self.truncated and not self.unknown_block_ids
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveRow:
     """A page of a live data source with the canonical values of the managed properties.
 
     Relation values hold page ids until the differ maps them to target keys; people hold user ids.
+    Slotted: a plan of 50,000 rows holds 50,000 of them, without an attribute dict each.
     """
 
     page_id: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from reconciler.model import DesiredState, LiveState, WorkspaceIdentity
@@ -87,10 +88,21 @@ def read_and_plan(
     from (the apply passes it on, so the preflight does not read again what it holds).
 
     The plan records the workspace it was read from: ``workspace`` when the caller knows it
-    (an apply asked already), else asked of the gateway (one request, counted in the read)."""
-    if workspace is None:
-        workspace = gateway.read_workspace()
-    read = read_live(gateway, desired, databases, reading=reading, progress=progress)
+    (an apply asked already), else asked of the gateway (one request, counted in the read),
+    while the read goes on: nothing in the read waits for it."""
+    with ThreadPoolExecutor(1, thread_name_prefix="notion-me") as pool:
+        asked = pool.submit(gateway.read_workspace) if workspace is None else None
+        try:
+            read = read_live(gateway, desired, databases, reading=reading, progress=progress)
+        except BaseException:
+            # The workspace's own failure (a bad token, most often) is the one to report, as
+            # when it was asked before the read.
+            failed = asked.exception() if asked is not None else None
+            if failed is not None:
+                raise failed from None
+            raise
+        if asked is not None:
+            workspace = asked.result()
     plan = make_plan(
         desired,
         read.live,

@@ -119,30 +119,26 @@ def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
     return content_hash(a) == content_hash(b)
 
 
-_PLAIN = (str, int, bool, type(None))
-"""Types whose equal values serialise alike (``bool`` apart from ``int``: types are compared
-first)."""
-
-
 def _strictly_same_values(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
-    """``_strictly_same`` over two equal rows, the plain values checked inline (most are)."""
+    """``_strictly_same`` over two equal rows, texts and nulls passed over inline (most are)."""
     for name, value in a.items():
-        other = b[name]
-        kind = type(value)
-        if kind is not type(other):
-            return False
-        if kind not in _PLAIN and not _strictly_same(value, other):
+        if type(value) is not str and value is not None and not _strictly_same(value, b[name]):
             return False
     return True
 
 
 def _strictly_same(a: object, b: object) -> bool:
-    """For values already known equal (``==``): whether they also have the same types and
-    signs throughout, so their canonical JSON is the same text. False: not known."""
+    """For JSON values already known equal (``==``): whether they also have the same types and
+    signs throughout, so their canonical JSON is the same text. False: not known.
+
+    Only a text equals a text and only null equals null, so those need no look at ``b``;
+    numbers and booleans equal one another across types."""
     kind = type(a)
+    if kind is str or a is None:
+        return True
     if kind is not type(b):
         return False
-    if kind in _PLAIN:
+    if kind is int or kind is bool:
         return True
     if kind is list:
         return all(map(_strictly_same, a, b))  # type: ignore[call-overload]

@@ -50,6 +50,14 @@ def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str
     return Problem(where.file, where.line, where.column, text, hint)
 
 
+def _resolves(codec: PropertyCodec, step: str) -> bool:
+    """Whether the codec has its own ``resolve_desired`` or ``resolve_live`` (the default
+    returns the value as it is, so calling it for every row can be skipped)."""
+    return getattr(type(codec), step) is not getattr(PropertyCodec, step)
+
+
+_DesiredSource = tuple[str, JSON, PropertySpec, "PropertyCodec | None", "frozenset[str] | None"]
+"""How ``RowLayout.resolve`` reads one property (``RowLayout._desired_sources``)."""
 _LiveSource = tuple[str, str | None, JSON, PropertySpec, "PropertyCodec | None"]
 """How ``RowLayout.live`` reads one property (``RowLayout._live_sources``)."""
 
@@ -100,35 +108,54 @@ class RowLayout:
             raise PlanProblems(problems)
         return Comparable(values)
 
+    @cached_property
+    def _desired_sources(self) -> tuple[_DesiredSource, ...]:
+        """For each spec: its name, its empty value, the spec, its codec where the codec
+        resolves manifest values (people, relations; None: taken as they are) and the live
+        options a status value must name (None: any)."""
+        return tuple(
+            (
+                spec.name,
+                codec.empty,
+                spec,
+                codec if _resolves(codec, "resolve_desired") else None,
+                self.status_options.get(spec.name),
+            )
+            for spec, codec in self._codecs
+        )
+
     def resolve(self, row: DesiredRow, refs: References) -> tuple[dict[str, JSON], list[Problem]]:
         """The values of the row that resolve, and a problem for each one that does not."""
         values: dict[str, JSON] = {}
         problems: list[Problem] = []
-        for spec, codec in self._codecs:
-            value = row.values.get(spec.name, codec.empty)
-            try:
-                values[spec.name] = codec.resolve_desired(value, spec.config, refs)
-            except ValueProblem as problem:
-                problems.append(
-                    row_problem(self.handle, row, spec.name, problem.message, problem.hint)
-                )
-                continue
-            known = self.status_options.get(spec.name)
+        given = row.values
+        for name, empty, spec, resolver, known in self._desired_sources:
+            value = given.get(name, empty)
+            if resolver is None:
+                values[name] = value
+            else:
+                try:
+                    values[name] = resolver.resolve_desired(value, spec.config, refs)
+                except ValueProblem as problem:
+                    where = (self.handle, row, name)
+                    problems.append(row_problem(*where, problem.message, problem.hint))
+                    continue
             if known is not None and isinstance(value, str) and value and value not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                problems.append(
-                    row_problem(
-                        self.handle,
-                        row,
-                        spec.name,
-                        f"{value!r} is not an option of this status property in Notion"
-                        f" (it has {listed})",
-                        f"declare the options under {spec.name!r} (`options: [...]`, the plan"
-                        " adds the new ones), or use one that exists: writing a status value"
-                        " never creates an option",
-                    )
-                )
+                problems.append(self._unknown_status(row, name, value, known))
         return values, problems
+
+    def _unknown_status(
+        self, row: DesiredRow, name: str, value: str, known: frozenset[str]
+    ) -> Problem:
+        listed = ", ".join(sorted(known)) or "none"
+        return row_problem(
+            self.handle,
+            row,
+            name,
+            f"{value!r} is not an option of this status property in Notion (it has {listed})",
+            f"declare the options under {name!r} (`options: [...]`, the plan adds the new ones),"
+            " or use one that exists: writing a status value never creates an option",
+        )
 
     @cached_property
     def _live_sources(self) -> tuple[_LiveSource, ...]:
@@ -141,7 +168,7 @@ class RowLayout:
                 self.live_names.get(spec.name),
                 codec.empty,
                 spec,
-                codec if type(codec).resolve_live is not PropertyCodec.resolve_live else None,
+                codec if _resolves(codec, "resolve_live") else None,
             )
             for spec, codec in self._codecs
         )

@@ -138,6 +138,12 @@ class ReadLayout:
         return ids or ["title"]
 
     @cached_property
+    def key_codec(self) -> PropertyCodec:
+        """The key property's codec (``key`` must be set)."""
+        assert self.key is not None
+        return codec_for(self.key.type)
+
+    @cached_property
     def decoders(self) -> tuple[PropertyDecoder, ...]:
         """Each managed property's decoder, chosen once per read rather than per row."""
         return tuple(PropertyDecoder.of(prop) for prop in self.managed)
@@ -173,16 +179,17 @@ class PropertyDecoder:
     def of(cls, prop: LiveProperty) -> PropertyDecoder:
         return cls(prop, codec_for(prop.type))
 
-    def value(self, page: Body, properties: Body, fetch: FetchItems) -> JSON:
-        """The canonical value of the property on this page."""
-        raw = properties.raw.get(self.name)
+    def value(self, page: Body, found: Mapping[str, JSON], fetch: FetchItems) -> JSON:
+        """The canonical value of the property on this page (``found``: its properties)."""
+        raw = found.get(self.name)
         if type(raw) is not dict or (self.partial is not None and self.partial(raw)):
             # Missing under its name, or completed through the page property endpoint.
-            value = _decode(self.prop, self.codec, page, properties, fetch)
+            value = _decode(self.prop, self.codec, page, page.child("properties"), fetch)
         else:
             try:
                 value = self.read(raw, self.config)
             except ValueProblem:
+                properties = page.child("properties")
                 value = _decode(self.prop, self.codec, page, properties, fetch)  # raises, located
         return value if self._memo is None else self._shared(value)
 
@@ -212,13 +219,15 @@ def _seen_as(value: JSON) -> _Seen | None:
     repeating properties take (a list of texts; an object of texts and nulls); None: another
     shape, not shared whole. Types are checked, so no ``1``, ``1.0`` or ``True`` meet."""
     if type(value) is list:
-        if all(type(item) is str for item in value):
+        if _TEXTS.issuperset(map(type, value)):
             return tuple(value)  # type: ignore[arg-type]
-    elif type(value) is dict:
-        members = tuple(value.items())
-        if all(type(item) is str or item is None for _, item in members):
-            return (None, members)  # type: ignore[return-value]
+    elif type(value) is dict and _TEXTS_AND_NULLS.issuperset(map(type, value.values())):
+        return (None, tuple(value.items()))  # type: ignore[return-value]
     return None
+
+
+_TEXTS = frozenset({str})
+_TEXTS_AND_NULLS = frozenset({str, type(None)})
 
 
 def _never_partial(codec: PropertyCodec) -> bool:
@@ -264,18 +273,20 @@ def _decode(
 
 def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
-    properties = page.child("properties")
+    raw = page.raw
+    found = raw.get("properties")
+    if type(found) is not dict:
+        found = page.child("properties").raw  # raises, naming the field
     values: dict[str, JSON] = {}
     for decoder in layout.decoders:
-        values[decoder.name] = decoder.value(page, properties, fetch)
+        values[decoder.name] = decoder.value(page, found, fetch)
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:
             key_value = values[layout.key.name]
         else:
-            key_value = decode_value(layout.key, page, properties, fetch)
-        key = codec_for(layout.key.type).key_text(key_value)
-    raw = page.raw
+            key_value = decode_value(layout.key, page, page.child("properties"), fetch)
+        key = layout.key_codec.key_text(key_value)
     return LiveRow(
         page_id=_text(page, raw, "id"),
         key=key,

@@ -200,3 +200,14 @@ def test_past_the_shared_values_a_read_remembers_values_are_decoded_each_time(
     days = ["2026-04-04", "2026-04-05", "2026-04-06", "2026-04-05"]
     rows = [decode_row(_dated(day, []), layout, _no_fetch) for day in days]
     assert [row.values["Due"] for row in rows] == [{"start": d, "end": None} for d in days]
+
+
+def test_a_page_whose_properties_are_not_an_object_names_the_field() -> None:
+    """A page without a ``properties`` object is an unexpected response naming that field."""
+    page = Body(
+        {"object": "page", "id": "p1", "properties": []},
+        "POST /v1/data_sources/{id}/query",
+        "results[0]",
+    )
+    with pytest.raises(UnexpectedResponseError, match=r"results\[0\]\.properties"):
+        decode_row(page, LAYOUT, _no_fetch)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -35,6 +35,7 @@ __all__ = [
     "LiveUser",
     "PropertySpec",
     "RowKey",
+    "RowValues",
     "SourceLocation",
     "WorkspaceIdentity",
     "WrittenBody",
@@ -103,7 +104,8 @@ def canonical_json(value: object) -> str:
 
 def content_hash(values: Mapping[str, JSON]) -> str:
     """sha256 of a row's canonical values: equal hashes mean equal content, no diff needed."""
-    return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
+    plain = values if type(values) is dict else dict(values)
+    return hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()
 
 
 def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
@@ -367,6 +369,44 @@ class LiveBody:
     def complete(self) -> bool:
         """Whether the Markdown carries the whole page."""
         return not self.truncated and not self.unknown_block_ids
+
+
+class RowValues(Mapping[str, JSON]):
+    """A row's values as one tuple, in the order of the names every row of one read shares
+    (``at``: name → position): a read of 50,000 rows holds 50,000 tuples rather than 50,000
+    dicts, well under half their size. A mapping like any other to its readers."""
+
+    __slots__ = ("_at", "_values")
+
+    def __init__(self, at: Mapping[str, int], values: tuple[JSON, ...]) -> None:
+        self._at = at
+        self._values = values
+
+    def __getitem__(self, name: str) -> JSON:
+        return self._values[self._at[name]]
+
+    def get(self, name: str, default: JSON = None) -> JSON:  # type: ignore[override]
+        at = self._at.get(name)
+        return default if at is None else self._values[at]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowValues) and other._at is self._at:
+            return self._values == other._values
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,14 @@ from functools import cached_property
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
-from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
+from reconciler.model import (
+    JSON,
+    LiveProperty,
+    LiveRow,
+    LiveUser,
+    RowValues,
+    WorkspaceIdentity,
+)
 from reconciler.notion.shapes import Body
 from reconciler.properties import (
     ALL_CODECS,
@@ -136,6 +143,11 @@ class ReadLayout:
         if self.key is not None and self.key.id not in ids:
             ids.append(self.key.id)
         return ids or ["title"]
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Where each managed property's value is in the rows read (``RowValues``)."""
+        return {decoder.name: at for at, decoder in enumerate(self.decoders)}
 
     @cached_property
     def key_codec(self) -> PropertyCodec:
@@ -277,9 +289,9 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     found = raw.get("properties")
     if type(found) is not dict:
         found = page.child("properties").raw  # raises, naming the field
-    values: dict[str, JSON] = {}
-    for decoder in layout.decoders:
-        values[decoder.name] = decoder.value(page, found, fetch)
+    values = RowValues(
+        layout.positions, tuple([decoder.value(page, found, fetch) for decoder in layout.decoders])
+    )
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:

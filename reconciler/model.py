@@ -121,6 +121,10 @@ def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
     return content_hash(a) == content_hash(b)
 
 
+_TEXTS = frozenset({str})
+_TEXTS_AND_NULLS = frozenset({str, type(None)})
+
+
 def _strictly_same_values(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
     """``_strictly_same`` over two equal rows, texts and nulls passed over inline (most are)."""
     for name, value in a.items():
@@ -143,9 +147,13 @@ def _strictly_same(a: object, b: object) -> bool:
     if kind is int or kind is bool:
         return True
     if kind is list:
-        return all(map(_strictly_same, a, b))  # type: ignore[call-overload]
+        # A list of texts (options, people) is told at C speed; others item by item.
+        return _TEXTS.issuperset(map(type, a)) or all(map(_strictly_same, a, b))  # type: ignore[call-overload]
     if kind is dict:
-        return all(_strictly_same(value, b[name]) for name, value in a.items())  # type: ignore[attr-defined,index]
+        return _TEXTS_AND_NULLS.issuperset(map(type, a.values())) or all(  # type: ignore[attr-defined]
+            _strictly_same(value, b[name])  # type: ignore[index]
+            for name, value in a.items()  # type: ignore[attr-defined]
+        )
     if kind is float:
         return math.copysign(1.0, a) == math.copysign(1.0, b)  # type: ignore[arg-type]
     return False

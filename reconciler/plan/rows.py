@@ -20,6 +20,7 @@ a change the row has for other reasons names it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
@@ -312,7 +313,7 @@ def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _leftovers(match: RowMatch, wanted: set[str]) -> list[LiveRow]:
+def _leftovers(match: RowMatch, wanted: AbstractSet[str]) -> list[LiveRow]:
     """Live rows that no manifest row claims, in a stable order (key, then page id)."""
     rows = [row for key, row in match.by_key.items() if key not in wanted]
     for key, shared in match.duplicates.items():
@@ -357,7 +358,7 @@ def row_changes(
             changes.append(body)
     if problems:
         raise PlanProblems(problems)
-    leftovers = _leftovers(match, {row.key for row in desired.rows})
+    leftovers = _leftovers(match, index.desired_keys[desired.handle])
     ambiguous = tuple(rows.ambiguous)
     if desired.prune:
         changes.extend(_trash(rows, live) for live in leftovers)

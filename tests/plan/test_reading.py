@@ -1,8 +1,9 @@
 """``read_and_plan``: the workspace is asked while the databases are read, and its failure is
-the one reported."""
+the one reported; what existed before the read is left out of the collector's passes."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ class _Watched:
         self.reading = threading.Event()
         self.asked_while_reading = False
         self.read_fails = False
+        self.frozen_while_reading = 0
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -42,6 +44,7 @@ class _Watched:
 
     def read_state(self, specs: Sequence[ReadSpec], **options: Any) -> LiveState:
         self.reading.set()
+        self.frozen_while_reading = gc.get_freeze_count()
         if self.read_fails:
             raise NotionUnavailableError("Notion did not answer", status=503)
         return self._inner.read_state(specs, **options)
@@ -81,3 +84,40 @@ def test_a_failed_workspace_fails_a_read_that_succeeded(
     watched = _Watched(gateway, me_fails=True)
     with pytest.raises(NotionAuthError):
         read_and_plan(watched, _tasks(tmp_path))
+
+
+def test_objects_from_before_the_read_are_frozen_while_it_lasts_and_handed_back(
+    tmp_path: Path, gateway: NotionGateway
+) -> None:
+    """During the read the objects that existed before it (the desired state, modules) are
+    frozen for the garbage collector; after the plan nothing is."""
+    watched = _Watched(gateway)
+    read_and_plan(watched, _tasks(tmp_path))
+    assert watched.frozen_while_reading > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failed_read_hands_the_frozen_objects_back(
+    tmp_path: Path, gateway: NotionGateway
+) -> None:
+    """A read that fails leaves nothing frozen."""
+    watched = _Watched(gateway)
+    watched.read_fails = True
+    with pytest.raises(NotionUnavailableError):
+        read_and_plan(watched, _tasks(tmp_path))
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_someone_else_froze_stay_frozen(tmp_path: Path, gateway: NotionGateway) -> None:
+    """When objects are frozen already (by the program around it), the read neither freezes
+    more nor hands those back."""
+    desired = _tasks(tmp_path)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()  # frozen objects that die leave the count
+        watched = _Watched(gateway)
+        read_and_plan(watched, desired)
+        assert 0 < watched.frozen_while_reading <= frozen
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

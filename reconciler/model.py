@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -34,11 +35,13 @@ __all__ = [
     "LiveUser",
     "PropertySpec",
     "RowKey",
+    "RowValues",
     "SourceLocation",
     "WorkspaceIdentity",
     "WrittenBody",
     "canonical_json",
     "content_hash",
+    "same_content",
 ]
 
 JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
@@ -101,7 +104,59 @@ def canonical_json(value: object) -> str:
 
 def content_hash(values: Mapping[str, JSON]) -> str:
     """sha256 of a row's canonical values: equal hashes mean equal content, no diff needed."""
-    return hashlib.sha256(canonical_json(values).encode("utf-8")).hexdigest()
+    plain = values if type(values) is dict else dict(values)
+    return hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()
+
+
+def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
+    """Whether two rows' values have the same content hash, mostly without hashing them.
+
+    Values that are equal in Python with the same types throughout serialise alike: that is
+    checked first, at the cost of a comparison. Python's equality is looser than the canonical
+    form (``1 == 1.0 == True``, ``0.0 == -0.0``) and stricter for NaN, so anything else is
+    decided by the hashes, as the differ did before this shortcut.
+    """
+    if a == b and _strictly_same_values(a, b):
+        return True
+    return content_hash(a) == content_hash(b)
+
+
+_TEXTS = frozenset({str})
+_TEXTS_AND_NULLS = frozenset({str, type(None)})
+
+
+def _strictly_same_values(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
+    """``_strictly_same`` over two equal rows, texts and nulls passed over inline (most are)."""
+    for name, value in a.items():
+        if type(value) is not str and value is not None and not _strictly_same(value, b[name]):
+            return False
+    return True
+
+
+def _strictly_same(a: object, b: object) -> bool:
+    """For JSON values already known equal (``==``): whether they also have the same types and
+    signs throughout, so their canonical JSON is the same text. False: not known.
+
+    Only a text equals a text and only null equals null, so those need no look at ``b``;
+    numbers and booleans equal one another across types."""
+    kind = type(a)
+    if kind is str or a is None:
+        return True
+    if kind is not type(b):
+        return False
+    if kind is int or kind is bool:
+        return True
+    if kind is list:
+        # A list of texts (options, people) is told at C speed; others item by item.
+        return _TEXTS.issuperset(map(type, a)) or all(map(_strictly_same, a, b))  # type: ignore[call-overload]
+    if kind is dict:
+        return _TEXTS_AND_NULLS.issuperset(map(type, a.values())) or all(  # type: ignore[attr-defined]
+            _strictly_same(value, b[name])  # type: ignore[index]
+            for name, value in a.items()  # type: ignore[attr-defined]
+        )
+    if kind is float:
+        return math.copysign(1.0, a) == math.copysign(1.0, b)  # type: ignore[arg-type]
+    return False
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -324,11 +379,50 @@ class LiveBody:
         return not self.truncated and not self.unknown_block_ids
 
 
-@dataclass(frozen=True)
+class RowValues(Mapping[str, JSON]):
+    """A row's values as one tuple, in the order of the names every row of one read shares
+    (``at``: name → position): a read of 50,000 rows holds 50,000 tuples rather than 50,000
+    dicts, well under half their size. A mapping like any other to its readers."""
+
+    __slots__ = ("_at", "_values")
+
+    def __init__(self, at: Mapping[str, int], values: tuple[JSON, ...]) -> None:
+        self._at = at
+        self._values = values
+
+    def __getitem__(self, name: str) -> JSON:
+        return self._values[self._at[name]]
+
+    def get(self, name: str, default: JSON = None) -> JSON:  # type: ignore[override]
+        at = self._at.get(name)
+        return default if at is None else self._values[at]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowValues) and other._at is self._at:
+            return self._values == other._values
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+@dataclass(frozen=True, slots=True)
 class LiveRow:
     """A page of a live data source with the canonical values of the managed properties.
 
     Relation values hold page ids until the differ maps them to target keys; people hold user ids.
+    Slotted: a plan of 50,000 rows holds 50,000 of them, without an attribute dict each.
     """
 
     page_id: str

@@ -14,7 +14,14 @@ from functools import cached_property
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
-from reconciler.model import JSON, LiveProperty, LiveRow, LiveUser, WorkspaceIdentity
+from reconciler.model import (
+    JSON,
+    LiveProperty,
+    LiveRow,
+    LiveUser,
+    RowValues,
+    WorkspaceIdentity,
+)
 from reconciler.notion.shapes import Body
 from reconciler.properties import (
     ALL_CODECS,
@@ -138,13 +145,106 @@ class ReadLayout:
         return ids or ["title"]
 
     @cached_property
-    def decoders(self) -> tuple[tuple[LiveProperty, PropertyCodec, bool], ...]:
-        """Each managed property with its codec, looked up once per read rather than per row,
-        and whether its values repeat from row to row (``PropertyCodec.repeating``)."""
-        return tuple(
-            (prop, codec, codec.repeating)
-            for prop, codec in ((prop, codec_for(prop.type)) for prop in self.managed)
-        )
+    def positions(self) -> dict[str, int]:
+        """Where each managed property's value is in the rows read (``RowValues``)."""
+        return {decoder.name: at for at, decoder in enumerate(self.decoders)}
+
+    @cached_property
+    def key_codec(self) -> PropertyCodec:
+        """The key property's codec (``key`` must be set)."""
+        assert self.key is not None
+        return codec_for(self.key.type)
+
+    @cached_property
+    def decoders(self) -> tuple[PropertyDecoder, ...]:
+        """Each managed property's decoder, chosen once per read rather than per row."""
+        return tuple(PropertyDecoder.of(prop) for prop in self.managed)
+
+
+SHARED_VALUES_PER_PROPERTY = 4096
+"""How many distinct values of one repeating property a read remembers (``PropertyDecoder``):
+enough for options, people and days; a property whose values do not repeat stops there."""
+
+
+class PropertyDecoder:
+    """Decodes one live property of every page of a read, chosen once for its codec.
+
+    The values of a property whose values repeat from row to row (options, people, days:
+    ``PropertyCodec.repeating``) are shared: rows with the same canonical value hold the one
+    copy (its texts interned), so 50,000 rows hold a few hundred dates and tag lists, not
+    50,000 of each. A canonical value is never mutated, so sharing it is safe. Only the pages
+    of one read share: the decoder lives as long as its ``ReadLayout``.
+    """
+
+    __slots__ = ("_memo", "codec", "config", "name", "partial", "prop", "read")
+
+    def __init__(self, prop: LiveProperty, codec: PropertyCodec) -> None:
+        self.prop = prop
+        self.codec = codec
+        self.name = prop.name
+        self.config = prop.config
+        self.read = codec.from_response
+        self.partial = None if _never_partial(codec) else codec.is_partial
+        self._memo: dict[_Seen, JSON] | None = {} if codec.repeating else None
+
+    @classmethod
+    def of(cls, prop: LiveProperty) -> PropertyDecoder:
+        return cls(prop, codec_for(prop.type))
+
+    def value(self, page: Body, found: Mapping[str, JSON], fetch: FetchItems) -> JSON:
+        """The canonical value of the property on this page (``found``: its properties)."""
+        raw = found.get(self.name)
+        if type(raw) is not dict or (self.partial is not None and self.partial(raw)):
+            # Missing under its name, or completed through the page property endpoint.
+            value = _decode(self.prop, self.codec, page, page.child("properties"), fetch)
+        else:
+            try:
+                value = self.read(raw, self.config)
+            except ValueProblem:
+                properties = page.child("properties")
+                value = _decode(self.prop, self.codec, page, properties, fetch)  # raises, located
+        return value if self._memo is None else self._shared(value)
+
+    def _shared(self, value: JSON) -> JSON:
+        """The one copy of this value the read holds (texts interned)."""
+        if type(value) is str:
+            return sys.intern(value)
+        memo = self._memo
+        assert memo is not None
+        seen = _seen_as(value)
+        if seen is None:
+            return shared_value(value)
+        found = memo.get(seen)
+        if found is None:
+            found = shared_value(value)
+            if len(memo) < SHARED_VALUES_PER_PROPERTY:
+                memo[seen] = found
+        return found
+
+
+_Seen = tuple[str, ...] | tuple[None, tuple[tuple[str, str | None], ...]]
+"""What tells shared values apart (``_seen_as``)."""
+
+
+def _seen_as(value: JSON) -> _Seen | None:
+    """A key equal for two values exactly when they are the same JSON, for the shapes that
+    repeating properties take (a list of texts; an object of texts and nulls); None: another
+    shape, not shared whole. Types are checked, so no ``1``, ``1.0`` or ``True`` meet."""
+    if type(value) is list:
+        if _TEXTS.issuperset(map(type, value)):
+            return tuple(value)  # type: ignore[arg-type]
+    elif type(value) is dict and _TEXTS_AND_NULLS.issuperset(map(type, value.values())):
+        return (None, tuple(value.items()))  # type: ignore[return-value]
+    return None
+
+
+_TEXTS = frozenset({str})
+_TEXTS_AND_NULLS = frozenset({str, type(None)})
+
+
+def _never_partial(codec: PropertyCodec) -> bool:
+    """Whether the codec's values are never cut short in a page (it keeps the default)."""
+    return type(codec).is_partial is PropertyCodec.is_partial
 
 
 def _readable(prop: LiveProperty) -> bool:
@@ -185,30 +285,39 @@ def _decode(
 
 def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     """A page as a live row: the canonical values of the managed properties, and its key."""
-    properties = page.child("properties")
-    values: dict[str, JSON] = {}
-    for prop, codec, repeating in layout.decoders:
-        value = _decode(prop, codec, page, properties, fetch)
-        values[prop.name] = shared_value(value) if repeating else value
+    raw = page.raw
+    found = raw.get("properties")
+    if type(found) is not dict:
+        found = page.child("properties").raw  # raises, naming the field
+    values = RowValues(
+        layout.positions, tuple([decoder.value(page, found, fetch) for decoder in layout.decoders])
+    )
     key: str | None = None
     if layout.key is not None:
         if layout.key.name in values:
             key_value = values[layout.key.name]
         else:
-            key_value = decode_value(layout.key, page, properties, fetch)
-        key = codec_for(layout.key.type).key_text(key_value)
+            key_value = decode_value(layout.key, page, page.child("properties"), fetch)
+        key = layout.key_codec.key_text(key_value)
     return LiveRow(
-        page_id=page.text("id"),
+        page_id=_text(page, raw, "id"),
         key=key,
         values=values,
-        url=page.text("url"),
-        in_trash=page.in_trash(),
-        created_time=sys.intern(page.text("created_time")),
-        last_edited_time=sys.intern(page.text("last_edited_time")),
+        url=_text(page, raw, "url"),
+        in_trash=raw["in_trash"] if type(raw.get("in_trash")) is bool else page.in_trash(),  # type: ignore[arg-type]
+        created_time=sys.intern(_text(page, raw, "created_time")),
+        last_edited_time=sys.intern(_text(page, raw, "last_edited_time")),
         last_edited_by=sys.intern(_editor(page)),
         icon=decode_look(page, "icon"),
         cover=decode_look(page, "cover"),
     )
+
+
+def _text(page: Body, raw: Mapping[str, JSON], name: str) -> str:
+    """A text field of the page, read straight from its JSON; anything else goes through
+    ``Body.text`` for its error message."""
+    value = raw.get(name)
+    return value if type(value) is str else page.text(name)
 
 
 def _editor(page: Body) -> str:
@@ -221,7 +330,8 @@ def _editor(page: Body) -> str:
 
 def decode_look(page: Body, field: str) -> str:
     """A page's or database's icon or cover in canonical form (``""``: none)."""
-    return look_from_response(page.raw.get(field))
+    raw = page.raw.get(field)
+    return "" if raw is None else look_from_response(raw)
 
 
 def key_filter(key_property: str, key_type: str, key: str) -> dict[str, JSON]:

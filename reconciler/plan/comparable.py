@@ -33,10 +33,14 @@ __all__ = ["Comparable", "RowLayout", "row_problem"]
 
 @dataclass(frozen=True)
 class Comparable:
-    """A row's comparable values (manifest names) and their hash."""
+    """A row's comparable values (manifest names) and their hash, computed when first asked
+    for: most rows are told equal by ``same_content`` without one."""
 
     values: Mapping[str, JSON]
-    hash: str
+
+    @cached_property
+    def hash(self) -> str:
+        return content_hash(self.values)
 
 
 def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str) -> Problem:
@@ -44,6 +48,18 @@ def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str
     where = row.location
     text = f"database {handle!r}, row {row.key!r}, property {name!r}: {message}"
     return Problem(where.file, where.line, where.column, text, hint)
+
+
+def _resolves(codec: PropertyCodec, step: str) -> bool:
+    """Whether the codec has its own ``resolve_desired`` or ``resolve_live`` (the default
+    returns the value as it is, so calling it for every row can be skipped)."""
+    return getattr(type(codec), step) is not getattr(PropertyCodec, step)
+
+
+_DesiredSource = tuple[str, JSON, PropertySpec, "PropertyCodec | None", "frozenset[str] | None"]
+"""How ``RowLayout.resolve`` reads one property (``RowLayout._desired_sources``)."""
+_LiveSource = tuple[str, str | None, JSON, PropertySpec, "PropertyCodec | None"]
+"""How ``RowLayout.live`` reads one property (``RowLayout._live_sources``)."""
 
 
 @dataclass(frozen=True)
@@ -90,43 +106,80 @@ class RowLayout:
         values, problems = self.resolve(row, refs)
         if problems:
             raise PlanProblems(problems)
-        return Comparable(values, content_hash(values))
+        return Comparable(values)
+
+    @cached_property
+    def _desired_sources(self) -> tuple[_DesiredSource, ...]:
+        """For each spec: its name, its empty value, the spec, its codec where the codec
+        resolves manifest values (people, relations; None: taken as they are) and the live
+        options a status value must name (None: any)."""
+        return tuple(
+            (
+                spec.name,
+                codec.empty,
+                spec,
+                codec if _resolves(codec, "resolve_desired") else None,
+                self.status_options.get(spec.name),
+            )
+            for spec, codec in self._codecs
+        )
 
     def resolve(self, row: DesiredRow, refs: References) -> tuple[dict[str, JSON], list[Problem]]:
         """The values of the row that resolve, and a problem for each one that does not."""
         values: dict[str, JSON] = {}
         problems: list[Problem] = []
-        for spec, codec in self._codecs:
-            value = row.values.get(spec.name, codec.empty)
-            try:
-                values[spec.name] = codec.resolve_desired(value, spec.config, refs)
-            except ValueProblem as problem:
-                problems.append(
-                    row_problem(self.handle, row, spec.name, problem.message, problem.hint)
-                )
-                continue
-            known = self.status_options.get(spec.name)
+        given = row.values
+        for name, empty, spec, resolver, known in self._desired_sources:
+            value = given.get(name, empty)
+            if resolver is None:
+                values[name] = value
+            else:
+                try:
+                    values[name] = resolver.resolve_desired(value, spec.config, refs)
+                except ValueProblem as problem:
+                    where = (self.handle, row, name)
+                    problems.append(row_problem(*where, problem.message, problem.hint))
+                    continue
             if known is not None and isinstance(value, str) and value and value not in known:
-                listed = ", ".join(sorted(known)) or "none"
-                problems.append(
-                    row_problem(
-                        self.handle,
-                        row,
-                        spec.name,
-                        f"{value!r} is not an option of this status property in Notion"
-                        f" (it has {listed})",
-                        f"declare the options under {spec.name!r} (`options: [...]`, the plan"
-                        " adds the new ones), or use one that exists: writing a status value"
-                        " never creates an option",
-                    )
-                )
+                problems.append(self._unknown_status(row, name, value, known))
         return values, problems
+
+    def _unknown_status(
+        self, row: DesiredRow, name: str, value: str, known: frozenset[str]
+    ) -> Problem:
+        listed = ", ".join(sorted(known)) or "none"
+        return row_problem(
+            self.handle,
+            row,
+            name,
+            f"{value!r} is not an option of this status property in Notion (it has {listed})",
+            f"declare the options under {name!r} (`options: [...]`, the plan adds the new ones),"
+            " or use one that exists: writing a status value never creates an option",
+        )
+
+    @cached_property
+    def _live_sources(self) -> tuple[_LiveSource, ...]:
+        """For each spec: its name, its live name, its empty value, and its codec where the
+        codec resolves live values (relations); None where a live value is its own
+        comparable form, so most values are taken as they are, without a call per row."""
+        return tuple(
+            (
+                spec.name,
+                self.live_names.get(spec.name),
+                codec.empty,
+                spec,
+                codec if _resolves(codec, "resolve_live") else None,
+            )
+            for spec, codec in self._codecs
+        )
 
     def live(self, row: LiveRow, refs: References) -> Comparable:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""
         values: dict[str, JSON] = {}
-        for spec, codec in self._codecs:
-            live_name = self.live_names.get(spec.name)
-            value = row.values.get(live_name, codec.empty) if live_name else codec.empty
-            values[spec.name] = codec.resolve_live(value, spec.config, refs)
-        return Comparable(values, content_hash(values))
+        live_values = row.values
+        for name, live_name, empty, spec, resolver in self._live_sources:
+            value = live_values.get(live_name, empty) if live_name else empty
+            if resolver is not None:
+                value = resolver.resolve_live(value, spec.config, refs)
+            values[name] = value
+        return Comparable(values)

@@ -185,7 +185,10 @@ def _database_plan(
 
 def _with_editors(changes: Iterable[Change], live: LiveDatabase, refs: References) -> list[Change]:
     """Each row change of a live row with who last edited that row in Notion, and when."""
-    rows = {row.page_id: row for row in live.rows}
+    changes = list(changes)
+    # Only the changed rows: a map of every live row would cost 50,000 entries for 500 changes.
+    changed = {change.page_id for change in changes if change.page_id}
+    rows = {row.page_id: row for row in live.rows if row.page_id in changed}
     return [_edited(change, rows.get(change.page_id or ""), refs) for change in changes]
 
 

@@ -40,20 +40,28 @@ class RowMatch:
 
     @classmethod
     def of(cls, live: LiveDatabase) -> RowMatch:
-        grouped: dict[str, list[LiveRow]] = {}
+        # Rows go straight to by_key, and only a key seen twice gets a list: a list per row
+        # would cost 50,000 of them for a database without one duplicate.
+        by_key: dict[str, LiveRow] = {}
+        shared: dict[str, list[LiveRow]] = {}
         trashed: dict[str, LiveRow] = {}
         keyless: list[LiveRow] = []
         for row in live.rows:
+            key = row.key
             if row.in_trash:
-                if row.key is not None:
-                    trashed.setdefault(row.key, row)
-            elif row.key is None:
+                if key is not None:
+                    trashed.setdefault(key, row)
+            elif key is None:
                 keyless.append(row)
+            elif key in shared:
+                shared[key].append(row)
+            elif key in by_key:
+                shared[key] = [by_key.pop(key), row]
             else:
-                grouped.setdefault(row.key, []).append(row)
+                by_key[key] = row
         return cls(
-            by_key={key: rows[0] for key, rows in grouped.items() if len(rows) == 1},
-            duplicates={key: tuple(rows) for key, rows in grouped.items() if len(rows) > 1},
+            by_key=by_key,
+            duplicates={key: tuple(rows) for key, rows in shared.items()},
             trashed=trashed,
             keyless=tuple(keyless),
         )

@@ -10,8 +10,11 @@ says so); nothing here prints.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reconciler.model import DesiredState, LiveState, WorkspaceIdentity
@@ -87,16 +90,44 @@ def read_and_plan(
     from (the apply passes it on, so the preflight does not read again what it holds).
 
     The plan records the workspace it was read from: ``workspace`` when the caller knows it
-    (an apply asked already), else asked of the gateway (one request, counted in the read)."""
-    if workspace is None:
-        workspace = gateway.read_workspace()
-    read = read_live(gateway, desired, databases, reading=reading, progress=progress)
-    plan = make_plan(
-        desired,
-        read.live,
-        databases=read.planned,
-        requests_per_second=gateway.requests_per_second,
-        read=read.stats.to_json(),
-        workspace=workspace,
-    )
+    (an apply asked already), else asked of the gateway (one request, counted in the read),
+    while the read goes on: nothing in the read waits for it."""
+    with _settled_objects(), ThreadPoolExecutor(1, thread_name_prefix="notion-me") as pool:
+        asked = pool.submit(gateway.read_workspace) if workspace is None else None
+        try:
+            read = read_live(gateway, desired, databases, reading=reading, progress=progress)
+        except BaseException:
+            # The workspace's own failure (a bad token, most often) is the one to report, as
+            # when it was asked before the read.
+            failed = asked.exception() if asked is not None else None
+            if failed is not None:
+                raise failed from None
+            raise
+        if asked is not None:
+            workspace = asked.result()
+        plan = make_plan(
+            desired,
+            read.live,
+            databases=read.planned,
+            requests_per_second=gateway.requests_per_second,
+            read=read.stats.to_json(),
+            workspace=workspace,
+        )
     return plan, read
+
+
+@contextmanager
+def _settled_objects() -> Iterator[None]:
+    """While a plan is read and made, what existed before (modules, the manifests' desired
+    state) is left out of the garbage collector's full passes (``gc.freeze``), which otherwise
+    walk all of it again each time the rows read pile up: 0.1 CPU s of a 10,000-row plan,
+    0.4 s of a 50,000-row one. It is handed back when the plan is made or the read fails.
+    Nothing is frozen when someone else froze objects already or collection is off."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -20,13 +20,14 @@ a change the row has for other reasons names it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from deepdiff import DeepDiff
 
 from reconciler.bodies import EMPTY_BODY_HASH, body_hash
 from reconciler.errors import PlanProblems, Problem
-from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, content_hash
+from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, same_content
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.bodies import body_change
 from reconciler.plan.classes import class_of
@@ -163,12 +164,16 @@ def _link(rows: _Rows, key: str, diffs: list[FieldDiff], live: LiveRow | None) -
 
 def _desired_look(row: DesiredRow) -> dict[str, JSON]:
     """The row's icon and cover where it manages them, under their reserved names."""
+    if row.icon is None and row.cover is None:
+        return {}  # most rows: asked for every row, twice
     look = {"_icon": row.icon, "_cover": row.cover}
     return {name: value for name, value in look.items() if value is not None}
 
 
 def _live_look(row: DesiredRow, live: LiveRow) -> dict[str, JSON]:
     """The live page's icon and cover, where the manifest row manages them."""
+    if row.icon is None and row.cover is None:
+        return {}
     look: dict[str, JSON] = {"_icon": live.icon, "_cover": live.cover}
     return {name: value for name, value in look.items() if name in _desired_look(row)}
 
@@ -176,8 +181,7 @@ def _live_look(row: DesiredRow, live: LiveRow) -> dict[str, JSON]:
 def _with(comparable: Comparable, extra: Mapping[str, JSON]) -> Comparable:
     if not extra:
         return comparable
-    values = {**comparable.values, **extra}
-    return Comparable(values, content_hash(values))
+    return Comparable({**comparable.values, **extra})
 
 
 def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
@@ -226,7 +230,7 @@ def _joined(*notes: str) -> str:
 
 def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
     have = _with(rows.layout.live(live, rows.refs), _live_look(row, live))
-    if have.hash == want.hash:
+    if same_content(have.values, want.values):
         return []
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
@@ -259,7 +263,7 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
 def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
     have = _with(rows.layout.live(trashed, rows.refs), _live_look(row, trashed))
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
-    diffs = _diffs(have, want, names) if have.hash != want.hash else []
+    diffs = [] if same_content(have.values, want.values) else _diffs(have, want, names)
     kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)
@@ -309,7 +313,7 @@ def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _leftovers(match: RowMatch, wanted: set[str]) -> list[LiveRow]:
+def _leftovers(match: RowMatch, wanted: AbstractSet[str]) -> list[LiveRow]:
     """Live rows that no manifest row claims, in a stable order (key, then page id)."""
     rows = [row for key, row in match.by_key.items() if key not in wanted]
     for key, shared in match.duplicates.items():
@@ -337,7 +341,7 @@ def row_changes(
         if unresolved:
             problems.extend(unresolved)  # go on: every row's problems at once
             continue
-        want = _with(Comparable(values, content_hash(values)), _desired_look(row))
+        want = _with(Comparable(values), _desired_look(row))
         live = match.by_key.get(row.key) or match.trashed.get(row.key)
         if live is None:
             changes.extend(_create(rows, row, want))
@@ -354,7 +358,7 @@ def row_changes(
             changes.append(body)
     if problems:
         raise PlanProblems(problems)
-    leftovers = _leftovers(match, {row.key for row in desired.rows})
+    leftovers = _leftovers(match, index.desired_keys[desired.handle])
     ambiguous = tuple(rows.ambiguous)
     if desired.prune:
         changes.extend(_trash(rows, live) for live in leftovers)

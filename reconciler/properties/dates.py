@@ -16,6 +16,7 @@ and rich-text (date mention) codecs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import ClassVar
@@ -128,10 +129,18 @@ def date_from_response(body: object) -> JSON:
     if not isinstance(body, Mapping) or not isinstance(body.get("start"), str):
         return None
     zone = body.get("time_zone") if isinstance(body.get("time_zone"), str) else None
-    start = canonical_instant(body["start"], time_zone=zone)
+    start = _answered_instant(body["start"], zone)
     end_text = body.get("end")
-    end = canonical_instant(end_text, time_zone=zone) if isinstance(end_text, str) else None
+    end = _answered_instant(end_text, zone) if isinstance(end_text, str) else None
     return {"start": start, "end": end}
+
+
+@functools.lru_cache(maxsize=4096)
+def _answered_instant(text: str, zone: str | None) -> str:
+    """``canonical_instant`` of a date Notion answered, each text parsed once: the pages of a
+    read repeat a few hundred days (a pure function of its text and zone; a text it refuses
+    is refused each time, exceptions are not kept)."""
+    return canonical_instant(text, time_zone=zone)
 
 
 def date_to_request(value: JSON) -> JSON:

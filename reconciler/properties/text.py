@@ -16,7 +16,7 @@ items merge back. More than 100 items is a ValueProblem. Registered in ``registr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from reconciler.model import JSON
 from reconciler.properties.base import PropertyCodec, References, ValueProblem
@@ -267,6 +267,10 @@ def _run_from_response(item: Mapping[str, JSON]) -> dict[str, JSON]:
     return run
 
 
+_UNSTYLED: Final[Mapping[str, JSON]] = {**dict.fromkeys(ANNOTATIONS, False), "color": "default"}
+"""The annotations of a run without style, as Notion answers them."""
+
+
 def _unstyled_content(item: Mapping[str, JSON]) -> str | None:
     """The content of a text run without link or style (what most titles and texts are made
     of), None for any other run: the canonical form of such runs alone is their joined text."""
@@ -277,6 +281,8 @@ def _unstyled_content(item: Mapping[str, JSON]) -> str | None:
     annotations = item.get("annotations")
     if not isinstance(content, str) or not isinstance(annotations, dict):
         return content if isinstance(content, str) and annotations is None else None
+    if annotations == _UNSTYLED:
+        return content  # what Notion sends for unstyled text: one comparison, no lookups
     color = annotations.get("color")
     if isinstance(color, str) and color != "default":
         return None

@@ -126,3 +126,18 @@ def test_a_datetime_past_the_calendar_in_utc_is_a_clear_problem(value: str) -> N
     with pytest.raises(ValueProblem, match="falls outside the years 1 to 9999 in UTC") as caught:
         DATE.from_manifest(value, {})
     assert caught.value.hint
+
+
+def test_a_date_notion_answers_is_read_alike_each_time_and_refused_each_time() -> None:
+    """Dates Notion answered are parsed once per text and zone: the same text reads the same
+    every time, and a text that is no date is refused every time, not only the first."""
+    codec = codec_for("date")
+    answer: dict[str, Any] = {
+        "type": "date",
+        "date": {"start": "2026-04-05T09:00:00.000+02:00", "end": None},
+    }
+    assert codec.from_response(answer, {}) == codec.from_response(answer, {})
+    assert codec.from_response(answer, {}) == {"start": "2026-04-05T07:00Z", "end": None}
+    for _ in range(2):
+        with pytest.raises(ValueProblem, match="not an ISO date"):
+            codec.from_response({"type": "date", "date": {"start": "someday"}}, {})

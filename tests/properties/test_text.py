@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
 from reconciler.properties.text import (
+    ANNOTATIONS,
     _run_from_response,
     canonical_runs,
     runs_from_response,
@@ -332,3 +333,26 @@ def test_longer_text_is_still_counted_and_refused_past_100_items() -> None:
     """Past the sure bound the items are counted: 100,001 astral characters need 101."""
     with pytest.raises(ValueProblem, match="at most 100"):
         TEXT.from_manifest("\U0001f600" * 100_001, {})
+
+
+_ANNOTATION_VALUES = st.sampled_from([False, True, 0, 1, None, "default", "red"])
+_NOTION_RUNS = st.lists(
+    st.fixed_dictionaries(
+        {"type": st.just("text"), "text": st.fixed_dictionaries({"content": st.text(max_size=4)})},
+        optional={
+            "annotations": st.dictionaries(
+                st.sampled_from([*ANNOTATIONS, "color"]), _ANNOTATION_VALUES, max_size=6
+            ),
+            "plain_text": st.text(max_size=4),
+        },
+    ),
+    max_size=3,
+)
+
+
+@given(_NOTION_RUNS)
+def test_unstyled_runs_decode_as_the_runs_they_are(items: list[dict[str, Any]]) -> None:
+    """The shortcut for runs without link or style (joined text) gives what decoding each run
+    and canonicalising them gives, whatever annotations Notion sends."""
+    general = canonical_runs([_run_from_response(item) for item in items])
+    assert runs_from_response(items) == general

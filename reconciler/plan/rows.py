@@ -127,6 +127,7 @@ class _Rows:
 def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[FieldDiff]:
     """The properties that differ, in declaration order, as FieldDiffs (DeepDiff stays here)."""
     from deepdiff import DeepDiff  # imported on the first row that differs (~17 ms)
+
     report = DeepDiff(dict(have.values), dict(want.values), ignore_numeric_type_changes=True)
     changed = {str(key) for key in report.affected_root_keys}
     return [

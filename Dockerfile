@@ -13,9 +13,11 @@
 #
 # The build stage installs the locked dependencies (requirements/runtime.txt, the lock CI tests
 # with, every file checked against its hash), then the package without dependencies, into a
-# virtual environment; the final image gets only that environment (no pip cache, no sources). The
-# base image is pinned by its multi-platform digest (linux/amd64 and linux/arm64; Dependabot
-# proposes updates). The working directory /work is where the repository with reconciler.yaml and
+# virtual environment, byte-compiled: the image runs with PYTHONDONTWRITEBYTECODE and its user
+# cannot write there, so a module shipped without its .pyc would be compiled again at every start
+# (about 0.2 s of each command). The final image gets only that environment (no pip cache, no
+# sources). The base image is pinned by its multi-platform digest (linux/amd64 and linux/arm64;
+# Dependabot proposes updates). The working directory /work is where the repository with reconciler.yaml and
 # manifests/ is mounted.
 
 FROM python:3.12-slim-bookworm@sha256:34386ef0cb081344d7ec1c103ba398e6e9f64e9ab3a1509accc92a4e24a07258 AS build
@@ -31,7 +33,7 @@ RUN python -m venv /opt/reconciler \
 COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY reconciler ./reconciler
-RUN /opt/reconciler/bin/python -m pip install --no-deps --no-build-isolation --no-compile . \
+RUN /opt/reconciler/bin/python -m pip install --no-deps --no-build-isolation --compile . \
     && /opt/reconciler/bin/python -m pip check \
     && /opt/reconciler/bin/reconciler --version
 

@@ -1,11 +1,12 @@
 """One apply, from lock to undo plan: the single call the ``apply`` command makes.
 
 ``ApplySession`` is a context manager: entering takes the lock file of the state folder, asks
-Notion which workspace the gateway reaches (``workspace``), takes that workspace's lease in Redis
-when ``lock_url`` names one (``shared_lock``: applies from other checkouts and machines wait for
-it, and every write checks it is still held), and opens that workspace's journal and the audit
-log (all under the state folder, ``.reconciler/`` by default), so the caller can plan inside the
-lock. ``apply(plan)`` then:
+Notion which workspace the gateway reaches (``workspace``; with ``workspace_from_plan`` the plan
+made inside the lock tells it, ``identify``, asked during its read instead of before it), takes
+that workspace's lease in Redis when ``lock_url`` names one (``shared_lock``: applies from other
+checkouts and machines wait for it, and every write checks it is still held), and opens that
+workspace's journal and the audit log (all under the state folder, ``.reconciler/`` by
+default), so the caller can plan inside the lock. ``apply(plan)`` then:
 
 1. runs the preflight (``reconciler.apply.preflight``): a plan made against another workspace
    refused, each change's state from the journal, unknown creates settled, done records Notion
@@ -91,6 +92,7 @@ class ApplySession:
         command: str = "reconciler apply",
         before_write: Callable[[], None] | None = None,
         workspace: WorkspaceIdentity | None = None,
+        workspace_from_plan: bool = False,
     ) -> None:
         self._gateway = gateway
         self._options = options
@@ -108,33 +110,52 @@ class ApplySession:
         self._audit: AuditLog | None = None
         self._workspace = workspace
         """Known already (a controller asks once for its gateway's life), or asked on entering."""
+        self._from_plan = workspace_from_plan and workspace is None
+        """The caller plans inside the lock and hands over the workspace its plan recorded
+        (``identify``): entering asks nothing, so that question rides with the plan's read."""
+        self._entered = False
 
     def __enter__(self) -> ApplySession:
         self._lock.acquire()
+        self._entered = True
         try:
-            if self._workspace is None:
-                self._workspace = self._gateway.read_workspace()
-            if self._options.lock_url:
-                shared = SharedLock.in_redis(
-                    self._options.lock_url,
-                    self._workspace,
-                    wait_seconds=self._options.lock_wait_seconds,
-                    describe=self._command,
-                )
-                shared.acquire()
-                self._shared = shared
-            self._journal_path = self._options.journal(self._workspace)
-            self._journal = Journal(self._journal_path)
-            self._audit = AuditLog(self._options.audit, self._actor)
+            # A Redis lease is the workspace's: it is taken before anything is planned.
+            if not self._from_plan or self._options.lock_url:
+                self._begin(self._workspace or self._gateway.read_workspace())
         except BaseException:
             self._close()
             raise
         return self
 
+    def _begin(self, workspace: WorkspaceIdentity) -> None:
+        """The workspace known: its lease when ``lock_url`` names one, its journal, the audit."""
+        self._workspace = workspace
+        if self._options.lock_url:
+            shared = SharedLock.in_redis(
+                self._options.lock_url,
+                workspace,
+                wait_seconds=self._options.lock_wait_seconds,
+                describe=self._command,
+            )
+            shared.acquire()
+            self._shared = shared
+        self._journal_path = self._options.journal(workspace)
+        self._journal = Journal(self._journal_path)
+        self._audit = AuditLog(self._options.audit, self._actor)
+
+    def identify(self, workspace: WorkspaceIdentity | None) -> None:
+        """The workspace the plan made inside this session's lock was read from (None: it
+        recorded none, and Notion is asked); nothing when the session knows it already."""
+        assert self._entered, "use ApplySession as a context manager"
+        if self._journal is None:
+            self._begin(workspace or self._gateway.read_workspace())
+
     @property
     def workspace(self) -> WorkspaceIdentity:
-        """The workspace this session applies to (asked of Notion when the session began)."""
-        assert self._workspace is not None, "use ApplySession as a context manager"
+        """The workspace this session applies to (asked of Notion when the session began, or
+        when first needed if the plan was to tell it)."""
+        self.identify(None)
+        assert self._workspace is not None
         return self._workspace
 
     def __exit__(
@@ -168,8 +189,9 @@ class ApplySession:
         """Apply ``plan`` (see the module docstring); StalePlanError before any write.
         ``current``: ``live`` was read just now and nobody was asked anything since (the
         preflight takes the rows it checks from it instead of reading them again)."""
+        self.identify(None)
         journal, gateway = self._journal, self._gateway
-        assert journal is not None, "use ApplySession as a context manager"
+        assert journal is not None
         started, before = time.monotonic(), gateway.stats()
         checked = preflight(
             plan,

@@ -22,21 +22,15 @@ import hashlib
 import re
 from typing import Final
 
-from reconciler.bodies.blocks import Block, parse_blocks
-from reconciler.bodies.canonical import render_markdown
-from reconciler.bodies.html import render_html, safe_url
 from reconciler.bodies.inline import unsigned
 
 __all__ = [
     "EMPTY_BODY_HASH",
-    "Block",
     "body_diff",
     "body_hash",
     "body_html",
     "canonical_markdown",
-    "parse_blocks",
     "raw_hash",
-    "safe_url",
     "subpages",
     "unsigned",
 ]
@@ -46,6 +40,11 @@ _OBJECT_TAG: Final = re.compile(r'<(page|database) url="https://www\.notion\.so/
 
 def canonical_markdown(markdown: str) -> str:
     """The body in canonical form (see the module docstring)."""
+    # Imported by the first body read or written: every command imports this package (the
+    # gateway, the differ), few of them meet a body.
+    from reconciler.bodies.blocks import parse_blocks
+    from reconciler.bodies.canonical import render_markdown
+
     return render_markdown(parse_blocks(markdown))
 
 
@@ -59,8 +58,9 @@ def raw_hash(markdown: str) -> str:
     return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
 
 
-EMPTY_BODY_HASH: Final = body_hash("")
-"""The hash of a page without content."""
+EMPTY_BODY_HASH: Final = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+"""The hash of a page without content: ``body_hash("")``, the sha256 of no bytes (written out,
+so that importing this package parses nothing)."""
 
 
 def body_diff(old: str, new: str, *, context: int = 2) -> tuple[str, ...]:
@@ -80,6 +80,9 @@ def body_diff(old: str, new: str, *, context: int = 2) -> tuple[str, ...]:
 
 def body_html(markdown: str) -> str:
     """The body as an HTML fragment, every text escaped (see ``html``)."""
+    from reconciler.bodies.blocks import parse_blocks
+    from reconciler.bodies.html import render_html
+
     return render_html(parse_blocks(markdown))
 
 

@@ -473,13 +473,16 @@ def command(
             listener=progress_listener(),
             stop=stop,
             command=" ".join(request.command()),
+            workspace_from_plan=inputs.desired is not None,
         ) as session,
     ):
-        plan, live = inputs.opened(session.workspace), None
-        if inputs.desired is not None:
-            plan, read = read_and_plan(
-                workspace.gateway, inputs.desired, databases, workspace=session.workspace
-            )
+        plan, live = None, None
+        if inputs.desired is None:
+            plan = inputs.opened(session.workspace)
+        else:
+            # The plan's read asks which workspace it reaches; the session takes that answer.
+            plan, read = read_and_plan(workspace.gateway, inputs.desired, databases)
+            session.identify(plan.workspace)
             note(read_summary(read.stats, read.seconds, len(read.handles)))
             live = read.live
         assert plan is not None

@@ -12,6 +12,7 @@ import pytest
 
 from reconciler.apply import Status
 from reconciler.errors import StalePlanError
+from reconciler.model import LiveState
 from reconciler.plan import (
     Change,
     ChangePayload,
@@ -269,3 +270,55 @@ def test_a_property_added_in_notion_under_the_name_the_plan_adds_refuses_it(
     assert [c.id for c in plan.changes] == ["projects/add_property/Notes"]
     _in_notion(project, lambda _id, _stage: {"Notes": {"rich_text": {}}})
     refused(project, plan, "projects/Notes", "a property named 'Notes' was added in Notion")
+
+
+def planned_with_read(project: Project, **properties: Any) -> tuple[Plan, LiveState]:
+    """Converge, then plan projects with these properties declared instead, with the read the
+    plan was made from (as ``apply --yes`` plans inside its lock)."""
+    project.converge()
+    projects = copy.deepcopy(PROJECTS)
+    projects["properties"].update(properties)
+    project.write(projects)
+    return project.plan()
+
+
+def schema_reads_before_any_write(project: Project, since: int) -> list[str]:
+    """The database and data source GETs since ``since``, up to the first write if any."""
+    logged = project.emulator.requests()[since:]
+    first = next((n for n, r in enumerate(logged) if r["method"] == "PATCH"), len(logged))
+    prefixes = ("/v1/databases/", "/v1/data_sources/")
+    return [
+        str(r["path"])
+        for r in logged[:first]
+        if r["method"] == "GET" and str(r["path"]).startswith(prefixes)
+    ]
+
+
+def test_schema_changes_applied_right_after_their_read_are_checked_against_it(
+    project: Project,
+) -> None:
+    """Planned inside the lock and applied with nobody asked in between (``current``): the
+    schema changes' priors are checked against the read the plan was just made from, so no
+    database or data source is read again before the first write."""
+    plan, live = planned_with_read(project, Stage=STAGE_PRUNED)
+    since = project.mark()
+    result = project.apply(plan, live=live, current=True)
+    assert result.complete
+    assert schema_reads_before_any_write(project, since) == []
+
+
+def test_schema_changes_applied_after_a_question_read_the_schema_again(project: Project) -> None:
+    """Without ``current`` (a person was asked, or the plan came from a file) the schema is
+    read again before the first write, and an option added in Notion since refuses the plan."""
+    plan, live = planned_with_read(project, Stage=STAGE_PRUNED)
+
+    def add_paused(stage_id: str, stage: Any) -> dict[str, Any]:
+        options = [{"id": o["id"], "name": o["name"]} for o in stage.config["options"]]
+        return {stage_id: {"select": {"options": [*options, {"name": "Paused"}]}}}
+
+    _in_notion(project, add_paused)
+    since = project.mark()
+    with pytest.raises(StalePlanError):
+        project.apply(plan, live=live)
+    assert schema_reads_before_any_write(project, since) != []
+    assert not writes(project.emulator, since)

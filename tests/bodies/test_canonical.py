@@ -89,6 +89,11 @@ def test_an_empty_body_has_the_empty_hash() -> None:
     assert body_hash(" \n\n\t\n") == EMPTY_BODY_HASH
 
 
+def test_the_empty_hash_is_the_hash_of_no_content() -> None:
+    """The constant written out in the package is what ``body_hash`` makes of an empty body."""
+    assert body_hash("") == EMPTY_BODY_HASH
+
+
 def test_subpages_are_named_by_kind_and_id() -> None:
     """The sub-pages and databases a body holds, whatever their URL's form."""
     text = (

@@ -81,6 +81,21 @@ def test_plan_against_notion_imports_no_emulator(tmp_path: Path) -> None:
     assert not {name for name in modules if name.startswith("reconciler.emulator")}
 
 
+def test_apply_against_notion_imports_only_what_its_run_may_need(tmp_path: Path) -> None:
+    """`reconciler apply` without --local imports no emulator, no Redis client (only a Redis
+    lock or limiter needs it), no controller, no adopt, no DeepDiff (imported by the first
+    row that differs) and no Markdown parser (imported by the first body): each is start-up
+    time before the first request."""
+    (tmp_path / "manifests").mkdir()
+    modules = _modules_after(["apply", "--yes"], tmp_path)
+    assert "reconciler.cli.cmd_apply" in modules
+    unwanted = (
+        *("reconciler.emulator", "reconciler.serve", "reconciler.adopt", "redis", "deepdiff"),
+        *("reconciler.bodies.blocks", "reconciler.bodies.canonical", "reconciler.bodies.html"),
+    )
+    assert not {name for name in modules if name.startswith(unwanted)}
+
+
 def _help(code: str, cwd: Path) -> str:
     return subprocess.run(
         [sys.executable, "-c", code, "--help"],

@@ -220,7 +220,18 @@ def test_the_image_installs_the_locked_dependencies_then_the_package_alone() -> 
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 
     assert "pip install --require-hashes -r requirements/runtime.txt" in text
-    assert "pip install --no-deps --no-build-isolation --no-compile ." in text
+    assert "pip install --no-deps --no-build-isolation --compile ." in text
+
+
+def test_the_image_ships_the_package_byte_compiled() -> None:
+    """The package is installed with its .pyc files (pip's --compile, never --no-compile): the
+    image runs with PYTHONDONTWRITEBYTECODE as a user who cannot write there, so a module without
+    its .pyc would be compiled from source at every start of every command."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert "PYTHONDONTWRITEBYTECODE=1" in text
+    assert "--no-compile" not in text
+    assert "--no-deps --no-build-isolation --compile ." in text
 
 
 def test_the_image_documents_running_as_the_checkouts_owner() -> None:

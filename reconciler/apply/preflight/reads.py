@@ -23,8 +23,10 @@ A database this plan created in an earlier run is read by the ids the journal re
 
 ``current``: the read the plan was made from, when the apply follows it with nobody asked in
 between (``apply --yes`` planning inside the lock). Its rows are then what ``rows`` and
-``with_keys`` would read again a moment later: they come from it, and the stale check of rows
-and of creates sends no request (bodies and schemas are still read again).
+``with_keys`` would read again a moment later, and its databases' schema, title, icon and cover
+what ``schemas`` would: they come from it, and the stale checks of rows, creates and schemas send
+no request. Bodies are still read again: the plan may have taken a body from the cache, which
+trusts a minute-granular ``last_edited_time``, and this check is the read that never does.
 Used by the preflight's parts.
 """
 
@@ -86,8 +88,13 @@ class PreflightReads:
         return {handle: self._whole[handle] for handle in wanted}
 
     def schemas(self, handles: Iterable[str]) -> Mapping[str, LiveDatabase]:
-        """These databases' schema, title, icon and cover, rows unread (each read once)."""
+        """These databases' schema, title, icon and cover, rows unread (each read once; from
+        ``current`` where it has them)."""
         wanted = list(dict.fromkeys(handles))
+        for handle in wanted:
+            # The plan's own read of a moment ago holds the schema, title, icon and cover.
+            if handle not in self._schemas and handle in self._current:
+                self._schemas[handle] = self._current[handle]
         missing = [handle for handle in wanted if handle not in self._schemas]
         if missing:
             specs = [self.spec(self._database(handle)) for handle in missing]

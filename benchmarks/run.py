@@ -13,7 +13,9 @@ The emulator runs at Notion's rate and latency scaled by ``--scale``
 (default 10: 30 requests/s and 20 ms standing for 3 and 200 ms), stated in the report. Writes
 ``report.json`` and ``REPORT.md`` into ``--output`` (default ``benchmarks/``); with ``--only``
 the other scenarios' sections of an existing report.json are kept; ``--render`` only writes
-REPORT.md again from report.json. ``--quick`` runs small sizes
+REPORT.md again from report.json; ``--earlier REPORT_JSON`` keeps an earlier run's measured
+targets, which the targets table shows beside this run's (a target is met when both meet it).
+``--quick`` runs small sizes
 only (a smoke run; a test in the default suite runs it so this entry point cannot rot). The report
 names the versions measured with (Python, notion-reconciler, every dependency) and those that
 differ from the lock of what ships (requirements/runtime.txt).
@@ -49,7 +51,7 @@ from benchmarks.scenarios.machine import (  # noqa: E402
     locked_versions,
 )
 from benchmarks.scenarios.pace import Pace  # noqa: E402
-from benchmarks.scenarios.report import render_markdown  # noqa: E402
+from benchmarks.scenarios.report import earlier_run, render_markdown  # noqa: E402
 
 LOCK = REPO / "requirements" / "runtime.txt"
 """What ships: the report says whether it measured these versions."""
@@ -82,6 +84,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--render", action="store_true",
         help="only write REPORT.md again from the report.json in --output (no measuring)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--earlier", type=Path, default=None, metavar="REPORT_JSON",
+        help="an earlier run's report.json: the targets table shows its figures beside these",
     )  # fmt: skip
     parser.add_argument(
         "--naive-max-rows", type=int, default=10_000,
@@ -126,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         context.say(f"{name}: done in {report[name]['scenario_seconds']} s")
     report["run_seconds"] = round(time.perf_counter() - started, 1)
     report["machine"]["load_average_at_end"] = load_average()
+    report.pop("earlier_run", None)
+    if args.earlier is not None:
+        report["earlier_run"] = earlier_run(_previous(args.earlier))
     json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (args.output / "REPORT.md").write_text(
         render_markdown(report, locked_versions(LOCK)), encoding="utf-8"

@@ -6,7 +6,8 @@ PyYAML writes for YAML 1.1. So text that the core schema would read as something
 ``${``), so imported text never turns into an environment lookup. Data files (``rows_from``,
 exports) are never substituted and keep ``${`` as it is. Mappings keep their order; leaf lists
 and mappings are written in flow style (``Tags: [docs, web]``); block lists are indented under
-their key as in the example manifests. Called by import (manifests) and export (data files).
+their key as in the example manifests; a value shared by several places is written in each of
+them (no anchors and aliases). Called by import (manifests) and export (data files).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Values read from Notion share one copy when they repeat (a tag list, a person, a
+        # date); each place is written out in full, never as an anchor and its aliases.
+        return True
 
     def represent_str(self, data: str) -> yaml.ScalarNode:
         if self.escape_variables:
@@ -120,10 +126,10 @@ def dump_rows(rows: Sequence[Mapping[str, object]], *, manifest: bool) -> str:
     PyYAML's emitter spends tens of microseconds on every value; rows whose values are all text
     on one line, integers, booleans or lists of them are written directly, with the style the
     emitter would choose (``_Scalars``), and any other row is dumped by PyYAML on its own (the
-    emitter keeps no state from one row to the next). Rows that share a list or mapping (which
-    PyYAML would write as an anchor and an alias) are dumped by PyYAML whole.
+    emitter keeps no state from one row to the next). A list or mapping that rows share is
+    written out in each of them (the dumpers write no aliases).
     """
-    if not rows or _shares_collections(rows):
+    if not rows:
         return dump_yaml({"rows": list(rows)}, manifest=manifest, block_depth=3)
     scalars = _Scalars(manifest)
     parts = ["rows:\n"]
@@ -134,17 +140,6 @@ def dump_rows(rows: Sequence[Mapping[str, object]], *, manifest: bool) -> str:
             text = text.removeprefix("rows:\n")
         parts.append(text)
     return "".join(parts)
-
-
-def _shares_collections(rows: Sequence[Mapping[str, object]]) -> bool:
-    seen: set[int] = set()
-    for row in rows:
-        for value in (row, *row.values()):
-            if isinstance(value, list | dict):
-                if id(value) in seen:
-                    return True
-                seen.add(id(value))
-    return False
 
 
 _SIMPLE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._/:#-]*[A-Za-z0-9._/])?\Z")

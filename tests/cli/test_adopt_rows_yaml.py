@@ -36,12 +36,24 @@ def test_rows_are_written_as_pyyaml_writes_them(rows: list[dict[str, Any]], mani
     assert dump_rows(rows, manifest=manifest) == expected
 
 
-def test_rows_sharing_a_list_keep_pyyaml_anchors() -> None:
-    """A list two rows share is written as PyYAML writes it: an anchor and an alias."""
-    tags = ["docs"]
+def test_rows_sharing_a_list_write_it_out_in_each_row() -> None:
+    """A list two rows share (the reader holds one copy of a repeated value) is written in
+    full in both, never as an anchor and an alias, directly and by PyYAML alike."""
+    tags = ["docs", "web"]
     rows: list[dict[str, Any]] = [{"Name": "a", "Tags": tags}, {"Name": "b", "Tags": tags}]
-    expected = dump_yaml({"rows": rows}, manifest=True, block_depth=3)
+    expected = "rows:\n  - Name: a\n    Tags: [docs, web]\n  - Name: b\n    Tags: [docs, web]\n"
     assert dump_rows(rows, manifest=True) == expected
+    assert dump_yaml({"rows": rows}, manifest=True, block_depth=3) == expected
+
+
+def test_a_shared_value_pyyaml_writes_itself_has_no_anchor() -> None:
+    """A shared mapping in a row the direct writer leaves to PyYAML is written out twice."""
+    icon = {"emoji": "x"}
+    rows: list[dict[str, Any]] = [{"Name": "a", "_icon": icon}, {"Name": "b", "_icon": icon}]
+    written = dump_rows(rows, manifest=True)
+    assert "&" not in written
+    assert "*" not in written
+    assert written.count("emoji: x") == 2
 
 
 def test_plain_rows_are_written_in_block_style_with_flow_lists() -> None:

@@ -162,6 +162,13 @@ def earlier_run(report: Doc) -> Doc:
     }
 
 
+def _measured(value: float | None, unit: str) -> str:
+    """A measured target: ratios to three places (1.054x is not 1.05x), the rest to two."""
+    if value is None:
+        return "not measured"
+    return f"{value:.3f}{unit}" if unit == "x" else f"{value:.2f}{unit}"
+
+
 def targets_markdown(report: Doc) -> str:
     """The report's targets section alone."""
     return "\n".join(_targets(report))
@@ -192,17 +199,17 @@ def _targets(report: Doc) -> Iterator[str]:
         yield "|---|---:|---:|---|"
     for label, value, bound, unit in targets:
         values = [value]
-        cells = ["not measured" if value is None else f"{value:.2f}{unit}"]
+        cells = [_measured(value, unit)]
         if earlier:
             before = earlier["targets"].get(label)
             values.append(before)
-            cells.append("not measured" if before is None else f"{before:.2f}{unit}")
+            cells.append(_measured(before, unit))
         measured = [v for v in values if v is not None]
         worst = max(measured) if measured else None
         met = (
             "n/a"
             if worst is None
-            else ("yes" if worst <= bound else f"**no** (+{worst / bound - 1:.0%})")
+            else ("yes" if worst <= bound else f"**no** (+{worst / bound - 1:.1%})")
         )
         yield f"| {label} | {' | '.join(cells)} | {bound:g}{unit} | {met} |"
     yield ""

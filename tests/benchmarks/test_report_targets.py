@@ -58,7 +58,7 @@ def test_one_run_shows_its_measured_value_against_the_bound() -> None:
     markdown = targets_markdown(_report("a" * 40, 1.6, 0.8))
     header, *rows = _targets_table(markdown)
     assert header == "| target | measured | bound | met |"
-    assert "| plan CPU / bare download CPU, 10,000 rows | 2.00x | 1.5x | **no** (+33%) |" in rows
+    assert "| plan CPU / bare download CPU, 10,000 rows | 2.000x | 1.5x | **no** (+33.3%) |" in rows
 
 
 def test_two_runs_show_both_values_and_a_target_is_met_only_when_both_meet_it() -> None:
@@ -69,7 +69,7 @@ def test_two_runs_show_both_values_and_a_target_is_met_only_when_both_meet_it() 
     header, *rows = _targets_table(markdown)
     assert header == "| target | measured | earlier run | bound | met |"
     assert (
-        "| plan CPU / bare download CPU, 10,000 rows | 1.38x | 1.62x | 1.5x | **no** (+8%) |"
+        "| plan CPU / bare download CPU, 10,000 rows | 1.375x | 1.625x | 1.5x | **no** (+8.3%) |"
         in rows
     )
     assert "| `reconciler --help` CPU s (median) | 0.09 s | 0.09 s | 0.25 s | yes |" in rows

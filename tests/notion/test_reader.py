@@ -257,22 +257,21 @@ def test_an_incomplete_read_still_finds_every_row_the_manifest_names(
     assert len({row.page_id for row in live.rows}) == len(live.rows)
 
 
+_WITH_DEPENDS_ON = {
+    **TASKS_SCHEMA,
+    "Depends on": {
+        "type": "relation",
+        "relation": {"data_source_id": TASKS_DS, "type": "single_property", "single_property": {}},
+    },
+}
+"""The tasks schema with a relation to its own rows (more than 25 of them in the tests below)."""
+
+
 def test_relations_past_25_are_completed_through_the_property_item_endpoint(
     emu: Emulator, connect: GatewayFactory
 ) -> None:
     """A row relating to 30 pages reads all 30 (page GETs of the property, 100 per request)."""
-    schema = {
-        **TASKS_SCHEMA,
-        "Depends on": {
-            "type": "relation",
-            "relation": {
-                "data_source_id": TASKS_DS,
-                "type": "single_property",
-                "single_property": {},
-            },
-        },
-    }
-    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", schema)
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", _WITH_DEPENDS_ON)
     targets = [task(100 + n, f"target {n}", n) for n in range(30)]
     hub_values = {
         "Name": {"title": text("hub")},
@@ -638,18 +637,7 @@ def test_rows_written_complete_relations_past_25_as_a_read_does(
 ) -> None:
     """A write setting 30 relations answers with 25 and ``has_more``: the rest are read
     through the property item endpoint, and the row equals its read-back."""
-    schema = {
-        **TASKS_SCHEMA,
-        "Depends on": {
-            "type": "relation",
-            "relation": {
-                "data_source_id": TASKS_DS,
-                "type": "single_property",
-                "single_property": {},
-            },
-        },
-    }
-    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", schema)
+    seed_database(emu, TASKS_DB, TASKS_DS, "Tasks", _WITH_DEPENDS_ON)
     targets = [task(100 + n, f"target {n}", n) for n in range(30)]
     emu.seed({"pages": [*targets, row_page(TASKS_DS, 1, {"Name": {"title": text("hub")}})]})
     gateway, recorder = connect()

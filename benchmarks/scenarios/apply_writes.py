@@ -62,6 +62,7 @@ def _apply(
     return {
         **timed_requests(applied, counts.total, pace),
         "pace": pace.describe(),
+        "latency_ms": pace.latency_ms,
         "writes": writes,
         "writes_per_second": round(writes / applied.wall_seconds, 2),
         "rate_limit_rps": pace.rps,

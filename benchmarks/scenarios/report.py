@@ -497,7 +497,7 @@ def _notes(report: Doc) -> Iterator[str]:
             " that, plus starting the CLI, reading the manifests and the rows_from CSV, turning"
             " both sides into canonical values, hashing and diffing them and writing the plan."
         )
-    yield from _apply_notes(report.get("apply", {}))
+    yield from _apply_notes(report.get("apply", {}), report.get("startup", {}))
     if "startup" in report:
         yield (
             "- **Start-up wall times follow the machine's load** (a child process waits for"
@@ -557,8 +557,9 @@ def _notes(report: Doc) -> Iterator[str]:
     yield ""
 
 
-def _apply_notes(section: Doc) -> Iterator[str]:
-    """Why an apply's whole run can be further above its floor than its writes are."""
+def _apply_notes(section: Doc, startup: Doc) -> Iterator[str]:
+    """Why an apply's whole run can be further above its floor than its writes are, and how
+    little of the floor's allowance the reads that must come first leave for the rest."""
     for case, r in section.get("cases", {}).items():
         phase = r.get("write_phase")
         if r["writes"] < 300 or not phase or r["wall_over_floor"] <= 1.05:
@@ -572,7 +573,28 @@ def _apply_notes(section: Doc) -> Iterator[str]:
             f" before (the database, then its query pages) at the round trip's pace"
             f" ({r['pace']}), where the floor counts every request at the rate's. For the run to"
             f" stay within 1.05x of its floor, they would have to fit in {spare:.2f} s."
+            + _least_outside(r, spare, startup)
         )
+
+
+def _least_outside(r: Doc, spare: float, startup: Doc) -> str:
+    """The round trips no apply that reads before it writes can avoid, against ``spare``."""
+    latency = r.get("latency_ms")
+    queries = r.get("by_endpoint", {}).get("POST /v1/data_sources/{data_source_id}/query", 0)
+    if not latency or not queries:
+        return ""
+    trips = queries + 1  # the database, then its query pages one after another
+    least = trips * latency / 1000
+    text = (
+        f" Of those, {trips} round trips ({least:.2f} s) cannot be avoided by any apply that"
+        f" reads the rows before it writes: the database, then its {queries} query pages, each"
+        f" needing the one before's cursor. That leaves {spare - least:.2f} s for the process"
+        " to start, load its manifests and decide what to write"
+    )
+    help_run = startup.get("commands", {}).get("help")
+    if help_run:
+        text += f"; `reconciler --help` alone takes {help_run['wall_min_seconds']:.2f} s"
+    return text + "."
 
 
 def render_markdown(report: Doc, locked: Mapping[str, str] | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.scenarios.report import earlier_run, targets_markdown
+from benchmarks.scenarios.report import _apply_notes, earlier_run, targets_markdown
 
 
 def _report(commit: str, plan_cpu: float, download_cpu: float) -> dict[str, Any]:
@@ -81,3 +81,35 @@ def test_an_earlier_run_of_another_commit_is_named_by_its_commit() -> None:
     report = _report("c" * 40, 1.1, 0.8)
     report["earlier_run"] = earlier_run(_report("d" * 40, 1.1, 0.8))
     assert "an earlier one of commit `dddddddddddd`" in targets_markdown(report)
+
+
+def _slow_apply(latency_ms: float | None) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "writes": 300,
+        "wall_seconds": 11.19,
+        "floor_seconds": 9.9,
+        "wall_over_floor": 1.131,
+        "pace": "30 requests/s and 100 ms latency",
+        "by_endpoint": {"POST /v1/data_sources/{data_source_id}/query": 3},
+        "write_phase": {"seconds": 9.84, "over_floor": 1.018},
+    }
+    if latency_ms is not None:
+        case["latency_ms"] = latency_ms
+    return {"cases": {"300-updates, 100 ms latency": case}}
+
+
+def test_a_slow_apply_note_counts_the_round_trips_no_apply_can_avoid() -> None:
+    """The database and each query page wait for the one before: 4 round trips of 100 ms out of
+    the 0.56 s the floor's allowance leaves outside the writes, with --help's time beside."""
+    report = _report("a" * 40, 1.6, 0.8)
+    notes = "".join(_apply_notes(_slow_apply(100), report["startup"]))
+    assert "they would have to fit in 0.56 s" in notes
+    assert "4 round trips (0.40 s)" in notes
+    assert "leaves 0.16 s for the process to start" in notes
+    assert "`reconciler --help` alone takes 0.10 s" in notes
+
+
+def test_a_report_without_the_latency_keeps_the_shorter_note() -> None:
+    """Reports written before the latency was recorded render as they did."""
+    notes = "".join(_apply_notes(_slow_apply(None), {}))
+    assert notes.endswith("they would have to fit in 0.56 s.")

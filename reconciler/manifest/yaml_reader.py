@@ -84,7 +84,8 @@ class _Restart(Exception):
 
 class _ShallowMarks(Marks):
     """The marks of paths at most ``EAGER_DEPTH`` long; a deeper one is found by reading the file
-    again with every mark kept, once, the first time one is asked for (a problem's place)."""
+    again with every mark kept the first time one is asked for (a problem's place): once for all
+    the file's documents (``_ReadAgain``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -510,10 +511,21 @@ def read_documents(source: SourceFile, environ: Mapping[str, str] | None) -> Rea
         return _read(source, environ, every_mark=True)
 
 
-def _every_mark(source: SourceFile, environ: Mapping[str, str] | None, index: int) -> Marks:
-    """Every mark of the ``index``-th document of the file, read again (the same text and
-    variables give the same documents)."""
-    return _read(source, environ, every_mark=True).documents[index].marks
+class _ReadAgain:
+    """A file's documents read again keeping every mark, once for all its documents, when the
+    first of them is asked for a deeper mark (the same text and variables give the same
+    documents)."""
+
+    def __init__(self, source: SourceFile, environ: Mapping[str, str] | None) -> None:
+        self._source = source
+        self._environ = environ
+        self._documents: tuple[YamlDocument, ...] | None = None
+
+    def marks(self, index: int) -> Marks:
+        """Every mark of the file's ``index``-th document."""
+        if self._documents is None:
+            self._documents = _read(self._source, self._environ, every_mark=True).documents
+        return self._documents[index].marks
 
 
 def _read(source: SourceFile, environ: Mapping[str, str] | None, *, every_mark: bool) -> ReadResult:
@@ -523,6 +535,7 @@ def _read(source: SourceFile, environ: Mapping[str, str] | None, *, every_mark: 
     parser = _Parser(source.text)
     builder: _DocumentBuilder | None = None
     handlers = _handlers()
+    again = _ReadAgain(source, environ)
     try:
         event = parser.get_event()
         while event is not None and not isinstance(event, yaml.StreamEndEvent):
@@ -538,9 +551,7 @@ def _read(source: SourceFile, environ: Mapping[str, str] | None, *, every_mark: 
                 document = builder.document()
                 if document is not None:
                     if isinstance(document.marks, _ShallowMarks):
-                        document.marks.again = functools.partial(
-                            _every_mark, source, environ, len(documents)
-                        )
+                        document.marks.again = functools.partial(again.marks, len(documents))
                     documents.append(document)
                 builder = None
             event = parser.get_event()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.manifest import yaml_reader
-from reconciler.manifest.located import Marks, YamlDocument
+from reconciler.manifest.located import YamlDocument
 from reconciler.manifest.source import SourceFile
 from reconciler.manifest.yaml_reader import ReadResult, read_documents
 
@@ -207,23 +207,26 @@ def test_shallow_marks_read_as_every_mark_would() -> None:
 
 def test_a_valid_document_keeps_no_deep_marks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A row's cells are not marked as it is read (the memory of a 10,000-row manifest), and
-    the file is read again, once, only when a deeper mark is asked for."""
-    again: list[int] = []
-    every_mark = yaml_reader._every_mark
+    the file is read again, once for all its documents, only when a deeper mark is asked for."""
+    reads: list[bool] = []
+    read = yaml_reader._read
 
-    def counted(source: SourceFile, environ: dict[str, str] | None, index: int) -> Marks:
-        again.append(index)
-        return every_mark(source, environ, index)
+    def counted(
+        source: SourceFile, environ: dict[str, str] | None, *, every_mark: bool
+    ) -> ReadResult:
+        reads.append(every_mark)
+        return read(source, environ, every_mark=every_mark)
 
-    monkeypatch.setattr(yaml_reader, "_every_mark", counted)
+    monkeypatch.setattr(yaml_reader, "_read", counted)
     text = "".join(f"  - Name: row {i}\n    Tags: [a, b]\n    Size: {i}\n" for i in range(50))
-    document = _read("database: tasks\nrows:\n" + text).documents[0]
-    assert max(len(path) for path in document.marks.values) == yaml_reader.EAGER_DEPTH
-    assert max(len(path) for path in document.marks.keys) == 1
-    assert document.marks.value_mark(("rows", 49)) == (150, 5)
-    assert document.marks.key_mark(("database",)) == (1, 1)
-    assert document.marks.number_texts[("rows", 2, "Size")] == "2"
-    assert again == []
-    assert document.marks.value_mark(("rows", 49, "Tags", 1)) == (151, 15)
-    assert document.marks.key_mark(("rows", 0, "Size")) == (5, 5)
-    assert again == [0]
+    first, second = _read(f"database: tasks\nrows:\n{text}---\nrows:\n{text}").documents
+    assert max(len(path) for path in first.marks.values) == yaml_reader.EAGER_DEPTH
+    assert max(len(path) for path in first.marks.keys) == 1
+    assert first.marks.value_mark(("rows", 49)) == (150, 5)
+    assert first.marks.key_mark(("database",)) == (1, 1)
+    assert first.marks.number_texts[("rows", 2, "Size")] == "2"
+    assert reads == [False]
+    assert first.marks.value_mark(("rows", 49, "Tags", 1)) == (151, 15)
+    assert first.marks.key_mark(("rows", 0, "Size")) == (5, 5)
+    assert second.marks.value_mark(("rows", 0, "Tags", 0)) == (156, 12)
+    assert reads == [False, True]

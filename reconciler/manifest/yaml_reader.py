@@ -14,13 +14,21 @@ PyYAML's constructors, so that:
   words, so the message and hint do not depend on the PyYAML release;
 - scalars follow the YAML 1.2 core schema (``reconciler.manifest.scalars``) and mapping keys are
   always text; ``${VAR}`` references are expanded when ``environ`` is given;
-- ``<<`` merge keys work (explicit keys win), as they do in PyYAML.
+- ``<<`` merge keys work (explicit keys win), as they do in PyYAML;
+- marks are kept as the file is read only for paths at most ``EAGER_DEPTH`` long (a manifest's
+  top-level keys, its properties, each row); a deeper one (a row's cell, an option) is asked for
+  only when a problem is reported there, and is then found by reading the file once more with
+  every mark kept. A 10,000-row manifest holds some 180,000 keys and values: their marks and
+  paths took two thirds of the memory of its document (47 MB of the 1.9 MB file's) to locate
+  problems that a valid file never has. A read that meets a duplicate key (or a key that is not
+  text) starts again keeping every mark, so problems are reported as before in every case.
 
 Called by the loader (manifests, reconciler.yaml) and the rows_from reader (YAML data).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,7 +47,7 @@ from reconciler.manifest.scalars import (
 )
 from reconciler.manifest.source import SourceFile, line_and_column
 
-__all__ = ["ReadResult", "read_documents"]
+__all__ = ["EAGER_DEPTH", "ReadResult", "read_documents"]
 
 try:  # libyaml parses about fifteen times faster; PyYAML's own parser is the fallback
     _Parser: type = yaml.CSafeLoader
@@ -52,6 +60,12 @@ _MERGE = "<<"
 _MERGE_KEY = "\x00<<"  # a plain << (NUL never reaches here: the reader refuses it)
 _PARSER_TOO_DEEP = "maximum nesting depth"  # libyaml 0.2.6: "exceeded maximum nesting depth"
 
+EAGER_DEPTH = 2
+"""Marks of paths at most this long are kept as a file is read; deeper ones are found again when
+asked (``_ShallowMarks``). A loaded manifest asks for its top-level keys (``database``), its
+properties' keys and its rows (each row's location), never for a cell's mark unless the cell has
+a problem."""
+
 
 @dataclass(frozen=True)
 class ReadResult:
@@ -60,6 +74,39 @@ class ReadResult:
     documents: tuple[YamlDocument, ...]
     problems: tuple[Problem, ...]
     complete: bool
+
+
+class _Restart(Exception):
+    """A read keeping shallow marks only met a duplicate key or a key that is not text, whose
+    problems name the first key's place (and whose values' paths repeat): read again keeping
+    every mark, exactly as before."""
+
+
+class _ShallowMarks(Marks):
+    """The marks of paths at most ``EAGER_DEPTH`` long; a deeper one is found by reading the file
+    again with every mark kept the first time one is asked for (a problem's place): once for all
+    the file's documents (``_ReadAgain``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.again: Callable[[], Marks] | None = None
+        self._every: Marks | None = None
+
+    def _all(self) -> Marks:
+        if self._every is None:
+            assert self.again is not None  # set by read_documents for every document it returns
+            self._every = self.again()
+        return self._every
+
+    def value_mark(self, path: DataPath) -> tuple[int, int]:
+        if len(path) <= EAGER_DEPTH:
+            return super().value_mark(path)
+        return self._all().value_mark(path)
+
+    def key_mark(self, path: DataPath) -> tuple[int, int]:
+        if len(path) <= EAGER_DEPTH:
+            return super().key_mark(path)
+        return self._all().key_mark(path)
 
 
 class _Stop(Exception):
@@ -147,12 +194,15 @@ class _DocumentBuilder:
         environ: Mapping[str, str] | None,
         problems: list[Problem],
         alias_budget: _AliasBudget,
+        *,
+        every_mark: bool,
     ) -> None:
         self.source = source
         self.environ = environ
         self.problems = problems
         self.alias_budget = alias_budget
-        self.marks = Marks()
+        self.every_mark = every_mark
+        self.marks = Marks() if every_mark else _ShallowMarks()
         self.tainted: set[DataPath] = set()
         self.anchors: dict[str, _Anchored] = {}
         self.stack: list[_Frame] = []
@@ -174,6 +224,17 @@ class _DocumentBuilder:
             return (*top.path, len(top.value))
         assert top.key is not None
         return (*top.path, top.key)
+
+    def _keeps(self, path: DataPath) -> bool:
+        """Whether the mark of ``path`` is kept now (else found again when asked)."""
+        return self.every_mark or len(path) <= EAGER_DEPTH
+
+    def _skipping(self, top: _Frame) -> None:
+        """Skip the value of ``top``'s current key (a refused key); keeping shallow marks only,
+        read again keeping every mark (``_Restart``)."""
+        if not self.every_mark:
+            raise _Restart
+        top.skip_value = True
 
     def _expecting_key(self) -> bool:
         return bool(self.stack) and self.stack[-1].kind == "map" and self.stack[-1].key is None
@@ -204,7 +265,8 @@ class _DocumentBuilder:
             return
         else:
             path = (*top.path, top.key)
-        self.marks.values[path] = mark
+        if self.every_mark or len(path) <= EAGER_DEPTH:
+            self.marks.values[path] = mark
         text = event.value
         if event.tag is None and not event.style and "${" not in text:  # the common case
             value = resolve_plain(text) if event.implicit[0] else text
@@ -255,11 +317,18 @@ class _DocumentBuilder:
         text = event.value
         top.chars += len(text)
         if tag is None and text != _MERGE and "${" not in text:  # the common case
-            path = (*top.path, text)
-            if text not in top.value and path not in self.marks.keys:
-                self.marks.keys[path] = mark
-                top.key = text
-                return
+            if not self.every_mark and len(top.path) >= EAGER_DEPTH:
+                # Not kept: without a refused key before it (which reads again keeping every
+                # mark), a key is a duplicate exactly when its mapping holds it already.
+                if text not in top.value:
+                    top.key = text
+                    return
+            else:
+                path = (*top.path, text)
+                if text not in top.value and path not in self.marks.keys:
+                    self.marks.keys[path] = mark
+                    top.key = text
+                    return
         if tag not in (None, "!", _CORE + "str") and tag not in SUPPORTED_SCALAR_TAGS:
             self._problem(mark, f"unsupported YAML tag {_tag_name(tag)}", _tag_problem_hint())
         if tag is None and not event.style and event.value == _MERGE:
@@ -276,26 +345,27 @@ class _DocumentBuilder:
         if key in top.value or (key == _MERGE_KEY and top.merges) or first is not None:
             where = f" (first written at line {position(first)[0]})" if first else ""
             shown = _MERGE if key == _MERGE_KEY else key
+            self._skipping(top)
             self._problem(
                 mark,
                 f"duplicate key {shown!r}{where}",
                 "a mapping holds each key once; YAML would silently keep only the last one",
             )
-            top.skip_value = True
-        else:
+        elif self._keeps(path) or key == _MERGE_KEY:  # merge keys: their place is asked later
             self.marks.keys[path] = mark
         top.key = key
 
     def alias(self, event: yaml.AliasEvent) -> None:
         mark = _mark(event)
         if self._expecting_key():
+            self._skipping(self.stack[-1])
             self._problem(mark, "an alias cannot be a mapping key", "write the key as text")
             self.tainted.add(self.stack[-1].path)
             self.stack[-1].key = ""
-            self.stack[-1].skip_value = True
             return
         path = self._child_path()
-        self.marks.values[path] = mark
+        if self._keeps(path):
+            self.marks.values[path] = mark
         anchor = event.anchor
         if anchor not in self.anchors:
             if any(frame.anchor == anchor for frame in self.stack):
@@ -321,20 +391,22 @@ class _DocumentBuilder:
     def start(self, event: yaml.CollectionStartEvent, kind: Literal["map", "seq"]) -> None:
         mark = _mark(event)
         if self._expecting_key():
+            top = self.stack[-1]
+            self._skipping(top)
             self._problem(
                 mark,
                 "a mapping key must be plain text, not a mapping or list",
                 "write the key as text, e.g. Name: title",
             )
-            top = self.stack[-1]
-            top.key, top.skip_value, top.complex_key = "", True, True
+            top.key, top.complex_key = "", True
             self.tainted.add(top.path)  # the mapping lost an entry: its checks would mislead
             path: DataPath = (*top.path, "")
         else:
             path = self._child_path()
         if len(self.stack) >= MAX_DEPTH:
             raise _Stop(_too_deep(self.source, *position(mark)))
-        self.marks.values[path] = mark
+        if self._keeps(path):
+            self.marks.values[path] = mark
         if event.tag not in (None, "!", _COLLECTION_TAGS[kind]):
             self._problem(mark, f"unsupported YAML tag {_tag_name(event.tag)}", _tag_problem_hint())
             self.tainted.add(path)
@@ -350,7 +422,8 @@ class _DocumentBuilder:
                 for key, value in merged.items():
                     if key not in frame.value:
                         frame.value[key] = value
-                        self.marks.values.setdefault((*frame.path, key), merge_mark)
+                        if self._keeps((*frame.path, key)):
+                            self.marks.values.setdefault((*frame.path, key), merge_mark)
         self._finish(frame.value, frame.size, frame.chars, frame.anchor)
 
     def _finish(self, value: object, size: int, chars: int, anchor: str | None) -> None:
@@ -428,13 +501,41 @@ def _syntax_hint(message: str, found: str) -> str:
 
 
 def read_documents(source: SourceFile, environ: Mapping[str, str] | None) -> ReadResult:
-    """Every non-empty document of the file; ``environ`` None leaves ``${...}`` untouched."""
+    """Every non-empty document of the file; ``environ`` None leaves ``${...}`` untouched.
+
+    Only shallow marks are kept (``EAGER_DEPTH``); a read that meets a refused key is done
+    again keeping every mark, and so is one asked later for a deeper mark."""
+    try:
+        return _read(source, environ, every_mark=False)
+    except _Restart:
+        return _read(source, environ, every_mark=True)
+
+
+class _ReadAgain:
+    """A file's documents read again keeping every mark, once for all its documents, when the
+    first of them is asked for a deeper mark (the same text and variables give the same
+    documents)."""
+
+    def __init__(self, source: SourceFile, environ: Mapping[str, str] | None) -> None:
+        self._source = source
+        self._environ = environ
+        self._documents: tuple[YamlDocument, ...] | None = None
+
+    def marks(self, index: int) -> Marks:
+        """Every mark of the file's ``index``-th document."""
+        if self._documents is None:
+            self._documents = _read(self._source, self._environ, every_mark=True).documents
+        return self._documents[index].marks
+
+
+def _read(source: SourceFile, environ: Mapping[str, str] | None, *, every_mark: bool) -> ReadResult:
     problems: list[Problem] = []
     documents: list[YamlDocument] = []
     alias_budget = _AliasBudget()
     parser = _Parser(source.text)
     builder: _DocumentBuilder | None = None
     handlers = _handlers()
+    again = _ReadAgain(source, environ)
     try:
         event = parser.get_event()
         while event is not None and not isinstance(event, yaml.StreamEndEvent):
@@ -443,10 +544,14 @@ def read_documents(source: SourceFile, environ: Mapping[str, str] | None) -> Rea
                 assert builder is not None
                 handler(builder, event)
             elif isinstance(event, yaml.DocumentStartEvent):
-                builder = _DocumentBuilder(source, environ, problems, alias_budget)
+                builder = _DocumentBuilder(
+                    source, environ, problems, alias_budget, every_mark=every_mark
+                )
             elif isinstance(event, yaml.DocumentEndEvent) and builder is not None:
                 document = builder.document()
                 if document is not None:
+                    if isinstance(document.marks, _ShallowMarks):
+                        document.marks.again = functools.partial(again.marks, len(documents))
                     documents.append(document)
                 builder = None
             event = parser.get_event()

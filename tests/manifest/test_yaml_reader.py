@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from reconciler.manifest import yaml_reader
 from reconciler.manifest.located import YamlDocument
 from reconciler.manifest.source import SourceFile
 from reconciler.manifest.yaml_reader import ReadResult, read_documents
@@ -152,3 +155,78 @@ def test_a_second_merge_key_is_a_duplicate() -> None:
     """Two << in one mapping are reported like any repeated key."""
     text = "d: &d {a: 1}\nx:\n  <<: *d\n  <<: *d\n"
     assert _messages(text) == [(4, 3, "duplicate key '<<' (first written at line 3)")]
+
+
+_TRICKY = (
+    "rows:\n  - Name: a\n    Tags: [x, y]\n    Due: 007\n  - Name: b\n    Name: c\n",
+    "x:\n  a: {k: 1}\n  a: {k: 2, k: 3}\n",
+    "d: &d {a: 1, b: [1, 2]}\nrows:\n  - <<: *d\n    a: 2\n  - x:\n      <<: 3\n      <<: *d\n",
+    "x:\n  y:\n    ? {k: 1}\n    : {k: 2}\n    '': {k: 3}\n",
+    "x:\n  y:\n    *a : 1\n",
+    (
+        "a: &a {k: [1, 2]}\n---\nrows:\n  - Name: ${NAME}\n    ${KEY}: 1\n"
+        "    z: !!python/name:os.system x\n"
+    ),
+    "rows:\n  - Name: a\n    Deep: {a: {b: {c: [1, 2, {d: e}]}}}\n---\nrows:\n  - Name: b: c\n",
+)
+
+
+def _every_path(document: YamlDocument) -> list[tuple[str | int, ...]]:
+    def walk(value: object, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+        found = [path]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                found += walk(item, (*path, key))
+                found.append((*path, key, "missing"))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                found += walk(item, (*path, index))
+            found.append((*path, len(value)))
+        return found
+
+    return walk(document.data, ())
+
+
+def test_shallow_marks_read_as_every_mark_would() -> None:
+    """Marks deeper than EAGER_DEPTH are found again when asked: data, problems, taint and every
+    mark are those of a read keeping every mark, refused keys and merges included."""
+    for text in _TRICKY:
+        source = SourceFile(Path("m.yaml"), "m.yaml", "m.yaml", text)
+        shallow = read_documents(source, {"NAME": "n"})
+        every = yaml_reader._read(source, {"NAME": "n"}, every_mark=True)
+        assert shallow.problems == every.problems, text
+        assert shallow.complete == every.complete
+        assert len(shallow.documents) == len(every.documents)
+        for ours, theirs in zip(shallow.documents, every.documents, strict=True):
+            assert (ours.data, ours.tainted) == (theirs.data, theirs.tainted)
+            assert ours.marks.number_texts == theirs.marks.number_texts
+            for path in _every_path(theirs):
+                assert ours.marks.value_mark(path) == theirs.marks.value_mark(path), path
+                assert ours.marks.key_mark(path) == theirs.marks.key_mark(path), path
+
+
+def test_a_valid_document_keeps_no_deep_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row's cells are not marked as it is read (the memory of a 10,000-row manifest), and
+    the file is read again, once for all its documents, only when a deeper mark is asked for."""
+    reads: list[bool] = []
+    read = yaml_reader._read
+
+    def counted(
+        source: SourceFile, environ: dict[str, str] | None, *, every_mark: bool
+    ) -> ReadResult:
+        reads.append(every_mark)
+        return read(source, environ, every_mark=every_mark)
+
+    monkeypatch.setattr(yaml_reader, "_read", counted)
+    text = "".join(f"  - Name: row {i}\n    Tags: [a, b]\n    Size: {i}\n" for i in range(50))
+    first, second = _read(f"database: tasks\nrows:\n{text}---\nrows:\n{text}").documents
+    assert max(len(path) for path in first.marks.values) == yaml_reader.EAGER_DEPTH
+    assert max(len(path) for path in first.marks.keys) == 1
+    assert first.marks.value_mark(("rows", 49)) == (150, 5)
+    assert first.marks.key_mark(("database",)) == (1, 1)
+    assert first.marks.number_texts[("rows", 2, "Size")] == "2"
+    assert reads == [False]
+    assert first.marks.value_mark(("rows", 49, "Tags", 1)) == (151, 15)
+    assert first.marks.key_mark(("rows", 0, "Size")) == (5, 5)
+    assert second.marks.value_mark(("rows", 0, "Tags", 0)) == (156, 12)
+    assert reads == [False, True]

@@ -133,13 +133,25 @@ def dump_rows(rows: Sequence[Mapping[str, object]], *, manifest: bool) -> str:
         return dump_yaml({"rows": list(rows)}, manifest=manifest, block_depth=3)
     scalars = _Scalars(manifest)
     parts = ["rows:\n"]
+    open_ended = False
     for row in rows:
         text = scalars.row(row)
+        open_ended = False
         if text is None:
             text = dump_yaml({"rows": [row]}, manifest=manifest, block_depth=3)
             text = text.removeprefix("rows:\n")
+            # A document ending in a block scalar that keeps its trailing newlines (``|+``) is
+            # closed by the emitter with ``...``: only the whole document's last row may be.
+            open_ended = text.endswith("\n" + _DOCUMENT_END)  # a line of its own, unindented
+            if open_ended:
+                text = text[: -len(_DOCUMENT_END)]
         parts.append(text)
+    if open_ended:
+        parts.append(_DOCUMENT_END)
     return "".join(parts)
+
+
+_DOCUMENT_END = "...\n"
 
 
 _SIMPLE_TEXT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ._/:#-]*[A-Za-z0-9._/])?\Z")

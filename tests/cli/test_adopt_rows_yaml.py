@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,3 +72,23 @@ def test_the_quick_analysis_agrees_with_the_emitter(text: str) -> None:
     analysis = yaml.SafeDumper(io.StringIO()).analyze_scalar(text)
     emitter = (analysis.allow_flow_plain, analysis.allow_block_plain)
     assert fits is None or (fits, analysis.allow_single_quoted) == (emitter, True)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"Name": "a", "Notes": "hello\n\n"}, {"Name": "b"}],
+        [{"_icon": ["\n"]}, {"_icon": ["\n"]}],
+        [{"Name": "b"}, {"Name": "a", "Notes": "hello\n\n"}],
+        [{"Name": "a", "Notes": "a\n...\n"}, {"Name": "b", "Notes": "...\n\n"}],
+    ],
+)
+def test_text_keeping_its_trailing_newlines_ends_the_document_only_after_the_last_row(
+    rows: list[dict[str, Any]],
+) -> None:
+    """A block scalar that keeps its trailing newlines (``|+``) makes the emitter close the
+    document with ``...``: written after a row in the middle, it ended the document there and the
+    file did not load (found by the property test above)."""
+    text = dump_rows(rows, manifest=True)
+    assert text == dump_yaml({"rows": rows}, manifest=True, block_depth=3)
+    assert yaml.safe_load(text) == {"rows": rows}

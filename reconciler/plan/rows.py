@@ -1,12 +1,13 @@
 """Row changes of one database: create, update, restore, link and trash, matched by key.
 
 Called by the differ for every planned database, after the schema. Rows whose comparable hashes
-are equal are skipped; the others are compared with DeepDiff, whose report becomes ``FieldDiff``
-items here and goes no further. Relation values that name rows this apply creates or restores go
-into a ``link_row`` change (applied after every create); the rest go straight into the create or
-update. Rows whose key several live rows share are left alone (the guards say so), and so are
-relation values naming such a key: writing one would link to whichever of those pages came last,
-so the property is left out of the change and listed in ``RowsPlan.ambiguous_links``.
+are equal are skipped; the others are compared property by property (``plan.fields``), and
+the ones that differ become ``FieldDiff`` items. Relation values that name rows this apply
+creates or restores go into a ``link_row`` change (applied after every create); the rest go
+straight into the create or update. Rows whose key several live rows share are left alone (the
+guards say so), and so are relation values naming such a key: writing one would link to
+whichever of those pages came last, so the property is left out of the change and listed in
+``RowsPlan.ambiguous_links``.
 
 A row's icon and cover, where it manages them, are compared and written like its values, under
 the reserved names ``_icon`` and ``_cover``; its body goes with a create (``_body``), else it is
@@ -30,6 +31,7 @@ from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, Up
 from reconciler.plan.bodies import body_change
 from reconciler.plan.classes import class_of
 from reconciler.plan.comparable import Comparable, RowLayout, row_problem
+from reconciler.plan.fields import field_diffs
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
@@ -123,19 +125,6 @@ class _Rows:
                 for item in missing
             )
         return problems
-
-
-def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[FieldDiff]:
-    """The properties that differ, in declaration order, as FieldDiffs (DeepDiff stays here)."""
-    from deepdiff import DeepDiff  # imported on the first row that differs (~17 ms)
-
-    report = DeepDiff(dict(have.values), dict(want.values), ignore_numeric_type_changes=True)
-    changed = {str(key) for key in report.affected_root_keys}
-    return [
-        FieldDiff(name, have.values.get(name), want.values.get(name))
-        for name in order
-        if name in changed
-    ]
 
 
 def _olds(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
@@ -234,7 +223,7 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
         return []
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
-    diffs = _diffs(have, want, names)
+    diffs = field_diffs(have.values, want.values, names)
     edited = [diff.path for diff in diffs if diff.path in notion_owned]
     diffs = [diff for diff in diffs if diff.path not in notion_owned]
     kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
@@ -263,7 +252,8 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
 def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
     have = _with(rows.layout.live(trashed, rows.refs), _live_look(row, trashed))
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
-    diffs = [] if same_content(have.values, want.values) else _diffs(have, want, names)
+    same = same_content(have.values, want.values)
+    diffs = [] if same else field_diffs(have.values, want.values, names)
     kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
     diffs = [diff for diff in diffs if diff.path in kept]
     linked = rows.link_properties(want.values)

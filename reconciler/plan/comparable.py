@@ -135,7 +135,7 @@ class RowLayout:
                 values[name] = value
             else:
                 try:
-                    values[name] = resolver.resolve_desired(value, spec.config, refs)
+                    values[name] = self._resolved(resolver, spec, value, refs)
                 except ValueProblem as problem:
                     where = (self.handle, row, name)
                     problems.append(row_problem(*where, problem.message, problem.hint))
@@ -143,6 +143,28 @@ class RowLayout:
             if known is not None and isinstance(value, str) and value and value not in known:
                 problems.append(self._unknown_status(row, name, value, known))
         return values, problems
+
+    @cached_property
+    def _resolved_values(self) -> dict[tuple[str, int], tuple[JSON, References, JSON]]:
+        """(name, id of a desired value) → the value, the references and what it resolved to."""
+        return {}
+
+    def _resolved(
+        self, resolver: PropertyCodec, spec: PropertySpec, value: JSON, refs: References
+    ) -> JSON:
+        """``resolve_desired`` of the value, once per value object of a repeating property
+        (people): the manifest reader gives rows one shared object per distinct value, and its
+        resolution depends only on the value, the configuration and the references. Values
+        that do not resolve are not remembered (each row reports its problem)."""
+        if not resolver.repeating:
+            return resolver.resolve_desired(value, spec.config, refs)
+        key = (spec.name, id(value))
+        known = self._resolved_values.get(key)
+        if known is not None and known[0] is value and known[1] is refs:
+            return known[2]
+        resolved = resolver.resolve_desired(value, spec.config, refs)
+        self._resolved_values[key] = (value, refs, resolved)  # the value kept: its id stays its
+        return resolved
 
     def _unknown_status(
         self, row: DesiredRow, name: str, value: str, known: frozenset[str]

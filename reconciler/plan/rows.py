@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from reconciler.bodies import EMPTY_BODY_HASH, body_hash
 from reconciler.errors import PlanProblems, Problem
-from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, same_content
+from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, PropertySpec, same_content
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.bodies import body_change
 from reconciler.plan.classes import class_of
@@ -68,13 +69,20 @@ class _Rows:
     def handle(self) -> str:
         return self.desired.handle
 
+    @cached_property
+    def relations(self) -> tuple[tuple[PropertySpec, str], ...]:
+        """The relation properties and the handles of the databases they target, found once
+        rather than for every row (most databases have none)."""
+        relations = [spec for spec in self.layout.specs if spec.type == "relation"]
+        targets = [(spec, relation_target(spec.config)) for spec in relations]
+        return tuple((spec, target) for spec, target in targets if target is not None)
+
     def link_properties(self, values: Mapping[str, JSON]) -> set[str]:
         """Relation properties whose value names a row this apply creates or restores."""
         linked: set[str] = set()
-        for spec in self.layout.specs:
-            target = relation_target(spec.config) if spec.type == "relation" else None
+        for spec, target in self.relations:
             value = values.get(spec.name)
-            if target is None or not isinstance(value, list):
+            if not isinstance(value, list):
                 continue
             if any(isinstance(t, str) and self.index.pending(target, t) for t in value):
                 linked.add(spec.name)
@@ -103,10 +111,9 @@ class _Rows:
     def relation_problems(self, row: DesiredRow, values: Mapping[str, JSON]) -> list[Problem]:
         """A problem for each relation key that names no row existing after the apply."""
         problems: list[Problem] = []
-        for spec in self.layout.specs:
-            target = relation_target(spec.config) if spec.type == "relation" else None
+        for spec, target in self.relations:
             value = values.get(spec.name)
-            if target is None or not isinstance(value, list):
+            if not isinstance(value, list):
                 continue
             missing = [
                 item

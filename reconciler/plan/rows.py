@@ -31,7 +31,7 @@ from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, Propert
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.bodies import body_change
 from reconciler.plan.classes import class_of
-from reconciler.plan.comparable import Comparable, RowLayout, row_problem
+from reconciler.plan.comparable import RowLayout, row_problem
 from reconciler.plan.fields import field_diffs
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
@@ -174,29 +174,27 @@ def _live_look(row: DesiredRow, live: LiveRow) -> dict[str, JSON]:
     return {name: value for name, value in look.items() if name in _desired_look(row)}
 
 
-def _with(comparable: Comparable, extra: Mapping[str, JSON]) -> Comparable:
+def _with(values: Mapping[str, JSON], extra: Mapping[str, JSON]) -> Mapping[str, JSON]:
     if not extra:
-        return comparable
-    return Comparable({**comparable.values, **extra})
+        return values
+    return {**values, **extra}
 
 
-def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
-    linked = rows.link_properties(want.values)
+def _create(rows: _Rows, row: DesiredRow, want: Mapping[str, JSON]) -> list[Change]:
+    linked = rows.link_properties(want)
     empties: dict[str, JSON] = {spec.name: codec_for(spec.type).empty for spec in rows.layout.specs}
     empties.update({"_icon": "", "_cover": ""})
     written = {
         name: value
-        for name, value in want.values.items()
+        for name, value in want.items()
         if name not in linked and value != empties.get(name)
     }
     if row.body is not None and body_hash(row.body.markdown) != EMPTY_BODY_HASH:
         written["_body"] = row.body.markdown
-    kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want.values)
+    kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want)
     written = {name: value for name, value in written.items() if name in kept}
     changes = [Change(rows.handle, row.key, ChangeClass.SAFE, CreateRow(written))]
-    links = [
-        FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked) if name in kept
-    ]
+    links = [FieldDiff(name, empties[name], want[name]) for name in sorted(linked) if name in kept]
     link = _link(rows, row.key, links, None)
     return changes + ([link] if link else [])
 
@@ -224,18 +222,18 @@ def _joined(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
 
 
-def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
+def _update(rows: _Rows, row: DesiredRow, want: Mapping[str, JSON], live: LiveRow) -> list[Change]:
     have = _with(rows.layout.live(live, rows.refs), _live_look(row, live))
-    if same_content(have.values, want.values):
+    if same_content(have, want):
         return []
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
-    diffs = field_diffs(have.values, want.values, names)
+    diffs = field_diffs(have, want, names)
     edited = [diff.path for diff in diffs if diff.path in notion_owned]
     diffs = [diff for diff in diffs if diff.path not in notion_owned]
-    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want)
     diffs = [diff for diff in diffs if diff.path in kept]
-    linked = rows.link_properties(want.values)
+    linked = rows.link_properties(want)
     direct = [diff for diff in diffs if diff.path not in linked]
     changes: list[Change] = []
     if direct:
@@ -256,14 +254,16 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
     return changes + ([link] if link else [])
 
 
-def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
+def _restore(
+    rows: _Rows, row: DesiredRow, want: Mapping[str, JSON], trashed: LiveRow
+) -> list[Change]:
     have = _with(rows.layout.live(trashed, rows.refs), _live_look(row, trashed))
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
-    same = same_content(have.values, want.values)
-    diffs = [] if same else field_diffs(have.values, want.values, names)
-    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    same = same_content(have, want)
+    diffs = [] if same else field_diffs(have, want, names)
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want)
     diffs = [diff for diff in diffs if diff.path in kept]
-    linked = rows.link_properties(want.values)
+    linked = rows.link_properties(want)
     direct = [diff for diff in diffs if diff.path not in linked]
     payload = RestoreRow(_olds(direct), _news(direct))
     restore = Change(
@@ -281,7 +281,7 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
 
 
 def _trash(rows: _Rows, live: LiveRow) -> Change:
-    values = rows.layout.live(live, rows.refs).values
+    values = rows.layout.live(live, rows.refs)
     return Change(
         rows.handle,
         live.key if live.key is not None else live.page_id,
@@ -305,7 +305,7 @@ def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
     for live in leftovers[:NAMED_UNMANAGED]:
         shown = ""
         if live.key is None and title is not None:
-            shown = codec_for("title").display(rows.layout.live(live, rows.refs).values[title])
+            shown = codec_for("title").display(rows.layout.live(live, rows.refs)[title])
         names.append(live.key if live.key is not None else shown or live.page_id)
     return tuple(names)
 
@@ -338,7 +338,7 @@ def row_changes(
         if unresolved:
             problems.extend(unresolved)  # go on: every row's problems at once
             continue
-        want = _with(Comparable(values), _desired_look(row))
+        want = _with(values, _desired_look(row))
         live = match.by_key.get(row.key) or match.trashed.get(row.key)
         if live is None:
             changes.extend(_create(rows, row, want))

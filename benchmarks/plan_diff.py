@@ -208,9 +208,9 @@ def naive(desired: DesiredState, live: LiveState) -> int:
     refs = WorkspaceReferences.from_live(live)
     database = desired.databases[0]
     layout = RowLayout.of(database, live.databases[database.handle])
-    wanted = {row.key: dict(layout.desired(row, refs).values) for row in database.rows}
+    wanted = {row.key: layout.desired(row, refs) for row in database.rows}
     have = {
-        row.key: dict(layout.live(row, refs).values)
+        row.key: layout.live(row, refs)
         for row in live.databases[database.handle].rows
         if row.key is not None
     }

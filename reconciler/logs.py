@@ -2,7 +2,10 @@
 
 The CLI calls ``configure`` once; every module logs through ``structlog.get_logger(__name__)``
 (when nothing has imported structlog yet, ``configure`` applies itself the moment something does,
-so commands that never log never import it).
+so commands that never log never import it). The gateway's modules, which every command talking
+to Notion imports, log through ``logger(__name__)`` instead: structlog is imported by the first
+message the configured level lets through, so a plan that only logs at debug level never imports
+it (~20 ms).
 ``redact`` masks the values of known secrets whatever their shape: values given to
 ``register_secret`` (the token), the values of environment variables whose names look like
 secrets (``looks_secret``: ``*_TOKEN``, ``*_SECRET``, ``*_KEY``, ``*PASSWORD*``, ...), bearer
@@ -34,6 +37,7 @@ __all__ = [
     "MASK",
     "OWN_SEQUENCES",
     "configure",
+    "logger",
     "looks_secret",
     "printable",
     "redact",
@@ -60,6 +64,11 @@ _MIN_ENVIRONMENT_SECRET = 6
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
+
+
+class _Threshold:
+    level: int | None = None
+    """The level ``configure`` set (None: not configured, every message goes to structlog)."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -237,6 +246,7 @@ def configure(
         else logging.WARNING
     )
     settings = _Settings(out, not out.isatty() if json_lines is None else json_lines, level)
+    _Threshold.level = level
     if "structlog" in sys.modules:
         _apply(settings)
         return
@@ -309,3 +319,37 @@ def _apply(settings: _Settings) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=settings.out),
         cache_logger_on_first_use=False,
     )
+
+
+class Logger:
+    """A module's logger (``logger``): messages below the configured level are dropped before
+    structlog is imported; the others go to ``structlog.get_logger(name)``, as they are."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def debug(self, event: str, **fields: Any) -> None:
+        self._log(logging.DEBUG, "debug", event, fields)
+
+    def info(self, event: str, **fields: Any) -> None:
+        self._log(logging.INFO, "info", event, fields)
+
+    def warning(self, event: str, **fields: Any) -> None:
+        self._log(logging.WARNING, "warning", event, fields)
+
+    def error(self, event: str, **fields: Any) -> None:
+        self._log(logging.ERROR, "error", event, fields)
+
+    def _log(self, level: int, method: str, event: str, fields: dict[str, Any]) -> None:
+        if _Threshold.level is not None and level < _Threshold.level:
+            return  # structlog's filtering logger would drop it too
+        import structlog
+
+        getattr(structlog.get_logger(self._name), method)(event, **fields)
+
+
+def logger(name: str) -> Logger:
+    """The logger of the module ``name``, importing structlog only for a message that is shown."""
+    return Logger(name)

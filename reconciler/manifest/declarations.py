@@ -26,7 +26,6 @@ from reconciler.properties import (
     ValueProblem,
     codec_for,
 )
-from reconciler.properties.formula_language import canonical_formula, referenced_names
 
 __all__ = [
     "RESERVED_KEYS",
@@ -211,6 +210,8 @@ def _check_formulas_after_renames(
         expression = spec.config.get("expression") if spec.type == "formula" else None
         if not renamed or not isinstance(expression, str):
             continue
+        from reconciler.properties.formula_language import canonical_formula, referenced_names
+
         for name in referenced_names(canonical_formula(expression)):
             if name in renamed:
                 new = json.dumps(renamed[name], ensure_ascii=False)

@@ -24,12 +24,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
-import structlog
 from notion_client import Client
 from tenacity import RetryCallState
 
 from reconciler.config import Secret
-from reconciler.logs import register_secret
+from reconciler.logs import logger, register_secret
 from reconciler.notion.failures import Failure, Subject, classify, exhausted, refusal
 from reconciler.notion.limiter import RateLimiter
 from reconciler.notion.retry import AttemptFailed, RetryPolicy, retrying
@@ -38,7 +37,7 @@ from reconciler.notion.stats import RequestAccounting
 
 __all__ = ["NotionApi", "Send"]
 
-log = structlog.get_logger(__name__)
+log = logger(__name__)
 
 T = TypeVar("T")
 

@@ -30,13 +30,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-import structlog
-
+from reconciler.logs import logger
 from reconciler.model import JSON, LiveBody, LiveRow, WrittenBody
 
 __all__ = ["MARGIN", "SAVE_EVERY", "BodyStore"]
 
-log = structlog.get_logger(__name__)
+log = logger(__name__)
 
 MARGIN: Final = timedelta(minutes=2)
 """How long after a page's ``last_edited_time`` a read must come to be trusted later: the minute

@@ -20,9 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 
-import structlog
-
 from reconciler.bodies import body_hash, raw_hash
+from reconciler.logs import logger
 from reconciler.model import LiveBody, LiveRow, RowKey, WrittenBody
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
@@ -32,7 +31,7 @@ from reconciler.notion.shapes import Body
 
 __all__ = ["BodyProgress", "PageContent"]
 
-log = structlog.get_logger(__name__)
+log = logger(__name__)
 
 BodyProgress = Callable[[str, int, int], None]
 """Hears (database handle, bodies done, bodies to read) as bodies are read."""

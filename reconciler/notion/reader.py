@@ -29,9 +29,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-import structlog
-
 from reconciler.errors import NotionAccessError, NotionValidationError, PlanError
+from reconciler.logs import logger
 from reconciler.model import (
     JSON,
     LiveDatabase,
@@ -62,7 +61,7 @@ from reconciler.readspec import ReadSpec
 
 __all__ = ["LiveReader", "Location", "queries_for", "reads_by_query"]
 
-log = structlog.get_logger(__name__)
+log = logger(__name__)
 
 PAGE_SIZE = 100
 KEYS_PER_TRASH_QUERY = 100

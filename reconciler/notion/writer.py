@@ -17,11 +17,11 @@ from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-import structlog
 from notion_client import Client
 
 from reconciler.bodies import canonical_markdown
 from reconciler.errors import NotionAccessError
+from reconciler.logs import logger
 from reconciler.model import JSON, LiveDatabase, LiveProperty, RowKey
 from reconciler.notion import endpoints
 from reconciler.notion.api import NotionApi
@@ -40,7 +40,7 @@ from reconciler.properties.references import WorkspaceReferences
 
 __all__ = ["LiveWriter"]
 
-log = structlog.get_logger(__name__)
+log = logger(__name__)
 
 T = TypeVar("T")
 

@@ -3,8 +3,8 @@
 Desired values go through each codec's ``resolve_desired`` (e-mails to user ids), live values
 through ``resolve_live`` (page ids of managed rows to their keys); live values are read under the
 live property name, which differs from the manifest's for a property renamed with
-``renamed_from``. Two rows are equal exactly when their comparable hashes are. Used by the row
-differ.
+``renamed_from``. Two rows are equal exactly when their comparable values have the same content
+hash (``model.same_content``). Used by the row differ.
 """
 
 from __future__ import annotations
@@ -22,25 +22,12 @@ from reconciler.model import (
     LiveDatabase,
     LiveRow,
     PropertySpec,
-    content_hash,
 )
 from reconciler.properties import PropertyCodec, References, ValueProblem, codec_for
 from reconciler.properties.options import option_names
 from reconciler.readspec import matched_properties
 
-__all__ = ["Comparable", "RowLayout", "row_problem"]
-
-
-@dataclass(frozen=True)
-class Comparable:
-    """A row's comparable values (manifest names) and their hash, computed when first asked
-    for: most rows are told equal by ``same_content`` without one."""
-
-    values: Mapping[str, JSON]
-
-    @cached_property
-    def hash(self) -> str:
-        return content_hash(self.values)
+__all__ = ["RowLayout", "row_problem"]
 
 
 def row_problem(handle: str, row: DesiredRow, name: str, message: str, hint: str) -> Problem:
@@ -100,13 +87,13 @@ class RowLayout:
         """Each spec with its codec, looked up once rather than for every row."""
         return tuple((spec, codec_for(spec.type)) for spec in self.specs)
 
-    def desired(self, row: DesiredRow, refs: References) -> Comparable:
+    def desired(self, row: DesiredRow, refs: References) -> dict[str, JSON]:
         """The manifest row resolved (e-mails to ids); values that cannot be are PlanProblems
         (all of the row's)."""
         values, problems = self.resolve(row, refs)
         if problems:
             raise PlanProblems(problems)
-        return Comparable(values)
+        return values
 
     @cached_property
     def _desired_sources(self) -> tuple[_DesiredSource, ...]:
@@ -135,7 +122,7 @@ class RowLayout:
                 values[name] = value
             else:
                 try:
-                    values[name] = resolver.resolve_desired(value, spec.config, refs)
+                    values[name] = self._resolved(resolver, spec, value, refs)
                 except ValueProblem as problem:
                     where = (self.handle, row, name)
                     problems.append(row_problem(*where, problem.message, problem.hint))
@@ -143,6 +130,28 @@ class RowLayout:
             if known is not None and isinstance(value, str) and value and value not in known:
                 problems.append(self._unknown_status(row, name, value, known))
         return values, problems
+
+    @cached_property
+    def _resolved_values(self) -> dict[tuple[str, int], tuple[JSON, References, JSON]]:
+        """(name, id of a desired value) → the value, the references and what it resolved to."""
+        return {}
+
+    def _resolved(
+        self, resolver: PropertyCodec, spec: PropertySpec, value: JSON, refs: References
+    ) -> JSON:
+        """``resolve_desired`` of the value, once per value object of a repeating property
+        (people): the manifest reader gives rows one shared object per distinct value, and its
+        resolution depends only on the value, the configuration and the references. Values
+        that do not resolve are not remembered (each row reports its problem)."""
+        if not resolver.repeating:
+            return resolver.resolve_desired(value, spec.config, refs)
+        key = (spec.name, id(value))
+        known = self._resolved_values.get(key)
+        if known is not None and known[0] is value and known[1] is refs:
+            return known[2]
+        resolved = resolver.resolve_desired(value, spec.config, refs)
+        self._resolved_values[key] = (value, refs, resolved)  # the value kept: its id stays its
+        return resolved
 
     def _unknown_status(
         self, row: DesiredRow, name: str, value: str, known: frozenset[str]
@@ -173,7 +182,7 @@ class RowLayout:
             for spec, codec in self._codecs
         )
 
-    def live(self, row: LiveRow, refs: References) -> Comparable:
+    def live(self, row: LiveRow, refs: References) -> dict[str, JSON]:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""
         values: dict[str, JSON] = {}
         live_values = row.values
@@ -182,4 +191,4 @@ class RowLayout:
             if resolver is not None:
                 value = resolver.resolve_live(value, spec.config, refs)
             values[name] = value
-        return Comparable(values)
+        return values

@@ -116,18 +116,30 @@ def read_and_plan(
     return plan, read
 
 
+YOUNG_OBJECTS_WHILE_READING = 10_000
+"""How many new objects the garbage collector lets pile up before it looks at them while a
+plan is read and made (Python's default: 700)."""
+
+
 @contextmanager
 def _settled_objects() -> Iterator[None]:
     """While a plan is read and made, what existed before (modules, the manifests' desired
     state) is left out of the garbage collector's full passes (``gc.freeze``), which otherwise
     walk all of it again each time the rows read pile up: 0.1 CPU s of a 10,000-row plan,
-    0.4 s of a 50,000-row one. It is handed back when the plan is made or the read fails.
-    Nothing is frozen when someone else froze objects already or collection is off."""
+    0.4 s of a 50,000-row one. The rows read are long-lived objects by the thousand, which the
+    collector's young generation would look at every 700 of them, and its older ones again and
+    again: it waits for ``YOUNG_OBJECTS_WHILE_READING`` instead (a 10,000-row plan: ~65 ms of
+    CPU less; the memory held meanwhile is the same, as the rows stay anyway). Both are handed
+    back when the plan is made or the read fails. Nothing is changed when someone else froze
+    objects already or collection is off."""
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
     gc.freeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_OBJECTS_WHILE_READING), *threshold[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*threshold)
         gc.unfreeze()

@@ -1,12 +1,13 @@
 """Row changes of one database: create, update, restore, link and trash, matched by key.
 
 Called by the differ for every planned database, after the schema. Rows whose comparable hashes
-are equal are skipped; the others are compared with DeepDiff, whose report becomes ``FieldDiff``
-items here and goes no further. Relation values that name rows this apply creates or restores go
-into a ``link_row`` change (applied after every create); the rest go straight into the create or
-update. Rows whose key several live rows share are left alone (the guards say so), and so are
-relation values naming such a key: writing one would link to whichever of those pages came last,
-so the property is left out of the change and listed in ``RowsPlan.ambiguous_links``.
+are equal are skipped; the others are compared property by property (``plan.fields``), and
+the ones that differ become ``FieldDiff`` items. Relation values that name rows this apply
+creates or restores go into a ``link_row`` change (applied after every create); the rest go
+straight into the create or update. Rows whose key several live rows share are left alone (the
+guards say so), and so are relation values naming such a key: writing one would link to
+whichever of those pages came last, so the property is left out of the change and listed in
+``RowsPlan.ambiguous_links``.
 
 A row's icon and cover, where it manages them, are compared and written like its values, under
 the reserved names ``_icon`` and ``_cover``; its body goes with a create (``_body``), else it is
@@ -22,14 +23,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from reconciler.bodies import EMPTY_BODY_HASH, body_hash
 from reconciler.errors import PlanProblems, Problem
-from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, same_content
+from reconciler.model import JSON, DesiredDatabase, DesiredRow, LiveRow, PropertySpec, same_content
 from reconciler.plan.actions import CreateRow, LinkRow, RestoreRow, TrashRow, UpdateRow
 from reconciler.plan.bodies import body_change
 from reconciler.plan.classes import class_of
-from reconciler.plan.comparable import Comparable, RowLayout, row_problem
+from reconciler.plan.comparable import RowLayout, row_problem
+from reconciler.plan.fields import field_diffs
 from reconciler.plan.index import RowIndex, RowMatch, relation_target
 from reconciler.plan.model import Change, ChangeClass, FieldDiff
 from reconciler.properties import References, codec_for
@@ -66,13 +69,20 @@ class _Rows:
     def handle(self) -> str:
         return self.desired.handle
 
+    @cached_property
+    def relations(self) -> tuple[tuple[PropertySpec, str], ...]:
+        """The relation properties and the handles of the databases they target, found once
+        rather than for every row (most databases have none)."""
+        relations = [spec for spec in self.layout.specs if spec.type == "relation"]
+        targets = [(spec, relation_target(spec.config)) for spec in relations]
+        return tuple((spec, target) for spec, target in targets if target is not None)
+
     def link_properties(self, values: Mapping[str, JSON]) -> set[str]:
         """Relation properties whose value names a row this apply creates or restores."""
         linked: set[str] = set()
-        for spec in self.layout.specs:
-            target = relation_target(spec.config) if spec.type == "relation" else None
+        for spec, target in self.relations:
             value = values.get(spec.name)
-            if target is None or not isinstance(value, list):
+            if not isinstance(value, list):
                 continue
             if any(isinstance(t, str) and self.index.pending(target, t) for t in value):
                 linked.add(spec.name)
@@ -101,10 +111,9 @@ class _Rows:
     def relation_problems(self, row: DesiredRow, values: Mapping[str, JSON]) -> list[Problem]:
         """A problem for each relation key that names no row existing after the apply."""
         problems: list[Problem] = []
-        for spec in self.layout.specs:
-            target = relation_target(spec.config) if spec.type == "relation" else None
+        for spec, target in self.relations:
             value = values.get(spec.name)
-            if target is None or not isinstance(value, list):
+            if not isinstance(value, list):
                 continue
             missing = [
                 item
@@ -123,19 +132,6 @@ class _Rows:
                 for item in missing
             )
         return problems
-
-
-def _diffs(have: Comparable, want: Comparable, order: Iterable[str]) -> list[FieldDiff]:
-    """The properties that differ, in declaration order, as FieldDiffs (DeepDiff stays here)."""
-    from deepdiff import DeepDiff  # imported on the first row that differs (~17 ms)
-
-    report = DeepDiff(dict(have.values), dict(want.values), ignore_numeric_type_changes=True)
-    changed = {str(key) for key in report.affected_root_keys}
-    return [
-        FieldDiff(name, have.values.get(name), want.values.get(name))
-        for name in order
-        if name in changed
-    ]
 
 
 def _olds(diffs: Iterable[FieldDiff]) -> dict[str, JSON]:
@@ -178,29 +174,27 @@ def _live_look(row: DesiredRow, live: LiveRow) -> dict[str, JSON]:
     return {name: value for name, value in look.items() if name in _desired_look(row)}
 
 
-def _with(comparable: Comparable, extra: Mapping[str, JSON]) -> Comparable:
+def _with(values: Mapping[str, JSON], extra: Mapping[str, JSON]) -> Mapping[str, JSON]:
     if not extra:
-        return comparable
-    return Comparable({**comparable.values, **extra})
+        return values
+    return {**values, **extra}
 
 
-def _create(rows: _Rows, row: DesiredRow, want: Comparable) -> list[Change]:
-    linked = rows.link_properties(want.values)
+def _create(rows: _Rows, row: DesiredRow, want: Mapping[str, JSON]) -> list[Change]:
+    linked = rows.link_properties(want)
     empties: dict[str, JSON] = {spec.name: codec_for(spec.type).empty for spec in rows.layout.specs}
     empties.update({"_icon": "", "_cover": ""})
     written = {
         name: value
-        for name, value in want.values.items()
+        for name, value in want.items()
         if name not in linked and value != empties.get(name)
     }
     if row.body is not None and body_hash(row.body.markdown) != EMPTY_BODY_HASH:
         written["_body"] = row.body.markdown
-    kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want.values)
+    kept = rows.unambiguous(row.key, [*written, *sorted(linked)], want)
     written = {name: value for name, value in written.items() if name in kept}
     changes = [Change(rows.handle, row.key, ChangeClass.SAFE, CreateRow(written))]
-    links = [
-        FieldDiff(name, empties[name], want.values[name]) for name in sorted(linked) if name in kept
-    ]
+    links = [FieldDiff(name, empties[name], want[name]) for name in sorted(linked) if name in kept]
     link = _link(rows, row.key, links, None)
     return changes + ([link] if link else [])
 
@@ -228,18 +222,18 @@ def _joined(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
 
 
-def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> list[Change]:
+def _update(rows: _Rows, row: DesiredRow, want: Mapping[str, JSON], live: LiveRow) -> list[Change]:
     have = _with(rows.layout.live(live, rows.refs), _live_look(row, live))
-    if same_content(have.values, want.values):
+    if same_content(have, want):
         return []
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
     notion_owned = {spec.name for spec in rows.layout.specs if spec.notion_owned}
-    diffs = _diffs(have, want, names)
+    diffs = field_diffs(have, want, names)
     edited = [diff.path for diff in diffs if diff.path in notion_owned]
     diffs = [diff for diff in diffs if diff.path not in notion_owned]
-    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want)
     diffs = [diff for diff in diffs if diff.path in kept]
-    linked = rows.link_properties(want.values)
+    linked = rows.link_properties(want)
     direct = [diff for diff in diffs if diff.path not in linked]
     changes: list[Change] = []
     if direct:
@@ -260,13 +254,16 @@ def _update(rows: _Rows, row: DesiredRow, want: Comparable, live: LiveRow) -> li
     return changes + ([link] if link else [])
 
 
-def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -> list[Change]:
+def _restore(
+    rows: _Rows, row: DesiredRow, want: Mapping[str, JSON], trashed: LiveRow
+) -> list[Change]:
     have = _with(rows.layout.live(trashed, rows.refs), _live_look(row, trashed))
     names = [*(spec.name for spec in rows.layout.specs), *_desired_look(row)]
-    diffs = [] if same_content(have.values, want.values) else _diffs(have, want, names)
-    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want.values)
+    same = same_content(have, want)
+    diffs = [] if same else field_diffs(have, want, names)
+    kept = rows.unambiguous(row.key, [diff.path for diff in diffs], want)
     diffs = [diff for diff in diffs if diff.path in kept]
-    linked = rows.link_properties(want.values)
+    linked = rows.link_properties(want)
     direct = [diff for diff in diffs if diff.path not in linked]
     payload = RestoreRow(_olds(direct), _news(direct))
     restore = Change(
@@ -284,7 +281,7 @@ def _restore(rows: _Rows, row: DesiredRow, want: Comparable, trashed: LiveRow) -
 
 
 def _trash(rows: _Rows, live: LiveRow) -> Change:
-    values = rows.layout.live(live, rows.refs).values
+    values = rows.layout.live(live, rows.refs)
     return Change(
         rows.handle,
         live.key if live.key is not None else live.page_id,
@@ -308,7 +305,7 @@ def _names(rows: _Rows, leftovers: list[LiveRow]) -> tuple[str, ...]:
     for live in leftovers[:NAMED_UNMANAGED]:
         shown = ""
         if live.key is None and title is not None:
-            shown = codec_for("title").display(rows.layout.live(live, rows.refs).values[title])
+            shown = codec_for("title").display(rows.layout.live(live, rows.refs)[title])
         names.append(live.key if live.key is not None else shown or live.page_id)
     return tuple(names)
 
@@ -341,7 +338,7 @@ def row_changes(
         if unresolved:
             problems.extend(unresolved)  # go on: every row's problems at once
             continue
-        want = _with(Comparable(values), _desired_look(row))
+        want = _with(values, _desired_look(row))
         live = match.by_key.get(row.key) or match.trashed.get(row.key)
         if live is None:
             changes.extend(_create(rows, row, want))

@@ -42,7 +42,6 @@ from reconciler.plan.model import (
     PriorProperty,
 )
 from reconciler.properties import ConfigChange, References, codec_for
-from reconciler.properties.formula_language import renamed_references
 from reconciler.properties.options import option_names
 from reconciler.readspec import matched_properties, vacated_names
 
@@ -284,6 +283,8 @@ def _property_changes(
     expression = live_config.get("expression")
     if spec.type == "formula" and renames and isinstance(expression, str):
         # Notion keeps references by property id: once renamed, the formula shows the new names.
+        from reconciler.properties.formula_language import renamed_references
+
         live_config = {**live_config, "expression": renamed_references(expression, renames)}
     found = codec_for(spec.type).config_changes(
         spec.config, live_config, refs, prune_options=spec.prune_options

@@ -50,9 +50,14 @@ class WorkspaceReferences:
             refs.add_schema(
                 database.data_source_id, {prop.id: prop.name for prop in database.properties}
             )
-            for row in database.rows:
-                if row.key is not None and not row.in_trash:
-                    refs.add_page(handle, row.key, row.page_id)
+            refs.add_pages(
+                handle,
+                [
+                    (row.key, row.page_id)
+                    for row in database.rows
+                    if row.key is not None and not row.in_trash
+                ],
+            )
             for row in database.rows:
                 if row.key is not None and row.in_trash:
                     refs.add_trashed_page(handle, row.key, row.page_id)
@@ -70,6 +75,16 @@ class WorkspaceReferences:
         """Know the row ``key`` of the managed database ``handle`` (e.g. just created)."""
         self._page_by_key.setdefault(handle, {})[key] = _id(page_id)
         self._key_by_page.setdefault(handle, {})[_id(page_id)] = key
+
+    def add_pages(self, handle: str, pages: Iterable[tuple[str, str]]) -> None:
+        """``add_page`` for each (key, page id): the rows of a read, the database's maps found
+        once rather than for every row."""
+        page_by_key = self._page_by_key.setdefault(handle, {})
+        key_by_page = self._key_by_page.setdefault(handle, {})
+        for key, written in pages:
+            page_id = _id(written)
+            page_by_key[key] = page_id
+            key_by_page[page_id] = key
 
     def add_trashed_page(self, handle: str, key: str, page_id: str) -> None:
         """Know the key of a row in the trash that the plan restores, for reading only.

@@ -16,7 +16,7 @@ items merge back. More than 100 items is a ValueProblem. Registered in ``registr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Final
+from typing import ClassVar, Final, cast
 
 from reconciler.model import JSON
 from reconciler.properties.base import PropertyCodec, References, ValueProblem
@@ -297,7 +297,7 @@ def runs_from_response(items: object) -> JSON:
         return ""
     plain = [_unstyled_content(item) if isinstance(item, dict) else "" for item in items]
     if None not in plain:
-        return "".join(text for text in plain if text is not None)
+        return "".join(cast(list[str], plain))  # texts only: joined at C speed
     return canonical_runs([_run_from_response(item) for item in items if isinstance(item, dict)])
 
 

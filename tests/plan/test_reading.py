@@ -16,6 +16,7 @@ from reconciler.manifest import load_desired_state
 from reconciler.model import LiveState, WorkspaceIdentity
 from reconciler.notion.notion_gateway import NotionGateway
 from reconciler.plan import read_and_plan
+from reconciler.plan.reading import YOUNG_OBJECTS_WHILE_READING
 from reconciler.readspec import ReadSpec
 from tests.plan.test_through_the_emulator import MANIFEST, gateway
 
@@ -45,6 +46,7 @@ class _Watched:
     def read_state(self, specs: Sequence[ReadSpec], **options: Any) -> LiveState:
         self.reading.set()
         self.frozen_while_reading = gc.get_freeze_count()
+        self.threshold_while_reading = gc.get_threshold()
         if self.read_fails:
             raise NotionUnavailableError("Notion did not answer", status=503)
         return self._inner.read_state(specs, **options)
@@ -95,6 +97,24 @@ def test_objects_from_before_the_read_are_frozen_while_it_lasts_and_handed_back(
     read_and_plan(watched, _tasks(tmp_path))
     assert watched.frozen_while_reading > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_the_young_generation_waits_for_more_objects_while_reading_and_is_handed_back(
+    tmp_path: Path, gateway: NotionGateway
+) -> None:
+    """During the read the collector looks at new objects every ``YOUNG_OBJECTS_WHILE_READING``
+    of them, its other thresholds as they were; after the plan, or a failed read, all are as
+    they were."""
+    before = gc.get_threshold()
+    watched = _Watched(gateway)
+    read_and_plan(watched, _tasks(tmp_path))
+    young = max(before[0], YOUNG_OBJECTS_WHILE_READING)
+    assert watched.threshold_while_reading == (young, *before[1:])
+    assert gc.get_threshold() == before
+    watched.read_fails = True
+    with pytest.raises(NotionUnavailableError):
+        read_and_plan(watched, _tasks(tmp_path))
+    assert gc.get_threshold() == before
 
 
 def test_a_failed_read_hands_the_frozen_objects_back(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import deepdiff
 import pytest
 
+import reconciler.plan.rows
 from reconciler.errors import PlanError, PlanProblems
 from reconciler.model import PropertySpec
 from reconciler.plan import (
@@ -58,14 +58,18 @@ def test_a_changed_value_is_an_update_of_that_field_only() -> None:
     assert (live.page_id, live.content_hash) == (change.page_id, change.live_hash)
 
 
-def test_rows_with_equal_hashes_never_reach_deepdiff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Unchanged rows are skipped by their content hash: DeepDiff is not called at all."""
+def test_rows_with_the_same_content_never_reach_the_field_compare(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Unchanged rows are passed over by ``same_content``: no property is compared one by one."""
 
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("DeepDiff called for an unchanged row")
+        raise AssertionError("field_diffs called for an unchanged row")
 
-    monkeypatch.setattr(deepdiff, "DeepDiff", refuse)  # imported where a row differs
+    monkeypatch.setattr(reconciler.plan.rows, "field_diffs", refuse)
     assert World.steady().plan().is_empty
+    with pytest.raises(AssertionError, match="field_diffs called"):  # a changed row's path
+        _edit_task(World.steady(), 1, Status="Done").plan()
 
 
 def test_an_integer_and_an_equal_float_are_the_same_number() -> None:

@@ -170,3 +170,29 @@ def test_configure_before_structlog_is_imported_applies_once_it_is() -> None:
     assert not imported_by_configure
     line = json.loads(written)
     assert (line["event"], line["level"], line["token"]) == ("seen", "debug", logs.MASK)
+
+
+_MODULE_LOGGER = """
+import io, sys
+from reconciler import logs
+stream = io.StringIO()
+logs.configure(json_lines=True, stream=stream)
+log = logs.logger("demo")
+log.debug("dropped", token="secret_abcdefghijklmnop")
+log.info("dropped too")
+imported_below_the_level = "structlog" in sys.modules
+log.warning("shown", token="secret_abcdefghijklmnop")
+sys.stdout.write(repr((imported_below_the_level, stream.getvalue())))
+"""
+
+
+def test_a_module_logger_imports_structlog_only_for_a_message_that_is_shown() -> None:
+    """``logger``: messages below the configured level import nothing and are dropped; the first
+    one shown imports structlog, configured (level, stream, redaction)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULE_LOGGER], capture_output=True, text=True, check=True
+    )
+    imported_below_the_level, written = ast.literal_eval(done.stdout)
+    assert not imported_below_the_level
+    (line,) = [json.loads(text) for text in written.splitlines()]
+    assert (line["event"], line["level"], line["token"]) == ("shown", "warning", logs.MASK)

@@ -483,11 +483,12 @@ def _notes(report: Doc) -> Iterator[str]:
             f" {real['rows']:,} rows took {real['wall_seconds']} s against a floor of"
             f" {real['floor_seconds']} s ({real['wall_over_floor']}x): rate-bound, as the"
             " gateway benchmark (`REPORT-gateway.md`) found. What is left above the floor is"
-            " serial by nature: the floor spends a burst of 10 requests at once, but a read"
-            " can only ask for the next page when the last one's cursor is known (so the burst"
-            " drains at the round trip's pace), the bucket keeps 2 of the 10 as headroom against"
-            " 429s, and the CLI's start, the reading of the manifests before the first query and"
-            " the diff after the last one add a few seconds that no rate-limit floor counts."
+            " serial by nature: a read asks for one page at a time, and the rate limiter paces"
+            " requests sent alone by the answers already received (the headroom it keeps for"
+            " overlapping requests is not needed then), so the read's last request leaves"
+            " the floor's time after the first answer; the CLI's start and the reading of the"
+            " manifests before the first request, the first and the last round trip, and the"
+            " diff after the last page add under a second that no rate-limit floor counts."
         )
     if any(r.get("download") for r in plan.get("sizes", {}).values()):
         yield (

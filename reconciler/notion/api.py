@@ -187,15 +187,17 @@ class NotionApi:
         self._accounting.waited(self._limiter.acquire())
         try:
             answer = send(self._client)
-        except Exception as exc:
-            failure = classify(exc)
-            if failure is None:
-                raise
-            self._accounting.attempt(endpoint, failure.outcome)
-            if failure.status == 429:
+        except BaseException as exc:
+            failure = classify(exc) if isinstance(exc, Exception) else None
+            if failure is not None and failure.status == 429:
                 retry_after = failure.retry_after
                 capped = None if retry_after is None else min(retry_after, self._policy.max_delay)
                 self._limiter.penalize(capped)
+            # Notion may still count a request we stopped waiting for (the limiter's account).
+            self._limiter.done(answered=failure is not None and not failure.maybe_in_flight)
+            if failure is None:
+                raise
+            self._accounting.attempt(endpoint, failure.outcome)
             log.info(
                 "notion request failed",
                 endpoint=endpoint,
@@ -204,6 +206,7 @@ class NotionApi:
                 request_id=failure.request_id,
             )
             raise AttemptFailed(failure) from None
+        self._limiter.done(answered=True)
         self._accounting.attempt(endpoint, "200")
         return Body(answer, endpoint)
 

@@ -59,6 +59,9 @@ class Unlimited:
     def acquire(self) -> float:
         return 0.0
 
+    def done(self, *, answered: bool) -> None:
+        """Nothing is paced, so nothing to account."""
+
     def penalize(self, retry_after: float | None) -> None:
         """Nothing to slow down; the retry policy still honours Retry-After."""
 
@@ -72,7 +75,7 @@ def limiter_for(rate_limit: RateLimitSettings, base_url: str, token: Secret) -> 
         return RedisTokenBucket.from_url(
             rate_limit.redis_url, base_url, token, rate_limit.rps, burst
         )
-    return TokenBucket(rate_limit.rps, burst)
+    return TokenBucket(rate_limit.rps, burst, limit_burst=rate_limit.burst)
 
 
 class NotionGateway:

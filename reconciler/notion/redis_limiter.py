@@ -163,5 +163,9 @@ class RedisTokenBucket:
             self._sleep(wait)
         return wait
 
+    def done(self, *, answered: bool) -> None:
+        """Nothing to account: other processes' requests are in flight unseen, so the shared
+        bucket always keeps the headroom."""
+
     def penalize(self, retry_after: float | None) -> None:
         self._run("penalize", retry_after or 0.0)

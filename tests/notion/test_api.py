@@ -150,6 +150,58 @@ def test_transient_failures_are_retried_until_success(failure: Reply) -> None:
     assert accounting.snapshot().retries == 1
 
 
+class RecordingLimiter(Unlimited):
+    """Never waits; records what the API client tells a limiter, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def acquire(self) -> float:
+        self.calls.append("acquire")
+        return 0.0
+
+    def done(self, *, answered: bool) -> None:
+        self.calls.append("answered" if answered else "lost")
+
+    def penalize(self, retry_after: float | None) -> None:
+        self.calls.append("penalize")
+
+
+@pytest.mark.parametrize(
+    ("failure", "ended"),
+    [
+        (httpx.Response(503, json=error_body(503, "service_unavailable", "Down")), "answered"),
+        (httpx.Response(504, json=error_body(504, "gateway_timeout", "Timeout")), "lost"),
+        (httpx.ReadTimeout("timed out"), "lost"),
+        (httpx.RemoteProtocolError("Server disconnected without sending a response."), "lost"),
+    ],
+    ids=["503", "504", "timeout", "dropped"],
+)
+def test_each_attempt_tells_the_limiter_whether_notion_answered(failure: Reply, ended: str) -> None:
+    """Every acquire is followed by one ``done``: answered when Notion's answer came, lost when
+    Notion may still count the request (the limiter's exact account depends on it)."""
+    notion = ScriptedNotion(failure, httpx.Response(200, json=USER_LIST))
+    api, _ = make_api(notion)
+    limiter = RecordingLimiter()
+    api._limiter = limiter
+    list_users(api)
+    assert limiter.calls == ["acquire", ended, "acquire", "answered"]
+
+
+def test_a_429_slows_the_limiter_before_the_attempt_counts_as_answered() -> None:
+    """The 429 reaches the limiter before its end, so no request is paced by the account the
+    429 has just shown wrong."""
+    limited = httpx.Response(
+        429, json=error_body(429, "rate_limited", "Slow down"), headers={"Retry-After": "1"}
+    )
+    notion = ScriptedNotion(limited, httpx.Response(200, json=USER_LIST))
+    api, _ = make_api(notion)
+    limiter = RecordingLimiter()
+    api._limiter = limiter
+    list_users(api)
+    assert limiter.calls == ["acquire", "penalize", "answered", "acquire", "answered"]
+
+
 def test_backoff_grows_exponentially_with_jitter_between_attempts() -> None:
     """Without Retry-After the waits are initial x 2^n plus at most `jitter` seconds."""
     unavailable = httpx.Response(503, json=error_body(503, "service_unavailable", "Down"))

@@ -123,3 +123,101 @@ def test_settings_choose_no_limiter_a_local_bucket_or_a_shared_one() -> None:
     assert isinstance(limiter_for(RateLimitSettings(rps=3, burst=10), api, token), TokenBucket)
     shared = RateLimitSettings(rps=3, burst=10, redis_url="redis://127.0.0.1:6379/0")
     assert isinstance(limiter_for(shared, api, token), RedisTokenBucket)
+
+
+def notion_refuses(counted: list[float], rps: float, burst: int) -> int:
+    """How many of these requests a bucket like Notion's (and the emulator's) refuses, counted
+    at these moments: ``burst`` tokens, refilled at ``rps`` a second, one taken per request."""
+    tokens, stamp, refused = float(burst), counted[0], 0
+    for moment in sorted(counted):
+        tokens = min(float(burst), tokens + (moment - stamp) * rps)
+        stamp = moment
+        if tokens >= 1.0 - 1e-9:
+            tokens -= 1.0
+        else:
+            refused += 1
+    return refused
+
+
+def one_after_another(
+    bucket: TokenBucket, time: FakeTime, count: int, latency: float
+) -> tuple[list[float], list[float]]:
+    """``count`` requests each sent when the previous one's answer came: send and answer times."""
+    sent: list[float] = []
+    answered: list[float] = []
+    for _ in range(count):
+        bucket.acquire()
+        sent.append(time.now)
+        time.now += latency
+        answered.append(time.now)
+        bucket.done(answered=True)
+    return sent, answered
+
+
+@pytest.mark.parametrize("latency", [0.01, 0.05, 0.2, 0.3])
+def test_requests_sent_one_after_another_use_all_of_notions_burst(latency: float) -> None:
+    """A read that follows cursors (one request in flight) is paced by the answers' account:
+    it needs no headroom, so 100 requests take Notion's own floor ((100 - 10) / rate) plus at
+    most one round trip, and Notion refuses none of them wherever between the send and the
+    answer it counts each one."""
+    time = FakeTime()
+    bucket = TokenBucket(3.0, bucket_burst(10), limit_burst=10, clock=time.clock, sleep=time.sleep)
+    sent, answered = one_after_another(bucket, time, 100, latency)
+    assert notion_refuses(sent, 3.0, 10) == 0
+    assert notion_refuses(answered, 3.0, 10) == 0
+    halfway = [(s + a) / 2 for s, a in zip(sent, answered, strict=True)]
+    assert notion_refuses(halfway, 3.0, 10) == 0
+    floor = (100 - 10) / 3.0
+    assert floor <= sent[-1] - sent[0] <= floor + latency + 1e-9
+
+
+def test_without_notions_burst_requests_one_after_another_keep_the_headroom() -> None:
+    """No ``limit_burst`` (or one no larger than ours): the headroom alone paces, as before."""
+    time = FakeTime()
+    bucket = TokenBucket(3.0, bucket_burst(10), clock=time.clock, sleep=time.sleep)
+    sent, _answered = one_after_another(bucket, time, 100, 0.2)
+    assert sent[-1] - sent[0] == pytest.approx((100 - bucket_burst(10)) / 3.0)
+
+
+def test_requests_that_overlap_keep_the_headroom() -> None:
+    """Requests acquired while others are in flight wait as a bucket of our burst says, even
+    when Notion's is larger: their safety rests on the headroom."""
+    time = FakeTime()
+    bucket = TokenBucket(4.0, 3, limit_burst=5, clock=time.clock, sleep=time.frozen_sleep)
+    waits = [bucket.acquire() for _ in range(6)]
+    assert waits == [0.0, 0.0, 0.0, 0.25, 0.5, 0.75]
+
+
+@pytest.mark.parametrize("ending", ["lost answer", "429"])
+def test_a_lost_answer_or_a_429_ends_the_answers_account(ending: str) -> None:
+    """Once Notion may count a request later than its answer (we stopped waiting for it), or
+    a 429 says its bucket is not ours, requests one after another keep the headroom again."""
+    time = FakeTime()
+    bucket = TokenBucket(
+        3.0, 8, limit_burst=10, clock=time.clock, sleep=time.sleep, recovery_seconds=0
+    )
+    bucket.acquire()
+    if ending == "429":
+        bucket.penalize(None)
+        bucket.done(answered=True)
+    else:
+        bucket.done(answered=False)
+    time.now += 100.0  # long enough for both buckets to be full again
+    sent, _answered = one_after_another(bucket, time, 50, 0.0)
+    assert sent[-1] - sent[0] == pytest.approx((50 - 8) / 3.0)
+
+
+def test_others_wait_while_a_request_sent_alone_is_in_flight() -> None:
+    """A request paced by the answers' account is alone until it is answered: a caller from
+    another thread leaves only after ``done``, so the account stays exact."""
+    time = FakeTime()
+    bucket = TokenBucket(3.0, 2, limit_burst=4, clock=time.clock, sleep=time.sleep)
+    one_after_another(bucket, time, 3, 0.0)  # the burst of ours is used up
+    bucket.acquire()  # alone: paced by the answers' account
+    other = threading.Thread(target=bucket.acquire)
+    other.start()
+    other.join(0.2)
+    assert other.is_alive()
+    bucket.done(answered=True)
+    other.join(5.0)
+    assert not other.is_alive()

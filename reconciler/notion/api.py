@@ -183,18 +183,24 @@ class NotionApi:
         raise AssertionError("tenacity ended without a result")  # pragma: no cover
 
     def attempt(self, endpoint: str, send: Send) -> Body:
-        """One attempt, paced and counted; a failure raises ``AttemptFailed`` (for ``settle``)."""
-        self._accounting.waited(self._limiter.acquire())
+        """One attempt, paced and counted; a failure raises ``AttemptFailed`` (for ``settle``).
+
+        The limiter hears that the attempt ended exactly once, whatever happens (a request sent
+        alone holds the others back until then); ``answered`` only when Notion's answer came,
+        since Notion may still count a request we stopped waiting for."""
+        waited = self._limiter.acquire()
+        answered = False
         try:
+            self._accounting.waited(waited)
             answer = send(self._client)
+            answered = True
         except BaseException as exc:
             failure = classify(exc) if isinstance(exc, Exception) else None
+            answered = failure is not None and not failure.maybe_in_flight
             if failure is not None and failure.status == 429:
                 retry_after = failure.retry_after
                 capped = None if retry_after is None else min(retry_after, self._policy.max_delay)
                 self._limiter.penalize(capped)
-            # Notion may still count a request we stopped waiting for (the limiter's account).
-            self._limiter.done(answered=failure is not None and not failure.maybe_in_flight)
             if failure is None:
                 raise
             self._accounting.attempt(endpoint, failure.outcome)
@@ -206,7 +212,8 @@ class NotionApi:
                 request_id=failure.request_id,
             )
             raise AttemptFailed(failure) from None
-        self._limiter.done(answered=True)
+        finally:
+            self._limiter.done(answered=answered)
         self._accounting.attempt(endpoint, "200")
         return Body(answer, endpoint)
 

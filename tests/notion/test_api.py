@@ -202,6 +202,25 @@ def test_a_429_slows_the_limiter_before_the_attempt_counts_as_answered() -> None
     assert limiter.calls == ["acquire", "penalize", "answered", "acquire", "answered"]
 
 
+def test_an_attempt_ends_for_the_limiter_even_when_its_failure_cannot_be_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever goes wrong while a failure is looked at, the limiter hears the attempt end
+    (as lost): a request sent alone holds every other caller back until it does."""
+
+    def unreadable(exc: BaseException) -> None:
+        raise RuntimeError("cannot read this failure")
+
+    monkeypatch.setattr("reconciler.notion.api.classify", unreadable)
+    notion = ScriptedNotion(httpx.ReadTimeout("timed out"))
+    api, _ = make_api(notion)
+    limiter = RecordingLimiter()
+    api._limiter = limiter
+    with pytest.raises(RuntimeError, match="cannot read this failure"):
+        list_users(api)
+    assert limiter.calls == ["acquire", "lost"]
+
+
 def test_backoff_grows_exponentially_with_jitter_between_attempts() -> None:
     """Without Retry-After the waits are initial x 2^n plus at most `jitter` seconds."""
     unavailable = httpx.Response(503, json=error_body(503, "service_unavailable", "Down"))

@@ -38,6 +38,7 @@ __all__ = [
     "looks_like_notion_id",
     "normalise_id",
     "optional_str",
+    "parses_as_notion_id",
 ]
 
 MAX_URL_LENGTH = 2000
@@ -152,8 +153,13 @@ or 36 characters; anything else (an e-mail, a key) is not an id, known without p
 
 def looks_like_notion_id(text: str) -> bool:
     """Whether the text is a Notion object id (a UUID, with or without dashes)."""
-    if len(text) not in _ID_LENGTHS:
-        return False
+    return len(text) in _ID_LENGTHS and parses_as_notion_id(text)
+
+
+def parses_as_notion_id(text: str) -> bool:
+    """The whole check, by parsing, whatever the length (``looks_like_notion_id`` asks it only
+    for the lengths an id can have): 32 hex digits, Notion's dashed form, or any text of 36
+    characters that Python's UUID parser takes."""
     if _HEX32.match(text) or CANONICAL_ID.match(text):
         return True
     try:

@@ -1,13 +1,13 @@
 """Row changes of one database: create, update, restore, link and trash, matched by key.
 
-Called by the differ for every planned database, after the schema. Rows whose comparable hashes
-are equal are skipped; the others are compared property by property (``plan.fields``), and
-the ones that differ become ``FieldDiff`` items. Relation values that name rows this apply
-creates or restores go into a ``link_row`` change (applied after every create); the rest go
-straight into the create or update. Rows whose key several live rows share are left alone (the
-guards say so), and so are relation values naming such a key: writing one would link to
-whichever of those pages came last, so the property is left out of the change and listed in
-``RowsPlan.ambiguous_links``.
+Called by the differ for every planned database, after the schema. Rows of the same content
+(``model.same_content``) are skipped; the others are compared property by property
+(``plan.fields``), and the ones that differ become ``FieldDiff`` items. Relation values that
+name rows this apply creates or restores go into a ``link_row`` change (applied after every
+create); the rest go straight into the create or update. Rows whose key several live rows share
+are left alone (the guards say so), and so are relation values naming such a key: writing one
+would link to whichever of those pages came last, so the property is left out of the change and
+listed in ``RowsPlan.ambiguous_links``.
 
 A row's icon and cover, where it manages them, are compared and written like its values, under
 the reserved names ``_icon`` and ``_cover``; its body goes with a create (``_body``), else it is

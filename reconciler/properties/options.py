@@ -307,12 +307,8 @@ class MultiSelectCodec(_OptionsCodec):
 
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         body = prop.get(self.type_name)
-        names = {
-            name
-            for item in (body if isinstance(body, list) else [])
-            if isinstance(item, dict) and isinstance(name := item.get("name"), str)
-        }  # every page's tags: read inline rather than through ``_named`` item by item
-        return json_list(sorted(names))
+        names = {_named(item) for item in (body if isinstance(body, list) else [])}
+        return json_list(sorted(name for name in names if name is not None))
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return ", ".join(str(v) for v in value) if isinstance(value, list) else ""

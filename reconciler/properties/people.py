@@ -98,12 +98,8 @@ class PeopleCodec(PropertyCodec):
 
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         body = prop.get(self.type_name)
-        ids = {
-            user_id
-            for item in (body if isinstance(body, list) else [])
-            if isinstance(item, dict) and isinstance(user_id := item.get("id"), str)
-        }  # every page's people: read inline, as ``user_id_of`` reads one
-        return json_list(sorted(ids))
+        ids = {user_id_of(item) for item in (body if isinstance(body, list) else [])}
+        return json_list(sorted(i for i in ids if i is not None))
 
     def is_partial(self, prop: Mapping[str, JSON]) -> bool:
         body = prop.get(self.type_name)

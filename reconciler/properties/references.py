@@ -73,8 +73,7 @@ class WorkspaceReferences:
 
     def add_page(self, handle: str, key: str, page_id: str) -> None:
         """Know the row ``key`` of the managed database ``handle`` (e.g. just created)."""
-        self._page_by_key.setdefault(handle, {})[key] = _id(page_id)
-        self._key_by_page.setdefault(handle, {})[_id(page_id)] = key
+        self.add_pages(handle, [(key, page_id)])
 
     def add_pages(self, handle: str, pages: Iterable[tuple[str, str]]) -> None:
         """``add_page`` for each (key, page id): the rows of a read, the database's maps found

@@ -151,6 +151,12 @@ class ApplySession:
             self._begin(workspace or self._gateway.read_workspace())
 
     @property
+    def known_workspace(self) -> WorkspaceIdentity | None:
+        """The workspace when the session knows it already (given, or asked on entering for a
+        Redis lease), else None; never asks Notion."""
+        return self._workspace
+
+    @property
     def workspace(self) -> WorkspaceIdentity:
         """The workspace this session applies to (asked of Notion when the session began, or
         when first needed if the plan was to tell it)."""

@@ -480,8 +480,11 @@ def command(
         if inputs.desired is None:
             plan = inputs.opened(session.workspace)
         else:
-            # The plan's read asks which workspace it reaches; the session takes that answer.
-            plan, read = read_and_plan(workspace.gateway, inputs.desired, databases)
+            # The plan's read asks which workspace it reaches, unless the session asked already
+            # (a Redis lease is the workspace's); the session takes that answer.
+            plan, read = read_and_plan(
+                workspace.gateway, inputs.desired, databases, workspace=session.known_workspace
+            )
             session.identify(plan.workspace)
             note(read_summary(read.stats, read.seconds, len(read.handles)))
             live = read.live

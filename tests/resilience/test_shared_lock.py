@@ -111,3 +111,18 @@ def test_without_a_lock_two_checkouts_do_not_wait_for_each_other(
     ended(first)
     assert "another apply" not in planned.stderr
     assert "Read " in planned.stderr  # it read the workspace while the first apply held its lock
+
+
+def test_an_apply_holding_the_lease_asks_which_workspace_once(
+    resilient: ResilienceWorkspace,
+    recorded: tuple[Recorded, EmulatorServer],  # noqa: F811
+    redis_url: str,  # noqa: F811
+) -> None:
+    """The lease is taken before the plan's read, which keeps the session's answer rather than
+    asking ``GET /v1/users/me`` a second time."""
+    app, server = recorded
+    one, _ = _locked_checkouts(resilient, redis_url)
+    applied = finish(one, server.url, *APPLY)
+    assert applied.exit_code == 0, applied.stderr[-2000:]
+    asked = [call for call in app.of(TOKEN) if f"{call.method} {call.path}" == WHO]
+    assert len(asked) == 1

@@ -270,8 +270,8 @@ def _report(result: ApplyResult, request: _Request, gates: GateSettings) -> None
         click.echo(f"  skipped {terminal_safe(f'{outcome.change.id}: {outcome.message}')}")
     if result.undo_path is not None:
         undo = shown_path(result.undo_path)
-        written = result.undo if result.undo is not None else load_plan(result.undo_path)
-        back = shlex.join(_undo_command(written, undo, request, gates))
+        assert result.undo is not None  # written together with its path
+        back = shlex.join(_undo_command(result.undo, undo, request, gates))
         click.echo(f"Undo plan: {undo} (to put back what this apply did: {back})")
         if result.unrestorable:
             listed = terminal_safe(", ".join(result.unrestorable))

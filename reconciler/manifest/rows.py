@@ -106,7 +106,7 @@ def build_rows(
             problems=problems,
         )
         if row is not None and parts.usable:
-            if parts != _NO_PARTS:
+            if parts is not _NO_PARTS:
                 row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
             built.append(BuiltRow(row, source, parts.unfound))
     return built

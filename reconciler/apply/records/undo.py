@@ -34,7 +34,7 @@ Used by the apply session.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from reconciler.apply.running.outcome import ChangeOutcome, DatabaseIds, Status
 from reconciler.bodies import body_hash
@@ -70,7 +70,7 @@ from reconciler.plan import (
     property_values,
 )
 from reconciler.plan.classes import class_of, is_empty_value
-from reconciler.plan.estimate import answers_final, estimate
+from reconciler.plan.estimate import estimate
 from reconciler.plan.serialise import checksum
 
 __all__ = ["undo_plan"]
@@ -351,15 +351,6 @@ def _with_hashes(db: DatabasePlan, hashes: Mapping[str, str]) -> DatabasePlan:
     return dataclasses.replace(db, changes=tuple(hashed(c) for c in db.changes))
 
 
-def _answers_final(db: DatabasePlan, outcomes: Sequence[ChangeOutcome], is_new: bool) -> bool:
-    """Whether the hashes of the answers of this run's writes to ``db``'s rows are those rows
-    as the apply left them (``answers_final``), and no change failed: its write may have landed
-    after all."""
-    if is_new or any(o.status is Status.FAILED for o in outcomes):
-        return False
-    return answers_final(db)
-
-
 def _read_back(
     db: DatabasePlan, gateway: Gateway, is_new: bool, written: Mapping[str, str]
 ) -> DatabasePlan:
@@ -401,13 +392,14 @@ def undo_plan(
     ``written``: by page id, the content hash of each row as the last write this run made to
     it left it, from Notion's answer (None: every row is read back)."""
     by_id = {o.change.id: o for o in outcomes}
+    # The executor keeps answers only for databases where they are final (``answers_final``);
+    # after a failed change none stands: its write may have landed after all.
+    final = written if written and not any(o.status is Status.FAILED for o in outcomes) else {}
     databases = []
     # Every database stays in the undo, changed or not: relations name rows of the others.
     for db in plan.databases:
         undone = _undo_database(db, by_id, created.get(db.handle), schemas.get(db.handle), gateway)
-        is_new = db.handle in created
-        final = written if written and _answers_final(db, outcomes, is_new) else {}
-        databases.append(_read_back(undone, gateway, is_new, final))
+        databases.append(_read_back(undone, gateway, db.handle in created, final))
     if not any(db.changes or db.unrestorable for db in databases):
         return None
     draft = Plan(

@@ -202,16 +202,16 @@ class PropertyDecoder:
     """
 
     __slots__ = (
-        "_by_key",
+        "_by_raw",
         "_memo",
         "codec",
         "config",
-        "key",
         "name",
         "partial",
         "prop",
         "read",
         "read_response",
+        "sharing_key",
     )
 
     def __init__(self, prop: LiveProperty, codec: PropertyCodec) -> None:
@@ -222,8 +222,9 @@ class PropertyDecoder:
         self.read_response = codec.from_response
         self.partial = None if _never_partial(codec) else codec.is_partial
         self._memo: dict[_Seen, JSON] | None = {} if codec.repeating else None
-        self.key = codec.sharing_key() if codec.repeating else None
-        self._by_key: dict[Hashable, JSON] = {}
+        self.sharing_key = codec.sharing_key() if codec.repeating else None
+        # The values this read decoded, under the ``sharing_key`` of their raw form.
+        self._by_raw: dict[Hashable, JSON] = {}
         self.read = self._reader()
 
     @classmethod
@@ -232,9 +233,9 @@ class PropertyDecoder:
 
     def _reader(self) -> Reader:
         name = self.name
-        key = self.key
+        key = self.sharing_key
         if key is not None:
-            known = self._by_key
+            known = self._by_raw
 
             def remembered(found: Mapping[str, JSON]) -> JSON | Unread:
                 raw = found.get(name)
@@ -271,15 +272,15 @@ class PropertyDecoder:
         if self._memo is None:
             return value
         value = self._shared(value)
-        if self.key is not None:
-            self._remember(self.key(raw), value)
+        if self.sharing_key is not None:
+            self._remember(self.sharing_key(raw), value)
         return value
 
     def _remember(self, key: Hashable | Unread, value: JSON) -> None:
         """Keep the value under the key of its raw form, for ``read`` to find again."""
-        if key is not UNREAD and len(self._by_key) < SHARED_VALUES_PER_PROPERTY:
+        if key is not UNREAD and len(self._by_raw) < SHARED_VALUES_PER_PROPERTY:
             with contextlib.suppress(TypeError):  # a key that cannot be hashed is not kept
-                self._by_key[key] = value
+                self._by_raw[key] = value
 
     def _shared(self, value: JSON) -> JSON:
         """The one copy of this value the read holds (texts interned)."""
@@ -376,6 +377,7 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
             decoder.value(page, found, fetch) if value is UNREAD else value
             for decoder, value in zip(layout.decoders, quick, strict=True)
         ]
+    # No UNREAD is left: every value is JSON.
     values = RowValues(layout.positions, tuple(quick))  # type: ignore[arg-type]
     key: str | None = None
     if layout.key is not None:

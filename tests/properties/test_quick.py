@@ -201,7 +201,7 @@ def test_which_codecs_have_quick_ways() -> None:
 
 
 @pytest.mark.parametrize("type_name", QUICK)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_a_quick_reader_answers_what_from_response_does_or_unread(
     type_name: str, data: st.DataObject
@@ -218,7 +218,7 @@ def test_a_quick_reader_answers_what_from_response_does_or_unread(
 
 
 @pytest.mark.parametrize("type_name", KEYED)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_equal_sharing_keys_mean_equal_values(type_name: str, data: st.DataObject) -> None:
     """Properties with equal keys have equal values (or the same refusal); a partial value

@@ -7,10 +7,12 @@ the page and the property. Used by the reader and the writer.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeAlias
 from urllib.parse import unquote
 
 from reconciler.errors import UnexpectedResponseError
@@ -31,6 +33,7 @@ from reconciler.properties import (
     codec_for,
     shared_value,
 )
+from reconciler.properties.base import UNREAD, Unread
 from reconciler.properties.look import look_from_response
 from reconciler.readspec import ReadSpec
 
@@ -156,18 +159,40 @@ class ReadLayout:
         return codec_for(self.key.type)
 
     @cached_property
+    def key_position(self) -> int | None:
+        """Where the key's value is in the rows read (None: no key, or one not managed)."""
+        return None if self.key is None else self.positions.get(self.key.name)
+
+    @cached_property
     def decoders(self) -> tuple[PropertyDecoder, ...]:
         """Each managed property's decoder, chosen once per read rather than per row."""
         return tuple(PropertyDecoder.of(prop) for prop in self.managed)
+
+    @cached_property
+    def readers(self) -> tuple[Reader, ...]:
+        """Each decoder's quick way (``PropertyDecoder.read``), in the order of ``decoders``."""
+        return tuple(decoder.read for decoder in self.decoders)
 
 
 SHARED_VALUES_PER_PROPERTY = 4096
 """How many distinct values of one repeating property a read remembers (``PropertyDecoder``):
 enough for options, people and days; a property whose values do not repeat stops there."""
 
+Reader: TypeAlias = "Callable[[Mapping[str, JSON]], JSON | Unread]"
+"""A page's ``properties`` object → one property's canonical value, or ``UNREAD`` when the
+general path (``PropertyDecoder.value``) must read it."""
+
 
 class PropertyDecoder:
     """Decodes one live property of every page of a read, chosen once for its codec.
+
+    ``read`` is the quick way, specialised for the codec when it offers one: the codec's
+    ``quick_reader`` (a checkbox, a number, a text of one unstyled run read straight from the
+    page), or for repeating values the value this read already decoded under the same
+    ``sharing_key`` of the raw form (an option's name, a date's start, end and zone, the ids
+    or names of a list, as Notion sent them). Anything else, ``UNREAD``, goes through
+    ``value``: the codec's ``from_response``, the fetch of a partial value, the lookup by
+    property id, the located error.
 
     The values of a property whose values repeat from row to row (options, people, days:
     ``PropertyCodec.repeating``) are shared: rows with the same canonical value hold the one
@@ -176,20 +201,61 @@ class PropertyDecoder:
     of one read share: the decoder lives as long as its ``ReadLayout``.
     """
 
-    __slots__ = ("_memo", "codec", "config", "name", "partial", "prop", "read")
+    __slots__ = (
+        "_by_raw",
+        "_memo",
+        "codec",
+        "config",
+        "name",
+        "partial",
+        "prop",
+        "read",
+        "read_response",
+        "sharing_key",
+    )
 
     def __init__(self, prop: LiveProperty, codec: PropertyCodec) -> None:
         self.prop = prop
         self.codec = codec
         self.name = prop.name
         self.config = prop.config
-        self.read = codec.from_response
+        self.read_response = codec.from_response
         self.partial = None if _never_partial(codec) else codec.is_partial
         self._memo: dict[_Seen, JSON] | None = {} if codec.repeating else None
+        self.sharing_key = codec.sharing_key() if codec.repeating else None
+        # The values this read decoded, under the ``sharing_key`` of their raw form.
+        self._by_raw: dict[Hashable, JSON] = {}
+        self.read = self._reader()
 
     @classmethod
     def of(cls, prop: LiveProperty) -> PropertyDecoder:
         return cls(prop, codec_for(prop.type))
+
+    def _reader(self) -> Reader:
+        name = self.name
+        key = self.sharing_key
+        if key is not None:
+            known = self._by_raw
+
+            def remembered(found: Mapping[str, JSON]) -> JSON | Unread:
+                raw = found.get(name)
+                if type(raw) is dict:
+                    try:
+                        return known.get(key(raw), UNREAD)
+                    except TypeError:  # a key that cannot be hashed: not remembered
+                        pass
+                return UNREAD
+
+            return remembered
+        quick = None if self.codec.repeating else self.codec.quick_reader()
+        if quick is None:
+            return _unread
+
+        def direct(found: Mapping[str, JSON]) -> JSON | Unread:
+            raw = found.get(name)
+            return quick(raw) if type(raw) is dict else UNREAD
+
+        return direct
 
     def value(self, page: Body, found: Mapping[str, JSON], fetch: FetchItems) -> JSON:
         """The canonical value of the property on this page (``found``: its properties)."""
@@ -197,13 +263,24 @@ class PropertyDecoder:
         if type(raw) is not dict or (self.partial is not None and self.partial(raw)):
             # Missing under its name, or completed through the page property endpoint.
             value = _decode(self.prop, self.codec, page, page.child("properties"), fetch)
-        else:
-            try:
-                value = self.read(raw, self.config)
-            except ValueProblem:
-                properties = page.child("properties")
-                value = _decode(self.prop, self.codec, page, properties, fetch)  # raises, located
-        return value if self._memo is None else self._shared(value)
+            return value if self._memo is None else self._shared(value)
+        try:
+            value = self.read_response(raw, self.config)
+        except ValueProblem:
+            properties = page.child("properties")
+            value = _decode(self.prop, self.codec, page, properties, fetch)  # raises, located
+        if self._memo is None:
+            return value
+        value = self._shared(value)
+        if self.sharing_key is not None:
+            self._remember(self.sharing_key(raw), value)
+        return value
+
+    def _remember(self, key: Hashable | Unread, value: JSON) -> None:
+        """Keep the value under the key of its raw form, for ``read`` to find again."""
+        if key is not UNREAD and len(self._by_raw) < SHARED_VALUES_PER_PROPERTY:
+            with contextlib.suppress(TypeError):  # a key that cannot be hashed is not kept
+                self._by_raw[key] = value
 
     def _shared(self, value: JSON) -> JSON:
         """The one copy of this value the read holds (texts interned)."""
@@ -220,6 +297,11 @@ class PropertyDecoder:
             if len(memo) < SHARED_VALUES_PER_PROPERTY:
                 memo[seen] = found
         return found
+
+
+def _unread(found: Mapping[str, JSON]) -> JSON | Unread:
+    """The reader of a codec without a quick way: every value goes the general path."""
+    return UNREAD
 
 
 _Seen = tuple[str, ...] | tuple[None, tuple[tuple[str, str | None], ...]]
@@ -289,16 +371,24 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
     found = raw.get("properties")
     if type(found) is not dict:
         found = page.child("properties").raw  # raises, naming the field
-    values = RowValues(
-        layout.positions, tuple([decoder.value(page, found, fetch) for decoder in layout.decoders])
-    )
+    quick = [read(found) for read in layout.readers]
+    if UNREAD in quick:
+        quick = [
+            decoder.value(page, found, fetch) if value is UNREAD else value
+            for decoder, value in zip(layout.decoders, quick, strict=True)
+        ]
+    # No UNREAD is left: every value is JSON.
+    values = RowValues(layout.positions, tuple(quick))  # type: ignore[arg-type]
     key: str | None = None
     if layout.key is not None:
-        if layout.key.name in values:
-            key_value = values[layout.key.name]
+        at = layout.key_position
+        if at is not None:
+            key_value = quick[at]
         else:
             key_value = decode_value(layout.key, page, page.child("properties"), fetch)
-        key = layout.key_codec.key_text(key_value)
+        key = layout.key_codec.key_text(key_value)  # type: ignore[arg-type]
+    icon = raw.get("icon")
+    cover = raw.get("cover")
     return LiveRow(
         page_id=_text(page, raw, "id"),
         key=key,
@@ -308,8 +398,8 @@ def decode_row(page: Body, layout: ReadLayout, fetch: FetchItems) -> LiveRow:
         created_time=sys.intern(_text(page, raw, "created_time")),
         last_edited_time=sys.intern(_text(page, raw, "last_edited_time")),
         last_edited_by=sys.intern(_editor(page)),
-        icon=decode_look(page, "icon"),
-        cover=decode_look(page, "cover"),
+        icon="" if icon is None else look_from_response(icon),
+        cover="" if cover is None else look_from_response(cover),
     )
 
 

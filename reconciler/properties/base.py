@@ -31,26 +31,37 @@ rest alone, so an unset detail never shows as a change.
 
 Read-only types derive from ``ReadOnlyCodec`` (``from_manifest`` and ``to_request`` refuse).
 Page objects cut long reference lists at 25: ``is_partial`` says when, and
-``from_property_items`` decodes the full list from the page property endpoint. ``display``
+``from_property_items`` decodes the full list from the page property endpoint.
+
+A read decodes thousands of pages, so a codec may offer cheaper ways to the same canonical
+value for the shapes Notion sends most: ``quick_reader`` (a value read straight from the page
+property) or, for repeating values, ``sharing_key`` (a key of the raw form under which the
+reader remembers the value it decoded). Both answer ``UNREAD`` for every other shape, which then
+goes through ``from_response``, ``is_partial`` and their errors as before. ``display``
 takes optional references to show users by e-mail or name.
 """
 
 from __future__ import annotations
 
+import enum
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, Final, Protocol, TypeAlias
 
 from reconciler.model import JSON
 
 __all__ = [
     "COMMON_DECLARATION_KEYS",
+    "UNREAD",
     "ConfigChange",
     "PropertyCodec",
+    "QuickReader",
     "ReadOnlyCodec",
     "References",
+    "SharingKey",
+    "Unread",
     "ValueProblem",
     "shared_value",
 ]
@@ -59,6 +70,25 @@ COMMON_DECLARATION_KEYS = frozenset(
     {"type", "renamed_from", "sensitive", "prune_options", "description", "owner"}
 )
 """Declaration keys every property may carry; ``parse_config`` skips them (the loader owns them)."""
+
+
+class Unread(enum.Enum):
+    """The type of ``UNREAD``."""
+
+    UNREAD = "unread"
+
+    def __repr__(self) -> str:
+        return "UNREAD"
+
+
+UNREAD: Final = Unread.UNREAD
+"""What a quick reader or a sharing key answers for a shape it leaves to ``from_response``."""
+
+QuickReader: TypeAlias = "Callable[[Mapping[str, JSON]], JSON | Unread]"
+"""A page property object → its canonical value, or ``UNREAD`` (``PropertyCodec.quick_reader``)."""
+
+SharingKey: TypeAlias = "Callable[[Mapping[str, JSON]], Hashable | Unread]"
+"""A page property object → a key of its raw form, or ``UNREAD`` (``PropertyCodec.sharing_key``)."""
 
 
 def shared_value(value: JSON) -> JSON:
@@ -240,6 +270,22 @@ class PropertyCodec(ABC):
         ``from_property_items``.
         """
         return False
+
+    def quick_reader(self) -> QuickReader | None:
+        """A cheaper ``from_response`` for the shapes of a value Notion sends most, whatever the
+        configuration: the same canonical value, or ``UNREAD`` for any other shape (then read
+        by ``from_response``, with its errors). It never answers for a value ``is_partial``
+        takes as partial. For types whose values do not repeat (``sharing_key`` for the others);
+        None: every value goes through ``from_response``."""
+        return None
+
+    def sharing_key(self) -> SharingKey | None:
+        """For a ``repeating`` type: a key of a page property's raw form, cheaper to make than
+        its value, equal for two properties only when ``from_response`` gives them equal values
+        (in JSON, types included); the reader remembers the value decoded under each key.
+        ``UNREAD`` for a shape it does not key, partial values among them; a key that cannot be
+        hashed is not used. None: no key, every value goes through ``from_response``."""
+        return None
 
     def from_property_items(
         self, items: Sequence[Mapping[str, JSON]], config: Mapping[str, JSON]

@@ -18,12 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reconciler.model import JSON
-from reconciler.properties.base import PropertyCodec, References, ValueProblem
+from reconciler.properties.base import (
+    UNREAD,
+    PropertyCodec,
+    References,
+    SharingKey,
+    Unread,
+    ValueProblem,
+)
 from reconciler.properties.checks import check_mapping_keys, describe_kind, optional_str
 
 __all__ = [
@@ -165,6 +172,17 @@ def display_date(value: JSON) -> str:
     return f"{value['start']} → {end}" if isinstance(end, str) else str(value["start"])
 
 
+def _date_as_sent(prop: Mapping[str, JSON]) -> Hashable | Unread:
+    """A date's start, end and time zone as Notion sent them (None for no date): all that
+    ``date_from_response`` reads."""
+    body = prop.get("date")
+    if body is None:
+        return None
+    if type(body) is dict:
+        return (body.get("start"), body.get("end"), body.get("time_zone"))
+    return UNREAD
+
+
 class DateCodec(PropertyCodec):
     """date: a day or a minute, optionally with an end."""
 
@@ -179,6 +197,9 @@ class DateCodec(PropertyCodec):
 
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         return date_from_response(prop.get("date"))
+
+    def sharing_key(self) -> SharingKey:
+        return _date_as_sent
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return display_date(value)

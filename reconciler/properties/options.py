@@ -16,11 +16,19 @@ id plus the new ones. Registered in ``registry``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import ClassVar
 
 from reconciler.model import JSON
-from reconciler.properties.base import ConfigChange, PropertyCodec, References, ValueProblem
+from reconciler.properties.base import (
+    UNREAD,
+    ConfigChange,
+    PropertyCodec,
+    References,
+    SharingKey,
+    Unread,
+    ValueProblem,
+)
 from reconciler.properties.checks import (
     MAX_LIST_ITEMS,
     check_mapping_keys,
@@ -150,6 +158,18 @@ def _named(body: object) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _names_as_sent(prop: Mapping[str, JSON]) -> Hashable | Unread:
+    """A multi_select's option names in the order Notion sent them: equal keys hold equal
+    names, and a name that is no text is left out of the value whatever it is."""
+    body = prop.get("multi_select")
+    if type(body) is list:
+        try:
+            return tuple([item["name"] for item in body])  # type: ignore[index, call-overload]
+        except (KeyError, TypeError):  # an option that is not an object with a name
+            pass
+    return UNREAD
+
+
 class _OptionsCodec(PropertyCodec):
     """Shared option-set configuration of select, multi_select and status."""
 
@@ -234,6 +254,22 @@ class SelectCodec(_OptionsCodec):
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         return _named(prop.get(self.type_name))
 
+    def sharing_key(self) -> SharingKey:
+        type_name = self.type_name
+
+        def key(prop: Mapping[str, JSON]) -> Hashable | Unread:
+            """The option's name, None for none (the value itself)."""
+            body = prop.get(type_name)
+            if body is None:
+                return None
+            if type(body) is dict:
+                name = body.get("name")
+                if type(name) is str:
+                    return name
+            return UNREAD
+
+        return key
+
 
 class StatusCodec(SelectCodec):
     """status: one option by name; its groups are read-only through the API.
@@ -309,6 +345,9 @@ class MultiSelectCodec(_OptionsCodec):
         body = prop.get(self.type_name)
         names = {_named(item) for item in (body if isinstance(body, list) else [])}
         return json_list(sorted(name for name in names if name is not None))
+
+    def sharing_key(self) -> SharingKey:
+        return _names_as_sent
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return ", ".join(str(v) for v in value) if isinstance(value, list) else ""

@@ -9,11 +9,19 @@ ValueProblem at plan time). created_by / last_edited_by → the user id. Display
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import ClassVar
 
 from reconciler.model import JSON
-from reconciler.properties.base import PropertyCodec, ReadOnlyCodec, References, ValueProblem
+from reconciler.properties.base import (
+    UNREAD,
+    PropertyCodec,
+    ReadOnlyCodec,
+    References,
+    SharingKey,
+    Unread,
+    ValueProblem,
+)
 from reconciler.properties.checks import (
     MAX_LIST_ITEMS,
     check_email,
@@ -33,6 +41,22 @@ def user_id_of(body: object) -> str | None:
         user_id = body.get("id")
         return user_id if isinstance(user_id, str) else None
     return None
+
+
+_PAGE_LIMIT = 25
+"""How many people a page object lists at most (more: ``is_partial``)."""
+
+
+def _ids_as_sent(prop: Mapping[str, JSON]) -> Hashable | Unread:
+    """The ids of a (whole) people value in the order Notion sent them: equal keys hold equal
+    ids, and an id that is no text is left out of the value whatever it is."""
+    body = prop.get("people")
+    if type(body) is list and len(body) < _PAGE_LIMIT:
+        try:
+            return tuple([item["id"] for item in body])  # type: ignore[index, call-overload]
+        except (KeyError, TypeError):  # a user that is not an object with an id
+            pass
+    return UNREAD
 
 
 def _person_from_manifest(item: object, index: int) -> str:
@@ -103,7 +127,10 @@ class PeopleCodec(PropertyCodec):
 
     def is_partial(self, prop: Mapping[str, JSON]) -> bool:
         body = prop.get(self.type_name)
-        return isinstance(body, list) and len(body) >= 25
+        return isinstance(body, list) and len(body) >= _PAGE_LIMIT
+
+    def sharing_key(self) -> SharingKey:
+        return _ids_as_sent
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return _labels(value, refs)

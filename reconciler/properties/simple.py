@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from reconciler.model import JSON
-from reconciler.properties.base import PropertyCodec, References, ValueProblem
+from reconciler.properties.base import (
+    UNREAD,
+    PropertyCodec,
+    QuickReader,
+    References,
+    Unread,
+    ValueProblem,
+)
 from reconciler.properties.checks import (
     MAX_PHONE_LENGTH,
     check_email,
@@ -143,6 +150,9 @@ class NumberCodec(PropertyCodec):
             return None
         return canonical_number(value)
 
+    def quick_reader(self) -> QuickReader:
+        return _quick_number
+
     def key_text(self, value: JSON) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
@@ -150,6 +160,20 @@ class NumberCodec(PropertyCodec):
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return self.key_text(value) or ""
+
+
+def _quick_number(prop: Mapping[str, JSON]) -> JSON | Unread:
+    """``NumberCodec.from_response`` of an exact integer, a float or null."""
+    value = prop.get("number")
+    if type(value) is int:
+        return value if -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT else UNREAD
+    if value is None:
+        return None
+    return canonical_number(value) if type(value) is float else UNREAD
+
+
+def _quick_checkbox(prop: Mapping[str, JSON]) -> JSON | Unread:
+    return prop.get("checkbox") is True
 
 
 class CheckboxCodec(PropertyCodec):
@@ -177,6 +201,9 @@ class CheckboxCodec(PropertyCodec):
 
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         return prop.get("checkbox") is True
+
+    def quick_reader(self) -> QuickReader:
+        return _quick_checkbox
 
     def display(self, value: JSON, refs: References | None = None) -> str:
         return "true" if value else "false"

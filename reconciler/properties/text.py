@@ -19,7 +19,14 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar, Final, cast
 
 from reconciler.model import JSON
-from reconciler.properties.base import PropertyCodec, References, ValueProblem
+from reconciler.properties.base import (
+    UNREAD,
+    PropertyCodec,
+    QuickReader,
+    References,
+    Unread,
+    ValueProblem,
+)
 from reconciler.properties.checks import (
     MAX_LIST_ITEMS,
     check_url,
@@ -387,6 +394,32 @@ class _TextCodec(PropertyCodec):
 
     def from_response(self, prop: Mapping[str, JSON], config: Mapping[str, JSON]) -> JSON:
         return runs_from_response(prop.get(self.type_name))
+
+    def quick_reader(self) -> QuickReader:
+        type_name = self.type_name
+
+        def read(prop: Mapping[str, JSON]) -> JSON | Unread:
+            """The text of one run without link or style (what most titles and texts are),
+            ``""`` for none; ``UNREAD`` for anything else."""
+            items = prop.get(type_name)
+            if type(items) is list:
+                if len(items) == 1:
+                    item = items[0]
+                    if (
+                        type(item) is dict
+                        and item.get("annotations") == _UNSTYLED
+                        and item.get("type") == "text"
+                    ):
+                        body = item.get("text")
+                        if type(body) is dict and body.get("link") is None:
+                            content = body.get("content")
+                            if type(content) is str:
+                                return content
+                elif not items:
+                    return ""
+            return UNREAD
+
+        return read
 
     def is_partial(self, prop: Mapping[str, JSON]) -> bool:
         items = prop.get(self.type_name)

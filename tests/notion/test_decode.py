@@ -211,3 +211,160 @@ def test_a_page_whose_properties_are_not_an_object_names_the_field() -> None:
     )
     with pytest.raises(UnexpectedResponseError, match=r"results\[0\]\.properties"):
         decode_row(page, LAYOUT, _no_fetch)
+
+
+# --- the quick ways of a read and its general path ------------------------------------------
+
+SLUG = LiveProperty(id="k", name="Slug", type="rich_text")
+DONE = LiveProperty(id="c", name="Done", type="checkbox")
+QUICK = ReadLayout(managed=(NAME, SLUG, DONE, *SHARING.managed[1:]), key=SLUG)
+USERS = [f"0000000{i:x}-0000-4000-8000-00000000000{i:x}" for i in range(1, 16)] * 2
+
+
+def _unstyled(content: str) -> dict[str, Any]:
+    return {
+        "type": "text",
+        "text": {"content": content, "link": None},
+        "annotations": {**dict.fromkeys(ANNOTATIONS, False), "color": "default"},
+        "plain_text": content,
+        "href": None,
+    }
+
+
+def _full(**values: Any) -> Body:
+    """A page as Notion sends it, every property of ``QUICK`` set; ``values`` replace some."""
+    properties: dict[str, Any] = {
+        "Name": {"id": "title", "type": "title", "title": [_unstyled("Ship")]},
+        "Slug": {"id": "k", "type": "rich_text", "rich_text": [_unstyled("ship")]},
+        "Done": {"id": "c", "type": "checkbox", "checkbox": True},
+        "Tags": {"id": "t", "type": "multi_select", "multi_select": [{"name": "a"}]},
+        "Owner": {"id": "o", "type": "people", "people": [{"object": "user", "id": USERS[0]}]},
+        "Status": {"id": "s", "type": "select", "select": {"name": "Todo"}},
+        "Due": {"id": "d", "type": "date", "date": {"start": "2026-04-04", "time_zone": None}},
+        "Estimate": {"id": "a%3Fb", "type": "number", "number": 3},
+    }
+    for name, value in values.items():
+        properties[name] = {**properties[name], properties[name]["type"]: value}
+    return _page(properties)
+
+
+def _alone(page: Body, layout: ReadLayout, fetch: Any = _no_fetch) -> dict[str, Any]:
+    return {
+        prop.name: decode_value(prop, page, page.child("properties"), fetch)
+        for prop in layout.managed
+    }
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"Name": [{**_unstyled("Ship"), "annotations": {"bold": True}}]},
+        {
+            "Name": [
+                {**_unstyled("Ship"), "text": {"content": "Ship", "link": {"url": "https://a.b"}}}
+            ]
+        },
+        {"Slug": [_unstyled("ship"), _unstyled("-1")]},
+        {
+            "Slug": [
+                {
+                    "type": "mention",
+                    "mention": {"type": "user", "user": {"id": USERS[0]}},
+                    "plain_text": "@Ada",
+                }
+            ]
+        },
+        {"Name": [], "Slug": None, "Done": None, "Estimate": 2.5, "Status": None},
+        {"Tags": [{"name": "b"}, {"name": "a"}], "Owner": [], "Due": None},
+        {"Tags": ["a"], "Owner": [{"object": "user"}], "Due": {"start": None}},
+        {"Estimate": 2**53 + 1, "Status": {"name": 3}},
+    ],
+    ids=[
+        "as sent",
+        "styled",
+        "link",
+        "two runs",
+        "mention",
+        "empty",
+        "lists",
+        "odd lists",
+        "odd scalars",
+    ],
+)
+def test_a_row_read_the_quick_way_holds_what_the_general_path_decodes(
+    values: dict[str, Any],
+) -> None:
+    """Every value of a page, read twice through one layout (the second time from what the
+    read remembered), is the canonical value each property's general path gives alone."""
+    page = _full(**values)
+    expected = canonical_json(_alone(page, QUICK))
+    for _ in range(2):
+        row = decode_row(page, QUICK, _no_fetch)
+        assert canonical_json(dict(row.values)) == expected
+    assert row.key == QUICK.key_codec.key_text(_alone(page, QUICK)["Slug"])
+
+
+def test_tags_sent_in_another_order_share_one_copy() -> None:
+    """Lists remembered under the order Notion sent them still share one canonical copy."""
+    first, second = (
+        decode_row(_full(Tags=tags), QUICK, _no_fetch).values["Tags"]
+        for tags in ([{"name": "b"}, {"name": "a"}], [{"name": "a"}, {"name": "b"}])
+    )
+    assert first == ["a", "b"]
+    assert first is second
+
+
+def test_a_partial_list_is_completed_even_when_its_first_people_were_read_before() -> None:
+    """People past 25 are fetched for every page that holds them, never taken from what the
+    read remembered of a page with fewer."""
+    fetched: list[str] = []
+
+    def fetch(page_id: str, prop: LiveProperty) -> list[Any]:
+        fetched.append(prop.name)
+        return [{"object": "property_item", "type": "people", "people": {"id": u}} for u in USERS]
+
+    layout = ReadLayout(managed=QUICK.managed, key=SLUG)
+    few = [{"object": "user", "id": u} for u in USERS[:24]]
+    many = [{"object": "user", "id": u} for u in USERS[:25]]
+    assert decode_row(_full(Owner=few), layout, fetch).values["Owner"] == sorted(set(USERS[:24]))
+    for _ in range(2):
+        assert decode_row(_full(Owner=many), layout, fetch).values["Owner"] == sorted(set(USERS))
+    assert fetched == ["Owner", "Owner"]
+
+
+def test_a_date_its_codec_refuses_raises_the_located_error_each_time() -> None:
+    """A value the codec refuses is never remembered: after a good date, the same bad one
+    raises its located error on every page."""
+    layout = ReadLayout(managed=QUICK.managed, key=SLUG)
+    decode_row(
+        _full(Due={"start": "2026-04-04", "end": None, "time_zone": None}), layout, _no_fetch
+    )
+    for _ in range(2):
+        with pytest.raises(UnexpectedResponseError, match=r"property 'Due' at results\[0\]"):
+            decode_row(_full(Due={"start": "2026-13-45"}), layout, _no_fetch)
+
+
+@pytest.mark.parametrize("name", ["Slug", "Done", "Tags", "Status"])
+def test_a_value_of_the_wrong_type_names_its_field_whatever_its_quick_way(name: str) -> None:
+    """A property value that is not an object goes the general path, whose error names it."""
+    page = _full()
+    properties = page.raw["properties"]
+    assert isinstance(properties, dict)
+    properties[name] = ["not", "an object"]
+    layout = ReadLayout(managed=QUICK.managed, key=SLUG)
+    with pytest.raises(UnexpectedResponseError, match=rf"results\[0\]\.properties\.{name}"):
+        decode_row(page, layout, _no_fetch)
+
+
+@pytest.mark.parametrize("name", ["Slug", "Done", "Tags", "Status"])
+def test_a_value_under_another_name_is_found_by_id_whatever_its_quick_way(name: str) -> None:
+    """A page keying a value by another name goes the general path, which finds it by id."""
+    page = _full()
+    properties = page.raw["properties"]
+    assert isinstance(properties, dict)
+    properties[f"Old {name}"] = properties.pop(name)
+    layout = ReadLayout(managed=QUICK.managed, key=SLUG)
+    assert dict(decode_row(page, layout, _no_fetch).values) == dict(
+        decode_row(_full(), layout, _no_fetch).values
+    )

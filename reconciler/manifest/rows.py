@@ -14,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, did_you_mean
@@ -41,20 +40,19 @@ def _as_written(document: YamlDocument, path: DataPath, value: object) -> object
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class RowSource:
-    """Where a row was written: its document and its path in it."""
+class RowSource(NamedTuple):
+    """Where a row was written: its document and its path in it. A named tuple: one is made
+    for every row, and a frozen dataclass takes several times as long to make."""
 
     document: YamlDocument
     path: DataPath
 
 
-@dataclass(frozen=True, slots=True)
-class BuiltRow:
+class BuiltRow(NamedTuple):
     """A desired row with where it came from (for cross-database checks of its values).
 
     ``body_unfound``: the database's ``body_from`` names a file for this row that does not
-    exist, so its body is not managed."""
+    exist, so its body is not managed. A named tuple, as ``RowSource``."""
 
     row: DesiredRow
     source: RowSource
@@ -79,7 +77,7 @@ def build_rows(
     # a copy of it (the order and the empties ``{name: values.get(name, empty)}`` gives).
     empties = dict(managed)
     columns = _Columns(declarations)
-    templated = pages is not None and pages.template is not None
+    untemplated = pages is None or pages.template is None
     first_seen: dict[RowKey, SourceLocation] = {}
     built: list[BuiltRow] = []
     for source in sources:
@@ -90,21 +88,13 @@ def build_rows(
             continue  # reported by the schema check or the rows_from reader
         canonical = _known_row_values(source, raw, columns, empties)
         if canonical is not None:
-            # The values the row sets, for the body template (``_row_values`` gives them).
-            named = (
-                {name: canonical[name] for name in raw if name not in RESERVED_KEYS}
-                if templated
-                else canonical
-            )
-            parts = _page(source, raw, pages, (declarations, named), problems)
-            row = _keyed_row(
-                handle,
-                source,
-                canonical,
-                declarations=declarations,
-                first_seen=first_seen,
-                problems=problems,
-            )
+            if untemplated and raw.keys().isdisjoint(RESERVED_KEYS):
+                parts = _NO_PARTS  # ``_page``'s answer, without the call (most rows)
+            else:
+                # The values the row sets, for the body template (``_row_values`` gives them).
+                named = {name: canonical[name] for name in raw if name not in RESERVED_KEYS}
+                parts = _page(source, raw, pages, (declarations, named), problems)
+            row = _keyed_row(handle, source, canonical, declarations, first_seen, problems=problems)
             if row is not None and parts.usable:
                 if parts is not _NO_PARTS:
                     row = dataclasses.replace(
@@ -116,25 +106,11 @@ def build_rows(
         if not valid:
             if declarations.key is not None and declarations.key in values:
                 # The row is not built, but its key still counts: a duplicate is reported too.
-                _keyed_row(
-                    handle,
-                    source,
-                    values,
-                    declarations=declarations,
-                    first_seen=first_seen,
-                    problems=problems,
-                )
+                _keyed_row(handle, source, values, declarations, first_seen, problems=problems)
             continue
         canonical = {name: values.get(name, empty) for name, empty in managed}
         parts = _page(source, raw, pages, (declarations, values), problems)
-        row = _keyed_row(
-            handle,
-            source,
-            canonical,
-            declarations=declarations,
-            first_seen=first_seen,
-            problems=problems,
-        )
+        row = _keyed_row(handle, source, canonical, declarations, first_seen, problems=problems)
         if row is not None and parts.usable:
             if parts is not _NO_PARTS:
                 row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
@@ -366,9 +342,9 @@ def _keyed_row(
     handle: str,
     source: RowSource,
     values: dict[str, JSON],
-    *,
     declarations: Declarations,
     first_seen: dict[RowKey, SourceLocation],
+    *,
     problems: list[Problem],
 ) -> DesiredRow | None:
     key_name = declarations.key

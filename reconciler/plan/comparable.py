@@ -222,22 +222,23 @@ class RowLayout:
         return _picker([spec.name for spec in self.specs]), resolving
 
     @cached_property
-    def _live_pickers(self) -> dict[int, tuple[Mapping[str, int], _Picker | None]]:
-        """id of a read's name → position map → (the map, kept so that its id stays its; what
-        takes the live values in spec order out of a row's tuple, None: the tuple itself)."""
+    def _live_pickers(self) -> dict[int, tuple[Mapping[str, int], bool, _Picker | None]]:
+        """id of a read's name → position map → (the map, kept so that its id stays its;
+        ``_live_picker`` of it)."""
         return {}
 
     def _live_picker(self, at: Mapping[str, int]) -> tuple[bool, _Picker | None]:
         """Whether rows read under ``at`` hold every property this layout compares, and what
-        takes their values in spec order (None: the tuple is in that order already)."""
+        takes their values in spec order (None: the tuple is in that order already). Found
+        once per read: its rows share ``at``."""
         known = self._live_pickers.get(id(at))
         if known is None or known[0] is not at:
             positions = [at.get(self.live_names[spec.name], -1) for spec in self.specs]
-            if -1 in positions:
-                return False, None
+            usable = -1 not in positions
             in_order = positions == list(range(len(at)))
-            known = self._live_pickers[id(at)] = (at, None if in_order else _picker(positions))
-        return True, known[1]
+            pick = None if in_order or not usable else _picker(positions)
+            known = self._live_pickers[id(at)] = (at, usable, pick)
+        return known[1], known[2]
 
     def unchanged(self, row: DesiredRow, live: LiveRow, refs: References) -> bool:
         """Whether the manifest row's values certainly are the live row's, told by comparing
@@ -263,9 +264,15 @@ class RowLayout:
             return False  # a row without a value for every property: built elsewhere
         if resolving:
             resolved = list(want)
+            memo = self._resolved_values
             for position, spec, resolver in resolving:
+                value = want[position]
+                known = memo.get((spec.name, id(value)))  # ``_resolved``'s, looked up inline
+                if known is not None and known[0] is value and known[1] is refs:
+                    resolved[position] = known[2]
+                    continue
                 try:
-                    resolved[position] = self._resolved(resolver, spec, want[position], refs)
+                    resolved[position] = self._resolved(resolver, spec, value, refs)
                 except ValueProblem:
                     return False
             want = tuple(resolved)

@@ -353,7 +353,8 @@ def row_changes(
             live = by_key.get(row.key)
             if live is not None and not live.in_trash and layout.unchanged(row, live, refs):
                 managed += 1
-                _body(rows, row, live, changes, problems)
+                if row.body is not None:  # else no body change (most rows)
+                    _body(rows, row, live, changes, problems)
                 continue
         values, unresolved = layout.resolve(row, refs)
         unresolved.extend(rows.relation_problems(row, values))

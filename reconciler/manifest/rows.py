@@ -22,6 +22,7 @@ from reconciler.manifest.located import DataPath, YamlDocument
 from reconciler.manifest.pages import RESERVED_KEYS, PageParts, PageRules, page_parts
 from reconciler.model import JSON, DesiredRow, PropertySpec, RowKey, SourceLocation
 from reconciler.properties import PropertyCodec, ValueProblem, shared_value
+from reconciler.properties.text import text_is_canonical
 
 __all__ = ["BuiltRow", "RowSource", "build_rows"]
 
@@ -161,7 +162,7 @@ class _Column:
     gives one object per distinct cell (and a YAML alias one per anchor): no key is made for
     them then. Problems are never remembered: each row's is reported where it is."""
 
-    __slots__ = ("codec", "known", "reads_text", "same", "spec")
+    __slots__ = ("as_is", "codec", "known", "reads_text", "same", "spec")
 
     def __init__(self, spec: PropertySpec, codec: PropertyCodec) -> None:
         self.spec = spec
@@ -171,6 +172,8 @@ class _Column:
         self.reads_text = (
             codec.from_manifest if self.known is None and not codec.repeating else None
         )
+        # Whether a text is its own canonical value (most titles and rich texts).
+        self.as_is = text_is_canonical if spec.type in ("title", "rich_text") else None
         # Each kept with its value, so that no other object takes its identity meanwhile.
         self.same: dict[int, tuple[object, JSON]] = {}
 
@@ -259,7 +262,11 @@ def _known_row_values(
                 continue
         elif type(value) is str and column.reads_text is not None:
             # A text property's text (a CSV cell, most YAML values): the codec's reading of it,
-            # with no number to take as written.
+            # with no number to take as written; most titles and rich texts are that already.
+            as_is = column.as_is
+            if as_is is not None and as_is(value):
+                values[name] = value
+                continue
             try:
                 values[name] = column.reads_text(value, column.spec.config)
             except ValueProblem:

@@ -223,22 +223,20 @@ class RowLayout:
 
     @cached_property
     def _live_pickers(self) -> dict[int, tuple[Mapping[str, int], bool, _Picker | None]]:
-        """id of a read's name → position map → (the map, kept so that its id stays its;
-        ``_live_picker`` of it)."""
+        """id of a read's name → position map → ``_live_picker`` of it (the map kept with
+        it, so that its id stays its)."""
         return {}
 
-    def _live_picker(self, at: Mapping[str, int]) -> tuple[bool, _Picker | None]:
-        """Whether rows read under ``at`` hold every property this layout compares, and what
-        takes their values in spec order (None: the tuple is in that order already). Found
-        once per read: its rows share ``at``."""
-        known = self._live_pickers.get(id(at))
-        if known is None or known[0] is not at:
-            positions = [at.get(self.live_names[spec.name], -1) for spec in self.specs]
-            usable = -1 not in positions
-            in_order = positions == list(range(len(at)))
-            pick = None if in_order or not usable else _picker(positions)
-            known = self._live_pickers[id(at)] = (at, usable, pick)
-        return known[1], known[2]
+    def _live_picker(self, at: Mapping[str, int]) -> tuple[Mapping[str, int], bool, _Picker | None]:
+        """``at``, whether rows read under it hold every property this layout compares, and
+        what takes their values in spec order (None: the tuple is in that order already).
+        Found once per read: its rows share ``at``."""
+        positions = [at.get(self.live_names[spec.name], -1) for spec in self.specs]
+        usable = -1 not in positions
+        in_order = positions == list(range(len(at)))
+        pick = None if in_order or not usable else _picker(positions)
+        known = self._live_pickers[id(at)] = (at, usable, pick)
+        return known
 
     def unchanged(self, row: DesiredRow, live: LiveRow, refs: References) -> bool:
         """Whether the manifest row's values certainly are the live row's, told by comparing
@@ -252,7 +250,10 @@ class RowLayout:
         if quick is None or positioned is None:
             return False
         at, have = positioned
-        usable, pick = self._live_picker(at)
+        known = self._live_pickers.get(id(at))
+        if known is None or known[0] is not at:
+            known = self._live_picker(at)
+        _, usable, pick = known
         if not usable:
             return False
         if pick is not None:
@@ -267,9 +268,9 @@ class RowLayout:
             memo = self._resolved_values
             for position, spec, resolver in resolving:
                 value = want[position]
-                known = memo.get((spec.name, id(value)))  # ``_resolved``'s, looked up inline
-                if known is not None and known[0] is value and known[1] is refs:
-                    resolved[position] = known[2]
+                found = memo.get((spec.name, id(value)))  # ``_resolved``'s, looked up inline
+                if found is not None and found[0] is value and found[1] is refs:
+                    resolved[position] = found[2]
                     continue
                 try:
                     resolved[position] = self._resolved(resolver, spec, value, refs)

@@ -396,7 +396,7 @@ def _keyed_row(
         )
         return None
     first_seen[key] = location
-    return DesiredRow(key=key, values=values, location=location)
+    return DesiredRow(key, values, location)
 
 
 # Unicode's bidirectional overrides and isolates reorder what a reviewer sees ("Trojan Source").

@@ -41,7 +41,9 @@ __all__ = [
     "WrittenBody",
     "canonical_json",
     "content_hash",
+    "row_positions",
     "same_content",
+    "surely_same_items",
 ]
 
 JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
@@ -119,6 +121,32 @@ def same_content(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
     if a == b and _strictly_same_values(a, b):
         return True
     return content_hash(a) == content_hash(b)
+
+
+def surely_same_items(a: tuple[JSON, ...], b: tuple[JSON, ...]) -> bool:
+    """Whether two rows' values, as tuples in one order of their names, certainly have the same
+    content hash: equal, with the same types and signs throughout (``same_content``'s first
+    test, without a mapping per row). False: not known, ``same_content`` decides."""
+    if a != b:
+        return False
+    # ``_strictly_same`` of each pair, its usual cases inline: a call per value would cost more
+    # than the comparison of the whole row.
+    for value, other in zip(a, b, strict=True):
+        kind = type(value)
+        if kind is str or value is None:
+            continue
+        if kind is not type(other):
+            return False
+        if kind is int or kind is bool:
+            continue
+        if kind is list:
+            if _TEXTS.issuperset(map(type, value)):  # type: ignore[arg-type]
+                continue
+        elif kind is dict and _TEXTS_AND_NULLS.issuperset(map(type, value.values())):  # type: ignore[union-attr]
+            continue
+        if not _strictly_same(value, other):
+            return False
+    return True
 
 
 _TEXTS = frozenset({str})
@@ -415,6 +443,14 @@ class RowValues(Mapping[str, JSON]):
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
+
+
+def row_positions(values: Mapping[str, JSON]) -> tuple[Mapping[str, int], tuple[JSON, ...]] | None:
+    """A ``RowValues``' name → position map (shared by the rows of its read) and its tuple;
+    None for any other mapping."""
+    if type(values) is not RowValues:
+        return None
+    return values._at, values._values
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 ``build_rows`` takes the rows of one database (inline ``rows`` and those read from ``rows_from``
 files, each with the document and path it came from) and gives every row the canonical value of
 every declared, writable, non-ignored property (``codec.empty`` for those the row leaves out), in
-manifest order. Every value problem points inside the value (``ValueProblem.path``). Called by the
-database builder.
+manifest order. Every value problem points inside the value (``ValueProblem.path``). Most rows
+are read in one pass (``_known_row_values``: values met before in the column, and texts); any
+other row is read again the general way (``_row_values``), which reports its problems. Called by
+the database builder.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from reconciler.errors import Problem
 from reconciler.manifest.declarations import Declarations, did_you_mean
@@ -21,6 +22,7 @@ from reconciler.manifest.located import DataPath, YamlDocument
 from reconciler.manifest.pages import RESERVED_KEYS, PageParts, PageRules, page_parts
 from reconciler.model import JSON, DesiredRow, PropertySpec, RowKey, SourceLocation
 from reconciler.properties import PropertyCodec, ValueProblem, shared_value
+from reconciler.properties.text import text_is_canonical
 
 __all__ = ["BuiltRow", "RowSource", "build_rows"]
 
@@ -39,20 +41,19 @@ def _as_written(document: YamlDocument, path: DataPath, value: object) -> object
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class RowSource:
-    """Where a row was written: its document and its path in it."""
+class RowSource(NamedTuple):
+    """Where a row was written: its document and its path in it. A named tuple: one is made
+    for every row, and a frozen dataclass takes several times as long to make."""
 
     document: YamlDocument
     path: DataPath
 
 
-@dataclass(frozen=True, slots=True)
-class BuiltRow:
+class BuiltRow(NamedTuple):
     """A desired row with where it came from (for cross-database checks of its values).
 
     ``body_unfound``: the database's ``body_from`` names a file for this row that does not
-    exist, so its body is not managed."""
+    exist, so its body is not managed. A named tuple, as ``RowSource``."""
 
     row: DesiredRow
     source: RowSource
@@ -73,38 +74,44 @@ def build_rows(
         for spec in declarations.specs
         if spec.writable and spec.name not in declarations.ignore
     ]
+    # Every managed property with its empty value, in manifest order: a row's values start as
+    # a copy of it (the order and the empties ``{name: values.get(name, empty)}`` gives).
+    empties = dict(managed)
     columns = _Columns(declarations)
+    untemplated = pages is None or pages.template is None
     first_seen: dict[RowKey, SourceLocation] = {}
     built: list[BuiltRow] = []
     for source in sources:
         raw = source.document.data
         for part in source.path:
             raw = raw[part]  # type: ignore[index]
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             continue  # reported by the schema check or the rows_from reader
+        canonical = _known_row_values(source, raw, columns, empties)
+        if canonical is not None:
+            if untemplated and raw.keys().isdisjoint(RESERVED_KEYS):
+                parts = _NO_PARTS  # ``_page``'s answer, without the call (most rows)
+            else:
+                # The values the row sets, for the body template (``_row_values`` gives them).
+                named = {name: canonical[name] for name in raw if name not in RESERVED_KEYS}
+                parts = _page(source, raw, pages, (declarations, named), problems)
+            row = _keyed_row(handle, source, canonical, declarations, first_seen, problems=problems)
+            if row is not None and parts.usable:
+                if parts is not _NO_PARTS:
+                    row = dataclasses.replace(
+                        row, icon=parts.icon, cover=parts.cover, body=parts.body
+                    )
+                built.append(BuiltRow(row, source, parts.unfound))
+            continue
         values, valid = _row_values(source, raw, columns, problems)
         if not valid:
             if declarations.key is not None and declarations.key in values:
                 # The row is not built, but its key still counts: a duplicate is reported too.
-                _keyed_row(
-                    handle,
-                    source,
-                    values,
-                    declarations=declarations,
-                    first_seen=first_seen,
-                    problems=problems,
-                )
+                _keyed_row(handle, source, values, declarations, first_seen, problems=problems)
             continue
         canonical = {name: values.get(name, empty) for name, empty in managed}
         parts = _page(source, raw, pages, (declarations, values), problems)
-        row = _keyed_row(
-            handle,
-            source,
-            canonical,
-            declarations=declarations,
-            first_seen=first_seen,
-            problems=problems,
-        )
+        row = _keyed_row(handle, source, canonical, declarations, first_seen, problems=problems)
         if row is not None and parts.usable:
             if parts is not _NO_PARTS:
                 row = dataclasses.replace(row, icon=parts.icon, cover=parts.cover, body=parts.body)
@@ -155,12 +162,18 @@ class _Column:
     gives one object per distinct cell (and a YAML alias one per anchor): no key is made for
     them then. Problems are never remembered: each row's is reported where it is."""
 
-    __slots__ = ("codec", "known", "same", "spec")
+    __slots__ = ("as_is", "codec", "known", "reads_text", "same", "spec")
 
     def __init__(self, spec: PropertySpec, codec: PropertyCodec) -> None:
         self.spec = spec
         self.codec = codec
         self.known: dict[object, JSON] | None = None if spec.type in _TEXT_TYPES else {}
+        # What ``canonical`` comes to for a text value of a column it does not remember.
+        self.reads_text = (
+            codec.from_manifest if self.known is None and not codec.repeating else None
+        )
+        # Whether a text is its own canonical value (most titles and rich texts).
+        self.as_is = text_is_canonical if spec.type in ("title", "rich_text") else None
         # Each kept with its value, so that no other object takes its identity meanwhile.
         self.same: dict[int, tuple[object, JSON]] = {}
 
@@ -212,6 +225,58 @@ class _Columns:
             for spec in declarations.specs
             if spec.name not in declarations.ignore
         }
+        self.managed = {
+            name: column for name, column in self.by_name.items() if column.spec.writable
+        }
+        """The columns a row's values are kept for (the others refuse any value)."""
+
+
+def _known_row_values(
+    source: RowSource,
+    raw: Mapping[str, object],
+    columns: _Columns,
+    empties: Mapping[str, JSON],
+) -> dict[str, JSON] | None:
+    """The row's canonical values in manifest order (empties for those it leaves out), as
+    ``_row_values`` and ``build_rows`` make them, for a row whose every value can be read: most
+    are values met before, or texts. None for any other row (a value the property refuses, a
+    property it cannot set), which ``_row_values`` reads again and reports; nothing is
+    reported here."""
+    managed = columns.managed
+    values = dict(empties)
+    for name, value in raw.items():
+        column = managed.get(name)
+        if column is None:
+            if name in RESERVED_KEYS:
+                continue  # the page's parts, read by ``pages``
+            return None
+        known = column.known
+        if known is not None:
+            if type(value) is str:
+                found = known.get(value, _UNSEEN)
+            else:
+                same = column.same.get(id(value))
+                found = same[1] if same is not None and same[0] is value else _UNSEEN
+            if found is not _UNSEEN:
+                values[name] = found  # type: ignore[assignment]
+                continue
+        elif type(value) is str and column.reads_text is not None:
+            # A text property's text (a CSV cell, most YAML values): the codec's reading of it,
+            # with no number to take as written; most titles and rich texts are that already.
+            as_is = column.as_is
+            if as_is is not None and as_is(value):
+                values[name] = value
+                continue
+            try:
+                values[name] = column.reads_text(value, column.spec.config)
+            except ValueProblem:
+                return None
+            continue
+        try:
+            values[name] = column.canonical(source.document, (*source.path, name), value)
+        except ValueProblem:
+            return None
+    return values
 
 
 def _row_values(
@@ -284,9 +349,9 @@ def _keyed_row(
     handle: str,
     source: RowSource,
     values: dict[str, JSON],
-    *,
     declarations: Declarations,
     first_seen: dict[RowKey, SourceLocation],
+    *,
     problems: list[Problem],
 ) -> DesiredRow | None:
     key_name = declarations.key
@@ -331,7 +396,7 @@ def _keyed_row(
         )
         return None
     first_seen[key] = location
-    return DesiredRow(key=key, values=values, location=location)
+    return DesiredRow(key, values, location)
 
 
 # Unicode's bidirectional overrides and isolates reorder what a reviewer sees ("Trojan Source").

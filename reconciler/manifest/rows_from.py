@@ -15,10 +15,11 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
-from reconciler.manifest.cells import cell_reader, cell_text
+from reconciler.manifest.cells import cell_text, cell_value, remembered, text_cell
 from reconciler.manifest.declarations import RESERVED_KEYS, Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
@@ -34,6 +35,11 @@ _LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 _CellReader = Callable[[str], object]
 """Reads one cell of a column to its manifest value (None: the cell sets nothing)."""
+_Column = tuple[str, "dict[str, object] | None", "_CellReader | None"]
+"""A column's property name, the values of the cells it has read (for a column whose cells
+repeat, each read once: ``cells.remembered``; None: read each time) and what reads a cell (None:
+a column to skip)."""
+_UNREAD = object()
 
 
 def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
@@ -156,6 +162,10 @@ class _CsvMarks(Marks):
         self._starts.append(line if single_line else -line)
 
     def value_mark(self, path: DataPath) -> tuple[int, int]:
+        if len(path) == 1:  # a row (every row's location): its first line
+            row = path[0]
+            if type(row) is int and 0 <= row < len(self._starts):
+                return (abs(self._starts[row]), 1)
         index = path[0] if path else None
         if not isinstance(index, int) or not 0 <= index < len(self._starts):
             return super().value_mark(path)
@@ -182,7 +192,7 @@ def _csv_document(
     rows: list[object] = []
     marks = _CsvMarks(lines)
     header: list[tuple[str, int]] | None = None
-    columns_readers: list[tuple[str, _CellReader | None]] = []
+    columns_readers: list[_Column] = []
     end = 0
     try:
         for cells in reader:
@@ -199,7 +209,7 @@ def _csv_document(
                 marks.columns_of = {name: index for index, (name, _) in enumerate(header) if name}
                 columns_readers = _column_readers(header, declarations)
                 continue
-            row = _csv_row(source, cells, start, columns=columns_readers, problems=problems)
+            row = _csv_row(source, cells, start, columns_readers, problems)
             if row is not None:
                 marks.add_row(start, single_line=start == end)
                 rows.append(row)
@@ -263,17 +273,19 @@ def _page_cell(cell: str) -> object:
     return cell_text(cell) if cell else None
 
 
-def _column_readers(
-    header: list[tuple[str, int]], declarations: Declarations
-) -> list[tuple[str, _CellReader | None]]:
-    """Each column's name and what reads its cells (None: a column to skip)."""
-    readers: list[tuple[str, _CellReader | None]] = []
+def _column_readers(header: list[tuple[str, int]], declarations: Declarations) -> list[_Column]:
+    """Each column's name, the values of the cells it has read, and what reads its cells."""
+    readers: list[_Column] = []
     for name, _ in header:
         spec = declarations.spec(name) if name else None
         if name in RESERVED_KEYS:
-            readers.append((name, _page_cell))
+            readers.append((name, None, _page_cell))
+        elif spec is None:
+            readers.append((name, None, None))
+        elif remembered(spec.type):
+            readers.append((name, {}, partial(cell_value, spec.type)))
         else:
-            readers.append((name, cell_reader(spec.type) if spec is not None else None))
+            readers.append((name, None, text_cell))
     return readers
 
 
@@ -281,10 +293,11 @@ def _csv_row(
     source: SourceFile,
     cells: list[str],
     line: int,
-    *,
-    columns: list[tuple[str, _CellReader | None]],
+    columns: list[_Column],
     problems: list[Problem],
 ) -> dict[str, object] | None:
+    """The row's manifest values by property name (``cells.cell_reader`` of each column: the
+    same reading, with the remembered cells and the usual text cell looked at inline)."""
     if len(cells) != len(columns):
         problems.append(
             Problem(
@@ -296,11 +309,21 @@ def _csv_row(
             )
         )
         return None
-    return {
-        name: value
-        for (name, read), cell in zip(columns, cells, strict=True)
-        if read is not None and (value := read(cell)) is not None
-    }
+    row: dict[str, object] = {}
+    for (name, read_before, read), cell in zip(columns, cells, strict=True):
+        if read_before is not None:
+            value = read_before.get(cell, _UNREAD)
+            if value is _UNREAD:
+                value = read_before[cell] = read(cell)  # type: ignore[misc]
+        elif read is None:
+            continue
+        elif read is text_cell and cell and cell[0] != "'" and not cell.isspace():
+            value = cell  # text_cell's usual cell, without the call
+        else:
+            value = read(cell)
+        if value is not None:
+            row[name] = value
+    return row
 
 
 def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:

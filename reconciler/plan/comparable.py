@@ -10,9 +10,11 @@ hash (``model.same_content``). Used by the row differ.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
+from typing import Any
 
 from reconciler.errors import PlanProblems, Problem
 from reconciler.model import (
@@ -22,6 +24,8 @@ from reconciler.model import (
     LiveDatabase,
     LiveRow,
     PropertySpec,
+    row_positions,
+    surely_same_items,
 )
 from reconciler.properties import PropertyCodec, References, ValueProblem, codec_for
 from reconciler.properties.options import option_names
@@ -47,6 +51,21 @@ _DesiredSource = tuple[str, JSON, PropertySpec, "PropertyCodec | None", "frozens
 """How ``RowLayout.resolve`` reads one property (``RowLayout._desired_sources``)."""
 _LiveSource = tuple[str, str | None, JSON, PropertySpec, "PropertyCodec | None"]
 """How ``RowLayout.live`` reads one property (``RowLayout._live_sources``)."""
+_Picker = Callable[[Any], tuple[JSON, ...]]
+"""Takes some items of a mapping or tuple, in a fixed order, as a tuple."""
+_Resolving = tuple[int, PropertySpec, PropertyCodec]
+"""A position of the desired tuple whose value ``resolve_desired`` changes (people)."""
+
+
+def _picker(keys: Sequence[object]) -> _Picker:
+    """What takes the items at ``keys`` as one tuple, at C speed (``itemgetter`` gives a lone
+    item bare, and takes no keys at all)."""
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda values: (values[only],)
+    if not keys:
+        return lambda values: ()
+    return itemgetter(*keys)
 
 
 @dataclass(frozen=True)
@@ -181,6 +200,84 @@ class RowLayout:
             )
             for spec, codec in self._codecs
         )
+
+    @cached_property
+    def _quick(self) -> tuple[_Picker, tuple[_Resolving, ...]] | None:
+        """How ``unchanged`` takes a desired row's values as one tuple in spec order, and the
+        positions it resolves (people); None when no row of this layout can be told that way:
+        a value resolves on the live side (relations), a status value must name a live
+        option, or a property is not compared as it is live (not there, or its type
+        changes)."""
+        if self.status_options or any(resolver is not None for *_, resolver in self._live_sources):
+            return None
+        if any(spec.name not in self.live_names for spec in self.specs):
+            return None
+        resolving = tuple(
+            (position, spec, resolver)
+            for position, (_, _, spec, resolver, _) in enumerate(self._desired_sources)
+            if resolver is not None
+        )
+        if any(not resolver.repeating for _, _, resolver in resolving):
+            return None  # resolved once per value object only where values repeat
+        return _picker([spec.name for spec in self.specs]), resolving
+
+    @cached_property
+    def _live_pickers(self) -> dict[int, tuple[Mapping[str, int], bool, _Picker | None]]:
+        """id of a read's name → position map → ``_live_picker`` of it (the map kept with
+        it, so that its id stays its)."""
+        return {}
+
+    def _live_picker(self, at: Mapping[str, int]) -> tuple[Mapping[str, int], bool, _Picker | None]:
+        """``at``, whether rows read under it hold every property this layout compares, and
+        what takes their values in spec order (None: the tuple is in that order already).
+        Found once per read: its rows share ``at``."""
+        positions = [at.get(self.live_names[spec.name], -1) for spec in self.specs]
+        usable = -1 not in positions
+        in_order = positions == list(range(len(at)))
+        pick = None if in_order or not usable else _picker(positions)
+        known = self._live_pickers[id(at)] = (at, usable, pick)
+        return known
+
+    def unchanged(self, row: DesiredRow, live: LiveRow, refs: References) -> bool:
+        """Whether the manifest row's values certainly are the live row's, told by comparing
+        the two rows' values as tuples: what ``same_content`` of ``resolve`` and ``live``
+        would say, for most rows without a mapping or a call per property. False: not known
+        (the row differs, or is not one this shortcut reads), so the differ compares it the
+        general way, which also reports the row's problems. Only the values: the row's icon,
+        cover and body are the differ's."""
+        quick = self._quick
+        positioned = row_positions(live.values)
+        if quick is None or positioned is None:
+            return False
+        at, have = positioned
+        known = self._live_pickers.get(id(at))
+        if known is None or known[0] is not at:
+            known = self._live_picker(at)
+        _, usable, pick = known
+        if not usable:
+            return False
+        if pick is not None:
+            have = pick(have)
+        desired, resolving = quick
+        try:
+            want = desired(row.values)
+        except KeyError:
+            return False  # a row without a value for every property: built elsewhere
+        if resolving:
+            resolved = list(want)
+            memo = self._resolved_values
+            for position, spec, resolver in resolving:
+                value = want[position]
+                found = memo.get((spec.name, id(value)))  # ``_resolved``'s, looked up inline
+                if found is not None and found[0] is value and found[1] is refs:
+                    resolved[position] = found[2]
+                    continue
+                try:
+                    resolved[position] = self._resolved(resolver, spec, value, refs)
+                except ValueProblem:
+                    return False
+            want = tuple(resolved)
+        return surely_same_items(want, have)
 
     def live(self, row: LiveRow, refs: References) -> dict[str, JSON]:
         """The live row resolved (page ids of managed rows to keys), under manifest names."""

@@ -1,7 +1,8 @@
 """Row changes of one database: create, update, restore, link and trash, matched by key.
 
 Called by the differ for every planned database, after the schema. Rows of the same content
-(``model.same_content``) are skipped; the others are compared property by property
+(``model.same_content``) are skipped, most of them told by one comparison of the two rows'
+values as tuples (``RowLayout.unchanged``); the others are compared property by property
 (``plan.fields``), and the ones that differ become ``FieldDiff`` items. Relation values that
 name rows this apply creates or restores go into a ``link_row`` change (applied after every
 create); the rest go straight into the create or update. Rows whose key several live rows share
@@ -320,6 +321,17 @@ def _leftovers(match: RowMatch, wanted: AbstractSet[str]) -> list[LiveRow]:
     return sorted(rows, key=lambda row: (row.key is None, row.key or "", row.page_id))
 
 
+def _body(
+    rows: _Rows, row: DesiredRow, live: LiveRow, changes: list[Change], problems: list[Problem]
+) -> None:
+    """The change of the row's body, if any, into ``changes`` (why it cannot be: ``problems``)."""
+    body = body_change(rows.handle, row, live)
+    if isinstance(body, Problem):
+        problems.append(body)
+    elif body is not None:
+        changes.append(body)
+
+
 def row_changes(
     desired: DesiredDatabase, layout: RowLayout, refs: References, index: RowIndex
 ) -> RowsPlan:
@@ -329,10 +341,21 @@ def row_changes(
     changes: list[Change] = []
     managed = 0
     problems: list[Problem] = []
+    by_key, duplicates = match.by_key, match.duplicates
+    # Rows told unchanged by their values alone (most rows): a database without relations to
+    # check, and a row whose icon and cover are not managed.
+    quick = not rows.relations
     for row in desired.rows:
-        if row.key in match.duplicates:
-            managed += len(match.duplicates[row.key])
+        if row.key in duplicates:
+            managed += len(duplicates[row.key])
             continue
+        if quick and row.icon is None and row.cover is None:
+            live = by_key.get(row.key)
+            if live is not None and not live.in_trash and layout.unchanged(row, live, refs):
+                managed += 1
+                if row.body is not None:  # else no body change (most rows)
+                    _body(rows, row, live, changes, problems)
+                continue
         values, unresolved = layout.resolve(row, refs)
         unresolved.extend(rows.relation_problems(row, values))
         if unresolved:
@@ -348,11 +371,7 @@ def row_changes(
             changes.extend(_update(rows, row, want, live))
         else:
             changes.extend(_restore(rows, row, want, live))
-        body = body_change(rows.handle, row, live)
-        if isinstance(body, Problem):
-            problems.append(body)
-        elif body is not None:
-            changes.append(body)
+        _body(rows, row, live, changes, problems)
     if problems:
         raise PlanProblems(problems)
     leftovers = _leftovers(match, index.desired_keys[desired.handle])

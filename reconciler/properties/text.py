@@ -50,6 +50,7 @@ __all__ = [
     "runs_from_response",
     "runs_to_request",
     "split_utf16",
+    "text_is_canonical",
     "utf16_length",
 ]
 
@@ -215,6 +216,13 @@ def runs_from_manifest(value: object) -> JSON:
     if not isinstance(value, list | tuple):
         raise ValueProblem(f"text must be a string or a list of runs, not {describe_kind(value)}")
     return canonical_runs([_run_from_manifest(item, index) for index, item in enumerate(value)])
+
+
+def text_is_canonical(value: object) -> bool:
+    """Whether a title or rich_text manifest value is, as it is, the canonical value
+    ``from_manifest`` makes of it (the same object): a text short enough to surely fit Notion's
+    items. The row builder takes such a value without the codec's call."""
+    return type(value) is str and len(value) <= _SURELY_FEW_ITEMS
 
 
 # --- Notion responses --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.properties import ValueProblem, WorkspaceReferences, codec_for
@@ -15,6 +15,7 @@ from reconciler.properties.text import (
     canonical_runs,
     runs_from_response,
     split_utf16,
+    text_is_canonical,
     utf16_length,
 )
 
@@ -356,3 +357,19 @@ def test_unstyled_runs_decode_as_the_runs_they_are(items: list[dict[str, Any]]) 
     and canonicalising them gives, whatever annotations Notion sends."""
     general = canonical_runs([_run_from_response(item) for item in items])
     assert runs_from_response(items) == general
+
+
+@settings(deadline=None)
+@given(st.text(max_size=50) | st.sampled_from(["", " ", "x" * 50_000, "x" * 50_001]))
+def test_a_text_said_canonical_is_what_from_manifest_gives_back(text: str) -> None:
+    """``text_is_canonical`` (which the row builder trusts instead of calling the codec) holds
+    only of texts that title and rich_text codecs give back as they are, the same object."""
+    if text_is_canonical(text):
+        for type_name in ("title", "rich_text"):
+            assert codec_for(type_name).from_manifest(text, {}) is text
+    assert text_is_canonical(text) == (len(text) <= 50_000)
+
+
+def test_only_a_text_is_canonical_as_it_is() -> None:
+    """Numbers, runs and lists go through the codec (a YAML number is the text written)."""
+    assert not any(text_is_canonical(value) for value in (7, 7.5, None, [], {"text": "x"}, ["x"]))

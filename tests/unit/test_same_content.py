@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.model import JSON, content_hash, same_content
+from reconciler.model import JSON, content_hash, same_content, surely_same_items
 
 _SCALARS = (
     st.none()
@@ -25,6 +25,7 @@ _VALUES = st.recursive(
     max_leaves=8,
 )
 _ROWS = st.dictionaries(st.sampled_from(["Name", "Estimate", "Done", "Tags", "Due"]), _VALUES)
+_TUPLES = st.lists(_VALUES, min_size=0, max_size=5).map(tuple)
 
 
 def _loosened(value: JSON) -> JSON:
@@ -72,3 +73,46 @@ def test_an_int_and_an_equal_float_are_different_content() -> None:
 def test_nan_is_the_same_content_as_nan() -> None:
     """NaN is unequal to itself in Python; its canonical form is one text, so rows agree."""
     assert same_content({"Estimate": [math.nan]}, {"Estimate": [math.nan]})
+
+
+@settings(deadline=None)
+@given(_TUPLES, _TUPLES)
+def test_surely_same_items_never_says_so_of_rows_of_other_content(
+    a: tuple[JSON, ...], b: tuple[JSON, ...]
+) -> None:
+    """The differ's tuple shortcut says two rows are the same only when their hashes agree."""
+    if surely_same_items(a, b):
+        names = [f"p{index}" for index in range(len(a))]
+        assert content_hash(dict(zip(names, a, strict=True))) == content_hash(
+            dict(zip(names, b, strict=True))
+        )
+
+
+@settings(deadline=None)
+@given(_TUPLES)
+def test_surely_same_items_tells_loosened_values_apart_and_copies_alike(
+    a: tuple[JSON, ...],
+) -> None:
+    """Values Python finds equal across types or signs are not surely the same unless their
+    hashes agree; a row's copy always is (as ``same_content``'s first test)."""
+    loose = tuple(_loosened(value) for value in a)
+    names = [f"p{index}" for index in range(len(a))]
+    if surely_same_items(a, loose):
+        assert content_hash(dict(zip(names, a, strict=True))) == content_hash(
+            dict(zip(names, loose, strict=True))
+        )
+    copied = tuple(a)
+    assert surely_same_items(a, copied) == all(
+        same_content({"v": value}, {"v": value}) for value in a
+    )
+    assert surely_same_items(a, copied) or any(_has_nan(value) for value in a)
+
+
+def _has_nan(value: JSON) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, list):
+        return any(_has_nan(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nan(item) for item in value.values())
+    return False

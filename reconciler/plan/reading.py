@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.model import DesiredState, LiveState, WorkspaceIdentity
 from reconciler.notion import BodyProgress, Gateway, RequestStats
@@ -105,6 +105,8 @@ def read_and_plan(
             raise
         if asked is not None:
             workspace = asked.result()
+            # Its request is the read's too, though it may end after the databases were read.
+            read = replace(read, stats=gateway.stats())
         plan = make_plan(
             desired,
             read.live,

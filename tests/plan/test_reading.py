@@ -141,3 +141,34 @@ def test_objects_someone_else_froze_stay_frozen(tmp_path: Path, gateway: NotionG
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+class _AnsweredLast(_Watched):
+    """A gateway whose workspace answers only after every database was read."""
+
+    def __init__(self, inner: NotionGateway) -> None:
+        super().__init__(inner)
+        self.read = threading.Event()
+
+    def read_workspace(self) -> WorkspaceIdentity:
+        self.read.wait(timeout=10)
+        return self._inner.read_workspace()
+
+    def read_state(self, specs: Sequence[ReadSpec], **options: Any) -> LiveState:
+        try:
+            return self._inner.read_state(specs, **options)
+        finally:
+            self.read.set()
+
+
+def test_the_reads_count_holds_the_workspaces_question_answered_last(
+    tmp_path: Path, gateway: NotionGateway
+) -> None:
+    """The read's requests (what ``Read N databases: R requests`` and the plan say) count
+    ``GET /v1/users/me`` also when it is answered after the databases were read."""
+    before = gateway.stats().requests
+    plan, read = read_and_plan(_AnsweredLast(gateway), _tasks(tmp_path))
+    assert read.stats.requests == gateway.stats().requests
+    assert read.stats.requests - before >= 2  # the database read, and the workspace asked
+    assert plan.read is not None
+    assert plan.read["requests"] == read.stats.requests

@@ -29,10 +29,7 @@ def prepare() -> None:
         if _built is not None:
             return
         _built = Future()
-    # Not a daemon: a command that ends before it needs the context (a usage error) waits for
-    # the build at exit, as a daemon thread inside OpenSSL while the interpreter shuts down can
-    # crash the process.
-    threading.Thread(target=_build, args=(_built,), name="tls-context", daemon=False).start()
+    threading.Thread(target=_build, args=(_built,), name="tls-context", daemon=True).start()
 
 
 def context() -> ssl.SSLContext:

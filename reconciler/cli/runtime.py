@@ -33,7 +33,7 @@ from reconciler.config import (
 from reconciler.errors import ConfigError
 from reconciler.manifest import load_desired_state
 from reconciler.model import DesiredState
-from reconciler.notion import Gateway, NotionGateway, RequestStats, prepare_tls
+from reconciler.notion import Gateway, NotionGateway, RequestStats
 from reconciler.plan import SEAL_KEY_VARIABLE, Plan, keyed_by
 
 __all__ = [
@@ -91,17 +91,8 @@ def workspace_options(func: F) -> F:
     return click.option(
         "--local",
         is_flag=True,
-        callback=_preparing_tls,
         help="Use the embedded emulated workspace instead of Notion (no token needed).",
     )(func)
-
-
-def _preparing_tls(_ctx: click.Context, _param: click.Parameter, local: bool) -> bool:
-    """Against Notion, the TLS context its client verifies with is built while the command
-    starts (``reconciler.notion.prepare_tls``: a thread, nothing sent)."""
-    if not local:
-        prepare_tls()
-    return local
 
 
 def apply_arguments(

@@ -16,7 +16,6 @@ from reconciler.notion.reader import queries_for, reads_by_query
 from reconciler.notion.redis_limiter import RedisTokenBucket
 from reconciler.notion.retry import RetryPolicy
 from reconciler.notion.stats import RequestAccounting, RequestStats
-from reconciler.notion.tls import prepare as prepare_tls
 
 __all__ = [
     "SHARING_HINT",
@@ -37,7 +36,6 @@ __all__ = [
     "WrittenPage",
     "bucket_burst",
     "limiter_for",
-    "prepare_tls",
     "queries_for",
     "reads_by_query",
 ]

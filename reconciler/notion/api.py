@@ -29,7 +29,6 @@ from tenacity import RetryCallState
 
 from reconciler.config import Secret
 from reconciler.logs import logger, register_secret
-from reconciler.notion import tls
 from reconciler.notion.failures import Failure, Subject, classify, exhausted, refusal
 from reconciler.notion.limiter import RateLimiter
 from reconciler.notion.retry import AttemptFailed, RetryPolicy, retrying
@@ -80,7 +79,7 @@ class NotionApi:
         self._sleep = sleep
         self._clock = clock
         self._owns_http = http_client is None
-        http = http_client if http_client is not None else httpx.Client(verify=tls.context())
+        http = http_client if http_client is not None else httpx.Client()
         http.event_hooks["request"].append(self._count_sent)
         http.event_hooks["response"].append(self._count_received)
         self._http = http

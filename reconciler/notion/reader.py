@@ -4,8 +4,12 @@ Request costs (n = rows, c = the query cap, 10,000 on Notion):
 
 - locating: a database id costs 1 GET, a data source id 3 (the database GET fails first), a
   database found by title 1 GET per 100 blocks under the parent plus 1; the schema 1 GET;
-- rows: ceil(n/100) queries when n <= c; past the cap each created_time window re-reads the rows
-  of the minute it starts in, so roughly ceil(n/100) plus one query per window;
+- rows: ceil(n/100) queries when n <= c; ``read_state`` sends the first of them together with
+  the schema's GET (``FirstPage``), asking for the properties by the names the matching rule
+  can find them under, since their ids are not known yet; when that page cannot serve the read
+  (Notion refused the names, or a managed property is missing from it) it is asked again by
+  ids: one query more, in that rare case only; past the cap each created_time window re-reads
+  the rows of the minute it starts in, so roughly ceil(n/100) plus one query per window;
 - plus one GET per 100 items of every relation, people or text list longer than 25;
 - trash: only keys the manifest has and no live row has are looked for in the trash, up to 100
   keys per query (none when every desired key is live, as in a steady state);
@@ -28,6 +32,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
+from urllib.parse import quote
 
 from reconciler.errors import NotionAccessError, NotionValidationError, PlanError
 from reconciler.logs import logger
@@ -59,7 +64,7 @@ from reconciler.notion.shapes import Body
 from reconciler.properties.references import WorkspaceReferences
 from reconciler.readspec import ReadSpec
 
-__all__ = ["LiveReader", "Location", "queries_for", "reads_by_query"]
+__all__ = ["FirstPage", "LiveReader", "Location", "queries_for", "reads_by_query"]
 
 log = logger(__name__)
 
@@ -72,8 +77,73 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
+class FirstPage:
+    """The first page of a data source's rows, asked for while its schema was being read.
+
+    Its property ids were not known yet, so ``asked`` names the properties instead (Notion's
+    ``filter_properties`` takes names as well as ids): every name a managed property or the key
+    can have live by the matching rule, its own and the one it is ``renamed_from``. ``page`` is
+    the answer, done (its failure raised by ``result``)."""
+
+    asked: tuple[str, ...]
+    page: Future[Body]
+
+    def serving(self, layout: ReadLayout) -> Body | None:
+        """The page when it holds what reading under ``layout`` decodes: every live property the
+        layout reads was asked for by its name, and each row of the page has it under that name.
+        None when not (the rows are then asked for again by ids); a failure other than Notion
+        refusing the request (400, which the names could cause) is raised, as the query would
+        have raised it."""
+        try:
+            body = self.page.result()
+        except NotionValidationError:
+            return None
+        needed = [prop.name for prop in layout.managed]
+        if layout.key is not None:
+            needed.append(layout.key.name)
+        if not set(needed).issubset(self.asked):
+            return None
+        results = body.raw.get("results")
+        if not isinstance(results, list):
+            return body  # reading it reports what is wrong with it, as reading by ids would
+        for result in results:
+            if not isinstance(result, dict) or result.get("object") not in (None, "page"):
+                continue
+            properties = result.get("properties")
+            if not isinstance(properties, dict) or not all(n in properties for n in needed):
+                return None
+        return body
+
+
+def _names_to_ask(spec: ReadSpec) -> tuple[str, ...]:
+    """The names under which a read of the spec's rows may find what it decodes before the
+    schema is known: each writable managed property's name and the name it is renamed from
+    (``matched_properties`` matches by one of those), and the key's."""
+    names: dict[str, None] = {}
+    for prop in spec.properties:
+        if prop.writable or prop.name == spec.key:
+            names[prop.name] = None
+            if prop.renamed_from:
+                names[prop.renamed_from] = None
+    return tuple(names) or ("title",)
+
+
+FIRST_PAGE_NAMES_MAX = 2_000
+"""The most characters the names a first page asks for may take in its URL, quoted, in all
+(``filter_properties`` is a query parameter, repeated per name). A database with more or longer
+names than that is read as before: its query waits for the schema and asks by ids, a few
+characters each, rather than risk a URL a server refuses."""
+
+
+def _quoted_length(names: Sequence[str]) -> int:
+    """What ``names`` take in a query string as ``filter_properties`` parameters."""
+    return sum(len("&filter_properties=") + len(quote(name, safe="")) for name in names)
+
+
+@dataclass(frozen=True)
 class Location:
-    """Where a managed database lives (``database_id`` None: not found, to be created)."""
+    """Where a managed database lives (``database_id`` None: not found, to be created), and the
+    first page of its rows when it was asked for together with the schema."""
 
     database_id: str | None
     data_source_id: str | None
@@ -82,6 +152,7 @@ class Location:
     schema: Body | None = None
     icon: str = ""
     cover: str = ""
+    first_page: FirstPage | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -169,7 +240,7 @@ class LiveReader:
         chosen = list(specs)
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="notion-read") as pool:
             users = pool.submit(self.read_users)
-            locations = _run_all(pool, self.locate, chosen)
+            locations = _run_all(pool, lambda spec: self.locate(spec, rows=True), chosen)
             refs = WorkspaceReferences(users.result())
             for database, location in zip(chosen, locations, strict=True):
                 if location.data_source_id is not None and location.schema is not None:
@@ -231,7 +302,11 @@ class LiveReader:
             return LiveDatabase(spec.handle, None, None, location.title, (), ())
         layout = ReadLayout.of(spec.matched(schema))
         subject = Subject("the rows", database=spec.handle)
-        read = self.query_all(location.data_source_id, layout, subject)
+        first = location.first_page
+        if first is not None and first.serving(layout) is None:
+            log.debug("first page asked again by ids", database=spec.handle)
+            first = None
+        read = self.query_all(location.data_source_id, layout, subject, first=first)
         missing = self._missing_keys(spec, read)
         if missing and read.incomplete_reasons:
             # The query cap hid rows: look the manifest's unseen keys up directly, so a row that
@@ -282,25 +357,26 @@ class LiveReader:
 
     # --- locating ----------------------------------------------------------------------------
 
-    def locate(self, spec: ReadSpec) -> Location:
-        """Find the database and data source a spec means, with the data source's schema."""
+    def locate(self, spec: ReadSpec, *, rows: bool = False) -> Location:
+        """Find the database and data source a spec means, with the data source's schema; with
+        ``rows`` also the first page of its rows, asked for together with the schema."""
         if spec.id:
-            return self._locate_by_id(spec, spec.id)
+            return self._locate_by_id(spec, spec.id, rows)
         if not spec.parent:
             raise PlanError(
                 f"{spec.where}: database {spec.handle!r} has neither `id` nor `parent`",
                 hint="set `id:` to the database id, or `parent:` to the page that holds it",
             )
-        return self._locate_by_title(spec, spec.parent)
+        return self._locate_by_title(spec, spec.parent, rows)
 
-    def _locate_by_id(self, spec: ReadSpec, given_id: str) -> Location:
+    def _locate_by_id(self, spec: ReadSpec, given_id: str, rows: bool) -> Location:
         database = self._retrieve_database(given_id, spec, probe=True)
         if database is not None:
             source_id = self._choose_data_source(database, spec)
-            source = self.retrieve_data_source(source_id, spec.handle)
+            source, first = self._source_and_rows(source_id, spec, rows)
         else:
             # Not a database id: a data source id, whose parent is the database.
-            source = self.retrieve_data_source(given_id, spec.handle)
+            source, first = self._source_and_rows(given_id, spec, rows)
             wanted = spec.data_source
             if wanted and not _names_source(wanted, source.text("id"), source.plain_text("title")):
                 raise PlanError(
@@ -326,7 +402,25 @@ class LiveReader:
             schema=source,
             icon=decode_look(database, "icon"),
             cover=decode_look(database, "cover"),
+            first_page=first,
         )
+
+    def _source_and_rows(
+        self, source_id: str, spec: ReadSpec, rows: bool
+    ) -> tuple[Body, FirstPage | None]:
+        """The data source (its schema) and, with ``rows``, the first page of its rows asked for
+        at the same time, by names (``FirstPage``). The data source's failure is raised once
+        both have answered, whatever the page's was; the page's own failure waits for it to be
+        read (``FirstPage.serving``)."""
+        asked = _names_to_ask(spec) if rows else ()
+        if not rows or _quoted_length(asked) > FIRST_PAGE_NAMES_MAX:
+            return self.retrieve_data_source(source_id, spec.handle), None
+        send = self._query_send(source_id, list(asked), None, False)
+        subject = Subject("the rows", database=spec.handle)
+        with ThreadPoolExecutor(1, thread_name_prefix="notion-rows") as ahead:
+            page = ahead.submit(self._api.request, endpoints.QUERY_DATA_SOURCE, send(None), subject)
+            source = self.retrieve_data_source(source_id, spec.handle)
+        return source, FirstPage(asked, page)
 
     def _retrieve_database(self, database_id: str, spec: ReadSpec, *, probe: bool) -> Body | None:
         subject = Subject(f"database {database_id}", database=spec.handle)
@@ -385,7 +479,7 @@ class LiveReader:
             hint="add `data_source: <name or id>` to the manifest",
         )
 
-    def _locate_by_title(self, spec: ReadSpec, parent: str) -> Location:
+    def _locate_by_title(self, spec: ReadSpec, parent: str, rows: bool) -> Location:
         subject = Subject(f"page {parent} (the `parent` of the manifest)", database=spec.handle)
         matches = self.child_databases(parent, spec.title, subject)
         if len(matches) > 1:
@@ -396,7 +490,7 @@ class LiveReader:
             )
         if not matches:
             return Location(database_id=None, data_source_id=None, title=spec.title)
-        return self._locate_by_id(spec, matches[0])
+        return self._locate_by_id(spec, matches[0], rows)
 
     def child_databases(self, parent: str, title: str, subject: Subject) -> list[str]:
         """Ids of the databases titled ``title`` among the child blocks of page ``parent``."""
@@ -417,12 +511,23 @@ class LiveReader:
 
     # --- rows --------------------------------------------------------------------------------
 
-    def query_all(self, data_source_id: str, layout: ReadLayout, subject: Subject) -> RowsRead:
-        """Every row, in created_time windows past the query cap, each exactly once."""
+    def query_all(
+        self,
+        data_source_id: str,
+        layout: ReadLayout,
+        subject: Subject,
+        *,
+        first: FirstPage | None = None,
+    ) -> RowsRead:
+        """Every row, in created_time windows past the query cap, each exactly once; the first
+        window continues ``first`` when given (it must serve ``layout``)."""
         read = RowsRead()
         start: str | None = None
         while True:
-            window = self._query_window(data_source_id, layout, start, read.rows, subject)
+            window = self._query_window(
+                data_source_id, layout, start, read.rows, subject, first=first
+            )
+            first = None
             if not window.capped:
                 return read
             if window.first_created == window.last_created or window.last_created is None:
@@ -441,13 +546,18 @@ class LiveReader:
         start: str | None,
         rows: dict[str, LiveRow],
         subject: Subject,
+        *,
+        first: FirstPage | None = None,
     ) -> _Window:
         window = _Window()
         window_filter: dict[str, JSON] | None = None
         if start is not None:
             window_filter = {"timestamp": "created_time", "created_time": {"on_or_after": start}}
         last: Body | None = None
-        for page in self._query_pages(data_source_id, layout, subject, window_filter, False):
+        pages = self._query_pages(
+            data_source_id, layout, subject, window_filter, False, first=first
+        )
+        for page in pages:
             last = page
             for result in page.items("results"):
                 if result.optional_text("object") not in (None, "page"):
@@ -476,12 +586,34 @@ class LiveReader:
         subject: Subject,
         query_filter: Mapping[str, JSON] | None,
         in_trash: bool,
+        *,
+        first: FirstPage | None = None,
     ) -> Iterator[Body]:
+        """The pages of a query; following ``first`` (asked already, without a filter) by the
+        same names it asked for, so its cursor continues the query it began."""
+        if first is not None:
+            assert query_filter is None, "a first page is asked for without a filter"
+            query = self._query_send(data_source_id, list(first.asked), None, False)
+            return self._paginate(
+                endpoints.QUERY_DATA_SOURCE, query, subject, first=first.page.result()
+            )
+        query = self._query_send(data_source_id, layout.filter_properties, query_filter, in_trash)
+        return self._paginate(endpoints.QUERY_DATA_SOURCE, query, subject)
+
+    @staticmethod
+    def _query_send(
+        data_source_id: str,
+        filter_properties: list[str],
+        query_filter: Mapping[str, JSON] | None,
+        in_trash: bool,
+    ) -> Callable[[str | None], Send]:
+        """The query at a cursor (None: its first page), rows sorted by created_time."""
+
         def query(cursor: str | None) -> Send:
             body: dict[str, object] = {
                 "sorts": _BY_CREATED_TIME,
                 "page_size": PAGE_SIZE,
-                "filter_properties": layout.filter_properties,
+                "filter_properties": filter_properties,
                 "start_cursor": cursor,
             }
             if query_filter is not None:
@@ -490,7 +622,7 @@ class LiveReader:
                 body["in_trash"] = True
             return lambda c: c.data_sources.query(data_source_id, **body)
 
-        return self._paginate(endpoints.QUERY_DATA_SOURCE, query, subject)
+        return query
 
     def find_by_key(
         self,
@@ -595,9 +727,15 @@ class LiveReader:
     # --- pagination --------------------------------------------------------------------------
 
     def _paginate(
-        self, endpoint: str, send_at: Callable[[str | None], Send], subject: Subject
+        self,
+        endpoint: str,
+        send_at: Callable[[str | None], Send],
+        subject: Subject,
+        *,
+        first: Body | None = None,
     ) -> Iterator[Body]:
-        """Each page of a paginated list, following ``next_cursor`` while ``has_more``.
+        """Each page of a paginated list, following ``next_cursor`` while ``has_more`` (from
+        ``first`` when its first page was asked for already).
 
         The next page is asked for as soon as a page's cursor is known, before the caller
         decodes that page: a list is read one round trip after another, and the decoding then
@@ -605,7 +743,9 @@ class LiveReader:
         in the same order; a failure surfaces when the caller reaches that page.
         """
         with ThreadPoolExecutor(1, thread_name_prefix="notion-page") as ahead:
-            page = self._api.request(endpoint, send_at(None), subject)
+            page = (
+                first if first is not None else self._api.request(endpoint, send_at(None), subject)
+            )
             while True:
                 cursor = page.optional_text("next_cursor")
                 following: Future[Body] | None = None

@@ -44,25 +44,29 @@ _WHERE: Final = {
 """Each type name's codec: its module in this package and its class."""
 
 
+_MADE: dict[str, PropertyCodec] = {}
+"""The codecs made so far, by type name: one instance per type serves everyone."""
+
+_MAKING = threading.Lock()
+
+
+def _made(type_name: str) -> PropertyCodec:
+    """The codec of a known type, its module imported and the codec made the first time."""
+    module, name = _WHERE[type_name]
+    with _MAKING:  # one instance per type, whichever thread asks first
+        if type_name not in _MADE:
+            found = importlib.import_module(f"{__package__}.{module}")
+            _MADE[type_name] = getattr(found, name)()
+        return _MADE[type_name]
+
+
 class _Codecs(Mapping[str, PropertyCodec]):
     """The codecs by type name, each module imported when one of its types is first asked for
     (a run meets a few of the 24 types; the rest cost start-up time for nothing). Iterating
     names every type without importing any codec; ``values()`` and ``items()`` import them all."""
 
-    def __init__(self) -> None:
-        self._made: dict[str, PropertyCodec] = {}
-        self._lock = threading.Lock()
-
     def __getitem__(self, type_name: str) -> PropertyCodec:
-        codec = self._made.get(type_name)
-        if codec is not None:
-            return codec
-        module, name = _WHERE[type_name]
-        with self._lock:  # one instance per type, whichever thread asks first
-            if type_name not in self._made:
-                found = importlib.import_module(f"{__package__}.{module}")
-                self._made[type_name] = getattr(found, name)()
-            return self._made[type_name]
+        return _MADE.get(type_name) or _made(type_name)
 
     def __contains__(self, type_name: object) -> bool:
         return type_name in _WHERE
@@ -79,11 +83,14 @@ ALL_CODECS: Final[Mapping[str, PropertyCodec]] = _Codecs()
 
 
 def codec_for(type_name: str) -> PropertyCodec:
-    """The codec of a property type; ValueProblem naming the known types when there is none."""
-    codec = ALL_CODECS.get(type_name)
-    if codec is None:
+    """The codec of a property type; ValueProblem naming the known types when there is none.
+    Called per value by some loops: a codec made already is one dictionary lookup away."""
+    codec = _MADE.get(type_name)
+    if codec is not None:
+        return codec
+    if type_name not in _WHERE:
         raise ValueProblem(
             f"{type_name!r} is not a Notion property type",
-            hint=f"types: {', '.join(sorted(ALL_CODECS))}",
+            hint=f"types: {', '.join(sorted(_WHERE))}",
         )
-    return codec
+    return _made(type_name)

@@ -2,6 +2,8 @@
 
 Called by the manifest loader (``codec_for(type)`` for each declared property), the live reader,
 the differ and the executor. Codecs hold no state, so one instance per type serves everyone.
+Each codec's module is imported by the first use of one of its types (``_WHERE`` says where each
+type's codec lives): a new type is added there.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from reconciler.config import Settings
 
@@ -195,8 +195,28 @@ class SourceLocation:
     line: int
     column: int
 
+    def __init__(self, file: str, line: int, column: int) -> None:
+        _location_file(self, file)
+        _location_line(self, line)
+        _location_column(self, column)
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+def _slot_setters(cls: type) -> tuple[Callable[[object, Any], None], ...]:
+    """The ``__set__`` of each field's slot, in field order.
+
+    The hot frozen records (a manifest row, its location, a live row: one each per row of a
+    plan) are built by a hand-written ``__init__`` that writes each field through these: the
+    very slot ``object.__setattr__`` would find, without looking it up per field, which is what
+    the generated frozen ``__init__`` does (a ``LiveRow`` in two thirds of the time). Frozen,
+    equality, hash, repr and ``replace`` are the dataclass's own; ``tests/unit/test_model.py``
+    pins that each ``__init__`` takes the fields as the generated one would."""
+    return tuple(cls.__dict__[each.name].__set__ for each in fields(cls))
+
+
+_location_file, _location_line, _location_column = _slot_setters(SourceLocation)
 
 
 # --- desired state ---------------------------------------------------------------------------
@@ -260,9 +280,35 @@ class DesiredRow:
     cover: str | None = None
     body: DesiredBody | None = None
 
+    def __init__(  # noqa: PLR0917 - the dataclass's own signature: fields by position
+        self,
+        key: RowKey,
+        values: Mapping[str, JSON],
+        location: SourceLocation,
+        icon: str | None = None,
+        cover: str | None = None,
+        body: DesiredBody | None = None,
+    ) -> None:
+        _desired_key(self, key)
+        _desired_values(self, values)
+        _desired_location(self, location)
+        _desired_icon(self, icon)
+        _desired_cover(self, cover)
+        _desired_body(self, body)
+
     @property
     def content_hash(self) -> str:
         return content_hash(self.values)
+
+
+(
+    _desired_key,
+    _desired_values,
+    _desired_location,
+    _desired_icon,
+    _desired_cover,
+    _desired_body,
+) = _slot_setters(DesiredRow)
 
 
 @dataclass(frozen=True)
@@ -477,9 +523,50 @@ class LiveRow:
     body: LiveBody | None = None
     """The page's content, read only when the manifest manages it (None: not read)."""
 
+    def __init__(  # noqa: PLR0917 - the dataclass's own signature: fields by position
+        self,
+        page_id: str,
+        key: RowKey | None,
+        values: Mapping[str, JSON],
+        url: str,
+        in_trash: bool = False,
+        created_time: str = "",
+        last_edited_time: str = "",
+        last_edited_by: str = "",
+        icon: str = "",
+        cover: str = "",
+        body: LiveBody | None = None,
+    ) -> None:
+        _live_page_id(self, page_id)
+        _live_key(self, key)
+        _live_values(self, values)
+        _live_url(self, url)
+        _live_in_trash(self, in_trash)
+        _live_created_time(self, created_time)
+        _live_last_edited_time(self, last_edited_time)
+        _live_last_edited_by(self, last_edited_by)
+        _live_icon(self, icon)
+        _live_cover(self, cover)
+        _live_body(self, body)
+
     @property
     def content_hash(self) -> str:
         return content_hash(self.values)
+
+
+(
+    _live_page_id,
+    _live_key,
+    _live_values,
+    _live_url,
+    _live_in_trash,
+    _live_created_time,
+    _live_last_edited_time,
+    _live_last_edited_by,
+    _live_icon,
+    _live_cover,
+    _live_body,
+) = _slot_setters(LiveRow)
 
 
 @dataclass(frozen=True)

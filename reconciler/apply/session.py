@@ -29,18 +29,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from reconciler.apply.preflight import preflight
 from reconciler.apply.records.audit import AuditLog, AuditRecord, current_actor
 from reconciler.apply.records.journal import Journal
 from reconciler.apply.records.lock import WorkspaceLock
-from reconciler.apply.records.shared_lock import SharedLock
 from reconciler.apply.records.undo import undo_plan
 from reconciler.apply.running.executor import Executor
 from reconciler.apply.running.outcome import ApplyResult, ChangeOutcome, ProgressListener, Status
 from reconciler.model import LiveState, WorkspaceIdentity
 from reconciler.notion import Gateway
 from reconciler.plan import Plan, write_plan
+
+if TYPE_CHECKING:
+    from reconciler.apply.records.shared_lock import SharedLock
 
 __all__ = ["ApplyOptions", "ApplySession"]
 
@@ -131,6 +134,9 @@ class ApplySession:
         """The workspace known: its lease when ``lock_url`` names one, its journal, the audit."""
         self._workspace = workspace
         if self._options.lock_url:
+            # The Redis lease is imported only when reconciler.yaml names a shared lock.
+            from reconciler.apply.records.shared_lock import SharedLock
+
             shared = SharedLock.in_redis(
                 self._options.lock_url,
                 workspace,

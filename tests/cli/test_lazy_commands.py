@@ -96,6 +96,42 @@ def test_apply_against_notion_imports_only_what_its_run_may_need(tmp_path: Path)
     assert not {name for name in modules if name.startswith(unwanted)}
 
 
+def _imported_by(module: str) -> set[str]:
+    """The modules a fresh interpreter holds once it has imported ``module``."""
+    code = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stdout))
+
+
+_NEVER_AT_START = (
+    # the inspector (import, doctor), the Redis lease (a shared lock), the inline Markdown
+    # parser (the first body or signed link), time zones (the first named zone), and the codecs
+    # of the property types a run does not meet (each imported by its type's first use)
+    *("reconciler.notion.inspect", "reconciler.apply.records.shared_lock"),
+    *("reconciler.apply.records.redis_lease", "reconciler.bodies.inline", "zoneinfo"),
+    *(f"reconciler.properties.{name}" for name in ("computed", "files", "place", "relation")),
+    *(f"reconciler.properties.{name}" for name in ("stamps", "verification")),
+    # the renderers of the formats a run does not show (plan: the one asked for; apply: text)
+    *("reconciler.render.json", "reconciler.render.markdown"),
+)
+
+
+def test_plan_imports_nothing_of_apply_nor_what_a_run_may_not_need() -> None:
+    """Importing `reconciler plan` brings neither the apply, the gates, nor any renderer:
+    each is start-up time before the first request (its format's renderer comes with the
+    rendering)."""
+    modules = _imported_by("reconciler.cli.cmd_plan")
+    unwanted = ("reconciler.apply", "reconciler.gates", "reconciler.render.text", *_NEVER_AT_START)
+    assert not {name for name in modules if name.startswith(unwanted)}
+
+
+def test_apply_imports_only_the_text_renderer_and_not_what_a_run_may_not_need() -> None:
+    """Importing `reconciler apply` brings the text it shows the plan in, and nothing above."""
+    modules = _imported_by("reconciler.cli.cmd_apply")
+    assert {"reconciler.apply.running.executor", "reconciler.render.text"} <= modules
+    assert not {name for name in modules if name.startswith(_NEVER_AT_START)}
+
+
 def _help(code: str, cwd: Path) -> str:
     return subprocess.run(
         [sys.executable, "-c", code, "--help"],

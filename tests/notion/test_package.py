@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import reconciler.notion
 from reconciler.config import Secret
 from reconciler.notion import Gateway, NotionGateway
@@ -35,3 +37,14 @@ def test_gateway_repr_shows_where_it_talks_not_the_token() -> None:
         assert repr(gateway) == "NotionGateway('https://api.notion.com', version='2026-03-11')"
     finally:
         gateway.close()
+
+
+def test_the_inspector_comes_from_its_module_when_asked_for() -> None:
+    """The inspector's names, imported when first asked for, are its module's own; a name the
+    package does not have is still an AttributeError."""
+    from reconciler.notion import inspect
+
+    assert reconciler.notion.Inspector is inspect.Inspector
+    assert reconciler.notion.SHARING_HINT is inspect.SHARING_HINT
+    with pytest.raises(AttributeError, match="no attribute 'Inspectr'"):
+        _ = reconciler.notion.Inspectr  # type: ignore[attr-defined]

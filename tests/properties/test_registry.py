@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 import reconciler.properties
@@ -73,3 +77,64 @@ def test_only_types_with_few_distinct_texts_repeat() -> None:
     """Options, people and dates are shared between rows; titles and text are not."""
     repeating = sorted(name for name, codec in ALL_CODECS.items() if codec.repeating)
     assert repeating == ["date", "multi_select", "people", "select", "status"]
+
+
+def test_each_codec_is_registered_under_its_own_type_name() -> None:
+    """The lazy table names each codec's module and class: what it makes answers to the name it
+    is found by, and asking twice gives the one instance."""
+    for name, codec in ALL_CODECS.items():
+        assert codec.type_name == name
+        assert codec_for(name) is codec
+
+
+def test_unknown_names_are_not_in_the_table() -> None:
+    """Membership and ``get`` answer for unknown names without importing or raising."""
+    assert "richtext" not in ALL_CODECS
+    assert ALL_CODECS.get("richtext") is None
+    with pytest.raises(KeyError):
+        ALL_CODECS["richtext"]
+
+
+_FRESH = """
+import json, sys
+from reconciler.properties import ALL_CODECS, codec_for
+before = sorted(m for m in sys.modules if m.startswith("reconciler.properties."))
+names = list(ALL_CODECS)
+codec_for("checkbox")
+after = sorted(m for m in sys.modules if m.startswith("reconciler.properties."))
+print(json.dumps([before, names, after]))
+"""
+
+
+def test_a_codec_module_is_imported_by_the_first_use_of_one_of_its_types() -> None:
+    """Importing the package and listing the type names import no codec module; the first
+    checkbox imports the module of the simple codecs and no other."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH], capture_output=True, text=True, check=True
+    )
+    before, names, after = json.loads(done.stdout)
+    codecs = {"computed", "dates", "files", "options", "people", "place", "relation"}
+    codecs |= {"simple", "stamps", "text", "verification"}
+    assert not {module.rsplit(".", 1)[1] for module in before} & codecs
+    assert set(names) == set(ALL_TYPES)
+    assert {module.rsplit(".", 1)[1] for module in after} & codecs == {"simple"}
+
+
+_RACE = """
+import json, threading
+from concurrent.futures import ThreadPoolExecutor
+from reconciler.properties import ALL_CODECS, codec_for
+start = threading.Barrier(8)
+def first(index):
+    start.wait()
+    return id(codec_for("date") if index % 2 else ALL_CODECS["date"])
+with ThreadPoolExecutor(max_workers=8) as pool:
+    print(json.dumps(sorted(set(pool.map(first, range(8))))))
+"""
+
+
+def test_threads_asking_first_at_once_get_one_codec() -> None:
+    """Readers decode in threads: the first askers of a type, all at once in a fresh process,
+    get the same instance."""
+    done = subprocess.run([sys.executable, "-c", _RACE], capture_output=True, text=True, check=True)
+    assert len(json.loads(done.stdout)) == 1

@@ -123,6 +123,7 @@ def run(ctx: Context) -> dict[str, Any]:
         ctx.say(f"apply: {rows:,} updates at {pace.describe()}")
         seed = seeded(ctx.work, rows)
         result = _apply(ctx, seed, every_row_updated(rows), f"apply-{rows}-slow", pace)
+        result["slow_network"] = True
         result["naive"] = naive_sync(ctx, seed, every_row_updated(rows), f"apply-{rows}-slow-naive")
         results["cases"][case] = result
     return results

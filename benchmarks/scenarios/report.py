@@ -127,7 +127,11 @@ def _other_targets(report: Doc) -> list[Target]:
     found: list[Target] = []
     for case, r in report.get("apply", {}).get("cases", {}).items():
         if r["writes"] >= 300:
-            found.append((f"apply wall / floor, {_case(case)}", r["wall_over_floor"], 1.05, "x"))
+            if not r.get("slow_network"):
+                # At Notion's ratio of latency to slot the whole run is held to the bound; over
+                # the slow network the case measures the writes' pipeline (``_apply_notes``).
+                found.append((f"apply wall / floor, {_case(case)}", r["wall_over_floor"], 1.05,
+                              "x"))  # fmt: skip
             phase = r.get("write_phase") or {}
             if phase.get("over_floor"):
                 found.append((f"apply write phase / its floor, {_case(case)}",
@@ -567,10 +571,18 @@ def _apply_notes(section: Doc, startup: Doc) -> Iterator[str]:
             continue
         outside = r["wall_seconds"] - phase["seconds"]
         spare = r["floor_seconds"] * 1.05 - phase["seconds"]
+        measures = (
+            " This case puts more requests in flight than a slot lasts, where the executor must"
+            " keep the limiter's pipeline full: its target is the writes' throughput (their phase"
+            " against their floor, in the targets table), and its whole run is shown, not held"
+            " to the bound, for the reason below."
+            if r.get("slow_network")
+            else ""
+        )
         yield (
             f"- **{_case(case)}: the whole run is {r['wall_over_floor']}x its floor, its writes"
-            f" {phase['over_floor']}x theirs.** The {outside:.2f} s outside the writes are in"
-            " series with them: the process's start, then reads that each wait for the one"
+            f" {phase['over_floor']}x theirs.**{measures} The {outside:.2f} s outside the writes"
+            " are in series with them: the process's start, then reads that each wait for the one"
             f" before (the database, then its query pages) at the round trip's pace"
             f" ({r['pace']}), where the floor counts every request at the rate's. For the run to"
             f" stay within 1.05x of its floor, they would have to fit in {spare:.2f} s."
@@ -588,8 +600,9 @@ def _least_outside(r: Doc, spare: float, startup: Doc) -> str:
     least = trips * latency / 1000
     text = (
         f" Of those, {trips} round trips ({least:.2f} s) cannot be avoided by any apply that"
-        f" reads the rows before it writes: the database, then its {queries} query pages, each"
-        f" needing the one before's cursor. That leaves {spare - least:.2f} s for the process"
+        f" reads the rows before it writes: the database, then its {queries} query pages (the"
+        " first asked together with the data source's schema), each needing the one before's"
+        f" cursor. That leaves {spare - least:.2f} s for the process"
         " to start, load its manifests and decide what to write"
     )
     help_run = startup.get("commands", {}).get("help")

@@ -113,3 +113,44 @@ def test_a_report_without_the_latency_keeps_the_shorter_note() -> None:
     """Reports written before the latency was recorded render as they did."""
     notes = "".join(_apply_notes(_slow_apply(None), {}))
     assert notes.endswith("they would have to fit in 0.56 s.")
+
+
+def _apply_case(writes: int, wall: float, phase: float, *, slow: bool) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "writes": writes,
+        "wall_over_floor": wall,
+        "write_phase": {"over_floor": phase},
+    }
+    if slow:
+        case["slow_network"] = True
+    return case
+
+
+def test_the_slow_network_case_holds_its_writes_throughput_to_the_bound() -> None:
+    """Over the slow network the case measures the writes' pipeline: its write phase is the
+    target, its whole run is not in the table; a case at Notion's ratio of latency to slot has
+    both held to the bound, and a case of fewer than 300 writes neither."""
+    report = _report("a" * 40, 1.1, 0.8)
+    report["apply"] = {
+        "cases": {
+            "1000-updates": _apply_case(1000, 1.02, 1.003, slow=False),
+            "100-updates": _apply_case(100, 1.13, 1.05, slow=False),
+            "300-updates, 100 ms latency": _apply_case(300, 1.09, 1.019, slow=True),
+        }
+    }
+    rows = _targets_table(targets_markdown(report))
+    apply_rows = [row for row in rows if row.startswith("| apply ")]
+    assert apply_rows == [
+        "| apply wall / floor, 1,000 updates | 1.020x | 1.05x | yes |",
+        "| apply write phase / its floor, 1,000 updates | 1.003x | 1.05x | yes |",
+        "| apply write phase / its floor, 300 updates, 100 ms latency | 1.019x | 1.05x | yes |",
+    ]
+
+
+def test_the_slow_network_note_says_what_the_case_holds_to_the_bound() -> None:
+    report = _report("a" * 40, 1.6, 0.8)
+    section = _slow_apply(100)
+    section["cases"]["300-updates, 100 ms latency"]["slow_network"] = True
+    notes = "".join(_apply_notes(section, report["startup"]))
+    assert "its target is the writes' throughput" in notes
+    assert "4 round trips (0.40 s)" in notes

@@ -239,12 +239,12 @@ class PropertyDecoder:
 
             def remembered(found: Mapping[str, JSON]) -> JSON | Unread:
                 raw = found.get(name)
-                if type(raw) is dict:
-                    try:
-                        return known.get(key(raw), UNREAD)
-                    except TypeError:  # a key that cannot be hashed: not remembered
-                        pass
-                return UNREAD
+                if type(raw) is not dict:
+                    return UNREAD
+                try:
+                    return known.get(key(raw), UNREAD)
+                except TypeError:  # a key that cannot be hashed: not remembered
+                    return UNREAD
 
             return remembered
         quick = None if self.codec.repeating else self.codec.quick_reader()

@@ -162,12 +162,12 @@ def _names_as_sent(prop: Mapping[str, JSON]) -> Hashable | Unread:
     """A multi_select's option names in the order Notion sent them: equal keys hold equal
     names, and a name that is no text is left out of the value whatever it is."""
     body = prop.get("multi_select")
-    if type(body) is list:
-        try:
-            return tuple([item["name"] for item in body])  # type: ignore[index, call-overload]
-        except (KeyError, TypeError):  # an option that is not an object with a name
-            pass
-    return UNREAD
+    if type(body) is not list:
+        return UNREAD
+    try:
+        return tuple([item["name"] for item in body])  # type: ignore[index, call-overload]
+    except (KeyError, TypeError):  # an option that is not an object with a name
+        return UNREAD
 
 
 class _OptionsCodec(PropertyCodec):

@@ -51,12 +51,12 @@ def _ids_as_sent(prop: Mapping[str, JSON]) -> Hashable | Unread:
     """The ids of a (whole) people value in the order Notion sent them: equal keys hold equal
     ids, and an id that is no text is left out of the value whatever it is."""
     body = prop.get("people")
-    if type(body) is list and len(body) < _PAGE_LIMIT:
-        try:
-            return tuple([item["id"] for item in body])  # type: ignore[index, call-overload]
-        except (KeyError, TypeError):  # a user that is not an object with an id
-            pass
-    return UNREAD
+    if type(body) is not list or len(body) >= _PAGE_LIMIT:
+        return UNREAD
+    try:
+        return tuple([item["id"] for item in body])  # type: ignore[index, call-overload]
+    except (KeyError, TypeError):  # a user that is not an object with an id
+        return UNREAD
 
 
 def _person_from_manifest(item: object, index: int) -> str:

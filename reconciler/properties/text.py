@@ -407,24 +407,19 @@ class _TextCodec(PropertyCodec):
         type_name = self.type_name
 
         def read(prop: Mapping[str, JSON]) -> JSON | Unread:
-            """The text of one run without link or style (what most titles and texts are),
+            """The text of one run without link or style, its annotations as Notion sends
+            them for unstyled text (what most titles and texts are: ``_unstyled_content``),
             ``""`` for none; ``UNREAD`` for anything else."""
             items = prop.get(type_name)
-            if type(items) is list:
-                if len(items) == 1:
-                    item = items[0]
-                    if (
-                        type(item) is dict
-                        and item.get("annotations") == _UNSTYLED
-                        and item.get("type") == "text"
-                    ):
-                        body = item.get("text")
-                        if type(body) is dict and body.get("link") is None:
-                            content = body.get("content")
-                            if type(content) is str:
-                                return content
-                elif not items:
-                    return ""
+            if type(items) is not list:
+                return UNREAD
+            if not items:
+                return ""
+            item = items[0] if len(items) == 1 else None
+            if type(item) is dict and item.get("annotations") == _UNSTYLED:
+                content = _unstyled_content(item)
+                if content is not None:
+                    return content
             return UNREAD
 
         return read

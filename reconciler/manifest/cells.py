@@ -32,15 +32,7 @@ from typing import Final
 
 from reconciler.manifest.scalars import decimal_integer
 
-__all__ = [
-    "LIST_SEPARATOR",
-    "cell_reader",
-    "cell_text",
-    "cell_value",
-    "formula_safe",
-    "remembered",
-    "text_cell",
-]
+__all__ = ["LIST_SEPARATOR", "cell_reader", "cell_text", "cell_value", "formula_safe"]
 
 LIST_SEPARATOR: Final = ";"
 _FORMULA_LEAD = re.compile(r"[=+\-@\t\r]|'[=+\-@\t\r']")
@@ -166,27 +158,21 @@ def cell_reader(type_name: str) -> Callable[[str], object]:
     Text columns take a shortcut for the usual cell (neither blank nor starting with ``'``);
     the other columns read each distinct cell once: their cells repeat (options, people, days,
     numbers of a small range), and the values read are never changed afterwards."""
-    if not remembered(type_name):
-        return text_cell
+    if type_name in ("title", "rich_text"):
+        return _text_cell
     read: dict[str, object] = {}
 
-    def remembering(cell: str) -> object:
+    def remembered(cell: str) -> object:
         try:
             return read[cell]
         except KeyError:
             value = read[cell] = cell_value(type_name, cell)
             return value
 
-    return remembering
+    return remembered
 
 
-def remembered(type_name: str) -> bool:
-    """Whether a column of this type reads each distinct cell once (``cell_reader``): all but
-    text columns, whose cells rarely repeat and are read by ``text_cell``."""
-    return type_name not in ("title", "rich_text")
-
-
-def text_cell(cell: str) -> object:
+def _text_cell(cell: str) -> object:
     """A title or rich_text cell's value, as ``cell_value`` reads it."""
     if cell and cell[0] != "'" and not cell.isspace():
         return cell  # nothing to strip or unescape: spaces inside text are the author's

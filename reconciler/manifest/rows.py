@@ -177,14 +177,25 @@ class _Column:
         # Each kept with its value, so that no other object takes its identity meanwhile.
         self.same: dict[int, tuple[object, JSON]] = {}
 
+    def remembered(self, value: object) -> object:
+        """The canonical value made before of a value that reads the same (``_UNSEEN``: none),
+        found by the text itself, by the object's identity, or by its exact key."""
+        known = self.known
+        if known is None:
+            return _UNSEEN
+        if type(value) is str:
+            return known.get(value, _UNSEEN)
+        same = self.same.get(id(value))
+        if same is not None and same[0] is value:
+            return same[1]
+        return known.get(_exact_key(value), _UNSEEN)
+
     def canonical(self, document: YamlDocument, path: DataPath, value: object) -> JSON:
         """The value's canonical form; raises ValueProblem when the property cannot take it."""
-        known, key = self.known, _UNSEEN
-        if known is not None:
-            key = _exact_key(value)
-            found = known.get(key, _UNSEEN)
-            if found is not _UNSEEN:
-                return found  # type: ignore[return-value]
+        found = self.remembered(value)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        known = self.known
         spec, codec = self.spec, self.codec
         written = (
             _as_written(document, path, value)
@@ -195,6 +206,7 @@ class _Column:
         if codec.repeating:
             canonical = shared_value(canonical)
         if known is not None:
+            key = _exact_key(value)
             if key is not _UNSEEN:
                 known[key] = canonical
             if type(value) is not str:
@@ -250,13 +262,8 @@ def _known_row_values(
             if name in RESERVED_KEYS:
                 continue  # the page's parts, read by ``pages``
             return None
-        known = column.known
-        if known is not None:
-            if type(value) is str:
-                found = known.get(value, _UNSEEN)
-            else:
-                same = column.same.get(id(value))
-                found = same[1] if same is not None and same[0] is value else _UNSEEN
+        if column.known is not None:
+            found = column.remembered(value)
             if found is not _UNSEEN:
                 values[name] = found  # type: ignore[assignment]
                 continue
@@ -299,17 +306,6 @@ def _row_values(
             valid = False
             problems.append(_unusable(document, (*path, name), name, columns))
             continue
-        # A value met before, looked up here rather than in a call: most values are.
-        known = column.known
-        if known is not None:
-            if type(value) is str:
-                found = known.get(value, _UNSEEN)
-            else:
-                same = column.same.get(id(value))
-                found = same[1] if same is not None and same[0] is value else _UNSEEN
-            if found is not _UNSEEN:
-                values[name] = found  # type: ignore[assignment]
-                continue
         try:
             values[name] = column.canonical(document, (*path, name), value)
         except ValueProblem as problem:

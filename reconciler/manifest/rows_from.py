@@ -15,11 +15,10 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Iterator, Mapping
-from functools import partial
 from pathlib import Path, PurePath
 
 from reconciler.errors import Problem
-from reconciler.manifest.cells import cell_text, cell_value, remembered, text_cell
+from reconciler.manifest.cells import cell_reader, cell_text
 from reconciler.manifest.declarations import RESERVED_KEYS, Declarations, did_you_mean
 from reconciler.manifest.located import DataPath, Marks, YamlDocument
 from reconciler.manifest.rows import RowSource
@@ -35,11 +34,8 @@ _LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 _CellReader = Callable[[str], object]
 """Reads one cell of a column to its manifest value (None: the cell sets nothing)."""
-_Column = tuple[str, "dict[str, object] | None", "_CellReader | None"]
-"""A column's property name, the values of the cells it has read (for a column whose cells
-repeat, each read once: ``cells.remembered``; None: read each time) and what reads a cell (None:
-a column to skip)."""
-_UNREAD = object()
+_Column = tuple[str, "_CellReader | None"]
+"""A column's property name and what reads its cells (None: a column to skip)."""
 
 
 def _entries(manifest: YamlDocument) -> list[tuple[DataPath, str]]:
@@ -162,10 +158,6 @@ class _CsvMarks(Marks):
         self._starts.append(line if single_line else -line)
 
     def value_mark(self, path: DataPath) -> tuple[int, int]:
-        if len(path) == 1:  # a row (every row's location): its first line
-            row = path[0]
-            if type(row) is int and 0 <= row < len(self._starts):
-                return (abs(self._starts[row]), 1)
         index = path[0] if path else None
         if not isinstance(index, int) or not 0 <= index < len(self._starts):
             return super().value_mark(path)
@@ -274,18 +266,14 @@ def _page_cell(cell: str) -> object:
 
 
 def _column_readers(header: list[tuple[str, int]], declarations: Declarations) -> list[_Column]:
-    """Each column's name, the values of the cells it has read, and what reads its cells."""
+    """Each column's name and what reads its cells (None: a column to skip)."""
     readers: list[_Column] = []
     for name, _ in header:
         spec = declarations.spec(name) if name else None
         if name in RESERVED_KEYS:
-            readers.append((name, None, _page_cell))
-        elif spec is None:
-            readers.append((name, None, None))
-        elif remembered(spec.type):
-            readers.append((name, {}, partial(cell_value, spec.type)))
+            readers.append((name, _page_cell))
         else:
-            readers.append((name, None, text_cell))
+            readers.append((name, cell_reader(spec.type) if spec is not None else None))
     return readers
 
 
@@ -296,8 +284,7 @@ def _csv_row(
     columns: list[_Column],
     problems: list[Problem],
 ) -> dict[str, object] | None:
-    """The row's manifest values by property name (``cells.cell_reader`` of each column: the
-    same reading, with the remembered cells and the usual text cell looked at inline)."""
+    """The row's manifest values by property name, each cell read by its column's reader."""
     if len(cells) != len(columns):
         problems.append(
             Problem(
@@ -309,21 +296,11 @@ def _csv_row(
             )
         )
         return None
-    row: dict[str, object] = {}
-    for (name, read_before, read), cell in zip(columns, cells, strict=True):
-        if read_before is not None:
-            value = read_before.get(cell, _UNREAD)
-            if value is _UNREAD:
-                value = read_before[cell] = read(cell)  # type: ignore[misc]
-        elif read is None:
-            continue
-        elif read is text_cell and cell and cell[0] != "'" and not cell.isspace():
-            value = cell  # text_cell's usual cell, without the call
-        else:
-            value = read(cell)
-        if value is not None:
-            row[name] = value
-    return row
+    return {
+        name: value
+        for (name, read), cell in zip(columns, cells, strict=True)
+        if read is not None and (value := read(cell)) is not None
+    }
 
 
 def _structured_rows(source: SourceFile, problems: list[Problem]) -> list[RowSource]:

@@ -265,15 +265,9 @@ class RowLayout:
             return False  # a row without a value for every property: built elsewhere
         if resolving:
             resolved = list(want)
-            memo = self._resolved_values
             for position, spec, resolver in resolving:
-                value = want[position]
-                found = memo.get((spec.name, id(value)))  # ``_resolved``'s, looked up inline
-                if found is not None and found[0] is value and found[1] is refs:
-                    resolved[position] = found[2]
-                    continue
                 try:
-                    resolved[position] = self._resolved(resolver, spec, value, refs)
+                    resolved[position] = self._resolved(resolver, spec, want[position], refs)
                 except ValueProblem:
                     return False
             want = tuple(resolved)

@@ -125,16 +125,7 @@ def test_every_unplannable_value_of_a_run_is_reported_at_once() -> None:
 
 def _status_world() -> World:
     """Status as a status property that declares no options; Notion has Todo, Doing, Done."""
-    world = World.steady()
-    desired_specs = tuple(
-        PropertySpec("Status", "status", {}) if s.name == "Status" else s for s in TASK_SPECS
-    )
-    live_props = tuple(
-        dataclasses.replace(p, type="status") if p.name == "Status" else p
-        for p in world.live.databases["tasks"].properties
-    )
-    world.desired_db("tasks", properties=desired_specs)
-    return world.live_db("tasks", properties=live_props)
+    return World.steady().status_without_options(TASK_SPECS)
 
 
 def test_a_status_value_notion_does_not_have_is_a_plan_problem() -> None:

@@ -162,16 +162,7 @@ def test_a_status_value_must_still_be_a_live_option() -> None:
     problem, whether the live rows are a read's tuples or not."""
 
     def status_world() -> World:
-        world = _flat_world()
-        specs = tuple(
-            PropertySpec("Status", "status", {}) if s.name == "Status" else s for s in _FLAT_SPECS
-        )
-        props = tuple(
-            dataclasses.replace(p, type="status") if p.name == "Status" else p
-            for p in world.live.databases["tasks"].properties
-        )
-        world.desired_db("tasks", properties=specs)
-        return _edit(world.live_db("tasks", properties=props), 1, Status="Blocked")
+        return _edit(_flat_world().status_without_options(_FLAT_SPECS), 1, Status="Blocked")
 
     general = _outcome(status_world())
     assert "'Blocked' is not an option of this status property" in str(general)

@@ -8,7 +8,7 @@ the difference it is about.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +252,19 @@ class World:
         databases[handle] = dataclasses.replace(databases[handle], **changes)
         self.live = dataclasses.replace(self.live, databases=databases)
         return self
+
+    def status_without_options(self, specs: Sequence[PropertySpec]) -> World:
+        """The world with the tasks' Status a status property that declares no options, in the
+        manifest (whose properties are ``specs``) and live (Notion has Todo, Doing, Done)."""
+        desired = tuple(
+            PropertySpec("Status", "status", {}) if s.name == "Status" else s for s in specs
+        )
+        live = tuple(
+            dataclasses.replace(p, type="status") if p.name == "Status" else p
+            for p in self.live.databases["tasks"].properties
+        )
+        self.desired_db("tasks", properties=desired)
+        return self.live_db("tasks", properties=live)
 
     def desired_rows(self, handle: str) -> tuple[DesiredRow, ...]:
         db = self.desired.database(handle)
